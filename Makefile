@@ -1,0 +1,47 @@
+# The dev loop. `make demo` and `make test` are the two set-up commands of the README: each one
+# installs everything it needs (Python packages into .venv, the agent CLIs into tests/e2e/node_modules).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test test-fast lint fix typecheck bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/reverie demo
+
+tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Every tier: unit, real-corpus (when ../shared exists), end-to-end with the real CLIs; then the
+# static checks that keep the architecture honest.
+test: $(BIN)/.installed tests/e2e/node_modules/.installed
+	$(BIN)/python -m pytest
+	$(MAKE) lint typecheck
+
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not e2e and not corpus"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+
+fix: $(BIN)/.installed
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) tests/e2e/node_modules .pytest_cache .mypy_cache .ruff_cache

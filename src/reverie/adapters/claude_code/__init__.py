@@ -1,0 +1,1 @@
+"""Claude Code: hook payloads, transcripts (~/.claude/projects/*/*.jsonl) and settings."""

@@ -1,0 +1,89 @@
+"""Project identity, read from the files of a git checkout without running git.
+
+A project is the repository, not the folder: every clone and every worktree of one repository is one
+project, so the identity is the normalised URL of its remote (``github.com/owner/repo``). Agents
+increasingly work in a throw-away worktree per task, so this is read at capture time and kept. A
+folder outside any repository is identified by its path.
+
+Standard library only: this runs inside the capture hook.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from pathlib import Path
+
+from reverie.domain.sessions import Project
+
+_SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>.+)$")  # git@host:owner/repo
+
+
+def identify(cwd: str) -> Project:
+    """The project that ``cwd`` belongs to."""
+    git_dir = _find_git_dir(Path(cwd))
+    if git_dir is not None:
+        url = _remote_url(_common_dir(git_dir) / "config")
+        if url:
+            key = normalise_remote(url)
+            return Project(key=key, name="/".join(key.split("/")[-2:]))
+        root = git_dir.parent if git_dir.name == ".git" else Path(cwd)
+        return Project(key=f"path:{root}", name=root.name)
+    return Project(key=f"path:{cwd}", name=Path(cwd).name or cwd)
+
+
+def normalise_remote(url: str) -> str:
+    """``git@github.com:Owner/Repo.git`` and ``https://user@github.com/Owner/Repo`` -> ``github.com/owner/repo``."""
+    url = url.strip()
+    scp = _SCP_LIKE.match(url) if "://" not in url else None
+    if scp:
+        host, path = scp["host"], scp["path"]
+    else:
+        rest = url.split("://", 1)[-1]
+        authority, _, path = rest.partition("/")
+        host = authority.rsplit("@", 1)[-1].split(":", 1)[0]  # drop credentials and port
+    path = path.strip("/").removesuffix(".git").strip("/")
+    return f"{host.lower()}/{path.lower()}" if host else path.lower()
+
+
+def _find_git_dir(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / ".git"
+        if candidate.is_dir():
+            return candidate
+        if candidate.is_file():  # a worktree or submodule: ".git" names the real git dir
+            try:
+                text = candidate.read_text(encoding="utf-8", errors="replace").strip()
+            except OSError:
+                return None
+            if text.startswith("gitdir:"):
+                target = Path(text.removeprefix("gitdir:").strip())
+                return target if target.is_absolute() else (folder / target).resolve()
+            return None
+    return None
+
+
+def _common_dir(git_dir: Path) -> Path:
+    """A linked worktree's git dir points at the main repository's through ``commondir``."""
+    pointer = git_dir / "commondir"
+    try:
+        relative = pointer.read_text(encoding="utf-8").strip()
+    except OSError:
+        return git_dir
+    return (git_dir / relative).resolve() if not os.path.isabs(relative) else Path(relative)
+
+
+def _remote_url(config_path: Path) -> str | None:
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read(config_path, encoding="utf-8")
+    except (OSError, configparser.Error):
+        return None
+    remotes = [s for s in parser.sections() if s.startswith('remote "')]
+    preferred = sorted(remotes, key=lambda s: (s != 'remote "origin"', s))
+    for section in preferred:
+        url = parser.get(section, "url", fallback=None)
+        if url:
+            return url
+    return None

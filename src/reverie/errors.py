@@ -1,0 +1,30 @@
+"""The exception tree, drawn once. The CLI turns these into one-line messages; nothing else catches
+them broadly.
+
+    ReverieError
+    ├── InputError        bad input from a file or payload; names the file and line when known
+    ├── ConfigError       an agent settings file we cannot safely read or write
+    └── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
+"""
+
+from __future__ import annotations
+
+
+class ReverieError(Exception):
+    """Base of every error reverie raises on purpose."""
+
+
+class InputError(ReverieError):
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        super().__init__(f"{where}{message}")
+        self.path = path
+        self.line = line
+
+
+class ConfigError(ReverieError):
+    pass
+
+
+class NotFoundError(ReverieError):
+    pass

@@ -1,0 +1,11 @@
+"""Storage: the only package that speaks SQL.
+
+Stages above see the store through the ``Store`` protocol in ``protocol.py``; ``sqlite.py`` is the
+embedded default. A Postgres backend implements the same protocol and runs the same contract suite
+(``tests/store/test_contract.py``).
+"""
+
+from reverie.store.protocol import Batch, ImportCursor, SessionSummary, Store, StoreStats
+from reverie.store.sqlite import SQLiteStore
+
+__all__ = ["Batch", "ImportCursor", "SQLiteStore", "SessionSummary", "Store", "StoreStats"]

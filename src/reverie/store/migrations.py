@@ -1,0 +1,136 @@
+"""Named, transactional schema migrations (the sqlite-utils-migrate design).
+
+Each migration is a named function applied once, inside its own transaction, and recorded in
+``_migrations``. Add new ones at the end of ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run SQL statements one by one, inside the caller's transaction.
+
+    ``executescript`` would COMMIT the open transaction first, which defeats transactional
+    migrations; ``sqlite3.complete_statement`` finds statement ends, trigger bodies included.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:80]}")
+
+
+def m001_traces(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            agent TEXT NOT NULL,
+            project_key TEXT,
+            project_name TEXT,
+            cwd TEXT,
+            started_at TEXT,
+            ended_at TEXT,
+            transcript_path TEXT,
+            parent_id TEXT
+        );
+        CREATE INDEX sessions_by_project ON sessions (project_key);
+
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            session_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            source TEXT NOT NULL,
+            timestamp TEXT,
+            text TEXT NOT NULL DEFAULT '',
+            tool_name TEXT,
+            tool_use_id TEXT,
+            tool_input TEXT,
+            is_error INTEGER NOT NULL DEFAULT 0,
+            sidechain INTEGER NOT NULL DEFAULT 0,
+            transcript_path TEXT,
+            transcript_line INTEGER,
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_by_session ON events (session_id, timestamp, seq);
+
+        -- Traces are append-only: the database itself refuses to rewrite history.
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+        -- Per-source occurrence counters that complete content keys (see reverie.domain.keys).
+        CREATE TABLE ordinals (
+            session_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            basis TEXT NOT NULL,
+            next INTEGER NOT NULL,
+            PRIMARY KEY (session_id, source, basis)
+        );
+
+        -- Spool records already written, so a record is applied exactly once even if the process
+        -- dies between committing it and deleting its file.
+        CREATE TABLE receipts (
+            id TEXT PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        );
+
+        CREATE TABLE import_cursors (
+            path TEXT PRIMARY KEY,
+            offset INTEGER NOT NULL,
+            identity TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[tuple[str, Migration], ...] = (("m001_traces", m001_traces),)
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def pending(db: sqlite3.Connection) -> list[str]:
+    done = set(applied(db))
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration, each in its own transaction. Returns the names applied."""
+    todo = pending(db)
+    steps = dict(MIGRATIONS)
+    for name in todo:
+        # BEGIN IMMEDIATE takes the write lock first, so two processes opening a fresh store at
+        # once serialise here and the second one sees the migration as already applied.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if name in applied(db):
+                db.execute("ROLLBACK")
+                continue
+            steps[name](db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    return todo

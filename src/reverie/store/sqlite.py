@@ -1,0 +1,273 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Many agents may write at once (every session's hooks, imports, background distillation), so the
+connection uses WAL, a generous busy timeout and short ``BEGIN IMMEDIATE`` transactions. The file
+is created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
+from reverie.store import migrations
+from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
+
+BUSY_TIMEOUT_MS = 10_000
+
+_SESSION_COLUMNS = "id, agent, project_key, project_name, cwd, started_at, ended_at, transcript_path, parent_id"
+_EVENT_COLUMNS = (
+    "key, session_id, kind, origin, source, timestamp, text, tool_name, tool_use_id, tool_input,"
+    " is_error, sidechain, transcript_path, transcript_line, data"
+)
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            _create_private(Path(self.path))
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrations.migrate(self.db)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(self, batch: Batch) -> int:
+        with self._transaction():
+            if batch.receipt is not None:
+                seen = self.db.execute("SELECT 1 FROM receipts WHERE id = ?", (batch.receipt,)).fetchone()
+                if seen:
+                    return 0
+                self.db.execute("INSERT INTO receipts (id, applied_at) VALUES (?, ?)", (batch.receipt, _now()))
+            for session in batch.sessions:
+                self._upsert_session(session)
+            rows = [_event_row(self._complete_key(event)) for event in batch.events]
+            before = self.db.total_changes
+            self.db.executemany(
+                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT (key) DO NOTHING",
+                rows,
+            )
+            new = self.db.total_changes - before
+            if batch.cursor is not None:
+                self._save_cursor(batch.cursor)
+            return new
+
+    def add_events(self, events: Iterable[Event]) -> int:
+        return self.write(Batch(events=tuple(events)))
+
+    def upsert_session(self, session: Session) -> None:
+        with self._transaction():
+            self._upsert_session(session)
+
+    def _complete_key(self, event: Event) -> Event:
+        if not keys.needs_ordinal(event.key):
+            return event
+        row = self.db.execute(
+            "INSERT INTO ordinals (session_id, source, basis, next) VALUES (?, ?, ?, 1)"
+            " ON CONFLICT DO UPDATE SET next = next + 1 RETURNING next - 1",
+            (event.session_id, event.source.value, event.key),
+        ).fetchone()
+        return replace(event, key=keys.with_ordinal(event.key, row[0]))
+
+    def _upsert_session(self, session: Session) -> None:
+        project = session.project
+        row = (
+            session.id,
+            session.agent,
+            project.key if project else None,
+            project.name if project else None,
+            session.cwd,
+            session.started_at,
+            session.ended_at,
+            session.transcript_path,
+            session.parent_id,
+        )
+        # Known values win over unknown ones; the earliest start and the latest end win.
+        self.db.execute(
+            f"""
+            INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                project_key = COALESCE(sessions.project_key, excluded.project_key),
+                project_name = COALESCE(sessions.project_name, excluded.project_name),
+                cwd = COALESCE(sessions.cwd, excluded.cwd),
+                started_at = CASE WHEN sessions.started_at IS NULL
+                    OR excluded.started_at < sessions.started_at
+                    THEN COALESCE(excluded.started_at, sessions.started_at) ELSE sessions.started_at END,
+                ended_at = CASE WHEN sessions.ended_at IS NULL
+                    OR excluded.ended_at > sessions.ended_at
+                    THEN COALESCE(excluded.ended_at, sessions.ended_at) ELSE sessions.ended_at END,
+                transcript_path = COALESCE(excluded.transcript_path, sessions.transcript_path),
+                parent_id = COALESCE(sessions.parent_id, excluded.parent_id)
+            """,
+            row,
+        )
+
+    def save_import_cursor(self, cursor: ImportCursor) -> None:
+        with self._transaction():
+            self._save_cursor(cursor)
+
+    def _save_cursor(self, cursor: ImportCursor) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO import_cursors (path, offset, identity, line, updated_at) VALUES (?, ?, ?, ?, ?)",
+            (cursor.path, cursor.offset, cursor.identity, cursor.line, _now()),
+        )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def session(self, session_id: str) -> Session | None:
+        row = self.db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return _session(row) if row else None
+
+    def find_sessions(self, prefix: str) -> Sequence[Session]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at",
+            (escaped + "%",),
+        )
+        return [_session(row) for row in rows]
+
+    def sessions(self, project: str | None = None) -> Sequence[SessionSummary]:
+        where, params = ("WHERE s.project_key = ?", (project,)) if project else ("", ())
+        rows = self.db.execute(
+            f"""
+            SELECT {", ".join("s." + c.strip() for c in _SESSION_COLUMNS.split(","))},
+                COUNT(e.seq),
+                COALESCE(SUM(e.kind = 'prompt' AND e.origin = 'user'), 0),
+                COALESCE(SUM(e.kind = 'tool_call'), 0),
+                COALESCE(SUM(e.is_error), 0)
+            FROM sessions s LEFT JOIN events e ON e.session_id = s.id
+            {where}
+            GROUP BY s.id
+            ORDER BY s.project_key, s.started_at
+            """,
+            params,
+        )
+        return [
+            SessionSummary(_session(row[:9]), events=row[9], prompts=row[10], tool_calls=row[11], errors=row[12])
+            for row in rows
+        ]
+
+    def events(self, session_id: str) -> Sequence[Event]:
+        rows = self.db.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY COALESCE(timestamp, ''), seq",
+            (session_id,),
+        )
+        return [_event(row) for row in rows]
+
+    def import_cursor(self, path: str) -> ImportCursor | None:
+        row = self.db.execute(
+            "SELECT path, offset, identity, line FROM import_cursors WHERE path = ?", (path,)
+        ).fetchone()
+        return ImportCursor(*row) if row else None
+
+    def stats(self) -> StoreStats:
+        def grouped(column: str) -> dict[str, int]:
+            query = f"SELECT {column}, COUNT(*) FROM events GROUP BY {column} ORDER BY 2 DESC"
+            return {str(name): count for name, count in self.db.execute(query)}
+
+        (sessions, projects) = self.db.execute("SELECT COUNT(*), COUNT(DISTINCT project_key) FROM sessions").fetchone()
+        (events,) = self.db.execute("SELECT COUNT(*) FROM events").fetchone()
+        return StoreStats(
+            sessions=sessions,
+            events=events,
+            projects=projects,
+            events_by_kind=grouped("kind"),
+            events_by_origin=grouped("origin"),
+            events_by_source=grouped("source"),
+            schema_version=(migrations.applied(self.db) or ["none"])[-1],
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self.db.execute("COMMIT" if error is None else "ROLLBACK")
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _event_row(event: Event) -> tuple[Any, ...]:
+    return (
+        event.key,
+        event.session_id,
+        event.kind.value,
+        event.origin.value,
+        event.source.value,
+        event.timestamp,
+        event.text,
+        event.tool_name,
+        event.tool_use_id,
+        json.dumps(event.tool_input) if event.tool_input is not None else None,
+        int(event.is_error),
+        int(event.sidechain),
+        event.transcript_path,
+        event.transcript_line,
+        json.dumps(event.data),
+    )
+
+
+def _event(row: Sequence[Any]) -> Event:
+    return Event(
+        key=row[0],
+        session_id=row[1],
+        kind=EventKind(row[2]),
+        origin=Origin(row[3]),
+        source=Source(row[4]),
+        timestamp=row[5],
+        text=row[6],
+        tool_name=row[7],
+        tool_use_id=row[8],
+        tool_input=json.loads(row[9]) if row[9] is not None else None,
+        is_error=bool(row[10]),
+        sidechain=bool(row[11]),
+        transcript_path=row[12],
+        transcript_line=row[13],
+        data=json.loads(row[14]),
+    )
+
+
+def _session(row: Sequence[Any]) -> Session:
+    project = Project(key=row[2], name=row[3] or row[2]) if row[2] else None
+    return Session(
+        id=row[0],
+        agent=row[1],
+        project=project,
+        cwd=row[4],
+        started_at=row[5],
+        ended_at=row[6],
+        transcript_path=row[7],
+        parent_id=row[8],
+    )

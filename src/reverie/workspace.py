@@ -1,0 +1,48 @@
+"""The one object that the edges (CLI, MCP server) hold: where reverie keeps its files, and the store.
+
+The data directory is the platform's user data dir, or ``REVERIE_HOME``. Everything in it is private
+to the user: folders 0700, files 0600.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from reverie.store import SQLiteStore, Store
+
+HOME_ENV = "REVERIE_HOME"
+
+
+def default_home() -> Path:
+    configured = os.environ.get(HOME_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return Path(platformdirs.user_data_dir("reverie", appauthor=False))
+
+
+@dataclass
+class Workspace:
+    home: Path
+    store: Store
+
+    @classmethod
+    def open(cls, home: Path | None = None) -> Workspace:
+        home = home or default_home()
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(home, 0o700)
+        return cls(home=home, store=SQLiteStore(home / "reverie.db"))
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.home / "spool"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.home / "logs"
+
+    def close(self) -> None:
+        self.store.close()

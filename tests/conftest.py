@@ -1,0 +1,25 @@
+"""Shared fixtures. Every test gets its own REVERIE_HOME so nothing touches the real data dir."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def reverie_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "reverie-home"
+    monkeypatch.setenv("REVERIE_HOME", str(home))
+    monkeypatch.delenv("CLAUDECODE", raising=False)
+    yield home
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
