@@ -50,3 +50,10 @@ def test_a_repository_without_remote_is_identified_by_its_root(tmp_path: Path) -
 def test_a_folder_outside_git_is_identified_by_its_path(tmp_path: Path) -> None:
     assert identify(str(tmp_path)).key == f"path:{tmp_path}"
     assert identify("/does/not/exist").key == "path:/does/not/exist"
+
+
+@pytest.mark.parametrize("cwd", ["C:\\Users\\dev\\app", "relative/app", "D:/work/app"])
+def test_paths_from_another_platform_are_kept_literally(cwd: str) -> None:
+    project = identify(cwd)
+    assert project.key == f"path:{cwd}"
+    assert project.name == "app"

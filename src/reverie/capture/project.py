@@ -22,6 +22,11 @@ _SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>.+)$")  
 
 def identify(cwd: str) -> Project:
     """The project that ``cwd`` belongs to."""
+    if not _is_absolute(cwd):
+        # A path from another platform (``C:\\work\\app`` read on Linux) or a relative one: never
+        # resolve it against this process's own folder, which would name the wrong repository.
+        name = re.split(r"[\\/]", cwd.rstrip("\\/"))[-1] or cwd
+        return Project(key=f"path:{cwd}", name=name)
     git_dir = _find_git_dir(Path(cwd))
     if git_dir is not None:
         url = _remote_url(_common_dir(git_dir) / "config")
@@ -45,6 +50,12 @@ def normalise_remote(url: str) -> str:
         host = authority.rsplit("@", 1)[-1].split(":", 1)[0]  # drop credentials and port
     path = path.strip("/").removesuffix(".git").strip("/")
     return f"{host.lower()}/{path.lower()}" if host else path.lower()
+
+
+def _is_absolute(path: str) -> bool:
+    if os.name != "nt" and re.match(r"^[A-Za-z]:[\\/]", path):
+        return False
+    return os.path.isabs(path)
 
 
 def _find_git_dir(start: Path) -> Path | None:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import install, traces
+from reverie.cli import evals, importing, ingesting, install, traces
 from reverie.errors import ReverieError
 
 
@@ -35,5 +35,11 @@ def main() -> None:
     """
 
 
-for command in (*install.COMMANDS, *traces.COMMANDS):
+for command in (
+    *install.COMMANDS,
+    *importing.COMMANDS,
+    *ingesting.COMMANDS,
+    *traces.COMMANDS,
+    *evals.COMMANDS,
+):
     main.add_command(command)

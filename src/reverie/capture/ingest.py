@@ -1,0 +1,164 @@
+"""Ingest: spool records become events in the store, each exactly once.
+
+The hook only writes files (``capture.spool``); this moves them into the store, oldest first. Each
+record is normalized by its agent's adapter and written as one ``Batch`` whose ``receipt`` is the
+record id, in one transaction: a record whose receipt is stored was applied before and is skipped
+whole. So the order "write, then delete the file" is safe against every crash (a record applied
+but not yet deleted is skipped next time and then deleted), and two ingests running at once (a
+session ending while the person runs ``reverie ingest``) may both read a record but only one
+applies it.
+
+A record that cannot be read or normalized (garbled JSON, a payload that was not JSON, no session
+id, an agent or version this reverie does not know) is moved to ``spool/rejected/`` with the reason
+beside it and in the report: kept for inspection, never retried forever, never lost
+(``requeue_rejected`` puts them back, for example after an upgrade). A store that fails (locked,
+disk full) stops the run with the records still in the spool, to be ingested next time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reverie.adapters.claude_code import payloads as claude_code_payloads
+from reverie.adapters.codex import payloads as codex_payloads
+from reverie.capture import spool
+from reverie.domain import Event, Session
+from reverie.errors import InputError
+from reverie.store import Batch, Store
+
+log = logging.getLogger(__name__)
+
+Normalizer = Callable[[Mapping[str, Any]], tuple[Session, list[Event]]]
+NORMALIZERS: dict[str, Normalizer] = {
+    claude_code_payloads.AGENT: claude_code_payloads.normalize,
+    codex_payloads.AGENT: codex_payloads.normalize,
+}
+STALE_TEMPORARY_SECONDS = 3600  # a hook that died between writing and renaming its record
+PROJECT_CACHE_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    record: str  # the record's file name
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    records: int = 0  # records read, written to the store (or found written by an earlier run) and deleted
+    events: int = 0  # events that were new to the store
+    rejected: tuple[Rejection, ...] = ()
+    stopped: str | None = None  # why the run stopped early (the store failed); the rest waits in the spool
+    sessions: tuple[str, ...] = field(default=())  # sessions that received events
+
+
+def ingest_spool(store: Store, spool_dir: Path) -> IngestReport:
+    """Apply every pending spool record to ``store``, oldest first, and delete it."""
+    counts = {"records": 0, "events": 0}
+    rejected: list[Rejection] = []
+    sessions: dict[str, None] = {}
+    _remove_stale_temporaries(spool_dir)
+    for path in spool.pending(spool_dir):
+        try:
+            record = read_record(path)
+            session, events = normalize(record)
+        except FileNotFoundError:
+            continue  # a concurrent ingest took it
+        except Exception as error:  # a normalizer's bug must not lose the record either: it is rejected, kept
+            rejection = _reject(path, error)
+            if rejection:
+                rejected.append(rejection)
+            continue
+        try:
+            new = store.write(Batch(events=events, sessions=(session,), receipt=spool.record_id(path)))
+        except Exception as error:  # the store's own errors (locked, full disk) end the run, nothing lost
+            log.error("ingest stopped at %s: %s", path.name, error)
+            return _report(counts, rejected, sessions, stopped=f"{type(error).__name__}: {error}")
+        counts["records"] += 1
+        counts["events"] += new
+        sessions[session.id] = None
+        spool.remove(path)
+    return _report(counts, rejected, sessions)
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    """One spool record; InputError (naming the file) when it is not a record this reverie can read."""
+    raw = path.read_bytes()
+    try:
+        record = json.loads(raw.decode("utf-8", "surrogatepass"))
+    except ValueError as error:
+        raise InputError(f"not a JSON spool record ({error})", path=str(path)) from None
+    if not isinstance(record, dict):
+        raise InputError("not a spool record (the JSON is not an object)", path=str(path))
+    version = record.get("version")
+    if not isinstance(version, int) or version > spool.RECORD_VERSION:
+        raise InputError(f"spool record version {version!r} is not one this reverie reads", path=str(path))
+    return record
+
+
+def normalize(record: Mapping[str, Any]) -> tuple[Session, list[Event]]:
+    agent = record.get("agent")
+    normalizer = NORMALIZERS.get(agent) if isinstance(agent, str) else None
+    if normalizer is None:
+        raise InputError(f"spool record {record.get('id')}: unknown agent {agent!r}")
+    return normalizer(record)
+
+
+def requeue_rejected(spool_dir: Path) -> int:
+    """Move rejected records back into the spool (after an upgrade, say); returns how many."""
+    folder = spool_dir / spool.REJECTED
+    moved = 0
+    for path in sorted(folder.glob(f"*{spool.SUFFIX}")) if folder.is_dir() else []:
+        try:
+            os.replace(path, spool_dir / path.name)
+        except FileNotFoundError:
+            continue
+        (folder / f"{path.name}.reason").unlink(missing_ok=True)
+        moved += 1
+    return moved
+
+
+def prune_project_cache(home: Path, max_age_days: float = PROJECT_CACHE_DAYS) -> int:
+    """Delete the hook's per-session project identities that no live session still needs."""
+    folder = home / "cache" / "projects"
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for path in folder.glob("*.json") if folder.is_dir() else []:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
+def _reject(path: Path, error: BaseException) -> Rejection | None:
+    reason = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+    if spool.reject(path, reason) is None:
+        return None  # another ingest moved it first
+    log.info("spool record %s rejected: %s", path.name, reason)  # the report and the .reason file show it
+    return Rejection(record=path.name, reason=reason)
+
+
+def _remove_stale_temporaries(spool_dir: Path) -> None:
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for path in spool_dir.glob(".tmp-*") if spool_dir.is_dir() else []:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except FileNotFoundError:
+            continue
+
+
+def _report(
+    counts: dict[str, int], rejected: list[Rejection], sessions: dict[str, None], stopped: str | None = None
+) -> IngestReport:
+    return IngestReport(**counts, rejected=tuple(rejected), stopped=stopped, sessions=tuple(sessions))

@@ -1,0 +1,114 @@
+"""The spool: one file per captured hook event, written by the hook and drained by ``reverie ingest``.
+
+The hook must finish in a few milliseconds and must never wait on a database that another process
+holds, so it does not touch the store: it writes one small JSON file and exits. Each record is
+written to a temporary file in the spool folder and renamed into place, so a reader sees either
+the whole record or nothing. File names start with the capture time in nanoseconds, so sorting
+them sorts the records oldest first; the rest of the name is the record id (random, so two hooks
+that fire in the same nanosecond still get two files).
+
+Records that cannot be ingested are moved to ``rejected/`` with a ``.reason`` file beside them:
+kept for inspection, never retried forever, never lost.
+
+Standard library only: this runs inside the capture hook.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from reverie.capture import lean_json
+
+TYPE_CHECKING = False  # typing and pathlib cost the hook more than writing the record does
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+RECORD_VERSION = 1
+SUFFIX = ".json"
+REJECTED = "rejected"
+_TEMP_PREFIX = ".tmp-"
+
+
+def new_record_id() -> str:
+    """Sortable by capture time, unique across processes."""
+    return f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def write_record(spool_dir: str | os.PathLike[str], record: dict[str, Any]) -> str:
+    """Write ``record`` (which carries its ``id``) atomically; files 0600, folders 0700."""
+    folder = os.fspath(spool_dir)
+    make_private_dir(folder)
+    final = os.path.join(folder, f"{record['id']}{SUFFIX}")
+    temp = os.path.join(folder, f"{_TEMP_PREFIX}{record['id']}")
+    data = lean_json.dumps(record).encode("utf-8", "surrogatepass")  # lone surrogates survive, read back alike
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.replace(temp, final)
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    return final
+
+
+def pending(spool_dir: Path) -> list[Path]:
+    """Records waiting to be ingested, oldest first."""
+    from pathlib import Path
+
+    spool_dir = Path(spool_dir)
+    try:
+        names = [entry.name for entry in os.scandir(spool_dir) if entry.is_file() and entry.name.endswith(SUFFIX)]
+    except FileNotFoundError:
+        return []
+    return [spool_dir / name for name in sorted(names) if not name.startswith(_TEMP_PREFIX)]
+
+
+def record_id(path: Path) -> str:
+    return path.name.removesuffix(SUFFIX)
+
+
+def reject(path: Path, reason: str) -> Path | None:
+    """Move a record that cannot be ingested to ``rejected/``, with the reason beside it.
+
+    Returns where it went, or None when another process moved or removed it first.
+    """
+    folder = path.parent / REJECTED
+    make_private_dir(os.fspath(folder))
+    target = folder / path.name
+    try:
+        os.replace(path, target)
+    except FileNotFoundError:
+        return None
+    descriptor = os.open(folder / f"{path.name}.reason", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(reason + "\n")
+    return target
+
+
+def remove(path: Path) -> None:
+    """Delete an ingested record; another ingest may have deleted it already."""
+    _remove_quietly(path)
+
+
+def _remove_quietly(path: str | os.PathLike[str]) -> None:
+    try:  # noqa: SIM105 - contextlib would cost the hook an import
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def make_private_dir(folder: str) -> None:
+    """Create ``folder`` and any missing parent 0700 (``os.makedirs`` gives parents the umask's mode)."""
+    if os.path.isdir(folder):
+        return
+    parent = os.path.dirname(os.path.abspath(folder))
+    if parent != folder and not os.path.isdir(parent):
+        make_private_dir(parent)
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        return
+    os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask

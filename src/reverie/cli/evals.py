@@ -1,0 +1,133 @@
+"""``reverie eval``: the memory-quality scorecard, on the built-in benchmark or on labelled history."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.errors import InputError
+from reverie.evals import report, runner
+from reverie.evals.baselines import BASELINES
+from reverie.evals.injector import DEFAULT_BUDGET
+from reverie.evals.replay import RunResult
+from reverie.workspace import Workspace
+
+
+@click.command(name="eval")
+@click.option(
+    "--sessions",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Size of the generated benchmark.",
+)
+@click.option("--seed", default=1, show_default=True, help="Seed of the generated benchmark.")
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write report.md, report.json and PNG plots into this folder.",
+)
+@click.option(
+    "--replay",
+    "replay_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Replay your own transcripts from this folder instead of the benchmark (needs --labels).",
+)
+@click.option(
+    "--labels",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Labels for --replay (YAML or JSON; see docs/eval.md).",
+)
+@click.option(
+    "--memory",
+    "memories",
+    multiple=True,
+    type=click.Choice(list(BASELINES)),
+    help="Only these memories (repeatable). Default: all.",
+)
+@click.option(
+    "--budget",
+    default=DEFAULT_BUDGET,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Injection budget per session, in tokens.",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where scenarios and the replay store go. Default: <reverie home>/eval.",
+)
+@json_option
+def eval_(
+    sessions: int,
+    seed: int,
+    report_dir: Path | None,
+    replay_dir: Path | None,
+    labels: Path | None,
+    memories: tuple[str, ...],
+    budget: int,
+    workdir: Path | None,
+    as_json: bool,
+) -> None:
+    """Score memories on the six failure labels and on future behaviour.
+
+    Every memory (no memory, remember everything, a keyword detector, reverie) learns from the same
+    sessions in time order, and is scored on what it keeps and on what it would have shown each later
+    session. See docs/eval.md for what each number means.
+    """
+    if (replay_dir is None) != (labels is None):
+        raise InputError("--replay and --labels go together")
+    folder = workdir or _default_workdir()
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = list(memories) or None
+    with _progress(not as_json, sessions if replay_dir is None else 0) as tick:
+        if replay_dir is not None and labels is not None:
+            result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
+        else:
+            result = runner.benchmark(
+                sessions, seed, folder, memories=chosen, budget=budget, generated=tick, replayed=tick
+            )
+    written = report.write(result, report_dir) if report_dir else []
+    if as_json:
+        emit_json(report.as_json(result))
+        return
+    _print(result, written)
+
+
+def _default_workdir() -> Path:
+    workspace = Workspace.open()
+    try:
+        return workspace.home / "eval"
+    finally:
+        workspace.close()
+
+
+@contextmanager
+def _progress(show: bool, sessions: int) -> Iterator[Callable[[int], None]]:
+    if not show or sessions == 0:
+        yield lambda _: None
+        return
+    with click.progressbar(length=sessions * 2, label="generating and replaying", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print(result: RunResult, written: list[Path]) -> None:
+    headers, rows = report.table_rows(result)
+    emit_table(headers, rows)
+    for memory in result.memories:
+        if not memory.available:
+            click.echo(f"\n{memory.name}: not available ({memory.reason})")
+    click.echo(
+        f"\n{result.sessions} sessions in {result.seconds:.0f} s; {len(result.import_problems)} import problems."
+    )
+    for path in written[:2]:
+        click.echo(f"wrote {path}")
+
+
+COMMANDS = (eval_,)

@@ -1,0 +1,59 @@
+"""``reverie ingest``: move what the capture hooks spooled into the store.
+
+The hooks run this themselves, detached, when a session ends (``--quiet``, with capture turned off
+for the run); running it by hand is always safe: every spool record is applied exactly once.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+
+import click
+
+from reverie.capture.ingest import IngestReport, ingest_spool, prune_project_cache, requeue_rejected
+from reverie.cli.output import emit_json, json_option
+from reverie.workspace import Workspace
+
+REJECTIONS_SHOWN = 10
+
+
+@click.command()
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
+@click.option("--retry-rejected", is_flag=True, help="Put rejected records back in the spool first (after an upgrade).")
+@json_option
+def ingest(quiet: bool, retry_rejected: bool, as_json: bool) -> None:
+    """Store the events that capture hooks spooled (oldest first, each exactly once).
+
+    A record that cannot be read is moved to spool/rejected/ with the reason beside it, never lost.
+    """
+    workspace = Workspace.open()
+    try:
+        requeued = requeue_rejected(workspace.spool_dir) if retry_rejected else 0
+        report = ingest_spool(workspace.store, workspace.spool_dir)
+        prune_project_cache(workspace.home)
+    finally:
+        workspace.close()
+    if as_json:
+        emit_json({**asdict(report), "requeued": requeued})
+    elif not quiet or report.stopped or report.rejected:
+        _print_summary(report, requeued, quiet)
+    if report.stopped:
+        sys.exit(1)
+
+
+COMMANDS = (ingest,)
+
+
+def _print_summary(report: IngestReport, requeued: int, quiet: bool) -> None:
+    if requeued:
+        click.echo(f"Put {requeued} rejected records back in the spool.")
+    if not quiet:
+        sessions = len(report.sessions)
+        click.echo(f"Ingested {report.records:,} spool records: {report.events:,} new events in {sessions:,} sessions.")
+    for rejection in report.rejected[:REJECTIONS_SHOWN]:
+        click.echo(f"rejected {rejection.record}: {rejection.reason}", err=True)
+    if len(report.rejected) > REJECTIONS_SHOWN:
+        click.echo(f"... and {len(report.rejected) - REJECTIONS_SHOWN} more in spool/rejected/", err=True)
+    if report.stopped:
+        click.echo(f"reverie: ingest stopped, the rest stays in the spool for next time: {report.stopped}", err=True)

@@ -1,0 +1,206 @@
+"""The systems measured side by side, each behind the ``Memory`` protocol.
+
+- ``NoMemory`` keeps nothing: the floor every other system must beat on future behaviour, and the
+  ceiling on every harm metric (it cannot pollute, overreach or be poisoned).
+- ``RememberEverything`` makes every typed prompt an active global lesson: what a naive "save the
+  conversation" memory does. Expect high recall and terrible precision, overreach and poisoning.
+- ``KeywordCorrections`` keeps the sentences of typed prompts that contain a correction keyword
+  ("don't", "never", "always", "instead", "use ... not", "stop", "I told you") as project lessons.
+- ``ReverieDistill`` is reverie's own deterministic distillation, read back from the store.
+- ``ReverieDreams`` is the slot for reverie with dreams; it reports itself unavailable until the
+  dream stage exists.
+
+The baselines read what the real importer stored, like distill does, so every system sees the same
+events.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from reverie.domain import EventKind, Origin
+from reverie.evals.protocols import EvalLesson, MemoryUnavailable
+from reverie.store import Store
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_CORRECTION = re.compile(
+    r"\b(?:don'?t|do not|never|always|instead|stop|i told you|not\s+\S+$|use\s+\S+,?\s+not|prefer|rather than)\b",
+    re.IGNORECASE,
+)
+
+
+def typed_prompts(store: Store, session_id: str) -> list[tuple[str, str | None]]:
+    """(text, timestamp) of what the person typed in a session, as the importer stored it."""
+    return [
+        (event.text, event.timestamp)
+        for event in store.events(session_id)
+        if event.kind is EventKind.PROMPT and event.origin is Origin.USER and event.text.strip()
+    ]
+
+
+class NoMemory:
+    name = "no-memory"
+
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+        return None
+
+    def lessons(self) -> Sequence[EvalLesson]:
+        return ()
+
+
+class _Accumulating:
+    """A memory that only ever adds lessons; ``lessons()`` returns the same tuple until it learns more."""
+
+    def __init__(self) -> None:
+        self._lessons: list[EvalLesson] = []
+        self._snapshot: tuple[EvalLesson, ...] = ()
+
+    def lessons(self) -> Sequence[EvalLesson]:
+        if len(self._snapshot) != len(self._lessons):
+            self._snapshot = tuple(self._lessons)
+        return self._snapshot
+
+
+class RememberEverything(_Accumulating):
+    name = "remember-everything"
+
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+        for session_id in session_ids:
+            for index, (text, when) in enumerate(typed_prompts(store, session_id)):
+                self._lessons.append(
+                    EvalLesson(
+                        id=f"{session_id}:{index}",
+                        statement=text,
+                        kind="preference",
+                        scope="global",
+                        confidence=0.5,
+                        valid_from=when,
+                    )
+                )
+
+
+class KeywordCorrections(_Accumulating):
+    name = "keyword-corrections"
+
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+        for session_id in session_ids:
+            session = store.session(session_id)
+            project = session.project.key if session and session.project else None
+            for index, (text, when) in enumerate(typed_prompts(store, session_id)):
+                for number, sentence in enumerate(s.strip() for s in _SENTENCE.split(text)):
+                    if sentence and _CORRECTION.search(sentence):
+                        self._lessons.append(
+                            EvalLesson(
+                                id=f"{session_id}:{index}:{number}",
+                                statement=sentence,
+                                kind="preference",
+                                scope="project",
+                                project=project,
+                                confidence=0.5,
+                                valid_from=when,
+                            )
+                        )
+
+
+class ReverieDistill:
+    """Reverie's distillation without dreams: the distill stage's public entry point, then its lessons.
+
+    Distill reports the lesson versions each run wrote, so the view is updated from the report rather
+    than by reading every lesson back after every session (which would make a replay quadratic).
+    The clock given to distill is the end of the newest session, so confidence decays in replay time.
+    """
+
+    name = "reverie"
+
+    def __init__(self, distill: Callable[..., object] | None = None) -> None:
+        self._distill = distill or _distill_entry_point()
+        self._lessons: dict[str, EvalLesson] | None = None
+        self._snapshot: tuple[EvalLesson, ...] = ()
+
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+        if self._lessons is None:
+            self._lessons = {lesson.id: from_domain(lesson) for lesson in store.lessons()}
+        report = self._distill(store, now=_end_of(store, session_ids))
+        written = getattr(report, "lessons", None)
+        if written is None:  # an entry point that does not report: read everything back
+            self._lessons = {lesson.id: from_domain(lesson) for lesson in store.lessons()}
+        else:
+            self._lessons.update((lesson.id, from_domain(lesson)) for lesson in written)
+        self._snapshot = tuple(self._lessons.values())
+
+    def lessons(self) -> Sequence[EvalLesson]:
+        return self._snapshot
+
+
+def _end_of(store: Store, session_ids: Sequence[str]) -> datetime | None:
+    stamps = []
+    for session_id in session_ids:
+        session = store.session(session_id)
+        if session is not None and (session.ended_at or session.started_at):
+            stamps.append(session.ended_at or session.started_at or "")
+    if not stamps:
+        return None
+    try:
+        return datetime.fromisoformat(max(stamps).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+class ReverieDreams:
+    name = "reverie+dreams"
+
+    def __init__(self) -> None:
+        raise MemoryUnavailable("the dream stage does not exist yet (a later issue)")
+
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:  # pragma: no cover - never constructed
+        raise NotImplementedError
+
+    def lessons(self) -> Sequence[EvalLesson]:  # pragma: no cover
+        raise NotImplementedError
+
+
+def from_domain(lesson: Any) -> EvalLesson:
+    """The evaluator's view of a ``reverie.domain.lessons.Lesson`` (read by attribute, to stay decoupled)."""
+    scope = lesson.scope
+    return EvalLesson(
+        id=str(lesson.id),
+        statement=str(lesson.statement),
+        kind=_value(lesson.kind),
+        scope=_value(scope.level),
+        project=scope.project,
+        session=scope.session,
+        status=_value(lesson.status),
+        level=_value(lesson.level),
+        confidence=float(lesson.confidence.value),
+        valid_from=lesson.valid_from,
+        valid_to=lesson.valid_to,
+    )
+
+
+def _value(member: Any) -> str:
+    return str(getattr(member, "value", member))
+
+
+def _distill_entry_point() -> Callable[..., object]:
+    """distill's public "given a store, distill what is new"; looked up late so evals do not pin its layout."""
+    try:
+        module = importlib.import_module("reverie.distill")
+    except ImportError as error:
+        raise MemoryUnavailable(f"reverie.distill cannot be imported: {error}") from error
+    entry = getattr(module, "distill", None)
+    if not callable(entry):
+        raise MemoryUnavailable("reverie.distill has no distill(store) entry point yet")
+    return entry  # type: ignore[no-any-return]
+
+
+BASELINES: dict[str, Callable[[], Any]] = {
+    NoMemory.name: NoMemory,
+    RememberEverything.name: RememberEverything,
+    KeywordCorrections.name: KeywordCorrections,
+    ReverieDistill.name: ReverieDistill,
+    ReverieDreams.name: ReverieDreams,
+}

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from reverie.capture.importer import import_paths
+from reverie.domain import EventKind, Origin
+from reverie.errors import InputError
+from reverie.evals import runner
+from reverie.evals import truth as t
+from reverie.evals.generator import Scenario, generate, load_scenario
+from reverie.evals.transcript import mangle
+from reverie.store import SQLiteStore
+
+
+def _normalised_files(root: Path) -> dict[str, str]:
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+
+    def clean(text: str) -> str:
+        return text.replace(str(root), "ROOT").replace(mangle(str(root)), "ROOT")
+
+    return {clean(str(p.relative_to(root))): clean(p.read_text()) for p in files}
+
+
+def test_the_same_seed_gives_the_same_sessions_and_truth(tmp_path: Path) -> None:
+    first = _normalised_files(generate(sessions=25, seed=3, out_dir=tmp_path / "one").root)
+    second = _normalised_files(generate(sessions=25, seed=3, out_dir=tmp_path / "two").root)
+    assert first == second
+    other = _normalised_files(generate(sessions=25, seed=4, out_dir=tmp_path / "three").root)
+    assert other != first
+
+
+def test_transcripts_import_through_the_real_importer_without_problems(scenario: Scenario) -> None:
+    store = SQLiteStore(":memory:")
+    report = import_paths(store, [scenario.root / "claude"])
+    assert report.problems == ()
+    assert report.sessions == len(scenario.truth.sessions)
+    for session in scenario.truth.sessions:
+        stored = store.session(session.id)
+        assert stored is not None and stored.project is not None
+        assert stored.project.key == session.project  # identity read from the fake checkout's remote
+    typed = [
+        e
+        for s in scenario.truth.sessions
+        for e in store.events(s.id)
+        if e.kind is EventKind.PROMPT and e.origin is Origin.USER
+    ]
+    assert len(typed) >= len(scenario.truth.sessions)
+
+
+def test_transcripts_carry_the_real_format_quirks(scenario: Scenario) -> None:
+    records = [json.loads(line) for path in scenario.transcripts for line in path.read_text().splitlines()]
+    kinds = Counter(r.get("type") for r in records)
+    assert kinds["progress"] > 0 and kinds["file-history-snapshot"] > 0 and kinds["system"] > 0
+    message_ids = Counter(r["message"]["id"] for r in records if r.get("type") == "assistant")
+    assert any(count > 1 for count in message_ids.values())  # one API message split over records
+    errors = [r for r in records if r.get("type") == "user" and isinstance(r.get("toolUseResult"), str)]
+    assert errors and all(r["toolUseResult"].startswith("Error: ") for r in errors)
+    assert all(
+        {"sessionId", "cwd", "uuid", "parentUuid", "timestamp", "version", "gitBranch"} <= r.keys()
+        for r in records
+        if r.get("type") in ("user", "assistant")
+    )
+    for path, session in zip(scenario.transcripts, scenario.truth.sessions, strict=True):
+        first = json.loads(next(line for line in path.read_text().splitlines() if '"cwd"' in line))
+        assert path.parent.name == mangle(first["cwd"]) and path.stem == session.id
+
+
+def test_the_truth_covers_every_kind_of_item(scenario: Scenario) -> None:
+    items = scenario.truth.items
+    assert {i.category for i in items} == set(t.CATEGORIES)
+    assert all(not i.persist for i in items if i.category in (t.ONE_OFF, t.POISON))
+    assert {i.vector for i in items if i.category == t.POISON} >= {"pasted", "issue", "web_page"}
+    assert any(i.matcher.valid_to for i in items if i.category == t.FACT), "some project fact changes over time"
+    assert any(i.matcher.scope == t.GLOBAL for i in items) and any(i.matcher.scope == t.PROJECT for i in items)
+    assert sum(len(s.mistakes) for s in scenario.truth.sessions) > 0
+    reloaded = load_scenario(scenario.root).truth
+    assert reloaded.items == items and reloaded.sessions == scenario.truth.sessions
+
+
+def test_one_item_is_said_in_many_different_ways(scenario: Scenario) -> None:
+    prompts: dict[str, set[str]] = {}
+    for session in scenario.truth.sessions:
+        path = scenario.root / session.path
+        typed = [
+            r["message"]["content"]
+            for r in map(json.loads, path.read_text().splitlines())
+            if r.get("type") == "user" and isinstance(r.get("message", {}).get("content"), str)
+        ]
+        for item_id in session.mistakes:
+            prompts.setdefault(item_id, set()).update(typed)
+    most_taught = max(prompts.values(), key=len)
+    openings = {p.lower().split()[0] for p in most_taught if p.split()}
+    assert len(most_taught) >= 5 and len(openings) >= 4
+
+
+def test_the_generator_does_not_know_the_extractors() -> None:
+    code = "import sys, reverie.evals.generator; sys.exit(any(m.startswith('reverie.distill') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_an_empty_scenario_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        generate(sessions=0, seed=1, out_dir=tmp_path)
+
+
+def test_a_cached_scenario_is_reused_only_when_made_by_the_same_generator(tmp_path: Path) -> None:
+    first = runner.scenario(12, 5, tmp_path)
+    truth_file = first.root / "truth.json"
+    stamp = truth_file.stat().st_mtime_ns
+    assert runner.scenario(12, 5, tmp_path).truth == first.truth and truth_file.stat().st_mtime_ns == stamp
+    document = json.loads(truth_file.read_text())
+    document["meta"]["fingerprint"] = "an older generator"
+    truth_file.write_text(json.dumps(document))
+    assert runner.scenario(12, 5, tmp_path).truth.meta["fingerprint"] != "an older generator"
