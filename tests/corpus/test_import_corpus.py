@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from reverie.adapters.claude_code.transcript import utf8_safe
 from reverie.capture.importer import ImportReport, import_paths
 from reverie.domain import Event, EventKind, Origin, Source, keys
+from reverie.domain.text import utf8_safe
 from reverie.store import Batch, SQLiteStore
 
 pytestmark = pytest.mark.corpus

@@ -29,9 +29,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reverie.adapters.claude_code.transcript import utf8_safe
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
 from reverie.domain.markers import contains_injected, strip_injected
+from reverie.domain.text import utf8_safe
 from reverie.errors import InputError
 
 # Fields that every payload carries and that the Session (not each event's data) keeps.

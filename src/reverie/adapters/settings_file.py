@@ -268,8 +268,7 @@ class AgentHooks:
         # exits 2 ("file not found"), which both agents read as "block". Capture must never block.
         q = self.quote
         return (
-            f"{q(str(python))} -I -S {q(str(hook))} --agent {self.agent} --event {event} --home {q(str(home))}"
-            " || true"
+            f"{q(str(python))} -I -S {q(str(hook))} --agent {self.agent} --event {event} --home {q(str(home))} || true"
         )
 
     def entries(self, python: Path, hook: Path, home: Path) -> tuple[HookEntry, ...]:

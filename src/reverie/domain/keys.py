@@ -24,9 +24,17 @@ def tool_result_key(session_id: str, tool_use_id: str) -> str:
     return f"{session_id}:tool_result:{tool_use_id}"
 
 
+def record_key(session_id: str, kind: str, ident: str) -> str:
+    """A key for an event that carries an id of its own (a message id, a record uuid)."""
+    return f"{session_id}:{kind}:{ident}"
+
+
 def content_key(session_id: str, kind: str, text: str) -> str:
-    """A key for an event without an id of its own; the store appends the ordinal."""
-    digest = hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:20]
+    """A key for an event without an id of its own; the store appends the ordinal.
+
+    Lone surrogates hash as "?", exactly as ``text.utf8_safe`` stores them.
+    """
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8", "replace")).hexdigest()[:20]
     return f"{session_id}:{kind}:{digest}{PENDING_ORDINAL}"
 
 

@@ -42,6 +42,7 @@ from typing import Any
 
 from reverie.domain import Event, EventKind, Origin, Session, Source, keys
 from reverie.domain.markers import contains_injected, strip_injected
+from reverie.domain.text import utf8_safe
 
 AGENT = "claude-code"
 
@@ -180,7 +181,7 @@ class ClaudeTranscript:
             if not isinstance(text, str) or not text.strip():
                 return None
             key = (
-                _record_key(at.session_id, "assistant", f"{message_id}:{_digest(text)}")
+                keys.record_key(at.session_id, "assistant", f"{message_id}:{_digest(text)}")
                 if message_id
                 else self._record_key(at, "assistant")
             )
@@ -278,7 +279,7 @@ class ClaudeTranscript:
     def _feedback(self, said: str, block: dict[str, Any], at: _Record) -> Event:
         """What the person typed when refusing a tool call: often the most direct correction there is."""
         tool_use_id = str(block.get("tool_use_id") or at.uuid or at.line)
-        key = _record_key(at.session_id, "feedback", tool_use_id)
+        key = keys.record_key(at.session_id, "feedback", tool_use_id)
         return self._event(
             at, key, EventKind.PROMPT, Origin.USER, said, tool_use_id=tool_use_id, data={"feedback": True}
         )
@@ -333,7 +334,7 @@ class ClaudeTranscript:
     def _record_key(self, at: _Record, kind: str) -> str:
         # A record's uuid survives resumes and copies of the file; the line is the fallback for
         # records of versions that had none.
-        return _record_key(at.session_id, kind, at.uuid or f"line-{at.line}")
+        return keys.record_key(at.session_id, kind, at.uuid or f"line-{at.line}")
 
     def _notice(self, at: _Record, origin: Origin, text: str, **fields: Any) -> Event:
         return self._event(at, self._record_key(at, "notice"), EventKind.NOTICE, origin, text, **fields)
@@ -367,28 +368,9 @@ _HANDLERS = {
 }
 
 
-def _record_key(session_id: str, kind: str, ident: str) -> str:
-    """The key of an event that only transcripts see, in the shape of ``reverie.domain.keys``."""
-    return f"{session_id}:{kind}:{ident}"
-
-
 def _digest(text: str) -> str:
     # "replace" turns a lone surrogate into "?", as utf8_safe does, in the one pass that hashing needs.
     return hashlib.sha256(" ".join(text.split()).encode("utf-8", "replace")).hexdigest()[:16]
-
-
-def utf8_safe(text: str) -> str:
-    """``text`` without lone surrogates, which JSON can carry (an emoji cut in half) and UTF-8 cannot.
-
-    Keys are computed over this form, the form the store keeps, so a key never fails to compute.
-    """
-    if text.isascii():  # O(1) in CPython: most text needs no check at all
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
 
 
 def _text_field(record: dict[str, Any], name: str) -> str | None:

@@ -33,6 +33,7 @@ from typing import Any
 
 from reverie.domain import Event, EventKind, Origin, Session, Source, keys
 from reverie.domain.markers import contains_injected
+from reverie.domain.text import utf8_safe
 
 AGENT = "codex"
 
@@ -158,7 +159,7 @@ class CodexRollout:
             if contains_injected(stored):
                 return [self._event(at, self._line_key("notice", at), EventKind.NOTICE, Origin.INJECTED, stored)]
             typed = "\n".join(part["text"] for part in parts if isinstance(part.get("text"), str))
-            key = keys.content_key(self.session_id, "prompt", _utf8_safe(typed))
+            key = keys.content_key(self.session_id, "prompt", utf8_safe(typed))
             return [self._event(at, key, EventKind.PROMPT, Origin.USER, stored)]
         origin = Origin.INJECTED if contains_injected(stored) else Origin.SYSTEM
         data = {"role": role} if isinstance(role, str) else {}
@@ -211,7 +212,7 @@ class CodexRollout:
     # -- events ------------------------------------------------------------------------------
 
     def _line_key(self, kind: str, at: _Line) -> str:
-        return f"{self.session_id}:{kind}:line-{at.line}"
+        return keys.record_key(self.session_id, kind, f"line-{at.line}")
 
     def _event(self, at: _Line, key: str, kind: EventKind, origin: Origin, text: str = "", **fields: Any) -> Event:
         return Event(
@@ -227,17 +228,6 @@ class CodexRollout:
             transcript_line=at.line,
             **fields,
         )
-
-
-def _utf8_safe(text: str) -> str:
-    """Keys are computed over the text without lone surrogates, the form the store keeps."""
-    if text.isascii():  # O(1) in CPython: most text needs no check at all
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
 
 
 def _is_codex_context(text: str) -> bool:
