@@ -17,9 +17,9 @@ to redaction, and a note says how much was dropped. Text that is not a JSON obje
 (redacted, bounded) so that ``reverie ingest`` can report it; nothing is dropped silently.
 
 ``REVERIE_CAPTURE=0`` turns the hook off; reverie's own background agent runs set it so that they
-never observe themselves. When a session ends (Claude Code's ``SessionEnd``; Codex's ``Stop``,
-since Codex has no session end) the hook starts ``reverie ingest --quiet`` fully detached and does
-not wait for it.
+never observe themselves. When a session ends (``SessionEnd``; Codex has it since 0.16x) the hook
+starts ``reverie ingest --quiet`` fully detached and does not wait for it (``REVERIE_AUTO_INGEST=0``
+turns that off).
 
 ``SessionStart`` records a little more than its payload: the hook's interpreter and reverie's
 version (to read old spool records correctly later) and ``CLAUDE_PROJECT_DIR``, the project root
@@ -44,7 +44,7 @@ MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_FIELD_CHARS = 256 * 1024
 _WHITESPACE_SEARCH = 2048  # how far back a cut looks for whitespace
 MAX_LOG_BYTES = 1024 * 1024
-_INGEST_AFTER = {"claude-code": ("SessionEnd",), "codex": ("Stop",)}
+_INGEST_AFTER = {"claude-code": ("SessionEnd",), "codex": ("SessionEnd",)}
 _READ_CHUNK = 1024 * 1024
 
 
@@ -61,7 +61,8 @@ def main(argv: list[str]) -> int:
             raise ValueError("empty payload on stdin: nothing to capture")
         record = build_record(options.get("agent", "unknown"), options.get("event", "unknown"), raw, dropped, home)
         spool.write_record(os.path.join(home, "spool"), record)
-        if record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",)):
+        ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
+        if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
             start_ingest(home)
     except BaseException:
         log_error(home)

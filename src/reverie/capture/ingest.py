@@ -88,6 +88,27 @@ def ingest_spool(store: Store, spool_dir: Path) -> IngestReport:
     return _report(counts, rejected, sessions)
 
 
+def spooled_transcripts(spool_dir: Path) -> list[Path]:
+    """The transcripts that pending spool records name, so they can be imported before the spool.
+
+    The transcript is the richer record of a session: it has exact timestamps and line numbers for
+    provenance, and it knows things a hook payload does not (Codex reports a failed command's exit
+    code only in its rollout). Importing it first lets its copy of each event win the idempotency
+    key; hook records then fill in what the transcript lacks (or everything, for a transcript that
+    is gone).
+    """
+    found: dict[str, None] = {}
+    for path in spool.pending(spool_dir):
+        try:
+            payload = read_record(path).get("payload")
+        except (OSError, InputError):
+            continue  # ingest_spool reports it
+        transcript = payload.get("transcript_path") if isinstance(payload, dict) else None
+        if isinstance(transcript, str) and transcript:
+            found[transcript] = None
+    return [Path(name) for name in found if Path(name).is_file()]
+
+
 def read_record(path: Path) -> dict[str, Any]:
     """One spool record; InputError (naming the file) when it is not a record this reverie can read."""
     raw = path.read_bytes()

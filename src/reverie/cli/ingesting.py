@@ -11,7 +11,14 @@ from dataclasses import asdict
 
 import click
 
-from reverie.capture.ingest import IngestReport, ingest_spool, prune_project_cache, requeue_rejected
+from reverie.capture.importer import import_paths
+from reverie.capture.ingest import (
+    IngestReport,
+    ingest_spool,
+    prune_project_cache,
+    requeue_rejected,
+    spooled_transcripts,
+)
 from reverie.cli.output import emit_json, json_option
 from reverie.workspace import Workspace
 
@@ -21,21 +28,26 @@ REJECTIONS_SHOWN = 10
 @click.command()
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
 @click.option("--retry-rejected", is_flag=True, help="Put rejected records back in the spool first (after an upgrade).")
+@click.option("--spool-only", is_flag=True, help="Do not import the transcripts that the records name first.")
 @json_option
-def ingest(quiet: bool, retry_rejected: bool, as_json: bool) -> None:
+def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, as_json: bool) -> None:
     """Store the events that capture hooks spooled (oldest first, each exactly once).
 
-    A record that cannot be read is moved to spool/rejected/ with the reason beside it, never lost.
+    The transcripts those records name are imported first, so the transcript's richer copy of each
+    event is the one kept. A record that cannot be read is moved to spool/rejected/ with the reason
+    beside it, never lost.
     """
     workspace = Workspace.open()
     try:
         requeued = requeue_rejected(workspace.spool_dir) if retry_rejected else 0
+        transcripts = [] if spool_only else spooled_transcripts(workspace.spool_dir)
+        imported = import_paths(workspace.store, transcripts) if transcripts else None
         report = ingest_spool(workspace.store, workspace.spool_dir)
         prune_project_cache(workspace.home)
     finally:
         workspace.close()
     if as_json:
-        emit_json({**asdict(report), "requeued": requeued})
+        emit_json({**asdict(report), "requeued": requeued, "transcripts_imported": imported.files if imported else 0})
     elif not quiet or report.stopped or report.rejected:
         _print_summary(report, requeued, quiet)
     if report.stopped:
