@@ -226,6 +226,19 @@ def test_only_session_end_starts_ingest(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.delenv("REVERIE_HOME")
     hook_call.main(["--agent", "claude-code", "--event", "PostToolUse", "--home", str(tmp_path)])
     assert started == []
-    hook_call.main(["--agent", "claude-code", "--event", "SessionEnd", "--home", str(tmp_path)])
     hook_call.main(["--agent", "codex", "--event", "Stop", "--home", str(tmp_path)])
+    assert started == []
+    hook_call.main(["--agent", "claude-code", "--event", "SessionEnd", "--home", str(tmp_path)])
+    hook_call.main(["--agent", "codex", "--event", "SessionEnd", "--home", str(tmp_path)])
     assert started == [str(tmp_path)] * 2
+
+
+def test_auto_ingest_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    started: list[str] = []
+    monkeypatch.setattr(hook_call, "start_ingest", started.append)
+    monkeypatch.setattr(hook_call, "_read_stdin", lambda: (payload().encode(), 0))
+    monkeypatch.delenv("REVERIE_HOME")
+    monkeypatch.setenv("REVERIE_AUTO_INGEST", "0")
+    hook_call.main(["--agent", "claude-code", "--event", "SessionEnd", "--home", str(tmp_path)])
+    assert started == []
+    assert list((tmp_path / "spool").glob("*.json"))  # the event itself is still captured

@@ -29,7 +29,6 @@ it is written.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -41,11 +40,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from reverie.adapters.claude_code.transcript import ClaudeTranscript, utf8_safe
+from reverie.adapters.claude_code.transcript import ClaudeTranscript
 from reverie.adapters.codex.rollout import CodexRollout
 from reverie.capture.project import identify
+from reverie.capture.reading import Blank, Incomplete, array_records, line_records
 from reverie.capture.redact import redact_event
 from reverie.domain import Event, Project, Session, keys
+from reverie.domain.text import utf8_safe
 from reverie.store import Batch, ImportCursor, Store
 
 CHUNK_EVENTS = 1000
@@ -54,7 +55,6 @@ STALE_AFTER_SECONDS = 120.0
 PROBLEMS_PER_FILE = 20
 
 _HEAD_BYTES = 4096  # what identifies a file: its first bytes do not change as it grows
-_ARRAY_READ_CHARS = 1 << 20
 _CODEX_LINE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context", "compacted"})
 _INLINE_IMAGE = re.compile(
     r"(?:data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=]{64,}|(?:iVBORw0KGgo|/9j/|R0lGOD|UklGR)[A-Za-z0-9+/=]{256,})"
@@ -247,7 +247,11 @@ class _FileImport:
             self._prime(handle)
         final = status.st_mtime < self.stale_before
         identity = _identity(status, head)
-        records = _array_records(handle, status.st_size, final) if is_array else _line_records(handle, plan, final)
+        records = (
+            array_records(handle, status.st_size, final)
+            if is_array
+            else line_records(handle, plan.offset, plan.line, final)
+        )
         end = self._consume(records, plan, identity, is_array)
         self.tally.bytes += max(end - plan.offset, 0)
 
@@ -278,7 +282,7 @@ class _FileImport:
         chars = 0
         offset, line = plan.offset, plan.line
         for line, offset, record in records:
-            if isinstance(record, _Incomplete):
+            if isinstance(record, Incomplete):
                 return plan.offset  # a JSON array still being written: leave the cursor where it was
             self.tally.lines += 1
             events = self._parse(record, line)
@@ -296,7 +300,7 @@ class _FileImport:
         return offset
 
     def _parse(self, record: object, line: int) -> list[Event]:
-        if isinstance(record, _Blank):
+        if isinstance(record, Blank):
             return []
         if isinstance(record, ValueError):
             self._problem(line, f"not valid JSON, skipped ({record})")
@@ -374,88 +378,6 @@ class _Reread:
                     by_basis.setdefault(basis + keys.PENDING_ORDINAL, []).append((int(ordinal), event.key))
             self.known[session_id] = {basis: [key for _, key in sorted(found)] for basis, found in by_basis.items()}
         return self.known[session_id]
-
-
-class _Blank:
-    """An empty line."""
-
-
-class _Incomplete:
-    """The end of a JSON array that is still being written."""
-
-
-_BLANK = _Blank()
-
-
-def _line_records(handle: BinaryIO, plan: _Plan, final: bool) -> Iterator[tuple[int, int, object]]:
-    """(line number, offset after the line, record or ValueError) for each complete line from ``plan``."""
-    handle.seek(plan.offset)
-    offset, line = plan.offset, plan.line
-    for raw in handle:
-        if not raw.endswith(b"\n") and not final:
-            return  # the agent may still be writing this line
-        offset += len(raw)
-        line += 1
-        if raw.isspace():  # stops at the first other byte; strip() would copy a line of a megabyte
-            yield line, offset, _BLANK
-            continue
-        try:
-            yield line, offset, json.loads(raw)
-        except ValueError as error:  # also bad UTF-8
-            yield line, offset, error
-
-
-def _array_records(handle: BinaryIO, size: int, final: bool) -> Iterator[tuple[int, int, object]]:
-    """The elements of a JSON array, one at a time, with the line each starts on.
-
-    ``raw_decode`` cannot tell "truncated" from "wrong", so an element that does not parse is
-    retried with more text until the end of the file; only then is it an error (or, in a file still
-    being written, the array's unfinished end).
-    """
-    stream = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
-    stream.seek(0)
-    decoder = json.JSONDecoder()
-    buffer, eof = _read_more("", stream, _ARRAY_READ_CHARS)
-    position = len(buffer) - len(buffer.lstrip("\ufeff \t\r\n"))
-    line = 1 + buffer.count("\n", 0, position)
-    if not buffer.startswith("[", position):
-        yield line, size, ValueError("not a JSON array of records")
-        return
-    position += 1
-    while True:
-        start = _skip_separators(buffer, position)
-        line += buffer.count("\n", position, start)
-        position = start
-        if position == len(buffer) and not eof:
-            buffer, eof = _read_more(buffer[position:], stream, _ARRAY_READ_CHARS)
-            position = 0
-            continue
-        if buffer.startswith("]", position):
-            return
-        try:
-            record, end = decoder.raw_decode(buffer, position)
-        except json.JSONDecodeError as error:
-            if not eof:
-                buffer, eof = _read_more(buffer[position:], stream, max(_ARRAY_READ_CHARS, len(buffer)))
-                position = 0
-                continue
-            yield line, size, (error if final else _Incomplete())
-            return
-        yield line, size, record
-        line += buffer.count("\n", position, end)
-        position = end
-
-
-def _read_more(kept: str, stream: io.TextIOWrapper, chars: int) -> tuple[str, bool]:
-    piece = stream.read(chars)
-    return kept + piece, len(piece) < chars
-
-
-def _skip_separators(buffer: str, position: int) -> int:
-    length = len(buffer)
-    while position < length and buffer[position] in " \t\r\n,":
-        position += 1
-    return position
 
 
 def _parser_for(record: object, path: Path) -> TranscriptParser:

@@ -1,0 +1,97 @@
+"""Reading transcripts as a stream of records, never a whole file at once.
+
+JSONL is read line by line (a last line without its newline may still be being written, so it is
+left for the next run unless the file is final); JSON arrays (the ``chat.json`` dumps some hook
+tools write) are decoded one element at a time. Each record comes with the line it starts on, so a
+problem can always name its file and line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+ARRAY_READ_CHARS = 1 << 20
+
+
+class Blank:
+    """An empty line."""
+
+
+class Incomplete:
+    """The end of a JSON array that is still being written."""
+
+
+BLANK = Blank()
+
+
+def line_records(handle: BinaryIO, offset: int, line: int, final: bool) -> Iterator[tuple[int, int, object]]:
+    """(line number, offset after the line, record or ValueError) for each complete line from ``offset``."""
+    handle.seek(offset)
+    for raw in handle:
+        if not raw.endswith(b"\n") and not final:
+            return  # the agent may still be writing this line
+        offset += len(raw)
+        line += 1
+        if raw.isspace():  # stops at the first other byte; strip() would copy a line of a megabyte
+            yield line, offset, BLANK
+            continue
+        try:
+            yield line, offset, json.loads(raw)
+        except ValueError as error:  # also bad UTF-8
+            yield line, offset, error
+
+
+def array_records(handle: BinaryIO, size: int, final: bool) -> Iterator[tuple[int, int, object]]:
+    """The elements of a JSON array, one at a time, with the line each starts on.
+
+    ``raw_decode`` cannot tell "truncated" from "wrong", so an element that does not parse is
+    retried with more text until the end of the file; only then is it an error (or, in a file still
+    being written, the array's unfinished end).
+    """
+    stream = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
+    stream.seek(0)
+    decoder = json.JSONDecoder()
+    buffer, eof = _read_more("", stream, ARRAY_READ_CHARS)
+    position = len(buffer) - len(buffer.lstrip("\ufeff \t\r\n"))
+    line = 1 + buffer.count("\n", 0, position)
+    if not buffer.startswith("[", position):
+        yield line, size, ValueError("not a JSON array of records")
+        return
+    position += 1
+    while True:
+        start = _skip_separators(buffer, position)
+        line += buffer.count("\n", position, start)
+        position = start
+        if position == len(buffer) and not eof:
+            buffer, eof = _read_more(buffer[position:], stream, ARRAY_READ_CHARS)
+            position = 0
+            continue
+        if buffer.startswith("]", position):
+            return
+        try:
+            record, end = decoder.raw_decode(buffer, position)
+        except json.JSONDecodeError as error:
+            if not eof:
+                buffer, eof = _read_more(buffer[position:], stream, max(ARRAY_READ_CHARS, len(buffer)))
+                position = 0
+                continue
+            yield line, size, (error if final else Incomplete())
+            return
+        yield line, size, record
+        line += buffer.count("\n", position, end)
+        position = end
+
+
+def _read_more(kept: str, stream: io.TextIOWrapper, chars: int) -> tuple[str, bool]:
+    piece = stream.read(chars)
+    return kept + piece, len(piece) < chars
+
+
+def _skip_separators(buffer: str, position: int) -> int:
+    length = len(buffer)
+    while position < length and buffer[position] in " \t\r\n,":
+        position += 1
+    return position
