@@ -208,7 +208,7 @@ def test_an_upgrade_replaces_ours_in_place_and_uninstall_still_restores_the_orig
     written = read_settings(machine.claude_settings).data
     assert len(ours(written)) == CLAUDE_EVENTS
     assert all(h["command"].startswith("/usr/local/bin/python3.13 -I -S ") for h in ours(written))
-    assert [g.get("matcher") for g in written["hooks"]["PreToolUse"]] == ["Bash", "*"]
+    assert [g.get("matcher") for g in written["hooks"]["PreToolUse"]] == ["Bash", "*", "*"]
     reverie("uninstall")
     assert machine.claude_settings.read_text() == USER_SETTINGS
 

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -53,6 +53,11 @@ from reverie.adapters.settings_file import (
 from reverie.errors import ConfigError
 
 AGENT_HOOKS = {claude_code.AGENT: claude_code.HOOKS, codex.AGENT: codex.HOOKS}
+# The synchronous recall handlers (reverie/recall/hook.py), merged and removed with their own predicate.
+RECALL_HOOKS = {
+    claude_code.AGENT: (claude_code.RECALL_HOOKS, claude_code.is_recall_handler),
+    codex.AGENT: (codex.RECALL_HOOKS, codex.is_recall_handler),
+}
 AGENT_NAMES = {claude_code.AGENT: "Claude Code", codex.AGENT: "Codex"}
 _ATTEMPTS = 3  # the agent may rewrite its own settings while we work; start over this many times
 
@@ -67,6 +72,11 @@ class Runtime:
     hook: Path
     home: Path
 
+    @property
+    def recall_hook(self) -> Path:
+        """``reverie/recall/hook.py``, beside the capture hook's package."""
+        return self.hook.parent.parent / "recall" / "hook.py"
+
 
 @dataclass(frozen=True)
 class Target:
@@ -77,6 +87,10 @@ class Target:
     @property
     def hooks(self) -> AgentHooks:
         return AGENT_HOOKS[self.agent]
+
+    def is_ours(self, handler: Mapping[str, Any]) -> bool:
+        """A capture or a recall handler of ours."""
+        return self.hooks.is_ours(handler) or RECALL_HOOKS[self.agent][1](handler)
 
 
 @dataclass(frozen=True)
@@ -239,7 +253,7 @@ def _retrying(attempt: Callable[[Confirm], Outcome], confirm: Confirm) -> Outcom
 def _install_once(target: Target, runtime: Runtime, dry_run: bool, confirm: Confirm) -> Outcome:
     settings = read_settings(target.path)
     entries = target.hooks.entries(runtime.python, runtime.hook, runtime.home)
-    merge = merge_hooks(settings.data, entries, target.hooks.is_ours)
+    merge = _merge_recall(target, runtime, merge_hooks(settings.data, entries, target.hooks.is_ours))
     outcome = Outcome(
         agent=target.agent,
         path=target.path,
@@ -268,6 +282,25 @@ def _install_once(target: Target, runtime: Runtime, dry_run: bool, confirm: Conf
     saved, notes = _write_and_record(target, runtime.home, settings, merge, content, git)
     steps = codex.next_steps() if target.agent == codex.AGENT else []
     return replace(outcome, status=status, backup=saved, notes=outcome.notes + notes, next_steps=tuple(steps))
+
+
+def _merge_recall(target: Target, runtime: Runtime, capture: Merge) -> Merge:
+    """The recall handlers merged after the capture ones: two passes, each recognising only its own."""
+    hooks, is_recall = RECALL_HOOKS[target.agent]
+    recall = merge_hooks(capture.data, hooks.entries(runtime.python, runtime.recall_hook, runtime.home), is_recall)
+    return Merge(
+        data=recall.data,
+        added=tuple(dict.fromkeys(capture.added + recall.added)),
+        replaced=tuple(dict.fromkeys(capture.replaced + recall.replaced)),
+        unchanged=tuple(
+            e
+            for e in dict.fromkeys(capture.unchanged + recall.unchanged)
+            if e not in capture.added + recall.added + capture.replaced + recall.replaced
+        ),
+        removed=tuple(dict.fromkeys(capture.removed + recall.removed)),
+        created_hooks_key=capture.created_hooks_key,
+        created_events=capture.created_events,
+    )
 
 
 def _git_check(target: Target) -> claude_code.GitIgnore | None:
@@ -356,7 +389,7 @@ def _uninstall_once(target: Target, home: Path, dry_run: bool, confirm: Confirm)
     outcome = Outcome(agent=target.agent, path=target.path, status="not-installed" if settings.exists else "absent")
     removal = remove_hooks(
         settings.data,
-        target.hooks.is_ours,
+        target.is_ours,
         drop_empty_hooks_key=record is None or record.created_hooks_key,
         keep_empty_events=() if record is None else _events_the_user_had(target, record),
     )

@@ -11,7 +11,7 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import evals, importing, ingesting, install, traces
+from reverie.cli import demo, evals, importing, ingesting, install, lessons, recall, traces
 from reverie.errors import ReverieError
 
 
@@ -39,7 +39,10 @@ for command in (
     *install.COMMANDS,
     *importing.COMMANDS,
     *ingesting.COMMANDS,
+    *lessons.COMMANDS,
     *traces.COMMANDS,
+    *recall.COMMANDS,
     *evals.COMMANDS,
+    *demo.COMMANDS,
 ):
     main.add_command(command)

@@ -67,7 +67,7 @@ def trace(session_id: str, width: int, as_json: bool) -> None:
     project = session.project.name if session.project else "(no project)"
     click.echo(f"session {session.id}  {session.agent}  {project}  {session.started_at or ''}")
     for event in events:
-        click.echo(_timeline_line(event, width))
+        click.echo(timeline_line(event, width))
 
 
 @click.command()
@@ -120,7 +120,7 @@ _MARKS = {
 }
 
 
-def _timeline_line(event: Event, width: int) -> str:
+def timeline_line(event: Event, width: int) -> str:
     clock = (event.timestamp or "")[11:19] or "--:--:--"
     mark = "✗" if event.is_error else _MARKS.get(event.kind.value, "?")
     body = event.text

@@ -5,7 +5,26 @@ embedded default. A Postgres backend implements the same protocol and runs the s
 (``tests/store/test_contract.py``).
 """
 
-from reverie.store.protocol import Batch, ImportCursor, SessionSummary, Store, StoreStats
+from reverie.store.protocol import (
+    Batch,
+    DistillProgress,
+    ImportCursor,
+    LessonBatch,
+    PendingSession,
+    SessionSummary,
+    Store,
+    StoreStats,
+)
 from reverie.store.sqlite import SQLiteStore
 
-__all__ = ["Batch", "ImportCursor", "SQLiteStore", "SessionSummary", "Store", "StoreStats"]
+__all__ = [
+    "Batch",
+    "DistillProgress",
+    "ImportCursor",
+    "LessonBatch",
+    "PendingSession",
+    "SQLiteStore",
+    "SessionSummary",
+    "Store",
+    "StoreStats",
+]

@@ -99,7 +99,95 @@ def m001_traces(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[tuple[str, Migration], ...] = (("m001_traces", m001_traces),)
+def m002_lessons(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        -- Every version of every lesson; the current lesson is its highest version. Versions are
+        -- never rewritten: an edit, a supersession or a forget is a new row.
+        CREATE TABLE lessons (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            topic TEXT NOT NULL DEFAULT '',
+            stance TEXT NOT NULL DEFAULT '',
+            against TEXT NOT NULL DEFAULT '',
+            scope TEXT NOT NULL,
+            project_key TEXT,
+            session_id TEXT,
+            status TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            level TEXT NOT NULL,
+            statement TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        );
+        CREATE INDEX lessons_by_topic ON lessons (topic) WHERE topic != '';
+        CREATE INDEX lessons_by_stance ON lessons (project_key, stance) WHERE stance != '';
+        CREATE INDEX lessons_by_against ON lessons (project_key, against) WHERE against != '';
+        CREATE INDEX lessons_by_project ON lessons (project_key, status);
+
+        CREATE VIEW current_lessons AS
+            SELECT l.* FROM lessons l
+            WHERE l.version = (SELECT MAX(v.version) FROM lessons v WHERE v.id = l.id);
+
+        -- Evidence only accumulates; ``since_version`` is the first version that cited it.
+        CREATE TABLE lesson_evidence (
+            lesson_id TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            role TEXT NOT NULL,
+            since_version INTEGER NOT NULL,
+            session_id TEXT,
+            body TEXT NOT NULL,
+            PRIMARY KEY (lesson_id, event_key, role)
+        );
+        CREATE INDEX evidence_by_session ON lesson_evidence (session_id);
+
+        CREATE TRIGGER lessons_no_update BEFORE UPDATE ON lessons
+            BEGIN SELECT RAISE(ABORT, 'lesson versions are append-only'); END;
+        CREATE TRIGGER lessons_no_delete BEFORE DELETE ON lessons
+            BEGIN SELECT RAISE(ABORT, 'lesson versions are append-only'); END;
+        CREATE TRIGGER lesson_evidence_no_update BEFORE UPDATE ON lesson_evidence
+            BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+        CREATE TRIGGER lesson_evidence_no_delete BEFORE DELETE ON lesson_evidence
+            BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END;
+
+        -- What each extractor saw in each session, grouped by the lesson it would form. A lesson
+        -- that needs several sessions (a hazard, a workflow) is formed once enough rows agree.
+        CREATE TABLE observations (
+            lesson_id TEXT NOT NULL,
+            session_id TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            body TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (lesson_id, session_id, extractor)
+        );
+
+        -- Distillation progress: the events it has read, so each run reads only what is new.
+        CREATE TABLE distilled_sessions (
+            session_id TEXT PRIMARY KEY,
+            through_seq INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            observations INTEGER NOT NULL,
+            lessons INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            distilled_at TEXT NOT NULL
+        );
+        CREATE TABLE distill_watermark (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            through_seq INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS: tuple[tuple[str, Migration], ...] = (
+    ("m001_traces", m001_traces),
+    ("m002_lessons", m002_lessons),
+)
 
 
 def applied(db: sqlite3.Connection) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reverie.domain import Event, Session
+from reverie.domain.lessons import Lesson, LessonStatus, Observation, ScopeLevel
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,40 @@ class StoreStats:
     schema_version: str
 
 
+@dataclass(frozen=True, slots=True)
+class PendingSession:
+    """A session with events that distillation has not read yet, up to event ``through_seq``."""
+
+    session_id: str
+    through_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class DistillProgress:
+    """What one session's distillation read and produced, recorded with its lessons."""
+
+    session_id: str
+    through_seq: int
+    events: int
+    observations: int
+    lessons: int
+    outcome: str  # one line a person can read: "3 lessons", "no typed prompts", ...
+
+
+@dataclass(frozen=True, slots=True)
+class LessonBatch:
+    """Lesson versions, observations and progress, applied in one transaction or not at all.
+
+    Each lesson in ``lessons`` is a new version (its ``version`` one above the stored one); its
+    evidence is added to what the lesson already has, never replacing it.
+    """
+
+    lessons: Sequence[Lesson] = ()
+    observations: Sequence[Observation] = ()
+    progress: DistillProgress | None = None
+    watermark: int | None = None  # every event up to this seq has been distilled
+
+
 class Store(Protocol):
     def write(self, batch: Batch) -> int:
         """Apply a batch atomically. Events whose key is already stored are ignored; keys that end
@@ -81,5 +116,42 @@ class Store(Protocol):
     def save_import_cursor(self, cursor: ImportCursor) -> None: ...
 
     def stats(self) -> StoreStats: ...
+
+    # -- lessons (see LessonBatch) ---------------------------------------------------------
+
+    def write_lessons(self, batch: LessonBatch) -> None:
+        """Apply a lesson batch atomically. A version that is not one above the stored one fails."""
+
+    def pending_sessions(self) -> Sequence[PendingSession]:
+        """Sessions with events not yet distilled, oldest first. Reads only events past the watermark."""
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        """The current version of a lesson."""
+
+    def find_lessons(self, prefix: str) -> Sequence[Lesson]: ...
+
+    def lessons(
+        self,
+        *,
+        project: str | None = None,
+        scope: ScopeLevel | None = None,
+        statuses: Sequence[LessonStatus] = (),
+    ) -> Sequence[Lesson]:
+        """Current versions, filtered; ``project`` also matches global lessons' absence of one."""
+
+    def lesson_versions(self, lesson_id: str) -> Sequence[Lesson]:
+        """Every version, oldest first, each with the evidence it had."""
+
+    def lessons_on_topic(self, topic: str) -> Sequence[Lesson]:
+        """Current versions of lessons that share a topic (candidates for contradiction)."""
+
+    def contenders(self, project: str | None, *, topic: str, stance: str, against: str) -> Sequence[Lesson]:
+        """Current lessons that may contradict one with this topic, stance and ``against``: those on
+        the same topic, and in the same project those whose ``against`` names (or is named by) its
+        stance, or whose stance names (or is named by) its ``against``, word for word. A superset is
+        allowed: the caller decides which really contradict."""
+
+    def observations_for(self, lesson_id: str) -> Sequence[Observation]:
+        """Every session's observation that would form this lesson."""
 
     def close(self) -> None: ...

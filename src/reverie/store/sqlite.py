@@ -19,6 +19,7 @@ from typing import Any
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
 from reverie.store import migrations
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
+from reverie.store.sqlite_lessons import LessonTables
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -29,7 +30,7 @@ _EVENT_COLUMNS = (
 )
 
 
-class SQLiteStore:
+class SQLiteStore(LessonTables):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         if self.path != ":memory:":

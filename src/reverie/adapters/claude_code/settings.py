@@ -21,8 +21,10 @@ it is kept short for the synchronous ones.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,31 @@ HOOKS = AgentHooks(
     ),
     quote=shlex.quote,
 )
+
+# Recall: synchronous handlers (the agent must wait for the context they add) that run
+# reverie/recall/hook.py. They are recognised by their own script, never by the capture predicate, so
+# merging or removing capture handlers leaves them alone and the other way round.
+RECALL_HOOKS = AgentHooks(
+    agent=AGENT,
+    schema="claude-code-settings.json",
+    events=(
+        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS),
+        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS),
+        EventPolicy("PreToolUse", matcher="*", timeout=TIMEOUT_SECONDS),
+    ),
+    quote=shlex.quote,
+)
+_RECALL_SCRIPT = re.compile(r"reverie[\\/]+recall[\\/]+hook\.py")
+
+
+def is_recall_handler(handler: Mapping[str, Any]) -> bool:
+    """Our recall handler, whichever interpreter, install location or data dir it names."""
+    command = handler.get("command")
+    if handler.get("type") != "command" or not isinstance(command, str):
+        return False
+    marker = re.compile(rf"(?:^|\s)--agent\s+['\"]?{re.escape(AGENT)}['\"]?(?:\s|$)")
+    return bool(_RECALL_SCRIPT.search(command) and marker.search(command))
+
 
 LOCAL_SETTINGS = Path(".claude") / "settings.local.json"
 

@@ -25,10 +25,13 @@ them off, and versions before 0.124 need ``codex_hooks = true``.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from reverie.adapters.settings_file import AgentHooks, EventPolicy
 
@@ -57,6 +60,30 @@ HOOKS = AgentHooks(
     ),
     quote=_quote,
 )
+
+
+# Recall: the same three events with the same output (Codex's hook output schema accepts
+# hookSpecificOutput.additionalContext for SessionStart, UserPromptSubmit and PreToolUse). Codex runs
+# every handler synchronously anyway; recognised by the recall script, never by the capture predicate.
+RECALL_HOOKS = AgentHooks(
+    agent=AGENT,
+    schema="codex-hooks.json",
+    events=(
+        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS),
+        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS),
+        EventPolicy("PreToolUse", timeout=TIMEOUT_SECONDS),
+    ),
+    quote=_quote,
+)
+_RECALL_SCRIPT = re.compile(r"reverie[\\/]+recall[\\/]+hook\.py")
+
+
+def is_recall_handler(handler: Mapping[str, Any]) -> bool:
+    command = handler.get("command")
+    if handler.get("type") != "command" or not isinstance(command, str):
+        return False
+    marker = re.compile(rf"(?:^|\s)--agent\s+['\"]?{re.escape(AGENT)}['\"]?(?:\s|$)")
+    return bool(_RECALL_SCRIPT.search(command) and marker.search(command))
 
 
 def codex_home() -> Path:

@@ -1,0 +1,164 @@
+"""Command fixes: a command fails and a close variant succeeds right after.
+
+"Right after" means within the next few shell commands, before the person types again, with no
+file edited in between (an edit in between could be what really fixed it). "A close variant" is
+the same program, or a program whose name is nearly the same (``python`` / ``python3``, ``npm`` /
+``pnpm``), or one with the same role in the project (a failing ``pytest`` and a passing ``make
+check``), with a token similarity of at least ``MIN_SIMILARITY`` unless the role matches. A retry
+of the identical command that then works is flakiness, not a fix.
+
+Two shapes of lesson come out:
+
+* the program (or subcommand) changed: "Use `python3`, not `python`", keyed like the person's own
+  "use X, not Y", so a correction and an observed fix of the same thing strengthen one lesson;
+* the same command with different arguments: "`git push` fails here (no upstream branch); use
+  `git push --set-upstream origin <branch>`", generalised so it names no session's values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+
+from reverie.distill import commands, signatures
+from reverie.distill.extractor import Extractor
+from reverie.distill.session_view import Action, SessionView, evidence
+from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
+
+WINDOW = 6  # shell commands after the failure in which a fix counts as "right after"
+MIN_SIMILARITY = 0.5
+NAME = "command_fixes"
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    failed: Action
+    fixed: Action
+
+
+def find_fixes(view: SessionView) -> list[Fix]:
+    """Every failure in the session that a close variant fixed right after."""
+    runs = view.shell_runs()
+    fixes: list[Fix] = []
+    for position, failed in enumerate(runs):
+        if not failed.failed or failed.command is None:
+            continue
+        fix = _first_fix(view, failed, runs[position + 1 : position + 1 + WINDOW])
+        if fix is not None:
+            fixes.append(Fix(failed=failed, fixed=fix))
+    return fixes
+
+
+def _first_fix(view: SessionView, failed: Action, following: list[Action]) -> Action | None:
+    limit = view.next_prompt_after(failed.index)
+    before = commands.essential(failed.command or "")
+    for candidate in following:
+        if candidate.index >= limit or _edited_between(view, failed.index, candidate.index):
+            return None
+        after = commands.essential(candidate.command or "")
+        if after == before:
+            return None  # the same command again: if it worked now, that was flakiness
+        if candidate.ok and _close(before, after):
+            return candidate
+    return None
+
+
+def _edited_between(view: SessionView, start: int, end: int) -> bool:
+    return any(action.is_edit and start < action.index < end for action in view.actions)
+
+
+def _close(before: list[str], after: list[str]) -> bool:
+    if not before or not after:
+        return False
+    role = _family(commands.role(commands.signature(before)))
+    if role is not None and role == _family(commands.role(commands.signature(after))):
+        return True
+    first, second = (token.rsplit("/", 1)[-1] for token in (before[0], after[0]))
+    same_program = SequenceMatcher(a=first, b=second).ratio() >= 0.6
+    return same_program and commands.similarity(before, after) >= MIN_SIMILARITY
+
+
+def _family(role: str | None) -> str | None:
+    """ "Run the tests" and "run the checks" answer the same need: either fixes the other."""
+    return "verify" if role in {"test", "check"} else role
+
+
+def extract(view: SessionView) -> Iterator[Observation]:
+    merged: dict[str, Observation] = {}
+    for fix in find_fixes(view):
+        observation = _observation(view, fix)
+        if observation is None:
+            continue
+        earlier = merged.get(observation.key)
+        if earlier is not None:
+            observation = replace(
+                earlier, evidence=earlier.evidence + observation.evidence, outcomes=earlier.outcomes + 1
+            )
+        merged[observation.key] = observation
+    yield from merged.values()
+
+
+def _observation(view: SessionView, fix: Fix) -> Observation | None:
+    error = fix.failed.output
+    failed_main = commands.main_segment(fix.failed.command or "")
+    fixed_main = commands.main_segment(fix.fixed.command or "")
+    old_sig, new_sig = commands.signature(failed_main), commands.signature(fixed_main)
+    if not old_sig or not new_sig:
+        return None
+    what = signatures.describe(error)
+    trigger = Trigger(tools=(fix.failed.call.tool_name or "Bash",), commands=(old_sig,), keywords=(what,))
+    if old_sig != new_sig:
+        old, new = _changed_words(old_sig, new_sig)
+        if len(old.split()) > 1 or len(new.split()) > 1:  # more than a name changed: say the whole commands
+            old, new = commands.command_form(failed_main), commands.command_form(fixed_main)
+        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {what})."
+        key, topic, stance, against, kind = (
+            f"use:{new}|not:{old}",
+            "choice:" + "|".join(sorted({old, new})),
+            new,
+            old,
+            LessonKind.PREFERENCE,
+        )
+    else:
+        old_text = commands.render(commands.generalise(failed_main, error))
+        new_text = commands.render(commands.generalise(fixed_main, error))
+        statement = f"In this project: `{old_text}` fails here ({what}); use `{new_text}` instead."
+        key, topic, stance, against, kind = f"fix:{old_text}=>{new_text}", "", "", "", LessonKind.FACT
+    return Observation(
+        key=key,
+        kind=kind,
+        statement=statement,
+        scope=view.scope(),
+        evidence=_proof(fix),
+        extractor=NAME,
+        trigger=trigger,
+        topic=topic,
+        stance=stance,
+        against=against,
+        outcomes=1,
+    )
+
+
+def _proof(fix: Fix) -> tuple[Evidence, ...]:
+    failed, fixed = fix.failed, fix.fixed
+    items = [evidence(failed.call, Basis.OBSERVED, "failure", failed.command)]
+    if failed.result is not None:
+        items.append(evidence(failed.result, Basis.OBSERVED, "failure_output", signatures.telling_line(failed.output)))
+    items.append(evidence(fixed.call, Basis.OBSERVED, "fix", fixed.command))
+    if fixed.result is not None:
+        items.append(evidence(fixed.result, Basis.OBSERVED, "success"))
+    return tuple(items)
+
+
+def _changed_words(old: str, new: str) -> tuple[str, str]:
+    """``npm test`` -> ``pnpm test`` is a change of ``npm`` to ``pnpm``: drop the common ends."""
+    a, b = old.split(), new.split()
+    while len(a) > 1 and len(b) > 1 and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    while len(a) > 1 and len(b) > 1 and a[0] == b[0]:
+        a, b = a[1:], b[1:]
+    return " ".join(a), " ".join(b)
+
+
+EXTRACTOR = Extractor(name=NAME, summary="a failing command followed by a close variant that works", extract=extract)

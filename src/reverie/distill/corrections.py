@@ -1,0 +1,66 @@
+"""User corrections and explicit instructions, from the prompts the person typed.
+
+Only typed prompts (origin ``user``) are read: never the model's text, never tool output, never
+injected context, never a subagent's prompt. ``statements.parse_statements`` finds the
+instructions and how long they are meant to last. The opening prompt of a session, before the
+agent has done anything, is a task request: an instruction in it without a cue of permanence
+("don't stop until the tests pass") is for that task only.
+
+Within one session, instructions are emitted in order with their timestamps, so when the person
+contradicts themselves the distill pass lets the newer one supersede the older.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reverie.distill.extractor import Extractor
+from reverie.distill.session_view import Prompt, SessionView, evidence
+from reverie.distill.statements import ParsedStatement, Strength, parse_statements
+from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
+
+NAME = "corrections"
+
+
+def extract(view: SessionView) -> Iterator[Observation]:
+    for prompt in view.prompts:
+        task_request = not any(action.index < prompt.index for action in view.actions)
+        for parsed in parse_statements(prompt.text, task_request=task_request):
+            yield observation(view, prompt, parsed)
+
+
+def observation(view: SessionView, prompt: Prompt, parsed: ParsedStatement) -> Observation:
+    scope = view.scope(parsed.scope)
+    one_off = parsed.strength is Strength.ONE_OFF
+    return Observation(
+        key=parsed.key,
+        kind=parsed.kind,
+        statement=parsed.statement,
+        scope=scope,
+        evidence=(evidence(prompt.event, Basis.USER_STATEMENT, "statement", parsed.clause),),
+        extractor=NAME,
+        trigger=_trigger(parsed),
+        durable=not one_off,
+        explicit=parsed.strength is Strength.EXPLICIT,
+        topic=parsed.topic,
+        stance=parsed.stance,
+        against=parsed.against,
+        max_status=LessonStatus.CANDIDATE if one_off else LessonStatus.ACTIVE,
+        valid_to=view.ended_at if one_off else None,
+        uncertainty=_note(parsed),
+        notes=("repeated: the person had said it before",) if parsed.repeated else (),
+    )
+
+
+def _trigger(parsed: ParsedStatement) -> Trigger:
+    commands = tuple(c for c in parsed.code if c and not c.startswith(("/", ".")) and len(c.split()) <= 4)
+    return Trigger(commands=commands, keywords=parsed.keywords)
+
+
+def _note(parsed: ParsedStatement) -> str | None:
+    if parsed.strength is Strength.CORRECTION:
+        return "a correction without a cue of permanence; a candidate until it recurs"
+    return None
+
+
+EXTRACTOR = Extractor(name=NAME, summary="instructions and corrections the person typed", extract=extract)

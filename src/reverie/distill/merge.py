@@ -1,0 +1,299 @@
+"""Folding observations into lessons: merge by key, decide status, let newer statements supersede.
+
+A ``Ledger`` is one unit of work (one session's distillation, or one ``remember``/``forget``): it
+reads current lessons and stored observations from the store, keeps its changes in memory, and
+hands back the new versions to write in one transaction.
+
+* **Merge.** Observations with the same key in the same scope are one lesson (``lesson_id``). A
+  rediscovery adds evidence and recomputes confidence; it never creates a duplicate. The statement,
+  kind and trigger come from the strongest observation (a user's own words beat an observed fix,
+  which beats an agent's claim).
+* **Enough sessions.** An observation that needs several sessions (hazards, workflows) forms a
+  lesson only once the stored observations for its key span that many sessions.
+* **Contradictions.** Two durable lessons in one scope with the same ``topic`` and different
+  ``stance`` contradict each other. The one with the newer evidence wins if it rests on evidence
+  at least as strong; the other is retired with ``superseded_by``, ``valid_to`` and one more
+  contradiction on its confidence. Both keep all their evidence. If the old stance is asserted
+  again later, it comes back the same way.
+* **Forgotten stays forgotten.** New evidence for a forgotten lesson is recorded as observations
+  only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from reverie.distill import confidence, guards
+from reverie.domain.lessons import (
+    UNRATED,
+    Basis,
+    Evidence,
+    Lesson,
+    LessonStatus,
+    Level,
+    Observation,
+    lesson_id,
+)
+from reverie.store import LessonBatch, Store
+
+_BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
+
+
+@dataclass
+class Ledger:
+    store: Store
+    now: datetime
+    observed: list[Observation] = field(default_factory=list)
+    _base: dict[str, Lesson | None] = field(default_factory=dict)
+    _pending: dict[str, Lesson] = field(default_factory=dict)
+    _observations: dict[str, list[Observation]] = field(default_factory=dict)
+
+    # -- reading through the pending changes ---------------------------------------------------
+
+    def current(self, identifier: str) -> Lesson | None:
+        if identifier in self._pending:
+            return self._pending[identifier]
+        if identifier not in self._base:
+            self._base[identifier] = self.store.lesson(identifier)
+        return self._base[identifier]
+
+    def observations(self, identifier: str) -> list[Observation]:
+        if identifier not in self._observations:
+            self._observations[identifier] = list(self.store.observations_for(identifier))
+        return self._observations[identifier]
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def fold(self, observation: Observation) -> Lesson | None:
+        """Add one (already admitted) observation; returns the lesson it formed or strengthened."""
+        identifier = lesson_id(observation.key, observation.scope)
+        self.observed.append(observation)
+        group = self._record(identifier, observation)
+        current = self.current(identifier)
+        if current is not None and current.forgotten_reason is not None:
+            return None
+        if current is None and len({o.session_id for o in group}) < observation.min_sessions:
+            return None
+        lesson = _assemble(identifier, group, current)
+        lesson = self._settle_contradictions(lesson)
+        self._pending[lesson.id] = self._finish(lesson)
+        return self._pending[lesson.id]
+
+    def clear_failures(self, worked: dict[str, str], project: str | None) -> None:
+        """Retire lessons saying a command fails here once it has run clean after their evidence:
+        the failure is no longer the state of the world. New failures bring them back. ``worked``
+        maps the topics that a clean run answers (``hazards.outcome_topic``, ...) to its time."""
+        for topic, when in worked.items():
+            for found in self.store.lessons_on_topic(topic):
+                lesson = self.current(found.id) or found
+                if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or _newest(lesson) >= when:
+                    continue
+                self._pending[lesson.id] = replace(
+                    lesson,
+                    status=LessonStatus.RETIRED,
+                    level=Level.MEMORY,
+                    valid_to=when,
+                    uncertainty="it ran clean again",
+                )
+
+    def put(self, lesson: Lesson) -> None:
+        """Record a lesson changed outside ``fold`` (a forget)."""
+        self.current(lesson.id)
+        self._pending[lesson.id] = lesson
+
+    def changes(self) -> list[Lesson]:
+        """New versions for every lesson whose meaning or evidence changed."""
+        written: list[Lesson] = []
+        for identifier, lesson in self._pending.items():
+            base = self._base.get(identifier)
+            if base is not None and _meaning(base) == _meaning(lesson):
+                continue
+            written.append(
+                replace(
+                    lesson,
+                    version=(base.version if base else 0) + 1,
+                    recorded_at=self.now.isoformat(timespec="seconds"),
+                )
+            )
+        return written
+
+    def batch(self) -> LessonBatch:
+        return LessonBatch(lessons=self.changes(), observations=tuple(self.observed))
+
+    def base(self, identifier: str) -> Lesson | None:
+        return self._base.get(identifier)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _record(self, identifier: str, observation: Observation) -> list[Observation]:
+        group = self.observations(identifier)
+        same = [o for o in group if o.session_id == observation.session_id and o.extractor == observation.extractor]
+        for old in same:
+            group.remove(old)
+        group.append(_combine([*same, observation]) if same and observation.session_id else observation)
+        return group
+
+    def _settle_contradictions(self, lesson: Lesson) -> Lesson:
+        if not (lesson.topic or lesson.stance or lesson.against) or not lesson.durable:
+            return lesson
+        for rival in self._rivals(lesson):
+            newer = _newest(lesson) >= _newest(rival)
+            if newer and can_supersede(lesson, rival):
+                if rival.superseded_by != lesson.id:
+                    self._pending[rival.id] = self._retire(rival, lesson)
+                lesson = replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
+            elif not newer and can_supersede(rival, lesson):
+                if lesson.superseded_by != rival.id:
+                    lesson = self._retire(lesson, rival)
+            elif lesson.confidence.contradictions == 0:
+                # Unresolved: the newer one rests on weaker evidence. Both stay, its confidence halves,
+                # and review (or a later statement) decides.
+                lesson = _with_contradiction(lesson)
+        return lesson
+
+    def _rivals(self, lesson: Lesson) -> list[Lesson]:
+        found = self.store.contenders(
+            lesson.scope.project, topic=lesson.topic, stance=lesson.stance, against=lesson.against
+        )
+        known = {rival.id: rival for rival in found}
+        known.update({p.id: p for p in self._pending.values()})
+        return [
+            current
+            for rival in known.values()
+            if rival.id != lesson.id
+            and (current := self.current(rival.id) or rival).status is not LessonStatus.RETIRED
+            and current.durable
+            and current.scope.level is lesson.scope.level
+            and current.scope.project == lesson.scope.project
+            and contradicts(lesson, current)
+        ]
+
+    def _retire(self, loser: Lesson, winner: Lesson) -> Lesson:
+        retired = replace(
+            _with_contradiction(loser),
+            status=LessonStatus.RETIRED,
+            level=Level.MEMORY,
+            superseded_by=winner.id,
+            valid_to=_newest(winner) or self.now.isoformat(timespec="seconds"),
+        )
+        return self._rescore(retired)
+
+    def _finish(self, lesson: Lesson) -> Lesson:
+        group = self.observations(lesson.id)
+        lesson = self._rescore(lesson, group)
+        status = guards.decide_status(lesson, group)
+        lesson = replace(lesson, status=status, level=Level.INSTINCT if status is LessonStatus.ACTIVE else Level.MEMORY)
+        return replace(lesson, uncertainty=guards.uncertainty(lesson, group))
+
+    def _rescore(self, lesson: Lesson, group: Sequence[Observation] | None = None) -> Lesson:
+        outcomes = sum(o.outcomes for o in group) if group is not None else lesson.confidence.outcomes
+        scored = confidence.score(
+            lesson.evidence, outcomes=outcomes, contradictions=lesson.confidence.contradictions, now=self.now
+        )
+        return replace(lesson, confidence=scored)
+
+
+def contradicts(first: Lesson, second: Lesson) -> bool:
+    """Same topic, different stance; or one recommends what the other advises against ("npx jest"
+    is what "use vitest, not jest" advises against: one names the other whole)."""
+    if first.topic and first.topic == second.topic and first.stance != second.stance:
+        return True
+    return _same_thing(first.against, second.stance) or _same_thing(first.stance, second.against)
+
+
+def _same_thing(first: str, second: str) -> bool:
+    if not first or not second:
+        return False
+    a, b = set(first.lower().split()), set(second.lower().split())
+    return a <= b or b <= a
+
+
+def can_supersede(newer: Lesson, older: Lesson) -> bool:
+    """Evidence at least as strong may replace older evidence. Observed behaviour may also replace
+    a person's statement when it shows what the statement recommends now fails here: that is
+    disconfirmation, not an agent ignoring the person."""
+    if _strength(newer) <= _strength(older):
+        return True
+    disconfirmed = _same_thing(newer.against, older.stance) and any(e.role == "failure" for e in newer.evidence)
+    return disconfirmed and _strength(newer) <= _BASIS_RANK[Basis.OBSERVED]
+
+
+def _assemble(identifier: str, group: Sequence[Observation], current: Lesson | None) -> Lesson:
+    lead = min(group, key=lambda o: (_strength_of(o.evidence), not o.explicit, not o.timestamp, _negated(o.timestamp)))
+    evidence = _union(current.evidence if current else (), (e for o in group for e in o.evidence))
+    stamps = sorted(e.timestamp for e in evidence if e.timestamp)
+    durable = all(o.durable for o in group)
+    return Lesson(
+        id=identifier,
+        key=lead.key,
+        statement=lead.statement,
+        kind=lead.kind,
+        scope=lead.scope,
+        evidence=evidence,
+        version=current.version if current else 0,
+        trigger=lead.trigger,
+        confidence=current.confidence if current else UNRATED,
+        durable=durable,
+        topic=lead.topic,
+        stance=lead.stance,
+        against=lead.against,
+        valid_from=stamps[0] if stamps else None,
+        valid_to=None if durable else max((o.valid_to or "" for o in group), default="") or None,
+        supersedes=current.supersedes if current else None,
+        superseded_by=current.superseded_by if current else None,
+        extractor=lead.extractor,
+    )
+
+
+def _combine(observations: Sequence[Observation]) -> Observation:
+    """One session's repeated observations of one extractor, as one."""
+    last = observations[-1]
+    evidence = _union((), (e for o in observations for e in o.evidence))
+    return replace(last, evidence=evidence, outcomes=sum(o.outcomes for o in observations))
+
+
+def _union(first: Iterable[Evidence], second: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    merged: dict[tuple[str, str], Evidence] = {}
+    for item in (*first, *second):
+        merged.setdefault((item.event_key, item.role), item)
+    return tuple(merged.values())
+
+
+def _strength_of(evidence: Iterable[Evidence]) -> int:
+    return min((_BASIS_RANK[e.basis] for e in evidence), default=len(_BASIS_RANK))
+
+
+def _strength(lesson: Lesson) -> int:
+    return _strength_of(lesson.evidence)
+
+
+def _newest(lesson: Lesson) -> str:
+    trusted = [e.timestamp for e in lesson.evidence if e.timestamp and _BASIS_RANK[e.basis] <= 1]
+    return max(trusted or [e.timestamp for e in lesson.evidence if e.timestamp] or [""])
+
+
+def _negated(stamp: str) -> tuple[int, ...]:
+    return tuple(-ord(char) for char in stamp)
+
+
+def _with_contradiction(lesson: Lesson) -> Lesson:
+    return replace(lesson, confidence=replace(lesson.confidence, contradictions=lesson.confidence.contradictions + 1))
+
+
+def _meaning(lesson: Lesson) -> tuple[object, ...]:
+    return (
+        lesson.content_hash,
+        lesson.status,
+        lesson.topic,
+        lesson.stance,
+        lesson.against,
+        lesson.valid_to,
+        lesson.supersedes,
+        lesson.superseded_by,
+        lesson.forgotten_reason,
+        lesson.uncertainty,
+        lesson.confidence.contradictions,
+        frozenset((e.event_key, e.role) for e in lesson.evidence),
+    )

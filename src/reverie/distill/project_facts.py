@@ -1,0 +1,131 @@
+"""Project facts from commands that worked: how to test, lint, format, type-check, build, and
+which package manager the project uses.
+
+Only successful commands count, and what counts is the agent's own command line with its outcome
+(observed behaviour), never what a README or command output claims. A command is reduced to its
+signature plus the flags that select what runs (``python -m pytest``, ``cargo llvm-cov
+--fail-under-lines <n>`` becomes ``cargo llvm-cov``), so the same fact from two sessions merges.
+
+The package manager is a stance on a topic per ecosystem ("package-manager:javascript"), so a
+project that moved from yarn to pnpm gets the pnpm fact superseding the yarn one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from reverie.distill import commands
+from reverie.distill.extractor import Extractor
+from reverie.distill.session_view import Action, SessionView, evidence
+from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
+
+NAME = "project_facts"
+_PURPOSE = {
+    "test": "run the tests",
+    "lint": "lint",
+    "format": "format the code",
+    "typecheck": "type-check",
+    "check": "run the checks",
+    "build": "build",
+}
+# (ecosystem, manager) by the program that runs; npx/pipx are runners, not managers
+MANAGERS: dict[str, tuple[str, str]] = {
+    "npm": ("javascript", "npm"),
+    "pnpm": ("javascript", "pnpm"),
+    "yarn": ("javascript", "yarn"),
+    "bun": ("javascript", "bun"),
+    "pip": ("python", "pip"),
+    "pip3": ("python", "pip"),
+    "uv": ("python", "uv"),
+    "poetry": ("python", "poetry"),
+    "pipenv": ("python", "pipenv"),
+    "pdm": ("python", "pdm"),
+    "hatch": ("python", "hatch"),
+    "conda": ("python", "conda"),
+    "bundle": ("ruby", "bundler"),
+    "composer": ("php", "composer"),
+}
+LOCKFILES: dict[str, tuple[str, str]] = {
+    "package-lock.json": ("javascript", "npm"),
+    "pnpm-lock.yaml": ("javascript", "pnpm"),
+    "yarn.lock": ("javascript", "yarn"),
+    "bun.lockb": ("javascript", "bun"),
+    "bun.lock": ("javascript", "bun"),
+    "uv.lock": ("python", "uv"),
+    "poetry.lock": ("python", "poetry"),
+    "Pipfile.lock": ("python", "pipenv"),
+    "pdm.lock": ("python", "pdm"),
+}
+
+
+def extract(view: SessionView) -> Iterator[Observation]:
+    seen: set[str] = set()
+    for action in view.actions:
+        if not action.ok or action.call.sidechain:
+            continue
+        found = (
+            (_role_fact(view, action), _manager_fact(view, action))
+            if action.command
+            else (_lockfile_fact(view, action),)
+        )
+        for observation in found:
+            if observation is not None and observation.key not in seen:
+                seen.add(observation.key)
+                yield observation
+
+
+def _role_fact(view: SessionView, action: Action) -> Observation | None:
+    main = commands.main_segment(action.command or "")
+    sig = commands.signature(main)
+    role = commands.role(sig)
+    if role is None:
+        return None
+    return Observation(
+        key=f"fact:{role}:{sig}",
+        kind=LessonKind.FACT,
+        statement=f"In this project: {_PURPOSE[role]} with `{commands.command_form(main)}`.",
+        scope=view.scope(),
+        evidence=_proof(action),
+        extractor=NAME,
+        trigger=Trigger(tools=(action.call.tool_name or "Bash",), keywords=(role,)),
+        stance=sig,  # no topic: a project may have several test commands; a person can still reject one
+        outcomes=1,
+    )
+
+
+def _manager_fact(view: SessionView, action: Action) -> Observation | None:
+    main = commands.main_segment(action.command or "")
+    found = MANAGERS.get(commands.signature(main).split(" ", 1)[0]) if main else None
+    return _manager_observation(view, action, *found) if found else None
+
+
+def _lockfile_fact(view: SessionView, action: Action) -> Observation | None:
+    """A lockfile that a file tool read or edited exists, so its manager is the project's."""
+    names = [path.replace("\\", "/").rsplit("/", 1)[-1] for path in action.paths]
+    found = next((LOCKFILES[name] for name in names if name in LOCKFILES), None)
+    return _manager_observation(view, action, *found) if found else None
+
+
+def _manager_observation(view: SessionView, action: Action, ecosystem: str, manager: str) -> Observation:
+    return Observation(
+        key=f"fact:package-manager:{ecosystem}:{manager}",
+        kind=LessonKind.FACT,
+        statement=f"In this project: the {ecosystem} package manager is `{manager}`; use it for dependencies.",
+        scope=view.scope(),
+        evidence=_proof(action),
+        extractor=NAME,
+        trigger=Trigger(commands=tuple(sorted({name for name, v in MANAGERS.items() if v[0] == ecosystem}))),
+        topic=f"package-manager:{ecosystem}",
+        stance=manager,
+        outcomes=1,
+    )
+
+
+def _proof(action: Action) -> tuple[Evidence, ...]:
+    return (
+        evidence(action.call, Basis.OBSERVED, "command", action.command or ", ".join(action.paths)),
+        *((evidence(action.result, Basis.OBSERVED, "success"),) if action.result else ()),
+    )
+
+
+EXTRACTOR = Extractor(name=NAME, summary="test/lint/build commands and the package manager that work", extract=extract)

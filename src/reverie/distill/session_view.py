@@ -1,0 +1,166 @@
+"""One session, parsed once, as every extractor reads it.
+
+Extractors work on the structure of a trace, not on its wording: which text the person typed
+(``prompts``: origin ``user``, typed, not injected, not a subagent's), which tool calls ran and how
+they ended (``actions``, each paired with its result by tool-use id), and what the agent summarised
+when the context was compacted (``compactions``). Injected context is removed here, before any
+extractor sees the text, so nothing reverie showed an agent can be learned back from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reverie.distill import commands
+from reverie.domain.events import Event, EventKind, Origin
+from reverie.domain.lessons import Basis, Evidence, Scope, ScopeLevel
+from reverie.domain.markers import contains_injected, strip_injected
+from reverie.domain.sessions import Session
+
+EXCERPT_CHARS = 240
+_EDIT_TOOLS = frozenset({"edit", "write", "multiedit", "notebookedit", "apply_patch", "str_replace_editor", "create"})
+_HARNESS_TEXT = re.compile(r"^\s*(<[a-z][\w-]*[\s>]|\[request interrupted)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    event: Event
+    text: str  # injected spans removed
+    index: int  # position in ``SessionView.events``
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A tool call and how it ended. ``ok`` is None while the result is unknown."""
+
+    call: Event
+    result: Event | None
+    index: int
+    command: str | None  # the command line, for shell tools
+
+    @property
+    def ok(self) -> bool | None:
+        if self.result is None or self.declined:
+            return None
+        return not self.result.is_error
+
+    @property
+    def failed(self) -> bool:
+        """It ran and failed. A call the person declined did not run: that is not a failure."""
+        return self.result is not None and self.result.is_error and not self.declined
+
+    @property
+    def declined(self) -> bool:
+        return self.result is not None and bool(self.result.data.get("rejected"))
+
+    @property
+    def output(self) -> str:
+        return self.result.text if self.result is not None else ""
+
+    @property
+    def is_edit(self) -> bool:
+        return (self.call.tool_name or "").lower() in _EDIT_TOOLS
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        tool_input = self.call.tool_input or {}
+        found = [tool_input.get(name) for name in ("file_path", "path", "notebook_path")]
+        return tuple(path for path in found if isinstance(path, str) and path)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    session: Session
+    events: Sequence[Event]
+    prompts: Sequence[Prompt]
+    actions: Sequence[Action]
+    compactions: Sequence[Event]
+
+    @classmethod
+    def build(cls, session: Session, events: Sequence[Event]) -> SessionView:
+        prompts: list[Prompt] = []
+        compactions: list[Event] = []
+        calls: list[tuple[int, Event]] = []
+        results: dict[str, Event] = {}
+        for index, event in enumerate(events):
+            if event.origin is Origin.INJECTED:
+                continue
+            if event.kind is EventKind.TOOL_CALL:
+                calls.append((index, event))
+            elif event.kind is EventKind.TOOL_RESULT and event.tool_use_id:
+                results.setdefault(event.tool_use_id, event)
+            elif _is_compaction(event):
+                compactions.append(event)
+            elif _is_typed_prompt(event):
+                text = strip_injected(event.text) if contains_injected(event.text) else event.text
+                if text.strip():
+                    prompts.append(Prompt(event=event, text=text, index=index))
+        actions = [
+            Action(
+                call=call,
+                result=results.get(call.tool_use_id or ""),
+                index=index,
+                command=commands.shell_command(call),
+            )
+            for index, call in calls
+        ]
+        return cls(session=session, events=events, prompts=prompts, actions=actions, compactions=compactions)
+
+    @property
+    def project(self) -> str | None:
+        if self.session.project is not None:
+            return self.session.project.key
+        return f"path:{self.session.cwd}" if self.session.cwd else None
+
+    @property
+    def ended_at(self) -> str | None:
+        stamps = [event.timestamp for event in self.events if event.timestamp]
+        return self.session.ended_at or (max(stamps) if stamps else None)
+
+    def scope(self, level: ScopeLevel = ScopeLevel.PROJECT) -> Scope:
+        if level is ScopeLevel.GLOBAL:
+            return Scope(level=level)
+        if level is ScopeLevel.SESSION:
+            return Scope(level=level, project=self.project, session=self.session.id)
+        return Scope(level=level, project=self.project)
+
+    def shell_runs(self) -> list[Action]:
+        return [action for action in self.actions if action.command is not None and not action.call.sidechain]
+
+    def next_prompt_after(self, index: int) -> int:
+        """The event index of the next typed prompt after ``index`` (or the end of the session)."""
+        return next((prompt.index for prompt in self.prompts if prompt.index > index), len(self.events))
+
+
+def _is_typed_prompt(event: Event) -> bool:
+    return (
+        event.kind is EventKind.PROMPT
+        and event.origin is Origin.USER
+        and not event.sidechain
+        and not event.data.get("shell")  # "!cmd" typed at the prompt runs a command: not an instruction
+        and not _HARNESS_TEXT.match(strip_injected(event.text) if contains_injected(event.text) else event.text)
+    )
+
+
+def _is_compaction(event: Event) -> bool:
+    if event.kind is EventKind.COMPACTION:
+        return bool(event.text.strip())
+    return bool(event.data.get("compact_summary") or event.data.get("isCompactSummary"))
+
+
+def evidence(event: Event, basis: Basis, role: str, excerpt: str | None = None) -> Evidence:
+    """Evidence pointing at one event, with the transcript line a person can open."""
+    text = excerpt if excerpt is not None else event.text
+    return Evidence(
+        event_key=event.key,
+        session_id=event.session_id,
+        origin=event.origin,
+        basis=basis,
+        role=role,
+        excerpt=" ".join(text.split())[:EXCERPT_CHARS],
+        timestamp=event.timestamp,
+        transcript_path=event.transcript_path,
+        transcript_line=event.transcript_line,
+    )

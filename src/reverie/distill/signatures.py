@@ -1,0 +1,111 @@
+"""Error text reduced to a signature that is equal across sessions when the failure is the same.
+
+A failure's output is full of one session's values: temp paths, line numbers, timestamps, hashes,
+ids. ``signature`` keeps the most informative line and replaces those values, so "jq: command not
+found" in one session and in the next have one signature, while "jq" and "python" stay different.
+Paths inside the project stay: "nonexistent.txt does not exist" is itself the lesson.
+``error_class`` names the broad kind of failure in words a statement can use.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_SIGNATURE_CHARS = 160
+
+_NOISE_LINE = re.compile(r"^(exit code \d+|error: process completed with exit code|\s*at\s|\s*\^+\s*$)", re.I)
+_TELLING = re.compile(
+    r"(error|fatal|failed|failure|not found|denied|exception|cannot|can't|unable|invalid|refused|"
+    r"no such|unknown|unrecognized|missing|timed out|does not exist|not recognized|traceback)",
+    re.I,
+)
+_SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\x1b\[[0-9;]*[A-Za-z]"), ""),  # terminal colours
+    (re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.I), "<url>"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<id>"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?Z?\b"), "<time>"),
+    (re.compile(r"(?<![\w.])(/|~/|[A-Za-z]:[\\/])[^\s:'\"`,)]*"), "<path>"),
+    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>"),
+    (re.compile(r"\b[0-9a-f]{7,40}\b"), "<hash>"),
+    (re.compile(r"\b\d+(\.\d+)*\b"), "<n>"),
+    (re.compile(r"\s+"), " "),
+)
+
+ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "command not found",
+        re.compile(r"command not found|not recognized as an internal or external|: not found\b", re.I),
+    ),
+    ("no upstream branch", re.compile(r"no upstream branch|has no upstream|--set-upstream", re.I)),
+    (
+        "missing target or config",
+        re.compile(r"no rule to make target|is not a file|missing (?:config|configuration)", re.I),
+    ),
+    ("permission denied", re.compile(r"permission denied|EACCES|operation not permitted", re.I)),
+    (
+        "module not found",
+        re.compile(r"no module named|modulenotfounderror|cannot find module|cannot find package", re.I),
+    ),
+    ("file not found", re.compile(r"no such file or directory|ENOENT|cannot find the path|does not exist", re.I)),
+    (
+        "network error",
+        re.compile(r"connection refused|ECONNREFUSED|could not resolve host|unreachable|RPC failed", re.I),
+    ),
+    ("timed out", re.compile(r"timed out|timeout", re.I)),
+    (
+        "wrong usage",
+        re.compile(
+            r"unknown (option|flag|command|argument)|unrecognized (option|argument)|invalid option|usage:", re.I
+        ),
+    ),
+    ("syntax error", re.compile(r"syntax ?error", re.I)),
+    ("rejected", re.compile(r"rejected|non-fast-forward", re.I)),
+)
+
+
+def telling_line(text: str) -> str:
+    """The line that says what went wrong (the last telling line of a traceback, else the first)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not _NOISE_LINE.match(line.strip())]
+    telling = [line for line in lines if _TELLING.search(line)]
+    if not telling:
+        return lines[0] if lines else ""
+    if any(line.lower().startswith("traceback") for line in telling):
+        return telling[-1]
+    return telling[0]
+
+
+def signature(text: str) -> str:
+    """A normalised, value-free form of the error, equal across sessions for the same failure."""
+    line = telling_line(text[:20_000])
+    for pattern, replacement in _SCRUBBERS:
+        line = pattern.sub(replacement, line)
+    return line.strip().lower()[:MAX_SIGNATURE_CHARS]
+
+
+# Failures that say a command cannot run here at all (as opposed to running and finding a problem,
+# such as failing tests): evidence that a lesson recommending the command is out of date.
+CANNOT_RUN = frozenset({"command not found", "module not found", "missing target or config", "wrong usage"})
+
+
+def cannot_run(text: str) -> bool:
+    return error_class(text) in CANNOT_RUN
+
+
+def error_class(text: str) -> str | None:
+    for name, pattern in ERROR_CLASSES:
+        if pattern.search(text[:20_000]):
+            return name
+    return None
+
+
+def missing_program(text: str) -> str | None:
+    """The program a shell could not find ("bash: line 1: jq: command not found" -> "jq")."""
+    match = re.search(r"([\w.+-]+): (command )?not found", text) or re.search(
+        r"'([\w.+-]+)' is not recognized as an internal or external", text
+    )
+    return match.group(1) if match else None
+
+
+def describe(text: str) -> str:
+    """A short phrase for statements: the error class, else the signature."""
+    return error_class(text) or signature(text)[:80] or "an error"

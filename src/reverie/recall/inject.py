@@ -1,0 +1,206 @@
+"""What recall answers to each hook event. The hook, ``reverie context`` and ``reverie recall`` all
+run these functions, so what the CLI explains is what the agent gets.
+
+* ``SessionStart``: the digest (:func:`digest_hits`); ``source: compact`` or ``clear`` starts the
+  "already shown" memory afresh, ``resume`` keeps it (the context is still there).
+* ``UserPromptSubmit``: a new turn; the lessons relevant to the prompt (:func:`prompt_hits`).
+* ``PreToolUse``: the lesson whose trigger matches the call (:func:`call_hits`).
+
+Every candidate comes back as a :class:`~reverie.recall.rank.Hit` with its ``decision``: ``shown``,
+or why not (``below threshold``, ``already shown ...``, ``over budget``, ``other agent``,
+``expired``). Scope is enforced in the index query itself (global, this project, this session).
+
+The project comes from the payload's ``cwd`` through ``reverie.capture.project.identify``, once per
+working directory and session (see ``session_state``); the capture hook's own per-session cache is
+read first, so most sessions never compute it twice.
+"""
+
+from __future__ import annotations
+
+import os
+
+from reverie.recall import calls, rank, render, terms
+from reverie.recall import session_state as states
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from reverie.recall.config import Budget
+    from reverie.recall.lookup import RecallIndex
+
+MAX_PROMPT_CHARS = 8_000
+SHOWN = "shown"
+STRONG_RELEVANCE = 0.6  # a prompt this close to a lesson counts as "it matters again"
+
+
+class Answer:
+    """The text to inject (empty: nothing) and every candidate considered."""
+
+    __slots__ = ("hits", "text")
+
+    def __init__(self, text: str, hits: list[rank.Hit]) -> None:
+        self.text = text
+        self.hits = hits
+
+    @property
+    def shown(self) -> list[rank.Hit]:
+        return [hit for hit in self.hits if hit.decision == SHOWN]
+
+
+def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent: str, now: float) -> Answer:
+    hits = [_checked(rank.Hit(row), agent, now) for row in index.in_scope()]
+    for hit in hits:
+        if not hit.decision:
+            hit.rate(now, base=hit.row.digest_weight)
+            allowed, why = state.eligible(hit.row.id, states.DIGEST, False, budget.integer("repeat_after_turns"))
+            hit.decision = "" if allowed else why
+    candidates = sorted((h for h in hits if not h.decision), key=lambda h: (-h.score, h.row.id))
+    kept, left = render.fit(candidates, budget.integer("session_start_tokens"), render.DIGEST_HEADER)
+    for hit in kept:
+        hit.decision = SHOWN
+    for hit in left:
+        hit.decision = "over budget"
+    ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
+    if not kept:
+        return Answer("", ordered)
+    state.mark_shown([hit.row.id for hit in kept], states.DIGEST, 0)
+    return Answer(render.digest(kept, len(left)), ordered)
+
+
+def prompt(
+    index: RecallIndex,
+    state: states.SessionState,
+    budget: Budget,
+    agent: str,
+    now: float,
+    text: str,
+) -> Answer:
+    text = text[:MAX_PROMPT_CHARS]
+    query = terms.query_terms(text)
+    words = prompt_words(text)
+    found: dict[str, rank.Hit] = {}
+    for row in (*index.by_text(query), *index.by_trigger(rank.prompt_keys(words))):
+        found.setdefault(row.id, rank.Hit(row))
+    known = index.weights(query)
+    query_set = set(query)
+    for hit in found.values():
+        hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight)
+        hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, words, query_set)
+        hit.rate(now)
+    triggered = {h.row.id for h in found.values() if h.trigger > 0 or h.relevance >= STRONG_RELEVANCE}
+    return _select(list(found.values()), state, budget, agent, now, states.PROMPT, triggered, render.for_prompt)
+
+
+def call(
+    index: RecallIndex,
+    state: states.SessionState,
+    budget: Budget,
+    agent: str,
+    now: float,
+    tool_name: str,
+    tool_input: object,
+) -> tuple[Answer, calls.CallInPlay]:
+    in_play = calls.call_in_play(tool_name, tool_input)
+    hits = [rank.Hit(row) for row in index.by_trigger(in_play.keys())]
+    for hit in hits:
+        hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
+        hit.rate(now)
+    triggered = {hit.row.id for hit in hits if hit.trigger > 0}
+    label = in_play.describe()
+    answer = _select(hits, state, budget, agent, now, states.TOOL, triggered, lambda h: render.for_call(h, label))
+    return answer, in_play
+
+
+def _select(
+    hits: list[rank.Hit],
+    state: states.SessionState,
+    budget: Budget,
+    agent: str,
+    now: float,
+    channel: str,
+    triggered: set[str],
+    format_text: Callable[[list[rank.Hit]], str],
+) -> Answer:
+    """Thresholds, repeats, the per-event count and the per-turn token budget, best score first."""
+    limit = budget.integer("prompt_lessons" if channel == states.PROMPT else "tool_lessons")
+    repeat_after = budget.integer("repeat_after_turns")
+    minimum = budget.min_match if channel == states.PROMPT else rank.CALL_TOOL_KEYWORD
+    ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
+    candidates = []
+    for hit in ordered:
+        _checked(hit, agent, now)
+        if not hit.decision and (hit.match < minimum or hit.score < budget.min_score):
+            untriggered = f" ({hit.trigger_reason})" if hit.trigger == 0 and hit.trigger_reason else ""
+            hit.decision = "below threshold" + untriggered
+        if not hit.decision:
+            allowed, why = state.eligible(hit.row.id, channel, hit.row.id in triggered, repeat_after)
+            hit.decision = "" if allowed else why
+        if not hit.decision:
+            candidates.append(hit)
+    kept, left = render.fit(candidates[:limit], state.tokens_left(budget.integer("turn_tokens")), "")
+    for hit in left + candidates[limit:]:
+        hit.decision = "over budget"
+    for hit in kept:
+        hit.decision = SHOWN
+    if not kept:
+        return Answer("", ordered)
+    state.mark_shown([hit.row.id for hit in kept], channel, sum(hit.tokens for hit in kept))
+    return Answer(format_text(kept), ordered)
+
+
+def _checked(hit: rank.Hit, agent: str, now: float) -> rank.Hit:
+    """Conditions the index query cannot express: an agent-only lesson, an expired one-off."""
+    row = hit.row
+    if row.agent and agent and row.agent != agent:
+        hit.decision = f"for {row.agent} only"
+    elif row.valid_to and row.valid_to < now:
+        hit.decision = "expired"
+    return hit
+
+
+def prompt_words(text: str) -> list[str]:
+    """The prompt's words as typed, lower case, with quotes and punctuation around them removed, so
+    ``run `npm test` please`` names ``npm test`` and ``see src/db/migrations/`` names a path."""
+    stripped = (word.strip("`'\"()[]{}<>,;:!?") for word in text.lower().split())
+    return [word.rstrip(".") if word.endswith(".") and "/" not in word else word for word in stripped if word]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The project of a working directory, remembered per session
+
+
+def project_of(cwd: str, state: states.SessionState, home: str, session_id: str | None) -> str | None:
+    if not cwd:
+        return None
+    known = state.projects.get(cwd)
+    if known is not None:
+        return known or None
+    key = _captured_project(home, session_id, cwd)
+    if key is None:
+        from reverie.capture.project import identify  # only on a new cwd: imports more than the rest
+
+        key = identify(cwd).key
+    state.projects[cwd] = key
+    return key
+
+
+def _captured_project(home: str, session_id: str | None, cwd: str) -> str | None:
+    """The capture hook's per-session cache (``<home>/cache/projects/<session>.json``), if it has ``cwd``."""
+    if session_id is None:
+        return None
+    from reverie.recall import wire
+
+    try:
+        with open(os.path.join(home, "cache", "projects", session_id + ".json"), encoding="utf-8") as file:
+            cached = wire.loads(file.read())
+    except (OSError, ValueError):
+        return None
+    if isinstance(cached, dict) and cached.get("cwd") == cwd and isinstance(cached.get("project"), dict):
+        key = cached["project"].get("key")
+        return key if isinstance(key, str) and key else None
+    return None
+
+
+def lesson_ids(hits: Iterable[rank.Hit]) -> list[str]:
+    return [hit.row.id for hit in hits]

@@ -1,0 +1,154 @@
+"""How much a lesson matters right now: relevance, trigger strength, confidence and recency.
+
+``score = match x confidence x recency``, where
+
+* **match** combines what the text and the trigger say, as a noisy-or (either alone can carry it;
+  both together are stronger): ``match = 1 - (1 - relevance)(1 - trigger)``.
+* **relevance** compares the prompt's terms with the lesson's: the cosine of their idf-weighted term
+  sets, ``shared / sqrt(prompt mass x lesson mass)``, where a term's weight is the BM25 idf
+  ``ln(1 + (N - df + 0.5) / (df + 0.5))``. FTS5's own BM25 finds and orders the candidates (and is
+  reported), but its idf drops to zero for a term that half the lessons share, which in a store of five
+  lessons is most terms; the ``1 +`` form stays positive at any size. Prompt words the index has never
+  seen weigh as much as the rarest known term: a prompt mostly about something else is not relevant
+  to a lesson because one common word is shared.
+* **trigger** is what the lesson's own trigger says about this moment. Before a tool call: 1.0 when a
+  command prefix or a path glob matches the call, 0.6 when its keywords appear in a call of one of its
+  tools; a lesson with commands or paths that do not match is not triggered by its keywords alone. In
+  a prompt, a command or path it names counts 0.8 and a keyword 0.4. A call that already does what
+  the lesson says (its command starts with the lesson's chosen stance, ``pnpm`` for "use pnpm, not
+  npm") does not trigger it: the agent needs no reminder to do what it is doing.
+* **confidence** is the lesson's own, computed by distill from evidence.
+* **recency** is gentle, ``0.75 + 0.25 x 0.5 ^ (age / 90 days)``: confidence already decays; here an
+  old lesson only yields to a newer one of the same strength.
+
+The session-start digest has no prompt, so its match is the lesson's ``digest_weight`` (kind, scope
+and trigger shape; see ``reverie.recall.index``).
+"""
+
+from __future__ import annotations
+
+from reverie.recall import calls, terms
+from reverie.recall.lookup import cosine
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from reverie.recall.lookup import IndexRow
+
+RECENCY_HALF_LIFE_DAYS = 90.0
+CALL_COMMAND_OR_PATH = 1.0
+CALL_TOOL_KEYWORD = 0.6
+PROMPT_COMMAND_OR_PATH = 0.8
+PROMPT_KEYWORD = 0.4
+
+
+class Hit:
+    """One candidate lesson and every number that decided whether it is shown."""
+
+    __slots__ = ("base", "decision", "matched", "relevance", "row", "score", "tokens", "trigger", "trigger_reason")
+
+    def __init__(self, row: IndexRow) -> None:
+        self.row = row
+        self.relevance = 0.0
+        self.matched: list[str] = []
+        self.base: float | None = None  # a digest's match: the lesson's digest weight
+        self.trigger = 0.0
+        self.trigger_reason = ""
+        self.score = 0.0
+        self.decision = ""
+        self.tokens = 0
+
+    @property
+    def match(self) -> float:
+        return self.base if self.base is not None else 1 - (1 - self.relevance) * (1 - self.trigger)
+
+    def rate(self, now: float, base: float | None = None) -> float:
+        """``score``, from ``match`` (or ``base`` for a digest), confidence and recency."""
+        self.base = base
+        self.score = self.match * self.row.confidence * recency(self.row.newest, now)
+        return self.score
+
+
+def recency(newest: float, now: float) -> float:
+    if newest <= 0:
+        return 1.0  # no date known: no penalty
+    age_days = max(0.0, now - newest) / 86_400
+    return 0.75 + 0.25 * float(0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS))
+
+
+def relevance(query: Sequence[str], row: IndexRow, known: dict[str, float], unseen: float) -> tuple[float, list[str]]:
+    """(cosine of idf-weighted term sets, the shared terms). ``known`` holds the idf of query terms
+    that some lesson has (``RecallIndex.weights``); any other term weighs ``unseen``."""
+    weights = {term: known.get(term, unseen) for term in query}
+    lesson_terms = set(row.terms)
+    shared = [term for term in query if term in lesson_terms]
+    return cosine(sum(weights[term] for term in shared), sum(weights.values()), row.mass), shared
+
+
+def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
+    """How strongly the lesson's trigger fires for this exact call, and why."""
+    follows = _follows(row, call)
+    if follows:
+        return 0.0, f"the call already follows it (`{follows}`)"
+    if row.commands or row.paths:
+        in_play = {prefix for command in call.commands for prefix in calls.prefixes(command)}
+        wanted = next((prefix for prefix in row.commands if prefix in in_play), None)
+        if wanted:
+            return CALL_COMMAND_OR_PATH, f"the command starts with `{wanted}`"
+        glob = calls.any_glob_matches(row.paths, call.paths)
+        if glob:
+            return CALL_COMMAND_OR_PATH, f"a path in the call matches {glob}"
+        return 0.0, "its commands and paths do not match the call"
+    tools = {tool.lower() for tool in row.tools}
+    if row.keywords and (not tools or call.tool.lower() in tools):
+        keyword = _keyword_in(row.keywords, set(call.words))
+        if keyword:
+            return CALL_TOOL_KEYWORD, f"keyword '{keyword}' in a {call.tool} call"
+    return 0.0, "no trigger matches the call"
+
+
+def prompt_trigger(row: IndexRow, prompt_words: Sequence[str], prompt_terms: set[str]) -> tuple[float, str]:
+    """How strongly a prompt that names a command, path or keyword of the lesson triggers it."""
+    text = " " + " ".join(prompt_words) + " "
+    wanted = next((prefix for prefix in row.commands if f" {prefix} " in text), None)
+    if wanted:
+        return PROMPT_COMMAND_OR_PATH, f"the prompt names `{wanted}`"
+    paths = [word for word in prompt_words if "/" in word or "." in word.strip(".")]
+    glob = calls.any_glob_matches(row.paths, paths)
+    if glob:
+        return PROMPT_COMMAND_OR_PATH, f"the prompt names a path matching {glob}"
+    keyword = _keyword_in(row.keywords, prompt_terms)
+    if keyword:
+        return PROMPT_KEYWORD, f"the prompt mentions '{keyword}'"
+    return 0.0, ""
+
+
+def prompt_keys(prompt_words: Sequence[str]) -> list[str]:
+    """Trigger keys a prompt may hit: commands of up to four words, path segments. (Keywords are among a
+    lesson's index terms, so the text search finds lessons whose keywords the prompt mentions.)"""
+    keys: list[str] = []
+    for start in range(len(prompt_words)):
+        for size in range(1, calls.MAX_PREFIX_WORDS + 1):
+            if start + size <= len(prompt_words):
+                keys.append("c:" + " ".join(prompt_words[start : start + size]))
+    for word in prompt_words:
+        if "/" in word or "." in word.strip("."):
+            keys.extend(key for key in calls.path_keys(word) if key != "p:*")
+    return list(dict.fromkeys(keys))
+
+
+def _keyword_in(keywords: Sequence[str], words: set[str]) -> str | None:
+    for keyword in keywords:
+        needed = terms.terms(keyword)
+        if needed and all(term in words for term in needed):
+            return keyword
+    return None
+
+
+def _follows(row: IndexRow, call: calls.CallInPlay) -> str | None:
+    """The stance the call already takes (``pnpm`` in ``pnpm test`` for "use pnpm, not npm"). The index
+    keeps a stance only when it reads as a command prefix."""
+    if not row.stance or not call.commands:
+        return None
+    return row.stance if any(row.stance in calls.prefixes(command) for command in call.commands) else None

@@ -1,0 +1,183 @@
+"""What the recall hook does once it runs: read the payload, answer the event, fail open.
+
+``hook.py`` is the script agents run; it only sets up ``sys.path`` and calls :func:`main` here, because
+Python compiles a script on every run but imports a module from its cached bytecode.
+
+The agent waits for the hook, so it is built like the capture hook and stricter still: standard library
+only (and not even ``json``, ``re``, ``typing`` or the ``sqlite3`` package: see ``wire`` and ``lookup``)
+and it fails open: whatever goes wrong, it exits 0 with nothing on stdout and writes the traceback to
+``<home>/logs/recall.log``. The answer is written in one piece, only once it is complete.
+
+Output, for both Claude Code and Codex (whose hook output schema accepts the same object for
+SessionStart, UserPromptSubmit and PreToolUse)::
+
+    {"hookSpecificOutput": {"hookEventName": "<event>", "additionalContext": "<reverie-context ...>"}}
+
+When the recall index is found stale (lessons changed since it was built), a rebuild is started fully
+detached (``python -m reverie.recall.index``), at most one every two minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from reverie.recall import config, inject, lookup, wire
+from reverie.recall import session_state as states
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+HOME_ENV = "REVERIE_HOME"
+EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse")
+MAX_PAYLOAD_BYTES = 4 * 1024 * 1024  # a prompt or a tool input; anything longer is read and dropped
+MAX_LOG_BYTES = 1024 * 1024
+REFRESH_LOCK = os.path.join("recall", "refresh.lock")
+REFRESH_LOCK_SECONDS = 120  # a rebuild that has not finished by then is presumed dead
+_FRESH_CONTEXT = ("startup", "clear", "compact")
+
+
+def main(argv: list[str]) -> int:
+    options = _options(argv)
+    home = os.environ.get(HOME_ENV) or options.get("home")
+    try:
+        if not home:
+            raise ValueError("no --home given and REVERIE_HOME is not set")
+        event = options.get("event", "")
+        payload = wire.loads(_read_stdin().decode("utf-8", "replace"))
+        if not isinstance(payload, dict):
+            raise ValueError("the payload is not a JSON object")
+        text = answer(options.get("agent", ""), event, payload, home, os.environ)
+        if text:
+            output = {"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}
+            sys.stdout.write(wire.dumps(output))
+            sys.stdout.flush()
+    except BaseException:
+        _log_error(home)
+    return 0
+
+
+def answer(agent: str, event: str, payload: dict[str, object], home: str, environ: Mapping[str, str]) -> str:
+    """The context to inject for one hook event ("" for none); updates the session's state."""
+    if event not in EVENTS or not config.injection_enabled(environ):
+        return ""
+    session_id = states.safe_session_id(payload.get("session_id"))
+    state = states.SessionState.load(home, session_id)
+    if event == "SessionStart":
+        if payload.get("source", "startup") in _FRESH_CONTEXT:
+            state.forget_shown()
+        budget = config.load(home, environ)
+        state.budget = budget.to_json()
+    else:
+        budget = config.from_environment(environ, state.budget)
+    if event == "UserPromptSubmit":
+        state.new_turn()
+    cwd = payload.get("cwd")
+    project = inject.project_of(cwd if isinstance(cwd, str) else "", state, home, session_id)
+    index = lookup.open_index(home, lookup.scope_tokens(project, session_id))
+    if index is None:
+        state.save()
+        return ""
+    text, record = _respond(agent, event, payload, state, budget, index)
+    record["project"] = project
+    state.save()
+    if text:
+        states.log_injection(home, session_id, record)
+    if index.stale:
+        request_refresh(home)
+    return text
+
+
+def _respond(
+    agent: str,
+    event: str,
+    payload: dict[str, object],
+    state: states.SessionState,
+    budget: config.Budget,
+    index: lookup.RecallIndex,
+) -> tuple[str, dict[str, object]]:
+    now = time.time()
+    record: dict[str, object] = {"event": event, "turn": state.turn}
+    if event == "SessionStart":
+        result = inject.digest(index, state, budget, agent, now)
+        record["channel"] = states.DIGEST
+    elif event == "UserPromptSubmit":
+        prompt = payload.get("prompt")
+        result = inject.prompt(index, state, budget, agent, now, prompt if isinstance(prompt, str) else "")
+        record["channel"] = states.PROMPT
+    else:
+        tool_name = payload.get("tool_name")
+        tool_input = payload.get("tool_input")
+        name = tool_name if isinstance(tool_name, str) else ""
+        result, in_play = inject.call(index, state, budget, agent, now, name, tool_input)
+        record.update(channel=states.TOOL, call=in_play.describe(), tool_use_id=payload.get("tool_use_id"))
+    record["lessons"] = inject.lesson_ids(result.shown)
+    return result.text, record
+
+
+def request_refresh(home: str) -> None:
+    """Start ``python -m reverie.recall.index`` detached, unless one started less than two minutes ago."""
+    lock = os.path.join(home, REFRESH_LOCK)
+    try:
+        if time.time() - os.path.getmtime(lock) < REFRESH_LOCK_SECONDS:
+            return
+        os.unlink(lock)
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(lock), mode=0o700, exist_ok=True)
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return  # another hook won the race
+    import subprocess  # only here: most hook calls never need it
+
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    env = {**os.environ, "REVERIE_CAPTURE": "0", config.INJECT_ENV: "0", HOME_ENV: home}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
+    command = [sys.executable, "-m", "reverie.recall.index", "--home", home, "--unlock", lock]
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    if os.name == "nt":
+        flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+        subprocess.Popen(command, **quiet, close_fds=True, cwd=home, env=env, creationflags=flags)  # type: ignore[call-overload]
+    else:
+        subprocess.Popen(command, **quiet, close_fds=True, cwd=home, env=env, start_new_session=True)  # type: ignore[call-overload]
+
+
+def _options(argv: list[str]) -> dict[str, str]:
+    """``--name value`` pairs; argparse costs more to import than the rest of the hook."""
+    return {word[2:]: argv[i + 1] for i, word in enumerate(argv[:-1]) if word.startswith("--")}
+
+
+def _read_stdin() -> bytes:
+    """The payload, at most ``MAX_PAYLOAD_BYTES``; the rest is read (the agent must not block on a full
+    pipe) and dropped. A cut payload is not valid JSON, so nothing is injected for it."""
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None or stream.isatty():
+        return b""
+    kept = bytearray()
+    while chunk := stream.read(1024 * 1024):
+        if len(kept) < MAX_PAYLOAD_BYTES:
+            kept += chunk[: MAX_PAYLOAD_BYTES - len(kept)]
+    return bytes(kept)
+
+
+def _log_error(home: str | None) -> None:
+    """Append the current exception to ``<home>/logs/recall.log`` (0600, rotated at ``MAX_LOG_BYTES``)."""
+    try:
+        import traceback
+
+        if not home:
+            return
+        folder = os.path.join(home, "logs")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        path = os.path.join(folder, "recall.log")
+        if os.path.exists(path) and os.path.getsize(path) > MAX_LOG_BYTES:
+            os.replace(path, path + ".1")
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as log:
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            log.write(f"{stamp} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
+    except BaseException:
+        pass

@@ -1,0 +1,172 @@
+"""What one session has been shown, kept in one tiny file: ``<home>/recall/sessions/<session id>.json``.
+
+The hook is a new process for every event, so what it must remember between events of a session
+lives here: the turn (prompts so far), the project of each working directory (computing it imports
+more than the hook can afford, so it is done once), the budget resolved at session start, the tokens
+spent this turn, and when and how each lesson was shown.
+
+**Repeats.** A lesson is not shown twice in a session unless it matters again:
+
+* shown only in the session-start digest: it may come back once *just in time*, when a tool call
+  or a prompt triggers it; the digest is far back in the context by then, the call is now;
+* shown just in time at turn ``t``: again only when a tool call triggers it at turn
+  ``t + repeat_after_turns`` or later.
+
+A compaction (``SessionStart`` with ``source: compact``) or ``/clear`` empties the context, and with
+it what was shown. Parallel tool calls may race on the file; the last writer wins, which at worst
+shows a lesson twice.
+
+Each injection is also appended to ``<home>/recall/injections/<session id>.jsonl`` for outcome
+tracking (``reverie.recall.outcomes``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from reverie.recall import wire
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+STATE_DIR = os.path.join("recall", "sessions")
+INJECTION_DIR = os.path.join("recall", "injections")
+DIGEST = "digest"
+PROMPT = "prompt"
+TOOL = "tool"
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def safe_session_id(session_id: object) -> str | None:
+    """A session id usable as a file name, or None (then nothing is kept between events)."""
+    if not isinstance(session_id, str) or not 0 < len(session_id) <= 128 or session_id.startswith("."):
+        return None
+    return session_id if set(session_id) <= _SAFE else None
+
+
+class SessionState:
+    __slots__ = ("budget", "loaded", "path", "projects", "shown", "spent", "spent_turn", "turn")
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.turn = 0
+        self.projects: dict[str, str] = {}
+        self.budget: dict[str, float] | None = None
+        self.shown: dict[str, list[object]] = {}  # lesson id -> [turn, channel, just_in_time_before]
+        self.spent = 0
+        self.spent_turn = 0
+        self.loaded = ""  # the file as read, so an unchanged state is not written again
+
+    @classmethod
+    def load(cls, home: str, session_id: str | None) -> SessionState:
+        path = os.path.join(home, STATE_DIR, session_id + ".json") if session_id else None
+        state = cls(path)
+        if path is None:
+            return state
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
+            data = wire.loads(text)
+        except (OSError, ValueError):
+            return state  # none yet, or unreadable: start clean rather than fail
+        if isinstance(data, dict):
+            state._read(data)
+            state.loaded = text
+        return state
+
+    def _read(self, data: dict[str, object]) -> None:
+        turn, projects, budget, shown, spent = (data.get(k) for k in ("turn", "projects", "budget", "shown", "spent"))
+        self.turn = turn if isinstance(turn, int) else 0
+        self.projects = {str(k): str(v) for k, v in projects.items()} if isinstance(projects, dict) else {}
+        self.budget = dict(budget) if isinstance(budget, dict) else None
+        self.shown = {str(k): v for k, v in shown.items() if isinstance(v, list)} if isinstance(shown, dict) else {}
+        if isinstance(spent, list) and len(spent) == 2 and all(isinstance(x, int) for x in spent):
+            self.spent_turn, self.spent = spent
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        data = {
+            "v": 1,
+            "turn": self.turn,
+            "projects": self.projects,
+            "budget": self.budget,
+            "shown": self.shown,
+            "spent": [self.spent_turn, self.spent],
+        }
+        text = wire.dumps(data)
+        if text != self.loaded:
+            _write_private(self.path, text)
+            self.loaded = text
+
+    # -- turns and budget -----------------------------------------------------------------------
+
+    def new_turn(self) -> None:
+        self.turn += 1
+        self.spent_turn, self.spent = self.turn, 0
+
+    def tokens_left(self, turn_tokens: int) -> int:
+        spent = self.spent if self.spent_turn == self.turn else 0
+        return max(0, turn_tokens - spent)
+
+    def forget_shown(self) -> None:
+        """The context was compacted or cleared: what it showed is gone."""
+        self.shown = {}
+
+    # -- repeats ------------------------------------------------------------------------------
+
+    def eligible(self, lesson_id: str, channel: str, triggered: bool, repeat_after: int) -> tuple[bool, str]:
+        """Whether the lesson may be shown now through ``channel``, and why not if it may not."""
+        seen = self.shown.get(lesson_id)
+        if not seen:
+            return True, ""
+        turn = seen[0] if isinstance(seen[0], int) else 0
+        how = seen[1] if len(seen) > 1 else DIGEST
+        if channel == DIGEST:
+            return False, "already shown this session"
+        if how == DIGEST and triggered:
+            return True, ""
+        if channel == TOOL and triggered and self.turn - turn >= repeat_after:
+            return True, ""
+        return False, f"already shown at turn {turn} ({how})"
+
+    def mark_shown(self, lesson_ids: Sequence[str], channel: str, tokens: int) -> None:
+        for lesson_id in lesson_ids:
+            self.shown[lesson_id] = [self.turn, channel]
+        if channel != DIGEST:
+            if self.spent_turn != self.turn:
+                self.spent_turn, self.spent = self.turn, 0
+            self.spent += tokens
+
+
+def log_injection(home: str, session_id: str | None, record: dict[str, object]) -> None:
+    """Append one injection to the session's log (what outcome tracking reads later)."""
+    if session_id is None:
+        return
+    folder = os.path.join(home, INJECTION_DIR)
+    _make_private_dir(folder)
+    record = {"at": _iso_now(), **record}
+    descriptor = os.open(os.path.join(folder, session_id + ".jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+        file.write(wire.dumps(record) + "\n")
+
+
+def _write_private(path: str, text: str) -> None:
+    _make_private_dir(os.path.dirname(path))
+    temp = f"{path}.{os.getpid()}.tmp"
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temp, path)
+
+
+def _make_private_dir(folder: str) -> None:
+    if not os.path.isdir(folder):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+
+
+def _iso_now() -> str:
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}+00:00"

@@ -1,0 +1,117 @@
+"""Recall, end to end, with the real Claude Code: what the scripted model receives in its requests.
+
+The recall hooks are written into the agent's user settings the way ``reverie init`` writes hooks (the
+adapter's ``RECALL_HOOKS`` entries merged with ``merge_hooks``), the store holds lessons for this
+project, for another project and for every project, and the scripted model runs ``npm test``. The
+tests read the requests the model was sent: the session-start digest and the prompt-time lesson are
+in them, before ``npm test`` the pnpm lesson arrives, the other project's lesson never does, and with
+``REVERIE_INJECT=0`` none of it does.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reverie.adapters.claude_code import settings as claude_code
+from reverie.adapters.settings_file import merge_hooks, schema_problems
+from reverie.llms.scripted_server import Exchange, Script, ScriptedServer, say, shell
+from reverie.workspace import Workspace
+from tests.e2e.agents import CLAUDE_BINARY, ClaudeCode, require
+from tests.recall.builders import BLOG_YARN, PNPM, PYTHON3, TESTS, store_lessons
+from tests.recall.conftest import make_checkout
+
+pytestmark = pytest.mark.e2e
+
+RECALL_HOOK = Path(__file__).resolve().parents[2] / "src" / "reverie" / "recall" / "hook.py"
+PROMPT = "How do I run the tests here?"
+
+
+@dataclass(frozen=True)
+class Run:
+    exchanges: list[Exchange]
+    home: Path
+    stdout: str
+
+    def everything(self) -> str:
+        return "\n".join(json.dumps(exchange.body) for exchange in self.exchanges)
+
+
+def install_recall_hooks(agent: ClaudeCode, home: Path) -> None:
+    entries = claude_code.RECALL_HOOKS.entries(Path(sys.executable), RECALL_HOOK, home)
+    merged = merge_hooks({}, entries, claude_code.is_recall_handler).data
+    assert schema_problems(merged, claude_code.RECALL_HOOKS.schema) == []
+    agent.config_dir.mkdir(parents=True, exist_ok=True)
+    agent.settings_path.write_text(json.dumps(merged, indent=2))
+
+
+def run_session(root: Path, *, inject: bool) -> Run:
+    home, project = root / "reverie-home", make_checkout(root / "shop", "github.com/acme/shop")
+    workspace = Workspace.open(home)
+    try:
+        store_lessons(workspace, [PNPM, TESTS, PYTHON3, BLOG_YARN])
+    finally:
+        workspace.close()
+    script = Script([shell("npm test || true"), say("Use make check.")])
+    with ScriptedServer(script) as server:
+        env = {"REVERIE_HOME": str(home), **({} if inject else {"REVERIE_INJECT": "0"})}
+        agent = ClaudeCode(server.url, root / "agent", extra_env=env)
+        install_recall_hooks(agent, home)
+        done = agent.run(PROMPT, cwd=project).check()
+        return Run(server.main_exchanges(), home, done.stdout)
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    require(CLAUDE_BINARY)
+    yield run_session(tmp_path_factory.mktemp("recall-on"), inject=True)
+
+
+@pytest.fixture(scope="module")
+def opted_out(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    require(CLAUDE_BINARY)
+    yield run_session(tmp_path_factory.mktemp("recall-off"), inject=False)
+
+
+def test_the_session_start_digest_reaches_the_model(injected: Run) -> None:
+    first = injected.exchanges[0]
+    system = "\n".join(first.texts("system"))
+    assert "SessionStart hook additional context" in system
+    assert '<reverie-context kind="session-start">' in system
+    assert "Use `pnpm`, not `npm`" in system and "Use `python3`, not `python`." in system
+
+
+def test_the_prompt_time_lesson_reaches_the_model(injected: Run) -> None:
+    first = injected.exchanges[0]
+    assert first.shows('<reverie-context kind=\\"prompt\\">') or first.shows('<reverie-context kind="prompt">')
+    prompt_context = [text for text in first.texts("user") + first.texts("system") if 'kind="prompt"' in text]
+    assert prompt_context and "Run the tests with `make check`." in prompt_context[0]
+
+
+def test_before_npm_test_the_pnpm_lesson_reaches_the_model(injected: Run) -> None:
+    after_call = injected.exchanges[1]
+    assert after_call.shows("before `npm test`")
+    tool_context = [t for t in after_call.texts("user") + after_call.texts("system") if 'kind="tool"' in t]
+    assert tool_context and "Use `pnpm`, not `npm`" in tool_context[0]
+
+
+def test_another_projects_lesson_never_reaches_the_model(injected: Run) -> None:
+    assert "Use `yarn`, not `npm`" not in injected.everything()
+    assert BLOG_YARN.id not in injected.everything()
+
+
+def test_the_hooks_logged_no_error_and_recorded_what_they_injected(injected: Run) -> None:
+    assert not (injected.home / "logs").exists()
+    logs = list((injected.home / "recall" / "injections").glob("*.jsonl"))
+    channels = [json.loads(line)["channel"] for line in logs[0].read_text().splitlines()]
+    assert channels == ["digest", "prompt", "tool"]
+
+
+def test_reverie_inject_0_turns_it_all_off(opted_out: Run) -> None:
+    assert "reverie-context" not in opted_out.everything()
+    assert not (opted_out.home / "recall" / "injections").exists()

@@ -1,0 +1,147 @@
+"""The storage contract for lessons, evidence and distillation progress. Every backend runs it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reverie.domain import Event, EventKind, Origin, Session, Source
+from reverie.domain.lessons import (
+    Basis,
+    Confidence,
+    Evidence,
+    Lesson,
+    LessonKind,
+    LessonStatus,
+    Observation,
+    Scope,
+    ScopeLevel,
+    Trigger,
+    lesson_id,
+)
+from reverie.store import Batch, DistillProgress, LessonBatch, SQLiteStore, Store
+
+PROJECT = Scope(ScopeLevel.PROJECT, project="github.com/acme/app")
+
+
+@pytest.fixture(params=["sqlite-file", "sqlite-memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    backend = SQLiteStore(tmp_path / "store.db" if request.param == "sqlite-file" else ":memory:")
+    yield backend
+    backend.close()
+
+
+def proof(key: str, session: str = "s1") -> Evidence:
+    return Evidence(
+        key, session, Origin.USER, Basis.USER_STATEMENT, "statement", "use pnpm", "2026-03-01T10:00:00Z", "/t.jsonl", 3
+    )
+
+
+def lesson(key: str = "use:pnpm|not:npm", version: int = 1, scope: Scope = PROJECT, **changes: object) -> Lesson:
+    base = Lesson(
+        id=lesson_id(key, scope),
+        key=key,
+        statement="In this project: Use `pnpm`, not `npm`.",
+        kind=LessonKind.PREFERENCE,
+        scope=scope,
+        evidence=(proof("e1"),),
+        version=version,
+        trigger=Trigger(commands=("npm",), keywords=("pnpm",)),
+        confidence=Confidence(0.76, sessions=1, user_statements=1, terms=(("user", 0.6),)),
+        status=LessonStatus.ACTIVE,
+        topic="choice:npm|pnpm",
+        stance="pnpm",
+        valid_from="2026-03-01T10:00:00Z",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_a_lesson_round_trips_with_every_field(store: Store) -> None:
+    original = lesson(uncertainty="thin", supersedes="Lother", durable=False, recorded_at="2026-03-02T00:00:00+00:00")
+    store.write_lessons(LessonBatch(lessons=[original]))
+    assert store.lesson(original.id) == original
+    assert store.find_lessons(original.id[:5]) == [original]
+
+
+def test_versions_are_kept_and_the_current_is_the_highest(store: Store) -> None:
+    first = lesson()
+    second = lesson(version=2, evidence=(proof("e1"), proof("e2", "s2")), status=LessonStatus.RETIRED)
+    store.write_lessons(LessonBatch(lessons=[first]))
+    store.write_lessons(LessonBatch(lessons=[second]))
+    assert store.lesson(first.id) == second
+    assert store.lesson_versions(first.id) == [first, second]  # version 1 keeps the evidence it had
+    assert store.lessons(statuses=[LessonStatus.ACTIVE]) == []
+
+
+def test_a_version_that_does_not_follow_rolls_the_whole_batch_back(store: Store) -> None:
+    other = lesson("use:uv|not:pip")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write_lessons(LessonBatch(lessons=[other, lesson(version=2)], progress=progress("s1", 5)))
+    assert store.lessons() == []
+    assert store.lesson(other.id) is None
+
+
+def test_lesson_versions_and_evidence_are_append_only(store: Store) -> None:
+    store.write_lessons(LessonBatch(lessons=[lesson()]))
+    db = store.db  # type: ignore[attr-defined]
+    for statement in ("UPDATE lessons SET statement = 'x'", "DELETE FROM lessons", "DELETE FROM lesson_evidence"):
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(statement)
+
+
+def test_filters_by_project_scope_and_status(store: Store) -> None:
+    project = lesson()
+    everywhere = lesson("rule:-:commit env", scope=Scope(ScopeLevel.GLOBAL), status=LessonStatus.CANDIDATE, topic="")
+    store.write_lessons(LessonBatch(lessons=[project, everywhere]))
+    assert store.lessons(project="github.com/acme/app") == [project]
+    assert store.lessons(scope=ScopeLevel.GLOBAL) == [everywhere]
+    assert store.lessons(statuses=[LessonStatus.CANDIDATE, LessonStatus.QUARANTINED]) == [everywhere]
+    assert store.lessons_on_topic("choice:npm|pnpm") == [project]
+    assert store.lessons_on_topic("") == []
+
+
+def test_observations_round_trip_by_the_lesson_they_would_form(store: Store) -> None:
+    observation = Observation(
+        key="hazard:missing:jq",
+        kind=LessonKind.HAZARD,
+        statement="`jq` is not installed here.",
+        scope=PROJECT,
+        evidence=(proof("e9"),),
+        extractor="hazards",
+        min_sessions=2,
+        notes=("n",),
+    )
+    store.write_lessons(LessonBatch(observations=[observation]))
+    store.write_lessons(LessonBatch(observations=[observation]))  # the same session again replaces it
+    assert store.observations_for(lesson_id("hazard:missing:jq", PROJECT)) == [observation]
+
+
+def event(key: str, session: str) -> Event:
+    return Event(key, session, EventKind.PROMPT, Origin.USER, Source.HOOK, "2026-03-01T10:00:00Z", "hi")
+
+
+def progress(session: str, through: int) -> DistillProgress:
+    return DistillProgress(session, through, events=1, observations=0, lessons=0, outcome="0 lessons")
+
+
+def test_pending_sessions_are_those_with_events_not_yet_distilled(store: Store) -> None:
+    store.write(Batch(events=[event("a1", "a"), event("b1", "b")], sessions=[Session("a", "x"), Session("b", "x")]))
+    pending = store.pending_sessions()
+    assert [p.session_id for p in pending] == ["a", "b"]
+    store.write_lessons(LessonBatch(progress=progress("a", pending[0].through_seq)))
+    assert [p.session_id for p in store.pending_sessions()] == ["b"]
+    store.write_lessons(LessonBatch(progress=progress("b", pending[1].through_seq), watermark=pending[1].through_seq))
+    assert store.pending_sessions() == []
+    store.add_events([event("a2", "a")])  # the session grew
+    assert [p.session_id for p in store.pending_sessions()] == ["a"]
+
+
+def test_the_watermark_never_moves_back(store: Store) -> None:
+    store.add_events([event("a1", "a"), event("b1", "b")])
+    store.write_lessons(LessonBatch(watermark=2))
+    store.write_lessons(LessonBatch(watermark=1))
+    assert store.pending_sessions() == []
