@@ -213,7 +213,7 @@ def test_session_end_starts_ingest_detached(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setattr(subprocess, "Popen", lambda args, **kwargs: started.append((args, kwargs)))
     hook_call.start_ingest(str(tmp_path))
     [(args, kwargs)] = started
-    assert args == [sys.executable, "-m", "reverie.cli", "ingest", "--quiet"]
+    assert args == [sys.executable, "-m", "reverie.cli", "ingest", "--quiet", "--distill"]
     assert kwargs["env"]["REVERIE_CAPTURE"] == "0" and kwargs["env"]["REVERIE_HOME"] == str(tmp_path)
     assert kwargs["start_new_session"] is True
     assert kwargs["stdin"] == kwargs["stdout"] == kwargs["stderr"] == subprocess.DEVNULL

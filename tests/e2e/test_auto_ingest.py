@@ -1,7 +1,8 @@
-"""The capture hook ingests on its own when a session ends: nobody has to run `reverie ingest`.
+"""The capture hook ingests and distills on its own when a session ends: nobody has to run a command.
 
-SessionEnd starts a detached `reverie ingest`, which imports the transcript first and then the spool,
-so the store ends up with the session whole, each event once, and the spool empty.
+SessionEnd starts a detached `reverie ingest --distill`, which imports the transcript first and then
+the spool, so the store ends up with the session whole, each event once, and the spool empty; then
+the session is distilled.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.e2e
 WAIT_SECONDS = 60
 
 
-def test_a_finished_session_lands_in_the_store_by_itself(
+def test_a_finished_session_is_ingested_and_distilled_by_itself(
     new_claude: Callable[[ScriptedServer], ClaudeCode], project_dir: Path, reverie_home: Path
 ) -> None:
     first, _ = capture_turns(project_dir, with_write=False)
@@ -34,7 +35,7 @@ def test_a_finished_session_lands_in_the_store_by_itself(
         assert init.returncode == 0, init.stderr
         run = claude.run(first.prompt, cwd=project_dir).check()
 
-    events = _wait_for_ingest(reverie_home, run.session_id)
+    events = _wait_for_the_job(reverie_home, run.session_id)
     kinds = [event.kind for event in events]
     assert EventKind.SESSION_END in kinds and kinds.count(EventKind.PROMPT) == 1
     failed = [
@@ -44,9 +45,10 @@ def test_a_finished_session_lands_in_the_store_by_itself(
     assert failed[0].source is Source.TRANSCRIPT  # the transcript was imported before the spool
     assert failed[0].transcript_line is not None
     assert len({event.key for event in events}) == len(events)
+    assert (reverie_home / "recall.db").exists()  # the job refreshed what recall reads
 
 
-def _wait_for_ingest(home: Path, session_id: str | None) -> list[Event]:
+def _wait_for_the_job(home: Path, session_id: str | None) -> list[Event]:
     assert session_id
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
@@ -55,9 +57,10 @@ def _wait_for_ingest(home: Path, session_id: str | None) -> list[Event]:
             workspace = Workspace.open(home)
             try:
                 events = list(workspace.store.events(session_id))
+                distilled = not any(p.session_id == session_id for p in workspace.store.pending_sessions())
             finally:
                 workspace.close()
-            if any(event.kind is EventKind.SESSION_END for event in events):
+            if distilled and any(event.kind is EventKind.SESSION_END for event in events):
                 return events
         time.sleep(0.5)
     pytest.fail(

@@ -18,7 +18,7 @@ to redaction, and a note says how much was dropped. Text that is not a JSON obje
 
 ``REVERIE_CAPTURE=0`` turns the hook off; reverie's own background agent runs set it so that they
 never observe themselves. When a session ends (``SessionEnd``; Codex has it since 0.16x) the hook
-starts ``reverie ingest --quiet`` fully detached and does not wait for it (``REVERIE_AUTO_INGEST=0``
+starts ``reverie ingest --quiet --distill`` fully detached and does not wait for it (``REVERIE_AUTO_INGEST=0``
 turns that off).
 
 ``SessionStart`` records a little more than its payload: the hook's interpreter and reverie's
@@ -135,7 +135,7 @@ def start_ingest(home: str) -> None:
         else {"start_new_session": True}
     )
     subprocess.Popen(
-        [sys.executable, "-m", "reverie.cli", "ingest", "--quiet"],
+        [sys.executable, "-m", "reverie.cli", "ingest", "--quiet", "--distill"],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

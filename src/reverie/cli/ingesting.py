@@ -19,6 +19,7 @@ from reverie.capture.ingest import (
     requeue_rejected,
     spooled_transcripts,
 )
+from reverie.cli.lessons import distill_quietly
 from reverie.cli.output import emit_json, json_option
 from reverie.workspace import Workspace
 
@@ -29,8 +30,9 @@ REJECTIONS_SHOWN = 10
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something went wrong.")
 @click.option("--retry-rejected", is_flag=True, help="Put rejected records back in the spool first (after an upgrade).")
 @click.option("--spool-only", is_flag=True, help="Do not import the transcripts that the records name first.")
+@click.option("--distill", "then_distill", is_flag=True, help="Then distill the new sessions (what the hooks run).")
 @json_option
-def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, as_json: bool) -> None:
+def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, then_distill: bool, as_json: bool) -> None:
     """Store the events that capture hooks spooled (oldest first, each exactly once).
 
     The transcripts those records name are imported first, so the transcript's richer copy of each
@@ -44,10 +46,18 @@ def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, as_json: bool) -
         imported = import_paths(workspace.store, transcripts) if transcripts else None
         report = ingest_spool(workspace.store, workspace.spool_dir)
         prune_project_cache(workspace.home)
+        distilled = distill_quietly(workspace) if then_distill and not report.stopped else None
     finally:
         workspace.close()
     if as_json:
-        emit_json({**asdict(report), "requeued": requeued, "transcripts_imported": imported.files if imported else 0})
+        emit_json(
+            {
+                **asdict(report),
+                "requeued": requeued,
+                "transcripts_imported": imported.files if imported else 0,
+                "sessions_distilled": len(distilled.sessions) if distilled else 0,
+            }
+        )
     elif not quiet or report.stopped or report.rejected:
         _print_summary(report, requeued, quiet)
     if report.stopped:

@@ -16,6 +16,7 @@ from reverie.distill import EXTRACTORS, DistillReport, distill, forget, remember
 from reverie.distill.lock import single_flight
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import NotFoundError
+from reverie.recall.index import refresh_index
 from reverie.store.lesson_codec import confidence_to_dict, evidence_to_dict, trigger_to_dict
 from reverie.workspace import Workspace
 
@@ -55,6 +56,7 @@ def distill_command(
         model_run = _model_run(workspace, backend_name, model, base_url, budget, cooldown, price)
         report = distill(workspace.store, extractors=(*EXTRACTORS, *model_run.extractors))
         model_run.finish()
+        refresh_index(workspace)
     if as_json:
         emit_json({**_report_json(report), "llm": model_run.summary()})
         return
@@ -125,6 +127,7 @@ def forget_command(lesson_id: str, reason: str, as_json: bool) -> None:
     """Retire a lesson: a tombstone with your reason. Nothing is deleted from the trace."""
     with _workspace() as workspace:
         tombstone = forget(workspace.store, _resolve(workspace, lesson_id).id, reason)
+        refresh_index(workspace)
     if as_json:
         emit_json(lesson_json(tombstone))
         return
@@ -149,11 +152,22 @@ def remember_command(text: str, scope: str | None, project_dir: Path | None, as_
     project = None if level is ScopeLevel.GLOBAL else identify(str((project_dir or Path.cwd()).resolve())).key
     with _workspace() as workspace:
         written = remember(workspace.store, text, scope=level, project=project)
+        refresh_index(workspace)
     if as_json:
         emit_json([lesson_json(lesson) for lesson in written])
         return
     for lesson in written:
         click.echo(f"Remembered {lesson.id} [{lesson.status.value}, {_where(lesson)}]: {lesson.statement}")
+
+
+def distill_quietly(workspace: Workspace) -> DistillReport | None:
+    """The offline distill that runs by itself after a session ends; None when another one is running."""
+    with single_flight(workspace.home / "distill.lock") as running:
+        if not running:
+            return None
+        report = distill(workspace.store)
+        refresh_index(workspace)
+        return report
 
 
 COMMANDS = (distill_command, lessons_command, show_command, forget_command, remember_command)
