@@ -19,11 +19,11 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Every tier: unit, real-corpus (when ../shared exists), end-to-end with the real CLIs; then the
-# static checks that keep the architecture honest.
+# The static checks that keep the architecture honest, then every tier: unit, real-corpus (when
+# ../shared exists), end-to-end with the real CLIs. pytest runs last so its summary closes the output.
 test: $(BIN)/.installed tests/e2e/node_modules/.installed
+	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
-	$(MAKE) lint typecheck
 
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not e2e and not corpus"
