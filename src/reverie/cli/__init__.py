@@ -11,7 +11,7 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import demo, evals, importing, ingesting, install, lessons, recall, traces
+from reverie.cli import demo, evals, importing, ingesting, install, lessons, loop, recall, traces
 from reverie.errors import ReverieError
 
 
@@ -44,5 +44,6 @@ for command in (
     *recall.COMMANDS,
     *evals.COMMANDS,
     *demo.COMMANDS,
+    *loop.COMMANDS,
 ):
     main.add_command(command)

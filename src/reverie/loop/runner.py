@@ -1,0 +1,222 @@
+"""The loop: run the agent, let the world keep score, decide whether to go on.
+
+One iteration:
+
+1. take the person's edits of PROGRESS.md and the objective file's checklist into the ledger;
+2. stop before starting if a budget is spent;
+3. run the agent once, fresh, with the ledger's briefing above the objective (``briefing``), under a
+   time limit (``processes.run_bounded``);
+4. capture the run like any session (import its transcript, ingest what the hooks spooled), distill
+   it, and rebuild the recall index so the next run's hooks can bring in what it taught;
+5. read the run's trace (``findings``) and run the check (``scoring``) into the ledger
+   (``bookkeeping``), judge progress, and write the ledger;
+6. stop when ``stopping.after_run`` says so.
+
+Before the first run the check is run once as a baseline, so the first run is judged too. The ledger
+variable is only ever replaced by a complete new value, and the files are written atomically, so a
+Ctrl-C at any point leaves the ledger as of the last finished step, plus the reason it stopped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reverie.capture.importer import import_paths
+from reverie.capture.ingest import ingest_spool, spooled_transcripts
+from reverie.distill import distill
+from reverie.distill.lock import single_flight
+from reverie.errors import InputError, ReverieError
+from reverie.loop import bookkeeping, stopping
+from reverie.loop.agents import Agent, AgentReport, run_environment
+from reverie.loop.briefing import prompt_for
+from reverie.loop.files import LedgerBook
+from reverie.loop.findings import read_run
+from reverie.loop.ledger import Ledger, RunRecord, Stop, StopCode
+from reverie.loop.processes import Finished, run_bounded
+from reverie.loop.scoring import CheckResult, score
+from reverie.loop.stopping import Limits
+from reverie.recall.index import refresh_index
+from reverie.workspace import Workspace
+
+MAX_OBJECTIVE_BYTES = 200_000  # a prompt, not a corpus
+INTERRUPTED_MESSAGE = "interrupted (Ctrl-C); the ledger is as of the last finished step"
+
+
+@dataclass(frozen=True, slots=True)
+class LoopConfig:
+    agent: Agent
+    objective: Path
+    workdir: Path
+    check: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    run_timeout: float = 3600.0
+    check_timeout: float = 1800.0
+
+
+Say = Callable[[str], None]
+
+
+def read_objective(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the objective: {error.strerror or error}", path=str(path)) from error
+    if len(raw) > MAX_OBJECTIVE_BYTES:
+        raise InputError(f"the objective has {len(raw):,} bytes; at most {MAX_OBJECTIVE_BYTES:,} fit", path=str(path))
+    text = raw.decode("utf-8", "replace")
+    if not text.strip():
+        raise InputError("the objective is empty", path=str(path))
+    return text
+
+
+def run_loop(
+    config: LoopConfig, workspace: Workspace, *, environ: Mapping[str, str] = os.environ, say: Say = print
+) -> Ledger:
+    """Run until a stop rule fires; returns the final ledger (also written to the workspace)."""
+    objective = read_objective(config.objective)
+    book = LedgerBook(config.workdir)
+    ledger = book.open() or Ledger(objective=str(config.objective), agent=str(config.agent.name), check=config.check)
+    ledger = replace(ledger, stop=None, check=config.check)
+    ledger = bookkeeping.sync_objective(ledger, objective, len(ledger.agent_runs))
+    if config.check is None and not ledger.open_tasks:
+        raise InputError("nothing to measure progress by: give --check or `- [ ]` items", path=str(config.objective))
+    start = len(ledger.runs)
+    try:
+        if config.check:
+            ledger = _baseline(config, book, ledger, environ, say)
+        while True:
+            ledger, stop = _iteration(config, workspace, book, ledger, start, environ, say)
+            if stop is not None:
+                break
+    except KeyboardInterrupt:
+        interrupted = Stop(StopCode.INTERRUPTED, INTERRUPTED_MESSAGE, len(ledger.agent_runs))
+        _finish(book, ledger, interrupted)
+        raise
+    return _finish(book, ledger, stop)
+
+
+def _iteration(
+    config: LoopConfig,
+    workspace: Workspace,
+    book: LedgerBook,
+    ledger: Ledger,
+    start: int,
+    environ: Mapping[str, str],
+    say: Say,
+) -> tuple[Ledger, Stop | None]:
+    number = len(ledger.agent_runs) + 1
+    ledger = _take_edits(config, book, ledger, number)
+    stop = stopping.before_run(_since(ledger, start), config.limits)
+    if stop is not None:
+        return ledger, stop
+    book.write(ledger)
+    prompt = prompt_for(ledger, read_objective(config.objective), number, config.limits.max_runs)
+    env = run_environment(environ, workspace.home)
+    started = _now()
+    say(f"run {number}: {config.agent.name} ...")
+    finished = _run_agent(config, prompt, env)
+    report = config.agent.read_output(finished.stdout)
+    _capture(workspace, config.agent, report, env)
+    findings = read_run(workspace.store, report.session_id, ledger.sessions)
+    ledger, repeats = bookkeeping.record_findings(ledger, findings, number)
+    check = _check(config, environ)
+    if check is not None:
+        ledger = bookkeeping.record_check(ledger, check, number)
+    ledger = _take_edits(config, book, ledger, number)
+    items = bookkeeping.open_items(ledger, check)
+    progress, note = bookkeeping.judge(_since(ledger, start), items, repeats)
+    record = RunRecord(
+        number=number,
+        started_at=started,
+        finished_at=_now(),
+        session_id=report.session_id,
+        agent_exit=finished.returncode,
+        timed_out=finished.timed_out,
+        tokens=report.usage.total,
+        check=check,
+        open_items=items,
+        progress=progress,
+        note=_agent_note(finished, config.run_timeout) + note,
+    )
+    ledger = replace(ledger, runs=(*ledger.runs, record))
+    book.write(ledger)
+    say(f"run {number}: {check.describe() if check else 'no check'}; {items} open item(s); {record.note}")
+    return ledger, stopping.after_run(_since(ledger, start), config.limits)
+
+
+def _take_edits(config: LoopConfig, book: LedgerBook, ledger: Ledger, number: int) -> Ledger:
+    """The person's edits of PROGRESS.md and the objective file's checklist, taken in."""
+    ledger = book.take_edits(ledger, number)
+    return bookkeeping.sync_objective(ledger, read_objective(config.objective), number)
+
+
+def _baseline(config: LoopConfig, book: LedgerBook, ledger: Ledger, environ: Mapping[str, str], say: Say) -> Ledger:
+    started = _now()
+    check = _check(config, environ)
+    assert check is not None  # only called with a check
+    ledger = bookkeeping.record_check(ledger, check, 0)
+    items = bookkeeping.open_items(ledger, check)
+    record = RunRecord(0, started, _now(), check=check, open_items=items, note="before the first run")
+    ledger = replace(ledger, runs=(*ledger.runs, record))
+    book.write(ledger)
+    say(f"baseline: the check {check.describe()}; {items} open item(s)")
+    return ledger
+
+
+def _run_agent(config: LoopConfig, prompt: str, env: Mapping[str, str]) -> Finished:
+    try:
+        return run_bounded(config.agent.argv(prompt), cwd=config.workdir, env=env, timeout=config.run_timeout)
+    except OSError as error:
+        raise ReverieError(f"cannot start {config.agent.binary}: {error.strerror or error}") from error
+
+
+def _capture(workspace: Workspace, agent: Agent, report: AgentReport, env: Mapping[str, str]) -> None:
+    """Store the run's session (transcript first: its copy of each event is the richer one), distill
+    it, and rebuild the recall index that the next run's hooks read."""
+    transcript = agent.transcript(report.session_id, env) if report.session_id else None
+    paths = list(dict.fromkeys([*([transcript] if transcript else []), *spooled_transcripts(workspace.spool_dir)]))
+    if paths:
+        import_paths(workspace.store, paths)
+    ingest_spool(workspace.store, workspace.spool_dir)
+    with single_flight(workspace.home / "distill.lock") as ours:
+        if ours:  # another distill is running: it covers this session, or the next iteration will
+            distill(workspace.store)
+    refresh_index(workspace)
+
+
+def _check(config: LoopConfig, environ: Mapping[str, str]) -> CheckResult | None:
+    if config.check is None:
+        return None
+    try:
+        finished = run_bounded(config.check, cwd=config.workdir, env=environ, timeout=config.check_timeout, shell=True)
+    except OSError as error:
+        raise ReverieError(f"cannot run the check `{config.check}`: {error.strerror or error}") from error
+    output = f"{finished.stdout}\n{finished.stderr}" if finished.stderr else finished.stdout
+    return score(config.check, finished.returncode, output, timed_out=finished.timed_out)
+
+
+def _finish(book: LedgerBook, ledger: Ledger, stop: Stop | None) -> Ledger:
+    ledger = replace(ledger, stop=stop)
+    book.write(ledger)
+    return ledger
+
+
+def _since(ledger: Ledger, start: int) -> Ledger:
+    """The ledger as this invocation sees it: budgets and progress count its own runs only."""
+    return replace(ledger, runs=ledger.runs[start:])
+
+
+def _agent_note(finished: Finished, timeout: float) -> str:
+    if finished.timed_out:
+        return f"the agent timed out after {timeout:g} s; "
+    if finished.returncode:
+        return f"the agent exited {finished.returncode}; "
+    return ""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
