@@ -4,7 +4,8 @@ them broadly.
     ReverieError
     ├── InputError        bad input from a file or payload; names the file and line when known
     ├── ConfigError       an agent settings file we cannot safely read or write
-    └── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
+    ├── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
+    └── AgentError        an agent CLI that reverie was asked to run cannot be run
 """
 
 from __future__ import annotations
@@ -27,4 +28,8 @@ class ConfigError(ReverieError):
 
 
 class NotFoundError(ReverieError):
+    pass
+
+
+class AgentError(ReverieError):
     pass

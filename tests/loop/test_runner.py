@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reverie.domain.markers import INJECTED_OPEN
-from reverie.errors import InputError, NotFoundError
+from reverie.errors import AgentError, InputError
 from reverie.loop import StopCode
 from reverie.loop import runner as runner_module
 from reverie.loop.agents import AgentName, resolve
@@ -143,7 +143,7 @@ def test_ctrl_c_leaves_a_consistent_ledger_that_says_so(bench: Bench, monkeypatc
 
 
 def test_a_missing_agent_binary_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(NotFoundError, match=r"the claude-code binary .* was not found"):
+    with pytest.raises(AgentError, match=r"the claude-code binary .* was not found"):
         resolve(AgentName.CLAUDE_CODE, str(tmp_path / "no-such-claude"))
 
 

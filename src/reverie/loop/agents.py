@@ -27,7 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from reverie.errors import NotFoundError
+from reverie.errors import AgentError
 
 
 class AgentName(StrEnum):
@@ -91,7 +91,7 @@ def resolve(name: AgentName, binary: str | None = None, extra_args: Sequence[str
     found = shutil.which(wanted)
     if found is None:
         hint = "pass --agent-bin PATH" if binary is None else "check the path given to --agent-bin"
-        raise NotFoundError(f"the {name} binary {wanted!r} was not found or is not executable; {hint}")
+        raise AgentError(f"the {name} binary {wanted!r} was not found or is not executable; {hint}")
     return Agent(name=name, binary=os.path.abspath(found), extra_args=tuple(extra_args))
 
 
