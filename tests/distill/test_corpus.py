@@ -44,7 +44,7 @@ def test_project_facts_from_the_rust_port(store: SQLiteStore, shared_data: Path)
     assert "In this project: run the tests with `cargo test`." in facts
     assert "In this project: run the checks with `just check`." in facts
     assert "In this project: lint with `just lint`." in facts
-    (task,) = [lesson for lesson in store.lessons() if "Don't stop" in lesson.statement]
+    (task,) = [lesson for lesson in store.lessons() if "Do not stop" in lesson.statement]
     assert not task.durable and task.status is LessonStatus.CANDIDATE  # part of the task request only
 
 

@@ -21,13 +21,14 @@ FILLER = re.compile(
 RESTATED = re.compile(
     r"^(?:again|once again|(?:as|like) i (?:said|told you|mentioned)(?: before| last time| earlier| already)?|"
     r"we(?:'ve| have) been over this|i(?:'ve| have)? already (?:said|told you)(?: this| that)?(?: before)?|"
-    r"how many times(?: do i (?:have|need) to (?:tell|say|ask)(?: you)?(?: this)?)?|for the (?:last|\w+) time)"
+    r"how many times(?: do i (?:have|need) to (?:tell|say|ask)(?: you)?(?: this)?)?|for the (?:last|\w+) time|"
+    r"(?:this is the )?last time(?=\s*[,:;!-])|once more)"
     r"\b[\s,!.:;?-]*",
     re.I,
 )
 POLITE = re.compile(r"^(?:can|could|would|will) you (?:please |pls )?(?P<rest>(?:not|stop|quit|always|never)\b)", re.I)
 TOLD_YOU = re.compile(
-    r"^i(?:'ve| have| had)?\s*(?:already |just )?(?:told|asked) you(?: (?:twice|before|already|repeatedly))?"
+    r"^i(?:'ve| have| had)?\s*(?:already |just )?(?:told|asked) you(?: (?:twice|before|already|repeatedly|last time))?"
     r"[,:]?\s*(not to|to|that)?\s*",
     re.I,
 )
@@ -64,7 +65,8 @@ NEGATIVE = re.compile(
 # Negative preferences: not doing something, but not wanting something.
 UNWANTED = re.compile(
     r"^(?:please\s+)?(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want|use)|leave out|hands off|"
-    r"stay out of|keep out of|stay away from|keep away from|no more|no(?=\s+[`\"'])|never(?=\s+[`\"']))\s+\S",
+    r"stay out of|keep out of|stay away from|keep away from|no more|"
+    r"(?:no|without)(?=\s+[`\"'])|never(?=\s+[`\"']))\s+\S",
     re.I,
 )
 STOP = re.compile(r"^(?:please\s+)?(?:stop|quit)\s+(?P<verb>\w+ing)\b", re.I)
@@ -148,3 +150,18 @@ VERBLESS = re.compile(
     r"^(?:and |but |so |then )?(?:don'?t|do not|never|always)\s+(?:in|on|at|for|with|to|the|a|an|from|by|into)\b", re.I
 )
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
+# A report of something broken, or a request for help with it: never a standing instruction.
+REPORT = re.compile(
+    r"\b(?:(?:can|could|would|will) you (?:please |pls )?(?:look|check|see|help|fix|investigate|take a look|debug)|"
+    r"(?:is|are|keeps?|kept) (?:failing|broken|crashing|erroring|timing out|red)|"
+    r"(?:fails|failed|failing|broke|broken|crashe[sd]|crashing) again|not working|doesn'?t work anymore)\b",
+    re.I,
+)
+# "Remove the emojis. I don't do that.": a task whose reason says the thing removed is unwanted.
+REMOVAL_DISLIKED = re.compile(
+    r"^(?:remove|drop|strip|delete|take out|get rid of)\s+(?P<object>[^.!?]{2,80}?)[.!]?\s+(?:i|we)\s+"
+    r"(?:really\s+)?(?:don'?t|do not|never)\s+(?:do|like|want|use|add)\s+(?:that|this|it|them|those)\b",
+    re.I,
+)
+# "no X" / "without X" with a bare noun: an instruction only when a cue says it lasts ("no idea" is not).
+BARE_UNWANTED = re.compile(r"^(?:no|without)\s+[\w`\"'][\w.-]*(?:\s+[\w.-]+){0,5}\s*[.!]*$", re.I)

@@ -17,6 +17,11 @@ hands back the new versions to write in one transaction.
   again later, it comes back the same way.
 * **Forgotten stays forgotten.** New evidence for a forgotten lesson is recorded as observations
   only.
+* **The person's "everywhere" covers each project.** Once the person has said an instruction holds
+  in every project (an active global lesson from their own words), saying it again in one project
+  is more evidence for that lesson, not a narrower copy; and project copies made before it are
+  retired as superseded by it. Only the person's own global statement does this: an observed fix
+  that recurs in several projects stays per project until review promotes it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from reverie.domain.lessons import (
     LessonStatus,
     Level,
     Observation,
+    Scope,
+    ScopeLevel,
     lesson_id,
 )
 from reverie.store import LessonBatch, Store
@@ -68,6 +75,7 @@ class Ledger:
 
     def fold(self, observation: Observation) -> Lesson | None:
         """Add one (already admitted) observation; returns the lesson it formed or strengthened."""
+        observation = self._widened(observation)
         identifier = lesson_id(observation.key, observation.scope)
         self.observed.append(observation)
         group = self._record(identifier, observation)
@@ -79,6 +87,8 @@ class Ledger:
         lesson = _assemble(identifier, group, current)
         lesson = self._settle_contradictions(lesson)
         self._pending[lesson.id] = self._finish(lesson)
+        if _stated_everywhere(self._pending[lesson.id]):
+            self._subsume(self._pending[lesson.id])
         return self._pending[lesson.id]
 
     def clear_failures(self, worked: dict[str, str], project: str | None) -> None:
@@ -97,6 +107,29 @@ class Ledger:
                     valid_to=when,
                     uncertainty="it ran clean again",
                 )
+
+    def _widened(self, observation: Observation) -> Observation:
+        """A project observation of an instruction the person already gave for every project."""
+        if observation.scope.level is not ScopeLevel.PROJECT or observation.extractor not in _SPOKEN:
+            return observation
+        everywhere = self.current(lesson_id(observation.key, Scope(level=ScopeLevel.GLOBAL)))
+        if everywhere is None or not _stated_everywhere(everywhere):
+            return observation
+        return replace(observation, scope=everywhere.scope, statement=observation.statement.removeprefix(_HERE))
+
+    def _subsume(self, everywhere: Lesson) -> None:
+        for found in self.store.lessons(scope=ScopeLevel.PROJECT, statuses=_LIVE):
+            lesson = self.current(found.id) or found
+            if lesson.key != everywhere.key or lesson.status not in _LIVE or lesson.extractor not in _SPOKEN:
+                continue
+            self._pending[lesson.id] = replace(
+                lesson,
+                status=LessonStatus.RETIRED,
+                level=Level.MEMORY,
+                superseded_by=everywhere.id,
+                valid_to=_newest(everywhere) or self.now.isoformat(timespec="seconds"),
+                uncertainty="the person said it holds in every project",
+            )
 
     def put(self, lesson: Lesson) -> None:
         """Record a lesson changed outside ``fold`` (a forget)."""
@@ -193,6 +226,20 @@ class Ledger:
             lesson.evidence, outcomes=outcomes, contradictions=lesson.confidence.contradictions, now=self.now
         )
         return replace(lesson, confidence=scored)
+
+
+_LIVE = (LessonStatus.ACTIVE, LessonStatus.CANDIDATE)
+_HERE = "In this project: "
+_SPOKEN = frozenset({"corrections", "remember"})  # extractors of the person's own words
+
+
+def _stated_everywhere(lesson: Lesson) -> bool:
+    return (
+        lesson.scope.level is ScopeLevel.GLOBAL
+        and lesson.status is LessonStatus.ACTIVE
+        and lesson.forgotten_reason is None
+        and any(e.basis is Basis.USER_STATEMENT for e in lesson.evidence)
+    )
 
 
 def contradicts(first: Lesson, second: Lesson) -> bool:

@@ -12,6 +12,7 @@ project that moved from yarn to pnpm gets the pnpm fact superseding the yarn one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from reverie.distill import commands
@@ -88,9 +89,21 @@ def _role_fact(view: SessionView, action: Action) -> Observation | None:
         evidence=_proof(action),
         extractor=NAME,
         trigger=Trigger(tools=(action.call.tool_name or "Bash",), keywords=(role,)),
-        stance=sig,  # no topic: a project may have several test commands; a person can still reject one
+        topic=role_topic(role, sig),
+        stance=sig,
         outcomes=1,
     )
+
+
+def role_topic(role: str, sig: str) -> str:
+    """The question a command answers ("how are the tests run here?"), so that when a project moves
+    from one test command to another the newer observed one supersedes the older (and the older comes
+    back if it is seen working again). A target that names a part ("make test-integration", "npm run
+    test:unit") answers its own question, so a project's unit and integration runs do not displace
+    each other."""
+    part = next((word for word in sig.split()[1:] if re.match(r"^[a-z]+[-_:][\w:-]+$", word)), "")
+    qualifier = re.sub(r"^(?:test|tests|lint|check|build|format|fmt|typecheck)[-_:]", "", part)
+    return f"command:{role}:{qualifier}" if qualifier else f"command:{role}"
 
 
 def _manager_fact(view: SessionView, action: Action) -> Observation | None:

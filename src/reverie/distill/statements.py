@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reverie.distill import cues
+from reverie.distill import cues, wording
 from reverie.distill.choices import choice, norm
 from reverie.domain.lessons import LessonKind, ScopeLevel
 from reverie.domain.markers import strip_injected
@@ -91,7 +91,7 @@ def prose_sentences(text: str) -> list[str]:
             continue
         line = " ".join(line.split())  # one space between words keeps every pattern below linear enough
         pieces: list[str] = []
-        for piece in re.split(r"(?<=[.!?])\s+(?=[A-Za-z`\"'])", line.strip()):
+        for piece in re.split(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])", line.strip()):
             if pieces and (cues.CONTINUES.match(piece) or _refers_back(piece)):
                 pieces[-1] = f"{pieces[-1]} {piece}"  # "X. not Y", "Leave out X. I don't like that."
             else:
@@ -142,10 +142,15 @@ def _parse_sentence(sentence: str, *, task_request: bool, explicit: bool) -> Par
     body, framed = _strip_frame(clause)
     if cues.QUESTION.match(clause) or (sentence.rstrip().endswith("?") and not _opens_directive(body)):
         return None
-    pair = choice(clause) or choice(body)
+    pair = choice(wording.strip_asides(clause)) or choice(wording.strip_asides(body))
     if pair is None and (framed or restated or cues.EXPLICIT.search(sentence)):
-        pair = choice(body, weak=True)
+        pair = choice(wording.strip_asides(body), weak=True)
+    if pair is None and _reports_or_asks(clause):
+        return None
+    lasting = framed or restated or bool(cues.GLOBAL.search(sentence) or cues.EXPLICIT.search(sentence))
     kind = _directive_kind(body, framed or restated)
+    if kind is None and lasting and cues.BARE_UNWANTED.match(wording.strip_asides(body)):
+        kind = LessonKind.PREFERENCE  # "everywhere: no signed-off-by lines"
     if kind is None and (embedded := cues.EMBEDDED.search(body)):  # "the key goes in .env, never commit it"
         kind = _directive_kind(embedded.group("directive"), framed or restated)
     if pair is None and kind is None:
@@ -160,7 +165,7 @@ def _parse_sentence(sentence: str, *, task_request: bool, explicit: bool) -> Par
     if pair is not None:
         return _pair_statement(sentence, pair, strength, scope, repeated)
     assert kind is not None
-    return _directive_statement(sentence, clause, kind, strength, scope, repeated)
+    return _directive_statement(sentence, clause, kind, strength, scope, repeated)  # None for a fragment
 
 
 def _strip_lead(sentence: str) -> tuple[str, bool]:
@@ -178,7 +183,7 @@ def _strip_lead(sentence: str) -> tuple[str, bool]:
         if polite := cues.POLITE.match(clause):
             rest = clause[polite.start("rest") :]
             clause = "do " + rest if rest.lower().startswith("not") else rest
-        clause = cues.I_SAID.sub("", clause).strip()
+        clause = wording.fix_cue_typos(cues.I_SAID.sub("", clause).strip())
         if clause == before:
             break
     return clause, restated
@@ -195,7 +200,7 @@ def _strip_frame(clause: str) -> tuple[str, bool]:
     lasting = False
     while True:
         if match := cues.LASTING_FRAME.match(clause) or cues.TEMPORAL.match(clause):
-            clause, lasting = clause[match.end() :].strip(), True
+            clause, lasting = cues.FILLER.sub("", clause[match.end() :].strip()).strip(), True
         elif match := cues.CONDITION_FRAME.match(clause):
             clause = clause[match.end() :].strip()
         else:
@@ -208,10 +213,14 @@ def _directive_kind(body: str, framed: bool) -> LessonKind | None:
         return LessonKind.PROCEDURE if cues.PROCEDURE.search(body) else LessonKind.RULE
     if cues.STOP.match(body):
         return LessonKind.FAILED_APPROACH
+    if cues.REMOVAL_DISLIKED.match(body):
+        return LessonKind.PREFERENCE
     if (unwanted := cues.UNWANTED.match(body)) and not cues.ONLY_POINTERS.match(body[unwanted.end() - 1 :]):
         return LessonKind.PREFERENCE
     if cues.REMEMBER_FACT.match(body) and not cues.POSITIVE.match(body):
         return LessonKind.FACT
+    if (positive := cues.POSITIVE.match(body)) and positive.group("verb").lower() in cues.NOT_VERBS:
+        return None  # "always the same timeout": a remark, not an instruction
     if cues.POSITIVE.match(body) or (framed and _starts_with_verb(body) and len(content_words(body)) >= 2):
         return LessonKind.PROCEDURE if cues.PROCEDURE.search(body) else LessonKind.RULE
     if (unworkable := cues.UNWORKABLE.match(body)) and _names_an_action(unworkable.group("action")):
@@ -252,7 +261,7 @@ def _pair_statement(
     key = f"use:{norm(preferred)}" + (f"|not:{norm(rejected)}" if rejected else "")
     topic = "choice:" + "|".join(sorted({norm(preferred), norm(rejected)})) if rejected else ""
     return ParsedStatement(
-        statement=_scoped(text, scope, sentence),
+        statement=_scoped(text, scope),
         clause=sentence,
         kind=LessonKind.PREFERENCE,
         strength=strength,
@@ -271,45 +280,46 @@ def _pair_statement(
 
 def _directive_statement(
     sentence: str, clause: str, kind: LessonKind, strength: Strength, scope: ScopeLevel, repeated: bool
-) -> ParsedStatement:
-    negative = bool(cues.NEGATIVE.match(_strip_frame(clause)[0]) or cues.STOP.match(_strip_frame(clause)[0]))
-    words = content_words(clause)
-    numbers = sorted({w for w in words if w.isdigit()})
-    subject = sorted({w for w in words if not w.isdigit()})
-    stance = ("-" if negative else "+") + ",".join(numbers)
-    topic = f"say:{' '.join(subject)}" if subject else ""
-    phrased = cues.TEMPORAL.sub("", clause)
-    if kind is LessonKind.FACT:
-        phrased = cues.REMEMBER_FACT.sub("", _strip_frame(clause)[0])
+) -> ParsedStatement | None:
+    body = _strip_frame(clause)[0]
+    if disliked := cues.REMOVAL_DISLIKED.match(body):  # "Remove X. We don't do that": X is unwanted
+        body = f"no {disliked.group('object')}"
+    if kind is LessonKind.FACT and cues.REMEMBER_FACT.match(body):
+        worded = wording.phrase_directive(cues.REMEMBER_FACT.sub("", body))
+    else:
+        worded = wording.phrase_directive(body)
+    if worded is None:
+        return None
+    phrased, core = worded
+    negative = bool(_NEGATIVE_STATEMENT.match(core))
+    canonical = wording.canonical_key(core, negative=negative)
+    stance, _, subject = canonical.partition(":")
     return ParsedStatement(
-        statement=_scoped(_sentence_case(phrased), scope, sentence),
+        statement=_scoped(phrased, scope),
         clause=sentence,
         kind=kind,
         strength=strength,
         scope=scope,
-        topic=topic,
+        topic=f"say:{subject}" if subject else "",
         stance=stance,
-        key=f"{kind.value}:{stance}:{' '.join(subject)}",
-        keywords=tuple(subject[:6]),
-        code=tuple(cues.CODE.findall(clause)),
+        key=f"say:{canonical}",
+        keywords=tuple(subject.split()[:6]),
+        code=tuple(cues.CODE.findall(phrased)),
         repeated=repeated,
     )
 
 
+_NEGATIVE_STATEMENT = re.compile(r"^(?:do not|never|avoid|stop|leave out|stay out of)\b", re.I)
+
+
+def _reports_or_asks(clause: str) -> bool:
+    """A bug report or a request for help, not an instruction: "CI is failing again: can you look"."""
+    return bool(cues.REPORT.search(clause)) and not _opens_directive(clause)
+
+
 def content_words(text: str) -> list[str]:
     """Lower-case word stems without stop words or cue words: what a statement is about."""
-    cleaned = cues.ONE_OFF.sub(" ", cues.EXPLICIT.sub(" ", text))
-    words = (_stem(word) for word in cues.WORDS.findall(cleaned.lower()) if word not in cues.STOPWORDS)
-    return [word for word in words if len(word) > 1 or word.isdigit()]
-
-
-def _stem(word: str) -> str:
-    word = word.strip(".-/")
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    return wording.content_stems(text)
 
 
 def _code(phrase: str | None) -> str:
@@ -319,17 +329,8 @@ def _code(phrase: str | None) -> str:
     return f"`{phrase}`"
 
 
-def _sentence_case(clause: str) -> str:
-    clause = re.sub(r"\bdont\b", "don't", clause.strip(), flags=re.I)
-    clause = re.sub(r"^please\s+", "", clause, flags=re.I)
-    clause = re.sub(r"[\s!?.,;:]+$", "", clause)
-    clause = re.sub(r"(?:[\s,]+(?:please|pls|ty|thanks|thx|cheers))+$", "", clause, flags=re.I)
-    return (clause[:1].upper() + clause[1:] + ".") if clause else clause
-
-
-def _scoped(statement: str, scope: ScopeLevel, sentence: str) -> str:
-    if scope is ScopeLevel.PROJECT and not cues.PROJECT.search(statement):
+def _scoped(statement: str, scope: ScopeLevel) -> str:
+    """Project lessons say so in their text (recall strips it); global ones need no words for it."""
+    if scope is ScopeLevel.PROJECT:
         return f"In this project: {statement}"
-    if scope is ScopeLevel.GLOBAL and not cues.GLOBAL.search(statement):
-        return f"In every project: {statement}"
     return statement

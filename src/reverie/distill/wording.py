@@ -1,0 +1,283 @@
+"""How a lesson is worded: a clean instruction a future session can act on, never a log line.
+
+People type corrections with scope cues, politeness, asides and pronouns ("Never Co-Authored-By
+trailers ok (in all my projects).", "src/gen/ is generated, never edit it."). The lesson keeps what
+the person meant in their own key terms and code spans, and drops the rest:
+
+* **Asides go.** Scope cues ("in all my projects", "(in this repo)", "no matter the project") are
+  kept as the lesson's scope, not in its text; politeness ("pls", "thank you", "ok", emoji) and
+  trailing commentary ("- we don't do that", "I don't like that") carry no instruction.
+* **Negation reads one way.** "don't"/"dont"/"you shouldn't"/"we don't" + verb become "Do not
+  <verb>"; "never" stays "Never"; a negative without a verb ("never X", "no X", "without X", "I
+  don't want X") becomes "Avoid X"; hands off a path becomes "Do not edit `path`".
+* **Pronouns are resolved or the statement is dropped.** "X is generated, never edit it" becomes
+  "Do not edit X; it is generated". An instruction whose only object is "it" or "that", with nothing
+  to resolve it from, is a fragment: it is not a lesson.
+* **Paths are code.** A bare path (``src/gen/``) is put in backticks and never capitalised.
+
+``canonical_key`` is what phrasings of one instruction share: its polarity, and its content words
+and code spans without the generic verbs ("add", "use", "put", ...) and asides, so "No
+Co-Authored-By trailers" and "don't add Co-Authored-By trailers, please" are one lesson.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from reverie.distill import cues
+
+_SCOPE_ASIDE = re.compile(
+    r"\s*[(\[]\s*(?:" + cues.GLOBAL.pattern + "|" + cues.PROJECT.pattern + r"|for \w[\w.-]*)\s*[)\]]"
+    r"|\s*\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
+    r"(?:repo|repository|project|codebase|code base|workspace)\b|\bhere(?! (?:is|are)\b)\b)",
+    re.I,
+)
+_POLITE = re.compile(
+    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|plz|thank you|thanks|thx|ty|cheers|ok(?:ay)?|once more|again|"
+    r"k?thx?)(?=[\s,.;:!?)]|$)",
+    re.I,
+)
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
+_LEADING_NEGATIVE = re.compile(
+    r"^(?:don'?t|dont|do not|you (?:should|must|shall|need to) not|you (?:shouldn'?t|mustn'?t|can'?t|cannot)|"
+    r"(?:we|i) (?:don'?t|do not)|no more)\s+(?=[\w`\"'])",
+    re.I,
+)
+_LEADING_NEVER = re.compile(r"^(?:you (?:should|must) never|(?:we|i) never|never(?: ever)?)\s+", re.I)
+_VERBLESS_UNWANTED = re.compile(
+    r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no more|no|never|without)\s+(?P<object>.+)$",
+    re.I,
+)
+_HANDS_OFF = re.compile(r"^(?:hands off|stay out of|keep out of|stay away from|keep away from)\s+(?P<object>.+)$", re.I)
+_DESCRIBED = re.compile(
+    r"^(?P<subject>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
+)
+_POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]*$|\s+(?:by|with|in|manually)\b)", re.I)
+_COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
+_PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
+_OBJECTLESS = re.compile(
+    r"^(?:edit|touch|modify|change|alter|delete|remove|commit|rename|move)(?:\s+(?:it|them|that|this))?"
+    r"(?:\s+(?:by hand|manually|directly|again|anymore|ever))*\s*$",
+    re.I,
+)
+_URL = re.compile(r"https?://", re.I)
+_GENERIC_VERBS_TEXT = (
+    "add adding added use using put putting include including insert write writing have do like want leave "
+    "out avoid stop quit no make sure let"
+)
+_GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
+_EDIT_VERB_TEXT = "edit editing touch touching modify modifying change changing alter hand-edit"
+_EDIT_VERBS = frozenset(_EDIT_VERB_TEXT.split())
+_CUE_TYPOS = {"nevr": "never", "neer": "never", "nver": "never", "enver": "never", "nevar": "never"}
+
+
+def strip_asides(text: str) -> str:
+    """The clause without scope cues, politeness or emoji; whitespace and dangling commas tidied."""
+    text = _EMOJI.sub(" ", text)
+    text = _SCOPE_ASIDE.sub(" ", text)
+    text = _POLITE.sub(" ", text)
+    text = " ".join(re.sub(r"\(\s*\)", " ", text).split())
+    parts = re.split(r"(`[^`]*`)", text)  # code spans stay exactly as typed
+    for index in range(0, len(parts), 2):
+        tidied = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", parts[index])
+        parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", tidied)
+    return re.sub(r"^[\s,.;:!?-]+|[\s,;:-]+$", "", "".join(parts))
+
+
+def fix_cue_typos(text: str) -> str:
+    """A typo in the word that makes a sentence an instruction ("nevr edit ...") is read as meant."""
+    first, _, rest = text.partition(" ")
+    fixed = _CUE_TYPOS.get(first.lower())
+    return f"{fixed} {rest}" if fixed and rest else text
+
+
+def phrase_directive(clause: str) -> tuple[str, str] | None:
+    """The instruction in ``clause`` (already without lead fillers and lasting frames), worded cleanly,
+    and its core (the instruction alone, without context or reasons: what its key is made from);
+    None when what is left is a fragment (an instruction about "it" with nothing to say what it is)."""
+    pieces = [p.strip().rstrip(".!? ") for p in _split_clauses(strip_asides(clause))]
+    pieces = [p for p in pieces if p]
+    while len(pieces) > 1 and _is_commentary(pieces[-1]):
+        pieces.pop()
+    if not pieces:
+        return None
+    directive = next((index for index, piece in enumerate(pieces) if _opens_instruction(piece)), None)
+    if directive is None:  # framed or explicit: the first piece that says something
+        directive = next((i for i, piece in enumerate(pieces) if len(content_stems(piece)) >= 2), 0)
+    reason = _resolve_subject(pieces, directive)
+    directive = min(directive, len(pieces) - 1)
+    rendered: list[str] = []
+    for index, piece in enumerate(pieces):
+        worded = _normalise_negation(piece) if index == directive or _opens_instruction(piece) else piece
+        if worded is None and index == directive:
+            return None
+        rendered.append(_code_paths(worded or piece))
+    core = _finish(rendered[directive])
+    text = _finish("; ".join([*rendered, *([reason] if reason else [])]))
+    return (text, core) if text and core else None
+
+
+def _split_clauses(text: str) -> list[str]:
+    """Clauses, split at commas, semicolons, colons, dashes and sentence ends, but never inside
+    brackets, quotes or code spans ("conventional prefixes (feat:, fix:)" is one clause)."""
+    protected = re.sub(r"`[^`]*`|\([^()]*\)|\[[^\]]*\]|\"[^\"]*\"", lambda m: "\x00" * len(m.group(0)), text)
+    pieces, start = [], 0
+    for match in _CLAUSE_SPLIT.finditer(protected):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    return [*pieces, text[start:]]
+
+
+def _is_commentary(piece: str) -> bool:
+    """ "we don't do that", "I do not like that": the person's aside about the instruction before it."""
+    words = cues.WORDS.findall(piece.lower())
+    content = [w for w in words if w not in cues.STOPWORDS and w not in _GENERIC_VERBS]
+    return bool(_COMMENTARY.match(piece)) and len(content) <= 2 and bool(cues.POINTS_BACK.search(piece))
+
+
+def _resolve_subject(pieces: list[str], directive: int) -> str | None:
+    """ "X is generated, never edit it": the directive becomes about X (in place, in ``pieces``), and
+    "it is generated" is returned as its reason."""
+    for index, piece in enumerate(pieces):
+        described = _DESCRIBED.match(piece)
+        if index == directive or described is None or not _POINTER_OBJECT.search(pieces[directive]):
+            continue
+        subject = described.group("subject")
+        pieces[directive] = _POINTER_OBJECT.sub(_literal(subject), pieces[directive], count=1)
+        del pieces[index]
+        pronoun = "they are" if described.group("verb").lower() == "are" else "it is"
+        return f"{pronoun} {described.group('what').strip()}"
+    return None
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
+
+
+def _opens_instruction(piece: str) -> bool:
+    lowered = piece.lower()
+    return bool(
+        _LEADING_NEGATIVE.match(lowered)
+        or _LEADING_NEVER.match(lowered)
+        or cues.POSITIVE.match(piece)
+        or cues.STOP.match(piece)
+        or cues.UNWANTED.match(piece)
+        or lowered.startswith(("avoid ", "leave out "))
+    )
+
+
+def _normalise_negation(head: str) -> str | None:
+    head = head.strip()
+    if hands_off := _HANDS_OFF.match(head):
+        target = hands_off.group("object")
+        return f"Do not edit {target}" if _PATH.search(target) or "`" in target else f"Stay out of {target}"
+    if match := _LEADING_NEGATIVE.match(head):
+        rest = head[match.end() :]
+        if unwanted := re.match(r"^(?:like|want)\s+(?P<object>.+)$", rest, re.I):
+            return _avoid(unwanted.group("object"))
+        return _with_object(f"Do not {rest}", rest)
+    if match := _LEADING_NEVER.match(head):
+        rest = head[match.end() :]
+        if not _starts_with_verb(rest):
+            return _avoid(rest)
+        return _with_object(f"Never {rest}", rest)
+    if unwanted := _VERBLESS_UNWANTED.match(head):
+        return _avoid(unwanted.group("object"))
+    if _POINTER_OBJECT.fullmatch(head.split(maxsplit=1)[-1]) and len(head.split()) <= 2:
+        return None  # "undo that", "fix it": nothing durable is named
+    return head
+
+
+def _avoid(target: str) -> str | None:
+    target = target.strip()
+    if not target or _POINTER_OBJECT.fullmatch(target):
+        return None
+    spanned = re.match(r"^(`[^`]+`)\s+(?P<next>\w+)", target)
+    if spanned and spanned.group("next").lower() in _COMMON_VERBS:  # "no `X` update the version": a new request
+        target = spanned.group(1)
+    return f"Avoid {target}"
+
+
+def _with_object(text: str, rest: str) -> str | None:
+    """A negative instruction whose only object is a pronoun ("never edit it"), or that has none
+    ("never edit by hand"), is a fragment of something said before."""
+    words = [w for w in cues.WORDS.findall(rest.lower()) if w not in cues.STOPWORDS]
+    if len(words) <= 1 and _POINTER_OBJECT.search(rest):
+        return None
+    if _OBJECTLESS.match(rest):
+        return None
+    return text
+
+
+def _starts_with_verb(text: str) -> bool:
+    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    return (
+        first.isalpha()
+        and first not in cues.NOT_VERBS
+        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or first.endswith("e"))
+    )
+
+
+_COMMON_VERBS_TEXT = (
+    "run push pull commit merge rebase install upgrade bump print log call import export edit touch delete "
+    "remove rename mock skip disable enable hardcode hard-code commit deploy ship store send ask wrap return "
+    "raise catch swallow silence ignore reformat rewrite refactor split squash amend force check build test "
+    "lint format start stop open close add put use write set mix pin update fix bump"
+)
+_COMMON_VERBS = frozenset(_COMMON_VERBS_TEXT.split())
+
+
+def _code_paths(text: str) -> str:
+    """Bare paths into code spans, outside existing code spans and URLs."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") or _URL.search(part) else _PATH.sub(_as_code, part) for part in parts)
+
+
+def _as_code(match: re.Match[str]) -> str:
+    """ "src/gen/", "db/migrations", ".env.local" are paths; "and/or" and "input/output" are words."""
+    token = match.group(0)
+    looks_like_path = token.endswith("/") or token.count("/") >= 2 or bool(re.search(r"[._@-]", token))
+    return f"`{token}`" if looks_like_path else token
+
+
+def _finish(text: str) -> str | None:
+    text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
+    text = re.sub(r"[\s!?.,;:-]+$", "", text.strip())
+    if not text or len(cues.WORDS.findall(text)) < 2:
+        return None
+    if text[0].isalpha():
+        text = text[0].upper() + text[1:]
+    return text + "."
+
+
+def canonical_key(text: str, *, negative: bool) -> str:
+    """What phrasings of one instruction share: polarity, content words and code spans."""
+    spans = sorted({" ".join(span.lower().split()) for span in cues.CODE.findall(text)})
+    prose = cues.CODE.sub(" ", text)
+    words = [
+        w
+        for w in content_stems(prose)
+        if w not in _GENERIC_VERBS and not (negative and w in {"avoid", "never"}) and not w.isdigit()
+    ]
+    words = ["edit" if w in _EDIT_VERBS else w for w in words]
+    numbers = sorted({w for w in content_stems(prose) if w.isdigit()})
+    polarity = "-" if negative else "+"
+    return f"{polarity}{','.join(numbers)}:{' '.join(sorted({*words, *spans}))}"
+
+
+def content_stems(text: str) -> list[str]:
+    """Lower-case word stems without stop words or cue words: what a statement is about."""
+    cleaned = cues.ONE_OFF.sub(" ", cues.EXPLICIT.sub(" ", text))
+    words = (_stem(word) for word in cues.WORDS.findall(cleaned.lower()) if word not in cues.STOPWORDS)
+    return [word for word in words if len(word) > 1 or word.isdigit()]
+
+
+def _stem(word: str) -> str:
+    word = word.strip(".-/'")
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
