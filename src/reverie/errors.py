@@ -5,7 +5,13 @@ them broadly.
     ├── InputError        bad input from a file or payload; names the file and line when known
     ├── ConfigError       an agent settings file we cannot safely read or write
     ├── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
-    └── AgentError        an agent CLI that reverie was asked to run cannot be run
+    ├── AgentError        an agent CLI that reverie was asked to run cannot be run
+    │
+    │   raised by one stage, defined beside it:
+    ├── store.protocol.StoreConflict     a change raced another writer (review refuses stale changes)
+    ├── review.decide.NotApprover        accept or rollback from inside an agent session
+    ├── dream.safety.DreamBusy           another dream holds the lock, or the cooldown has not passed
+    └── dream.safety.BudgetExceeded      a dream ran out of time or tokens
 """
 
 from __future__ import annotations

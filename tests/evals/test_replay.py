@@ -58,9 +58,10 @@ def test_the_keyword_detector_sits_between(baseline_run: RunResult) -> None:
     assert keyword["tokens_per_session"].value < everything["tokens_per_session"].value  # type: ignore[operator]
 
 
-def test_dreams_are_reported_as_not_available(baseline_run: RunResult) -> None:
+def test_reverie_with_dreams_runs_and_never_lets_poison_reach_a_rule(baseline_run: RunResult) -> None:
     dreams = next(m for m in baseline_run.memories if m.name == "reverie+dreams")
-    assert not dreams.available and "dream" in dreams.reason
+    assert dreams.available
+    assert dreams.final["poisoning_enforced"].numerator == 0
 
 
 class _FakeReport:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import demo, evals, importing, ingesting, install, lessons, loop, recall, traces
+from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
 from reverie.errors import ReverieError
 
 
@@ -40,10 +40,12 @@ for command in (
     *importing.COMMANDS,
     *ingesting.COMMANDS,
     *lessons.COMMANDS,
+    *dreams.COMMANDS,
     *traces.COMMANDS,
     *recall.COMMANDS,
     *evals.COMMANDS,
     *demo.COMMANDS,
+    *artifacts.COMMANDS,
     *loop.COMMANDS,
 ):
     main.add_command(command)

@@ -7,8 +7,7 @@
 - ``KeywordCorrections`` keeps the sentences of typed prompts that contain a correction keyword
   ("don't", "never", "always", "instead", "use ... not", "stop", "I told you") as project lessons.
 - ``ReverieDistill`` is reverie's own deterministic distillation, read back from the store.
-- ``ReverieDreams`` is the slot for reverie with dreams; it reports itself unavailable until the
-  dream stage exists.
+- ``ReverieDreams`` is reverie with dreams: distill, a dream every few sessions, its proposals accepted.
 
 The baselines read what the real importer stored, like distill does, so every system sees the same
 events.
@@ -18,13 +17,15 @@ from __future__ import annotations
 
 import importlib
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from reverie.domain import EventKind, Origin
 from reverie.evals.protocols import EvalLesson, MemoryUnavailable
-from reverie.store import Store
+from reverie.store import Batch, SQLiteStore, Store
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CORRECTION = re.compile(
@@ -151,16 +152,76 @@ def _end_of(store: Store, session_ids: Sequence[str]) -> datetime | None:
 
 
 class ReverieDreams:
+    """Reverie with dreams: distill every session, dream every ``every`` sessions, review the proposals.
+
+    The stated review policy: accept every consolidation (merge, supersede, retire, flag a
+    contradiction, ...) and leave changes of scope and force (promote, demote, evolve) to a person,
+    which this replay does not have: they are discarded. ``accept_types`` changes it (pass every type to
+    measure a reviewer who accepts everything). It keeps its own store (a copy of each new session's
+    events), because accepting changes must not touch what the other memories read. The dream's clock
+    is the end of the newest session, like distill's.
+    """
+
     name = "reverie+dreams"
 
-    def __init__(self) -> None:
-        raise MemoryUnavailable("the dream stage does not exist yet (a later issue)")
+    CONSOLIDATION = ("add", "merge", "supersede", "split", "retire", "quarantine", "flag_contradiction")
 
-    def learn(self, store: Store, session_ids: Sequence[str]) -> None:  # pragma: no cover - never constructed
-        raise NotImplementedError
+    def __init__(self, every: int = 25, accept_types: Sequence[str] = CONSOLIDATION) -> None:
+        try:
+            from reverie.distill import distill
+            from reverie.dream import DreamRequest, run_dream
+            from reverie.review import accept
+            from reverie.review.actor import Actor
+            from reverie.review.policy import Policy
+        except ImportError as error:
+            raise MemoryUnavailable(f"the dream stage cannot be imported: {error}") from error
+        self._distill, self._run_dream, self._accept = distill, run_dream, accept
+        self._request, self._reviewer, self._policy = DreamRequest, Actor(name="eval-reviewer"), Policy()
+        self.every = every
+        self.accept_types = frozenset(accept_types)
+        self.dreams = 0
+        self._folder = tempfile.TemporaryDirectory(prefix="reverie-dreams-")
+        self._home = Path(self._folder.name)
+        self._store = SQLiteStore(self._home / "dreams.db")
+        self._since_dream = 0
+        self._lessons: dict[str, EvalLesson] = {}
+        self._snapshot: tuple[EvalLesson, ...] = ()
 
-    def lessons(self) -> Sequence[EvalLesson]:  # pragma: no cover
-        raise NotImplementedError
+    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+        for session_id in session_ids:
+            session = store.session(session_id)
+            self._store.write(Batch(events=tuple(store.events(session_id)), sessions=(session,) if session else ()))
+        now = _end_of(store, session_ids)
+        report = self._distill(self._store, now=now)
+        self._lessons.update((lesson.id, from_domain(lesson)) for lesson in report.lessons)
+        self._since_dream += len(session_ids)
+        if self._since_dream >= self.every:
+            self._dream(now)
+        self._snapshot = tuple(self._lessons.values())
+
+    def _dream(self, now: datetime | None) -> None:
+        self._since_dream = 0
+        record = self._run_dream(self._store, self._home, self._request(now=now, wait=0))
+        self.dreams += 1
+        if record.status != "completed" or not record.changes:
+            return
+        stored = self._store.dream_changes(record.id)
+        chosen = [item.change for item in stored if item.change.type in self.accept_types]
+        if chosen:
+            self._accept(
+                self._store,
+                record.id,
+                actor=self._reviewer,
+                policy=self._policy,
+                command="eval",
+                only=[change.id for change in chosen],
+                approved={change.id: change.content_hash for change in chosen},
+                now=now,
+            )
+        self._lessons = {lesson.id: from_domain(lesson) for lesson in self._store.lessons()}
+
+    def lessons(self) -> Sequence[EvalLesson]:
+        return self._snapshot
 
 
 def from_domain(lesson: Any) -> EvalLesson:

@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from reverie.store import sqlite_versions
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -184,9 +186,43 @@ def m002_lessons(db: sqlite3.Connection) -> None:
     )
 
 
+def m003_artifacts(db: sqlite3.Connection) -> None:
+    """The registry of compiled artifacts and the files reverie edited or folders it created."""
+    run_script(
+        db,
+        """
+        CREATE TABLE artifacts (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,  -- active | removed (kept so compile does not write it again)
+            root TEXT NOT NULL,  -- the folder its files live under: a repository, or the user's agent dir
+            body TEXT NOT NULL,  -- JSON: source lessons, parts, content hashes (reverie.artifacts.model)
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX artifacts_by_root ON artifacts (root, status);
+
+        -- What a file held before reverie first changed it (content NULL: it did not exist), and the
+        -- folders reverie created (kind 'dir'), so removing the last artifact restores them exactly.
+        CREATE TABLE file_baselines (
+            path TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,  -- file | dir
+            content BLOB,
+            recorded_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def m004_store_versions(db: sqlite3.Connection) -> None:
+    """Copy-on-write store versions, the head pointer, dreams, their change-sets and the audit log."""
+    run_script(db, sqlite_versions.SCHEMA)
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("m001_traces", m001_traces),
     ("m002_lessons", m002_lessons),
+    ("m003_artifacts", m003_artifacts),
+    ("m004_store_versions", m004_store_versions),
 )
 
 

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reverie.domain import Event, Session
+from reverie.domain.changes import Change
 from reverie.domain.lessons import Lesson, LessonStatus, Observation, ScopeLevel
+from reverie.errors import ReverieError
+
+
+class StoreConflict(ReverieError):
+    """A write was based on a state that another writer changed meanwhile; re-read and try again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,89 @@ class LessonBatch:
     watermark: int | None = None  # every event up to this seq has been distilled
 
 
+@dataclass(frozen=True, slots=True)
+class ArtifactRow:
+    """One compiled artifact in the registry; ``body`` is the artifacts package's own JSON record."""
+
+    id: str
+    kind: str
+    status: str  # "active" | "removed"
+    root: str  # the folder its files live under
+    body: str
+    updated_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileBaseline:
+    """What a path held before reverie first changed it: ``content`` None means it did not exist."""
+
+    path: str
+    kind: str  # "file" | "dir"
+    content: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreVersion:
+    """One state of the lesson store (see ``sqlite_versions``).
+
+    ``state``: ``live`` (the head that distill, remember and forget are writing to), ``sealed`` (frozen:
+    a dream read it, or it was left behind), ``proposed`` (a dream's output, not accepted yet),
+    ``merged`` (a proposal that review accepted into a new version), ``discarded``.
+    """
+
+    id: int
+    parent: int | None
+    state: str
+    created_at: str
+    created_by: str  # distill | dream | review | rollback | migration
+    dream_id: str | None = None
+    accepted_by: str | None = None
+    note: str = ""
+    lessons_changed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DreamRecord:
+    """A dream, as the Anthropic Dreams contract describes one: inputs, status, usage, error."""
+
+    id: str
+    status: str  # pending | running | completed | failed | canceled
+    trigger: str  # manual | auto | proposal
+    created_at: str
+    input_version: int | None = None
+    output_version: int | None = None
+    session_ids: tuple[str, ...] = ()
+    through_seq: int = 0  # every event up to this seq was in the dream's reach
+    instructions: str = ""
+    started_at: str | None = None
+    finished_at: str | None = None
+    pid: int | None = None
+    usage: dict[str, float] | None = None  # wall_seconds, tokens, lessons_read, ...
+    error: str | None = None
+    changes: int = 0
+    decided: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChange:
+    change: Change
+    stored_hash: str  # the hash written with the body; a body edited behind review's back no longer matches
+    decision: str | None = None  # accepted | rejected | None (undecided)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    action: str  # approve | accept | reject | discard | refuse | rollback | auto-accept | edit
+    actor: str  # the OS user, or "policy"
+    command: str
+    dream_id: str | None = None
+    change_id: str | None = None
+    content_hash: str | None = None
+    store_version: int | None = None
+    detail: str = ""
+    at: str | None = None
+
+
 class Store(Protocol):
     def write(self, batch: Batch) -> int:
         """Apply a batch atomically. Events whose key is already stored are ignored; keys that end
@@ -153,5 +242,102 @@ class Store(Protocol):
 
     def observations_for(self, lesson_id: str) -> Sequence[Observation]:
         """Every session's observation that would form this lesson."""
+
+    # -- compiled artifacts (see reverie.artifacts) -----------------------------------------
+
+    def save_artifact(self, row: ArtifactRow) -> None: ...
+
+    def delete_artifact(self, artifact_id: str) -> None: ...
+
+    def artifact(self, artifact_id: str) -> ArtifactRow | None: ...
+
+    def find_artifacts(self, prefix: str) -> Sequence[ArtifactRow]: ...
+
+    def artifacts(self, *, statuses: Sequence[str] = ()) -> Sequence[ArtifactRow]: ...
+
+    def file_baseline(self, path: str) -> FileBaseline | None: ...
+
+    def file_baselines(self) -> Sequence[FileBaseline]:
+        """Every baseline, deepest path first (so folders are removed child before parent)."""
+
+    def keep_baseline(self, baseline: FileBaseline) -> None:
+        """Record a baseline unless the path already has one: the first record wins."""
+
+    def drop_baseline(self, path: str) -> None: ...
+
+    # -- store versions, dreams and review (see StoreVersion, DreamRecord) -------------------
+
+    def head(self) -> StoreVersion:
+        """The store version that every reader above (``lessons``, ``lesson``, ...) sees."""
+
+    def store_versions(self) -> Sequence[StoreVersion]:
+        """Every store version, newest first."""
+
+    def seal_head(self) -> StoreVersion:
+        """Freeze the head: later writes by distill go to a new live version on top of it."""
+
+    def version_lessons(self, version: int) -> Sequence[Lesson]:
+        """The lessons exactly as store version ``version`` holds them."""
+
+    def commit_version(
+        self,
+        lessons: Sequence[Lesson],
+        *,
+        created_by: str,
+        dream_id: str | None,
+        accepted_by: str,
+        note: str,
+        decisions: Sequence[tuple[str, str]] = (),
+        audit: Sequence[AuditEntry] = (),
+    ) -> StoreVersion:
+        """Write lesson versions as one new sealed store version on top of the head and move the head
+        to it, with the decisions (change id, accepted|rejected) and audit entries, in one transaction.
+        Each lesson's ``version`` must be one above the head's (else ``ConflictError``)."""
+
+    def move_head(self, version: int, *, audit: Sequence[AuditEntry]) -> StoreVersion:
+        """Rollback: point the head at an earlier version (a pointer swap), audited."""
+
+    def create_dream(self, record: DreamRecord) -> None: ...
+
+    def start_dream(self, dream_id: str, *, input_version: int, pid: int) -> None: ...
+
+    def finish_dream(
+        self,
+        dream_id: str,
+        *,
+        status: str,
+        usage: dict[str, float],
+        error: str | None = None,
+        changes: Sequence[Change] = (),
+    ) -> DreamRecord:
+        """Record the outcome; a completed dream's changes and its proposed store version are written
+        in the same transaction."""
+
+    def dream(self, dream_id: str) -> DreamRecord | None: ...
+
+    def find_dreams(self, prefix: str) -> Sequence[DreamRecord]: ...
+
+    def dreams(self) -> Sequence[DreamRecord]:
+        """Newest first."""
+
+    def dream_changes(self, dream_id: str) -> Sequence[StoredChange]: ...
+
+    def replace_change(self, dream_id: str, change: Change, *, audit: AuditEntry) -> None:
+        """An edit: the change's body and hash are replaced, its decision cleared; approvals of the old
+        hash stay on record but no longer cover it."""
+
+    def approve(self, dream_id: str, change_id: str, content_hash: str, *, audit: AuditEntry) -> None: ...
+
+    def approvals(self, dream_id: str) -> Sequence[tuple[str, str]]:
+        """(change id, content hash) of every approval given."""
+
+    def decide(self, dream_id: str, decisions: Sequence[tuple[str, str]], *, audit: Sequence[AuditEntry]) -> None:
+        """Record decisions (change id, accepted|rejected) without writing lessons (a discard)."""
+
+    def audit_log(self) -> Sequence[AuditEntry]:
+        """Every decision, oldest first."""
+
+    def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
+        """Ids of sessions with events after event ``seq``, oldest first, and the highest seq seen."""
 
     def close(self) -> None: ...

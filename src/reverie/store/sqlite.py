@@ -19,7 +19,10 @@ from typing import Any
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
 from reverie.store import migrations
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
+from reverie.store.sqlite_artifacts import ArtifactTables
+from reverie.store.sqlite_dreams import DreamTables
 from reverie.store.sqlite_lessons import LessonTables
+from reverie.store.sqlite_versions import VersionTables
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -30,7 +33,7 @@ _EVENT_COLUMNS = (
 )
 
 
-class SQLiteStore(LessonTables):
+class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         if self.path != ":memory:":

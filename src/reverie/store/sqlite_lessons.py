@@ -12,12 +12,14 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from reverie.domain.lessons import Evidence, Lesson, LessonStatus, Observation, ScopeLevel, lesson_id
 from reverie.store import lesson_codec
 from reverie.store.protocol import DistillProgress, LessonBatch, PendingSession
+from reverie.store.sqlite_versions import head_version_of, join_live_version, put_in_head
 
 _LESSON_COLUMNS = (
     "id, version, key, topic, stance, against, scope, project_key, session_id, status, kind, level, statement,"
@@ -38,8 +40,9 @@ class LessonTables:
 
     def write_lessons(self, batch: LessonBatch) -> None:
         with self._transaction():
+            live = join_live_version(self.db) if batch.lessons else 0
             for lesson in batch.lessons:
-                _insert_version(self.db, lesson)
+                _insert_version(self.db, lesson, store_version=live)
             for observation in batch.observations:
                 _insert_observation(self.db, observation)
             if batch.progress is not None:
@@ -51,7 +54,16 @@ class LessonTables:
                     (batch.watermark,),
                 )
 
+    def _insert_lesson_version(self, lesson: Lesson, *, store_version: int) -> None:
+        _insert_version(self.db, lesson, store_version=store_version)
+
     # -- reading -----------------------------------------------------------------------------
+
+    def _read_lesson_version(self, lesson_id: str, version: int) -> Lesson:
+        row = self.db.execute(
+            f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ? AND version = ?", (lesson_id, version)
+        ).fetchone()
+        return _lesson(self.db, row)
 
     def pending_sessions(self) -> Sequence[PendingSession]:
         row = self.db.execute("SELECT through_seq FROM distill_watermark WHERE id = 1").fetchone()
@@ -141,11 +153,16 @@ class LessonTables:
         return [lesson_codec.observation_from_dict(json.loads(row[0])) for row in rows]
 
 
-def _insert_version(db: sqlite3.Connection, lesson: Lesson) -> None:
-    (stored,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM lessons WHERE id = ?", (lesson.id,)).fetchone()
-    if lesson.version != stored + 1:
+def _insert_version(db: sqlite3.Connection, lesson: Lesson, *, store_version: int) -> None:
+    """Write one lesson version into ``store_version`` (and the head). The writer numbered it one above
+    the version it read at the head; after a rollback the stored number is the next free one."""
+    read = head_version_of(db, lesson.id)
+    if lesson.version != read + 1:
         # Two writers raced on one lesson; the caller rolls back and the next run redoes the work.
-        raise sqlite3.IntegrityError(f"lesson {lesson.id}: version {lesson.version} does not follow {stored}")
+        raise sqlite3.IntegrityError(f"lesson {lesson.id}: version {lesson.version} does not follow {read}")
+    (stored,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM lessons WHERE id = ?", (lesson.id,)).fetchone()
+    if stored + 1 != lesson.version:
+        lesson = replace(lesson, version=stored + 1)
     body = lesson_codec.lesson_to_dict(lesson, with_evidence=False)
     db.execute(
         f"INSERT INTO lessons ({_LESSON_COLUMNS}) VALUES ({', '.join('?' * 17)})",
@@ -170,6 +187,7 @@ def _insert_version(db: sqlite3.Connection, lesson: Lesson) -> None:
         ),
     )
     _insert_evidence(db, lesson)
+    put_in_head(db, store_version, lesson.id, lesson.version)
 
 
 def _insert_evidence(db: sqlite3.Connection, lesson: Lesson) -> None:

@@ -1,0 +1,305 @@
+"""Writing, checking and removing an artifact's parts on disk, so that removal leaves no trace.
+
+Files reverie owns outright (``whole`` parts) are created and deleted. Files the user owns are only
+edited: the managed block (``block.py``) and our handlers in a settings file (merged and removed with
+the helpers of ``adapters.settings_file``: strict reading, schema validation, atomic writes). Before
+reverie first edits such a file, the store keeps its bytes (or the fact that it did not exist), and
+every folder it creates; when the last artifact leaves the file and what remains is what was there,
+the original bytes are put back (or the file and the folders are deleted). So ``artifacts remove``
+leaves the files as they would be had the artifact never been written, formatting included.
+
+Drift: a part whose file no longer holds what was written is ``edited`` (or ``missing``); compile does
+not overwrite it and removal asks for ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reverie.adapters.settings_file import (
+    HookEntry,
+    make_private_dirs,
+    merge_hooks,
+    new_problems,
+    parse_settings,
+    read_settings,
+    remove_hooks,
+    render,
+    write_settings,
+)
+from reverie.artifacts import block
+from reverie.artifacts.model import Artifact, Part, PartKind, Status, digest
+from reverie.errors import ConfigError
+from reverie.store.protocol import ArtifactRow, FileBaseline, Store
+
+_SCRIPT = re.compile(r"hooks/reverie/[A-Za-z0-9._-]+\.py")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An artifact as written, kept in the registry."""
+
+    artifact: Artifact
+    status: Status = Status.ACTIVE
+    leads: Mapping[str, str] = field(default_factory=dict)  # block parts: the separator inserted before
+    written_at: str = ""
+
+    def to_row(self) -> ArtifactRow:
+        body = {"artifact": self.artifact.to_json(), "leads": dict(self.leads), "written_at": self.written_at}
+        return ArtifactRow(
+            id=self.artifact.id,
+            kind=self.artifact.kind.value,
+            status=self.status.value,
+            root=self.artifact.root,
+            body=json.dumps(body, ensure_ascii=False),
+        )
+
+    @classmethod
+    def from_row(cls, row: ArtifactRow) -> Record:
+        body = json.loads(row.body)
+        return cls(
+            artifact=Artifact.from_json(body["artifact"]),
+            status=Status(row.status),
+            leads=body.get("leads", {}),
+            written_at=body.get("written_at", ""),
+        )
+
+
+# -- drift ------------------------------------------------------------------------------------------
+
+
+def drift(part: Part) -> str:
+    """``ok``, ``edited`` or ``missing``: does the file still hold what was written?"""
+    if part.kind is PartKind.SETTINGS:
+        return _settings_drift(part)
+    text = _read_text(Path(part.path))
+    if text is None:
+        return "missing"
+    now = text if part.kind is PartKind.WHOLE else block.current(text)
+    if now is None:
+        return "missing"
+    return "ok" if digest(now) == part.hash else "edited"
+
+
+def _settings_drift(part: Part) -> str:
+    entry = json.loads(part.content)
+    try:
+        data = read_settings(Path(part.path)).data
+    except ConfigError:
+        return "edited"
+    groups = data.get("hooks", {}).get(entry["event"], []) if isinstance(data.get("hooks"), dict) else []
+    found = [
+        (group.get("matcher"), handler)
+        for group in groups
+        if isinstance(group, dict) and isinstance(group.get("hooks"), list)
+        for handler in group["hooks"]
+        if isinstance(handler, dict) and _is_ours(entry["handler"])(handler)
+    ]
+    if not found:
+        return "missing"
+    return "ok" if found == [(entry["matcher"], entry["handler"])] else "edited"
+
+
+def _is_ours(handler: Mapping[str, Any]) -> Any:
+    script = _SCRIPT.search(str(handler.get("command", "")))
+    key = script.group(0) if script else str(handler.get("command"))
+
+    def predicate(candidate: Mapping[str, Any]) -> bool:
+        return key in str(candidate.get("command", ""))
+
+    return predicate
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+
+def conflicts(artifact: Artifact, previous: Record | None) -> list[str]:
+    """Whole files that exist and are not ours: compile will not write over them."""
+    ours = {p.path for p in previous.artifact.parts} if previous else set()
+    return [
+        f"{part.path} exists and was not written by reverie"
+        for part in artifact.parts
+        if part.kind is PartKind.WHOLE and part.path not in ours and os.path.lexists(part.path)
+    ]
+
+
+def write(store: Store, artifact: Artifact, previous: Record | None, now: str) -> Record:
+    """Write every part (replacing the previous version's parts in place); returns the record to keep."""
+    leads = dict(previous.leads) if previous else {}
+    for part in artifact.parts:
+        if part.kind is PartKind.WHOLE:
+            _write_whole(store, part)
+        elif part.kind is PartKind.BLOCK:
+            lead = _write_block(store, part)
+            if lead is not None:
+                leads[part.path] = lead
+        else:
+            _write_handler(store, part)
+    kept = {_identity(p) for p in artifact.parts}
+    if previous:
+        stale = [p for p in previous.artifact.parts if _identity(p) not in kept]
+        _remove_parts(store, stale, previous.leads, artifact.id)
+    return Record(artifact=artifact, leads=leads, written_at=now)
+
+
+def _identity(part: Part) -> tuple[str, PartKind, str]:
+    """What makes two versions' parts the same part: its file, and for a handler, its script."""
+    if part.kind is not PartKind.SETTINGS:
+        return (part.path, part.kind, "")
+    command = str(json.loads(part.content)["handler"].get("command", ""))
+    script = _SCRIPT.search(command)
+    return (part.path, part.kind, script.group(0) if script else command)
+
+
+def _write_whole(store: Store, part: Part) -> None:
+    path = Path(part.path)
+    _note_new_dirs(store, path.parent)
+    _atomic_write(path, part.content.encode("utf-8"))
+
+
+def _write_block(store: Store, part: Part) -> str | None:
+    """The lead when the block was inserted; None when an existing block was replaced."""
+    path = Path(part.path)
+    text = _read_text(path)
+    if text is not None:
+        replaced = block.replace(text, part.content)
+        if replaced is not None:
+            _atomic_write(path, replaced.encode("utf-8"))
+            return None
+        if block.BEGIN in text or block.END in text:
+            raise ConfigError(f"{path}: reverie's block markers are broken or repeated; fix them by hand first")
+    store.keep_baseline(FileBaseline(str(path), "file", None if text is None else path.read_bytes()))
+    _note_new_dirs(store, path.parent)
+    inserted, lead = block.insert(text, part.content)
+    _atomic_write(path, inserted.encode("utf-8"))
+    return lead
+
+
+def _write_handler(store: Store, part: Part) -> None:
+    entry = json.loads(part.content)
+    path = Path(part.path)
+    settings = read_settings(path)
+    merge = merge_hooks(
+        settings.data, [HookEntry(entry["event"], entry["handler"], entry["matcher"])], _is_ours(entry["handler"])
+    )
+    if settings.exists and not merge.changed:
+        return
+    introduced, _ = new_problems(settings.data, merge.data, part.schema)
+    if introduced:
+        raise ConfigError(f"{path}: the hook entry would break the {part.schema} schema: " + "; ".join(introduced))
+    store.keep_baseline(FileBaseline(str(path), "file", settings.raw))
+    _note_new_dirs(store, path.parent)
+    write_settings(settings, render(merge.data, settings.style))
+
+
+# -- removing ---------------------------------------------------------------------------------------
+
+
+def remove(store: Store, record: Record) -> None:
+    _remove_parts(store, record.artifact.parts, record.leads, record.artifact.id)
+
+
+def _remove_parts(store: Store, parts: Sequence[Part], leads: Mapping[str, str], artifact: str) -> None:
+    for part in parts:
+        if part.kind is PartKind.WHOLE:
+            Path(part.path).unlink(missing_ok=True)
+        elif part.kind is PartKind.BLOCK:
+            _remove_block(store, part, leads.get(part.path, ""), artifact)
+        else:
+            _remove_handler(store, part, artifact)
+    _remove_empty_dirs(store)
+
+
+def _others_use(store: Store, path: str, artifact: str) -> bool:
+    for row in store.artifacts(statuses=[Status.ACTIVE.value]):
+        if row.id != artifact and any(p.path == path for p in Record.from_row(row).artifact.parts):
+            return True
+    return False
+
+
+def _remove_block(store: Store, part: Part, lead: str, artifact: str) -> None:
+    path = Path(part.path)
+    text = _read_text(path)
+    remaining = None if text is None else block.remove(text, lead)
+    if remaining is None:
+        return
+    baseline = store.file_baseline(str(path))
+    if not _others_use(store, str(path), artifact) and baseline is not None:
+        store.drop_baseline(str(path))
+        if baseline.content is None and not remaining:
+            path.unlink()
+            return
+    _atomic_write(path, remaining.encode("utf-8"))
+
+
+def _remove_handler(store: Store, part: Part, artifact: str) -> None:
+    entry = json.loads(part.content)
+    path = Path(part.path)
+    settings = read_settings(path)
+    baseline = store.file_baseline(str(path))
+    before = parse_settings(baseline.content, path) if baseline and baseline.content is not None else {}
+    hooks_before = before.get("hooks")
+    had: list[str] = list(hooks_before) if isinstance(hooks_before, dict) else []
+    removal = remove_hooks(
+        settings.data, _is_ours(entry["handler"]), drop_empty_hooks_key="hooks" not in before, keep_empty_events=had
+    )
+    if not removal.removed:
+        return
+    content: bytes | None = render(removal.data, settings.style)
+    if baseline is not None and not _others_use(store, str(path), artifact) and removal.data == before:
+        content = baseline.content  # the very bytes the user had, or None: the file did not exist
+        store.drop_baseline(str(path))
+    write_settings(settings, content)
+
+
+def _remove_empty_dirs(store: Store) -> None:
+    for baseline in store.file_baselines():  # deepest first
+        if baseline.kind != "dir":
+            continue
+        folder = Path(baseline.path)
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue  # not empty: something still lives there
+        store.drop_baseline(baseline.path)
+
+
+# -- small file operations --------------------------------------------------------------------------
+
+
+def _note_new_dirs(store: Store, folder: Path) -> None:
+    for created in make_private_dirs(folder):
+        store.keep_baseline(FileBaseline(str(created), "dir", None))
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read it as UTF-8 text ({error})") from error
+
+
+def _atomic_write(path: Path, content: bytes) -> None:
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

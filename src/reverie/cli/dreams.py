@@ -1,0 +1,361 @@
+"""Dreams and review at the command line: ``dream``, ``dreams``, ``review``, ``accept``, ``discard``,
+``history``, ``rollback``.
+
+``dream`` first distills sessions that are still pending (so the head it seals is current), then
+dreams. ``accept`` shows each change it is about to accept and approves exactly what it showed;
+inside an agent session it refuses behaviour-shaping changes (``reverie.review.actor``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.distill import distill
+from reverie.distill.lock import single_flight as distill_flight
+from reverie.dream import DreamRequest, run_dream
+from reverie.dream.runner import auto_due, reap_if_idle, resolve
+from reverie.errors import InputError, NotFoundError
+from reverie.recall.index import refresh_index
+from reverie.review import actor as actors
+from reverie.review import decide, history, policy, render
+from reverie.store.protocol import DreamRecord, StoredChange
+from reverie.workspace import Workspace
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+@click.command(name="dream")
+@click.option("--since", help="Only sessions that started in this window: 30m, 12h, 7d, 2w.")
+@click.option("--sessions", "session_ids", multiple=True, help="Only these sessions (ids or unique prefixes).")
+@click.option("--instructions", default="", help='What to focus on, recorded with the dream ("focus on tests").')
+@click.option(
+    "--auto",
+    is_flag=True,
+    help="Run only if due (policy.toml: new sessions, cooldown); accept nothing that shapes behaviour.",
+)
+@click.option("--wait", default=5.0, show_default=True, help="Seconds to wait for a dream already running.")
+@json_option
+def dream_command(
+    since: str | None, session_ids: tuple[str, ...], instructions: str, auto: bool, wait: float, as_json: bool
+) -> None:
+    """Consolidate lessons offline: propose a typed change-set against a new store version.
+
+    The current store is never modified; `reverie review` shows the proposal, `reverie accept` or
+    `reverie discard` decides."""
+    with _workspace() as workspace:
+        rules = policy.load(workspace.home)
+        with distill_flight(workspace.home / "distill.lock") as running:
+            if running:
+                distill(workspace.store)
+        request = DreamRequest(
+            session_ids=session_ids,
+            since=_duration(since) if since else None,
+            instructions=instructions,
+            trigger="auto" if auto else "manual",
+            budget_seconds=rules.time_budget_seconds,
+            budget_tokens=rules.token_budget,
+            wait=wait,
+        )
+        if auto:
+            reason = auto_due(
+                workspace.store, min_sessions=rules.auto_after_sessions, cooldown=rules.cooldown, now=datetime.now(UTC)
+            )
+            if reason:
+                _say(as_json, {"ran": False, "reason": reason}, f"Not dreaming: {reason}.")
+                return
+        record = run_dream(workspace.store, workspace.home, request)
+        accepted: tuple[str, ...] = ()
+        if auto and record.status == "completed" and record.changes:
+            outcome = decide.accept(
+                workspace.store, record.id, actor=actors.policy_actor(), policy=rules, command=_command()
+            )
+            accepted = outcome.accepted
+            if accepted:
+                refresh_index(workspace)
+            record = workspace.store.dream(record.id) or record
+    if as_json:
+        emit_json(render.record_json(record) | {"auto_accepted": list(accepted)})
+        return
+    for line in render.dream_header(record):
+        click.echo(line)
+    if accepted:
+        click.echo(f"Accepted by policy (low-risk only): {', '.join(accepted)}.")
+    if record.status == "completed":
+        click.echo(f"Review it: reverie review {record.id}")
+
+
+@click.command(name="dreams")
+@json_option
+def dreams_command(as_json: bool) -> None:
+    """Every dream: id, status, inputs, changes, usage."""
+    with _workspace() as workspace:
+        reap_if_idle(workspace.store, workspace.home)
+        records = workspace.store.dreams()
+    if as_json:
+        emit_json([render.record_json(record) for record in records])
+        return
+    if not records:
+        click.echo("No dreams yet: `reverie dream` proposes one.")
+        return
+    emit_table(
+        ["dream", "status", "trigger", "created", "input", "sessions", "changes", "decided", "seconds", "error"],
+        [_row(record) for record in records],
+    )
+
+
+@click.command(name="review")
+@click.argument("dream_id", required=False)
+@click.option("--edit", "edit_id", help="A change to reword (with --statement); it will need a new approval.")
+@click.option("--statement", help="The new statement for --edit.")
+@json_option
+def review_command(dream_id: str | None, edit_id: str | None, statement: str | None, as_json: bool) -> None:
+    """A dream's change-set, one change at a time, like a code review."""
+    with _workspace() as workspace:
+        record = _dream(workspace, dream_id)
+        if edit_id:
+            decide.edit(
+                workspace.store,
+                record.id,
+                edit_id,
+                statement=statement or "",
+                actor=actors.current(),
+                command=_command(),
+            )
+        changes = workspace.store.dream_changes(record.id)
+    if as_json:
+        emit_json(render.as_json(record, changes))
+        return
+    for line in render.dream_header(record):
+        click.echo(line)
+    for item in changes:
+        click.echo("")
+        for line in render.change_lines(item):
+            click.echo(line)
+    if any(item.decision is None for item in changes):
+        click.echo(
+            f"\nDecide: reverie accept {record.id} [--only C1,C2] [--except C3]   or   reverie discard {record.id}"
+        )
+
+
+@click.command(name="accept")
+@click.argument("dream_id", required=False)
+@click.option("--only", default="", help="Accept only these changes: C1,C4.")
+@click.option("--except", "exclude", default="", help="Accept all but these changes: C2.")
+@click.option("--yes", is_flag=True, help="Do not ask; approve what is shown.")
+@json_option
+def accept_command(dream_id: str | None, only: str, exclude: str, yes: bool, as_json: bool) -> None:
+    """Accept a dream's changes into a new store version (the head moves to it)."""
+    with _workspace() as workspace:
+        record = _dream(workspace, dream_id)
+        who = actors.current()
+        chosen = [
+            item
+            for item in decide.choose(workspace.store.dream_changes(record.id), _ids(only), _ids(exclude))
+            if item.decision is None
+        ]
+        if not chosen:
+            _say(as_json, {"accepted": [], "refused": {}}, f"Nothing undecided to accept in {record.id}.")
+            return
+        if who.is_person and not as_json:
+            _show(chosen)
+        if who.is_person and not yes:
+            _confirm(f"Accept {len(chosen)} change(s)?")
+        outcome = decide.accept(
+            workspace.store,
+            record.id,
+            actor=who,
+            policy=policy.load(workspace.home),
+            command=_command(),
+            only=[item.change.id for item in chosen],
+            approved={i.change.id: i.change.content_hash for i in chosen},
+        )
+        if outcome.accepted:
+            refresh_index(workspace)
+    head = outcome.version.id if outcome.version else None
+    if as_json:
+        emit_json({"accepted": list(outcome.accepted), "refused": outcome.refused, "head": head})
+        return
+    if outcome.accepted:
+        click.echo(f"Accepted {', '.join(outcome.accepted)}: store version {head} is the head.")
+    for change_id, why in outcome.refused.items():
+        click.echo(f"Not accepted {change_id}: {why}")
+
+
+@click.command(name="discard")
+@click.argument("dream_id", required=False)
+@json_option
+def discard_command(dream_id: str | None, as_json: bool) -> None:
+    """Reject every undecided change of a dream. The store stays as it is."""
+    with _workspace() as workspace:
+        record = _dream(workspace, dream_id)
+        count = decide.discard(workspace.store, record.id, actor=actors.current(), command=_command())
+    _say(as_json, {"dream": record.id, "discarded": count}, f"Discarded {count} change(s) of {record.id}.")
+
+
+@click.command(name="history")
+@json_option
+def history_command(as_json: bool) -> None:
+    """Store versions (the head marked *), who accepted what and when, and the audit log."""
+    with _workspace() as workspace:
+        head = workspace.store.head()
+        versions = workspace.store.store_versions()
+        audit = workspace.store.audit_log()
+    if as_json:
+        emit_json(
+            {
+                "head": head.id,
+                "versions": [vars_of(v) for v in versions],
+                "audit": [vars_of(entry) for entry in audit],
+            }
+        )
+        return
+    emit_table(
+        ["version", "parent", "state", "by", "created", "dream", "accepted by", "lessons", "note"],
+        [
+            [
+                ("* " if v.id == head.id else "  ") + str(v.id),
+                v.parent,
+                v.state,
+                v.created_by,
+                v.created_at,
+                v.dream_id,
+                v.accepted_by,
+                v.lessons_changed,
+                v.note,
+            ]
+            for v in versions
+        ],
+    )
+    if audit:
+        click.echo("\nDecisions (newest last):")
+        emit_table(
+            ["when", "who", "action", "dream", "change", "hash", "version", "detail"],
+            [
+                [
+                    e.at,
+                    e.actor,
+                    e.action,
+                    e.dream_id,
+                    e.change_id,
+                    (e.content_hash or "")[:12],
+                    e.store_version,
+                    e.detail,
+                ]
+                for e in audit[-30:]
+            ],
+        )
+
+
+@click.command(name="rollback")
+@click.argument("version", type=int, required=False)
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@json_option
+def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
+    """Point the head back at an earlier store version (default: before the last accepted dream)."""
+    with _workspace() as workspace:
+        who = actors.current()
+        head, target, differ = history.plan(workspace.store, version)
+        if not as_json:
+            click.echo(f"Rollback: head {head.id} -> {target.id}; {len(differ)} lesson(s) change.")
+        if who.is_person and not yes:
+            _confirm("Roll back?")
+        done = history.rollback(workspace.store, target.id, actor=who, command=_command())
+        refresh_index(workspace)
+    _say(
+        as_json,
+        {"from": done.before.id, "to": done.after.id, "lessons_changed": done.lessons_changed},
+        f"Store version {done.after.id} is the head (was {done.before.id}).",
+    )
+
+
+def vars_of(item: object) -> dict[str, object]:
+    return {name: getattr(item, name) for name in getattr(item, "__slots__", ())}
+
+
+def _dream(workspace: Workspace, prefix: str | None) -> DreamRecord:
+    if prefix:
+        return resolve(workspace.store, prefix)
+    completed = [d for d in workspace.store.dreams() if d.status == "completed" and d.decided < d.changes]
+    if not completed:
+        raise NotFoundError("no dream with undecided changes; `reverie dreams` lists them")
+    return completed[0]
+
+
+def _show(chosen: Sequence[StoredChange]) -> None:
+    for item in chosen:
+        for line in render.change_lines(item):
+            click.echo(line)
+        click.echo("")
+
+
+def _confirm(question: str) -> None:
+    if not sys.stdin.isatty():
+        raise InputError("not a terminal: pass --yes to approve what is shown")
+    if not click.confirm(question, default=False):
+        raise click.Abort()
+
+
+def _ids(text: str) -> list[str]:
+    return [part for part in re.split(r"[,\s]+", text) if part]
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.match(text)
+    if not match:
+        raise InputError(f"--since {text!r}: give a number and a unit, like 30m, 12h, 7d or 2w")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _row(record: DreamRecord) -> list[object]:
+    usage = record.usage or {}
+    return [
+        record.id,
+        record.status,
+        record.trigger,
+        record.created_at,
+        record.input_version,
+        len(record.session_ids),
+        record.changes,
+        record.decided,
+        f"{usage.get('wall_seconds', 0):.2f}",
+        (record.error or "")[:60],
+    ]
+
+
+def _say(as_json: bool, data: dict[str, object], text: str) -> None:
+    if as_json:
+        emit_json(data)
+    else:
+        click.echo(text)
+
+
+def _command() -> str:
+    return " ".join(["reverie", *sys.argv[1:]])[:500]
+
+
+@contextmanager
+def _workspace() -> Iterator[Workspace]:
+    workspace = Workspace.open()
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+COMMANDS = (
+    dream_command,
+    dreams_command,
+    review_command,
+    accept_command,
+    discard_command,
+    history_command,
+    rollback_command,
+)

@@ -1,0 +1,86 @@
+"""The one extension point of dreaming: the ordered list of passes.
+
+A pass is a name, a one-line summary and a pure function from a ``Snapshot`` to proposed changes.
+The built-ins are registered below with the same ``register`` a user calls for their own:
+
+    from reverie.dream import DreamPass, register
+
+    def no_todo_lessons(snapshot):
+        return [...]  # Change values; ids are assigned by the runner
+
+    register(DreamPass("no-todos", "retire lessons that are only TODO notes", no_todo_lessons))
+
+Packages may also ship passes through the ``reverie.dream_passes`` entry-point group (each entry
+point names a ``DreamPass``); ``passes()`` loads them after the built-ins. Order matters: each pass
+sees the snapshot as the passes before it would leave it, so clean-up runs first (fewer lessons to
+compare), then dedupe, promotion, contradictions (last of those that change what is active, so
+nothing an earlier pass proposed is left contradicting anything), then evolution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+from reverie.domain.changes import Change
+from reverie.dream.passes import contradictions, dedupe, evolution, expiry, promotion, staleness
+from reverie.dream.snapshot import Snapshot
+from reverie.errors import ConfigError
+
+ENTRY_POINT_GROUP = "reverie.dream_passes"
+
+
+@dataclass(frozen=True, slots=True)
+class DreamPass:
+    name: str
+    summary: str
+    run: Callable[[Snapshot], Sequence[Change]]
+
+
+_REGISTERED: list[DreamPass] = []
+
+
+def register(dream_pass: DreamPass) -> DreamPass:
+    """Add a pass at the end (a pass of the same name is replaced in place)."""
+    for index, known in enumerate(_REGISTERED):
+        if known.name == dream_pass.name:
+            _REGISTERED[index] = dream_pass
+            return dream_pass
+    _REGISTERED.append(dream_pass)
+    return dream_pass
+
+
+def passes() -> tuple[DreamPass, ...]:
+    """The built-ins, anything registered at run time, then installed plugins."""
+    found = list(_REGISTERED)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        loaded = entry.load()
+        if not isinstance(loaded, DreamPass):
+            raise ConfigError(f"entry point {entry.name!r} in {ENTRY_POINT_GROUP} is not a DreamPass")
+        if loaded.name not in {known.name for known in found}:
+            found.append(loaded)
+    return tuple(found)
+
+
+_BUILT_INS = (
+    DreamPass("expiry", "one-off items and single-session unconfirmed candidates expire", expiry.propose),
+    DreamPass("staleness", "lessons about commands that now fail, and unconfirmed ones that decay", staleness.propose),
+    DreamPass("dedupe", "near-duplicate lessons merge into one", dedupe.propose),
+    DreamPass(
+        "promotion", "lessons learned in several projects go global; misfiring global ones go local", promotion.propose
+    ),
+    # after promotion: a lesson promoted next to a global one it contradicts is settled in the same dream
+    DreamPass(
+        "contradictions",
+        "contradictory active lessons: the newer supersedes, or a person decides",
+        contradictions.propose,
+    ),
+    DreamPass(
+        "evolution",
+        "repeated or severe never/always lessons become rules or hooks; workflows commands",
+        evolution.propose,
+    ),
+)
+for _built_in in _BUILT_INS:
+    register(_built_in)

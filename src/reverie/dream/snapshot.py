@@ -1,0 +1,167 @@
+"""What a dream pass sees: one store version's lessons and the sessions in the dream's range.
+
+A ``Snapshot`` is a frozen value built once per dream. Passes are pure functions of it; the runner
+hands each pass the snapshot as the earlier passes' proposals would leave it (``with_changes``), so a
+lesson merged by dedupe is not superseded a second time by the contradiction pass.
+
+Cost follows the new work: the lessons read are those that may still act or be cleaned up (active,
+candidate, quarantined; retired lessons are tombstones and stay out), and the trace read is the
+events of the sessions in range only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+
+from reverie.domain import EventKind
+from reverie.domain.changes import Change
+from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
+from reverie.dream.safety import Budget
+from reverie.store import Store
+
+LIVE_STATUSES = (LessonStatus.ACTIVE, LessonStatus.CANDIDATE, LessonStatus.QUARANTINED)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRun:
+    """One shell command from a session in range, with how it ended."""
+
+    command: str
+    ok: bool
+    timestamp: str
+    session_id: str
+    event_key: str
+    excerpt: str = ""
+    transcript_path: str | None = None
+    transcript_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSlice:
+    id: str
+    project: str | None
+    started_at: str | None
+    ended_at: str | None
+    runs: tuple[CommandRun, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: int
+    now: datetime
+    lessons: Mapping[str, Lesson]
+    sessions: tuple[SessionSlice, ...] = ()
+    instructions: str = ""
+    changed: frozenset[str] = field(default_factory=frozenset)  # ids earlier passes already changed
+    session_projects: Mapping[str, str | None] = field(default_factory=dict)  # for global lessons' sessions
+    budget: Budget | None = None  # a pass that asks a model charges its tokens here
+
+    def live(self) -> list[Lesson]:
+        """Lessons that may still act or be cleaned up, in a stable order."""
+        return sorted((lesson for lesson in self.lessons.values() if lesson.status in LIVE_STATUSES), key=_order)
+
+    def active(self) -> list[Lesson]:
+        return [lesson for lesson in self.live() if lesson.status is LessonStatus.ACTIVE]
+
+    @property
+    def stamp(self) -> str:
+        return self.now.isoformat(timespec="seconds")
+
+    @property
+    def session_ids(self) -> frozenset[str]:
+        return frozenset(item.id for item in self.sessions)
+
+    def with_changes(self, changes: Iterable[Change]) -> Snapshot:
+        lessons = dict(self.lessons)
+        changed = set(self.changed)
+        for change in changes:
+            for lesson in change.after:
+                lessons[lesson.id] = lesson
+                changed.add(lesson.id)
+        return replace(self, lessons=MappingProxyType(lessons), changed=frozenset(changed))
+
+
+def build(
+    store: Store,
+    *,
+    version: int,
+    session_ids: Sequence[str],
+    now: datetime,
+    instructions: str = "",
+    lessons: Sequence[Lesson] | None = None,
+    budget: Budget | None = None,
+) -> Snapshot:
+    """``lessons`` defaults to the head's live lessons; the runner passes the input version's when the
+    head moved between sealing and reading."""
+    found = [
+        lesson
+        for lesson in (lessons if lessons is not None else store.lessons(statuses=LIVE_STATUSES))
+        if lesson.status in LIVE_STATUSES
+    ]
+    slices = tuple(_slice(store, session_id) for session_id in session_ids)
+    return Snapshot(
+        version=version,
+        now=now,
+        lessons=MappingProxyType({lesson.id: lesson for lesson in found}),
+        sessions=slices,
+        instructions=instructions,
+        session_projects=MappingProxyType(_projects_of_global_lessons(store, found)),
+        budget=budget,
+    )
+
+
+def _projects_of_global_lessons(store: Store, lessons: Sequence[Lesson]) -> dict[str, str | None]:
+    """Where global lessons were learned (for demotion). Global lessons are few, so this stays small."""
+    projects: dict[str, str | None] = {}
+    for lesson in lessons:
+        if lesson.scope.level is ScopeLevel.GLOBAL:
+            for session_id in lesson.sessions:
+                if session_id not in projects:
+                    session = store.session(session_id)
+                    projects[session_id] = session.project.key if session and session.project else None
+    return projects
+
+
+def _slice(store: Store, session_id: str) -> SessionSlice:
+    session = store.session(session_id)
+    calls: dict[str, tuple[str, str, str, str | None, int | None]] = {}
+    runs: list[CommandRun] = []
+    for event in store.events(session_id):
+        command = (event.tool_input or {}).get("command") if event.kind is EventKind.TOOL_CALL else None
+        if isinstance(command, str) and event.tool_use_id:
+            calls[event.tool_use_id] = (
+                command,
+                event.timestamp or "",
+                event.key,
+                event.transcript_path,
+                event.transcript_line,
+            )
+        elif event.kind is EventKind.TOOL_RESULT and event.tool_use_id in calls:
+            command, stamp, _, path, line = calls.pop(event.tool_use_id or "")
+            runs.append(
+                CommandRun(
+                    command=command,
+                    ok=not event.is_error,
+                    timestamp=event.timestamp or stamp,
+                    session_id=session_id,
+                    event_key=event.key,
+                    excerpt=" ".join(event.text.split())[:160],
+                    transcript_path=event.transcript_path or path,
+                    transcript_line=event.transcript_line or line,
+                )
+            )
+    project = session.project.key if session and session.project else None
+    return SessionSlice(
+        id=session_id,
+        project=project,
+        started_at=session.started_at if session else None,
+        ended_at=session.ended_at if session else None,
+        runs=tuple(runs),
+    )
+
+
+def _order(lesson: Lesson) -> tuple[str, str, str]:
+    return (lesson.scope.level.value, lesson.scope.project or "", lesson.id)
