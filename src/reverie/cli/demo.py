@@ -1,30 +1,41 @@
 """``reverie demo``: the whole pipeline in one run, on generated sample sessions, in a throw-away home.
 
 Each step calls the same public functions as the real commands, so the demo shows what reverie
-does, not a mock-up of it. It grows with every capability: capture, distill, recall, eval today;
-dream, review and compile as they land.
+does, not a mock-up of it: capture, distill, dream, review, recall, compile, eval. Everything it
+writes stays under ``--home``: the agents' user folders are pointed there too while it compiles.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from reverie.artifacts import compiler
+from reverie.artifacts.places import resolve
 from reverie.capture.importer import import_paths
 from reverie.cli.output import emit_table
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
 from reverie.domain.lessons import LessonStatus
+from reverie.dream.runner import DreamRequest, run_dream
 from reverie.evals import generator, report, runner
+from reverie.recall import session_start_digest
+from reverie.recall.index import refresh_index
+from reverie.review import actor as actors
+from reverie.review import render
+from reverie.review.decide import NotApprover, accept
+from reverie.review.policy import load as load_policy
 from reverie.workspace import HOME_ENV, Workspace
 
 SAMPLE_SEED = 7
+REVIEW_SHOWN = 3
 
 
 @click.command()
@@ -38,7 +49,7 @@ SAMPLE_SEED = 7
 @click.option("--sessions", default=40, show_default=True, type=click.IntRange(5, 2000), help="Sample sessions.")
 @click.option("--eval-sessions", default=120, show_default=True, type=click.IntRange(0, 5000), help="0 skips eval.")
 def demo(home: Path, sessions: int, eval_sessions: int) -> None:
-    """Run capture, distill, recall and eval on generated sample sessions."""
+    """Run capture, distill, dream, review, recall, compile and eval on generated sample sessions."""
     home = home.resolve()
     if home.exists():
         shutil.rmtree(home)
@@ -47,7 +58,9 @@ def demo(home: Path, sessions: int, eval_sessions: int) -> None:
         try:
             samples = _capture(workspace, sessions)
             _distill(workspace, samples)
+            _dream_and_review(workspace)
             _recall(workspace, samples)
+            _compile(workspace, samples)
         finally:
             workspace.close()
         if eval_sessions:
@@ -91,19 +104,73 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
         click.echo(f"\nEvery lesson shows its evidence: reverie show {active[0].id}")
 
 
-def _recall(workspace: Workspace, samples: generator.Scenario) -> None:
+def _dream_and_review(workspace: Workspace) -> None:
+    _step("3. dream: an offline pass writes a new store version and a typed change-set; you review it")
+    # The samples are dated in the past: dream at the time of the newest one, as a replay would.
+    record = run_dream(workspace.store, workspace.home, DreamRequest(now=_newest_session_end(workspace)))
+    changes = workspace.store.dream_changes(record.id)
+    kinds = Counter(item.change.type.value for item in changes)
+    click.echo(
+        f"dream {record.id}: {len(changes)} proposed changes ({', '.join(f'{n} {k}' for k, n in kinds.items())})"
+    )
+    for item in changes[:REVIEW_SHOWN]:
+        click.echo("")
+        for line in render.change_lines(item):
+            click.echo("  " + line)
+    click.echo(f"\n... the rest: reverie review {record.id}")
+    # In its throw-away home the demo approves every change on behalf of the person running it; on a
+    # real store, `reverie review` and `reverie accept` are where a person decides.
+    approved = {item.change.id: item.change.content_hash for item in changes}
     try:
-        from reverie.recall import session_start_digest
-    except ImportError:
+        accepted = accept(
+            workspace.store,
+            record.id,
+            actor=actors.current(),
+            policy=load_policy(workspace.home),
+            command="reverie demo",
+            approved=approved,
+        )
+    except NotApprover as refusal:
+        click.echo(f"\nNot accepted: {refusal}")
         return
-    _step("3. recall: what a new session in the first project would be shown")
-    project = samples.truth.meta["projects"][0]
-    cwd = samples.root / project["folder"]
-    click.echo(session_start_digest(workspace, cwd=str(cwd)) or "(nothing relevant yet)")
+    refresh_index(workspace)
+    click.echo(f"\nThe demo approved and accepted {len(accepted.accepted)} changes as {actors.current().describe()}.")
+    click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
+
+
+def _recall(workspace: Workspace, samples: generator.Scenario) -> None:
+    _step("4. recall: what a new session in the first project would be shown")
+    click.echo(session_start_digest(workspace, cwd=str(_first_project(samples))) or "(nothing relevant yet)")
+
+
+def _compile(workspace: Workspace, samples: generator.Scenario) -> None:
+    _step("5. compile: accepted rules and hooks, written where the agents load them")
+    users = workspace.home / "agent-user-folders"
+    with _environment(CLAUDE_CONFIG_DIR=users / "claude", CODEX_HOME=users / "codex", HOME=users):
+        planned = compiler.apply(workspace.store, compiler.plan(workspace.store, resolve(str(_first_project(samples)))))
+    for action in planned.actions:
+        described = action.to_json()
+        click.echo(f"  {action.verb:<9} {described['kind']:<8} {', '.join(described['files'])[:90]}")
+        if action.reason or action.problems:
+            click.echo(f"            {'; '.join((action.reason, *action.problems)).strip('; ')[:110]}")
+    if not planned.actions:
+        click.echo("  nothing at level rule or above yet: `reverie evolve <lesson-id> --to hook` proposes one")
+    for note in planned.notes:
+        click.echo(f"  note: {note}")
+
+
+def _first_project(samples: generator.Scenario) -> Path:
+    folder: str = samples.truth.meta["projects"][0]["folder"]
+    return samples.root / folder
+
+
+def _newest_session_end(workspace: Workspace) -> datetime:
+    stamps = [s.session.ended_at or s.session.started_at or "" for s in workspace.store.sessions()]
+    return datetime.fromisoformat(max(stamps).replace("Z", "+00:00"))
 
 
 def _eval(home: Path, sessions: int) -> None:
-    _step(f"4. eval: memory quality on a {sessions}-session benchmark, against baselines")
+    _step(f"6. eval: memory quality on a {sessions}-session benchmark, against baselines")
     result = runner.benchmark(sessions, SAMPLE_SEED, home / "eval")
     headers, rows = report.table_rows(result)
     emit_table(headers, rows)
@@ -115,18 +182,23 @@ def _step(title: str) -> None:
     click.secho(title, bold=True)
 
 
-@contextmanager
-def _home(home: Path) -> Iterator[None]:
+def _home(home: Path) -> AbstractContextManager[None]:
     """Every step, including the ones that open their own workspace, uses the demo home."""
-    before = os.environ.get(HOME_ENV)
-    os.environ[HOME_ENV] = str(home)
+    return _environment(**{HOME_ENV: home})
+
+
+@contextmanager
+def _environment(**values: Path) -> Iterator[None]:
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update({name: str(value) for name, value in values.items()})
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop(HOME_ENV, None)
-        else:
-            os.environ[HOME_ENV] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 COMMANDS = (demo,)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Prompt, SessionView, evidence
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements
+from reverie.distill.triggers import trigger_from
 from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
 
 NAME = "corrections"
@@ -53,8 +54,7 @@ def observation(view: SessionView, prompt: Prompt, parsed: ParsedStatement) -> O
 
 
 def _trigger(parsed: ParsedStatement) -> Trigger:
-    commands = tuple(c for c in parsed.code if c and not c.startswith(("/", ".")) and len(c.split()) <= 4)
-    return Trigger(commands=commands, keywords=parsed.keywords)
+    return trigger_from(parsed.code, parsed.keywords)
 
 
 def _note(parsed: ParsedStatement) -> str | None:

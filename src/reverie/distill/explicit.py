@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from reverie.distill.merge import Ledger
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements
+from reverie.distill.triggers import trigger_from
 from reverie.domain.events import Origin
 from reverie.domain.lessons import (
     Basis,
@@ -27,7 +28,6 @@ from reverie.domain.lessons import (
     Observation,
     Scope,
     ScopeLevel,
-    Trigger,
 )
 from reverie.errors import InputError, NotFoundError
 from reverie.store import Store
@@ -92,7 +92,7 @@ def _observation(text: str, statement: ParsedStatement, scope: Scope, moment: da
             ),
         ),
         extractor=EXTRACTOR_NAME,
-        trigger=Trigger(commands=tuple(c for c in statement.code if len(c.split()) <= 4), keywords=statement.keywords),
+        trigger=trigger_from(statement.code, statement.keywords),
         durable=not one_off,
         explicit=True,
         topic=statement.topic,
