@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
 import string
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from reverie.capture import redact
 from reverie.capture.pattern_cache import PatternCache
 from reverie.domain import Event, EventKind, Origin, Source
+from tests.capture import redact_before
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "secrets"
 _PLACEHOLDER = re.compile(r"\{\{(?P<kind>[RHDUP]):(?P<arg>[^}]*)\}\}")
@@ -230,3 +233,148 @@ def test_detect_secrets_finds_nothing_that_we_keep_in_real_transcripts(shared_da
                 redacted = redact.redact_text(line)
                 for plugin, secret in findings:
                     assert secret not in redacted, f"{path.name}:{number}: {plugin} found {secret!r}"
+
+
+# -- the redactor before its speed-up, as a floor ---------------------------------------------------
+#
+# Making redaction fast must not make it find less. ``redact_before`` is the implementation as it was
+# before (verbatim); over the secret corpus and every string of the real transcripts and hook dumps,
+# the old redactor must find nothing left to redact in what the new one keeps. (Where the two
+# differ, the new one redacts more: the Discord shape, which the old one never matched.)
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _real_records(shared_data: Path) -> Iterator[object]:
+    paths = sorted((shared_data / "claude-code").rglob("*.json*")) + sorted((shared_data / "codex").rglob("*.json*"))
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            with contextlib.suppress(ValueError):
+                yield json.loads(text)
+            continue
+        for line in text.splitlines():
+            with contextlib.suppress(ValueError):
+                yield json.loads(line)
+
+
+def _keeps_nothing_the_old_redactor_redacted(text: str) -> bool:
+    """The new output is the old one, or one in which the old redactor finds nothing left to redact.
+
+    (Not simply the second: neither redactor is idempotent on every text. A bare value runs on to
+    the next separator, ``Basic abc==SECRET_KEY = 'x'``, and a second pass finds ``'x'``.)
+    """
+    new = redact.redact_text(text)
+    return new == redact_before.redact_text(text) or redact_before.redact_text(new) == new
+
+
+def _assert_nothing_left_for_the_old_redactor(texts: Iterable[str]) -> int:
+    checked = 0
+    for text in texts:
+        assert _keeps_nothing_the_old_redactor_redacted(text), f"kept what the old redactor redacts: {text[:200]!r}"
+        checked += 1
+    return checked
+
+
+def test_the_new_redactor_keeps_nothing_the_old_one_redacted_in_the_corpus() -> None:
+    texts = [shape.text for shape in SHAPES] + NEGATIVES
+    assert _assert_nothing_left_for_the_old_redactor(texts) == len(texts)
+    for shape in SHAPES:  # and where the old one redacted, the new one does too
+        if redact_before.redact_text(shape.text) != shape.text:
+            assert redact.redact_text(shape.text) != shape.text, shape.text
+    for line in NEGATIVES:
+        assert redact.redact_text(line) == redact_before.redact_text(line) == line
+
+
+@pytest.mark.corpus
+def test_the_new_redactor_keeps_nothing_the_old_one_redacted_in_real_transcripts(shared_data: Path) -> None:
+    records = list(_real_records(shared_data))
+    assert len(records) > 1000
+    strings = [text for record in records for text in _strings(record)]
+    lines = [json.dumps(record, ensure_ascii=False) for record in records]  # whole records, as text
+    assert _assert_nothing_left_for_the_old_redactor(strings + lines) == len(strings) + len(lines)
+    for record in records:
+        value = redact.redact_value(record)
+        assert value == redact_before.redact_value(record) or redact_before.redact_value(value) == value
+
+
+def test_redact_value_returns_an_unchanged_value_itself_and_never_modifies_it() -> None:
+    clean = {"command": "ls -la", "nested": [{"path": "/tmp/x"}, 3, None], "n": 1}
+    assert redact.redact_value(clean) is clean
+    token = "gh" + "p_" + "a1B2c3D4" * 5
+    dirty = {"command": f"echo {token}", "nested": [{"path": "/tmp/x"}], "password": "hunter22"}
+    redacted = redact.redact_value(dirty)
+    assert redacted is not dirty and dirty["command"] == f"echo {token}" and dirty["password"] == "hunter22"
+    assert redacted == {
+        "command": "echo [REDACTED:github_token]",
+        "nested": [{"path": "/tmp/x"}],
+        "password": "[REDACTED:password]",
+    }
+    assert redacted["nested"] is dirty["nested"]  # the unchanged part is shared, not copied
+    assert redact.redact_value(("a", "b")) == ["a", "b"]  # a tuple is stored as a JSON list, as before
+
+
+def test_redact_event_returns_an_event_without_secrets_itself() -> None:
+    event = Event(
+        key="s:tool_call:1",
+        session_id="s",
+        kind=EventKind.TOOL_CALL,
+        origin=Origin.AGENT,
+        source=Source.HOOK,
+        text="ran the tests",
+        tool_input={"command": "pytest -q"},
+        data={"model": "m"},
+    )
+    assert redact.redact_event(event) is event
+
+
+def test_short_text_is_kept_and_the_shortest_secret_is_redacted() -> None:
+    assert redact.redact_text("pass=y") == redact_before.redact_text("pass=y") == "pass=[REDACTED:password]"
+    assert redact.redact_text("auth:y") == redact_before.redact_text("auth:y") == "auth:[REDACTED:token]"
+    for text in ("pass", "key=x", "p=x", "", "ghp_"):
+        assert redact.redact_text(text) == redact_before.redact_text(text) == text
+
+
+def test_a_discord_bot_token_is_redacted() -> None:
+    bot_id = "M" + "TIzNDU2Nzg5MDEyMzQ1Njc4"  # the bot's id in base64: public
+    secret = "GaBcDe." + "abcdefghijklmnopqrstuvwxyz0123456"
+    redacted = redact.redact_text(f"DISCORD_BOT={bot_id}.{secret} here")
+    assert secret not in redacted and "[REDACTED:discord_token]" in redacted and bot_id in redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Token: ab" + "cdefgh12345678",  # by name, mixed case
+        "PASSWORD = 'correct horse'",
+        "the passphrase: s3cret-phrase!",
+        'curl -H "Authorization: Bearer abcdefghijklmnop1234"',
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "mysql --password hunter22 -u root",
+        "db_key=Zm9vYmFy",
+        "\u212aey: not-a-kelvin",  # the Kelvin sign folds to "k": still found by name
+        "secret=a" + "\u0130" * 3,  # "İ" folds to two characters: the case-insensitive path
+    ],
+)
+def test_secrets_by_name_are_found_as_before(text: str) -> None:
+    expected = redact_before.redact_text(text)
+    assert redact.redact_text(text) == expected
+
+
+_FRAGMENTS = [shape.text for shape in SHAPES] + NEGATIVES + ["=", ": ", "--", "\n", "\u0130", "\u212a", "Token", '\\"']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=12), max_size=8))
+def test_mixed_text_keeps_nothing_the_old_redactor_redacted(parts: list[str]) -> None:
+    assert _keeps_nothing_the_old_redactor_redacted("".join(parts))

@@ -59,7 +59,6 @@ _CODEX_LINE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "tu
 _INLINE_IMAGE = re.compile(
     r"(?:data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=]{64,}|(?:iVBORw0KGgo|/9j/|R0lGOD|UklGR)[A-Za-z0-9+/=]{256,})"
 )
-_INLINE_IMAGE_HINT = re.compile("base64,|iVBORw0KGgo|/9j/|R0lGOD|UklGR")
 
 
 class TranscriptParser(Protocol):
@@ -413,4 +412,8 @@ def _same_identity(identity: str, status: os.stat_result, head: bytes) -> bool:
 
 
 def _without_inline_images(text: str) -> str:
-    return _INLINE_IMAGE.sub("[image]", text) if _INLINE_IMAGE_HINT.search(text) else text
+    # One substring search per marker: a regular expression of the five alternatives tests every
+    # character against its first letters, ten times slower, and this runs over every event's text.
+    if "base64," in text or "iVBORw0KGgo" in text or "/9j/" in text or "R0lGOD" in text or "UklGR" in text:
+        return _INLINE_IMAGE.sub("[image]", text)
+    return text

@@ -37,9 +37,11 @@ IGNORECASE = 2  # re.IGNORECASE: importing re itself is what a warm cache saves 
 class PatternCache:
     """``compile`` through an on-disk cache; ``save`` writes what was compiled afresh."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, source: str = "") -> None:
         self.path = path
-        self.stamp = f"{sys.version}|{getattr(_sre, 'MAGIC', '')}|{getattr(_sre, 'CODESIZE', '')}"
+        # ``source`` names the version of the module whose patterns these are: when it changes, the
+        # cache starts afresh instead of carrying the old patterns forever (it is read on every call).
+        self.stamp = f"{sys.version}|{getattr(_sre, 'MAGIC', '')}|{getattr(_sre, 'CODESIZE', '')}|{source}"
         self.entries: dict[tuple[str, int], Any] = self._load()
         self.fresh = False
 
@@ -118,4 +120,9 @@ def cache_for(module_file: str, name: str) -> PatternCache:
     # One file per exact interpreter: two of the same minor version (a venv's and the system's) must
     # not overwrite each other's cache on every run.
     tag = f"{sys.implementation.cache_tag or 'python'}-{sys.hexversion:x}"
-    return PatternCache(os.path.join(folder, f"{name}.{tag}.patterns"))
+    try:
+        status = os.stat(module_file)
+        source = f"{status.st_mtime_ns}:{status.st_size}"  # what bytecode caching trusts too
+    except OSError:
+        source = ""
+    return PatternCache(os.path.join(folder, f"{name}.{tag}.patterns"), source)
