@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from reverie.cli import main
 from reverie.workspace import Workspace
-from tests.dream.factory import choice, make, put
+from tests.dream.factory import APP, choice, make, put
 
 
 @pytest.fixture
@@ -84,3 +85,38 @@ def test_bad_input_gets_a_clear_message(seeded: None) -> None:
     assert "no dream" in run("review", "Dnope")[1]
     record = json.loads(run("dream", "--json")[1])
     assert "no change C99" in run("accept", record["id"], "--only", "C99", "--yes")[1]
+
+
+def test_gate_checks_from_the_policy_file_pass_a_clean_dream(seeded: None) -> None:
+    home = Workspace.open().home
+    (home / "policy.toml").write_text('[dream]\ngate = "checks"\n')
+    record = json.loads(run("dream", "--json")[1])
+    assert record["gate"]["verdict"] == "pass" and record["gate"]["metrics"]["contradictory_pairs"] == [1.0, 0.0]
+    assert "gate." not in json.dumps(record["usage"])
+    assert "pass" in run("dreams")[1]
+    assert run("review", record["id"])[1].splitlines()[1].strip().startswith("gate: pass")
+    assert run("accept", record["id"], "--yes")[0] == 0
+    assert json.loads(run("dream", "--gate", "off", "--json")[1])["gate"] is None  # the flag overrides the file
+
+
+def test_a_dream_that_loses_a_labelled_lesson_is_regressing_and_accept_needs_the_flag(
+    seeded: None, tmp_path: Path
+) -> None:
+    labels = tmp_path / "labels.json"
+    labels.write_text(json.dumps({"items": [{"id": "yarn", "terms": ["yarn"], "rivals": ["pnpm"], "project": APP}]}))
+    record = json.loads(run("dream", "--gate", str(labels), "--json")[1])
+    assert record["gate"]["verdict"] == "regressing" and "recall" in record["gate"]["worse"]
+    assert record["gate"]["metrics"]["recall"] == [1.0, 0.0]
+    assert "regressing" in run("dreams")[1]
+    top = run("review", record["id"])[1].splitlines()[1]
+    assert "REGRESSING" in top and "recall 1 -> 0" in top
+    code, out = run("accept", record["id"], "--yes")
+    assert code == 1 and "--accept-regression" in out
+    assert json.loads(run("history", "--json")[1])["audit"][-1]["action"] == "refuse"
+    code, out = run("accept", record["id"], "--yes", "--accept-regression", "--json")
+    assert code == 0 and len(json.loads(out)["accepted"]) == 2
+
+
+def test_a_bad_gate_setting_is_a_clear_error(seeded: None) -> None:
+    code, out = run("dream", "--gate", "no-such-labels.yaml")
+    assert code == 1 and "no-such-labels.yaml" in out and "cannot read" in out

@@ -2,8 +2,10 @@
 ``history``, ``rollback``.
 
 ``dream`` first distills sessions that are still pending (so the head it seals is current), then
-dreams. ``accept`` shows each change it is about to accept and approves exactly what it showed;
-inside an agent session it refuses behaviour-shaping changes (``reverie.review.actor``).
+dreams; with a gate (``--gate`` or ``[dream] gate`` in policy.toml) the dream measures its proposal
+against its input (``reverie.evals.gate``). ``accept`` shows each change it is about to accept and
+approves exactly what it showed; inside an agent session it refuses behaviour-shaping changes
+(``reverie.review.actor``); a dream its gate marked regressing needs ``--accept-regression``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import click
 
@@ -20,11 +23,12 @@ from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill import distill
 from reverie.distill.lock import single_flight as distill_flight
 from reverie.dream import DreamRequest, run_dream
-from reverie.dream.runner import auto_due, reap_if_idle, resolve
+from reverie.dream.runner import Gate, auto_due, reap_if_idle, resolve
 from reverie.errors import InputError, NotFoundError
+from reverie.evals.gate import gate_for
 from reverie.recall.index import refresh_index
 from reverie.review import actor as actors
-from reverie.review import decide, history, policy, render
+from reverie.review import decide, history, policy, render, verdict
 from reverie.store.protocol import DreamRecord, StoredChange
 from reverie.workspace import Workspace
 
@@ -42,9 +46,21 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
     help="Run only if due (policy.toml: new sessions, cooldown); accept nothing that shapes behaviour.",
 )
 @click.option("--wait", default=5.0, show_default=True, help="Seconds to wait for a dream already running.")
+@click.option(
+    "--gate",
+    "gate_setting",
+    help='Measure the proposal against the input: "checks" (label-free), a labels file (adds the labelled'
+    ' metrics), or "off". Default: [dream] gate in policy.toml, else off.',
+)
 @json_option
 def dream_command(
-    since: str | None, session_ids: tuple[str, ...], instructions: str, auto: bool, wait: float, as_json: bool
+    since: str | None,
+    session_ids: tuple[str, ...],
+    instructions: str,
+    auto: bool,
+    wait: float,
+    gate_setting: str | None,
+    as_json: bool,
 ) -> None:
     """Consolidate lessons offline: propose a typed change-set against a new store version.
 
@@ -71,9 +87,9 @@ def dream_command(
             if reason:
                 _say(as_json, {"ran": False, "reason": reason}, f"Not dreaming: {reason}.")
                 return
-        record = run_dream(workspace.store, workspace.home, request)
+        record = run_dream(workspace.store, workspace.home, request, gate=_gate(workspace, rules, gate_setting))
         accepted: tuple[str, ...] = ()
-        if auto and record.status == "completed" and record.changes:
+        if auto and record.status == "completed" and record.changes and not _regressing(record):
             outcome = decide.accept(
                 workspace.store, record.id, actor=actors.policy_actor(), policy=rules, command=_command()
             )
@@ -106,7 +122,19 @@ def dreams_command(as_json: bool) -> None:
         click.echo("No dreams yet: `reverie dream` proposes one.")
         return
     emit_table(
-        ["dream", "status", "trigger", "created", "input", "sessions", "changes", "decided", "seconds", "error"],
+        [
+            "dream",
+            "status",
+            "trigger",
+            "created",
+            "input",
+            "sessions",
+            "changes",
+            "decided",
+            "gate",
+            "seconds",
+            "error",
+        ],
         [_row(record) for record in records],
     )
 
@@ -150,8 +178,11 @@ def review_command(dream_id: str | None, edit_id: str | None, statement: str | N
 @click.option("--only", default="", help="Accept only these changes: C1,C4.")
 @click.option("--except", "exclude", default="", help="Accept all but these changes: C2.")
 @click.option("--yes", is_flag=True, help="Do not ask; approve what is shown.")
+@click.option("--accept-regression", is_flag=True, help="Accept even though the dream's gate marked it regressing.")
 @json_option
-def accept_command(dream_id: str | None, only: str, exclude: str, yes: bool, as_json: bool) -> None:
+def accept_command(
+    dream_id: str | None, only: str, exclude: str, yes: bool, accept_regression: bool, as_json: bool
+) -> None:
     """Accept a dream's changes into a new store version (the head moves to it)."""
     with _workspace() as workspace:
         record = _dream(workspace, dream_id)
@@ -176,6 +207,7 @@ def accept_command(dream_id: str | None, only: str, exclude: str, yes: bool, as_
             command=_command(),
             only=[item.change.id for item in chosen],
             approved={i.change.id: i.change.content_hash for i in chosen},
+            accept_regression=accept_regression,
         )
         if outcome.accepted:
             refresh_index(workspace)
@@ -276,6 +308,19 @@ def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
     )
 
 
+def _gate(workspace: Workspace, rules: policy.Policy, setting: str | None) -> Gate | None:
+    """The gate ``--gate`` names, else policy.toml's. A relative labels path is read from the working
+    directory on the command line, from the reverie home in policy.toml."""
+    if setting is None:
+        return gate_for(rules.gate, workspace.store, base=workspace.home)
+    return gate_for(setting, workspace.store, base=Path.cwd())
+
+
+def _regressing(record: DreamRecord) -> bool:
+    gated = verdict.read(record.usage)
+    return gated is not None and gated.regressing
+
+
 def vars_of(item: object) -> dict[str, object]:
     return {name: getattr(item, name) for name in getattr(item, "__slots__", ())}
 
@@ -325,6 +370,7 @@ def _row(record: DreamRecord) -> list[object]:
         len(record.session_ids),
         record.changes,
         record.decided,
+        render.gate_cell(record),
         f"{usage.get('wall_seconds', 0):.2f}",
         (record.error or "")[:60],
     ]

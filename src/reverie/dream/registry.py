@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from reverie.domain.changes import Change
-from reverie.dream.passes import contradictions, dedupe, evolution, expiry, promotion, staleness
+from reverie.dream.passes import contradictions, dedupe, evolution, expiry, gone, promotion, staleness
 from reverie.dream.snapshot import Snapshot
 from reverie.errors import ConfigError
 
@@ -66,6 +66,7 @@ def passes() -> tuple[DreamPass, ...]:
 _BUILT_INS = (
     DreamPass("expiry", "one-off items and single-session unconfirmed candidates expire", expiry.propose),
     DreamPass("staleness", "lessons about commands that now fail, and unconfirmed ones that decay", staleness.propose),
+    DreamPass("gone", "lessons about files or folders the project has since removed", gone.propose),
     DreamPass("dedupe", "near-duplicate lessons merge into one", dedupe.propose),
     DreamPass(
         "promotion", "lessons learned in several projects go global; misfiring global ones go local", promotion.propose

@@ -10,18 +10,23 @@ lesson, only its own record and change-set, the latter in one transaction at the
 Which sessions: ``--sessions`` names them; ``--since`` takes those that started in the window;
 otherwise every session with events after the last completed dream (``through_seq``), which is
 what keeps the cost of a dream proportional to the new work.
+
+A *gate* (``reverie.evals.gate``, chosen by the CLI) may measure the input lessons against the
+proposed ones (the input with every change applied) once the passes ran; what it returns (the
+verdict, as numbers) is written into the record's usage with the outcome, in the same transaction.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from reverie.domain.changes import Change
+from reverie.domain.lessons import Lesson
 from reverie.dream import registry, snapshot
 from reverie.dream.registry import DreamPass
 from reverie.dream.safety import Budget, BudgetExceeded, DreamBusy, quiet, single_flight
@@ -30,6 +35,9 @@ from reverie.store import Store
 from reverie.store.protocol import DreamRecord
 
 UNFINISHED = ("pending", "running")
+
+# (input lessons, proposed lessons, the dream's clock) -> numbers to keep in the record's usage
+Gate = Callable[[Sequence[Lesson], Sequence[Lesson], datetime], Mapping[str, float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +53,22 @@ class DreamRequest:
 
 
 def run_dream(
-    store: Store, home: Path, request: DreamRequest, *, passes: Sequence[DreamPass] | None = None
+    store: Store,
+    home: Path,
+    request: DreamRequest,
+    *,
+    passes: Sequence[DreamPass] | None = None,
+    gate: Gate | None = None,
 ) -> DreamRecord:
     quiet()
     with single_flight(home, wait=request.wait) as held:
         if not held:
             raise DreamBusy(f"another dream is running in {home}; try again when it has finished (`reverie dreams`)")
         reap(store)
-        return _dream(store, request, passes if passes is not None else registry.passes())
+        return _dream(store, request, passes if passes is not None else registry.passes(), gate)
 
 
-def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass]) -> DreamRecord:
+def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass], gate: Gate | None = None) -> DreamRecord:
     moment = request.now or datetime.now(UTC)
     session_ids, through = select_sessions(store, request, moment)
     record = DreamRecord(
@@ -83,6 +96,7 @@ def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass]) -> 
             budget=budget,
         )
         changes = run_passes(view, passes, budget)
+        verdict = dict(gate(view.live(), view.with_changes(changes).live(), moment)) if gate else {}
     except BudgetExceeded as error:
         return store.finish_dream(record.id, status="failed", usage=_usage(budget, 0), error=str(error))
     except Exception as error:  # a pass's bug fails this dream and is reported; the input is untouched
@@ -92,7 +106,7 @@ def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass]) -> 
     except KeyboardInterrupt:
         store.finish_dream(record.id, status="canceled", usage=_usage(budget, 0), error="interrupted")
         raise
-    usage = _usage(budget, len(view.lessons)) | {"sessions": float(len(session_ids))}
+    usage = _usage(budget, len(view.lessons)) | {"sessions": float(len(session_ids))} | verdict
     return store.finish_dream(record.id, status="completed", usage=usage, changes=changes)
 
 

@@ -8,6 +8,7 @@
   ("don't", "never", "always", "instead", "use ... not", "stop", "I told you") as project lessons.
 - ``ReverieDistill`` is reverie's own deterministic distillation, read back from the store.
 - ``ReverieDreams`` is reverie with dreams: distill, a dream every few sessions, its proposals accepted.
+  It also keeps the tally of flip-flops across its dreams (``metrics.FlipFlops``).
 
 The baselines read what the real importer stored, like distill does, so every system sees the same
 events.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.domain import EventKind, Origin
+from reverie.evals.metrics import DreamtLessons, FlipFlops
 from reverie.evals.protocols import EvalLesson, MemoryUnavailable
 from reverie.store import Batch, SQLiteStore, Store
 
@@ -185,7 +187,8 @@ class ReverieDreams:
         self._store = SQLiteStore(self._home / "dreams.db")
         self._since_dream = 0
         self._lessons: dict[str, EvalLesson] = {}
-        self._snapshot: tuple[EvalLesson, ...] = ()
+        self.flip_flops = FlipFlops()
+        self._snapshot: tuple[EvalLesson, ...] = DreamtLessons((), self.flip_flops.rate())
 
     def learn(self, store: Store, session_ids: Sequence[str]) -> None:
         for session_id in session_ids:
@@ -197,13 +200,15 @@ class ReverieDreams:
         self._since_dream += len(session_ids)
         if self._since_dream >= self.every:
             self._dream(now)
-        self._snapshot = tuple(self._lessons.values())
+        self._snapshot = DreamtLessons(tuple(self._lessons.values()), self.flip_flops.rate())
 
     def _dream(self, now: datetime | None) -> None:
         self._since_dream = 0
+        before = dream_states(self._store.lessons())
         record = self._run_dream(self._store, self._home, self._request(now=now, wait=0))
         self.dreams += 1
         if record.status != "completed" or not record.changes:
+            self.flip_flops.record(before, before)
             return
         stored = self._store.dream_changes(record.id)
         chosen = [item.change for item in stored if item.change.type in self.accept_types]
@@ -218,10 +223,28 @@ class ReverieDreams:
                 approved={change.id: change.content_hash for change in chosen},
                 now=now,
             )
-        self._lessons = {lesson.id: from_domain(lesson) for lesson in self._store.lessons()}
+        held = self._store.lessons()
+        self.flip_flops.record(before, dream_states(held))
+        self._lessons = {lesson.id: from_domain(lesson) for lesson in held}
 
     def lessons(self) -> Sequence[EvalLesson]:
         return self._snapshot
+
+
+def dream_states(lessons: Sequence[Any]) -> dict[str, str]:
+    """What ``FlipFlops`` follows, from domain lessons: each lesson's status, and for each topic in
+    each scope the stances its active lessons take."""
+    states: dict[str, str] = {}
+    stances: dict[str, set[str]] = {}
+    for lesson in lessons:
+        active = _value(lesson.status) == "active"
+        states[f"lesson:{lesson.id}"] = _value(lesson.status)
+        if active and lesson.topic and lesson.stance:
+            scope = lesson.scope
+            where = scope.session or scope.project or _value(scope.level)
+            stances.setdefault(f"topic:{where}:{lesson.topic}", set()).add(str(lesson.stance))
+    states.update((key, " | ".join(sorted(found))) for key, found in stances.items())
+    return states
 
 
 def from_domain(lesson: Any) -> EvalLesson:

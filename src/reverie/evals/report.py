@@ -3,7 +3,8 @@ report with its plots.
 
 The table has the memories as columns and the metrics as rows; every cell is a value with the counts
 it came from ("0.84 (58/69)"), so a reader can tell a rate of one from a rate of a thousand. Count
-metrics (contradictory pairs, tokens per session) show their count. A memory that could not run
+metrics (contradictory pairs, tokens per session) show their count. A metric a memory does not have
+(flip-flops across dreams, for a memory that never dreams) shows "n/a". A memory that could not run
 says why instead of showing numbers.
 """
 
@@ -20,11 +21,12 @@ from reverie.evals.metrics import METRIC_INFO, METRICS, Rate
 from reverie.evals.replay import MemoryResult, RunResult
 
 FORMAT = "reverie-eval/1"
+PER_MEMORY = frozenset({"flip_flops"})  # only some memories have them: absent means "not applicable"
 
 
 def cell(key: str, rate: Rate | None) -> str:
     if rate is None:
-        return "-"
+        return "n/a" if key in PER_MEMORY else "-"
     info = METRIC_INFO[key]
     if key == "tokens_per_session":
         return f"{rate.value:.0f}" if rate.value is not None else "-"

@@ -11,6 +11,10 @@
    when the change does not shape behaviour. Everything else is refused with the reason;
 4. **freshness**: it still applies to the current head (``apply.rebase``).
 
+Before any of that, a dream whose gate marked it regressing (``reverie.review.verdict``) is accepted
+only with ``accept_regression`` (``--accept-regression``): otherwise nothing of it is, and the refusal
+is audited. A policy acting alone never passes it.
+
 What passes is written as one new store version, with the approvals, the decisions and one audit
 entry per change, in one transaction; refusals are audited too. Then recall's index is refreshed by
 the caller (the CLI), since the head moved.
@@ -25,7 +29,7 @@ from datetime import UTC, datetime
 from reverie.domain.changes import Change
 from reverie.dream.runner import resolve
 from reverie.errors import InputError, ReverieError
-from reverie.review import apply
+from reverie.review import apply, verdict
 from reverie.review.actor import Actor
 from reverie.review.policy import Policy
 from reverie.store import Store
@@ -72,11 +76,13 @@ def accept(
     exclude: Sequence[str] = (),
     approved: Mapping[str, str] | None = None,
     now: datetime | None = None,
+    accept_regression: bool = False,
 ) -> Acceptance:
     record = resolve(store, dream_id)
     if record.status != "completed":
         raise InputError(f"dream {record.id} is {record.status}: only a completed dream has changes to accept")
     chosen = [item for item in choose(store.dream_changes(record.id), only, exclude) if item.decision is None]
+    _gate_check(store, record.id, verdict.read(record.usage), chosen, actor, command, accept_regression)
     approvals = dict(approved) if approved is not None else _recorded(store, record.id)
     refused: dict[str, str] = {}
     acceptable: list[Change] = []
@@ -117,6 +123,23 @@ def accept(
         ],
     )
     return Acceptance(record.id, rebased.applied, refused, version)
+
+
+def _gate_check(
+    store: Store,
+    dream_id: str,
+    gated: verdict.GateVerdict | None,
+    chosen: Sequence[StoredChange],
+    actor: Actor,
+    command: str,
+    accept_regression: bool,
+) -> None:
+    try:
+        verdict.refuse_unless(gated, dream_id, accept_regression=accept_regression and actor.is_person)
+    except verdict.RegressingDream:
+        why = "the dream's gate marked it regressing; not accepted without --accept-regression"
+        _audit_refusals(store, dream_id, {item.change.id: why for item in chosen}, chosen, actor, command)
+        raise
 
 
 def approve(store: Store, dream_id: str, change_id: str, *, actor: Actor, command: str) -> str:

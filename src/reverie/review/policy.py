@@ -9,10 +9,14 @@ dreams run on their own.
     cooldown_minutes = 360        # ... and not sooner than this after the last dream
     time_budget_seconds = 300
     token_budget = 0              # no model unless you give it tokens
+    gate = "checks"               # or a labels file (relative to the home), or "off" (the default)
 
 Only low-risk names may be auto-accepted (``reverie.domain.changes.LOW_RISK``): a file that names
 another type is refused as a whole, so a typo never widens what runs unattended. Even a named type
 is accepted automatically only when the change does not shape behaviour (``Change.shapes_behaviour``).
+
+``gate`` makes every dream measure its proposal against its input (``reverie.evals.gate``) and mark
+itself regressing when a check gets worse; ``reverie dream --gate`` overrides it for one dream.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Policy:
     cooldown: timedelta = timedelta(hours=6)
     time_budget_seconds: float = 300.0
     token_budget: int = 0
+    gate: str = ""  # "" or "off": no gate; "checks": label-free checks; otherwise a labels file
     source: str = "(defaults)"
 
     def accepts(self, change: Change) -> bool:
@@ -66,6 +71,7 @@ def load(home: Path) -> Policy:
         cooldown=timedelta(minutes=_number(dream, "cooldown_minutes", 360, path)),
         time_budget_seconds=float(_number(dream, "time_budget_seconds", 300, path)),
         token_budget=_number(dream, "token_budget", 0, path),
+        gate=_gate(dream, path),
         source=str(path),
     )
 
@@ -75,6 +81,13 @@ def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [{name}] must be a table")
     return table
+
+
+def _gate(table: dict[str, Any], path: Path) -> str:
+    value = table.get("gate", "")
+    if not isinstance(value, str):
+        raise ConfigError(f'{path}: dream.gate must be "checks", "off" or the path of a labels file')
+    return value.strip()
 
 
 def _number(table: dict[str, Any], key: str, default: int, path: Path) -> int:

@@ -18,14 +18,17 @@ from typing import Any
 
 from reverie.domain.changes import Change
 from reverie.domain.lessons import Evidence, Lesson
+from reverie.review import verdict
 from reverie.store.change_codec import change_to_dict
 from reverie.store.protocol import DreamRecord, StoredChange
 
 
 def dream_header(record: DreamRecord) -> list[str]:
     usage = record.usage or {}
+    gated = verdict.read(record.usage)
     lines = [
         f"dream {record.id}  {record.status}  ({record.trigger}, {record.created_at})",
+        *([f"  {gated.summary()}"] if gated else []),
         f"  input: store version {record.input_version}, {len(record.session_ids)} session(s)"
         + (f', instructions "{record.instructions}"' if record.instructions else ""),
         f"  output: proposed version {record.output_version}, {record.changes} change(s), {record.decided} decided"
@@ -77,11 +80,22 @@ def record_json(record: DreamRecord) -> dict[str, Any]:
             "instructions": record.instructions,
         },
         "output_version": record.output_version,
-        "usage": record.usage or {},
+        "usage": verdict.plain_usage(record.usage),
+        "gate": gate_json(record),
         "error": record.error,
         "changes": record.changes,
         "decided": record.decided,
     }
+
+
+def gate_json(record: DreamRecord) -> dict[str, Any] | None:
+    gated = verdict.read(record.usage)
+    return gated.as_json() if gated else None
+
+
+def gate_cell(record: DreamRecord) -> str:
+    gated = verdict.read(record.usage)
+    return gated.verdict if gated else "-"
 
 
 def summary(change: Change) -> str:
