@@ -118,3 +118,15 @@ def test_a_cached_scenario_is_reused_only_when_made_by_the_same_generator(tmp_pa
     document["meta"]["fingerprint"] = "an older generator"
     truth_file.write_text(json.dumps(document))
     assert runner.scenario(12, 5, tmp_path).truth.meta["fingerprint"] != "an older generator"
+
+
+def test_each_project_is_a_repository_that_git_itself_recognises(tmp_path: Path) -> None:
+    # Inside another repository (a clone of reverie), git must stop at the sample checkout.
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    scenario = generate(sessions=5, seed=3, out_dir=tmp_path / "out")
+    for project in scenario.truth.meta["projects"]:
+        folder = scenario.root / project["folder"]
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=True
+        )
+        assert Path(top.stdout.strip()) == folder.resolve()

@@ -124,7 +124,8 @@ def _item(concept: Concept, ledger: Ledger) -> t.Item:
 def _checkout(out_dir: Path, project: ProjectSpec) -> None:
     root = out_dir / project.folder
     git = root / ".git"
-    git.mkdir(parents=True, exist_ok=True)
+    for part in ("objects", "refs/heads"):  # with HEAD, what git needs to see a repository here
+        (git / part).mkdir(parents=True, exist_ok=True)
     (git / "HEAD").write_text(f"ref: refs/heads/{project.branch}\n", encoding="utf-8")
     (git / "config").write_text(
         "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"
