@@ -8,7 +8,10 @@ Which check a lesson compiles to follows from its statement and trigger, never f
 * anything else with a trigger -> ``remind`` (PostToolUse context after a matching call).
 
 The script is ``enforce.py`` with the check's ``CONFIG`` written in, so it runs where reverie is not
-installed. Project hooks are referenced through ``"$CLAUDE_PROJECT_DIR"`` and run with whatever
+installed. Claude Code registers them in ``.claude/settings.json`` of the project or the user; Codex
+only in ``$CODEX_HOME/hooks.json``, so Codex gets the user-global ones and no project hooks (and no
+path checks: its edits go through ``apply_patch``, which names no file a hook could match). Project
+hooks are referenced through ``"$CLAUDE_PROJECT_DIR"`` and run with whatever
 ``python3`` the machine has; the command first checks that the script is there, because
 ``python3 missing.py`` exits 2, which an agent reads as "block every call".
 
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from reverie.artifacts import enforce
@@ -41,6 +45,8 @@ HOOKS_FOLDER = ("hooks", "reverie")  # under .claude/ (project) or the Claude co
 _NEGATIVE = re.compile(r"^(?:never|don'?t|do not|avoid|stop|no longer)\b", re.IGNORECASE)
 _SCOPE_PREFIX = re.compile(r"^in this (?:project|repo(?:sitory)?)\s*:\s*", re.IGNORECASE)
 _CONFIG_LINE = "CONFIG: dict[str, Any] = {}"
+CLAUDE_SCHEMA = "claude-code-settings.json"
+CODEX_SCHEMA = "codex-hooks.json"
 
 
 class Check(StrEnum):
@@ -158,13 +164,13 @@ def hook_command(script: str, *, project: bool) -> str:
     return f"test ! -f {path} || python3 -I -S {path}"
 
 
-def settings_part(settings_path: str, spec: HookSpec, command: str) -> Part:
+def settings_part(settings_path: str, spec: HookSpec, command: str, schema: str = CLAUDE_SCHEMA) -> Part:
     entry = {
         "event": spec.event,
         "matcher": spec.matcher,
         "handler": {"type": "command", "command": command, "timeout": TIMEOUT_SECONDS},
     }
-    return Part(settings_path, PartKind.SETTINGS, json.dumps(entry, sort_keys=True), schema="claude-code-settings.json")
+    return Part(settings_path, PartKind.SETTINGS, json.dumps(entry, sort_keys=True), schema=schema)
 
 
 # -- replays: the calls each hook is checked against before it is written ----------------------------
@@ -278,28 +284,58 @@ def _transcript(command: str, succeeded: bool) -> str:
 # -- the artifact --------------------------------------------------------------------------------------
 
 
-def hook_artifact(lesson: Lesson, folders: Folders, taught: Sequence[Mapping[str, Any]]) -> Artifact | None:
-    """The script and its settings entry; None when the lesson names nothing a hook could see."""
+@dataclass(frozen=True, slots=True)
+class HookHome:
+    """Where one agent keeps one scope's hook scripts, and the settings file that registers them."""
+
+    target: Target
+    scripts: Path
+    settings: Path
+    schema: str
+    project: bool  # referenced through "$CLAUDE_PROJECT_DIR" (committed, shared) or by absolute path
+    base: Path  # the folder the artifact id is made from, so each agent's copy is its own artifact
+
+
+def hook_home(target: Target, folders: Folders) -> HookHome | None:
+    """Claude Code: ``.claude/settings.json`` of either scope. Codex reads hooks only from
+    ``$CODEX_HOME/hooks.json``: it has a home for user-global hooks and none for a project's."""
+    if target is Target.CLAUDE_CODE:
+        scripts = folders.claude.joinpath(*HOOKS_FOLDER)
+        return HookHome(target, scripts, folders.settings, CLAUDE_SCHEMA, folders.project, folders.root)
+    if target is Target.CODEX and folders.codex is not None and not folders.project:
+        scripts = folders.codex.joinpath(*HOOKS_FOLDER)
+        return HookHome(target, scripts, folders.codex / "hooks.json", CODEX_SCHEMA, False, folders.codex)
+    return None
+
+
+def hook_artifact(
+    lesson: Lesson, folders: Folders, taught: Sequence[Mapping[str, Any]], home: HookHome | None = None
+) -> Artifact | None:
+    """The script and its settings entry; None when the lesson names nothing this agent's hooks could see."""
+    home = home or hook_home(Target.CLAUDE_CODE, folders)
     spec = hook_spec(lesson)
-    if spec is None:
-        return None
+    if spec is None or home is None or (home.target is Target.CODEX and spec.check is Check.NEVER_PATH):
+        return None  # Codex edits files through apply_patch, which carries no file path a hook could match
     name = name_for(lesson)
-    script = folders.claude.joinpath(*HOOKS_FOLDER, f"{name}.py")
-    artifact = artifact_id(Kind.HOOK, str(folders.root), name)
-    shown = script.relative_to(folders.root).as_posix() if folders.project else str(script)
-    settings_shown = folders.settings.relative_to(folders.root).as_posix() if folders.project else str(folders.settings)
+    script = home.scripts / f"{name}.py"
+    artifact = artifact_id(Kind.HOOK, str(home.base), name)
+    shown = script.relative_to(folders.root).as_posix() if home.project else str(script)
+    settings_shown = home.settings.relative_to(folders.root).as_posix() if home.project else str(home.settings)
     source = render_script(hook_config(spec, lesson, artifact, f"{shown} and its entry in {settings_shown}"))
-    command = hook_command(shown, project=folders.project)
+    command = hook_command(shown, project=home.project)
     what = ", ".join(f"`{c}`" for c in (*spec.commands, *spec.paths))
     return Artifact(
         id=artifact,
         kind=Kind.HOOK,
-        targets=(Target.CLAUDE_CODE,),
+        targets=(home.target,),
         scope=folders.scope,
         root=str(folders.root),
         name=name,
         lessons=(lesson_ref(lesson),),
-        parts=(Part(str(script), PartKind.WHOLE, source), settings_part(str(folders.settings), spec, command)),
+        parts=(
+            Part(str(script), PartKind.WHOLE, source),
+            settings_part(str(home.settings), spec, command, home.schema),
+        ),
         summary=f"{spec.event} {spec.check.value} {what}".strip(),
         replays=replays(spec, str(folders.root), taught),
     )

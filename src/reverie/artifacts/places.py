@@ -32,6 +32,7 @@ class Folders:
     agents_md: Path
     agent_skills: Path  # .agents/skills
     root: Path  # the folder recorded as the artifact's root
+    codex: Path | None = None  # $CODEX_HOME, where Codex reads hooks.json; Codex has no project hooks file
 
     @property
     def project(self) -> bool:
@@ -83,6 +84,7 @@ def user_folders() -> Folders:
         agents_md=codex / "AGENTS.md",
         agent_skills=Path.home() / ".agents" / "skills",
         root=claude,
+        codex=codex,
     )
 
 

@@ -2,7 +2,7 @@
 
 ``claude-code``  CLAUDE.md block, ``.claude/rules/``, hooks in ``.claude/settings.json``,
                  ``.claude/commands/``, ``.claude/skills/``, ``.claude/agents/``
-``codex``        AGENTS.md block, ``.agents/skills/``
+``codex``        AGENTS.md block, ``.agents/skills/``, user-global hooks in ``$CODEX_HOME/hooks.json``
 ``agents-md``    AGENTS.md block (Cursor, Aider and the other agents that read AGENTS.md)
 
 A lesson at level ``rule`` or ``hook`` is a rule; at ``hook`` it also gets a hook; at ``command``,
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reverie.artifacts import rules, workflows
-from reverie.artifacts.hooks import hook_artifact
+from reverie.artifacts.hooks import hook_artifact, hook_home
 from reverie.artifacts.model import Artifact, Target
 from reverie.artifacts.places import Folders
 from reverie.domain.lessons import Lesson, Level
@@ -41,9 +41,29 @@ def build(target: Target, lessons: Sequence[Lesson], folders: Folders, taught: T
     if target is Target.CLAUDE_CODE:
         return _claude_code(mine, ruled, folders, taught)
     found = list(rules.agents_rules(ruled, folders, target))
-    if target is Target.CODEX:
-        found += [workflows.skill(lesson, folders, codex=True) for lesson in mine if lesson.level is Level.SKILL]
-    return Built(tuple(found), ())
+    if target is not Target.CODEX:
+        return Built(tuple(found), ())
+    found += [workflows.skill(lesson, folders, codex=True) for lesson in mine if lesson.level is Level.SKILL]
+    hooks, notes = _codex_hooks([lesson for lesson in mine if lesson.level is Level.HOOK], folders, taught)
+    return Built(tuple(found + hooks), notes)
+
+
+def _codex_hooks(
+    lessons: Sequence[Lesson], folders: Folders, taught: TaughtCalls
+) -> tuple[list[Artifact], tuple[str, ...]]:
+    """User-global hooks go to ``$CODEX_HOME/hooks.json``; Codex reads no project hooks file, so a project
+    lesson reaches Codex only as its rule in the repository's AGENTS.md."""
+    home = hook_home(Target.CODEX, folders)
+    found, notes = [], []
+    for lesson in lessons:
+        hook = hook_artifact(lesson, folders, taught(lesson), home) if home else None
+        if hook is not None:
+            found.append(hook)
+        elif folders.project:
+            notes.append(f"{lesson.id}: Codex has no project hooks file; for Codex it is a rule in AGENTS.md only")
+        else:
+            notes.append(f"{lesson.id}: Codex hooks see shell calls only; for Codex it is a rule in AGENTS.md only")
+    return found, tuple(notes)
 
 
 def _claude_code(mine: Sequence[Lesson], ruled: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:

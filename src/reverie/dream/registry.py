@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 
 from reverie.domain.changes import Change
-from reverie.dream.passes import contradictions, dedupe, evolution, expiry, gone, promotion, staleness
+from reverie.dream.passes import contradictions, dedupe, evolution, expiry, gone, misfires, promotion, staleness
 from reverie.dream.snapshot import Snapshot
 from reverie.errors import ConfigError
 
@@ -70,6 +70,9 @@ _BUILT_INS = (
     DreamPass("dedupe", "near-duplicate lessons merge into one", dedupe.propose),
     DreamPass(
         "promotion", "lessons learned in several projects go global; misfiring global ones go local", promotion.propose
+    ),
+    DreamPass(
+        "misfires", "compiled global lessons whose hooks a person overrode in a project go local", misfires.propose
     ),
     # after promotion: a lesson promoted next to a global one it contradicts is settled in the same dream
     DreamPass(
