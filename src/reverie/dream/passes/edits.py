@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from reverie.distill import confidence
+from reverie.domain.events import Origin
 from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus, Level
-from reverie.dream.snapshot import Snapshot
+from reverie.dream.snapshot import CommandRun, Snapshot
 
 BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
 
@@ -59,6 +60,21 @@ def newest(lesson: Lesson) -> str:
     """When the lesson was last said or seen to hold, by its most trusted evidence."""
     trusted = [e.timestamp for e in lesson.evidence if e.timestamp and BASIS_RANK[e.basis] <= 1]
     return max(trusted or [e.timestamp for e in lesson.evidence if e.timestamp] or [lesson.valid_from or ""])
+
+
+def run_evidence(run: CommandRun, *, role: str, origin: Origin, excerpt: str) -> Evidence:
+    """A shell run from the trace as evidence for a change, with its session and transcript line."""
+    return Evidence(
+        event_key=run.event_key,
+        session_id=run.session_id,
+        origin=origin,
+        basis=Basis.OBSERVED,
+        role=role,
+        excerpt=excerpt[:240],
+        timestamp=run.timestamp,
+        transcript_path=run.transcript_path,
+        transcript_line=run.transcript_line,
+    )
 
 
 def excerpts(lessons: Iterable[Lesson], limit: int = 4) -> tuple[Evidence, ...]:

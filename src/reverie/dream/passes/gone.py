@@ -15,7 +15,7 @@ import shlex
 
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.events import Origin
-from reverie.domain.lessons import Basis, Evidence, Lesson, ScopeLevel
+from reverie.domain.lessons import Lesson, ScopeLevel
 from reverie.dream.passes import edits
 from reverie.dream.snapshot import CommandRun, Snapshot
 
@@ -78,18 +78,7 @@ def _gone(lesson: Lesson, runs: list[CommandRun], snapshot: Snapshot) -> Change:
     last = runs[-1]
     retired = edits.retire(lesson, f"`{last.command}` removed what it is about", at=last.timestamp or snapshot.stamp)
     evidence = tuple(
-        Evidence(
-            event_key=run.event_key,
-            session_id=run.session_id,
-            origin=Origin.AGENT,
-            basis=Basis.OBSERVED,
-            role="removal",
-            excerpt=f"$ {run.command}"[:240],
-            timestamp=run.timestamp,
-            transcript_path=run.transcript_path,
-            transcript_line=run.transcript_line,
-        )
-        for run in runs[-3:]
+        edits.run_evidence(run, role="removal", origin=Origin.AGENT, excerpt=f"$ {run.command}") for run in runs[-3:]
     )
     return Change(
         id="",

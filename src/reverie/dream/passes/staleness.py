@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.events import Origin
-from reverie.domain.lessons import Basis, Evidence, Lesson, LessonKind, ScopeLevel
+from reverie.domain.lessons import Basis, Lesson, LessonKind, ScopeLevel
 from reverie.dream.passes import edits
 from reverie.dream.snapshot import CommandRun, Snapshot
 
@@ -84,17 +84,7 @@ def _stale_command(lesson: Lesson, failures: list[CommandRun], snapshot: Snapsho
     last = failures[-1]
     retired = edits.retire(lesson, f"`{last.command}` now fails here", at=failures[0].timestamp or snapshot.stamp)
     evidence = tuple(
-        Evidence(
-            event_key=run.event_key,
-            session_id=run.session_id,
-            origin=Origin.TOOL,
-            basis=Basis.OBSERVED,
-            role="failure",
-            excerpt=f"$ {run.command}  ->  {run.excerpt}"[:240],
-            timestamp=run.timestamp,
-            transcript_path=run.transcript_path,
-            transcript_line=run.transcript_line,
-        )
+        edits.run_evidence(run, role="failure", origin=Origin.TOOL, excerpt=f"$ {run.command}  ->  {run.excerpt}")
         for run in failures[-3:]
     )
     return Change(
