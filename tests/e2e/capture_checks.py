@@ -12,7 +12,6 @@ modules' ``COMMANDS`` tuples.
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import subprocess
@@ -28,21 +27,6 @@ from reverie.workspace import Workspace
 from tests.e2e.agents import AgentRun, ClaudeCode, Codex
 from tests.e2e.scenarios import Turn
 
-CAPTURE_COMMAND_MODULES = ("install", "ingesting", "importing")
-REVERIE_ENTRY = f"""
-import importlib
-from reverie.cli import main
-for name in {CAPTURE_COMMAND_MODULES!r}:
-    try:
-        module = importlib.import_module("reverie.cli." + name)
-    except ImportError:
-        continue
-    for command in module.COMMANDS:
-        if command.name not in main.commands:
-            main.add_command(command)
-main()
-"""
-
 
 @dataclass(frozen=True)
 class CapturedSession:
@@ -53,7 +37,7 @@ class CapturedSession:
     exchanges: Sequence[Exchange]  # the main-conversation requests, in order
     script_done: bool
     init: subprocess.CompletedProcess[str]
-    ingest: subprocess.CompletedProcess[str] | None  # None while there is no ``ingest`` command
+    ingest: subprocess.CompletedProcess[str]
     imports: Sequence[subprocess.CompletedProcess[str]]  # the same transcript, twice
     hook_events: Sequence[Event]  # in the store after ``ingest --spool-only``, before any import
     imported_events: Sequence[Event]  # after the first import
@@ -87,7 +71,7 @@ class CapturedSession:
 
 def run_reverie(args: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", REVERIE_ENTRY, *args],
+        [sys.executable, "-m", "reverie.cli", *args],
         env=dict(env),
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -95,21 +79,6 @@ def run_reverie(args: Sequence[str], env: Mapping[str, str]) -> subprocess.Compl
         timeout=120,
         check=False,
     )
-
-
-def has_command(name: str) -> bool:
-    from reverie.cli import main
-
-    if name in main.commands:
-        return True
-    for module_name in CAPTURE_COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"reverie.cli.{module_name}")
-        except ImportError:
-            continue
-        if any(command.name == name for command in module.COMMANDS):
-            return True
-    return False
 
 
 def capture_session(
@@ -199,3 +168,14 @@ def by_tool_use_id(events: Sequence[Event], kind: EventKind) -> dict[str, Event]
 
 def transcript_records(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def assert_session_span(captured: CapturedSession, agent: str) -> None:
+    """The session row knows its agent, its folder, its transcript and a time span."""
+    session = captured.session
+    assert session is not None
+    assert session.agent == agent
+    assert Path(str(session.cwd)).resolve() == captured.project_dir.resolve()
+    assert Path(str(session.transcript_path)).resolve() == captured.transcript.resolve()
+    assert session.started_at and session.ended_at
+    assert session.started_at <= session.ended_at

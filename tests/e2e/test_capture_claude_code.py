@@ -9,14 +9,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from reverie.domain import EventKind, Origin, Source
 from reverie.llms.scripted_server import ScriptedServer
 from tests.e2e.agents import CLAUDE_BINARY, ClaudeCode, require
-from tests.e2e.capture_checks import CapturedSession, by_tool_use_id, capture_session, transcript_records
+from tests.e2e.capture_checks import (
+    CapturedSession,
+    assert_session_span,
+    by_tool_use_id,
+    capture_session,
+    transcript_records,
+)
 from tests.e2e.scenarios import FAILING_COMMAND, RESUMED_COMMAND, WORKING_COMMAND, capture_turns, script_of
 
 pytestmark = pytest.mark.e2e
@@ -96,13 +101,7 @@ def test_every_hook_event_arrived_with_its_fields(captured: CapturedSession) -> 
 
 
 def test_the_session_knows_its_cwd_transcript_and_span(captured: CapturedSession) -> None:
-    session = captured.session
-    assert session is not None
-    assert session.agent == "claude-code"
-    assert Path(str(session.cwd)).resolve() == captured.project_dir.resolve()
-    assert Path(str(session.transcript_path)).resolve() == captured.transcript.resolve()
-    assert session.started_at and session.ended_at
-    assert session.started_at <= session.ended_at
+    assert_session_span(captured, "claude-code")
 
 
 def test_the_hook_printed_nothing_and_never_blocked(captured: CapturedSession) -> None:
