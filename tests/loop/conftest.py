@@ -30,7 +30,9 @@ class Bench:
     binary: Path
     home: Path
 
-    def run(self, plan: Sequence[Sequence[str]], *, check: str | None = "test -f build.txt", **limits: int) -> Ledger:
+    def run(
+        self, plan: Sequence[object], *, check: str | None = "test -f build.txt", force: bool = False, **limits: int
+    ) -> Ledger:
         self.plan.write_text(json.dumps(plan))
         config = LoopConfig(
             agent=resolve(AgentName.CLAUDE_CODE, str(self.binary)),
@@ -39,6 +41,7 @@ class Bench:
             check=check,
             limits=Limits(**limits),
             run_timeout=float(self.env.get("RUN_TIMEOUT", 60)),
+            force=force,
         )
         workspace = Workspace.open(self.home)
         try:
@@ -47,7 +50,11 @@ class Bench:
             workspace.close()
 
     def prompts(self) -> list[str]:
-        return [json.loads(line)["prompt"] for line in self.log.read_text().splitlines()] if self.log.exists() else []
+        return [entry["prompt"] for entry in self.calls()]
+
+    def calls(self) -> list[dict[str, object]]:
+        """What the fake agent was given, one entry per run it started."""
+        return [json.loads(line) for line in self.log.read_text().splitlines()] if self.log.exists() else []
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """``reverie loop`` and ``reverie progress``: repeated agent runs against one objective, and their ledger.
 
 ``loop`` exits 0 when the objective is met (the check passes, or every task is done without a check),
-3 when it stopped for another reason (no progress, a budget spent), 130 on Ctrl-C, and 1 on an error;
-the last line it prints says why it stopped.
+3 when it stopped for another reason (no progress, a budget spent), 130 on Ctrl-C, and 1 on an error
+(the agent CLI could not start a session, with its own message); the last line it prints says why it
+stopped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from reverie.loop.files import LedgerBook
 from reverie.loop.ledger import ledger_paths, to_json
 from reverie.workspace import Workspace
 
+EXIT_FAILED = 1
 EXIT_STOPPED = 3
 EXIT_INTERRUPTED = 130
 MET = (StopCode.CHECK_PASSED, StopCode.TASKS_DONE)
@@ -67,6 +69,7 @@ workspace_option = click.option(
 @click.option(
     "--check-timeout", type=click.FloatRange(min=1), default=1800, show_default=True, help="Seconds per check."
 )
+@click.option("--force", is_flag=True, help="Run even when the check already passes.")
 @json_option
 def loop(
     agent: str,
@@ -80,6 +83,7 @@ def loop(
     agent_args: tuple[str, ...],
     run_timeout: float,
     check_timeout: float,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Run the agent headless on the objective again and again, each run fresh, until the check passes,
@@ -97,6 +101,7 @@ def loop(
         limits=Limits(max_runs=max_runs, budget_tokens=budget_tokens, no_progress_runs=no_progress_runs),
         run_timeout=run_timeout,
         check_timeout=check_timeout,
+        force=force,
     )
     say = (lambda line: click.echo(line, err=True)) if as_json else click.echo
     workspace = Workspace.open()
@@ -111,6 +116,8 @@ def loop(
         emit_json(to_json(ledger))
     if ledger.stop is not None:
         click.echo(f"reverie loop: stopped after run {ledger.stop.after_run}: {ledger.stop.message}", err=as_json)
+    if ledger.stop is not None and ledger.stop.code is StopCode.AGENT_FAILED:
+        sys.exit(EXIT_FAILED)
     if ledger.stop is None or ledger.stop.code not in MET:
         sys.exit(EXIT_STOPPED)
 
@@ -145,7 +152,7 @@ def _print_ledger(ledger: Ledger) -> None:
     click.echo("\nBlockers:" if ledger.blockers else "\nBlockers: none")
     for blocker in ledger.blockers:
         cites = "; ".join(s.cite() for s in blocker.sightings[-3:])
-        click.echo(f'  "{blocker.signature}" from {blocker.subject} ({cites})')
+        click.echo(f'  "{blocker.example}" from {blocker.subject} ({cites})')
     shown = [item for item in ledger.failed_approaches if not item.dismissed]
     click.echo("\nFailed approaches:" if shown else "\nFailed approaches: none")
     for item in shown:
@@ -159,7 +166,7 @@ def _print_ledger(ledger: Ledger) -> None:
             run.open_items,
             f"{run.tokens:,}",
             "-" if run.number == 0 else ("yes" if run.progress else "no"),
-            run.note,
+            run.note + (f"; the agent said: {run.agent_error}" if run.agent_error else ""),
         )
         for run in ledger.runs
     ]

@@ -4,11 +4,15 @@
 * ``record_check``    the check's failing tests open tasks; tests that stop failing close theirs;
 * ``record_findings`` a run's dead ends become failed approaches (a repeat adds a sighting), clean
                       runs mark earlier ones as having worked, distilled lessons join them, and every
-                      error signature is counted (seen twice, it is a blocker);
+                      error signature is counted (seen in two runs, it is a blocker);
+* ``record_edits``    a run whose edits left the check failing as before is a failed approach too,
+                      worded as a person would: "patched calc.py; test_add still fails: -1 != 5";
 * ``judge``           whether the run made progress, and why not in words.
 
 Progress means fewer open items than the best count before the run (the baseline included): the
-failing tests the check names (or its failure count) plus the open tasks that are not the check's.
+failing tests the check names (or its failure count) plus the open tasks that are not the check's;
+or, with as many failing, more passing tests than ever before (new tests made to pass). The check's
+own failure is the objective, not a blocker: it is tracked as tasks, one per failing test.
 A run that repeats a known failed approach or hits a known blocker is named as such in the note, so
 the stop reason can say what the agent kept doing.
 """
@@ -75,10 +79,18 @@ def record_check(ledger: Ledger, check: CheckResult, run: int) -> Ledger:
         task_id, ledger = ledger.new_id("t")
         text = f"Make the check pass: `{check.command}`" if name == WHOLE_CHECK else f"Make `{name}` pass"
         ledger = replace(ledger, tasks=(*ledger.tasks, Task(task_id, text, Source.CHECK, run)))
-    if not check.passed and check.signature:
-        sighting = Sighting(run, None, None, f"check output after run {run}")
-        ledger = _count_error(ledger, check.signature, f"check: {check.command}", sighting)
     return ledger
+
+
+def record_edits(ledger: Ledger, edited: tuple[str, ...], check: CheckResult | None, run: int) -> Ledger:
+    """A run that changed files and left the check failing exactly as before: a failed approach."""
+    before = _check_before(ledger, run)
+    if not edited or check is None or check.passed or before is None or before.signature != check.signature:
+        return ledger
+    what = f"patched {_files(edited)}"
+    why = _still_failing(check)
+    sighting = Sighting(run, None, None, why)
+    return _add_attempt(ledger, f"edit:{','.join(sorted(edited))}|{check.signature}", what, why, sighting)[0]
 
 
 def record_findings(ledger: Ledger, findings: RunFindings, run: int) -> tuple[Ledger, Repeats]:
@@ -108,18 +120,56 @@ def open_items(ledger: Ledger, check: CheckResult | None) -> int:
     return others + (check.open_items if check else 0)
 
 
-def judge(ledger: Ledger, items: int, repeats: Repeats) -> tuple[bool, str]:
+def judge(ledger: Ledger, items: int, repeats: Repeats, check: CheckResult | None = None) -> tuple[bool, str]:
     """Progress or not, given this run's open items and the runs before it."""
     earlier = [run.open_items for run in ledger.runs]
     best = min(earlier) if earlier else None
+    changes = _test_changes(ledger, check)
     if best is None or items < best:
-        return True, f"{items} open item(s), down from {best}" if best is not None else f"{items} open item(s)"
-    reasons = [f"still {items} open item(s) (best so far {best})"]
+        summary = f"{items} open item(s), down from {best}" if best is not None else f"{items} open item(s)"
+        return True, summary + changes
+    passed_before = [run.check.passed_count or 0 for run in ledger.runs if run.check is not None]
+    if check is not None and check.passed_count and passed_before and check.passed_count > max(passed_before):
+        return True, f"{check.passed_count} tests pass, up from {max(passed_before)}" + changes
+    reasons = [f"still {items} open item(s) (best so far {best})" + changes]
     if repeats.approaches:
         reasons.append("tried again what failed before: " + ", ".join(f"`{c}`" for c in repeats.approaches[:2]))
     if repeats.blockers:
         reasons.append("hit the same error again: " + "; ".join(f'"{s}"' for s in repeats.blockers[:2]))
     return False, "; ".join(reasons)
+
+
+def _test_changes(ledger: Ledger, check: CheckResult | None) -> str:
+    """Which named tests this run fixed or broke, against the check before it."""
+    previous = next((run.check for run in reversed(ledger.runs) if run.check is not None), None)
+    if check is None or previous is None:
+        return ""
+    fixed = [name for name in previous.failing if name not in check.failing]
+    broke = [name for name in check.failing if name not in previous.failing]
+    words = []
+    if fixed:
+        words.append("fixed " + ", ".join(f"`{name}`" for name in fixed[:3]))
+    if broke:
+        words.append("newly failing " + ", ".join(f"`{name}`" for name in broke[:3]))
+    return f" ({'; '.join(words)})" if words else ""
+
+
+def _check_before(ledger: Ledger, run: int) -> CheckResult | None:
+    return next((r.check for r in reversed(ledger.runs) if r.check is not None and r.number < run), None)
+
+
+def _files(paths: tuple[str, ...]) -> str:
+    shown = ", ".join(paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _still_failing(check: CheckResult) -> str:
+    if not check.failing:
+        return f"the check still fails: {check.describe()}"
+    first = check.failing[0]
+    reason = check.reason_of(first)
+    more = f" (and {len(check.failing) - 1} more)" if len(check.failing) > 1 else ""
+    return f"`{first}` still fails{': ' + reason if reason else ''}{more}"
 
 
 def _check_subject(task: Task) -> str | None:
@@ -163,9 +213,18 @@ def _mark_worked(ledger: Ledger, worked: frozenset[str], run: int) -> Ledger:
 
 
 def _add_lessons(ledger: Ledger, findings: RunFindings, run: int) -> Ledger:
+    """Distilled lessons about the loop's dead ends. A lesson drawn from a command the ledger already
+    holds as a failed approach is linked to it, not added again: one mention per dead end."""
     recorded = {item.lesson_id for item in ledger.failed_approaches if item.lesson_id}
     for lesson in findings.lessons:
         if lesson.id in recorded:
+            continue
+        cited = {(e.session_id, e.transcript_line) for e in lesson.evidence}
+        same = next((n for n, item in enumerate(ledger.failed_approaches) if _cites(item, cited)), None)
+        if same is not None:
+            approaches = list(ledger.failed_approaches)
+            approaches[same] = replace(approaches[same], lesson_id=lesson.id)
+            ledger = replace(ledger, failed_approaches=tuple(approaches))
             continue
         run_of = {record.session_id: record.number for record in ledger.runs if record.session_id is not None}
         sightings = tuple(
@@ -179,6 +238,10 @@ def _add_lessons(ledger: Ledger, findings: RunFindings, run: int) -> Ledger:
         )
         ledger = replace(ledger, failed_approaches=(*ledger.failed_approaches, added))
     return ledger
+
+
+def _cites(item: FailedApproach, cited: set[tuple[str | None, int | None]]) -> bool:
+    return item.source is Source.RUN and any((s.session_id, s.line) in cited for s in item.sightings if s.line)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

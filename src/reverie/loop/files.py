@@ -10,10 +10,43 @@ atomically, JSON first, so the markdown is never ahead of the record it was rend
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from reverie.loop import markdown
-from reverie.loop.ledger import Ledger, ledger_paths, load, to_json, write_atomically
+from reverie.loop.ledger import LEDGER_DIR, Ledger, ledger_paths, load, to_json, write_atomically
+
+_EXCLUDE_LINE = f"/{LEDGER_DIR}/"
+
+
+def keep_out_of_git(workdir: Path) -> None:
+    """List ``.reverie/`` in the repository's ``info/exclude`` (never in a tracked ``.gitignore``), so
+    the agent does not see the ledger as an untracked change in ``git status`` and never commits it.
+    Nothing happens outside a git repository or when git is missing."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--git-path", "info/exclude"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return
+    if found.returncode != 0 or not found.stdout.strip():
+        return
+    exclude = (workdir / found.stdout.strip()).resolve()
+    try:
+        existing = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
+        if _EXCLUDE_LINE in existing.splitlines():
+            return
+        exclude.parent.mkdir(parents=True, exist_ok=True)
+        with exclude.open("a", encoding="utf-8") as sink:
+            sink.write(("" if not existing or existing.endswith("\n") else "\n") + _EXCLUDE_LINE + "\n")
+    except OSError:
+        return  # a read-only repository: the ledger still works, git merely lists it
 
 
 class LedgerBook:

@@ -9,8 +9,10 @@ top of each prompt included) is never mistaken for something the run did.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from reverie.distill import commands, signatures
 from reverie.distill.session_view import Action, SessionView
@@ -18,6 +20,8 @@ from reverie.domain.lessons import Lesson, LessonKind, LessonStatus
 from reverie.store import Store
 
 EXCERPT_CHARS = 200
+MAX_EDITED_FILES = 20
+_PATCHED_FILE = re.compile(r"^\*\*\* (?:Update|Add|Delete) File: (?P<path>.+?)\s*$", re.M)  # Codex apply_patch
 LESSON_KINDS = (LessonKind.FAILED_APPROACH, LessonKind.HAZARD)
 
 
@@ -43,6 +47,7 @@ class RunFindings:
     failures: tuple[Failure, ...] = ()  # every failed call, in order
     worked: frozenset[str] = frozenset()  # invocations that ran clean at some point of the run
     lessons: tuple[Lesson, ...] = ()
+    edited: tuple[str, ...] = ()  # files the run's edit tools changed, relative to its folder when inside it
 
     @property
     def dead_ends(self) -> tuple[Failure, ...]:
@@ -58,9 +63,12 @@ def read_run(store: Store, session_id: str | None, loop_sessions: Iterable[str])
     view = SessionView.build(session, store.events(session.id))
     failures: list[Failure] = []
     worked: set[str] = set()
+    edited: dict[str, None] = {}
     for action in view.actions:
         if action.call.sidechain:
             continue
+        if action.is_edit and not action.failed and not action.declined:
+            edited.update(dict.fromkeys(_edited_paths(action, session.cwd)))
         if action.failed:
             failures.append(_failure(action))
         elif action.ok and action.command:
@@ -71,6 +79,7 @@ def read_run(store: Store, session_id: str | None, loop_sessions: Iterable[str])
         failures=tuple(failures),
         worked=frozenset(worked),
         lessons=loop_lessons(store, view.project, {*loop_sessions, session.id}),
+        edited=tuple(edited)[:MAX_EDITED_FILES],
     )
 
 
@@ -98,6 +107,24 @@ def _failure(action: Action) -> Failure:
         why=_short(signatures.telling_line(output)) or "failed without output",
         line=action.call.transcript_line or (action.result.transcript_line if action.result else None),
     )
+
+
+def _edited_paths(action: Action, cwd: str | None) -> list[str]:
+    """The files one edit call changed: its path arguments, or the files an ``apply_patch`` names."""
+    paths = list(action.paths)
+    patch = (action.call.tool_input or {}).get("input")
+    if isinstance(patch, str):
+        paths += [match["path"] for match in _PATCHED_FILE.finditer(patch)]
+    return [_relative(path, cwd) for path in paths]
+
+
+def _relative(path: str, cwd: str | None) -> str:
+    if cwd and PurePath(path).is_absolute():
+        try:
+            return str(PurePath(path).relative_to(cwd))
+        except ValueError:
+            return path
+    return path
 
 
 def _invocations(command: str) -> set[str]:

@@ -79,8 +79,13 @@ class Blocker:
 
     @property
     def repeated(self) -> bool:
-        """A blocker: the same error in two runs, or twice in one."""
-        return len(self.sightings) >= 2
+        """A blocker: the same error in two different runs of the agent (twice in one run is one try)."""
+        return len({s.run for s in self.sightings if s.run > 0}) >= 2
+
+    @property
+    def example(self) -> str:
+        """The error as it was printed (the signature is only a key: it has placeholders)."""
+        return next((s.excerpt for s in self.sightings if s.excerpt), self.signature)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +122,8 @@ class RunRecord:
     open_items: int = 0
     progress: bool = True
     note: str = ""  # why it counted as progress or not, in words
+    agent_error: str = ""  # what the agent CLI printed when it failed (exit code not 0)
+    edited: tuple[str, ...] = ()  # files the run changed through its edit tools
 
 
 class StopCode(StrEnum):
@@ -125,6 +132,7 @@ class StopCode(StrEnum):
     NO_PROGRESS = "no_progress"
     MAX_RUNS = "max_runs"
     TOKEN_BUDGET = "token_budget"
+    AGENT_FAILED = "agent_failed"  # the agent CLI could not start a session: its own message says why
     INTERRUPTED = "interrupted"
 
 
@@ -244,9 +252,9 @@ def _sightings(items: list[dict[str, Any]]) -> tuple[Sighting, ...]:
 
 def _run(item: dict[str, Any]) -> RunRecord:
     check = item.get("check")
-    return RunRecord(
-        **{**item, "check": CheckResult(**{**check, "failing": tuple(check["failing"])}) if check else None}
-    )
+    if check:
+        check = CheckResult(**{**check, "failing": tuple(check["failing"]), "reasons": tuple(check.get("reasons", ()))})
+    return RunRecord(**{**item, "check": check, "edited": tuple(item.get("edited", ()))})
 
 
 def _stop(item: dict[str, Any] | None) -> Stop | None:

@@ -188,6 +188,8 @@ def _status(ledger: Ledger) -> str:
     check = ledger.last_check
     score = f"check {check.describe()}" if check else "no check"
     lines.append(f"Now: {score}; {len(ledger.open_tasks)} open task(s); {ledger.tokens:,} tokens spent.")
+    if check is not None and check.failing:
+        lines.append("Still failing: " + "; ".join(f"`{item}`" for item in check.failures()[:5]))
     return "\n\n".join(lines) + "\n"
 
 
@@ -199,8 +201,19 @@ def _tasks(ledger: Ledger) -> str:
         if task.closed_by == "person (removed)":
             continue
         closed = f" _(closed by {task.closed_by}, run {task.closed_run})_" if task.done and task.closed_by else ""
-        lines.append(f"- [{'x' if task.done else ' '}] {task.text}  <!-- {task.id} -->{closed}")
+        why = _failing_reason(ledger, task) if not task.done else ""
+        lines.append(f"- [{'x' if task.done else ' '}] {task.text}  <!-- {task.id} -->{closed}{why}")
     return "\n".join(lines) + "\n"
+
+
+def _failing_reason(ledger: Ledger, task: Task) -> str:
+    """The failing test's first assertion, after the id comment (annotations are not read back)."""
+    check = ledger.last_check
+    if task.source is not Source.CHECK or check is None:
+        return ""
+    name = task.text.removeprefix("Make `").removesuffix("` pass")
+    reason = check.reason_of(name)
+    return f" _(fails: {reason})_" if reason else ""
 
 
 def _approaches(ledger: Ledger) -> str:
@@ -226,7 +239,7 @@ def _blockers(ledger: Ledger) -> str:
     for blocker in ledger.blockers:
         runs = ", ".join(str(number) for number in blocker.runs)
         cites = "; ".join(s.cite() for s in blocker.sightings[-3:])
-        lines.append(f'- "{blocker.signature}" from `{blocker.subject}`, in runs {runs} ({cites})')
+        lines.append(f'- "{blocker.example}" from `{blocker.subject}`, in runs {runs} ({cites})')
     return "\n".join(lines) + "\n"
 
 
@@ -240,7 +253,8 @@ def _score_row(run: RunRecord) -> str:
     failing = _cell(", ".join(run.check.failing)) if run.check and run.check.failing else "-"
     label = "baseline" if run.number == 0 else str(run.number)
     progress = "-" if run.number == 0 else ("yes" if run.progress else "no")
-    return f"| {label} | {check} | {failing} | {run.open_items} | {run.tokens:,} | {progress} | {_cell(run.note)} |\n"
+    note = run.note + (f"; the agent said: {run.agent_error}" if run.agent_error else "")
+    return f"| {label} | {check} | {failing} | {run.open_items} | {run.tokens:,} | {progress} | {_cell(note)} |\n"
 
 
 def _cell(text: str) -> str:

@@ -12,7 +12,10 @@ One iteration:
    (``bookkeeping``), judge progress, and write the ledger;
 6. stop when ``stopping.after_run`` says so.
 
-Before the first run the check is run once as a baseline, so the first run is judged too. The ledger
+Before the first run the check is run once as a baseline, so the first run is judged too; when it
+already passes nothing is started (unless ``force``): a run would only spend tokens. An agent CLI that
+exits non-zero without starting a session (it refused its arguments, cannot log in, ...) stops the
+loop at once with the agent's own message: more runs would fail the same way. The ledger
 variable is only ever replaced by a complete new value, and the files are written atomically, so a
 Ctrl-C at any point leaves the ledger as of the last finished step, plus the reason it stopped.
 """
@@ -32,8 +35,8 @@ from reverie.distill.lock import single_flight
 from reverie.errors import InputError, ReverieError
 from reverie.loop import bookkeeping, stopping
 from reverie.loop.agents import Agent, AgentReport, run_environment
-from reverie.loop.briefing import prompt_for
-from reverie.loop.files import LedgerBook
+from reverie.loop.briefing import prompt_for, shown_lessons
+from reverie.loop.files import LedgerBook, keep_out_of_git
 from reverie.loop.findings import read_run
 from reverie.loop.ledger import Ledger, RunRecord, Stop, StopCode
 from reverie.loop.processes import Finished, run_bounded
@@ -43,6 +46,8 @@ from reverie.recall.index import refresh_index
 from reverie.workspace import Workspace
 
 MAX_OBJECTIVE_BYTES = 200_000  # a prompt, not a corpus
+MAX_AGENT_ERROR_CHARS = 600
+RECALL_SHOWN_ENV = "REVERIE_RECALL_SHOWN"  # read by recall.respond: keep the two in step
 INTERRUPTED_MESSAGE = "interrupted (Ctrl-C); the ledger is as of the last finished step"
 
 
@@ -55,6 +60,7 @@ class LoopConfig:
     limits: Limits = field(default_factory=Limits)
     run_timeout: float = 3600.0
     check_timeout: float = 1800.0
+    force: bool = False  # run even when the check already passes
 
 
 Say = Callable[[str], None]
@@ -85,9 +91,12 @@ def run_loop(
     if config.check is None and not ledger.open_tasks:
         raise InputError("nothing to measure progress by: give --check or `- [ ]` items", path=str(config.objective))
     start = len(ledger.runs)
+    keep_out_of_git(config.workdir)
     try:
         if config.check:
             ledger = _baseline(config, book, ledger, environ, say)
+            if not config.force and ledger.last_check is not None and ledger.last_check.passed:
+                return _finish(book, ledger, _already_met(config, ledger))
         while True:
             ledger, stop = _iteration(config, workspace, book, ledger, start, environ, say)
             if stop is not None:
@@ -114,21 +123,30 @@ def _iteration(
     if stop is not None:
         return ledger, stop
     book.write(ledger)
-    prompt = prompt_for(ledger, read_objective(config.objective), number, config.limits.max_runs)
-    env = run_environment(environ, workspace.home)
+    first_run = len([run for run in ledger.runs[:start] if run.number > 0]) + 1
+    prompt = prompt_for(ledger, read_objective(config.objective), number, config.limits.max_runs, first_run)
+    env = {**run_environment(environ, workspace.home), RECALL_SHOWN_ENV: ",".join(shown_lessons(ledger))}
     started = _now()
     say(f"run {number}: {config.agent.name} ...")
     finished = _run_agent(config, prompt, env)
     report = config.agent.read_output(finished.stdout)
+    agent_error = _agent_error(finished)
+    if agent_error:
+        say(f"run {number}: {config.agent.name} exited {finished.returncode}: {agent_error}")
+    if agent_error and report.session_id is None:
+        return _agent_failed(config, book, ledger, number, started, finished, agent_error)
     _capture(workspace, config.agent, report, env)
     findings = read_run(workspace.store, report.session_id, ledger.sessions)
     ledger, repeats = bookkeeping.record_findings(ledger, findings, number)
     check = _check(config, environ)
     if check is not None:
         ledger = bookkeeping.record_check(ledger, check, number)
+        ledger = bookkeeping.record_edits(ledger, findings.edited, check, number)
     ledger = _take_edits(config, book, ledger, number)
     items = bookkeeping.open_items(ledger, check)
-    progress, note = bookkeeping.judge(_since(ledger, start), items, repeats)
+    progress, note = bookkeeping.judge(_since(ledger, start), items, repeats, check)
+    if not progress and not findings.edited:
+        note += "; the run changed no file"
     record = RunRecord(
         number=number,
         started_at=started,
@@ -141,11 +159,43 @@ def _iteration(
         open_items=items,
         progress=progress,
         note=_agent_note(finished, config.run_timeout) + note,
+        agent_error=agent_error,
+        edited=findings.edited,
     )
     ledger = replace(ledger, runs=(*ledger.runs, record))
     book.write(ledger)
     say(f"run {number}: {check.describe() if check else 'no check'}; {items} open item(s); {record.note}")
     return ledger, stopping.after_run(_since(ledger, start), config.limits)
+
+
+def _agent_failed(
+    config: LoopConfig, book: LedgerBook, ledger: Ledger, number: int, started: str, finished: Finished, error: str
+) -> tuple[Ledger, Stop]:
+    """The agent did not even start a session: record its message and stop before another try."""
+    note = f"the agent exited {finished.returncode} without starting a session"
+    record = RunRecord(number, started, _now(), agent_exit=finished.returncode, note=note, agent_error=error)
+    ledger = replace(ledger, runs=(*ledger.runs, record))
+    book.write(ledger)
+    message = f"{config.agent.name} could not run (exit {finished.returncode}): {error}"
+    return ledger, Stop(StopCode.AGENT_FAILED, message, number)
+
+
+def _already_met(config: LoopConfig, ledger: Ledger) -> Stop:
+    done = len(ledger.agent_runs)
+    message = f"the check already passes: `{config.check}`; nothing was run (--force runs anyway)"
+    return Stop(StopCode.CHECK_PASSED, message, done)
+
+
+def _agent_error(finished: Finished) -> str:
+    """The agent CLI's own words when it exited non-zero: the last lines of stderr, else of stdout."""
+    if finished.timed_out or not finished.returncode:
+        return ""
+    for stream in (finished.stderr, finished.stdout):
+        lines = [line.strip() for line in stream.strip().splitlines() if line.strip()]
+        if lines:
+            text = " ".join(lines[-3:])
+            return text if len(text) <= MAX_AGENT_ERROR_CHARS else text[: MAX_AGENT_ERROR_CHARS - 1] + "\u2026"
+    return "it printed nothing"
 
 
 def _take_edits(config: LoopConfig, book: LedgerBook, ledger: Ledger, number: int) -> Ledger:

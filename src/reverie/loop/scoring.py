@@ -6,6 +6,10 @@ counts and for the names of failing tests, which become open items in the ledger
 recognise the summary and failure lines that common runners print by default (pytest, jest,
 vitest, go test, cargo test); they never fail: output they do not recognise leaves only the exit
 code, and a failing check with no names still counts as one open item.
+
+For each failing test the parsers also keep its *reason*: the first assertion or error line the
+runner printed for it ("assert -1 == 5", "got 3, want 5", "Expected: 5 Received: -1"). That is what a
+person (and the next run) needs to hear, not the runner's or make's closing line.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from reverie.distill import signatures
+from reverie.loop import reasons
 
 MAX_FAILING_NAMES = 50  # a check that fails 5,000 tests is one blocker, not 5,000 tasks
 MAX_NAME_CHARS = 200
@@ -33,7 +38,7 @@ _FAILING_NAME_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 # Summary lines with counts, by runner. Named groups ``failed`` and ``passed``.
 _COUNT_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"^=+ (?P<body>.*\b(?:passed|failed|error|errors)\b.*) in [\d.]+s"),  # pytest
+    re.compile(r"^(?:=+ )?(?P<body>\d+ (?:passed|failed|errors?)\b.*) in [\d.]+s"),  # pytest (-q drops the =)
     re.compile(r"^Tests:\s+(?P<body>.*\btotal)$"),  # jest
     re.compile(r"^\s*Tests\s+(?P<body>.*(?:passed|failed).*)\(\d+\)$"),  # vitest
     re.compile(r"^test result: \w+\. (?P<body>.*)$"),  # cargo test (one line per test binary)
@@ -49,6 +54,7 @@ class TestCounts:
     passed: int | None = None
     failed: int | None = None
     failing: tuple[str, ...] = ()  # names of failing tests, when the runner printed them
+    reasons: tuple[str, ...] = ()  # the first assertion of each failing test ("" when none was printed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class CheckResult:
     signature: str  # the check's error signature: equal across runs when it fails the same way
     tail: str  # the end of its output, for the person reading the ledger
     timed_out: bool = False
+    reasons: tuple[str, ...] = ()  # aligned with ``failing``: each test's first assertion, or ""
 
     @property
     def passed(self) -> bool:
@@ -84,6 +91,15 @@ class CheckResult:
         )
         return f"{verdict} (exit {self.exit_code}{'; ' + counts if counts else ''})"
 
+    def failures(self) -> list[str]:
+        """Each failing test with its reason, as a person reads it: "test_add (assert -1 == 5)"."""
+        padded = (*self.reasons, *([""] * len(self.failing)))
+        return [f"{name} ({why})" if why else name for name, why in zip(self.failing, padded, strict=False)]
+
+    def reason_of(self, name: str) -> str:
+        padded = (*self.reasons, *([""] * len(self.failing)))
+        return dict(zip(self.failing, padded, strict=False)).get(name, "")
+
 
 def score(command: str, exit_code: int | None, output: str, *, timed_out: bool = False) -> CheckResult:
     counts = parse_test_output(output)
@@ -93,10 +109,20 @@ def score(command: str, exit_code: int | None, output: str, *, timed_out: bool =
         passed_count=counts.passed,
         failed_count=counts.failed,
         failing=counts.failing,
-        signature="" if exit_code == 0 else signatures.signature(output),
+        signature="" if exit_code == 0 else _signature(counts, output),
         tail=output[-TAIL_CHARS:],
         timed_out=timed_out,
+        reasons=counts.reasons,
     )
+
+
+def _signature(counts: TestCounts, output: str) -> str:
+    """Equal across runs when the check fails the same way: the failing tests and their first
+    assertions when the runner named them, else the output's telling line."""
+    if counts.failing:
+        named = "; ".join(f"{n}: {r}" if r else n for n, r in zip(counts.failing, counts.reasons, strict=False))
+        return signatures.signature(named) or named[:200]
+    return signatures.signature(output)
 
 
 def parse_test_output(output: str) -> TestCounts:
@@ -108,7 +134,7 @@ def parse_test_output(output: str) -> TestCounts:
         passed, failed = _go_counts(lines)
     if failed is None and failing:
         failed = len(failing)
-    return TestCounts(passed=passed, failed=failed, failing=failing)
+    return TestCounts(passed=passed, failed=failed, failing=failing, reasons=reasons.first_assertions(lines, failing))
 
 
 def _failing_names(lines: list[str]) -> tuple[str, ...]:

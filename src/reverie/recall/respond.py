@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 HOME_ENV = "REVERIE_HOME"
+SHOWN_ENV = "REVERIE_RECALL_SHOWN"  # lesson ids the session's prompt already carries
 EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse")
 MAX_PAYLOAD_BYTES = 4 * 1024 * 1024  # a prompt or a tool input; anything longer is read and dropped
 MAX_LOG_BYTES = 1024 * 1024
@@ -74,6 +75,7 @@ def answer(agent: str, event: str, payload: dict[str, object], home: str, enviro
         budget = config.from_environment(environ, state.budget)
     if event == "UserPromptSubmit":
         state.new_turn()
+    state.mark_elsewhere(_shown_elsewhere(environ))
     cwd = payload.get("cwd")
     project = inject.project_of(cwd if isinstance(cwd, str) else "", state, home, session_id)
     index = lookup.open_index(home, lookup.scope_tokens(project, session_id))
@@ -115,6 +117,11 @@ def _respond(
         record.update(channel=states.TOOL, call=in_play.describe(), tool_use_id=payload.get("tool_use_id"))
     record["lessons"] = inject.lesson_ids(result.shown)
     return result.text, record
+
+
+def _shown_elsewhere(environ: Mapping[str, str]) -> list[str]:
+    """Lessons the session's own prompt already carries (``reverie loop`` names them): never again."""
+    return [item for item in environ.get(SHOWN_ENV, "").split(",") if item.strip()][:200]
 
 
 def request_refresh(home: str) -> None:

@@ -36,6 +36,7 @@ INJECTION_DIR = os.path.join("recall", "injections")
 DIGEST = "digest"
 PROMPT = "prompt"
 TOOL = "tool"
+ELSEWHERE = "elsewhere"  # in the session's own prompt (the loop's briefing), not injected by us
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -124,13 +125,18 @@ class SessionState:
             return True, ""
         turn = seen[0] if isinstance(seen[0], int) else 0
         how = seen[1] if len(seen) > 1 else DIGEST
-        if channel == DIGEST:
-            return False, "already shown this session"
+        if channel == DIGEST or how == ELSEWHERE:
+            return False, "already shown this session" if how != ELSEWHERE else "already in the session's prompt"
         if how == DIGEST and triggered:
             return True, ""
         if channel == TOOL and triggered and self.turn - turn >= repeat_after:
             return True, ""
         return False, f"already shown at turn {turn} ({how})"
+
+    def mark_elsewhere(self, lesson_ids: Sequence[str]) -> None:
+        """Lessons that reached the session some other way (the loop's briefing): never shown here."""
+        for lesson_id in lesson_ids:
+            self.shown[lesson_id] = [0, ELSEWHERE]
 
     def mark_shown(self, lesson_ids: Sequence[str], channel: str, tokens: int) -> None:
         for lesson_id in lesson_ids:
