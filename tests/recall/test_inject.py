@@ -270,3 +270,24 @@ def test_scope_tokens_cover_global_project_and_session() -> None:
         lookup.scope_token("session", session=SESSION),
     ]
     assert lookup.scope_tokens(None, None) == ["g"]
+
+
+# --- relevance beyond literal words -------------------------------------------------------------------
+
+
+def test_run_the_tests_finds_the_lesson_about_the_projects_test_command(workspace: Workspace) -> None:
+    pytest_lesson = lesson("use:pytest", "Use `pytest -q`, not `python -m unittest`.", commands=("pytest",))
+    ruff_lesson = lesson("use:ruff", "Use `ruff check` before committing.", commands=("ruff check",))
+    store_lessons(workspace, [pytest_lesson, ruff_lesson])
+    assert shown(prompt(workspace, "run the tests please")) == [pytest_lesson.id]
+    assert shown(prompt(workspace, "can you lint this file?")) == [ruff_lesson.id]
+
+
+def test_recall_json_says_which_match_came_from_what_a_tool_is_for(workspace: Workspace) -> None:
+    from reverie.recall import search
+
+    pytest_lesson = lesson("use:pytest", "Use `pytest -q`, not `python -m unittest`.", commands=("pytest",))
+    store_lessons(workspace, [pytest_lesson])
+    report = search.for_prompt(workspace, "run the tests please", PROJECT)
+    hit = next(h for h in report.hits if h.lesson_id == pytest_lesson.id)
+    assert hit.matched_intents == ("test",) and "which the lesson's tool is for" in hit.trigger_reason

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reverie.domain.lessons import Lesson, LessonKind, LessonStatus, ScopeLevel
-from reverie.recall import calls, lookup, snapshot, terms
+from reverie.recall import calls, intents, lookup, snapshot, terms
 from reverie.store.recall_index import (
     INDEX_FILE,
     SEPARATOR,
@@ -100,7 +100,13 @@ def indexed(lesson: Lesson) -> IndexedLesson:
     trigger, scope = lesson.trigger, lesson.scope
     commands = tuple(c for c in (calls.normalise_prefix(c) for c in trigger.commands) if c)
     text = " ".join(
-        (lesson.statement, *trigger.keywords, *commands, *(" ".join(calls.path_segments(p)) for p in trigger.paths))
+        (
+            lesson.statement,
+            *trigger.keywords,
+            *commands,
+            *(" ".join(calls.path_segments(p)) for p in trigger.paths),
+            *intents.intents_of(commands, lesson.statement),  # "run the tests" meets `pytest`
+        )
     )
     return IndexedLesson(
         id=lesson.id,
