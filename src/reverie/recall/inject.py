@@ -49,7 +49,7 @@ class Answer:
 
 
 def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent: str, now: float) -> Answer:
-    hits = [_checked(rank.Hit(row), agent, now) for row in index.in_scope()]
+    hits = [_checked(rank.Hit(row), agent, now, index) for row in index.in_scope()]
     for hit in hits:
         if not hit.decision:
             hit.rate(now, base=hit.row.digest_weight)
@@ -89,7 +89,7 @@ def prompt(
         hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight)
         hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, words, query_set)
         hit.rate(now)
-    return _select(list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
+    return _select(index, list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
 
 
 def call(
@@ -107,11 +107,12 @@ def call(
         hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
         hit.rate(now)
     label = in_play.describe()
-    answer = _select(hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))
+    answer = _select(index, hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))
     return answer, in_play
 
 
 def _select(
+    index: RecallIndex,
     hits: list[rank.Hit],
     state: states.SessionState,
     budget: Budget,
@@ -126,7 +127,7 @@ def _select(
     ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
     candidates = []
     for hit in ordered:
-        _checked(hit, agent, now)
+        _checked(hit, agent, now, index)
         if not hit.decision and (hit.match < minimum or hit.score < budget.min_score):
             untriggered = f" ({hit.trigger_reason})" if hit.trigger == 0 and hit.trigger_reason else ""
             hit.decision = "below threshold" + untriggered
@@ -147,13 +148,16 @@ def _select(
     return Answer(format_text(kept), ordered)
 
 
-def _checked(hit: rank.Hit, agent: str, now: float) -> rank.Hit:
-    """Conditions the index query cannot express: an agent-only lesson, an expired one-off."""
+def _checked(hit: rank.Hit, agent: str, now: float, index: RecallIndex) -> rank.Hit:
+    """Conditions the index query cannot express: an agent-only lesson, an expired one-off, a lesson
+    the agent already loads as a rule (its CLAUDE.md / AGENTS.md block: the strongest place says it)."""
     row = hit.row
     if row.agent and agent and row.agent != agent:
         hit.decision = f"for {row.agent} only"
     elif row.valid_to and row.valid_to < now:
         hit.decision = "expired"
+    elif agent and agent in index.compiled_for(row.id):
+        hit.decision = "already a rule the agent loads"
     return hit
 
 
