@@ -49,7 +49,8 @@ class Answer:
 
 
 def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent: str, now: float) -> Answer:
-    hits = [_checked(rank.Hit(row), agent, now, index) for row in index.in_scope()]
+    """The session-start digest. The caller checks premises first (``check_premises``)."""
+    hits = [_checked(rank.Hit(row), agent, now, index, state) for row in index.in_scope()]
     for hit in hits:
         if not hit.decision:
             hit.rate(now, base=hit.row.digest_weight)
@@ -67,6 +68,13 @@ def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent
         return Answer("", ordered)
     state.mark_shown([hit.row.id for hit in kept], states.DIGEST, sum(hit.tokens for hit in kept))
     return Answer(render.digest(kept, len(left)), ordered)
+
+
+def check_premises(index: RecallIndex, state: states.SessionState, cwd: str) -> None:
+    """Which in-scope lessons no longer hold in this workspace; kept for the session's later events."""
+    from reverie.recall import premises  # only at session start
+
+    state.unmet = premises.unmet_in(premises.Workspace(cwd), index.in_scope()) if cwd else {}
 
 
 def prompt(
@@ -127,7 +135,7 @@ def _select(
     ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
     candidates = []
     for hit in ordered:
-        _checked(hit, agent, now, index)
+        _checked(hit, agent, now, index, state)
         if not hit.decision and (hit.match < minimum or hit.score < budget.min_score):
             untriggered = f" ({hit.trigger_reason})" if hit.trigger == 0 and hit.trigger_reason else ""
             hit.decision = "below threshold" + untriggered
@@ -148,10 +156,14 @@ def _select(
     return Answer(format_text(kept), ordered)
 
 
-def _checked(hit: rank.Hit, agent: str, now: float, index: RecallIndex) -> rank.Hit:
+def _checked(hit: rank.Hit, agent: str, now: float, index: RecallIndex, state: states.SessionState) -> rank.Hit:
     """Conditions the index query cannot express: an agent-only lesson, an expired one-off, a lesson
-    the agent already loads as a rule (its CLAUDE.md / AGENTS.md block: the strongest place says it)."""
+    whose premise failed in this workspace (``premises``, checked at session start), a lesson the agent
+    already loads as a rule (its CLAUDE.md / AGENTS.md block: the strongest place says it)."""
     row = hit.row
+    if row.id in state.unmet:
+        hit.decision = f"premise gone: {state.unmet[row.id]}"
+        return hit
     if row.agent and agent and row.agent != agent:
         hit.decision = f"for {row.agent} only"
     elif row.valid_to and row.valid_to < now:

@@ -124,6 +124,7 @@ def _respond(
     now = time.time()
     record: dict[str, object] = {"event": event, "turn": state.turn}
     if event == "SessionStart":
+        inject.check_premises(index, state, _project_dir(payload))
         result = inject.digest(index, state, budget, agent, now)
         record["channel"] = states.DIGEST
     elif event == "UserPromptSubmit":
@@ -142,6 +143,11 @@ def _respond(
             return "", decision, record  # the reason carries the lesson: no second copy as context
     record["lessons"] = inject.lesson_ids(result.shown)
     return result.text, None, record
+
+
+def _project_dir(payload: dict[str, object]) -> str:
+    folder = os.environ.get("CLAUDE_PROJECT_DIR") or payload.get("cwd")
+    return folder if isinstance(folder, str) else ""
 
 
 def _shown_elsewhere(environ: Mapping[str, str]) -> list[str]:

@@ -59,6 +59,7 @@ class SessionState:
         "spent_total",
         "spent_turn",
         "turn",
+        "unmet",
     )
 
     def __init__(self, path: str | None) -> None:
@@ -71,6 +72,7 @@ class SessionState:
         self.spent_turn = 0
         self.spent_total = 0  # every token injected this session, whatever the channel
         self.denied_ids: list[str] = []  # lessons that stopped a call this session
+        self.unmet: dict[str, str] = {}  # lesson id -> why its premise failed in this workspace (``premises``)
         self.loaded = ""  # the file as read, so an unchanged state is not written again
 
     @classmethod
@@ -98,7 +100,8 @@ class SessionState:
         self.shown = {str(k): v for k, v in shown.items() if isinstance(v, list)} if isinstance(shown, dict) else {}
         if isinstance(spent, list) and len(spent) == 2 and all(isinstance(x, int) for x in spent):
             self.spent_turn, self.spent = spent
-        total, denied = data.get("spent_total"), data.get("denied")
+        total, denied, unmet = data.get("spent_total"), data.get("denied"), data.get("unmet")
+        self.unmet = {str(k): str(v) for k, v in unmet.items()} if isinstance(unmet, dict) else {}
         self.spent_total = total if isinstance(total, int) else 0
         self.denied_ids = [str(item) for item in denied] if isinstance(denied, list) else []
 
@@ -114,6 +117,7 @@ class SessionState:
             "spent": [self.spent_turn, self.spent],
             "spent_total": self.spent_total,
             "denied": self.denied_ids,
+            "unmet": self.unmet,
         }
         text = wire.dumps(data)
         if text != self.loaded:
