@@ -33,6 +33,7 @@ pytestmark = pytest.mark.e2e
 
 FORCE_PUSH = "git push --force origin main"
 MIGRATION = "migrations/0002_add_email.sql"
+SHELL_EDIT = "cd migrations && sed -i 's/int/bigint/' 0001_init.sql"  # the shell way around the Write check
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,12 @@ def _reverie(home: Path, agent: ClaudeCode, *args: str) -> subprocess.CompletedP
     )
 
 
-def _session(agent: ClaudeCode, project: Path) -> Session:
+def _session(agent: ClaudeCode, project: Path, *, shell_edit: bool = False) -> Session:
     script = Script(
         [
             shell(FORCE_PUSH),
             tool("Write", file_path=str(project / MIGRATION), content="alter table users add email text;\n"),
+            *([shell(SHELL_EDIT)] if shell_edit else []),
             say("Done."),
         ]
     )
@@ -120,7 +122,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     agent = ClaudeCode("http://127.0.0.1:1", root / "agent", extra_env={"REVERIE_HOME": str(home)})
     compiled = json.loads(_reverie(home, agent, "compile", "--project", str(project), "--yes", "--json").stdout)
     settings = (project / ".claude" / "settings.json").read_text()
-    blocked = _session(agent, project)
+    blocked = _session(agent, project, shell_edit=True)
     remote_after_block = _git(remote, "branch", "--list")
     hook_ids = [a["id"] for a in compiled["actions"] if a["kind"] == "hook"]  # type: ignore[attr-defined]
     for artifact in hook_ids:
@@ -168,6 +170,12 @@ def test_the_forbidden_edit_is_blocked_with_the_lessons_message(world: World) ->
     result = world.blocked.exchanges[2].tool_results[-1]
     assert result.is_error is True
     assert world.path_lesson in result.output and "migrations/**" in result.output
+
+
+def test_a_shell_edit_into_the_forbidden_folder_is_blocked_too(world: World) -> None:
+    result = world.blocked.exchanges[3].tool_results[-1]
+    assert result.is_error is True and world.path_lesson in result.output
+    assert (world.project / "migrations" / "0001_init.sql").read_text() == "create table users (id int);\n"
 
 
 def test_the_compiled_rule_is_in_the_models_context(world: World) -> None:

@@ -11,7 +11,7 @@ import sys
 
 from reverie.loop import StopCode
 from reverie.loop.ledger import Source, ledger_paths
-from reverie.recall.session_state import DIGEST, PROMPT, TOOL, SessionState
+from reverie.recall.session_state import SessionState
 from tests.loop.conftest import Bench
 
 # No bytecode: calc.py is rewritten within a second with the same size, which a .pyc would hide.
@@ -140,6 +140,5 @@ def test_recall_is_told_which_dead_ends_the_briefing_already_names(bench: Bench)
 def test_a_lesson_shown_elsewhere_is_never_injected_in_that_session() -> None:
     state = SessionState(None)
     state.mark_elsewhere(["L1"])
-    for channel in (DIGEST, PROMPT, TOOL):
-        assert state.eligible("L1", channel, triggered=True, repeat_after=0)[0] is False
-    assert state.eligible("L2", DIGEST, triggered=False, repeat_after=0)[0] is True
+    assert state.eligible("L1") == (False, "already in the session's prompt")
+    assert state.eligible("L2") == (True, "")

@@ -48,21 +48,43 @@ def payload(checkout: Path, **fields: object) -> dict[str, object]:
     return {"session_id": "sess-hook", "transcript_path": "/x.jsonl", "cwd": str(checkout), **fields}
 
 
-def test_a_session_gets_its_digest_then_lessons_just_in_time(stocked: Workspace, checkout: Path) -> None:
+def decision_of(done: subprocess.CompletedProcess[bytes]) -> dict[str, str]:
+    assert done.returncode == 0, done.stderr
+    output: dict[str, str] = json.loads(done.stdout)["hookSpecificOutput"]
+    assert output["hookEventName"] == "PreToolUse" and "additionalContext" not in output
+    return output
+
+
+def test_a_session_gets_each_lesson_once_and_a_forbidden_call_is_stopped_before_it_runs(
+    stocked: Workspace, checkout: Path
+) -> None:
     home = stocked.home
     digest = context_of(run_hook("SessionStart", payload(checkout, source="startup"), home), "SessionStart")
     assert PNPM.statement.removeprefix("In this project: ") in digest and BLOG_YARN.statement not in digest
-    for_prompt = context_of(
-        run_hook("UserPromptSubmit", payload(checkout, prompt="how do I run the tests?"), home), "UserPromptSubmit"
-    )
-    assert "make check" in for_prompt
+    asked = run_hook("UserPromptSubmit", payload(checkout, prompt="how do I run the tests?"), home)
+    assert context_of(asked, "UserPromptSubmit") == ""  # the digest already said `make check`: not twice
     call = payload(checkout, tool_name="Bash", tool_input={"command": "npm test"}, tool_use_id="toolu_1")
-    assert "before `npm test`" in context_of(run_hook("PreToolUse", call, home), "PreToolUse")
-    assert context_of(run_hook("PreToolUse", call, home), "PreToolUse") == ""  # not twice in a turn
+    stopped = decision_of(run_hook("PreToolUse", call, home))
+    assert stopped["permissionDecision"] == "deny"
+    assert (
+        PNPM.id in stopped["permissionDecisionReason"]
+        and "Use `pnpm`, not `npm`" in stopped["permissionDecisionReason"]
+    )
+    assert markers.contains_injected(stopped["permissionDecisionReason"])  # never learned back
+    assert run_hook("PreToolUse", call, home).stdout == b""  # once: a second try goes through
     log = (home / "recall" / "injections" / "sess-hook.jsonl").read_text().splitlines()
-    assert [json.loads(line)["channel"] for line in log] == ["digest", "prompt", "tool"]
-    assert json.loads(log[-1])["lessons"] == [PNPM.id] and json.loads(log[-1])["tool_use_id"] == "toolu_1"
+    assert [json.loads(line)["channel"] for line in log] == ["digest", "tool"]
+    assert json.loads(log[-1])["decision"] == "deny" and json.loads(log[-1])["lessons"] == [PNPM.id]
     assert not (home / "logs").exists()
+
+
+def test_call_decision_1_asks_the_person_and_0_only_adds_context(stocked: Workspace, checkout: Path) -> None:
+    call = payload(checkout, tool_name="Bash", tool_input={"command": "npm install"}, session_id="s-ask")
+    asked = decision_of(run_hook("PreToolUse", call, stocked.home, env={"REVERIE_RECALL_CALL_DECISION": "1"}))
+    assert asked["permissionDecision"] == "ask"
+    quiet = {**call, "session_id": "s-context"}
+    told = run_hook("PreToolUse", quiet, stocked.home, env={"REVERIE_RECALL_CALL_DECISION": "0"})
+    assert "before `npm install`" in context_of(told, "PreToolUse")
 
 
 def test_reverie_inject_0_turns_it_off(stocked: Workspace, checkout: Path) -> None:
@@ -119,7 +141,8 @@ def test_a_broken_install_still_exits_zero_silently(tmp_path: Path) -> None:
 def test_the_hook_imports_only_the_standard_library_and_not_the_costly_parts(
     stocked: Workspace, checkout: Path
 ) -> None:
-    context_of(run_hook("SessionStart", payload(checkout, source="startup"), stocked.home), "SessionStart")
+    quiet = {"REVERIE_RECALL_SESSION_START_TOKENS": "0"}  # the project is found once, as sessions do; no digest
+    run_hook("SessionStart", payload(checkout, source="startup"), stocked.home, env=quiet)
     events = [
         ("PreToolUse", payload(checkout, tool_name="Bash", tool_input={"command": "npm test"})),
         ("UserPromptSubmit", payload(checkout, prompt="how do I run the tests")),
@@ -129,7 +152,7 @@ def test_the_hook_imports_only_the_standard_library_and_not_the_costly_parts(
         f"sys.path.insert(0, {str(HOOK.parents[2])!r})\n"
         "from reverie.recall import respond\n"
         f"for event, data in {events!r}:\n"
-        f"    assert respond.answer('claude-code', event, data, {str(stocked.home)!r}, {{}})\n"
+        f"    assert any(respond.reply('claude-code', event, data, {str(stocked.home)!r}, {{}}))\n"
         "print(' '.join(sorted(sys.modules)))\n"
     )
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True)

@@ -33,15 +33,13 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from reverie.artifacts.shell import matching_command, written_paths  # inlined by hooks.render_script
+
 CONFIG: dict[str, Any] = {}
 
 BLOCK = 2
 ALLOW_VARIABLE = "REVERIE_ALLOW"
 MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # beyond this the check gives up (fails open) rather than stall
-_WRAPPERS = {"sudo", "env", "command", "builtin", "exec", "time", "nohup", "nice", "doas"}
-_SHELLS = {"sh", "bash", "zsh", "dash"}
-_SEPARATORS = re.compile(r"\|\||&&|[;|&\n()`]|\$\(")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _PATH_KEYS = ("file_path", "notebook_path", "path")
 
 Verdict = tuple[int, str, str]  # (exit status, stdout, stderr)
@@ -58,7 +56,7 @@ def decide(config: dict[str, Any], payload: dict[str, Any], env: dict[str, str])
         hit = matching_command(_command_of(tool_input), config.get("commands", []))
         return (BLOCK, "", _block_message(config, hit)) if hit else (0, "", "")
     if check == "never-path":
-        hit = matching_path(_path_of(tool_input), config.get("paths", []), _project_dir(payload, env))
+        hit = _forbidden_write(tool_input, config.get("paths", []), payload, env)
         return (BLOCK, "", _block_message(config, hit)) if hit else (0, "", "")
     if check == "always-before":
         return _check_before(config, payload, _command_of(tool_input))
@@ -97,64 +95,51 @@ def _path_of(tool_input: dict[str, Any]) -> str:
     return ""
 
 
+def _forbidden_write(
+    tool_input: dict[str, Any], patterns: list[str], payload: dict[str, Any], env: dict[str, str]
+) -> str:
+    """The pattern that a write of this call falls under: the edit tool's file, the files an
+    ``apply_patch`` names, or whatever a shell command writes (redirections, ``tee``, ``sed -i``, ``rm``,
+    ``mv``, ``cp`` into, ``chmod``, inline ``python -c`` writes, ...). "" when it writes nowhere forbidden."""
+    project = _project_dir(payload, env)
+    command = _command_of(tool_input)
+    if command:
+        cwd = str(payload.get("cwd") or project)
+        paths = written_paths(command, cwd)
+    else:
+        paths = [_path_of(tool_input), *_patched_paths(tool_input)]
+    return next((hit for hit in (_touches(path, patterns, project) for path in paths) if hit), "")
+
+
+def _touches(path: str, patterns: list[str], project_dir: str) -> str | None:
+    """The pattern a write to ``path`` reaches: a file under it, the folder itself, or a folder that
+    holds it (``rm -rf src`` removes ``src/generated/`` too)."""
+    if not path:
+        return None
+    hit = matching_path(path, patterns, project_dir) or matching_path(path.rstrip("/") + "/-", patterns, project_dir)
+    if hit:
+        return hit
+    folder = relative_path(path, project_dir).strip("/")
+    if not folder and project_dir and os.path.normpath(path) == os.path.normpath(project_dir):
+        return patterns[0] if patterns else None  # the whole project: `rm -rf .`
+    for pattern in patterns:
+        fixed = re.split(r"[*?\[]", pattern.strip().lstrip("/").removeprefix("./"), maxsplit=1)[0]
+        if folder and not folder.startswith("/") and fixed.startswith(folder + "/"):
+            return pattern
+    return None
+
+
+def _patched_paths(tool_input: dict[str, Any]) -> list[str]:
+    """The files a Codex ``apply_patch`` call adds, updates, deletes or moves to."""
+    patch = tool_input.get("input") or tool_input.get("patch")
+    if not isinstance(patch, str):
+        return []
+    pattern = r"^\*\*\* (?:(?:Update|Add|Delete) File|Move to): (.+?)\s*$"
+    return [match.group(1) for match in re.finditer(pattern, patch, re.M)]
+
+
 def _project_dir(payload: dict[str, Any], env: dict[str, str]) -> str:
     return env.get("CLAUDE_PROJECT_DIR") or str(payload.get("cwd") or "")
-
-
-# -- commands ----------------------------------------------------------------------------------------
-
-
-def simple_commands(command: str, depth: int = 0) -> Iterator[list[str]]:
-    """The simple commands in a shell line, as argv lists without wrappers and variable assignments.
-
-    A rough split (on ``;``, ``&&``, ``||``, pipes, subshells, substitutions) that errs towards seeing
-    more commands; ``sh -c '...'`` is looked into once."""
-    for segment in _SEPARATORS.split(command):
-        try:
-            words = shlex.split(segment, comments=True)
-        except ValueError:
-            words = segment.split()
-        words = _unwrapped(words)
-        if not words:
-            continue
-        if os.path.basename(words[0]) in _SHELLS and "-c" in words[1:-1] and depth == 0:
-            yield from simple_commands(words[words.index("-c") + 1], depth + 1)
-            continue
-        yield words
-
-
-def _unwrapped(words: list[str]) -> list[str]:
-    while words and (_ASSIGNMENT.match(words[0]) or os.path.basename(words[0]) in _WRAPPERS):
-        words = words[1:]
-        while words and words[0].startswith("-"):  # the wrapper's own options: sudo -u x is rare enough
-            words = words[1:]
-    return words
-
-
-def runs(words: list[str], pattern: str) -> bool:
-    """Whether one simple command runs ``pattern``: the same program, the pattern's other words as the
-    first arguments in order, and each of its flags somewhere (``--flag`` or ``--flag=value``)."""
-    try:
-        wanted = shlex.split(pattern)
-    except ValueError:
-        wanted = pattern.split()
-    if not wanted or not words or os.path.basename(words[0]) != wanted[0]:
-        return False
-    positional = [word for word in words[1:] if not word.startswith("-")]
-    flags = [word for word in words[1:] if word.startswith("-")]
-    wanted_positional = [word for word in wanted[1:] if not word.startswith("-")]
-    wanted_flags = [word for word in wanted[1:] if word.startswith("-")]
-    if positional[: len(wanted_positional)] != wanted_positional:
-        return False
-    return all(any(flag == w or flag.startswith(w + "=") for flag in flags) for w in wanted_flags)
-
-
-def matching_command(command: str, patterns: list[str]) -> str | None:
-    for words in simple_commands(command):
-        for pattern in patterns:
-            if runs(words, pattern):
-                return pattern
-    return None
 
 
 # -- paths -------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Which check a lesson compiles to follows from its statement and trigger, never from a lesson's id:
 
-* a prohibition ("never ...", "don't ...", or a choice with an ``against``) with paths -> ``never-path``;
+* a prohibition ("never ...", "don't ...", or a choice with an ``against``) with paths -> ``never-path``
+  (on the edit tools and the shell: a command that writes into the path is blocked too);
   with commands -> ``never-command`` (for a choice, only the commands of what it advises against);
 * "always X before Y" (or "never Y before X") with a command on each side -> ``always-before``;
 * anything else with a trigger -> ``remind`` (PostToolUse context after a matching call).
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.artifacts import enforce
+from reverie.artifacts import shell as shell_model
 from reverie.artifacts.model import Artifact, Kind, Part, PartKind, Replay, Target, artifact_id, lesson_ref, name_for
 from reverie.artifacts.places import Folders
 from reverie.domain.lessons import Lesson
@@ -84,8 +86,8 @@ def hook_spec(lesson: Lesson) -> HookSpec | None:
     if ordered is not None:
         guarded, required = ordered
         return HookSpec(Check.ALWAYS_BEFORE, "PreToolUse", SHELL_TOOLS, commands=guarded, required=required)
-    if negative and paths:
-        return HookSpec(Check.NEVER_PATH, "PreToolUse", _edit_tools(lesson), paths=paths)
+    if negative and paths:  # edits and shell writes alike: `sed -i` must not walk around the Edit check
+        return HookSpec(Check.NEVER_PATH, "PreToolUse", (*_edit_tools(lesson), *SHELL_TOOLS), paths=paths)
     forbidden = commands if negative else _against_commands(lesson)
     if forbidden:
         return HookSpec(Check.NEVER_COMMAND, "PreToolUse", SHELL_TOOLS, commands=forbidden)
@@ -124,9 +126,19 @@ def _edit_tools(lesson: Lesson) -> tuple[str, ...]:
 # -- the script and its settings entry ---------------------------------------------------------------
 
 
+_SHELL_IMPORT = "from reverie.artifacts.shell import matching_command, written_paths  # inlined by hooks.render_script"
+
+
 @cache
 def _runtime_source() -> str:
-    return resources.files("reverie.artifacts").joinpath("enforce.py").read_text(encoding="utf-8")
+    """enforce.py with shell.py written in where it imports it: one file that needs no reverie."""
+    package = resources.files("reverie.artifacts")
+    runtime = package.joinpath("enforce.py").read_text(encoding="utf-8")
+    shell = package.joinpath("shell.py").read_text(encoding="utf-8")
+    body = shell.split("from __future__ import annotations\n", 1)[1]  # the docstring stays in shell.py
+    if _SHELL_IMPORT not in runtime:
+        raise AssertionError("enforce.py lost its shell import line")  # a packaging bug, not user input
+    return runtime.replace(_SHELL_IMPORT, f"# -- the shell (reverie/artifacts/shell.py) --{body}", 1)
 
 
 def hook_config(spec: HookSpec, lesson: Lesson, artifact: str, files: str) -> dict[str, Any]:
@@ -184,7 +196,7 @@ def replays(spec: HookSpec, project_dir: str, taught: Sequence[Mapping[str, Any]
     if spec.check is Check.ALWAYS_BEFORE:
         return _before_replays(spec, base)
     shell = spec.tools[0] if spec.tools else SHELL_TOOLS[0]
-    originating = [c for c in taught if enforce.matching_command(_command(c), list(spec.commands))]
+    originating = [c for c in taught if shell_model.matching_command(_command(c), list(spec.commands))]
     calls = originating or [{"tool_name": shell, "tool_input": {"command": c}} for c in spec.commands]
     label = "the call that taught it" if originating else "a call made from its trigger"
     remind = spec.check is Check.REMIND
@@ -207,7 +219,7 @@ def _harmless_commands(patterns: Sequence[str]) -> list[str]:
     for pattern in patterns:
         found.append(f"echo {shlex.quote(pattern)}")
         words = pattern.split()
-        if len(words) > 1 and not enforce.matching_command(" ".join(words[:-1]), list(patterns)):
+        if len(words) > 1 and not shell_model.matching_command(" ".join(words[:-1]), list(patterns)):
             found.append(" ".join(words[:-1]))
     return found
 
@@ -230,7 +242,21 @@ def _path_replays(
         if harmless:
             call = {"tool_name": tool, "tool_input": {"file_path": f"{project_dir}/{harmless}"}}
             checks.append(Replay(f"a nearby harmless edit ({harmless})", {**base, **call}, must_block=False))
+    if SHELL_TOOLS[0] in spec.tools:
+        checks.extend(_shell_path_replays(spec, base))
     return tuple(checks)
+
+
+def _shell_path_replays(spec: HookSpec, base: Mapping[str, Any]) -> list[Replay]:
+    """A shell command that writes into the forbidden path must be blocked; one that reads it must pass."""
+    checks = []
+    for pattern in spec.paths:
+        target = shlex.quote(example_path(pattern))
+        write = {"tool_name": SHELL_TOOLS[0], "tool_input": {"command": f"sed -i 's/a/b/' {target}"}}
+        read = {"tool_name": SHELL_TOOLS[0], "tool_input": {"command": f"cat {target}"}}
+        checks.append(Replay(f"a shell write (`sed -i` into {target})", {**base, **write}, must_block=True))
+        checks.append(Replay(f"a shell read (`cat {target}`)", {**base, **read}, must_block=False))
+    return checks
 
 
 def _file_of(call: Mapping[str, Any]) -> str:

@@ -117,7 +117,9 @@ def _describe(hit: search.Explained) -> str:
     ]
     if hit.matched_terms or hit.bm25 is not None:
         bm25 = f"; FTS5 bm25 {hit.bm25:.2f}" if hit.bm25 is not None else ""
-        lines.append(f"      text relevance {hit.relevance:.2f} (matched: {', '.join(hit.matched_terms) or '-'}){bm25}")
+        intents = f"; by what its tools are for: {', '.join(hit.matched_intents)}" if hit.matched_intents else ""
+        matched = ", ".join(hit.matched_terms) or "-"
+        lines.append(f"      text relevance {hit.relevance:.2f} (matched: {matched}{intents}){bm25}")
     if hit.trigger_reason:
         lines.append(f"      trigger {hit.trigger:.1f}: {hit.trigger_reason}")
     return "\n".join(lines)

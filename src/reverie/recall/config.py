@@ -3,11 +3,12 @@
     [recall]
     session_start_tokens = 1000   # the digest at session start
     turn_tokens = 400             # everything injected between two prompts (prompt + tool calls)
+    session_tokens = 2500         # everything injected in one session, digest included
     prompt_lessons = 3            # at most this many lessons for one prompt
     tool_lessons = 1              # at most this many before one tool call
-    repeat_after_turns = 5        # a lesson shown just in time may come back when it matters again this late
     min_match = 0.35              # how well a prompt must match a lesson's text or trigger
     min_score = 0.12              # match x confidence x recency, below which nothing is shown
+    call_decision = 2             # a lesson that forbids the call: 2 deny once, 1 ask the person, 0 context
 
 Each key can be overridden for one session with ``REVERIE_RECALL_<KEY>`` (``REVERIE_RECALL_TURN_TOKENS=0``
 stops just-in-time lessons and keeps the digest). ``REVERIE_INJECT=0`` turns all injection off.
@@ -31,13 +32,16 @@ INJECT_ENV = "REVERIE_INJECT"
 DEFAULTS: dict[str, float] = {
     "session_start_tokens": 1000,
     "turn_tokens": 400,
+    "session_tokens": 2500,
     "prompt_lessons": 3,
     "tool_lessons": 1,
-    "repeat_after_turns": 5,
     "min_match": 0.35,
     "min_score": 0.12,
+    "call_decision": 2,
 }
-_INTEGERS = frozenset({"session_start_tokens", "turn_tokens", "prompt_lessons", "tool_lessons", "repeat_after_turns"})
+_INTEGERS = frozenset(
+    {"session_start_tokens", "turn_tokens", "session_tokens", "prompt_lessons", "tool_lessons", "call_decision"}
+)
 
 
 class Budget:

@@ -21,15 +21,17 @@ it finds the index stale.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reverie.domain.lessons import Lesson, LessonKind, LessonStatus, ScopeLevel
-from reverie.recall import calls, lookup, snapshot, terms
+from reverie.recall import calls, intents, lookup, snapshot, terms
+from reverie.store.protocol import ArtifactRow
 from reverie.store.recall_index import (
     INDEX_FILE,
     SEPARATOR,
@@ -59,6 +61,7 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
     watermark = lesson_watermark(workspace.store)
     active = workspace.store.lessons(statuses=[LessonStatus.ACTIVE])
     rows = [indexed(lesson) for lesson in active if not _expired(lesson, moment)]
+    compiled = compiled_rules(workspace.store.artifacts(statuses=("active",)), {lesson.id: lesson for lesson in active})
     weights = term_weights(rows)
     rows = [replace(row, mass=sum(weights[term] for term in row.terms)) for row in rows]
     source = str(getattr(workspace.store, "path", ""))
@@ -69,6 +72,7 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         "lessons": len(rows),
         "unseen_idf": idf(max(1, len(rows)), 0),
         "built_at": moment.isoformat(timespec="seconds"),
+        "compiled": compiled,
     }
     snapshot.write(
         str(workspace.home),
@@ -79,6 +83,37 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         meta,
     )
     return len(rows)
+
+
+RULE_KINDS = ("rules", "path-rule")  # artifacts that put the lesson's text in what the agent loads
+_AGENT_OF_TARGET = {"claude-code": "claude-code", "codex": "codex", "agents-md": "codex"}
+
+
+def compiled_rules(artifacts: Sequence[ArtifactRow], lessons: Mapping[str, Lesson]) -> dict[str, list[str]]:
+    """Lesson id -> the agents that already load it as a rule (CLAUDE.md / AGENTS.md block,
+    ``.claude/rules``): recall does not inject those again. A rule compiled from an older version of
+    the lesson does not count (the agent would read outdated text), nor does a global lesson written
+    into one repository's file (it reaches only that repository).
+
+    Reads the registry record that ``reverie.artifacts`` writes (``{"artifact": {...}}``); a record it
+    cannot read counts as no rule, so recall errs towards showing."""
+    found: dict[str, set[str]] = {}
+    for row in artifacts:
+        if row.kind not in RULE_KINDS:
+            continue
+        try:
+            artifact = json.loads(row.body)["artifact"]
+            targets, scope, pairs = list(artifact["targets"]), str(artifact["scope"]), list(artifact["lessons"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        for lesson_id, content in pairs:
+            lesson = lessons.get(lesson_id)
+            if lesson is None or lesson.content_hash != content:
+                continue
+            if scope != "global" and lesson.scope.level is ScopeLevel.GLOBAL:
+                continue
+            found.setdefault(lesson_id, set()).update(_AGENT_OF_TARGET.get(str(t), str(t)) for t in targets)
+    return {lesson_id: sorted(agents) for lesson_id, agents in sorted(found.items())}
 
 
 def snapshot_row(number: int, row: IndexedLesson) -> tuple[object, ...]:
@@ -100,7 +135,13 @@ def indexed(lesson: Lesson) -> IndexedLesson:
     trigger, scope = lesson.trigger, lesson.scope
     commands = tuple(c for c in (calls.normalise_prefix(c) for c in trigger.commands) if c)
     text = " ".join(
-        (lesson.statement, *trigger.keywords, *commands, *(" ".join(calls.path_segments(p)) for p in trigger.paths))
+        (
+            lesson.statement,
+            *trigger.keywords,
+            *commands,
+            *(" ".join(calls.path_segments(p)) for p in trigger.paths),
+            *intents.intents_of(commands, lesson.statement),  # "run the tests" meets `pytest`
+        )
     )
     return IndexedLesson(
         id=lesson.id,

@@ -4,7 +4,8 @@ run these functions, so what the CLI explains is what the agent gets.
 * ``SessionStart``: the digest (:func:`digest_hits`); ``source: compact`` or ``clear`` starts the
   "already shown" memory afresh, ``resume`` keeps it (the context is still there).
 * ``UserPromptSubmit``: a new turn; the lessons relevant to the prompt (:func:`prompt_hits`).
-* ``PreToolUse``: the lesson whose trigger matches the call (:func:`call_hits`).
+* ``PreToolUse``: the lesson whose trigger matches the call (:func:`call_hits`); one that forbids the
+  call answers through the agent's permission decision instead (``verdicts``).
 
 Every candidate comes back as a :class:`~reverie.recall.rank.Hit` with its ``decision``: ``shown``,
 or why not (``below threshold``, ``already shown ...``, ``over budget``, ``other agent``,
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 MAX_PROMPT_CHARS = 8_000
 SHOWN = "shown"
-STRONG_RELEVANCE = 0.6  # a prompt this close to a lesson counts as "it matters again"
 
 
 class Answer:
@@ -49,14 +49,16 @@ class Answer:
 
 
 def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent: str, now: float) -> Answer:
-    hits = [_checked(rank.Hit(row), agent, now) for row in index.in_scope()]
+    """The session-start digest. The caller checks premises first (``check_premises``)."""
+    hits = [_checked(rank.Hit(row), agent, now, index, state) for row in index.in_scope()]
     for hit in hits:
         if not hit.decision:
             hit.rate(now, base=hit.row.digest_weight)
-            allowed, why = state.eligible(hit.row.id, states.DIGEST, False, budget.integer("repeat_after_turns"))
+            allowed, why = state.eligible(hit.row.id)
             hit.decision = "" if allowed else why
     candidates = sorted((h for h in hits if not h.decision), key=lambda h: (-h.score, h.row.id))
-    kept, left = render.fit(candidates, budget.integer("session_start_tokens"), render.DIGEST_HEADER)
+    allowance = min(budget.integer("session_start_tokens"), state.tokens_left(budget.integer("session_tokens")))
+    kept, left = render.fit(candidates, allowance, render.DIGEST_HEADER)
     for hit in kept:
         hit.decision = SHOWN
     for hit in left:
@@ -64,8 +66,15 @@ def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent
     ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
     if not kept:
         return Answer("", ordered)
-    state.mark_shown([hit.row.id for hit in kept], states.DIGEST, 0)
+    state.mark_shown([hit.row.id for hit in kept], states.DIGEST, sum(hit.tokens for hit in kept))
     return Answer(render.digest(kept, len(left)), ordered)
+
+
+def check_premises(index: RecallIndex, state: states.SessionState, cwd: str) -> None:
+    """Which in-scope lessons no longer hold in this workspace; kept for the session's later events."""
+    from reverie.recall import premises  # only at session start
+
+    state.unmet = premises.unmet_in(premises.Workspace(cwd), index.in_scope()) if cwd else {}
 
 
 def prompt(
@@ -88,8 +97,7 @@ def prompt(
         hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight)
         hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, words, query_set)
         hit.rate(now)
-    triggered = {h.row.id for h in found.values() if h.trigger > 0 or h.relevance >= STRONG_RELEVANCE}
-    return _select(list(found.values()), state, budget, agent, now, states.PROMPT, triggered, render.for_prompt)
+    return _select(index, list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
 
 
 def call(
@@ -106,39 +114,38 @@ def call(
     for hit in hits:
         hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
         hit.rate(now)
-    triggered = {hit.row.id for hit in hits if hit.trigger > 0}
     label = in_play.describe()
-    answer = _select(hits, state, budget, agent, now, states.TOOL, triggered, lambda h: render.for_call(h, label))
+    answer = _select(index, hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))
     return answer, in_play
 
 
 def _select(
+    index: RecallIndex,
     hits: list[rank.Hit],
     state: states.SessionState,
     budget: Budget,
     agent: str,
     now: float,
     channel: str,
-    triggered: set[str],
     format_text: Callable[[list[rank.Hit]], str],
 ) -> Answer:
     """Thresholds, repeats, the per-event count and the per-turn token budget, best score first."""
     limit = budget.integer("prompt_lessons" if channel == states.PROMPT else "tool_lessons")
-    repeat_after = budget.integer("repeat_after_turns")
     minimum = budget.min_match if channel == states.PROMPT else rank.CALL_TOOL_KEYWORD
     ordered = sorted(hits, key=lambda h: (-h.score, h.row.id))
     candidates = []
     for hit in ordered:
-        _checked(hit, agent, now)
+        _checked(hit, agent, now, index, state)
         if not hit.decision and (hit.match < minimum or hit.score < budget.min_score):
             untriggered = f" ({hit.trigger_reason})" if hit.trigger == 0 and hit.trigger_reason else ""
             hit.decision = "below threshold" + untriggered
         if not hit.decision:
-            allowed, why = state.eligible(hit.row.id, channel, hit.row.id in triggered, repeat_after)
+            allowed, why = state.eligible(hit.row.id)
             hit.decision = "" if allowed else why
         if not hit.decision:
             candidates.append(hit)
-    kept, left = render.fit(candidates[:limit], state.tokens_left(budget.integer("turn_tokens")), "")
+    allowance = state.tokens_left(budget.integer("turn_tokens"), budget.integer("session_tokens"))
+    kept, left = render.fit(candidates[:limit], allowance, "")
     for hit in left + candidates[limit:]:
         hit.decision = "over budget"
     for hit in kept:
@@ -149,13 +156,20 @@ def _select(
     return Answer(format_text(kept), ordered)
 
 
-def _checked(hit: rank.Hit, agent: str, now: float) -> rank.Hit:
-    """Conditions the index query cannot express: an agent-only lesson, an expired one-off."""
+def _checked(hit: rank.Hit, agent: str, now: float, index: RecallIndex, state: states.SessionState) -> rank.Hit:
+    """Conditions the index query cannot express: an agent-only lesson, an expired one-off, a lesson
+    whose premise failed in this workspace (``premises``, checked at session start), a lesson the agent
+    already loads as a rule (its CLAUDE.md / AGENTS.md block: the strongest place says it)."""
     row = hit.row
+    if row.id in state.unmet:
+        hit.decision = f"premise gone: {state.unmet[row.id]}"
+        return hit
     if row.agent and agent and row.agent != agent:
         hit.decision = f"for {row.agent} only"
     elif row.valid_to and row.valid_to < now:
         hit.decision = "expired"
+    elif agent and agent in index.compiled_for(row.id):
+        hit.decision = "already a rule the agent loads"
     return hit
 
 

@@ -131,6 +131,12 @@ class RecallIndex:
         """The idf of a word that no lesson has."""
         return float(self.meta.get("unseen_idf", 1.0))
 
+    def compiled_for(self, lesson_id: str) -> list[str]:
+        """The agents that already load this lesson as a rule (see ``index.compiled_rules``)."""
+        compiled = self.meta.get("compiled")
+        agents = compiled.get(lesson_id) if isinstance(compiled, dict) else None
+        return agents if isinstance(agents, list) else []
+
     def in_scope(self) -> list[IndexRow]:
         return self._kept((s, n) for s, scope in enumerate(self.scopes) for n in range(len(scope.packed_rows)))
 

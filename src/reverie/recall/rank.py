@@ -14,7 +14,8 @@
 * **trigger** is what the lesson's own trigger says about this moment. Before a tool call: 1.0 when a
   command prefix or a path glob matches the call, 0.6 when its keywords appear in a call of one of its
   tools; a lesson with commands or paths that do not match is not triggered by its keywords alone. In
-  a prompt, a command or path it names counts 0.8 and a keyword 0.4. A call that already does what
+  a prompt, a command or path it names counts 0.8, and a keyword, or what its tool is for
+  (``intents``: "run the tests" for a lesson about ``pytest``), 0.4. A call that already does what
   the lesson says (its command starts with the lesson's chosen stance, ``pnpm`` for "use pnpm, not
   npm") does not trigger it: the agent needs no reminder to do what it is doing.
 * **confidence** is the lesson's own, computed by distill from evidence.
@@ -27,7 +28,7 @@ and trigger shape; see ``reverie.recall.index``).
 
 from __future__ import annotations
 
-from reverie.recall import calls, terms
+from reverie.recall import calls, intents, terms
 from reverie.recall.lookup import cosine
 
 TYPE_CHECKING = False
@@ -121,6 +122,9 @@ def prompt_trigger(row: IndexRow, prompt_words: Sequence[str], prompt_terms: set
     keyword = _keyword_in(row.keywords, prompt_terms)
     if keyword:
         return PROMPT_KEYWORD, f"the prompt mentions '{keyword}'"
+    intent = next((term for term in intents.intent_terms(row.commands, row.statement) if term in prompt_terms), None)
+    if intent:
+        return PROMPT_KEYWORD, f"the prompt asks for '{intent}', which the lesson's tool is for"
     return 0.0, ""
 
 

@@ -13,6 +13,11 @@ SessionStart, UserPromptSubmit and PreToolUse)::
 
     {"hookSpecificOutput": {"hookEventName": "<event>", "additionalContext": "<reverie-context ...>"}}
 
+and, before a call that a lesson forbids (``verdicts``)::
+
+    {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+                            "permissionDecisionReason": "<reverie-context kind=\"decision\">...">}}
+
 When the recall index is found stale (lessons changed since it was built), a rebuild is started fully
 detached (``python -m reverie.recall.index``), at most one every two minutes.
 """
@@ -23,7 +28,7 @@ import os
 import sys
 import time
 
-from reverie.recall import config, inject, lookup, wire
+from reverie.recall import config, inject, lookup, verdicts, wire
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -50,9 +55,8 @@ def main(argv: list[str]) -> int:
         payload = wire.loads(_read_stdin().decode("utf-8", "replace"))
         if not isinstance(payload, dict):
             raise ValueError("the payload is not a JSON object")
-        text = answer(options.get("agent", ""), event, payload, home, os.environ)
-        if text:
-            output = {"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}
+        output = hook_output(event, *reply(options.get("agent", ""), event, payload, home, os.environ))
+        if output:
             sys.stdout.write(wire.dumps(output))
             sys.stdout.flush()
     except BaseException:
@@ -62,8 +66,25 @@ def main(argv: list[str]) -> int:
 
 def answer(agent: str, event: str, payload: dict[str, object], home: str, environ: Mapping[str, str]) -> str:
     """The context to inject for one hook event ("" for none); updates the session's state."""
+    return reply(agent, event, payload, home, environ)[0]
+
+
+def hook_output(event: str, text: str, decision: verdicts.Verdict | None) -> dict[str, object] | None:
+    """The object the agent reads: a permission decision with its reason, or context, or nothing."""
+    if decision is not None:
+        specific = {"hookEventName": event, "permissionDecision": decision.decision}
+        return {"hookSpecificOutput": {**specific, "permissionDecisionReason": decision.reason}}
+    if text:
+        return {"hookSpecificOutput": {"hookEventName": event, "additionalContext": text}}
+    return None
+
+
+def reply(
+    agent: str, event: str, payload: dict[str, object], home: str, environ: Mapping[str, str]
+) -> tuple[str, verdicts.Verdict | None]:
+    """(context, permission decision) for one hook event; updates the session's state."""
     if event not in EVENTS or not config.injection_enabled(environ):
-        return ""
+        return "", None
     session_id = states.safe_session_id(payload.get("session_id"))
     state = states.SessionState.load(home, session_id)
     if event == "SessionStart":
@@ -81,15 +102,15 @@ def answer(agent: str, event: str, payload: dict[str, object], home: str, enviro
     index = lookup.open_index(home, lookup.scope_tokens(project, session_id))
     if index is None:
         state.save()
-        return ""
-    text, record = _respond(agent, event, payload, state, budget, index)
+        return "", None
+    text, decision, record = _respond(agent, event, payload, state, budget, index)
     record["project"] = project
     state.save()
-    if text:
+    if text or decision:
         states.log_injection(home, session_id, record)
     if index.stale:
         request_refresh(home)
-    return text
+    return text, decision
 
 
 def _respond(
@@ -99,10 +120,11 @@ def _respond(
     state: states.SessionState,
     budget: config.Budget,
     index: lookup.RecallIndex,
-) -> tuple[str, dict[str, object]]:
+) -> tuple[str, verdicts.Verdict | None, dict[str, object]]:
     now = time.time()
     record: dict[str, object] = {"event": event, "turn": state.turn}
     if event == "SessionStart":
+        inject.check_premises(index, state, _project_dir(payload))
         result = inject.digest(index, state, budget, agent, now)
         record["channel"] = states.DIGEST
     elif event == "UserPromptSubmit":
@@ -115,8 +137,17 @@ def _respond(
         name = tool_name if isinstance(tool_name, str) else ""
         result, in_play = inject.call(index, state, budget, agent, now, name, tool_input)
         record.update(channel=states.TOOL, call=in_play.describe(), tool_use_id=payload.get("tool_use_id"))
+        decision = verdicts.verdict(result.hits, state, budget.integer("call_decision"))
+        if decision is not None:
+            record.update(decision=decision.decision, lessons=decision.lessons)
+            return "", decision, record  # the reason carries the lesson: no second copy as context
     record["lessons"] = inject.lesson_ids(result.shown)
-    return result.text, record
+    return result.text, None, record
+
+
+def _project_dir(payload: dict[str, object]) -> str:
+    folder = os.environ.get("CLAUDE_PROJECT_DIR") or payload.get("cwd")
+    return folder if isinstance(folder, str) else ""
 
 
 def _shown_elsewhere(environ: Mapping[str, str]) -> list[str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.capture.project import identify
-from reverie.recall import config, inject, lookup, rank, terms
+from reverie.recall import config, inject, intents, lookup, rank, terms
 from reverie.recall import session_state as states
 from reverie.store.recall_index import INDEX_FILE, TextMatch, search_text
 from reverie.workspace import Workspace
@@ -36,6 +36,7 @@ class Explained:
     recency: float
     relevance: float
     matched_terms: tuple[str, ...]
+    matched_intents: tuple[str, ...]  # matched terms that come from what the lesson's tools are for
     bm25: float | None
     trigger: float
     trigger_reason: str
@@ -163,6 +164,7 @@ def _explained(hit: rank.Hit, project: str, bm25: float | None) -> Explained:
         recency=round(rank.recency(row.newest, time.time()), 4),
         relevance=round(hit.relevance, 4),
         matched_terms=tuple(hit.matched),
+        matched_intents=_intents_matched(hit),
         bm25=round(bm25, 4) if bm25 is not None else None,
         trigger=hit.trigger,
         trigger_reason=hit.trigger_reason,
@@ -170,6 +172,13 @@ def _explained(hit: rank.Hit, project: str, bm25: float | None) -> Explained:
         scope_check=_scope_check(row.scope, row.project, project),
         kind=row.kind,
     )
+
+
+def _intents_matched(hit: rank.Hit) -> tuple[str, ...]:
+    """ "test (from `pytest`)": the matched terms that only the lesson's tools brought."""
+    own = set(terms.terms(" ".join((hit.row.statement, *hit.row.keywords, *hit.row.commands))))
+    brought = set(intents.intent_terms(hit.row.commands, hit.row.statement)) - own
+    return tuple(term for term in hit.matched if term in brought)
 
 
 def _scope_check(scope: str, lesson_project: str, project: str) -> str:
@@ -200,6 +209,7 @@ def _outside(match: TextMatch, project: str) -> Explained:
         recency=0.0,
         relevance=0.0,
         matched_terms=(),
+        matched_intents=(),
         bm25=round(match.bm25, 4),
         trigger=0.0,
         trigger_reason="",

@@ -3,14 +3,14 @@
 The hook is a new process for every event, so what it must remember between events of a session
 lives here: the turn (prompts so far), the project of each working directory (computing it imports
 more than the hook can afford, so it is done once), the budget resolved at session start, the tokens
-spent this turn, and when and how each lesson was shown.
+spent this turn and in the whole session, when and how each lesson was shown, and which lessons
+stopped a call.
 
-**Repeats.** A lesson is not shown twice in a session unless it matters again:
-
-* shown only in the session-start digest: it may come back once *just in time*, when a tool call
-  or a prompt triggers it; the digest is far back in the context by then, the call is now;
-* shown just in time at turn ``t``: again only when a tool call triggers it at turn
-  ``t + repeat_after_turns`` or later.
+**Once.** A lesson reaches a session at most once, whatever the channel (digest, prompt, tool call):
+a second copy costs tokens and says nothing new. One token budget covers the whole session
+(``session_tokens``), within which each turn keeps its own (``turn_tokens``). A lesson that forbids
+the call about to run is different: it may stop that call once (``verdicts``), even when the digest
+already showed it, because stopping the call is the point.
 
 A compaction (``SessionStart`` with ``source: compact``) or ``/clear`` empties the context, and with
 it what was shown. Parallel tool calls may race on the file; the last writer wins, which at worst
@@ -48,7 +48,19 @@ def safe_session_id(session_id: object) -> str | None:
 
 
 class SessionState:
-    __slots__ = ("budget", "loaded", "path", "projects", "shown", "spent", "spent_turn", "turn")
+    __slots__ = (
+        "budget",
+        "denied_ids",
+        "loaded",
+        "path",
+        "projects",
+        "shown",
+        "spent",
+        "spent_total",
+        "spent_turn",
+        "turn",
+        "unmet",
+    )
 
     def __init__(self, path: str | None) -> None:
         self.path = path
@@ -58,6 +70,9 @@ class SessionState:
         self.shown: dict[str, list[object]] = {}  # lesson id -> [turn, channel, just_in_time_before]
         self.spent = 0
         self.spent_turn = 0
+        self.spent_total = 0  # every token injected this session, whatever the channel
+        self.denied_ids: list[str] = []  # lessons that stopped a call this session
+        self.unmet: dict[str, str] = {}  # lesson id -> why its premise failed in this workspace (``premises``)
         self.loaded = ""  # the file as read, so an unchanged state is not written again
 
     @classmethod
@@ -85,6 +100,10 @@ class SessionState:
         self.shown = {str(k): v for k, v in shown.items() if isinstance(v, list)} if isinstance(shown, dict) else {}
         if isinstance(spent, list) and len(spent) == 2 and all(isinstance(x, int) for x in spent):
             self.spent_turn, self.spent = spent
+        total, denied, unmet = data.get("spent_total"), data.get("denied"), data.get("unmet")
+        self.unmet = {str(k): str(v) for k, v in unmet.items()} if isinstance(unmet, dict) else {}
+        self.spent_total = total if isinstance(total, int) else 0
+        self.denied_ids = [str(item) for item in denied] if isinstance(denied, list) else []
 
     def save(self) -> None:
         if self.path is None:
@@ -96,6 +115,9 @@ class SessionState:
             "budget": self.budget,
             "shown": self.shown,
             "spent": [self.spent_turn, self.spent],
+            "spent_total": self.spent_total,
+            "denied": self.denied_ids,
+            "unmet": self.unmet,
         }
         text = wire.dumps(data)
         if text != self.loaded:
@@ -108,30 +130,37 @@ class SessionState:
         self.turn += 1
         self.spent_turn, self.spent = self.turn, 0
 
-    def tokens_left(self, turn_tokens: int) -> int:
+    def tokens_left(self, turn_tokens: int, session_tokens: int | None = None) -> int:
+        """What this turn may still inject: the turn's budget, within what is left of the session's."""
         spent = self.spent if self.spent_turn == self.turn else 0
-        return max(0, turn_tokens - spent)
+        left = max(0, turn_tokens - spent)
+        return left if session_tokens is None else min(left, max(0, session_tokens - self.spent_total))
 
     def forget_shown(self) -> None:
-        """The context was compacted or cleared: what it showed is gone."""
+        """The context was compacted or cleared: what it showed is gone, and so is what it cost."""
         self.shown = {}
+        self.spent_total = 0
+
+    def denied(self, lesson_id: str) -> bool:
+        return lesson_id in self.denied_ids
+
+    def mark_denied(self, lesson_id: str) -> None:
+        if lesson_id not in self.denied_ids:
+            self.denied_ids.append(lesson_id)
 
     # -- repeats ------------------------------------------------------------------------------
 
-    def eligible(self, lesson_id: str, channel: str, triggered: bool, repeat_after: int) -> tuple[bool, str]:
-        """Whether the lesson may be shown now through ``channel``, and why not if it may not."""
+    def eligible(self, lesson_id: str) -> tuple[bool, str]:
+        """Whether the lesson may be shown now, and why not if it may not: once per session, whatever
+        the channel (a lesson that forbids a call may still stop it once: see ``verdicts``)."""
         seen = self.shown.get(lesson_id)
         if not seen:
             return True, ""
         turn = seen[0] if isinstance(seen[0], int) else 0
         how = seen[1] if len(seen) > 1 else DIGEST
-        if channel == DIGEST or how == ELSEWHERE:
-            return False, "already shown this session" if how != ELSEWHERE else "already in the session's prompt"
-        if how == DIGEST and triggered:
-            return True, ""
-        if channel == TOOL and triggered and self.turn - turn >= repeat_after:
-            return True, ""
-        return False, f"already shown at turn {turn} ({how})"
+        if how == ELSEWHERE:
+            return False, "already in the session's prompt"
+        return False, f"already shown this session (turn {turn}, {how})"
 
     def mark_elsewhere(self, lesson_ids: Sequence[str]) -> None:
         """Lessons that reached the session some other way (the loop's briefing): never shown here."""
@@ -141,6 +170,7 @@ class SessionState:
     def mark_shown(self, lesson_ids: Sequence[str], channel: str, tokens: int) -> None:
         for lesson_id in lesson_ids:
             self.shown[lesson_id] = [self.turn, channel]
+        self.spent_total += tokens
         if channel != DIGEST:
             if self.spent_turn != self.turn:
                 self.spent_turn, self.spent = self.turn, 0

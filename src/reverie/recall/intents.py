@@ -1,0 +1,154 @@
+"""What a tool is for: "run the tests" should find the lesson about ``pytest``.
+
+People ask for an intent ("run the tests", "lint it", "install the deps", "format the code") and
+lessons name the project's own tool (``make check``, ``pnpm``, ``ruff``). The recall index adds a
+lesson's intents to its terms, so the prompt's words meet the lesson's tool. The table is a fact about
+the ecosystems, one line per family of tools, not a list of ways to phrase things: phrasing is left to
+the tokenizer and its stemmer (``terms``), so "tests", "testing" and "tested" all meet "test".
+
+A lesson's tools are the programs of its trigger commands and of the code spans in its statement, and
+for the programs that run other things (``make``, ``npm run``, ``just``, ``python -m``) the word after
+them: ``make test`` is for testing, ``python -m pytest`` too.
+"""
+
+from __future__ import annotations
+
+from reverie.recall import terms
+
+INTENTS: dict[str, tuple[str, ...]] = {
+    "test": (
+        "pytest",
+        "unittest",
+        "nose2",
+        "tox",
+        "nox",
+        "jest",
+        "vitest",
+        "mocha",
+        "ava",
+        "karma",
+        "cypress",
+        "playwright",
+        "rspec",
+        "minitest",
+        "phpunit",
+        "ctest",
+        "check",
+        "test",
+        "tests",
+        "spec",
+        "bats",
+    ),
+    "lint": (
+        "ruff",
+        "flake8",
+        "pylint",
+        "eslint",
+        "biome",
+        "clippy",
+        "golangci-lint",
+        "rubocop",
+        "shellcheck",
+        "stylelint",
+        "hadolint",
+        "lint",
+        "credo",
+        "oxlint",
+    ),
+    "format": (
+        "black",
+        "prettier",
+        "gofmt",
+        "rustfmt",
+        "fmt",
+        "isort",
+        "clang-format",
+        "yapf",
+        "autopep8",
+        "format",
+        "dprint",
+        "stylua",
+    ),
+    "type check": ("mypy", "pyright", "tsc", "typecheck", "pytype", "flow"),
+    "install dependency package": (
+        "pip",
+        "pip3",
+        "uv",
+        "poetry",
+        "pipenv",
+        "conda",
+        "npm",
+        "pnpm",
+        "yarn",
+        "bun",
+        "bundle",
+        "gem",
+        "composer",
+        "apt",
+        "apt-get",
+        "brew",
+        "install",
+        "add",
+        "deps",
+    ),
+    "build compile": ("make", "cmake", "gradle", "mvn", "webpack", "vite", "esbuild", "rollup", "build", "bazel"),
+    "database migration migrate": ("alembic", "prisma", "flyway", "liquibase", "migrate", "knex", "diesel"),
+    "git commit push branch": ("git", "gh", "commit", "push"),
+    "deploy release publish": (
+        "twine",
+        "kubectl",
+        "helm",
+        "terraform",
+        "fly",
+        "flyctl",
+        "vercel",
+        "netlify",
+        "ansible",
+        "deploy",
+        "release",
+        "publish",
+        "serverless",
+    ),
+    "run serve start dev": ("uvicorn", "gunicorn", "flask", "nodemon", "serve", "dev", "start"),
+    "docs documentation": ("sphinx", "mkdocs", "docusaurus", "typedoc", "docs"),
+}
+_RUNNERS = frozenset({"make", "just", "task", "npm", "pnpm", "yarn", "bun", "mix", "cargo", "go", "poetry", "uv"})
+_BY_TOOL: dict[str, str] = {tool: intent for intent, tools in INTENTS.items() for tool in tools}
+
+
+def intents_of(commands: tuple[str, ...] | list[str], statement: str) -> list[str]:
+    """The intent words of the tools a lesson names, in order, without repeats."""
+    found: dict[str, None] = {}
+    for words in [command.split() for command in commands] + [span.split() for span in _code_spans(statement)]:
+        for tool in _tools(words):
+            intent = _BY_TOOL.get(tool)
+            if intent:
+                found.update(dict.fromkeys(intent.split()))
+    return list(found)
+
+
+def intent_terms(commands: tuple[str, ...] | list[str], statement: str) -> list[str]:
+    """The same, as index terms (stemmed the way prompts are)."""
+    return terms.terms(" ".join(intents_of(commands, statement)))
+
+
+def _tools(words: list[str]) -> list[str]:
+    """The program, and what it runs when it is a runner (``make test``, ``npm run lint``, ``python -m
+    pytest``): both may carry an intent."""
+    words = [word.lower() for word in words if word and not word.startswith("-") and "=" not in word]
+    if not words:
+        return []
+    program = words[0].rsplit("/", 1)[-1]
+    tools = [program]
+    rest = words[1:]
+    if program.startswith("python") and rest:
+        tools.append(rest[0])  # python -m pytest: "-m" was dropped with the other options
+    elif program in _RUNNERS and rest:
+        target = rest[1] if rest[0] in ("run", "exec", "x") and len(rest) > 1 else rest[0]
+        tools.append(target.split(":")[0])
+    return tools
+
+
+def _code_spans(statement: str) -> list[str]:
+    parts = statement.split("`")
+    return [parts[index] for index in range(1, len(parts), 2)]

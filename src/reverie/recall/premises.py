@@ -1,0 +1,189 @@
+"""Verified before shown: a lesson whose checkable premise no longer holds in the workspace is not shown.
+
+A lesson says "run the tests with `make check`"; the Makefile lost its ``check`` target last week.
+Showing it would send the agent into a failing command with reverie's authority. Before anything is
+shown in a session, the premises that can be checked cheaply and deterministically are checked
+against the project folder:
+
+* a ``make`` target it recommends exists in the project's Makefile (``check:``), when there is one;
+* a package script it recommends (``npm run X``, ``pnpm X``, ``yarn X``, ``bun run X``) exists in
+  ``package.json``;
+* the package manager it recommends still has its lockfile, when another manager's lockfile is there
+  instead ("use pnpm" in a project that moved to ``yarn.lock``);
+* a file or folder it names literally (a path trigger without wildcards) still exists.
+
+Only what the lesson *recommends* is checked (its stance, or the commands of a positive statement), never
+what it warns against: "never run `make deploy-prod`" stays true when the target is gone. Nothing is
+decided on absence of evidence: no project folder, no lesson premise, a file that cannot be read,
+all mean "holds". The next dream proposes such lessons as stale (``dream`` reads the same function).
+
+Standard library only, without ``re`` or ``json``: it runs inside the session-start hook.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from reverie.recall.lookup import IndexRow
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_PARENTS = 12
+MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+LOCKFILES = {
+    "pnpm": ("pnpm-lock.yaml",),
+    "yarn": ("yarn.lock",),
+    "npm": ("package-lock.json", "npm-shrinkwrap.json"),
+    "bun": ("bun.lockb", "bun.lock"),
+    "poetry": ("poetry.lock",),
+    "uv": ("uv.lock",),
+    "pipenv": ("Pipfile.lock",),
+}
+_SCRIPT_RUNNERS = {"npm": ("run", "run-script"), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
+_BUILTIN = frozenset({"install", "i", "add", "remove", "ci", "test", "exec", "dlx", "x", "create", "init", "update"})
+_WILDCARDS = "*?["
+
+
+class Workspace:
+    """The project folder of a session, read lazily and at most once per file."""
+
+    __slots__ = ("files", "root")
+
+    def __init__(self, cwd: str) -> None:
+        self.root = _project_root(cwd)
+        self.files: dict[str, str | None] = {}
+
+    def read(self, name: str) -> str | None:
+        if name not in self.files:
+            self.files[name] = _read(os.path.join(self.root, name))
+        return self.files[name]
+
+    def exists(self, relative: str) -> bool:
+        return os.path.lexists(os.path.join(self.root, relative))
+
+
+def unmet_in(workspace: Workspace, rows: Sequence[IndexRow]) -> dict[str, str]:
+    """Lesson id -> why its premise no longer holds, for the rows whose premise fails here."""
+    if not workspace.root:
+        return {}
+    found = {}
+    for row in rows:
+        reason = unmet(workspace, row.statement, row.stance, row.commands, row.paths)
+        if reason:
+            found[row.id] = reason
+    return found
+
+
+def unmet(
+    workspace: Workspace, statement: str, stance: str, commands: Sequence[str], paths: Sequence[str]
+) -> str | None:
+    """Why the lesson's premise no longer holds here, or None when it holds (or cannot be checked)."""
+    if _forbidding(statement):
+        return None
+    for command in _recommended(statement, stance, commands):
+        reason = _command_gone(workspace, command.split())
+        if reason:
+            return reason
+    for path in paths:
+        literal = path.strip().rstrip("/").removeprefix("./")
+        checkable = literal and not any(char in literal for char in _WILDCARDS) and not os.path.isabs(literal)
+        if checkable and not workspace.exists(literal):
+            return f"`{literal}` no longer exists"
+    return None
+
+
+def _recommended(statement: str, stance: str, commands: Sequence[str]) -> list[str]:
+    if stance:
+        return [stance]
+    spans = statement.split("`")[1::2]
+    return [*spans, *commands]
+
+
+def _command_gone(workspace: Workspace, words: list[str]) -> str | None:
+    words = [word for word in words if "=" not in word]  # TEST_DATABASE_URL=... make test-integration
+    if not words:
+        return None
+    program = words[0]
+    if program == "make" and len(words) > 1 and not words[1].startswith("-"):
+        return _make_target_gone(workspace, words[1])
+    if program in _SCRIPT_RUNNERS and len(words) > 1:
+        return _script_gone(workspace, program, words[1:])
+    if program in LOCKFILES and len(words) == 1:
+        return _lockfile_gone(workspace, program)
+    return None
+
+
+def _make_target_gone(workspace: Workspace, target: str) -> str | None:
+    text = next((found for found in map(workspace.read, MAKEFILES) if found is not None), None)
+    if text is None:
+        return None  # no Makefile at the root: it may live in a subfolder the command cds into
+    for line in text.splitlines():
+        head, colon, rest = line.partition(":")
+        if colon and not rest.startswith("=") and target in head.split() and not line.startswith(("\t", " ", "#")):
+            return None
+    if "include " in text:
+        return None  # the target may live in an included file: no evidence either way
+    return f"the Makefile has no `{target}` target any more"
+
+
+def _script_gone(workspace: Workspace, runner: str, rest: list[str]) -> str | None:
+    script = rest[1] if rest[0] in _SCRIPT_RUNNERS[runner] and len(rest) > 1 else rest[0]
+    if script in _BUILTIN or script.startswith("-") or (runner == "npm" and rest[0] not in _SCRIPT_RUNNERS[runner]):
+        return None
+    manifest = workspace.read("package.json")
+    if manifest is None:
+        return None
+    scripts_at = manifest.find('"scripts"')
+    if scripts_at == -1:
+        return f"package.json has no scripts, so no `{script}`"
+    block = manifest[scripts_at : manifest.find("}", scripts_at) + 1]
+    return None if f'"{script}"' in block else f"package.json has no `{script}` script any more"
+
+
+def _lockfile_gone(workspace: Workspace, manager: str) -> str | None:
+    if any(workspace.exists(name) for name in LOCKFILES[manager]):
+        return None
+    other = next(
+        (name for tool, names in LOCKFILES.items() if tool != manager for name in names if workspace.exists(name)), None
+    )
+    return f"`{LOCKFILES[manager][0]}` is gone and the project has `{other}`" if other else None
+
+
+def _forbidding(statement: str) -> bool:
+    text = statement.lower().removeprefix("in this project: ").lstrip()
+    return text.startswith(("never ", "do not ", "don't ", "avoid ", "stop "))
+
+
+def _project_root(cwd: str) -> str:
+    """The repository root above ``cwd`` (where ``.git`` is), else ``cwd`` itself."""
+    folder = os.path.abspath(cwd) if cwd else ""
+    for _ in range(MAX_PARENTS):
+        if not folder or os.path.lexists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return os.path.abspath(cwd) if cwd else ""
+
+
+def _read(path: str) -> str | None:
+    """A regular file's text (a symlinked Makefile is fine), at most ``MAX_FILE_BYTES``; None for anything
+    else: ``O_NONBLOCK`` keeps a FIFO from hanging the hook, and ``fstat`` turns it away."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        return os.read(descriptor, MAX_FILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)

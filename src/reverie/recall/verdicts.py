@@ -1,0 +1,75 @@
+"""Before the mistake: a lesson that forbids the call about to run answers through the agent's own
+permission decision, not as context.
+
+Context that a PreToolUse hook adds reaches the model with the tool's *result*, after the call it
+warns about has run, so it prevents nothing. A ``permissionDecision`` of ``deny`` (with the lesson as
+the reason) stops the call, and the model reads why before it tries again; ``ask`` hands the call to
+the person. Which one follows the lesson's force:
+
+* a lesson at level ``hook`` (or above): deny, every time: the person chose enforcement;
+* below (memory, instinct, rule): the ``call_decision`` setting, ``2`` deny once per session (the
+  default: the model hears the lesson at the moment it matters, and a second try goes through, since
+  the person may have asked for exactly this call), ``1`` ask the person, ``0`` context only.
+
+A lesson forbids a call when its trigger fired on the call's own command or path (not a keyword) and
+its statement forbids something ("Never ...", "Don't ...", "Avoid ...") or names what it advises
+against ("Use `pnpm`, not `npm`" before ``npm install``; a call that already follows the advice never
+triggers it). Standard library only: this runs inside the hook.
+"""
+
+from __future__ import annotations
+
+from reverie.recall import rank, render
+from reverie.recall import session_state as states
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+DENY, ASK, CONTEXT_ONLY = 2, 1, 0
+ENFORCING_LEVELS = ("hook", "command", "skill", "subagent")
+_FORBIDDING = ("never ", "do not ", "don't ", "dont ", "avoid ", "stop ", "no longer ")
+
+
+class Verdict:
+    """A permission decision for one call, its reason (what the model reads) and the lessons behind it."""
+
+    __slots__ = ("decision", "lessons", "reason")
+
+    def __init__(self, decision: str, reason: str, lessons: list[str]) -> None:
+        self.decision = decision
+        self.reason = reason
+        self.lessons = lessons
+
+
+def forbids(hit: rank.Hit) -> bool:
+    if hit.trigger < rank.CALL_COMMAND_OR_PATH:
+        return False
+    text = render.statement_text(hit.row.statement).lower()
+    return text.startswith(_FORBIDDING) or ", not `" in text or (", not " in text and bool(hit.row.stance))
+
+
+def verdict(hits: Sequence[rank.Hit], state: states.SessionState, mode: int) -> Verdict | None:
+    """The decision for a call whose candidate lessons are ``hits``; None to let it run."""
+    for hit in sorted(hits, key=lambda h: (-h.score, h.row.id)):
+        if not forbids(hit) or hit.decision in ("expired",) or hit.decision.startswith("for "):
+            continue  # another agent's lesson, or an expired one-off, decides nothing here
+        enforcing = hit.row.level in ENFORCING_LEVELS
+        if not enforcing and (mode <= CONTEXT_ONLY or state.denied(hit.row.id)):
+            continue
+        decision = "deny" if enforcing or mode >= DENY else "ask"
+        state.mark_denied(hit.row.id)
+        hit.decision = decision
+        return Verdict(decision, _reason(hit, decision), [hit.row.id])
+    return None
+
+
+def _reason(hit: rank.Hit, decision: str) -> str:
+    statement = render.statement_text(hit.row.statement)
+    then = (
+        "Do it the way the lesson says; if this exact call is really wanted, ask the user."
+        if decision == "deny"
+        else "The user decides whether this call runs."
+    )
+    text = f"reverie lesson {hit.row.id} ({hit.row.where()}): {statement}\n{then}"
+    return render.wrap_injected(text, "decision")

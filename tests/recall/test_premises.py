@@ -1,0 +1,90 @@
+"""Verified before shown: a lesson whose checkable premise no longer holds here is not shown."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from reverie.domain.lessons import LessonKind
+from reverie.recall import config, inject, lookup, premises
+from reverie.recall import session_state as states
+from reverie.workspace import Workspace
+from tests.recall.builders import PROJECT, lesson, store_lessons
+
+MAKE_CHECK = lesson(
+    "fact:test", "In this project: run the tests with `make check`.", kind=LessonKind.FACT, commands=("make check",)
+)
+LINT_SCRIPT = lesson(
+    "fact:lint", "In this project: lint with `pnpm run lint`.", kind=LessonKind.FACT, commands=("pnpm run lint",)
+)
+USE_PNPM = lesson("use:pnpm", "In this project: Use `pnpm`, not `npm`.", commands=("npm",), stance="pnpm")
+GENERATED = lesson(
+    "fact:gen", "In this project: the API client lives in `src/client/`.", kind=LessonKind.FACT, paths=("src/client/",)
+)
+NEVER_DEPLOY = lesson("rule:deploy", "Never run `make deploy-prod` by hand.", commands=("make deploy-prod",))
+
+
+def unmet(folder: Path, item: object) -> str | None:
+    return premises.unmet(
+        premises.Workspace(str(folder)),
+        item.statement,  # type: ignore[attr-defined]
+        item.stance,  # type: ignore[attr-defined]
+        list(item.trigger.commands),  # type: ignore[attr-defined]
+        list(item.trigger.paths),  # type: ignore[attr-defined]
+    )
+
+
+def test_a_make_target_that_is_gone(tmp_path: Path) -> None:
+    (tmp_path / "Makefile").write_text(".PHONY: test\ntest:\n\tpytest\n")
+    assert unmet(tmp_path, MAKE_CHECK) == "the Makefile has no `check` target any more"
+    (tmp_path / "Makefile").write_text("check: lint\n\tpytest\n")
+    assert unmet(tmp_path, MAKE_CHECK) is None
+
+
+def test_a_package_script_that_is_gone(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{"scripts": {"test": "vitest"}}')
+    assert unmet(tmp_path, LINT_SCRIPT) == "package.json has no `lint` script any more"
+    (tmp_path / "package.json").write_text('{"scripts": {"lint": "eslint ."}}')
+    assert unmet(tmp_path, LINT_SCRIPT) is None
+
+
+def test_a_package_manager_whose_lockfile_was_replaced(tmp_path: Path) -> None:
+    (tmp_path / "pnpm-lock.yaml").write_text("")
+    assert unmet(tmp_path, USE_PNPM) is None
+    (tmp_path / "pnpm-lock.yaml").unlink()
+    assert unmet(tmp_path, USE_PNPM) is None  # no lockfile at all: no evidence either way
+    (tmp_path / "yarn.lock").write_text("")
+    assert unmet(tmp_path, USE_PNPM) == "`pnpm-lock.yaml` is gone and the project has `yarn.lock`"
+
+
+def test_a_named_path_that_is_gone_and_what_a_lesson_forbids_is_never_checked(tmp_path: Path) -> None:
+    assert unmet(tmp_path, GENERATED) == "`src/client` no longer exists"
+    (tmp_path / "src" / "client").mkdir(parents=True)
+    assert unmet(tmp_path, GENERATED) is None
+    (tmp_path / "Makefile").write_text("check:\n\ttrue\n")
+    assert unmet(tmp_path, NEVER_DEPLOY) is None
+
+
+def test_the_project_root_is_found_from_a_subfolder_and_a_fifo_never_blocks(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pkg").mkdir()
+    os.mkfifo(tmp_path / "Makefile")
+    assert premises.Workspace(str(tmp_path / "pkg")).root == str(tmp_path)
+    assert unmet(tmp_path / "pkg", MAKE_CHECK) is None  # a FIFO is not a Makefile: no evidence
+
+
+def test_the_session_start_check_keeps_such_lessons_out_of_every_channel(workspace: Workspace, checkout: Path) -> None:
+    store_lessons(workspace, [MAKE_CHECK, USE_PNPM])
+    (checkout / "Makefile").write_text("test:\n\tpytest\n")
+    index = lookup.open_index(str(workspace.home), lookup.scope_tokens(PROJECT, "s1"))
+    assert index is not None
+    state = states.SessionState(None)
+    inject.check_premises(index, state, str(checkout))
+    digest = inject.digest(index, state, config.Budget(), "claude-code", time.time())
+    decisions = {hit.row.id: hit.decision for hit in digest.hits}
+    assert decisions[MAKE_CHECK.id] == "premise gone: the Makefile has no `check` target any more"
+    assert decisions[USE_PNPM.id] == "shown"
+    state.new_turn()
+    asked = inject.prompt(index, state, config.Budget(), "claude-code", time.time(), "run make check")
+    assert MAKE_CHECK.id not in [hit.row.id for hit in asked.shown]
