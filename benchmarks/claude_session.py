@@ -1,0 +1,132 @@
+"""Wall time of a real Claude Code session with and without reverie's hooks.
+
+The real ``claude`` CLI (installed for the end-to-end tests, ``tests/e2e/node_modules``) runs headless
+against the scripted model server on 127.0.0.1. Each session is one prompt and five tool calls
+(``ls``, ``git status``, ``cat``, ``echo``, ``true``) then a closing text: the shape of a short, real
+working session, where every tool call crosses PreToolUse and PostToolUse. Rounds alternate:
+
+* **bare**: no hooks at all;
+* **reverie**: ``reverie init`` (capture on every event, recall at SessionStart, UserPromptSubmit and
+  PreToolUse) with a store of 200 active lessons for this project and others.
+
+The session-end ingest runs detached after the agent exits, so it is not on the agent's wall time
+(as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
+(goal: at most 10% added). Run: ``python -m benchmarks.claude_session [--rounds 8]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from reverie.distill.explicit import remember
+from reverie.domain.lessons import ScopeLevel
+from reverie.llms.scripted_server import Script, ScriptedServer, say, shell
+from reverie.recall.index import refresh_index
+from reverie.workspace import Workspace
+
+CLAUDE = Path(__file__).resolve().parents[1] / "tests" / "e2e" / "node_modules" / ".bin" / "claude"
+COMMANDS = ["ls", "git status --short", "cat README.md", "echo done", "true"]
+
+
+def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
+    inherited = {name: os.environ[name] for name in ("PATH", "LANG", "LC_ALL", "TMPDIR") if name in os.environ}
+    return {
+        **inherited,
+        "HOME": str(root / "home"),
+        "ANTHROPIC_BASE_URL": server_url,
+        "ANTHROPIC_API_KEY": "sk-ant-scripted-dummy",
+        "CLAUDE_CONFIG_DIR": str(root / "claude-config"),
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+        "IS_SANDBOX": "1",
+        "REVERIE_HOME": str(home),
+    }
+
+
+def one_session(root: Path, project: Path, home: Path, *, hooks: bool) -> float:
+    script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
+    with ScriptedServer(script) as server:
+        env = environment(root, server.url, home)
+        (root / "claude-config").mkdir(parents=True, exist_ok=True)
+        if hooks:
+            init = [sys.executable, "-m", "reverie.cli", "init", "--agent", "claude-code", "--yes"]
+            subprocess.run(init, env=env, cwd=project, capture_output=True, check=True)
+        args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
+        args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
+        started = time.perf_counter()
+        done = subprocess.run(args, env=env, cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0 or not script.done:
+            raise SystemExit(f"the session failed: {done.stderr[-500:]}")
+        return elapsed
+
+
+def stocked_home(root: Path) -> Path:
+    """A reverie home with 200 active global lessons (as `reverie remember` writes them) and its index."""
+    home = root / "reverie-home"
+    workspace = Workspace.open(home)
+    try:
+        for number in range(200):
+            text = f"Use `tool{number} --flag` for step {number} of the release, not `old{number}`."
+            remember(workspace.store, text, scope=ScopeLevel.GLOBAL)
+        refresh_index(workspace)
+    finally:
+        workspace.close()
+    return home
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.claude_session")
+    parser.add_argument("--rounds", type=int, default=8)
+    options = parser.parse_args(argv)
+    if not CLAUDE.exists():
+        print(f"{CLAUDE} is missing: run `make test` (or `cd tests/e2e && npm ci`) first", file=sys.stderr)
+        return 2
+    root = Path(tempfile.mkdtemp(prefix="reverie-bench-session-"))
+    try:
+        project = root / "project"
+        project.mkdir()
+        subprocess.run(["git", "init", "-q", str(project)], check=True)
+        (project / "README.md").write_text("# A project\n")
+        home = stocked_home(root)
+        times: dict[str, list[float]] = {"bare": [], "reverie": []}
+        for round_number in range(options.rounds + 1):
+            for case in ("bare", "reverie"):
+                run_root = root / f"{case}-{round_number}"
+                elapsed = one_session(run_root, project, home, hooks=case == "reverie")
+                if round_number:  # the first round warms caches (node, the CLI's own files)
+                    times[case].append(elapsed)
+        bare, with_hooks = (statistics.median(times[case]) for case in ("bare", "reverie"))
+        report = {
+            "rounds": options.rounds,
+            "tool_calls": len(COMMANDS),
+            "bare_s": round(bare, 3),
+            "reverie_s": round(with_hooks, 3),
+            "added_s": round(with_hooks - bare, 3),
+            "added_ratio": round((with_hooks - bare) / bare, 3),
+        }
+        print(f"{'case':<10} {'median wall (s)':>16}")
+        print(f"{'bare':<10} {bare:>16.3f}")
+        print(f"{'reverie':<10} {with_hooks:>16.3f}")
+        print(
+            f"added: {with_hooks - bare:.3f} s ({100 * (with_hooks - bare) / bare:.1f}% of the bare session; goal <= 10%)"
+        )
+        print(json.dumps(report))
+        return 0
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
