@@ -11,7 +11,20 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
+from reverie.cli import (
+    artifacts,
+    demo,
+    dreams,
+    evals,
+    importing,
+    ingesting,
+    install,
+    lessons,
+    loop,
+    proposing,
+    recall,
+    traces,
+)
 from reverie.errors import ReverieError
 
 
@@ -41,6 +54,7 @@ for command in (
     *ingesting.COMMANDS,
     *lessons.COMMANDS,
     *dreams.COMMANDS,
+    *proposing.COMMANDS,
     *traces.COMMANDS,
     *recall.COMMANDS,
     *evals.COMMANDS,
