@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from reverie.capture import importer
 from reverie.capture.importer import ImportReport, import_paths
 from reverie.cli.importing import import_command
 from reverie.domain import Event, EventKind, Origin, Source, keys
@@ -171,14 +172,14 @@ def test_an_unreadable_file_is_a_problem_and_the_other_files_still_import(
     data: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     locked = main_file(data)
-    opened = Path.open
+    opened = importer.open_regular
 
-    def open_unless_locked(path: Path, *args: Any, **kwargs: Any) -> Any:
+    def open_unless_locked(path: Path) -> Any:
         if path == locked:  # chmod 0 would not stop root, who may run this suite
             raise PermissionError(13, "Permission denied", str(path))
-        return opened(path, *args, **kwargs)
+        return opened(path)
 
-    monkeypatch.setattr(Path, "open", open_unless_locked)
+    monkeypatch.setattr(importer, "open_regular", open_unless_locked)
     report = import_paths(store, [data])
     assert [(problem.path, problem.message) for problem in report.problems] == [
         (str(locked), "cannot read: Permission denied")

@@ -17,7 +17,6 @@ disk full) stops the run with the records still in the spool, to be ingested nex
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -29,6 +28,7 @@ from typing import Any
 from reverie.adapters.claude_code import payloads as claude_code_payloads
 from reverie.adapters.codex import payloads as codex_payloads
 from reverie.capture import spool
+from reverie.capture.reading import decode_bounded, open_regular
 from reverie.domain import Event, Session
 from reverie.errors import InputError
 from reverie.store import Batch, Store
@@ -42,6 +42,7 @@ NORMALIZERS: dict[str, Normalizer] = {
 }
 STALE_TEMPORARY_SECONDS = 3600  # a hook that died between writing and renaming its record
 PROJECT_CACHE_DAYS = 7
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # the hook caps what it spools far below this
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +112,12 @@ def spooled_transcripts(spool_dir: Path) -> list[Path]:
 
 def read_record(path: Path) -> dict[str, Any]:
     """One spool record; InputError (naming the file) when it is not a record this reverie can read."""
-    raw = path.read_bytes()
+    with open_regular(path) as handle:
+        raw = handle.read(MAX_RECORD_BYTES + 1)
+    if len(raw) > MAX_RECORD_BYTES:
+        raise InputError(f"a spool record larger than {MAX_RECORD_BYTES} bytes", path=str(path))
     try:
-        record = json.loads(raw.decode("utf-8", "surrogatepass"))
+        record = decode_bounded(raw.decode("utf-8", "surrogatepass"))
     except ValueError as error:
         raise InputError(f"not a JSON spool record ({error})", path=str(path)) from None
     if not isinstance(record, dict):
