@@ -27,6 +27,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from reverie.domain.lessons import Lesson, ScopeLevel
 from reverie.errors import ReverieError
 from reverie.recall import outcomes, proposals, search
 from reverie.store.recall_index import ProposalRow
@@ -63,12 +64,7 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="One lesson with its evidence: sessions, origins and transcript lines.")
     def show_provenance(lesson_id: str) -> dict[str, Any]:
         with _open(workspace) as ws:
-            lesson = ws.store.lesson(lesson_id)
-            if lesson is None:
-                found = ws.store.find_lessons(lesson_id)
-                if len(found) != 1:
-                    raise ToolError(f"no lesson {lesson_id!r}" if not found else f"{lesson_id!r} is ambiguous")
-                lesson = found[0]
+            lesson = _visible(ws, lesson_id, search.project_key(default_dir))
             return {
                 "id": lesson.id,
                 "statement": lesson.statement,
@@ -94,7 +90,8 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="Propose forgetting a lesson that is wrong or stale. Recorded for review, not applied.")
     def propose_forget(lesson_id: str, reason: str) -> dict[str, Any]:
         with _open(workspace) as ws:
-            return _proposal(proposals.propose_forget(ws, lesson_id, reason, via="mcp"))
+            lesson = _visible(ws, lesson_id, search.project_key(default_dir))
+            return _proposal(proposals.propose_forget(ws, lesson.id, reason, via="mcp"))
 
     @server.resource("reverie://digest", name="digest", mime_type="text/markdown")
     def digest() -> str:
@@ -120,6 +117,23 @@ def _open(factory: Callable[[], Workspace]) -> Iterator[Workspace]:
         raise ToolError(str(error)) from error
     finally:
         workspace.close()
+
+
+def _visible(ws: Workspace, lesson_id: str, project: str) -> Lesson:
+    """The lesson, if recall could show it in this project: global, or of this project. Another project's
+    lesson (its statement, evidence, transcript paths) is "no lesson" here, as if it did not exist, the
+    same answer as for an unknown id so that ids cannot be probed."""
+    lesson = ws.store.lesson(lesson_id)
+    found = [lesson] if lesson is not None else list(ws.store.find_lessons(lesson_id))
+    found = [
+        item
+        for item in found
+        if item.scope.level is ScopeLevel.GLOBAL
+        or (item.scope.level is ScopeLevel.PROJECT and item.scope.project == project)
+    ]
+    if len(found) != 1:
+        raise ToolError(f"no lesson {lesson_id!r} in this project" if not found else f"{lesson_id!r} is ambiguous")
+    return found[0]
 
 
 def _hit(hit: search.Explained) -> dict[str, Any]:
