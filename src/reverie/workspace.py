@@ -24,6 +24,15 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("reverie", appauthor=False))
 
 
+def private(path: Path, *, mode: int = 0o700) -> None:
+    """Make ``path`` private to the user (a read-only home is left as it is: reading still works)."""
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError:
+        return
+
+
 @dataclass
 class Workspace:
     home: Path
@@ -33,7 +42,7 @@ class Workspace:
     def open(cls, home: Path | None = None) -> Workspace:
         home = home or default_home()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(home, 0o700)
+        private(home)
         return cls(home=home, store=SQLiteStore(home / "reverie.db"))
 
     @property
