@@ -65,7 +65,13 @@ def main(argv: list[str]) -> int:
                 raise ValueError("empty payload on stdin: nothing to capture")
             agent, event = options.get("agent", "unknown"), options.get("event", "unknown")
             record = build_record(agent, event, raw, dropped, home)
-            spool.write_record(os.path.join(home, "spool"), record)
+            try:
+                spool.write_record(os.path.join(home, "spool"), record)
+            except OSError:  # a full disk: leave a trace that ingest counts and `reverie stats` shows
+                payload = record.get("payload")
+                session = payload.get("session_id") if isinstance(payload, dict) else None
+                spool.note_dropped(os.path.join(home, "spool"), agent, event, session)
+                raise
             ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
             if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
                 start_ingest(home)
