@@ -93,8 +93,8 @@ def stats(as_json: bool) -> None:
         click.echo(f"  {title}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
     if drops.get("dropped"):
         click.echo(
-            f"dropped   {drops['dropped']} hook events could not be spooled (disk full?), last at {drops.get('last_at')};"
-            " `reverie import` recovers them from the transcripts"
+            f"dropped   {drops['dropped']} hook events could not be spooled (disk full?),"
+            f" last at {drops.get('last_at')}; `reverie import` recovers them from the transcripts"
         )
 
 
