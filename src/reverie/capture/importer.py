@@ -271,7 +271,9 @@ class _FileImport:
         if same_file and status.st_size == cursor.offset:
             return None
         if same_file and status.st_size > cursor.offset and not is_array:
-            return _Plan(cursor.offset, cursor.line, reread=False)
+            # From offset 0 the file was read before and emptied (truncated, then written again): what it
+            # holds now may repeat what is stored, byte for byte, so occurrences keep their stored keys.
+            return _Plan(cursor.offset, cursor.line, reread=cursor.offset == 0)
         return _Plan(0, 0, reread=True)  # a JSON array is rewritten whole, so it is read whole
 
     def _prime(self, handle: BinaryIO) -> None:
