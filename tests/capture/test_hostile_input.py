@@ -145,3 +145,27 @@ def test_a_deeply_nested_hook_payload_is_still_captured(tmp_path: Path) -> None:
     run_hook('{"session_id": "s", "cwd": "/tmp", "tool_input": ' + DEEP + "}", tmp_path)
     [record] = records(tmp_path)
     assert record["error"] == "payload is not a JSON object" and record["raw"].startswith('{"session_id"')
+
+
+def test_the_recall_hook_answers_within_its_deadline_when_stdin_never_ends(tmp_path: Path) -> None:
+    """An agent that never closes the hook's stdin: the hook gives up at its deadline, exits 0, says why."""
+    import subprocess
+    import sys
+
+    from reverie.recall import respond
+    from tests.recall.test_hook import HOOK
+
+    home = tmp_path / "home"
+    command = [sys.executable, "-I", "-S", str(HOOK), "--agent", "claude-code", "--event", "SessionStart"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")}
+    child = subprocess.Popen([*command, "--home", str(home)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    assert child.stdin is not None
+    child.stdin.write(b'{"session_id": "s", "cwd": "/tmp"')  # and never more, never closed
+    child.stdin.flush()
+    try:
+        assert child.wait(timeout=60) == 0  # the deadline is respond.DEADLINE_SECONDS; 60 only stops a hang
+    finally:
+        child.kill()
+        child.stdin.close()
+    assert child.stdout is not None and child.stdout.read() == b""
+    assert f"{respond.DEADLINE_SECONDS:g} s deadline passed" in (home / "logs" / "recall.log").read_text()
