@@ -13,6 +13,11 @@ Tools:
 Resource ``reverie://digest``: the session-start digest for the project of the server's working
 directory (where the MCP client started it, or ``reverie mcp --project DIR``).
 
+Everything is scoped like recall: the server answers for its own project and the global lessons. Another
+project's lesson is "no lesson" to ``show_provenance`` and ``propose_forget`` (its statement, evidence and
+transcript paths stay out of this session), and ``search_lessons`` refuses a ``project_dir`` of another
+project.
+
 One workspace is opened per request: the server may live for days while distill rewrites the store.
 """
 
@@ -52,7 +57,10 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="Lessons from earlier sessions relevant to a request, with why each was chosen.")
     def search_lessons(query: str, project_dir: str | None = None) -> dict[str, Any]:
         with _open(workspace) as ws:
-            project = search.project_key(Path(project_dir) if project_dir else default_dir)
+            project = search.project_key(default_dir)
+            if project_dir and search.project_key(Path(project_dir)) != project:
+                # Another repository's lessons are not this session's to read, as in recall.
+                raise ToolError(f"project_dir {project_dir!r} is not this server's project ({project})")
             report = search.for_prompt(ws, query, project)
             return {
                 "project": project,
