@@ -10,7 +10,7 @@ them broadly.
     │
     │   raised by one stage, defined beside it:
     ├── store.protocol.StoreConflict     a change raced another writer (review refuses stale changes)
-    ├── review.decide.NotApprover        accept or rollback from inside an agent session
+    ├── review.decide.NotApprover        a change to what agents obey, asked from inside an agent session
     ├── dream.safety.DreamBusy           another dream holds the lock, or the cooldown has not passed
     └── dream.safety.BudgetExceeded      a dream ran out of time or tokens
 """

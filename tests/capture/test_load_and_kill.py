@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reverie.capture import hook_call, ingest, spool
@@ -126,9 +126,9 @@ _PAYLOADS = st.fixed_dictionaries(
 ).map(lambda d: json.dumps(d).encode())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(raw=_PAYLOADS | st.binary(max_size=300), event=st.sampled_from(["PostToolUse", "UserPromptSubmit", "Stop"]))
-def test_fuzzed_hook_payloads_never_raise_and_ingest_rejects_or_applies(raw: bytes, event: str, tmp_path: Path) -> None:
+def test_fuzzed_hook_payloads_never_raise_and_ingest_rejects_or_applies(raw: bytes, event: str) -> None:
     record = hook_call.build_record("claude-code", event, raw)
     assert record["version"] == spool.RECORD_VERSION
     # Either applied, or rejected: ingest moves it to spool/rejected/ with the reason, never loses it.
