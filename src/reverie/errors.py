@@ -6,10 +6,11 @@ them broadly.
     ├── ConfigError       an agent settings file we cannot safely read or write
     ├── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
     ├── AgentError        an agent CLI that reverie was asked to run cannot be run
+    ├── StoreError        the store cannot be opened, read or written: locked, disk full, read-only
     │
     │   raised by one stage, defined beside it:
     ├── store.protocol.StoreConflict     a change raced another writer (review refuses stale changes)
-    ├── review.decide.NotApprover        accept or rollback from inside an agent session
+    ├── review.decide.NotApprover        a change to what agents obey, asked from inside an agent session
     ├── dream.safety.DreamBusy           another dream holds the lock, or the cooldown has not passed
     └── dream.safety.BudgetExceeded      a dream ran out of time or tokens
 """
@@ -39,3 +40,8 @@ class NotFoundError(ReverieError):
 
 class AgentError(ReverieError):
     pass
+
+
+class StoreError(ReverieError):
+    """The store failed underneath a command (SQLite's or the file system's error, in one line); what was
+    committed before is intact."""

@@ -7,6 +7,8 @@ to the user: folders 0700, files 0600.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,44 @@ def default_home() -> Path:
     return Path(platformdirs.user_data_dir("reverie", appauthor=False))
 
 
+def private(path: Path, *, mode: int = 0o700) -> None:
+    """Make ``path`` private to the user (a read-only home is left as it is: reading still works)."""
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            os.chmod(path, mode)
+    except OSError:
+        return
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Everything created inside is 0700/0600 (umask 077): for trees written into the home by code that
+    does not choose modes itself (an eval's scenarios and replay store)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _private_entries(home: Path) -> None:
+    """The home's own folders and files (recall/, spool/, logs/, eval/ ...) are private whoever made them;
+    one level only, so opening stays cheap."""
+    try:
+        entries = list(os.scandir(home))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_symlink():
+                continue
+            wanted = 0o700 if entry.is_dir() else 0o600
+            if entry.stat().st_mode & 0o777 != wanted:
+                os.chmod(entry.path, wanted)
+        except OSError:
+            continue
+
+
 @dataclass
 class Workspace:
     home: Path
@@ -33,7 +73,8 @@ class Workspace:
     def open(cls, home: Path | None = None) -> Workspace:
         home = home or default_home()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(home, 0o700)
+        private(home)
+        _private_entries(home)
         return cls(home=home, store=SQLiteStore(home / "reverie.db"))
 
     @property

@@ -86,6 +86,7 @@ def test_an_empty_file_reads_as_an_empty_object(tmp_path: Path, content: bytes) 
         (b'{"model": "a", "model": "b"}', "appears twice"),
         (b'{"model": "\xff"}', "not UTF-8"),
         (b'{"hooks": {"Stop": [', "not valid JSON"),
+        (b'{"a": ' + b"[" * 1001 + b"]" * 1001 + b"}", "nested too deeply"),
     ],
 )
 def test_anything_but_one_plain_json_object_is_refused_with_its_location(

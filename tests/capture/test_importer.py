@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from reverie.capture import importer
 from reverie.capture.importer import ImportReport, import_paths
 from reverie.cli.importing import import_command
 from reverie.domain import Event, EventKind, Origin, Source, keys
@@ -171,14 +172,14 @@ def test_an_unreadable_file_is_a_problem_and_the_other_files_still_import(
     data: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     locked = main_file(data)
-    opened = Path.open
+    opened = importer.open_regular
 
-    def open_unless_locked(path: Path, *args: Any, **kwargs: Any) -> Any:
+    def open_unless_locked(path: Path) -> Any:
         if path == locked:  # chmod 0 would not stop root, who may run this suite
             raise PermissionError(13, "Permission denied", str(path))
-        return opened(path, *args, **kwargs)
+        return opened(path)
 
-    monkeypatch.setattr(Path, "open", open_unless_locked)
+    monkeypatch.setattr(importer, "open_regular", open_unless_locked)
     report = import_paths(store, [data])
     assert [(problem.path, problem.message) for problem in report.problems] == [
         (str(locked), "cannot read: Permission denied")
@@ -421,3 +422,28 @@ def test_the_command_explains_a_locked_store_and_keeps_what_was_written(
 def test_the_command_refuses_a_path_that_does_not_exist(tmp_path: Path) -> None:
     result = CliRunner().invoke(import_command, [str(tmp_path / "nowhere")])
     assert isinstance(result.exception, InputError) and "no such file or folder" in str(result.exception)
+
+
+def test_a_line_that_reappears_after_truncate_and_regrow_is_stored_once(tmp_path: Path) -> None:
+    def record(uuid: str, kind: str, text: str) -> str:
+        content: object = text if kind == "user" else [{"type": "text", "text": text}]
+        message = {"role": kind, "content": content}
+        return json.dumps(
+            {"type": kind, "sessionId": "s1", "uuid": uuid, "timestamp": "2026-01-02T10:00:00Z", "message": message}
+        )
+
+    transcript = tmp_path / "s1.jsonl"
+    lines = record("u1", "user", "hello") + "\n" + record("a1", "assistant", "hi there") + "\n"
+    transcript.write_text(lines)
+    store = SQLiteStore(tmp_path / "r.db")
+    try:
+        assert import_paths(store, [transcript], stale_after=0).events_new == 2
+        transcript.write_text("")  # truncated (a tool that rewrites the file, a log rotation)
+        assert import_paths(store, [transcript], stale_after=0).events_new == 0
+        transcript.write_text(lines)  # and the same bytes again
+        assert import_paths(store, [transcript], stale_after=0).events_new == 0
+        transcript.write_text(lines + record("u2", "user", "hello") + "\n")  # typed again: a new event
+        assert import_paths(store, [transcript], stale_after=0).events_new == 1
+        assert [event.kind.value for event in store.events("s1")] == ["prompt", "assistant", "prompt"]
+    finally:
+        store.close()

@@ -94,3 +94,20 @@ def test_proposals_change_nothing_in_the_memory(stocked: Workspace, tmp_path: Pa
     pending = proposals.pending(stocked)
     assert {(p.kind, p.origin, p.via) for p in pending} == {("forget", "agent", "mcp"), ("lesson", "agent", "mcp")}
     assert {p.scope for p in pending if p.kind == "lesson"} == {"global"}
+
+
+def test_another_projects_lesson_is_not_shown_nor_its_evidence(stocked: Workspace, tmp_path: Path) -> None:
+    project = make_checkout(tmp_path / "shop", "github.com/acme/shop")
+    blog = make_checkout(tmp_path / "blog", BLOG_YARN.scope.project or "github.com/acme/blog")
+    calls = [
+        ("show_provenance", {"lesson_id": BLOG_YARN.id}),
+        ("propose_forget", {"lesson_id": BLOG_YARN.id, "reason": "probe"}),
+        ("show_provenance", {"lesson_id": PNPM.id}),
+        ("search_lessons", {"query": "which package manager", "project_dir": str(blog)}),
+    ]
+    (foreign, forget, own, elsewhere), _, _ = anyio.run(session, stocked.home, project, calls)
+    assert elsewhere.is_error and "not this server's project" in elsewhere.content[0].text
+    assert foreign.is_error and "no lesson" in foreign.content[0].text
+    assert BLOG_YARN.statement not in foreign.content[0].text and ".jsonl" not in foreign.content[0].text
+    assert forget.is_error and proposals.pending(stocked) == []
+    assert structured(own)["id"] == PNPM.id

@@ -110,6 +110,8 @@ def parse_settings(raw: bytes, path: Path) -> Json:
         ) from error
     except ValueError as error:
         raise ConfigError(f"{path}: {error}; nothing was written") from error
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be agent settings; nothing was written") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the settings must be a JSON object, not {type(data).__name__}; nothing was written")
     return data

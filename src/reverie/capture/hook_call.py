@@ -39,11 +39,13 @@ HOME_ENV = "REVERIE_HOME"
 
 TYPE_CHECKING = False  # typing costs the hook more than its own work
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_FIELD_CHARS = 256 * 1024
 _WHITESPACE_SEARCH = 2048  # how far back a cut looks for whitespace
 MAX_LOG_BYTES = 1024 * 1024
+DEADLINE_SECONDS = 10.0  # only hangs reach it: a FIFO named as a cwd's .git, a hung mount
 _INGEST_AFTER = {"claude-code": ("SessionEnd",), "codex": ("SessionEnd",)}
 _READ_CHUNK = 1024 * 1024
 
@@ -53,17 +55,28 @@ def main(argv: list[str]) -> int:
         return 0
     options = _options(argv)
     home = os.environ.get(HOME_ENV) or options.get("home")
+    disarm = _arm_deadline(DEADLINE_SECONDS)
     try:
-        if not home:
-            raise ValueError("no --home given and REVERIE_HOME is not set")
-        raw, dropped = _read_stdin()
-        if not raw.strip():
-            raise ValueError("empty payload on stdin: nothing to capture")
-        record = build_record(options.get("agent", "unknown"), options.get("event", "unknown"), raw, dropped, home)
-        spool.write_record(os.path.join(home, "spool"), record)
-        ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
-        if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
-            start_ingest(home)
+        try:
+            if not home:
+                raise ValueError("no --home given and REVERIE_HOME is not set")
+            raw, dropped = _read_stdin()
+            if not raw.strip():
+                raise ValueError("empty payload on stdin: nothing to capture")
+            agent, event = options.get("agent", "unknown"), options.get("event", "unknown")
+            record = build_record(agent, event, raw, dropped, home)
+            try:
+                spool.write_record(os.path.join(home, "spool"), record)
+            except OSError:  # a full disk: leave a trace that ingest counts and `reverie stats` shows
+                payload = record.get("payload")
+                session = payload.get("session_id") if isinstance(payload, dict) else None
+                spool.note_dropped(os.path.join(home, "spool"), agent, event, session)
+                raise
+            ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
+            if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
+                start_ingest(home)
+        finally:
+            disarm()
     except BaseException:
         log_error(home)
     return 0
@@ -274,3 +287,29 @@ def log_error(home: str | None) -> None:
             log.write(f"{_iso_utc(time.time())} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
     except BaseException:
         pass
+
+
+class DeadlinePassed(Exception):
+    """The hook ran out of its time: whatever it was waiting on (a FIFO, a hung mount), it gives up."""
+
+
+def _arm_deadline(seconds: float) -> Callable[[], None]:
+    """Raise ``DeadlinePassed`` in this thread after ``seconds`` (POSIX; elsewhere, no deadline). A blocking
+    open or read is interrupted by the signal, so the hook answers within its budget whatever it reads.
+    ``_signal`` and not ``signal``: the latter imports ``enum``, which costs the hook more than its work."""
+    try:
+        import _signal  # type: ignore[import-not-found,unused-ignore]
+
+        def expire(signum: int, frame: object) -> None:
+            raise DeadlinePassed(f"the hook's {seconds:g} s deadline passed")
+
+        previous = _signal.signal(_signal.SIGALRM, expire)
+        _signal.setitimer(_signal.ITIMER_REAL, seconds)
+    except (ImportError, AttributeError, ValueError, OSError):  # not POSIX, or not the main thread
+        return lambda: None
+
+    def disarm() -> None:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+        _signal.signal(_signal.SIGALRM, previous)
+
+    return disarm

@@ -29,7 +29,6 @@ it is written.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import stat
@@ -43,7 +42,15 @@ from typing import BinaryIO, Protocol
 from reverie.adapters.claude_code.transcript import ClaudeTranscript
 from reverie.adapters.codex.rollout import CodexRollout
 from reverie.capture.project import identify
-from reverie.capture.reading import Blank, Incomplete, array_records, line_records
+from reverie.capture.reading import (
+    MAX_LINE_BYTES,
+    Blank,
+    Incomplete,
+    array_records,
+    decode_bounded,
+    line_records,
+    open_regular,
+)
 from reverie.capture.redact import redact_event
 from reverie.domain import Event, Project, Session, keys
 from reverie.domain.text import utf8_safe
@@ -192,7 +199,7 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
 def _holds_transcript_array(path: Path) -> bool:
     """A ``.json`` file in a folder is imported only if it is an array of transcript records."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError:
         return True  # let the import report why it cannot be read
@@ -218,10 +225,12 @@ class _FileImport:
 
     def run(self) -> None:
         try:
-            with self.path.open("rb") as handle:
+            with open_regular(self.path) as handle:
                 self._read(handle)
         except OSError as error:
             self._problem(None, f"cannot read: {error.strerror or error}")
+        except (RecursionError, MemoryError, UnicodeError) as error:  # one bad file never ends the import
+            self._problem(None, f"given up on this file ({type(error).__name__}: {str(error)[:200]})")
 
     def _read(self, handle: BinaryIO) -> None:
         status = os.fstat(handle.fileno())
@@ -262,14 +271,16 @@ class _FileImport:
         if same_file and status.st_size == cursor.offset:
             return None
         if same_file and status.st_size > cursor.offset and not is_array:
-            return _Plan(cursor.offset, cursor.line, reread=False)
+            # From offset 0 the file was read before and emptied (truncated, then written again): what it
+            # holds now may repeat what is stored, byte for byte, so occurrences keep their stored keys.
+            return _Plan(cursor.offset, cursor.line, reread=cursor.offset == 0)
         return _Plan(0, 0, reread=True)  # a JSON array is rewritten whole, so it is read whole
 
     def _prime(self, handle: BinaryIO) -> None:
         """Resuming mid-file: show the parser the first line (a Codex rollout names its session there)."""
         handle.seek(0)
         try:
-            first = json.loads(handle.readline())
+            first = decode_bounded(handle.readline(MAX_LINE_BYTES))
         except ValueError:
             return
         self.parser = _parser_for(first, self.path)
@@ -308,6 +319,9 @@ class _FileImport:
             self.parser = _parser_for(record, self.path)
         try:
             return self.parser.feed(record, line)
+        except RecursionError:
+            self._problem(line, "record nested too deeply, skipped")
+            return []
         except (TypeError, AttributeError, KeyError, ValueError) as error:  # a shape no version wrote before
             self._problem(line, f"record of an unexpected shape, skipped ({type(error).__name__}: {error})")
             return []

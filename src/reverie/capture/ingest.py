@@ -23,12 +23,14 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from reverie.adapters.claude_code import payloads as claude_code_payloads
 from reverie.adapters.codex import payloads as codex_payloads
 from reverie.capture import spool
+from reverie.capture.reading import decode_bounded, open_regular
 from reverie.domain import Event, Session
 from reverie.errors import InputError
 from reverie.store import Batch, Store
@@ -42,6 +44,9 @@ NORMALIZERS: dict[str, Normalizer] = {
 }
 STALE_TEMPORARY_SECONDS = 3600  # a hook that died between writing and renaming its record
 PROJECT_CACHE_DAYS = 7
+MAX_RECORD_BYTES = 64 * 1024 * 1024  # the hook caps what it spools far below this
+DROPS_FILE = "capture-drops.json"
+DROPPED_SESSIONS_KEPT = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ class IngestReport:
     rejected: tuple[Rejection, ...] = ()
     stopped: str | None = None  # why the run stopped early (the store failed); the rest waits in the spool
     sessions: tuple[str, ...] = field(default=())  # sessions that received events
+    dropped: int = 0  # records the hook could not write (disk full), counted from their markers this run
 
 
 def ingest_spool(store: Store, spool_dir: Path) -> IngestReport:
@@ -65,6 +71,7 @@ def ingest_spool(store: Store, spool_dir: Path) -> IngestReport:
     rejected: list[Rejection] = []
     sessions: dict[str, None] = {}
     _remove_stale_temporaries(spool_dir)
+    counts["dropped"] = count_dropped(spool_dir)
     for path in spool.pending(spool_dir):
         try:
             record = read_record(path)
@@ -86,6 +93,43 @@ def ingest_spool(store: Store, spool_dir: Path) -> IngestReport:
         sessions[session.id] = None
         spool.remove(path)
     return _report(counts, rejected, sessions)
+
+
+def count_dropped(spool_dir: Path) -> int:
+    """Fold the hook's dropped-record markers into ``<home>/capture-drops.json`` and remove them; how many."""
+    markers = spool.dropped_markers(spool_dir)
+    if not markers:
+        return 0
+    summary = capture_drops(spool_dir.parent)
+    sessions = dict.fromkeys([*summary.get("sessions", []), *(session for *_, session in markers)])
+    summary = {
+        "dropped": int(summary.get("dropped", 0)) + len(markers),
+        "last_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sessions": list(sessions)[-DROPPED_SESSIONS_KEPT:],
+    }
+    path = spool_dir.parent / DROPS_FILE
+    temp = path.with_name(path.name + ".tmp")
+    try:
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(summary, file)
+        os.replace(temp, path)
+    except OSError as error:  # still full: the markers stay for the next ingest
+        log.error("cannot record %d dropped hook records yet: %s", len(markers), error)
+        return 0
+    for marker, *_ in markers:
+        spool.remove(marker)
+    log.warning("%d hook records could not be written to the spool (disk full?)", len(markers))
+    return len(markers)
+
+
+def capture_drops(home: Path) -> dict[str, Any]:
+    """What ``count_dropped`` recorded: {"dropped": n, "last_at": ..., "sessions": [...]}, or {}."""
+    try:
+        data = json.loads((home / DROPS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def spooled_transcripts(spool_dir: Path) -> list[Path]:
@@ -111,9 +155,12 @@ def spooled_transcripts(spool_dir: Path) -> list[Path]:
 
 def read_record(path: Path) -> dict[str, Any]:
     """One spool record; InputError (naming the file) when it is not a record this reverie can read."""
-    raw = path.read_bytes()
+    with open_regular(path) as handle:
+        raw = handle.read(MAX_RECORD_BYTES + 1)
+    if len(raw) > MAX_RECORD_BYTES:
+        raise InputError(f"a spool record larger than {MAX_RECORD_BYTES} bytes", path=str(path))
     try:
-        record = json.loads(raw.decode("utf-8", "surrogatepass"))
+        record = decode_bounded(raw.decode("utf-8", "surrogatepass"))
     except ValueError as error:
         raise InputError(f"not a JSON spool record ({error})", path=str(path)) from None
     if not isinstance(record, dict):

@@ -5,7 +5,10 @@ project, so the identity is the normalised URL of its remote (``github.com/owner
 increasingly work in a throw-away worktree per task, so this is read at capture time and kept. A
 folder outside any repository is identified by its path.
 
-Standard library only: this runs inside the capture hook.
+Standard library only: this runs inside the capture hook and the synchronous recall hook, so every
+file is read with ``read_regular``: opened without blocking, taken only if it is a regular file, and
+never more than a small cap. A ``.git`` that points at a FIFO, a ``config`` linked to ``/dev/zero`` or a
+gigabyte of config cannot stall or exhaust the agent's hook; such a repository is named by its path.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from __future__ import annotations
 import configparser
 import os
 import re
+import stat
 from pathlib import Path
 
 from reverie.domain.sessions import Project
 
+POINTER_BYTES = 4096  # a ".git" file or "commondir": one line
+CONFIG_BYTES = 256 * 1024  # a repository's config is a few kilobytes; more is not a config to trust
 _SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>.+)$")  # git@host:owner/repo
 
 
@@ -63,11 +69,11 @@ def _find_git_dir(start: Path) -> Path | None:
         candidate = folder / ".git"
         if candidate.is_dir():
             return candidate
-        if candidate.is_file():  # a worktree or submodule: ".git" names the real git dir
-            try:
-                text = candidate.read_text(encoding="utf-8", errors="replace").strip()
-            except OSError:
+        if os.path.lexists(candidate):  # a worktree or submodule: ".git" names the real git dir
+            raw = read_regular(candidate, POINTER_BYTES)
+            if raw is None:
                 return None
+            text = raw.decode("utf-8", "replace").strip()
             if text.startswith("gitdir:"):
                 target = Path(text.removeprefix("gitdir:").strip())
                 return target if target.is_absolute() else (folder / target).resolve()
@@ -77,19 +83,23 @@ def _find_git_dir(start: Path) -> Path | None:
 
 def _common_dir(git_dir: Path) -> Path:
     """A linked worktree's git dir points at the main repository's through ``commondir``."""
-    pointer = git_dir / "commondir"
-    try:
-        relative = pointer.read_text(encoding="utf-8").strip()
-    except OSError:
+    raw = read_regular(git_dir / "commondir", POINTER_BYTES)
+    if raw is None:
+        return git_dir
+    relative = raw.decode("utf-8", "replace").strip()
+    if not relative:
         return git_dir
     return (git_dir / relative).resolve() if not os.path.isabs(relative) else Path(relative)
 
 
 def _remote_url(config_path: Path) -> str | None:
+    raw = read_regular(config_path, CONFIG_BYTES)
+    if raw is None:
+        return None
     parser = configparser.RawConfigParser(strict=False)
     try:
-        parser.read(config_path, encoding="utf-8")
-    except (OSError, configparser.Error):
+        parser.read_string(raw.decode("utf-8", "replace"), source=str(config_path))
+    except configparser.Error:
         return None
     remotes = [s for s in parser.sections() if s.startswith('remote "')]
     preferred = sorted(remotes, key=lambda s: (s != 'remote "origin"', s))
@@ -98,3 +108,24 @@ def _remote_url(config_path: Path) -> str | None:
         if url:
             return url
     return None
+
+
+def read_regular(path: Path | str, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes; None for anything else (missing, a FIFO, a
+    device, a socket, a folder, too large, unreadable). Opening never blocks: ``O_NONBLOCK`` makes the
+    open of a FIFO return at once, and ``fstat`` then says what was opened."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        data = os.read(fd, limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -4,22 +4,63 @@ JSONL is read line by line (a last line without its newline may still be being w
 left for the next run unless the file is final); JSON arrays (the ``chat.json`` dumps some hook
 tools write) are decoded one element at a time. Each record comes with the line it starts on, so a
 problem can always name its file and line.
+
+Bounded, because a transcript is input reverie does not control: a line longer than ``MAX_LINE_BYTES``
+is skipped without being held in memory, and a record nested deeper than ``MAX_DEPTH`` is a bad record
+(``TooDeep``, a ValueError), not a ``RecursionError`` that would end the import. ``open_regular`` opens
+only regular files, without blocking on a FIFO.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from reverie.capture.lean_json import MAX_DEPTH, TooDeep, check_depth
+
 ARRAY_READ_CHARS = 1 << 20
+MAX_LINE_BYTES = 256 * 1024 * 1024  # one record; Claude Code caps tool output far below this
+MAX_ARRAY_ELEMENT_CHARS = 64 * 1024 * 1024
 
 # The C scanner that ``json.loads`` ends in, called directly: for lines of a kilobyte or two, the
 # wrapper around it (detecting the encoding, matching whitespace, checking types) was a quarter of
 # the decoding time.
 _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by JSONDecoder.__init__
 _JSON_WHITESPACE = " \t\n\r"
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a regular file for reading; OSError for a FIFO, a device, a socket or a folder. The open
+    itself never blocks (``O_NONBLOCK``); blocking reads are restored once it is known to be a file."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def decode_bounded(text: str | bytes) -> object:
+    """``json.loads`` that cannot crash on depth: TooDeep instead of RecursionError."""
+    try:
+        return _bounded(text, json.loads(text))
+    except RecursionError:
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _bounded(raw: str | bytes, value: object) -> object:
+    # Counting brackets is a C loop over the line; only a line with many of them is walked.
+    opens = raw.count(b"[") + raw.count(b"{") if isinstance(raw, bytes) else raw.count("[") + raw.count("{")
+    return check_depth(value) if opens > MAX_DEPTH else value
 
 
 class Blank:
@@ -36,7 +77,15 @@ BLANK = Blank()
 def line_records(handle: BinaryIO, offset: int, line: int, final: bool) -> Iterator[tuple[int, int, object]]:
     """(line number, offset after the line, record or ValueError) for each complete line from ``offset``."""
     handle.seek(offset)
-    for raw in handle:
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            rest, ended = _skip_line(handle)
+            if not ended and not final:
+                return  # still being written; the next run looks again
+            offset += len(raw) + rest
+            line += 1
+            yield line, offset, ValueError(f"a line longer than {MAX_LINE_BYTES} bytes")
+            continue
         if not raw.endswith(b"\n") and not final:
             return  # the agent may still be writing this line
         offset += len(raw)
@@ -61,10 +110,23 @@ def _decode_line(raw: bytes) -> object:
         start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
         value, end = _SCAN(text, start)
     except (UnicodeDecodeError, StopIteration, ValueError):
-        return json.loads(raw)
+        return decode_bounded(raw)
+    except RecursionError:
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None
     if end != len(text) and text[end:].strip(_JSON_WHITESPACE):
-        return json.loads(raw)  # extra data after the value: let json word the error
-    return value
+        return decode_bounded(raw)  # extra data after the value: let json word the error
+    return _bounded(raw, value)
+
+
+def _skip_line(handle: BinaryIO) -> tuple[int, bool]:
+    """Read past the rest of an overlong line, a megabyte at a time: the bytes skipped, and whether the
+    line had its newline."""
+    skipped = 0
+    while piece := handle.readline(1 << 20):
+        skipped += len(piece)
+        if piece.endswith(b"\n"):
+            return skipped, True
+    return skipped, False
 
 
 def array_records(handle: BinaryIO, size: int, final: bool) -> Iterator[tuple[int, int, object]]:
@@ -96,7 +158,14 @@ def array_records(handle: BinaryIO, size: int, final: bool) -> Iterator[tuple[in
             return
         try:
             record, end = decoder.raw_decode(buffer, position)
+            check_depth(record)
+        except (RecursionError, TooDeep):
+            yield line, size, TooDeep(f"nested deeper than {MAX_DEPTH} levels")
+            return
         except json.JSONDecodeError as error:
+            if len(buffer) - position > MAX_ARRAY_ELEMENT_CHARS:
+                yield line, size, ValueError(f"an element longer than {MAX_ARRAY_ELEMENT_CHARS} characters")
+                return
             if not eof:
                 buffer, eof = _read_more(buffer[position:], stream, max(ARRAY_READ_CHARS, len(buffer)))
                 position = 0

@@ -10,6 +10,12 @@ that fire in the same nanosecond still get two files).
 Records that cannot be ingested are moved to ``rejected/`` with a ``.reason`` file beside them:
 kept for inspection, never retried forever, never lost.
 
+A record that cannot be written (a full disk, a read-only home) is not lost without trace: the hook
+leaves an empty marker ``.dropped-<time>-<agent>-<event>-<session>`` (an empty file needs an inode, not a
+data block, so it usually fits where the record did not), and the next ingest counts the markers into
+``<home>/capture-drops.json``, which ``reverie stats`` shows. Importing the session's transcript
+recovers the events themselves.
+
 Standard library only: this runs inside the capture hook.
 """
 
@@ -29,6 +35,7 @@ RECORD_VERSION = 1
 SUFFIX = ".json"
 REJECTED = "rejected"
 _TEMP_PREFIX = ".tmp-"
+DROPPED_PREFIX = ".dropped-"
 
 
 def new_record_id() -> str:
@@ -52,6 +59,38 @@ def write_record(spool_dir: str | os.PathLike[str], record: dict[str, Any]) -> s
         _remove_quietly(temp)
         raise
     return final
+
+
+def note_dropped(spool_dir: str | os.PathLike[str], agent: str, event: str, session_id: object) -> bool:
+    """Leave the empty marker of a record that could not be written; False when even that failed."""
+    safe = "".join(c for c in str(session_id or "")[:80] if c.isalnum() or c in "-_") or "unknown"
+    name = f"{DROPPED_PREFIX}{time.time_ns():020d}-{_word(agent)}-{_word(event)}-{safe}"
+    try:
+        make_private_dir(os.fspath(spool_dir))
+        os.close(os.open(os.path.join(os.fspath(spool_dir), name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        return False
+    return True
+
+
+def dropped_markers(spool_dir: Path) -> list[tuple[Path, str, str, str]]:
+    """(marker, agent, event, session id) of every record the hook could not write, oldest first."""
+    from pathlib import Path
+
+    try:
+        names = sorted(entry.name for entry in os.scandir(spool_dir) if entry.name.startswith(DROPPED_PREFIX))
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        parts = name.removeprefix(DROPPED_PREFIX).split("-", 3)
+        if len(parts) == 4:
+            found.append((Path(spool_dir) / name, parts[1], parts[2], parts[3]))
+    return found
+
+
+def _word(text: str) -> str:
+    return "".join(c for c in text[:40] if c.isalnum() or c == "_") or "unknown"
 
 
 def pending(spool_dir: Path) -> list[Path]:

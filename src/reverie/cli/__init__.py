@@ -6,24 +6,48 @@ everything that would ask, and nothing waits on stdin when stdin is not a termin
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 
 import click
 
 from reverie import __version__
-from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
+from reverie.cli import (
+    artifacts,
+    demo,
+    dreams,
+    evals,
+    importing,
+    ingesting,
+    install,
+    lessons,
+    loop,
+    proposing,
+    recall,
+    traces,
+)
 from reverie.errors import ReverieError
 
 
 class _Group(click.Group):
-    """Turns reverie's own errors into one clear line and exit status 1, never a traceback."""
+    """Turns reverie's own errors into one clear line and exit status 1, never a traceback. The store wraps
+    SQLite's errors in ``StoreError``; what still escapes as ``sqlite3.Error`` (a read outside any
+    transaction) or ``OSError`` (a full disk or a read-only home under a file we write) gets one line too."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except ReverieError as error:
             click.echo(f"reverie: {error}", err=True)
-            sys.exit(1)
+        except sqlite3.Error as error:
+            click.echo(f"reverie: the store failed ({error}); what was committed before is intact", err=True)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # a closed pager or `| head`: nothing to say
+                sys.exit(1)
+            where = f": {error.filename}" if error.filename else ""
+            click.echo(f"reverie: {error.strerror or error}{where}", err=True)
+        sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,6 +65,7 @@ for command in (
     *ingesting.COMMANDS,
     *lessons.COMMANDS,
     *dreams.COMMANDS,
+    *proposing.COMMANDS,
     *traces.COMMANDS,
     *recall.COMMANDS,
     *evals.COMMANDS,

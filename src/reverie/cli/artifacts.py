@@ -13,7 +13,10 @@ from reverie.artifacts import compiler, proposals
 from reverie.artifacts.compiler import Action, Plan
 from reverie.artifacts.model import Target
 from reverie.artifacts.places import resolve
+from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.errors import NotFoundError
+from reverie.recall import proposals as agent_proposals
 from reverie.workspace import Workspace
 
 _TARGETS = [target.value for target in compiler.ALL_TARGETS]
@@ -37,12 +40,18 @@ def compile_command(dry_run: bool, wanted: tuple[str, ...], project_dir: str | N
 
     Each hook is replayed against the call that taught it before it is written; artifacts you edited
     by hand are left alone and reported; artifacts of retired lessons are removed."""
+    who = guard.actor()
     places = resolve(project_dir)
     targets = tuple(Target(t) for t in wanted) or compiler.DEFAULT_TARGETS
     with _workspace() as workspace:
+        if not dry_run:
+            guard.refuse_agent(who, "compile", workspace)
         planned = compiler.plan(workspace.store, places, targets)
         proceed = not dry_run and bool(planned.changes) and _confirm(planned, yes, as_json)
         result = compiler.apply(workspace.store, planned) if proceed else planned
+        if proceed:
+            verbs = sorted({f"{a.verb} {a.artifact.id}" for a in result.actions if a.verb not in ("unchanged", "skip")})
+            guard.audit(workspace, "compile", who, f"{planned.places.project_key}: {'; '.join(verbs)[:400]}")
     if as_json:
         emit_json(_plan_json(result, applied=proceed))
         return
@@ -50,6 +59,12 @@ def compile_command(dry_run: bool, wanted: tuple[str, ...], project_dir: str | N
 
 
 def _confirm(planned: Plan, yes: bool, as_json: bool) -> bool:
+    removes = any(action.verb == "remove" for action in planned.actions)
+    if removes:  # taking an enforcing hook away is an approval: the person at the terminal, or --yes
+        if not as_json and not yes:
+            _print_plan(planned, applied=False, dry_run=True)
+        guard.confirm(f"Apply {len(planned.changes)} change(s), removing artifacts?", yes=yes)
+        return True
     if yes or not sys.stdin.isatty():  # never wait on a stdin that is not a person
         return True
     if not as_json:
@@ -132,8 +147,11 @@ def artifacts_group(ctx: click.Context, as_json: bool) -> None:
 @json_option
 def remove_command(artifact_id: str, force: bool, as_json: bool) -> None:
     """Remove an artifact exactly: its files, its block, its settings entry. Compile will not write it again."""
+    who = guard.actor()
     with _workspace() as workspace:
+        guard.refuse_agent(who, "artifacts remove", workspace)
         record = compiler.remove(workspace.store, artifact_id, force=force)
+        guard.audit(workspace, "artifact-remove", who, record.artifact.id)
     if as_json:
         emit_json({"removed": record.artifact.id, "files": sorted({p.path for p in record.artifact.parts})})
         return
@@ -145,8 +163,11 @@ def remove_command(artifact_id: str, force: bool, as_json: bool) -> None:
 @click.argument("artifact_id")
 def restore_command(artifact_id: str) -> None:
     """Undo a remove: the next `reverie compile` writes the artifact again (if its lessons still hold)."""
+    who = guard.actor()
     with _workspace() as workspace:
+        guard.refuse_agent(who, "artifacts restore", workspace)
         record = compiler.restore(workspace.store, artifact_id)
+        guard.audit(workspace, "artifact-restore", who, record.artifact.id)
     click.echo(f"{record.artifact.id} will be written by the next `reverie compile`.")
 
 
@@ -158,6 +179,8 @@ def restore_command(artifact_id: str) -> None:
 def promote_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None:
     """Propose that a lesson apply in every project. Review decides (`reverie review`, `reverie accept`)."""
     with _workspace() as workspace:
+        if _agent_proposes(workspace, "move", lesson_id, to, reason, as_json):
+            return
         proposal = proposals.propose_promotion(workspace.store, workspace.home, lesson_id, to, reason=reason)
     _print_proposal(proposal, as_json)
 
@@ -170,8 +193,31 @@ def promote_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None
 def evolve_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None:
     """Propose that a lesson become a rule, hook, command, skill or subagent. Review decides."""
     with _workspace() as workspace:
+        if _agent_proposes(workspace, "evolve", lesson_id, to, reason, as_json):
+            return
         proposal = proposals.propose_evolution(workspace.store, workspace.home, lesson_id, to, reason=reason)
     _print_proposal(proposal, as_json)
+
+
+def _agent_proposes(workspace: Workspace, kind: str, lesson_id: str, to: str, reason: str, as_json: bool) -> bool:
+    """Inside an agent session a promotion or evolution is an agent proposal, not a change-set: a person
+    turns it into one with `reverie proposals accept`."""
+    who = guard.actor()
+    if not who.is_agent:
+        return False
+    found = workspace.store.find_lessons(lesson_id)
+    if len(found) != 1:
+        raise NotFoundError(f"no lesson {lesson_id!r}" if not found else f"{lesson_id!r} matches {len(found)} lessons")
+    row = agent_proposals.propose_move(workspace, found[0].id, to, reason, via="cli", kind=kind)
+    guard.audit(workspace, "propose", who, f"{row.id}: {kind} {found[0].id} -> {to}")
+    if as_json:
+        emit_json({"proposal": row.id, "kind": kind, "lesson": found[0].id, "to": to, "status": row.status})
+    else:
+        click.echo(
+            f"Proposed {row.id} ({kind} {found[0].id} -> {to}): this runs inside an agent session ({who.evidence}),"
+            " so nothing changed. A person decides with `reverie proposals`."
+        )
+    return True
 
 
 def _print_proposal(proposal: proposals.Proposal, as_json: bool) -> None:

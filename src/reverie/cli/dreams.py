@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill import distill
 from reverie.distill.lock import single_flight as distill_flight
@@ -26,6 +27,7 @@ from reverie.dream import DreamRequest, run_dream
 from reverie.dream.runner import Gate, auto_due, reap_if_idle, resolve
 from reverie.errors import InputError, NotFoundError
 from reverie.evals.gate import gate_for
+from reverie.recall import proposals as agent_proposals
 from reverie.recall.index import refresh_index
 from reverie.review import actor as actors
 from reverie.review import decide, history, policy, render, verdict
@@ -145,9 +147,17 @@ def dreams_command(as_json: bool) -> None:
 @click.option("--statement", help="The new statement for --edit.")
 @json_option
 def review_command(dream_id: str | None, edit_id: str | None, statement: str | None, as_json: bool) -> None:
-    """A dream's change-set, one change at a time, like a code review."""
+    """A dream's change-set, one change at a time, like a code review. Agents' proposals are listed by
+    `reverie proposals`."""
     with _workspace() as workspace:
-        record = _dream(workspace, dream_id)
+        waiting = len(agent_proposals.pending(workspace))
+        try:
+            record = _dream(workspace, dream_id)
+        except NotFoundError:
+            if dream_id or not waiting or as_json:
+                raise
+            click.echo(f"No dream with undecided changes. {waiting} agent proposal(s) wait: `reverie proposals`.")
+            return
         if edit_id:
             decide.edit(
                 workspace.store,
@@ -171,6 +181,8 @@ def review_command(dream_id: str | None, edit_id: str | None, statement: str | N
         click.echo(
             f"\nDecide: reverie accept {record.id} [--only C1,C2] [--except C3]   or   reverie discard {record.id}"
         )
+    if waiting:
+        click.echo(f"\n{waiting} agent proposal(s) wait too: `reverie proposals`.")
 
 
 @click.command(name="accept")
@@ -197,8 +209,8 @@ def accept_command(
             return
         if who.is_person and not as_json:
             _show(chosen)
-        if who.is_person and not yes:
-            _confirm(f"Accept {len(chosen)} change(s)?")
+        if who.is_person:
+            guard.confirm(f"Accept {len(chosen)} change(s)?", yes=yes)
         outcome = decide.accept(
             workspace.store,
             record.id,
@@ -226,9 +238,11 @@ def accept_command(
 @json_option
 def discard_command(dream_id: str | None, as_json: bool) -> None:
     """Reject every undecided change of a dream. The store stays as it is."""
+    who = actors.current()
     with _workspace() as workspace:
+        guard.refuse_agent(who, "discard", workspace)
         record = _dream(workspace, dream_id)
-        count = decide.discard(workspace.store, record.id, actor=actors.current(), command=_command())
+        count = decide.discard(workspace.store, record.id, actor=who, command=_command())
     _say(as_json, {"dream": record.id, "discarded": count}, f"Discarded {count} change(s) of {record.id}.")
 
 
@@ -294,11 +308,11 @@ def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
     """Point the head back at an earlier store version (default: before the last accepted dream)."""
     with _workspace() as workspace:
         who = actors.current()
+        guard.refuse_agent(who, "rollback", workspace)
         head, target, differ = history.plan(workspace.store, version)
         if not as_json:
             click.echo(f"Rollback: head {head.id} -> {target.id}; {len(differ)} lesson(s) change.")
-        if who.is_person and not yes:
-            _confirm("Roll back?")
+        guard.confirm("Roll back?", yes=yes)
         done = history.rollback(workspace.store, target.id, actor=who, command=_command())
         refresh_index(workspace)
     _say(
@@ -339,13 +353,6 @@ def _show(chosen: Sequence[StoredChange]) -> None:
         for line in render.change_lines(item):
             click.echo(line)
         click.echo("")
-
-
-def _confirm(question: str) -> None:
-    if not sys.stdin.isatty():
-        raise InputError("not a terminal: pass --yes to approve what is shown")
-    if not click.confirm(question, default=False):
-        raise click.Abort()
 
 
 def _ids(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -15,7 +15,7 @@ from reverie.evals import report, runner
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
-from reverie.workspace import Workspace
+from reverie.workspace import Workspace, private_files
 
 
 @click.command(name="eval")
@@ -86,7 +86,8 @@ def eval_(
     folder = workdir or _default_workdir()
     folder.mkdir(parents=True, exist_ok=True)
     chosen = list(memories) or None
-    with _progress(not as_json, sessions if replay_dir is None else 0) as tick:
+    private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
+    with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
         if replay_dir is not None and labels is not None:
             result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
         else:

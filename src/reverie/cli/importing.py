@@ -10,7 +10,7 @@ import click
 
 from reverie.capture.importer import ImportReport, default_folders, import_paths
 from reverie.cli.output import emit_json, json_option
-from reverie.errors import InputError, ReverieError
+from reverie.errors import InputError, ReverieError, StoreError
 from reverie.workspace import Workspace
 
 PROBLEMS_SHOWN = 20
@@ -39,7 +39,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
             report = import_paths(workspace.store, list(paths) or None)
         finally:
             workspace.close()
-    except sqlite3.Error as error:  # a locked store, a full disk: until the store raises its own error
+    except (sqlite3.Error, StoreError) as error:  # a locked store, a full disk
         raise ReverieError(
             f"cannot write to the store ({error}); what was imported before is kept, "
             "and running `reverie import` again resumes where this run stopped"

@@ -6,12 +6,14 @@ for the run); running it by hand is always safe: every spool record is applied e
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
-from reverie.capture.importer import import_paths
+from reverie.capture.importer import ImportReport, import_paths
 from reverie.capture.ingest import (
     IngestReport,
     ingest_spool,
@@ -21,7 +23,10 @@ from reverie.capture.ingest import (
 )
 from reverie.cli.lessons import distill_quietly
 from reverie.cli.output import emit_json, json_option
+from reverie.errors import ReverieError
 from reverie.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 REJECTIONS_SHOWN = 10
 
@@ -43,7 +48,7 @@ def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, then_distill: bo
     try:
         requeued = requeue_rejected(workspace.spool_dir) if retry_rejected else 0
         transcripts = [] if spool_only else spooled_transcripts(workspace.spool_dir)
-        imported = import_paths(workspace.store, transcripts) if transcripts else None
+        imported, import_failed = _import_first(workspace, transcripts)
         report = ingest_spool(workspace.store, workspace.spool_dir)
         prune_project_cache(workspace.home)
         distilled = distill_quietly(workspace) if then_distill and not report.stopped else None
@@ -55,16 +60,36 @@ def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, then_distill: bo
                 **asdict(report),
                 "requeued": requeued,
                 "transcripts_imported": imported.files if imported else 0,
+                "import_failed": import_failed,
                 "sessions_distilled": len(distilled.sessions) if distilled else 0,
             }
         )
     elif not quiet or report.stopped or report.rejected:
         _print_summary(report, requeued, quiet)
+    if import_failed and not as_json:
+        click.echo(
+            f"reverie: importing the named transcripts failed; the spool was ingested: {import_failed}", err=True
+        )
     if report.stopped:
         sys.exit(1)
 
 
 COMMANDS = (ingest,)
+
+
+def _import_first(workspace: Workspace, transcripts: list[Path]) -> tuple[ImportReport | None, str | None]:
+    """Import the named transcripts; whatever goes wrong there (a transcript reverie cannot read, a bug
+    in a parser) is logged and reported, and the spool is ingested all the same."""
+    if not transcripts:
+        return None, None
+    try:
+        return import_paths(workspace.store, transcripts), None
+    except ReverieError as error:
+        failure = str(error)
+    except Exception as error:  # reported below and in the log; the spool must not wait on it
+        failure = f"{type(error).__name__}: {error}"
+    log.error("ingest: importing %d transcripts failed: %s", len(transcripts), failure)
+    return None, failure[:500]
 
 
 def _print_summary(report: IngestReport, requeued: int, quiet: bool) -> None:

@@ -23,6 +23,7 @@ from reverie.adapters.hook_install import (
     resolve_target,
     uninstall_hooks,
 )
+from reverie.cli import guard
 from reverie.cli.output import emit_json, json_option
 from reverie.workspace import default_home
 
@@ -66,6 +67,8 @@ dry_run_option = click.option("--dry-run", is_flag=True, help="Show what would c
 @yes_option
 def init(agent: str, project: str | None, dry_run: bool, as_json: bool, yes: bool) -> None:
     """Capture every session of an agent: add reverie's hooks to its settings."""
+    if not dry_run:
+        guard.refuse_agent_anywhere(guard.actor(), "init")
     target = resolve_target(agent, project)
     outcome = install_hooks(target, current_runtime(default_home()), dry_run=dry_run, confirm=_ask(yes, default=True))
     if as_json:
@@ -86,6 +89,8 @@ def uninstall(agent: str, every: bool, project: str | None, dry_run: bool, as_js
 
     With --json, prints one object per settings file looked at.
     """
+    if not dry_run:
+        guard.refuse_agent_anywhere(guard.actor(), "uninstall")
     home = default_home()
     if every:
         targets = [resolve_target(name, None) for name in sorted(AGENT_HOOKS)] + recorded_targets(home)

@@ -10,14 +10,18 @@ from typing import Any
 import click
 
 from reverie.capture.project import identify
+from reverie.cli import guard
 from reverie.cli.model_run import BACKENDS, ModelRun
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill import EXTRACTORS, DistillReport, distill, forget, remember
 from reverie.distill.lock import single_flight
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import NotFoundError
+from reverie.recall import proposals
 from reverie.recall.index import refresh_index
+from reverie.review.actor import Actor
 from reverie.store.lesson_codec import confidence_to_dict, evidence_to_dict, trigger_to_dict
+from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
 
 _STATUSES = [status.value for status in LessonStatus]
@@ -124,9 +128,19 @@ def show_command(lesson_id: str, as_json: bool) -> None:
 @click.option("--reason", required=True, help="Why it is wrong or no longer wanted (kept with the tombstone).")
 @json_option
 def forget_command(lesson_id: str, reason: str, as_json: bool) -> None:
-    """Retire a lesson: a tombstone with your reason. Nothing is deleted from the trace."""
+    """Retire a lesson: a tombstone with your reason. Nothing is deleted from the trace.
+
+    From inside an agent session this records a proposal for a person to decide on (`reverie proposals`)."""
+    who = guard.actor()
     with _workspace() as workspace:
-        tombstone = forget(workspace.store, _resolve(workspace, lesson_id).id, reason)
+        lesson = _resolve(workspace, lesson_id)
+        if who.is_agent:
+            proposal = proposals.propose_forget(workspace, lesson.id, reason, via="cli")
+            guard.audit(workspace, "propose", who, f"{proposal.id}: forget {lesson.id}")
+            _proposed(proposal, who, as_json)
+            return
+        tombstone = forget(workspace.store, lesson.id, reason)
+        guard.audit(workspace, "forget", who, f"{lesson.id}: {reason[:200]}")
         refresh_index(workspace)
     if as_json:
         emit_json(lesson_json(tombstone))
@@ -147,17 +161,37 @@ def forget_command(lesson_id: str, reason: str, as_json: bool) -> None:
 )
 @json_option
 def remember_command(text: str, scope: str | None, project_dir: Path | None, as_json: bool) -> None:
-    """Remember something you want agents to know: "use make check, not pytest"."""
+    """Remember something you want agents to know: "use make check, not pytest".
+
+    From inside an agent session this records a proposal for a person to decide on (`reverie proposals`)."""
     level = ScopeLevel(scope) if scope else None
     project = None if level is ScopeLevel.GLOBAL else identify(str((project_dir or Path.cwd()).resolve())).key
+    who = guard.actor()
     with _workspace() as workspace:
+        if who.is_agent:
+            where = (level or ScopeLevel.PROJECT).value
+            proposal = proposals.propose_lesson(workspace, text, scope=where, project=project, via="cli")
+            guard.audit(workspace, "propose", who, f"{proposal.id}: remember {text[:200]}")
+            _proposed(proposal, who, as_json)
+            return
         written = remember(workspace.store, text, scope=level, project=project)
+        guard.audit(workspace, "remember", who, ", ".join(lesson.id for lesson in written))
         refresh_index(workspace)
     if as_json:
         emit_json([lesson_json(lesson) for lesson in written])
         return
     for lesson in written:
         click.echo(f"Remembered {lesson.id} [{lesson.status.value}, {_where(lesson)}]: {lesson.statement}")
+
+
+def _proposed(proposal: ProposalRow, who: Actor, as_json: bool) -> None:
+    if as_json:
+        emit_json({"proposal": proposal.id, "kind": proposal.kind, "status": proposal.status, "by": who.describe()})
+        return
+    click.echo(
+        f"Proposed {proposal.id} ({proposal.kind}): this runs inside an agent session ({who.evidence}), so nothing"
+        " changed. A person decides with `reverie proposals`."
+    )
 
 
 def distill_quietly(workspace: Workspace) -> DistillReport | None:

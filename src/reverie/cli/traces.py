@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from reverie.capture.ingest import capture_drops
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.domain import Event, Session
 from reverie.errors import NotFoundError
@@ -76,8 +77,9 @@ def stats(as_json: bool) -> None:
     """Counts of sessions, projects and events, by kind, origin and source."""
     workspace = Workspace.open()
     numbers = workspace.store.stats()
+    drops = capture_drops(workspace.home)
     if as_json:
-        emit_json({**asdict(numbers), "home": str(workspace.home)})
+        emit_json({**asdict(numbers), "home": str(workspace.home), "capture_dropped": drops.get("dropped", 0)})
         return
     click.echo(f"home      {workspace.home}")
     click.echo(f"schema    {numbers.schema_version}")
@@ -89,6 +91,11 @@ def stats(as_json: bool) -> None:
         ("by source", numbers.events_by_source),
     ):
         click.echo(f"  {title}: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
+    if drops.get("dropped"):
+        click.echo(
+            f"dropped   {drops['dropped']} hook events could not be spooled (disk full?),"
+            f" last at {drops.get('last_at')}; `reverie import` recovers them from the transcripts"
+        )
 
 
 COMMANDS = (sessions, trace, stats)

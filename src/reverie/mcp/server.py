@@ -13,6 +13,11 @@ Tools:
 Resource ``reverie://digest``: the session-start digest for the project of the server's working
 directory (where the MCP client started it, or ``reverie mcp --project DIR``).
 
+Everything is scoped like recall: the server answers for its own project and the global lessons. Another
+project's lesson is "no lesson" to ``show_provenance`` and ``propose_forget`` (its statement, evidence and
+transcript paths stay out of this session), and ``search_lessons`` refuses a ``project_dir`` of another
+project.
+
 One workspace is opened per request: the server may live for days while distill rewrites the store.
 """
 
@@ -27,6 +32,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from reverie.domain.lessons import Lesson, ScopeLevel
 from reverie.errors import ReverieError
 from reverie.recall import outcomes, proposals, search
 from reverie.store.recall_index import ProposalRow
@@ -51,7 +57,10 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="Lessons from earlier sessions relevant to a request, with why each was chosen.")
     def search_lessons(query: str, project_dir: str | None = None) -> dict[str, Any]:
         with _open(workspace) as ws:
-            project = search.project_key(Path(project_dir) if project_dir else default_dir)
+            project = search.project_key(default_dir)
+            if project_dir and search.project_key(Path(project_dir)) != project:
+                # Another repository's lessons are not this session's to read, as in recall.
+                raise ToolError(f"project_dir {project_dir!r} is not this server's project ({project})")
             report = search.for_prompt(ws, query, project)
             return {
                 "project": project,
@@ -63,12 +72,7 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="One lesson with its evidence: sessions, origins and transcript lines.")
     def show_provenance(lesson_id: str) -> dict[str, Any]:
         with _open(workspace) as ws:
-            lesson = ws.store.lesson(lesson_id)
-            if lesson is None:
-                found = ws.store.find_lessons(lesson_id)
-                if len(found) != 1:
-                    raise ToolError(f"no lesson {lesson_id!r}" if not found else f"{lesson_id!r} is ambiguous")
-                lesson = found[0]
+            lesson = _visible(ws, lesson_id, search.project_key(default_dir))
             return {
                 "id": lesson.id,
                 "statement": lesson.statement,
@@ -94,7 +98,8 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     @server.tool(description="Propose forgetting a lesson that is wrong or stale. Recorded for review, not applied.")
     def propose_forget(lesson_id: str, reason: str) -> dict[str, Any]:
         with _open(workspace) as ws:
-            return _proposal(proposals.propose_forget(ws, lesson_id, reason, via="mcp"))
+            lesson = _visible(ws, lesson_id, search.project_key(default_dir))
+            return _proposal(proposals.propose_forget(ws, lesson.id, reason, via="mcp"))
 
     @server.resource("reverie://digest", name="digest", mime_type="text/markdown")
     def digest() -> str:
@@ -120,6 +125,23 @@ def _open(factory: Callable[[], Workspace]) -> Iterator[Workspace]:
         raise ToolError(str(error)) from error
     finally:
         workspace.close()
+
+
+def _visible(ws: Workspace, lesson_id: str, project: str) -> Lesson:
+    """The lesson, if recall could show it in this project: global, or of this project. Another project's
+    lesson (its statement, evidence, transcript paths) is "no lesson" here, as if it did not exist, the
+    same answer as for an unknown id so that ids cannot be probed."""
+    lesson = ws.store.lesson(lesson_id)
+    found = [lesson] if lesson is not None else list(ws.store.find_lessons(lesson_id))
+    found = [
+        item
+        for item in found
+        if item.scope.level is ScopeLevel.GLOBAL
+        or (item.scope.level is ScopeLevel.PROJECT and item.scope.project == project)
+    ]
+    if len(found) != 1:
+        raise ToolError(f"no lesson {lesson_id!r} in this project" if not found else f"{lesson_id!r} is ambiguous")
+    return found[0]
 
 
 def _hit(hit: search.Explained) -> dict[str, Any]:

@@ -25,7 +25,9 @@ from reverie.workspace import Workspace
 MAX_STATEMENT_CHARS = 2_000
 PENDING = "pending"
 WITHDRAWN = "withdrawn"
-KINDS = ("lesson", "forget", "edit", "move")
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+KINDS = ("lesson", "forget", "edit", "move", "evolve")
 
 
 def ledger(workspace: Workspace) -> RecallLedger:
@@ -69,6 +71,46 @@ def propose_edit(workspace: Workspace, lesson_id: str, statement: str, reason: s
     details = {"previous": lesson.statement}
     row = _row("edit", lesson.id, _statement(statement), reason, lesson.scope.level, lesson.scope.project, via, details)
     return _add(workspace, row)
+
+
+def propose_move(
+    workspace: Workspace, lesson_id: str, to: str, reason: str, *, via: str, kind: str = "move"
+) -> ProposalRow:
+    """A wider scope (``move``, from ``reverie promote``) or a stronger artifact (``evolve``) for a lesson."""
+    lesson = workspace.store.lesson(lesson_id)
+    if lesson is None:
+        raise NotFoundError(f"no lesson {lesson_id!r}")
+    details = {"to": to}
+    row = _row(kind, lesson.id, lesson.statement, reason, lesson.scope.level, lesson.scope.project, via, details)
+    return _add(workspace, row)
+
+
+def decide(workspace: Workspace, proposal_id: str, status: str) -> ProposalRow:
+    """Mark a pending proposal accepted or rejected (the caller applied it, or not)."""
+    records = ledger(workspace)
+    try:
+        proposal = records.proposal(proposal_id) or _unique(records.proposals(), proposal_id)
+        if proposal.status != PENDING:
+            raise InputError(f"proposal {proposal.id} is already {proposal.status}")
+        records.set_proposal_status(proposal.id, status)
+        return proposal
+    finally:
+        records.close()
+
+
+def find(workspace: Workspace, proposal_id: str) -> ProposalRow:
+    records = ledger(workspace)
+    try:
+        return records.proposal(proposal_id) or _unique(records.proposals(), proposal_id)
+    finally:
+        records.close()
+
+
+def _unique(rows: list[ProposalRow], prefix: str) -> ProposalRow:
+    found = [row for row in rows if row.id.upper().startswith(prefix.upper())] if prefix else []
+    if len(found) != 1:
+        raise NotFoundError(f"no proposal {prefix!r}" if not found else f"{prefix!r} matches {len(found)} proposals")
+    return found[0]
 
 
 def withdraw(workspace: Workspace, proposal_id: str) -> bool:

@@ -33,13 +33,14 @@ from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
 HOME_ENV = "REVERIE_HOME"
 SHOWN_ENV = "REVERIE_RECALL_SHOWN"  # lesson ids the session's prompt already carries
 EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse")
 MAX_PAYLOAD_BYTES = 4 * 1024 * 1024  # a prompt or a tool input; anything longer is read and dropped
 MAX_LOG_BYTES = 1024 * 1024
+DEADLINE_SECONDS = 3.0  # the agent waits for this hook; its own timeout is 5 s
 REFRESH_LOCK = os.path.join("recall", "refresh.lock")
 REFRESH_LOCK_SECONDS = 120  # a rebuild that has not finished by then is presumed dead
 _FRESH_CONTEXT = ("startup", "clear", "compact")
@@ -48,14 +49,18 @@ _FRESH_CONTEXT = ("startup", "clear", "compact")
 def main(argv: list[str]) -> int:
     options = _options(argv)
     home = os.environ.get(HOME_ENV) or options.get("home")
+    disarm = _arm_deadline(DEADLINE_SECONDS)
     try:
-        if not home:
-            raise ValueError("no --home given and REVERIE_HOME is not set")
-        event = options.get("event", "")
-        payload = wire.loads(_read_stdin().decode("utf-8", "replace"))
-        if not isinstance(payload, dict):
-            raise ValueError("the payload is not a JSON object")
-        output = hook_output(event, *reply(options.get("agent", ""), event, payload, home, os.environ))
+        try:
+            if not home:
+                raise ValueError("no --home given and REVERIE_HOME is not set")
+            event = options.get("event", "")
+            payload = wire.loads(_read_stdin().decode("utf-8", "replace"))
+            if not isinstance(payload, dict):
+                raise ValueError("the payload is not a JSON object")
+            output = hook_output(event, *reply(options.get("agent", ""), event, payload, home, os.environ))
+        finally:
+            disarm()
         if output:
             sys.stdout.write(wire.dumps(output))
             sys.stdout.flush()
@@ -219,3 +224,29 @@ def _log_error(home: str | None) -> None:
             log.write(f"{stamp} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
     except BaseException:
         pass
+
+
+class DeadlinePassed(Exception):
+    """The hook ran out of its time: whatever it was waiting on (a FIFO, a hung mount), it gives up."""
+
+
+def _arm_deadline(seconds: float) -> Callable[[], None]:
+    """Raise ``DeadlinePassed`` in this thread after ``seconds`` (POSIX; elsewhere, no deadline). A blocking
+    open or read is interrupted by the signal, so the hook answers within its budget whatever it reads.
+    ``_signal`` and not ``signal``: the latter imports ``enum``, which costs the hook more than its work."""
+    try:
+        import _signal  # type: ignore[import-not-found,unused-ignore]
+
+        def expire(signum: int, frame: object) -> None:
+            raise DeadlinePassed(f"the hook's {seconds:g} s deadline passed")
+
+        previous = _signal.signal(_signal.SIGALRM, expire)
+        _signal.setitimer(_signal.ITIMER_REAL, seconds)
+    except (ImportError, AttributeError, ValueError, OSError):  # not POSIX, or not the main thread
+        return lambda: None
+
+    def disarm() -> None:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+        _signal.signal(_signal.SIGALRM, previous)
+
+    return disarm

@@ -73,6 +73,7 @@ def write(
     final = os.path.join(home, FOLDER)
     fresh, old = final + ".new", final + ".old"
     _remove_tree(fresh)
+    os.makedirs(os.path.dirname(fresh), mode=0o700, exist_ok=True)  # makedirs gives parents 0777 & ~umask
     os.makedirs(fresh, mode=0o700)
     for name, content in files.items():
         _write_private(os.path.join(fresh, name), marshal.dumps(content))

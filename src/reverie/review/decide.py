@@ -92,7 +92,7 @@ def accept(
             refused[item.change.id] = reason
         else:
             acceptable.append(item.change)
-    if refused and not acceptable and actor.agent_marker:
+    if refused and not acceptable and actor.is_agent:
         # Nothing at all may be accepted from here: say so plainly instead of a list of refusals.
         _audit_refusals(store, record.id, refused, chosen, actor, command)
         raise NotApprover(_not_approver_message(actor, refused))
@@ -242,7 +242,7 @@ def _entry(action: str, change: Change, dream_id: str, actor: Actor, command: st
 
 def _not_approver_message(actor: Actor, refused: Mapping[str, str]) -> str:
     return (
-        f"refused: this process runs inside an agent session ({actor.agent_marker} is set). An agent may dream and "
+        f"refused: this process runs inside an agent session ({actor.evidence}). An agent may dream and "
         f"propose, but accepting {', '.join(refused)} needs a person: run `reverie accept` in your own terminal. "
         "Low-risk changes (exact duplicates, expired one-offs) can be auto-accepted by naming them in "
         "policy.toml under [review] auto_accept."

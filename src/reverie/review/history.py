@@ -66,7 +66,7 @@ def rollback(store: Store, target: int | None, *, actor: Actor, command: str) ->
     if not actor.is_person:
         # Undoing an accepted change shapes behaviour as much as accepting one (a hook could go away).
         raise NotApprover(
-            f"refused: this process runs inside an agent session ({actor.agent_marker} is set); "
+            f"refused: this process runs inside an agent session ({actor.evidence}); "
             "a rollback needs a person: run `reverie rollback` in your own terminal."
         )
     head, chosen, differ = plan(store, target)

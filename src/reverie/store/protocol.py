@@ -170,7 +170,7 @@ class StoredChange:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
-    action: str  # approve | accept | reject | discard | refuse | rollback | auto-accept | edit
+    action: str  # approve | accept | reject | discard | refuse | rollback | auto-accept | edit | propose | <command>
     actor: str  # the OS user, or "policy"
     command: str
     dream_id: str | None = None
@@ -333,6 +333,9 @@ class Store(Protocol):
 
     def decide(self, dream_id: str, decisions: Sequence[tuple[str, str]], *, audit: Sequence[AuditEntry]) -> None:
         """Record decisions (change id, accepted|rejected) without writing lessons (a discard)."""
+
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None:
+        """Record decisions made outside a change-set (remember, forget, compile, refusals), in one transaction."""
 
     def audit_log(self) -> Sequence[AuditEntry]:
         """Every decision, oldest first."""

@@ -7,6 +7,7 @@ is created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
+from reverie.errors import StoreError
 from reverie.store import migrations
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 from reverie.store.sqlite_artifacts import ArtifactTables
@@ -36,15 +38,42 @@ _EVENT_COLUMNS = (
 class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            _create_private(Path(self.path))
-        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        migrations.migrate(self.db)
+        self.read_only = False
+        try:
+            self.db = self._connect()
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.path != ":memory:" and not self.read_only:
+                self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not self.read_only or migrations.pending(self.db):
+                migrations.migrate(self.db)
+        except (sqlite3.OperationalError, OSError) as error:
+            raise store_error(error, self.path) from error
+        except sqlite3.DatabaseError as error:
+            if not _environmental(error):
+                raise
+            raise store_error(error, self.path) from error
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path == ":memory:":
+            return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        folder = os.path.dirname(os.path.abspath(self.path))
+        writable = os.access(folder, os.W_OK) and os.access(self.path, os.W_OK)
+        if writable or not os.path.isfile(self.path):
+            try:
+                _create_private(Path(self.path))
+                return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            except OSError as error:
+                if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM) or not os.path.isfile(self.path):
+                    raise
+        # A read-only home: the commands that only read (stats, lessons, sessions) still work. Without its
+        # -wal and -shm files SQLite cannot open a WAL database read-only, so it is opened as immutable.
+        self.read_only = True
+        uri = Path(self.path).resolve().as_uri()
+        has_wal = os.path.exists(self.path + "-shm")
+        mode = "?mode=ro" if has_wal else "?mode=ro&immutable=1"
+        return sqlite3.connect(uri + mode, uri=True, isolation_level=None, check_same_thread=False)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -199,18 +228,61 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     # -- internals ---------------------------------------------------------------------------
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
+        return _Transaction(self.db, self.path)
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error; SQLite's own errors (locked past the
+    busy timeout, disk full, read-only) leave as ``StoreError``."""
+
+    def __init__(self, db: sqlite3.Connection, path: str = "") -> None:
         self.db = db
+        self.path = path
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise store_error(error, self.path) from error
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
-        self.db.execute("COMMIT" if error is None else "ROLLBACK")
+        try:
+            if error is None:
+                self.db.execute("COMMIT")
+                return
+            if self.db.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                self.db.execute("ROLLBACK")
+        except sqlite3.Error as failure:
+            if not _environmental(failure):
+                raise
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise store_error(failure, self.path) from failure
+        if isinstance(error, sqlite3.Error) and _environmental(error):
+            raise store_error(error, self.path) from error
+
+
+def _environmental(error: object) -> bool:
+    """SQLite failing underneath us (locked, full, read-only, I/O, not a database), as opposed to a
+    constraint that our own code broke (``IntegrityError``, which callers and tests expect as it is)."""
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
+def store_error(error: BaseException, path: str) -> StoreError:
+    """One line that says what happened to the store and what is safe."""
+    text = str(error) or type(error).__name__
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.strerror}: {error.filename or path}"
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        hint = "another reverie process holds it; try again in a moment"
+    elif "full" in lowered or "no space" in lowered:
+        hint = "the disk is full; free space and run the command again"
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        hint = "it cannot be written here (a read-only home?); reading commands still work"
+    else:
+        hint = "nothing partial was written"
+    return StoreError(f"the store {path} failed ({text}): {hint}")
 
 
 def _create_private(path: Path) -> None:

@@ -211,6 +211,10 @@ class VersionTables:
             write_audit(self.db, [_with_version(entry, version) for entry in audit])
         return self.head()
 
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None:
+        with self._transaction():
+            write_audit(self.db, entries)
+
     def audit_log(self) -> Sequence[AuditEntry]:
         rows = self.db.execute(
             "SELECT action, actor, command, dream_id, change_id, content_hash, store_version, detail, at"

@@ -1,0 +1,81 @@
+"""Who may change what agents see or obey, at the command line.
+
+Every command that changes it (remember, forget, promote, evolve, accept, discard, rollback, compile,
+artifacts remove/restore, init, uninstall, proposals accept/reject) asks ``actor()`` first. From inside
+an agent session (``reverie.review.actor``: markers, an agent ancestor) a command with a proposal form
+records a proposal in the agent-proposal ledger for a person to decide on (``reverie proposals``);
+the others are refused with a message that says why and what the person should run. Either way the
+attempt is in the audit log with its evidence.
+
+Approvals that a person gives here are confirmed on the controlling terminal (``/dev/tty``), not on
+stdin, so a pipe cannot answer for the person; ``--yes`` skips the question, which cron and CI need.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reverie.errors import InputError
+from reverie.review import NotApprover
+from reverie.review import actor as actors
+from reverie.review.actor import Actor
+from reverie.store.protocol import AuditEntry
+from reverie.workspace import Workspace, default_home
+
+
+def actor() -> Actor:
+    return actors.current()
+
+
+def command_line() -> str:
+    return " ".join(["reverie", *sys.argv[1:]])[:500]
+
+
+def audit(workspace: Workspace, action: str, who: Actor, detail: str = "") -> None:
+    workspace.store.add_audit([AuditEntry(action=action, actor=who.describe(), command=command_line(), detail=detail)])
+
+
+def refuse_agent(who: Actor, command: str, workspace: Workspace | None = None) -> None:
+    """Raise (after auditing the attempt) when an agent runs a command that has no proposal form."""
+    if not who.is_agent:
+        return
+    if workspace is not None:
+        audit(workspace, "refuse", who, f"{command}: needs a person")
+    raise NotApprover(
+        f"refused: `reverie {command}` needs a person: it changes what agents see or obey, and this process runs"
+        f" inside an agent session ({who.evidence}). An agent may propose (`reverie remember`, `reverie forget`),"
+        f" a person decides: ask them to run `reverie {command}` in their own terminal."
+    )
+
+
+def refuse_agent_anywhere(who: Actor, command: str) -> None:
+    """``refuse_agent`` for commands that do not open the store (init, uninstall): the refusal is audited
+    when a store exists, and no store is created just to say no."""
+    if not who.is_agent:
+        return
+    if (default_home() / "reverie.db").is_file():
+        workspace = Workspace.open()
+        try:
+            refuse_agent(who, command, workspace)
+        finally:
+            workspace.close()
+    refuse_agent(who, command)
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask the person at the controlling terminal; ``--yes`` answers for them. Without a terminal and
+    without ``--yes`` nothing is approved."""
+    if yes:
+        return
+    try:
+        terminal = open("/dev/tty", "r+", encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError:
+        raise InputError("no terminal to ask on: pass --yes to approve what is shown") from None
+    with terminal:
+        terminal.write(f"{question} [y/N] ")
+        terminal.flush()
+        answer = terminal.readline().strip().lower()
+    if answer not in ("y", "yes"):
+        raise click.Abort()

@@ -1,0 +1,137 @@
+"""``reverie proposals``: what agents asked to change, and a person's decision on each.
+
+Agents propose through the MCP server, the memory tool, or by running ``remember`` / ``forget`` /
+``promote`` / ``evolve`` inside their session (``reverie.cli.guard``). Nothing of it reaches the lesson
+store until a person accepts it here: a new lesson is remembered, a forget writes the tombstone, a
+rewording forgets the old lesson and remembers the new wording, and a promotion or evolution becomes a
+change-set for ``reverie review`` / ``reverie accept`` like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from reverie.artifacts import proposals as artifact_proposals
+from reverie.cli import guard
+from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.distill import forget, remember
+from reverie.domain.lessons import ScopeLevel
+from reverie.recall import proposals
+from reverie.recall.index import refresh_index
+from reverie.store.recall_index import ProposalRow
+from reverie.workspace import Workspace
+
+
+@click.group(name="proposals", invoke_without_command=True)
+@click.option("--all", "show_all", is_flag=True, help="Also those already decided or withdrawn.")
+@json_option
+@click.pass_context
+def proposals_group(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """What agents proposed (a lesson, forgetting one, a rewording, a promotion): pending until you decide."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _workspace() as workspace:
+        records = proposals.ledger(workspace)
+        try:
+            rows = records.proposals(status=None if show_all else proposals.PENDING)
+        finally:
+            records.close()
+    if as_json:
+        emit_json([_json(row) for row in rows])
+        return
+    if not rows:
+        click.echo("No proposals waiting." if not show_all else "No proposals.")
+        return
+    emit_table(
+        ("id", "status", "kind", "lesson", "via", "scope", "statement"),
+        [(r.id, r.status, _kind(r), r.lesson_id or "-", r.via, r.project or r.scope, r.statement[:70]) for r in rows],
+    )
+    click.echo("\nDecide: reverie proposals accept ID   or   reverie proposals reject ID")
+
+
+@proposals_group.command(name="accept")
+@click.argument("proposal_id")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+def accept_command(proposal_id: str, yes: bool) -> None:
+    """Apply a proposal (a person only): remember, forget, reword, or hand a promotion to review."""
+    who = guard.actor()
+    with _workspace() as workspace:
+        guard.refuse_agent(who, "proposals accept", workspace)
+        row = proposals.find(workspace, proposal_id)
+        click.echo(f"{row.id} {_kind(row)}: {row.statement}" + (f"\n  reason: {row.reason}" if row.reason else ""))
+        guard.confirm("Accept it?", yes=yes)
+        done = _apply(workspace, row)
+        proposals.decide(workspace, row.id, proposals.ACCEPTED)
+        guard.audit(workspace, "accept-proposal", who, f"{row.id} ({row.kind}): {done}")
+        refresh_index(workspace)
+    click.echo(f"Accepted {row.id}: {done}")
+
+
+@proposals_group.command(name="reject")
+@click.argument("proposal_id")
+@click.option("--reason", default="", help="Why, for the record.")
+def reject_command(proposal_id: str, reason: str) -> None:
+    """Reject a proposal (a person only). Nothing changes."""
+    who = guard.actor()
+    with _workspace() as workspace:
+        guard.refuse_agent(who, "proposals reject", workspace)
+        row = proposals.decide(workspace, proposals.find(workspace, proposal_id).id, proposals.REJECTED)
+        guard.audit(workspace, "reject-proposal", who, f"{row.id} ({row.kind}): {reason[:200]}")
+    click.echo(f"Rejected {row.id}.")
+
+
+def _apply(workspace: Workspace, row: ProposalRow) -> str:
+    store = workspace.store
+    why = row.reason or f"proposed by an agent ({row.id})"
+    if row.kind == "lesson":
+        scope = ScopeLevel(row.scope)
+        written = remember(store, row.statement, scope=scope, project=row.project)
+        return "remembered " + ", ".join(lesson.id for lesson in written)
+    if row.kind == "forget" and row.lesson_id:
+        return f"forgot {forget(store, row.lesson_id, why).id}"
+    if row.kind == "edit" and row.lesson_id:
+        written = remember(store, row.statement, scope=ScopeLevel(row.scope), project=row.project)
+        forget(store, row.lesson_id, f"reworded as {', '.join(lesson.id for lesson in written)}: {why}")
+        return f"forgot {row.lesson_id}, remembered " + ", ".join(lesson.id for lesson in written)
+    if row.kind in ("move", "evolve") and row.lesson_id:
+        to = str(row.body.get("to", ""))
+        propose = artifact_proposals.propose_promotion if row.kind == "move" else artifact_proposals.propose_evolution
+        made = propose(store, workspace.home, row.lesson_id, to, reason=why)
+        return f"change {made.change.id} of {made.dream_id} waits in review (`reverie review {made.dream_id}`)"
+    raise click.ClickException(f"proposal {row.id} of kind {row.kind!r} cannot be applied here")
+
+
+def _kind(row: ProposalRow) -> str:
+    to = row.body.get("to")
+    return f"{row.kind} -> {to}" if to else row.kind
+
+
+def _json(row: ProposalRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "lesson": row.lesson_id,
+        "statement": row.statement,
+        "reason": row.reason,
+        "scope": row.scope,
+        "project": row.project,
+        "via": row.via,
+        "status": row.status,
+        "details": row.body,
+        "created_at": row.created_at,
+    }
+
+
+@contextmanager
+def _workspace() -> Iterator[Workspace]:
+    workspace = Workspace.open()
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+COMMANDS = (proposals_group,)
