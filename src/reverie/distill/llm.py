@@ -208,7 +208,7 @@ def statement_checks(statement: str, quote: str, typed: str) -> bool:
     written = " ".join(typed.split()).casefold()
     for match in _CODE_TOKEN.finditer(statement):
         token = (match.group(1) or match.group(2) or "").strip().casefold()
-        if token and token not in written:
+        if token and not re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", written):
             return False
     return True
 
