@@ -13,7 +13,7 @@ from reverie.cli.model_run import BACKENDS, READERS, build_backend
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill.llm import reader as llm_reader
 from reverie.errors import InputError
-from reverie.evals import real, real_report, report, runner
+from reverie.evals import real, real_report, report, runner, spoken
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
@@ -46,6 +46,12 @@ from reverie.workspace import Workspace
     "--labels",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Labels for --replay (YAML or JSON; see docs/eval.md).",
+)
+@click.option(
+    "--turns",
+    type=click.Path(exists=True, path_type=Path),
+    help="Real labelled turns the benchmark's person speaks with (default: $REVERIE_EVAL_TURNS, or "
+    "corpus/turns/holdout here).",
 )
 @click.option(
     "--real",
@@ -92,6 +98,7 @@ def eval_(
     report_dir: Path | None,
     replay_dir: Path | None,
     labels: Path | None,
+    turns: Path | None,
     real_dir: Path | None,
     reader: str,
     backend_name: str | None,
@@ -121,8 +128,16 @@ def eval_(
         if replay_dir is not None and labels is not None:
             result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
         else:
+            spoken_turns = turns or spoken.default_folder()
             result = runner.benchmark(
-                sessions, seed, folder, memories=chosen, budget=budget, generated=tick, replayed=tick
+                sessions,
+                seed,
+                folder,
+                memories=chosen,
+                budget=budget,
+                generated=tick,
+                replayed=tick,
+                turns=spoken_turns,
             )
     written = report.write(result, report_dir) if report_dir else []
     if as_json:
@@ -189,6 +204,9 @@ def _print(result: RunResult, written: list[Path]) -> None:
     click.echo(
         f"\n{result.sessions} sessions in {result.seconds:.0f} s; {len(result.import_problems)} import problems."
     )
+    spoken_meta = result.meta.get("turns")
+    if isinstance(spoken_meta, dict) and not spoken_meta.get("spoken"):
+        click.echo("No real turns: the simulated person said nothing (pass --turns DIR); behaviour only.")
     for path in written[:2]:
         click.echo(f"wrote {path}")
 

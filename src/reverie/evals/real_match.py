@@ -70,7 +70,8 @@ def tokens(text: str) -> list[str]:
 
 
 def content(text: str) -> set[str]:
-    return {t for t in tokens(text) if t not in _FUNCTION_WORDS and stem(t) not in _FUNCTION_WORDS}
+    words = _TOKEN.findall(text.casefold().replace("\u2019", "'"))
+    return {stem(t) for t in words if t not in _FUNCTION_WORDS}
 
 
 def _code_like(token: str, backticked: set[str]) -> bool:

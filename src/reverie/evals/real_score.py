@@ -139,7 +139,8 @@ def score(
 def _right_scope(lesson: Produced, label: Label) -> bool:
     if label.scope == GLOBAL:
         return lesson.scope == GLOBAL
-    return lesson.scope == PROJECT and lesson.project == label.project
+    # Project keys are read from the remote URL, where case carries no meaning (GitHub ignores it).
+    return lesson.scope == PROJECT and (lesson.project or "").casefold() == label.project.casefold()
 
 
 def _rate(items: Sequence[Any], good: Any) -> Rate:
