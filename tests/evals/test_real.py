@@ -59,6 +59,9 @@ def test_matching_reads_content_words_and_code_tokens_not_phrasing() -> None:
     ruff = LabelledLesson("we lint with ruff, flake8 is gone", "standing_project", "Lint with ruff, not flake8.")
     assert matches("In this project: use `ruff`, not `flake8`.", ruff)
     assert not matches("Run the tests before committing.", ruff)
+    # Said in another language: the reviewer's sentence is the reference.
+    spanish = LabelledLesson("me responderas solamente en español", "standing_global", "Reply only in Spanish.")
+    assert matches("Always reply in Spanish.", spanish) and not matches("Reply in English.", spanish)
 
 
 def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text() -> None:

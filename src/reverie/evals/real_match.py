@@ -10,7 +10,8 @@ lesson can word it in any way, so matching looks at content only, never at sente
   the words every instruction shares: "use", "always", "never", "please", "project" ...): they carry no
   content, and counting them would reward sentence shape;
 * **key words** of a label: the content words of its statement that the person also typed (they are
-  in the quote); when that leaves fewer than two, every content word of statement and quote;
+  in the quote); when that leaves fewer than two (the person said it in other words or in another
+  language), the content words of the statement;
 * **code tokens**: key words that look like code (one of ``. / _ - @ + # = ~ :``, or written in
   backticks): commands, flags, paths.
 
@@ -82,8 +83,8 @@ def _code_like(token: str, backticked: set[str]) -> bool:
 def key(statement: str, quote: str) -> Key:
     said, kept = content(quote), content(statement)
     words = kept & said
-    if len(words) < 2:
-        words = kept | said
+    if len(words) < 2:  # reworded, or said in another language: the reviewer's sentence is the reference
+        words = kept or said
     backticked = {t for span in _BACKTICKED.findall(f"{statement} {quote}") for t in tokens(span)}
     return Key(frozenset(words), frozenset(t for t in words if _code_like(t, backticked)))
 
