@@ -16,8 +16,9 @@ lesson can word it in any way, so matching looks at content only, never at sente
   backticks): commands, flags, paths.
 
 A produced statement **matches** a label when it contains at least half of the label's key words (at
-least one), and at least one of its code tokens when it has any (a lesson about ``--force-with-lease``
-must name a flag of it, not only "push"). Negation is not read: "use yarn, not pnpm" matches a label about
+least two when the label has two or more: one shared word is weak evidence), and at least one of its
+code tokens when it has any (a lesson about ``--force-with-lease`` must name the flag, not only "push").
+Negation is not read: "use yarn, not pnpm" matches a label about
 pnpm over yarn as well as the right one. That is an honest limit, shown in the audit output
 (``unmatched`` and ``matched`` pairs in ``--json``) so that a person can check the pairs.
 """
@@ -54,7 +55,7 @@ class Key:
 
     @property
     def needed(self) -> int:
-        return max(1, math.ceil(len(self.words) / 2))
+        return min(len(self.words), max(2, math.ceil(len(self.words) / 2)))
 
 
 def stem(token: str) -> str:
