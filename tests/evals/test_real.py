@@ -99,6 +99,10 @@ def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: P
     assert metrics["one_offs_persisted"]["n"] == 0 and metrics["self_learned"]["n"] == 0
     assert metrics["retired_for_age"]["n"] == 0
     assert {"matched", "unmatched_labels", "unmatched_lessons"} <= set(document["audit"])
+    # Keeping every typed prompt holds every standing label in some scope: the matcher finds the words.
+    everything = document["baselines"]["remember-everything"]["metrics"]
+    assert everything["recall_any_scope"]["n"] == everything["recall_any_scope"]["d"] - 1  # the answer turn
+    assert everything["one_offs_persisted"]["n"] == 1
     assert (report / "real-report.md").exists() and (report / "real-report.json").exists()
     table = CliRunner().invoke(eval_, ["--real", str(FIXTURE), "--workdir", str(tmp_path)])
     assert "standing lessons recalled" in table.output and "one-offs persisted" in table.output

@@ -29,7 +29,8 @@ from typing import Any
 from reverie.capture.importer import import_paths
 from reverie.domain.markers import wrap_injected
 from reverie.evals import corpus, real_score
-from reverie.evals.baselines import ReverieDreams
+from reverie.evals.baselines import KeywordCorrections, RememberEverything, ReverieDreams
+from reverie.evals.protocols import Memory
 from reverie.evals.transcript import TranscriptWriter, mangle
 from reverie.evals.turns import agent_works, write_turn
 from reverie.store import SQLiteStore
@@ -113,6 +114,8 @@ class Machine:
         self.retired_for_age: dict[str, str] = {}
         self.injected: list[str] = []  # every statement the digests showed
         self.memory = ReverieDreams(every=every, extractors=extractors, recorder=self._record)
+        # The same sessions through two naive memories: what a matcher gives for free (and a check on it).
+        self.baselines: list[Memory] = [KeywordCorrections(), RememberEverything()]
         self.store = SQLiteStore(workdir / "real.db")
 
     def _record(self, change: Any) -> None:
@@ -123,6 +126,8 @@ class Machine:
     def learn(self, path: Path, session_id: str, now: datetime) -> list[str]:
         report = import_paths(self.store, [path])
         self.memory.learn(self.store, [session_id], now=now)
+        for baseline in self.baselines:
+            baseline.learn(self.store, [session_id])
         return [str(problem) for problem in report.problems]
 
     def finish(self, now: datetime) -> None:
@@ -148,6 +153,7 @@ class Machine:
 @dataclass(frozen=True, slots=True)
 class RealRun:
     score: real_score.RealScore
+    baselines: dict[str, real_score.RealScore]
     turns: int
     sources: int
     sessions: int
@@ -176,10 +182,17 @@ def run(
             retired_for_age=machine.retired_for_age,
             injected_texts=machine.injected,
         )
+        baselines = {
+            baseline.name: real_score.score(
+                turns, real_score.from_eval(baseline.lessons()), retired_for_age={}, injected_texts=machine.injected
+            )
+            for baseline in machine.baselines
+        }
     finally:
         machine.close()
     return RealRun(
         score=result,
+        baselines=baselines,
         turns=len(turns),
         sources=len(corpus.by_source(turns)),
         sessions=len(sessions),

@@ -35,9 +35,17 @@ def _target(key: str) -> str:
 
 
 def table_rows(run: RealRun) -> tuple[list[str], list[list[str]]]:
-    rows = [[TARGETS[key][0], _cell(rate), _target(key)] for key, rate in run.score.rates.items()]
-    rows += [[f"recall, {channel} turns", _cell(rate), ""] for channel, rate in run.score.by_channel.items()]
-    return ["metric", f"reverie ({run.meta.get('reader', 'rules')} reader)", "target"], rows
+    others = list(run.baselines.values())
+    rows = [
+        [TARGETS[key][0], _cell(rate), *(_cell(other.rates[key]) for other in others), _target(key)]
+        for key, rate in run.score.rates.items()
+    ]
+    for channel, rate in run.score.by_channel.items():
+        rows.append(
+            [f"recall, {channel} turns", _cell(rate), *(_cell(o.by_channel.get(channel, rate)) for o in others), ""]
+        )
+    headers = ["metric", f"reverie ({run.meta.get('reader', 'rules')} reader)", *run.baselines, "target"]
+    return headers, rows
 
 
 def as_json(run: RealRun) -> dict[str, Any]:
@@ -53,6 +61,10 @@ def as_json(run: RealRun) -> dict[str, Any]:
         "metrics": {key: rate.as_json() for key, rate in run.score.rates.items()},
         "recall_by_channel": {key: rate.as_json() for key, rate in run.score.by_channel.items()},
         "audit": run.score.audit,
+        "baselines": {
+            name: {"metrics": {key: rate.as_json() for key, rate in other.rates.items()}}
+            for name, other in run.baselines.items()
+        },
     }
 
 

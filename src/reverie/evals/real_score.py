@@ -101,6 +101,13 @@ def produced(lessons: Iterable[Any]) -> list[Produced]:
     ]
 
 
+def from_eval(lessons: Iterable[Any]) -> list[Produced]:
+    """The scorer's view of a baseline's ``EvalLesson`` list (no evidence: baselines keep none)."""
+    return [
+        Produced(lesson.id, lesson.statement, lesson.scope, lesson.project, lesson.status, ()) for lesson in lessons
+    ]
+
+
 def score(
     turns: Sequence[corpus.Turn],
     lessons: Sequence[Produced],
