@@ -73,13 +73,7 @@ def generate(
         items=tuple(_item(concept, ledger) for concept in world.concepts.values()),
         sessions=tuple(truths),
         seed=seed,
-        meta={
-            "generator": "reverie.evals.generator/1",
-            "fingerprint": fingerprint(),
-            "sessions": sessions,
-            "turns": {"folder": str(turns) if turns else None, "digest": pool.digest, "spoken": _spoken_count(world)},
-            "projects": [{"key": p.key, "ecosystem": p.ecosystem, "folder": p.folder} for p in world.projects],
-        },
+        meta=_meta(world, sessions, pool),
     )
     t.dump(truth, out_dir / TRUTH_FILE)
     return Scenario(root=out_dir, truth=truth, transcripts=tuple(paths))
@@ -121,8 +115,15 @@ def world_of(sessions: int, seed: int, turns: Path | None = None) -> World:
     return build(sessions, seed, spoken.load(turns))
 
 
-def _spoken_count(world: World) -> int:
-    return sum(1 for concept in world.concepts.values() if concept.statement)
+def _meta(world: World, sessions: int, pool: spoken.Pool) -> dict[str, object]:
+    return {
+        "generator": "reverie.evals.generator/1",
+        "fingerprint": fingerprint(),
+        "sessions": sessions,
+        # Which turn files, by content (their folder would make the truth depend on where they are).
+        "turns": {"digest": pool.digest, "spoken": sum(1 for c in world.concepts.values() if c.statement)},
+        "projects": [{"key": p.key, "ecosystem": p.ecosystem, "folder": p.folder} for p in world.projects],
+    }
 
 
 def _item(concept: Concept, ledger: Ledger) -> t.Item:
