@@ -4,8 +4,9 @@ A labelled lesson has the person's exact ``quote`` and a reviewer's clean ``stat
 lesson can word it in any way, so matching looks at content only, never at sentence shape:
 
 * **tokens**: lower case, code markup dropped, split on anything that is not a letter, digit or one
-  of ``. / _ - @ + # = ~ :`` inside a word; words of five letters or more lose a plural or ``-ing`` /
-  ``-ed`` ending (so "linting" meets "lint" and "commits" meets "commit");
+  of ``. / _ - @ + # = ~ :`` inside a word; words of four letters or more lose a plural, an ``-ing``,
+  ``-ed`` or ``-ation`` ending and a final ``e`` (so "linting" meets "lint", "indentation" "indent",
+  "spaces" "space");
 * **content words**: tokens that are not in ``_FUNCTION_WORDS`` (articles, pronouns, auxiliaries, and
   the words every instruction shares: "use", "always", "never", "please", "project" ...): they carry no
   content, and counting them would reward sentence shape;
@@ -35,7 +36,7 @@ from reverie.evals.corpus import LabelledLesson
 _BACKTICKED = re.compile(r"`([^`\n]+)`")
 _TOKEN = re.compile(r"[\w][\w./@+#=~:-]*[\w]|[\w]", re.UNICODE)
 _CODE_MARK = re.compile(r"[./_@+#=~:-]")
-_ENDINGS = ("ing", "ies", "es", "ed", "s")
+_ENDINGS = ("ation", "ing", "ed")
 _FUNCTION_WORDS = frozenset(
     """a an the this that these those it its it's is are was were be been being am do does did done doing
     have has had having i me my mine we us our you your yours he she they them their there here what which who
@@ -44,7 +45,7 @@ _FUNCTION_WORDS = frozenset(
     into through during before after above below to from up down in out on off over under again further then
     once and but if or because as until while also just please pls dont don't never always use using used
     instead rather project projects repo repos repository code make sure want like need one thing things get
-    let lets let's ok okay yes yeah""".split()  # noqa: SIM905 (a word list reads better as prose)
+    let lets let's ok okay yes yeah uses""".split()  # noqa: SIM905 (a word list reads better as prose)
 )
 
 
@@ -59,11 +60,18 @@ class Key:
 
 
 def stem(token: str) -> str:
-    if len(token) >= 5 and token.isalpha():
-        for ending in _ENDINGS:
-            if token.endswith(ending) and len(token) - len(ending) >= 3:
-                return token[: -len(ending)]
-    return token
+    """A light, rule-based stem: plurals, ``-ing``, ``-ed``, ``-ation`` and a final ``e`` go."""
+    if len(token) < 4 or not token.isalpha():
+        return token
+    if token.endswith("ies"):
+        token = token[:-3] + "y"
+    elif token.endswith("s") and not token.endswith(("ss", "us")):
+        token = token[:-1]
+    for ending in _ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= 3:
+            token = token[: -len(ending)]
+            break
+    return token[:-1] if token.endswith("e") and len(token) > 3 else token
 
 
 def tokens(text: str) -> list[str]:
@@ -73,7 +81,7 @@ def tokens(text: str) -> list[str]:
 
 def content(text: str) -> set[str]:
     words = _TOKEN.findall(text.casefold().replace("\u2019", "'"))
-    return {stem(t) for t in words if t not in _FUNCTION_WORDS}
+    return {stem(t) for t in words if t not in _FUNCTION_WORDS and (len(t) > 1 or t.isdigit())}  # not "user's" s
 
 
 def _code_like(token: str, backticked: set[str]) -> bool:
