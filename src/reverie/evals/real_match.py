@@ -71,7 +71,8 @@ def stem(token: str) -> str:
         if token.endswith(ending) and len(token) - len(ending) >= 3:
             token = token[: -len(ending)]
             break
-    return token[:-1] if token.endswith("e") and len(token) > 3 else token
+    token = token[:-1] if token.endswith("e") and len(token) > 3 else token
+    return token[:-1] + "y" if token.endswith("i") else token  # "modified" meets "modifying"
 
 
 def tokens(text: str) -> list[str]:
@@ -80,8 +81,11 @@ def tokens(text: str) -> list[str]:
 
 
 def content(text: str) -> set[str]:
+    """Content words, stemmed. A hyphenated compound counts whole and by its parts ("no-cheat-control")."""
     words = _TOKEN.findall(text.casefold().replace("\u2019", "'"))
-    return {stem(t) for t in words if t not in _FUNCTION_WORDS and (len(t) > 1 or t.isdigit())}  # not "user's" s
+    words += [part for word in words if "-" in word.strip("-") for part in word.split("-") if part]
+    found = {(t, stem(t)) for t in words if len(t) > 1 or t.isdigit()}  # "user's" leaves an "s"
+    return {stemmed for t, stemmed in found if t not in _FUNCTION_WORDS and stemmed not in _FUNCTION_WORDS}
 
 
 def _code_like(token: str, backticked: set[str]) -> bool:
