@@ -68,7 +68,7 @@ def plan(turns: Sequence[corpus.Turn]) -> list[PlannedSession]:
             session = queue.pop(0)
             first = session[0]
             name = first.repo.replace("/", "-").replace(".", "-") or "local"
-            project = Project(f"github.com/{first.repo}", f"src/{name}")
+            project = Project(f"github.com/{first.repo}".casefold(), f"src/{name}")  # as identify() reads it
             session_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"reverie-real:{first.source}:{first.session}"))
             planned.append(PlannedSession(session_id, first.source, project, moment, tuple(session)))
             moment += STEP
