@@ -124,3 +124,12 @@ def test_distill_reader_llm_replaces_the_rules_reader_and_config_chooses_it(reve
     # The model said nothing, and the rules were not asked: no lesson, though the rules would find one.
     assert [lesson for lesson in workspace.store.lessons() if lesson.extractor == "corrections"] == []
     workspace.close()
+
+
+def test_a_reader_that_cannot_run_is_reported_not_silently_scored_as_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `claude` here
+    args = ["--real", str(FIXTURE), "--reader", "llm", "--llm", "claude-cli", "--workdir", str(tmp_path), "--json"]
+    document = json.loads(CliRunner().invoke(eval_, args).output)
+    assert document["meta"]["distill_failures"] == 6 and "not on PATH" in document["meta"]["first_failure"]

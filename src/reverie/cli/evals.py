@@ -175,6 +175,8 @@ def _real(
     )
     for path in written:
         click.echo(f"wrote {path}")
+    if result.meta.get("distill_failures"):
+        click.echo(f"distill failed on {result.meta['distill_failures']} session(s): {result.meta['first_failure']}")
 
 
 def _default_workdir() -> Path:

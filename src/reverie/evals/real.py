@@ -188,6 +188,7 @@ def run(
             )
             for baseline in machine.baselines
         }
+        failures = list(machine.memory.failures.values())
     finally:
         machine.close()
     return RealRun(
@@ -198,7 +199,14 @@ def run(
         sessions=len(sessions),
         import_problems=tuple(problems),
         seconds=time.perf_counter() - started,
-        meta={"mode": "real", "folder": str(folder), "reader": reader, "dream_every": DREAM_EVERY},
+        meta={
+            "mode": "real",
+            "folder": str(folder),
+            "reader": reader,
+            "dream_every": DREAM_EVERY,
+            "distill_failures": len(failures),
+            "first_failure": failures[0] if failures else None,
+        },
     )
 
 
