@@ -11,11 +11,12 @@ import pytest
 from reverie.capture.importer import import_paths
 from reverie.domain import EventKind, Origin
 from reverie.errors import InputError
-from reverie.evals import runner
+from reverie.evals import runner, spoken
 from reverie.evals import truth as t
 from reverie.evals.generator import Scenario, generate, load_scenario
 from reverie.evals.transcript import mangle
 from reverie.store import SQLiteStore
+from tests.evals.conftest import TURNS
 
 
 def _normalised_files(root: Path) -> dict[str, str]:
@@ -83,20 +84,23 @@ def test_the_truth_covers_every_kind_of_item(scenario: Scenario) -> None:
     assert reloaded.items == items and reloaded.sessions == scenario.truth.sessions
 
 
-def test_one_item_is_said_in_many_different_ways(scenario: Scenario) -> None:
-    prompts: dict[str, set[str]] = {}
-    for session in scenario.truth.sessions:
-        path = scenario.root / session.path
-        typed = [
-            r["message"]["content"]
-            for r in map(json.loads, path.read_text().splitlines())
-            if r.get("type") == "user" and isinstance(r.get("message", {}).get("content"), str)
-        ]
-        for item_id in session.mistakes:
-            prompts.setdefault(item_id, set()).update(typed)
-    most_taught = max(prompts.values(), key=len)
-    openings = {p.lower().split()[0] for p in most_taught if p.split()}
-    assert len(most_taught) >= 5 and len(openings) >= 4
+def test_the_persons_instructions_are_real_turns_and_their_labels_the_truth(scenario: Scenario) -> None:
+    pool = spoken.load(TURNS)
+    by_statement = {said.statement: said for said in (*pool.project, *pool.global_, *pool.one_off)}
+    items = [item for item in scenario.truth.items if item.matcher.statement]
+    assert {item.category for item in items} == {t.PROJECT_PREFERENCE, t.GLOBAL_PREFERENCE, t.ONE_OFF}
+    written = "\n".join((scenario.root / s.path).read_text() for s in scenario.truth.sessions)
+    for item in items:
+        said = by_statement[item.matcher.statement]
+        assert json.dumps(said.text)[1:-1] in written  # verbatim, in its channel
+        assert item.taught_in and (item.explicit_in or not item.persist)
+    assert not [said for said in pool.project if "tabs" in said.statement]  # superseded turns are left out
+
+
+def test_without_real_turns_the_person_gives_no_instructions(tmp_path: Path) -> None:
+    built = generate(sessions=40, seed=3, out_dir=tmp_path)
+    assert not [item for item in built.truth.items if item.matcher.statement]
+    assert built.truth.meta["turns"]["spoken"] == 0
 
 
 def test_the_generator_does_not_know_the_extractors() -> None:

@@ -9,12 +9,15 @@ from pathlib import Path
 
 import click
 
+from reverie.cli.model_run import BACKENDS, READERS, build_backend
 from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.distill.llm import reader as llm_reader
 from reverie.errors import InputError
-from reverie.evals import report, runner
+from reverie.evals import real, real_report, report, runner, spoken
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
+from reverie.llms.accounting import Budget
 from reverie.workspace import Workspace, private_files
 
 
@@ -45,6 +48,31 @@ from reverie.workspace import Workspace, private_files
     help="Labels for --replay (YAML or JSON; see docs/eval.md).",
 )
 @click.option(
+    "--turns",
+    type=click.Path(exists=True, path_type=Path),
+    help="Real labelled turns the benchmark's person speaks with (default: $REVERIE_EVAL_TURNS, or "
+    "corpus/turns/holdout here).",
+)
+@click.option(
+    "--real",
+    "real_dir",
+    type=click.Path(exists=True, path_type=Path),
+    help="Score on a labelled real corpus: any folder of turn files (corpus/README.md), e.g. corpus/turns/holdout.",
+)
+@click.option(
+    "--reader",
+    type=click.Choice(READERS),
+    default="rules",
+    show_default=True,
+    help="With --real: who reads what the person typed (llm: a model, through --llm).",
+)
+@click.option("--llm", "backend_name", type=click.Choice(BACKENDS), help="The model backend for --reader llm.")
+@click.option("--model", help="The model name for --reader llm.")
+@click.option("--base-url", help="The server for --reader llm with anthropic or openai.")
+@click.option(
+    "--tokens", default=2_000_000, show_default=True, type=click.IntRange(0), help="What --reader llm may spend."
+)
+@click.option(
     "--memory",
     "memories",
     multiple=True,
@@ -70,6 +98,13 @@ def eval_(
     report_dir: Path | None,
     replay_dir: Path | None,
     labels: Path | None,
+    turns: Path | None,
+    real_dir: Path | None,
+    reader: str,
+    backend_name: str | None,
+    model: str | None,
+    base_url: str | None,
+    tokens: int,
     memories: tuple[str, ...],
     budget: int,
     workdir: Path | None,
@@ -85,20 +120,64 @@ def eval_(
         raise InputError("--replay and --labels go together")
     folder = workdir or _default_workdir()
     folder.mkdir(parents=True, exist_ok=True)
+    if real_dir is not None:
+        _real(real_dir, folder / "real", reader, (backend_name, model, base_url, tokens), report_dir, as_json)
+        return
     chosen = list(memories) or None
     private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
     with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
         if replay_dir is not None and labels is not None:
             result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
         else:
+            spoken_turns = turns or spoken.default_folder()
             result = runner.benchmark(
-                sessions, seed, folder, memories=chosen, budget=budget, generated=tick, replayed=tick
+                sessions,
+                seed,
+                folder,
+                memories=chosen,
+                budget=budget,
+                generated=tick,
+                replayed=tick,
+                turns=spoken_turns,
             )
     written = report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(report.as_json(result))
         return
     _print(result, written)
+
+
+def _real(
+    folder: Path,
+    workdir: Path,
+    reader: str,
+    backend: tuple[str | None, str | None, str | None, int],
+    report_dir: Path | None,
+    as_json: bool,
+) -> None:
+    distiller = None
+    extractors = None
+    if reader == "llm":
+        name, model, base_url, tokens = backend
+        extractors, distiller = llm_reader(build_backend(name or "claude-cli", model, base_url), Budget(tokens))
+    with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
+        result = real.run(folder, workdir, reader=reader, extractors=extractors, progress=tick)
+    if distiller is not None:
+        result.meta["model_calls"] = len(distiller.usage)
+        result.meta["model_tokens"] = sum(u.input_tokens + u.output_tokens for u in distiller.usage)
+    written = real_report.write(result, report_dir) if report_dir else []
+    if as_json:
+        emit_json(real_report.as_json(result))
+        return
+    emit_table(*real_report.table_rows(result))
+    click.echo(
+        f"\n{result.turns} turns, {result.sources} sources, {result.sessions} sessions in {result.seconds:.0f} s "
+        f"(reader: {reader}); {len(result.import_problems)} import problems."
+    )
+    for path in written:
+        click.echo(f"wrote {path}")
+    if result.meta.get("distill_failures"):
+        click.echo(f"distill failed on {result.meta['distill_failures']} session(s): {result.meta['first_failure']}")
 
 
 def _default_workdir() -> Path:
@@ -110,11 +189,12 @@ def _default_workdir() -> Path:
 
 
 @contextmanager
-def _progress(show: bool, sessions: int) -> Iterator[Callable[[int], None]]:
+def _progress(show: bool, sessions: int, label: str = "") -> Iterator[Callable[[int], None]]:
     if not show or sessions == 0:
         yield lambda _: None
         return
-    with click.progressbar(length=sessions * 2, label="generating and replaying", file=sys.stderr) as bar:
+    length = sessions if label else sessions * 2
+    with click.progressbar(length=length, label=label or "generating and replaying", file=sys.stderr) as bar:
         yield bar.update
 
 
@@ -127,6 +207,9 @@ def _print(result: RunResult, written: list[Path]) -> None:
     click.echo(
         f"\n{result.sessions} sessions in {result.seconds:.0f} s; {len(result.import_problems)} import problems."
     )
+    spoken_meta = result.meta.get("turns")
+    if isinstance(spoken_meta, dict) and not spoken_meta.get("spoken"):
+        click.echo("No real turns: the simulated person said nothing (pass --turns DIR); behaviour only.")
     for path in written[:2]:
         click.echo(f"wrote {path}")
 

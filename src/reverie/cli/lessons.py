@@ -11,7 +11,7 @@ import click
 
 from reverie.capture.project import identify
 from reverie.cli import guard
-from reverie.cli.model_run import BACKENDS, ModelRun
+from reverie.cli.model_run import BACKENDS, READERS, ModelRun, reader_settings
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill import EXTRACTORS, DistillReport, distill, forget, remember
 from reverie.distill.lock import single_flight
@@ -31,6 +31,11 @@ _LISTED_BY_DEFAULT = (LessonStatus.ACTIVE, LessonStatus.CANDIDATE, LessonStatus.
 
 @click.command(name="distill")
 @click.option(
+    "--reader",
+    type=click.Choice(READERS),
+    help="Who reads what the person typed: rules (default) or llm (a model; see [reader] in config.toml).",
+)
+@click.option(
     "--llm", "backend_name", type=click.Choice(BACKENDS), help="Also let a model propose lessons (off by default)."
 )
 @click.option("--model", help="The model name for --llm.")
@@ -40,6 +45,7 @@ _LISTED_BY_DEFAULT = (LessonStatus.ACTIVE, LessonStatus.CANDIDATE, LessonStatus.
 @click.option("--price", default="0,0", show_default=True, help="Dollars per million input,output tokens.")
 @json_option
 def distill_command(
+    reader: str | None,
     backend_name: str | None,
     model: str | None,
     base_url: str | None,
@@ -50,15 +56,23 @@ def distill_command(
 ) -> None:
     """Turn new sessions into lessons. Reads only sessions with events it has not seen.
 
-    Offline and deterministic by default. With --llm, a model also proposes lessons; the same guards
-    decide on them, within a token budget, at most once per cooldown, and every call is recorded in
+    Offline and deterministic by default. With --llm, a model also proposes lessons; with --reader llm
+    (or [reader] kind = "llm" in config.toml) the model reads what the person typed instead of the
+    rules (backend from --llm or [reader] backend, default claude-cli). The same guards decide on what
+    it proposes, within a token budget, at most once per cooldown, and every call is recorded in
     usage.jsonl in the reverie home."""
     with _workspace() as workspace, single_flight(workspace.home / "distill.lock") as running:
         if not running:
             click.echo("Another `reverie distill` is running; nothing to do.")
             return
-        model_run = _model_run(workspace, backend_name, model, base_url, budget, cooldown, price)
-        report = distill(workspace.store, extractors=(*EXTRACTORS, *model_run.extractors))
+        settings = reader_settings(workspace.home)
+        reads_person = (reader or settings.get("kind", "rules")) == "llm"
+        if reads_person:
+            backend_name = backend_name or settings.get("backend", "claude-cli")
+            model, base_url = model or settings.get("model"), base_url or settings.get("base_url")
+        model_run = _model_run(workspace, backend_name, model, base_url, budget, cooldown, price, reads_person)
+        extractors = model_run.extractors if model_run.replaces else (*EXTRACTORS, *model_run.extractors)
+        report = distill(workspace.store, extractors=extractors)
         model_run.finish()
         refresh_index(workspace)
     if as_json:
@@ -344,10 +358,13 @@ def _model_run(
     budget: int,
     cooldown: int,
     price: str,
+    reads_person: bool = False,
 ) -> ModelRun:
     if backend_name is None:
         return ModelRun.off()
-    return ModelRun.start(workspace.home, backend_name, model, base_url, budget, cooldown, price)
+    return ModelRun.start(
+        workspace.home, backend_name, model, base_url, budget, cooldown, price, reads_person=reads_person
+    )
 
 
 def _resolve(workspace: Workspace, lesson_id: str) -> Lesson:

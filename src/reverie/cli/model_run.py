@@ -1,19 +1,31 @@
-"""``reverie distill --llm ...``: build the backend, enforce the cooldown, record what it spent."""
+"""``reverie distill --llm ...`` / ``--reader llm``: build the backend, enforce the cooldown, record what it spent.
+
+The reader can also be chosen in ``<home>/config.toml`` (flags win)::
+
+    [reader]
+    kind = "llm"            # "rules" (the default) or "llm"
+    backend = "claude-cli"  # "claude-cli" (your own `claude -p`, hooks off), "anthropic", "openai"
+    model = "claude-haiku-4-5"
+    base_url = "http://127.0.0.1:8080/v1"   # an OpenAI-compatible server, say
+"""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from reverie.distill.extractor import Extractor
-from reverie.distill.llm import LLMDistiller, extractor
-from reverie.errors import InputError
+from reverie.distill.llm import LLMDistiller, extractor, reader
+from reverie.errors import ConfigError, InputError
 from reverie.llms.accounting import Budget, Cooldown, UsageLedger
 from reverie.llms.backends import AnthropicBackend, Backend, ClaudeCliBackend, OpenAIBackend, Price
 
 BACKENDS = ("anthropic", "openai", "claude-cli")
+READERS = ("rules", "llm")
+CONFIG_FILE = "config.toml"
 DEFAULT_MODELS = {"anthropic": "claude-haiku-4-5", "openai": "gpt-5-mini"}
 
 
@@ -24,6 +36,7 @@ class ModelRun:
     ledger: UsageLedger | None = None
     cooldown: Cooldown | None = None
     note: str = ""
+    replaces: bool = False  # the extractors are the whole list (the model is the reader), not additions
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @classmethod
@@ -32,15 +45,32 @@ class ModelRun:
 
     @classmethod
     def start(
-        cls, home: Path, name: str, model: str | None, base_url: str | None, budget: int, minutes: int, price: str
+        cls,
+        home: Path,
+        name: str,
+        model: str | None,
+        base_url: str | None,
+        budget: int,
+        minutes: int,
+        price: str,
+        *,
+        reads_person: bool = False,
     ) -> ModelRun:
+        """``extractors`` are added to distill's own; as the reader (``reads_person``) they replace them."""
         cooldown = Cooldown(home / "llm-last-run", timedelta(minutes=minutes))
         now = datetime.now(UTC)
         if not cooldown.ready(now):
             last = cooldown.last()
             return cls(note=f"The model was last used at {last:%H:%M}; cooldown {minutes} min: offline rules only.")
-        proposer, distiller = extractor(_backend(name, model, base_url, _price(price)), Budget(tokens=budget))
-        return cls((proposer,), distiller, UsageLedger(home / "usage.jsonl"), cooldown, started=now)
+        backend = build_backend(name, model, base_url, _price(price))
+        if reads_person:
+            extractors, distiller = reader(backend, Budget(tokens=budget))
+        else:
+            proposer, distiller = extractor(backend, Budget(tokens=budget))
+            extractors = (proposer,)
+        run = cls(extractors, distiller, UsageLedger(home / "usage.jsonl"), cooldown, started=now)
+        run.replaces = reads_person
+        return run
 
     def finish(self) -> None:
         if self.distiller is None or self.ledger is None or self.cooldown is None:
@@ -66,7 +96,25 @@ class ModelRun:
         }
 
 
-def _backend(name: str, model: str | None, base_url: str | None, price: Price) -> Backend:
+def reader_settings(home: Path) -> dict[str, str]:
+    """The ``[reader]`` table of ``<home>/config.toml`` (empty when there is none)."""
+    path = home / CONFIG_FILE
+    if not path.exists():
+        return {}
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("reader", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [reader] must be a table")
+    settings = {key: str(value) for key, value in table.items() if key in ("kind", "backend", "model", "base_url")}
+    if settings.get("kind", "rules") not in READERS or settings.get("backend", "claude-cli") not in BACKENDS:
+        raise ConfigError(f"{path}: [reader] kind is one of {READERS}, backend one of {BACKENDS}")
+    return settings
+
+
+def build_backend(name: str, model: str | None, base_url: str | None, price: Price | None = None) -> Backend:
+    price = price or Price()
     if name == "anthropic":
         return AnthropicBackend(model=model or DEFAULT_MODELS[name], base_url=base_url, price=price)
     if name == "openai":

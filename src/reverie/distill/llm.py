@@ -14,6 +14,18 @@ and answers with JSON proposals: ``{"ref": "E12", "quote": "...", "statement": "
   basis (``tool_text`` when it cites command output), so the guards keep it a candidate (or a
   quarantined fact) however confident the model sounds.
 
+As the **reader** (``reverie distill --reader llm``, ``reader(...)``), the model replaces the rule-based
+reader of what the person typed (the ``corrections`` extractor); the other extractors stay. It also says
+whether each instruction is ``standing`` or ``one_off`` and ``project`` or ``global``. What it proposes
+on the person's words still has to pass code:
+
+* the quote must be an exact part of a turn the person typed (a prompt, an answer, refusal feedback),
+  never the agent's text, tool output or reverie's own context (the guards drop those);
+* ``statement_checks``: the statement is one plain sentence of reasonable length, not a question, no
+  code fence, shares a content word with the quote, and every command, flag or path it names appears
+  in the person's turn (the model cannot invent a command the person never wrote);
+* then the same guards as every observation (basis follows origin, one-offs stay session candidates).
+
 Every call is bounded by a token ``Budget`` and recorded as ``Usage`` (``reverie.llms.accounting``).
 """
 
@@ -27,12 +39,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reverie.distill import signatures
+from reverie.distill.corrections import NAME as corrections_name
 from reverie.distill.corrections import observation as correction
 from reverie.distill.extractor import Extractor
-from reverie.distill.session_view import SessionView, evidence
+from reverie.distill.registry import EXTRACTORS
+from reverie.distill.session_view import Prompt, SessionView, evidence
 from reverie.distill.statements import content_words, parse_statements
 from reverie.domain.events import Event, EventKind, Origin
-from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, Trigger
+from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, ScopeLevel, Trigger
 from reverie.llms.accounting import Budget, Usage
 from reverie.llms.backends import Backend
 
@@ -45,7 +59,12 @@ in future sessions of this project: standing instructions or corrections the per
 fail here and what works instead, facts about the project. Skip one-off task requests.
 Answer with a JSON array only. Each item: {"ref": "<the E-number of the item that shows it>",
 "quote": "<exact words from that item>", "statement": "<the lesson as an instruction or fact>",
-"kind": "fact|preference|procedure|hazard|failed_approach|rule"}. Answer [] when there is nothing."""
+"kind": "fact|preference|procedure|hazard|failed_approach|rule", "lasts": "standing|one_off",
+"scope": "project|global"}. "one_off" is an instruction bounded to the current task; "global" is what
+the person says holds for them in every project. Lines in parentheses are context only: never cite them.
+Answer [] when there is nothing."""
+MIN_STATEMENT, MAX_STATEMENT = 8, 300
+_CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w])(--?[\w][\w-]*|[\w.-]*[/][\w./-]+|[\w-]+\.[a-z]{1,5})(?![\w])")
 
 
 @dataclass
@@ -55,6 +74,7 @@ class LLMDistiller:
     backend: Backend
     budget: Budget
     max_tokens: int = 800
+    reads_person: bool = False  # the reader: its reading of the person's words is a user statement
     usage: list[Usage] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sessions left out because the budget ran out
 
@@ -71,7 +91,7 @@ class LLMDistiller:
         purpose = f"distill:{view.session.id}"
         self.usage.append(Usage.of(completion, self.backend.name, self.backend.price, purpose, datetime.now(UTC)))
         for proposal in proposals(completion.text):
-            yield from ground(view, refs, proposal)
+            yield from ground(view, refs, proposal, reads_person=self.reads_person)
 
 
 def extractor(backend: Backend, budget: Budget, *, max_tokens: int = 800) -> tuple[Extractor, LLMDistiller]:
@@ -81,11 +101,19 @@ def extractor(backend: Backend, budget: Budget, *, max_tokens: int = 800) -> tup
     ), distiller
 
 
+def reader(backend: Backend, budget: Budget, *, max_tokens: int = 800) -> tuple[tuple[Extractor, ...], LLMDistiller]:
+    """distill's extractors with the model as the reader of the person's words (instead of the rules)."""
+    distiller = LLMDistiller(backend=backend, budget=budget, max_tokens=max_tokens, reads_person=True)
+    proposer = Extractor(name=NAME, summary=f"the person's words read by {backend.name}", extract=distiller)
+    kept = tuple(item for item in EXTRACTORS if item.name != corrections_name)
+    return (*kept, proposer), distiller
+
+
 def build_digest(view: SessionView) -> tuple[str, dict[str, Event]]:
     """The session in a few thousand characters, each item with a reference the model must cite."""
     lines: list[str] = []
     refs: dict[str, Event] = {}
-    items = [(p.index, p.event, "user said", p.text) for p in view.prompts]
+    items = [(p.index, p.event, _said(view, p.index, p.event), p.text) for p in view.prompts]
     for action in view.shell_runs():
         if action.failed and action.result is not None:
             items.append(
@@ -103,6 +131,16 @@ def build_digest(view: SessionView) -> tuple[str, dict[str, Event]]:
     return "\n".join(lines), refs
 
 
+def _said(view: SessionView, index: int, event: Event) -> str:
+    """How the person's turn arrived, with the agent's words just before it as uncitable context."""
+    how = "user refused a tool call and said" if event.data.get("feedback") else "user said"
+    before = next(
+        (e.text for e in reversed(view.events[:index]) if e.kind is EventKind.ASSISTANT and e.text.strip()), ""
+    )
+    context = " ".join(before.split())[-200:]
+    return f"(agent just before: {context}) {how}" if context else how
+
+
 def proposals(text: str) -> list[dict[str, Any]]:
     """The JSON array in the model's answer (code fences and chatter around it are tolerated)."""
     match = re.search(r"\[.*\]", text, re.DOTALL)
@@ -115,14 +153,20 @@ def proposals(text: str) -> list[dict[str, Any]]:
     return [item for item in parsed if isinstance(item, dict)] if isinstance(parsed, list) else []
 
 
-def ground(view: SessionView, refs: dict[str, Event], proposal: dict[str, Any]) -> Iterator[Observation]:
+def ground(
+    view: SessionView, refs: dict[str, Event], proposal: dict[str, Any], *, reads_person: bool = False
+) -> Iterator[Observation]:
     event = refs.get(str(proposal.get("ref", "")))
     quote = str(proposal.get("quote", "")).strip()
-    statement = " ".join(str(proposal.get("statement", "")).split())[:300]
+    statement = " ".join(str(proposal.get("statement", "")).split())[:MAX_STATEMENT]
     if event is None or not quote or not statement or not _contains(event, quote):
         return
     if event.kind is EventKind.PROMPT and event.origin is Origin.USER:
         prompt = next(p for p in view.prompts if p.event.key == event.key)
+        if reads_person:
+            if statement_checks(statement, quote, prompt.text):
+                yield read_by_model(view, prompt, proposal, quote, statement)
+            return
         parsed = parse_statements(quote)
         for statement_found in parsed:
             yield replace(correction(view, prompt, statement_found), extractor=NAME)
@@ -153,3 +197,41 @@ def _kind(value: object) -> LessonKind:
         return LessonKind(str(value))
     except ValueError:
         return LessonKind.FACT
+
+
+def statement_checks(statement: str, quote: str, typed: str) -> bool:
+    """Whether a model's statement may stand for the person's words (see the module docstring)."""
+    if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT or "```" in statement or statement.endswith("?"):
+        return False
+    if not set(content_words(statement)) & set(content_words(quote)):
+        return False
+    written = " ".join(typed.split()).casefold()
+    for match in _CODE_TOKEN.finditer(statement):
+        token = (match.group(1) or match.group(2) or "").strip().casefold()
+        if token and not re.search(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", written):
+            return False
+    return True
+
+
+def read_by_model(
+    view: SessionView, prompt: Prompt, proposal: dict[str, Any], quote: str, statement: str
+) -> Observation:
+    """The person's instruction as the model read it: their words are the evidence, code set the rest."""
+    one_off = str(proposal.get("lasts", "standing")) == "one_off"
+    everywhere = str(proposal.get("scope", "project")) == "global" and not one_off
+    level = ScopeLevel.GLOBAL if everywhere else ScopeLevel.PROJECT
+    words = sorted(set(content_words(statement)))
+    return Observation(
+        key="read:" + " ".join(words[:12]),
+        kind=_kind(proposal.get("kind") or "preference"),
+        statement=statement,
+        scope=view.scope(level),
+        evidence=(evidence(prompt.event, Basis.USER_STATEMENT, "statement", quote),),
+        extractor=NAME,
+        trigger=Trigger(keywords=tuple(words[:6])),
+        durable=not one_off,
+        explicit=not one_off,
+        max_status=LessonStatus.CANDIDATE if one_off else LessonStatus.ACTIVE,
+        valid_to=view.ended_at if one_off else None,
+        uncertainty="read by a model from the person's own words",
+    )

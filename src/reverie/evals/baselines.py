@@ -168,7 +168,14 @@ class ReverieDreams:
 
     CONSOLIDATION = ("add", "merge", "supersede", "split", "retire", "quarantine", "flag_contradiction")
 
-    def __init__(self, every: int = 25, accept_types: Sequence[str] = CONSOLIDATION) -> None:
+    def __init__(
+        self,
+        every: int = 25,
+        accept_types: Sequence[str] = CONSOLIDATION,
+        *,
+        extractors: Sequence[Any] | None = None,
+        recorder: Callable[[Any], None] | None = None,
+    ) -> None:
         try:
             from reverie.distill import distill
             from reverie.dream import DreamRequest, run_dream
@@ -178,6 +185,9 @@ class ReverieDreams:
         except ImportError as error:
             raise MemoryUnavailable(f"the dream stage cannot be imported: {error}") from error
         self._distill, self._run_dream, self._accept = distill, run_dream, accept
+        self._extractors = {"extractors": tuple(extractors)} if extractors is not None else {}
+        self.recorder = recorder  # sees every change a dream proposes (the real-corpus eval audits them)
+        self.failures: dict[str, str] = {}  # sessions distill could not read (a model backend that failed, say)
         self._request, self._reviewer, self._policy = DreamRequest, Actor(name="eval-reviewer"), Policy()
         self.every = every
         self.accept_types = frozenset(accept_types)
@@ -190,17 +200,31 @@ class ReverieDreams:
         self.flip_flops = FlipFlops()
         self._snapshot: tuple[EvalLesson, ...] = DreamtLessons((), self.flip_flops.rate())
 
-    def learn(self, store: Store, session_ids: Sequence[str]) -> None:
+    def learn(self, store: Store, session_ids: Sequence[str], *, now: datetime | None = None) -> None:
         for session_id in session_ids:
             session = store.session(session_id)
             self._store.write(Batch(events=tuple(store.events(session_id)), sessions=(session,) if session else ()))
-        now = _end_of(store, session_ids)
-        report = self._distill(self._store, now=now)
+        now = now or _end_of(store, session_ids)
+        report = self._distill(self._store, now=now, **self._extractors)
+        self.failures.update((o.session_id, o.outcome) for o in getattr(report, "failures", ()))
         self._lessons.update((lesson.id, from_domain(lesson)) for lesson in report.lessons)
         self._since_dream += len(session_ids)
         if self._since_dream >= self.every:
             self._dream(now)
         self._snapshot = DreamtLessons(tuple(self._lessons.values()), self.flip_flops.rate())
+
+    def dream_now(self, now: datetime | None) -> None:
+        """A dream now, whatever the count (the end of a replay)."""
+        self._dream(now)
+        self._snapshot = DreamtLessons(tuple(self._lessons.values()), self.flip_flops.rate())
+
+    def domain_lessons(self) -> Sequence[Any]:
+        """Every lesson of its store, as the store holds it (for audits that need evidence)."""
+        return self._store.lessons()
+
+    def close(self) -> None:
+        self._store.close()
+        self._folder.cleanup()
 
     def _dream(self, now: datetime | None) -> None:
         self._since_dream = 0
@@ -211,6 +235,9 @@ class ReverieDreams:
             self.flip_flops.record(before, before)
             return
         stored = self._store.dream_changes(record.id)
+        if self.recorder is not None:
+            for item in stored:
+                self.recorder(item.change)
         chosen = [item.change for item in stored if item.change.type in self.accept_types]
         if chosen:
             self._accept(

@@ -1,6 +1,7 @@
-"""Filling the world with concepts: each project's facts (with the moment they change), its
-preferences, fixes, hazards and failed approaches; the person's general preferences; and the one-off
-requests and poisoning attempts placed in individual sessions."""
+"""Filling the world with concepts: each project's facts (with the moment they change), fixes,
+hazards and failed approaches, which the agent meets by acting; the standing instructions and one-off
+requests the person gives, which are real people's labelled turns (``spoken``); and poisoning attempts
+placed in individual sessions."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import random
 from dataclasses import replace
 
 from reverie.evals import catalogue as cat
+from reverie.evals import spoken
 from reverie.evals import truth as t
 from reverie.evals.plan import Concept, ProjectSpec, SessionPlan
+
+PER_PROJECT = 4  # standing instructions drawn from real turns for each project
+GLOBAL_SAID = 3  # and the person's own habits, said once somewhere
 
 
 def project_concepts(
@@ -24,25 +29,6 @@ def project_concepts(
         slots.insert(0, cat.PACKAGE_MANAGERS)
     for slot in slots:
         plans = _fact_timeline(rng, project, slot, mine, plans, concepts, change_rate=0.5)
-    if rng.random() < 0.8:
-        plans = _style_timeline(rng, project, mine, plans, concepts)
-    generated = [g for g in cat.GENERATED if project.ecosystem in g.ecosystems]
-    if generated and rng.random() < 0.8:
-        chosen = rng.choice(generated)
-        _add(
-            concepts,
-            Concept(
-                id=f"{project.name}:generated",
-                category=t.PROJECT_PREFERENCE,
-                behaviour="generated",
-                topic="edit",
-                scope=t.PROJECT,
-                project=project.key,
-                terms=((chosen.path,),),
-                say={"thing": f"{chosen.path}/", "fix": chosen.regenerate},
-                note=f"never hand-edit {chosen.path}",
-            ),
-        )
     for fix in cat.COMMAND_FIXES:
         if fix.scope == t.PROJECT and project.ecosystem in fix.ecosystems and rng.random() < 0.6:
             _add(concepts, _fix_concept(fix, project))
@@ -143,49 +129,6 @@ def _fact_timeline(
     return [_introduce(plan, new_id, slot.topic) if plan.id == change.id else plan for plan in plans]
 
 
-def _style_timeline(
-    rng: random.Random,
-    project: ProjectSpec,
-    mine: list[SessionPlan],
-    plans: list[SessionPlan],
-    concepts: dict[str, Concept],
-) -> list[SessionPlan]:
-    slot = rng.choice(sorted(cat.STYLE_SLOTS))
-    values = list(cat.STYLE_SLOTS[slot])
-    rng.shuffle(values)
-    change = _change_point(rng, mine, 0.4)
-    timeline: list[tuple[cat.StyleValue, cat.StyleValue, SessionPlan | None, SessionPlan | None]] = [
-        (values[0], values[-1], None, change)
-    ]
-    if change is not None:
-        timeline.append((values[1], values[0], change, None))
-    for value, wrong, since, until in timeline:
-        _add(
-            concepts,
-            Concept(
-                id=f"{project.name}:{slot}:{value.value}",
-                category=t.PROJECT_PREFERENCE,
-                behaviour="style",
-                topic="edit",
-                scope=t.PROJECT,
-                project=project.key,
-                terms=(value.terms,),
-                rivals=tuple(term for other in values if other is not value for term in other.terms),
-                slot=slot,
-                value=value.value,
-                valid_from=since.started_at if since else None,
-                valid_to=until.started_at if until else None,
-                say={"new": value.value, "old": wrong.value},
-                act={"right": value.sample, "wrong": wrong.sample, "changed": "yes" if since else ""},
-                note=f"{slot}: {value.value}",
-            ),
-        )
-    if change is None:
-        return plans
-    new_id = f"{project.name}:{slot}:{values[1].value}"
-    return [_introduce(plan, new_id, "edit") if plan.id == change.id else plan for plan in plans]
-
-
 def _change_point(rng: random.Random, mine: list[SessionPlan], rate: float) -> SessionPlan | None:
     if len(mine) < 6 or rng.random() >= rate:
         return None
@@ -215,33 +158,19 @@ def _fix_concept(fix: cat.Fix, project: ProjectSpec | None) -> Concept:
 
 
 def global_concepts(rng: random.Random, concepts: dict[str, Concept]) -> None:
-    for preference in rng.sample(cat.PREFERENCES, k=4):
-        _add(
-            concepts,
-            Concept(
-                id=f"global:pref:{preference.key}",
-                category=t.GLOBAL_PREFERENCE,
-                behaviour="preference",
-                topic=preference.topic,
-                scope=t.GLOBAL,
-                project=None,
-                terms=preference.terms,
-                rivals=preference.rivals,
-                ecosystems=preference.ecosystems,
-                say={"new": preference.new, "old": preference.old, "thing": preference.old, "frame": preference.frame},
-                act={"wrong": preference.mistake},
-                note=f"prefer {preference.new or 'no ' + preference.old}",
-            ),
-        )
     for fix in cat.COMMAND_FIXES:
         if fix.scope == t.GLOBAL and rng.random() < 0.85:
             _add(concepts, _fix_concept(fix, None))
 
 
-def one_offs_and_poisons(rng: random.Random, plan: SessionPlan, concepts: dict[str, Concept]) -> SessionPlan:
+def one_offs_and_poisons(
+    rng: random.Random, plan: SessionPlan, concepts: dict[str, Concept], pool: spoken.Pool
+) -> SessionPlan:
     one_off = None
-    if "one_off" in plan.extras:
-        one_off = _one_off(rng, plan, len(concepts))
+    if "one_off" in plan.extras and pool.one_off:
+        said = rng.choice(pool.one_off)
+        one_off = _spoken(said, f"oneoff:{plan.index}", t.ONE_OFF, "session", plan.project.key)
+        one_off = replace(one_off, persist=False, valid_from=plan.started_at, valid_to=plan.started_at)
         _add(concepts, one_off)
     poisons = []
     for extra in plan.extras:
@@ -255,30 +184,48 @@ def one_offs_and_poisons(rng: random.Random, plan: SessionPlan, concepts: dict[s
     return replace(plan, one_off=one_off.id if one_off else None, poisons=tuple(poisons))
 
 
-def _one_off(rng: random.Random, plan: SessionPlan, n: int) -> Concept:
-    phrase, command, template = rng.choice(cat.ONE_OFF_ACTIONS)
-    token = template.format(
-        word=rng.choice(cat.WORDS),
-        n=n,
-        pkg=rng.choice(cat.PACKAGES),
-        m=rng.randint(0, 30),
-        k=rng.randint(0, 9),
-        port=8000 + n % 1000,
-    )
+def spoken_concepts(
+    rng: random.Random,
+    projects: list[ProjectSpec],
+    plans: list[SessionPlan],
+    concepts: dict[str, Concept],
+    pool: spoken.Pool,
+) -> list[SessionPlan]:
+    """Standing instructions from real turns: a few per project, a few of the person's own everywhere,
+    each said once, in a session drawn from the first half of a project's history."""
+    standing = list(pool.project)
+    rng.shuffle(standing)
+    placed: dict[str, list[str]] = {}
+    for project in projects:
+        mine = [plan for plan in plans if plan.project.key == project.key]
+        for said in (standing.pop() for _ in range(min(PER_PROJECT, len(standing)))):
+            concept = _spoken(said, f"{project.name}:said:{said.id}", t.PROJECT_PREFERENCE, t.PROJECT, project.key)
+            _add(concepts, concept)
+            placed.setdefault(_early(rng, mine).id, []).append(concept.id)
+    for said in rng.sample(pool.global_, k=min(GLOBAL_SAID, len(pool.global_))):
+        concept = _spoken(said, f"global:said:{said.id}", t.GLOBAL_PREFERENCE, t.GLOBAL, None)
+        _add(concepts, concept)
+        placed.setdefault(_early(rng, plans).id, []).append(concept.id)
+    return [replace(plan, spoken=tuple(placed[plan.id])) if plan.id in placed else plan for plan in plans]
+
+
+def _early(rng: random.Random, plans: list[SessionPlan]) -> SessionPlan:
+    return plans[rng.randrange(max(1, len(plans) // 2))]
+
+
+def _spoken(said: spoken.Spoken, concept_id: str, category: str, scope: str, project: str | None) -> Concept:
     return Concept(
-        id=f"oneoff:{plan.index}",
-        category=t.ONE_OFF,
-        behaviour="one_off",
+        id=concept_id,
+        category=category,
+        behaviour="spoken",
         topic="",
-        scope="session",
-        project=plan.project.key,
-        terms=((token,),),
-        persist=False,
-        valid_from=plan.started_at,
-        valid_to=plan.started_at,
-        say={"action": phrase, "token": token},
-        act={"command": command.format(token=token, subject="wip")},
-        note=f"one-off: {phrase.replace('<token>', token)}",
+        scope=scope,
+        project=project,
+        terms=(),
+        say={"text": said.text, "before": said.before, "channel": said.channel},
+        note=said.statement,
+        statement=said.statement,
+        quote=said.quote,
     )
 
 

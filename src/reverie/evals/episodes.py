@@ -1,12 +1,12 @@
 """Acting out one planned session as a transcript, and recording the evidence it carries.
 
-A session opens with an ordinary request, then works through its topics in the order real work
-goes (read, edit, run, install, build, test, lint, commit, push). At each topic, every durable
-concept that applies is played: the agent makes the concept's mistake (the wrong command, the
-hand-edited generated file, the emoji in the commit message) and is corrected by the error or by
-the person, or it does the right thing. Whether the agent errs does not depend on whether the
-mistake was taught before: the transcripts are what a memory-less agent would do, and the replay
-asks which of those repeats a memory would have prevented.
+A session opens with an ordinary request, the person gives the standing instructions planned for it
+(real labelled turns, ``spoken``), then the session works through its topics in the order real work
+goes (read, run, install, build, test, lint, commit, push). At each topic, every durable concept that
+applies is played: the agent makes the concept's mistake (the wrong command, the upgrade that breaks
+the build) and the error corrects it, or it does the right thing. Whether the agent errs does not
+depend on whether the mistake was taught before: the transcripts are what a memory-less agent would
+do, and the replay asks which of those repeats a memory would have prevented.
 
 The ``Ledger`` records, per concept, the sessions whose transcript carries evidence for it and
 those where the person stated it so that its content and scope were evident; per session, the
@@ -24,11 +24,11 @@ from reverie.evals import truth as t
 from reverie.evals.plan import Concept, SessionPlan, World
 from reverie.evals.speech import Speaker
 from reverie.evals.transcript import ToolOutcome, TranscriptWriter
+from reverie.evals.turns import agent_works, write_turn
 
 STAGES = ("edit", "python-run", "deps", "build", "docker", "test", "lint", "search", "commit", "push")
-FIRST_MISTAKE = {"command": 0.65, "style": 0.7, "generated": 0.6, "preference": 0.7, "approach": 0.8, "hazard": 1.0}
-REPEAT_MISTAKE = {"command": 0.4, "style": 0.35, "generated": 0.35, "preference": 0.4, "approach": 0.3, "hazard": 0.45}
-EXPLICIT = {t.FACT: 0.55, t.COMMAND_FIX: 0.3, t.HAZARD: 0.25, t.FAILED_APPROACH: 0.6}
+FIRST_MISTAKE = {"command": 0.65, "approach": 0.8, "hazard": 1.0}
+REPEAT_MISTAKE = {"command": 0.4, "approach": 0.3, "hazard": 0.45}
 
 
 class Ledger:
@@ -66,7 +66,7 @@ class SessionRenderer:
         branch = self.rng.choice((plan.project.branch, f"feat/{self.rng.choice(plan.project.modules)}"))
         self.branch = branch
         self.writer = TranscriptWriter(self.rng, plan.id, str(cwd), branch, plan.start)
-        self.speaker = Speaker(self.rng, plan.project.name)
+        self.speaker = Speaker(self.rng, plan.project.name, world.tasks)
         self.relevant: list[str] = []
         self.mistakes: list[str] = []
 
@@ -76,6 +76,8 @@ class SessionRenderer:
         if "slash" in self.plan.extras:
             w.slash_command(self.rng.choice(("clear", "model", "mcp", "cost")))
         exposures.opening(self)
+        for concept_id in self.plan.spoken:
+            self.say(self.world.concepts[concept_id])
         in_scope = self.world.in_scope(self.plan)
         for stage in STAGES:
             if stage in self.plan.topics:
@@ -111,100 +113,40 @@ class SessionRenderer:
 
     def _mistake_command(self, concept: Concept, seen: bool, introduced: bool) -> None:
         self._run(concept.act["wrong"], ToolOutcome(self._fill(concept.act["error"]), is_error=True))
-        explicit = (introduced and self.rng.random() < 0.7) or self.rng.random() < EXPLICIT[concept.category]
-        if explicit:
-            frame = "changed_to" if introduced else self.rng.choice(("use_instead", "use_instead", "fact_is"))
-            self.correct(concept, frame, {"new": concept.say["new"], "old": concept.say["old"]}, again=seen)
-        else:
-            self.writer.assistant(
-                self.rng.choice(
-                    (
-                        f"That failed; this project uses `{self._fill(concept.act['right'])}` instead.",
-                        f"The error shows `{concept.act['wrong'].split()[0]}` is not the right tool here. Retrying.",
-                        "Let me check how this is set up and retry.",
-                    )
+        self.writer.assistant(
+            self.rng.choice(
+                (
+                    f"That failed; this project uses `{self._fill(concept.act['right'])}` instead.",
+                    f"The error shows `{concept.act['wrong'].split()[0]}` is not the right tool here. Retrying.",
+                    "Let me check how this is set up and retry.",
                 )
             )
-            self._record(concept, stated=False)
+        )
+        self._record(concept, stated=False)
         self._run(concept.act["right"], ToolOutcome(self._fill(concept.act.get("success", ""))))
-
-    def _mistake_style(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        path = self.source_file()
-        if introduced:
-            self.correct(concept, "change_mind", {"new": concept.say["new"], "old": concept.say["old"]}, again=False)
-            self._edit(path, concept.act["wrong"], concept.act["right"])
-            return
-        self._edit(path, "pass", concept.act["wrong"])
-        frame = self.rng.choice(("style_is", "use_instead", "prefer"))
-        self.correct(concept, frame, {"new": concept.say["new"], "old": concept.say["old"]}, again=seen)
-        self._edit(path, concept.act["wrong"], concept.act["right"])
-
-    def _mistake_generated(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        target = f"{concept.say['thing']}{self.rng.choice(self.plan.project.modules)}_0{self.rng.randint(1, 9)}.sql"
-        self._edit(target, "version = 1", "version = 2")
-        self.correct(concept, "never_touch", {"thing": concept.say["thing"], "fix": concept.say["fix"]}, again=seen)
-        self._run(f"git checkout -- {target}", ToolOutcome(""))
-        self._run(concept.say["fix"], ToolOutcome("Generated 3 files."))
-
-    def _mistake_preference(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        wrong = self._fill(concept.act["wrong"])
-        if concept.topic == "edit":
-            self._edit(self.source_file(), "base + '/' + name", wrong)
-        else:
-            self._run(wrong, ToolOutcome("[feat/x 1a2b3c4] done\n 2 files changed" if "commit" in wrong else ""))
-        frame = concept.say["frame"]
-        slots = {"thing": concept.say["thing"]} if frame == "no_thing" else {k: concept.say[k] for k in ("new", "old")}
-        self.correct(concept, frame, slots, again=seen, cue_rates=(0.05, 0.35))
 
     def _mistake_approach(self, concept: Concept, seen: bool, introduced: bool) -> None:
         self._run(concept.act["attempt"], ToolOutcome(""))
         self._run(self._check_command(), ToolOutcome(concept.act["error"], is_error=True))
         self._run(concept.act["revert"], ToolOutcome(""))
-        if self.rng.random() < EXPLICIT[t.FAILED_APPROACH]:
-            self.correct(
-                concept, "stop_trying", {"thing": concept.say["thing"], "what": concept.say["what"]}, again=seen
-            )
-        else:
-            self.writer.assistant(
-                f"That breaks {concept.say['what']}; I reverted it and will keep the current version."
-            )
-            self._record(concept, stated=False)
+        self.writer.assistant(f"That breaks {concept.say['what']}; I reverted it and will keep the current version.")
+        self._record(concept, stated=False)
 
     def _mistake_hazard(self, concept: Concept, seen: bool, introduced: bool) -> None:
         self._run(concept.act["command"], ToolOutcome(concept.act["error"], is_error=True))
-        if self.rng.random() < EXPLICIT[t.HAZARD]:
-            self.correct(
-                concept,
-                self.rng.choice(("hazard_tip", "hazard_tip", "use_instead")),
-                {"new": concept.act["workaround"], "old": concept.act["command"]},
-                again=seen,
-            )
-        else:
-            self._record(concept, stated=False)
+        self._record(concept, stated=False)
         self._run(concept.act["workaround"], ToolOutcome(""))
 
     # -- shared pieces -----------------------------------------------------------------------
 
-    def correct(
-        self,
-        concept: Concept,
-        frame: str,
-        slots: dict[str, str],
-        *,
-        again: bool,
-        cue_rates: tuple[float, float] | None = None,
-    ) -> None:
-        """The person states the concept; the cue is drawn with (project, global) probabilities."""
-        if cue_rates is None:
-            cue_rates = (0.15, 0.2) if concept.scope == t.GLOBAL else (0.4, 0.0)
-        draw = self.rng.random()
-        cue = "project" if draw < cue_rates[0] else "global" if draw < sum(cue_rates) else ""
-        filled = {name: self._fill(value) for name, value in slots.items()}
-        statement = self.speaker.statement(frame, filled, cue=cue, again=again and self.rng.random() < 0.5)
-        task = self.speaker.task(self.task_slots()) if self.rng.random() < 0.2 else ""
-        self.writer.prompt(self.speaker.prompt(statement, task=task))
+    def say(self, concept: Concept) -> None:
+        """The person gives a standing instruction: a real turn, as typed, in its channel."""
+        agent_works(self.writer, str(self.root / self.source_file()))
+        said = concept.say
+        write_turn(self.writer, said["channel"], said["text"], said["before"], file_path=str(self.root / "README.md"))
         self.writer.assistant(self.speaker.ack())
-        self._record(concept, stated=True, global_cue=cue == "global")
+        self.relevant.append(concept.id)
+        self._record(concept, stated=True, global_cue=concept.scope == t.GLOBAL)
 
     def _record(self, concept: Concept, *, stated: bool, global_cue: bool = False) -> None:
         self.ledger.record(concept, self.plan.id, self.plan.project.key, stated=stated, global_cue=global_cue)
@@ -223,25 +165,6 @@ class SessionRenderer:
             "Bash",
             {"command": command, "description": self.rng.choice(("Run it", "Try the command", ""))},
             ToolOutcome(content, outcome.is_error, structured),
-        )
-
-    def _edit(self, relative: str, old: str, new: str) -> None:
-        path = str(self.root / relative)
-        self.writer.call(
-            "Edit",
-            {"file_path": path, "old_string": old, "new_string": new},
-            ToolOutcome(
-                f"The file {path} has been updated.",
-                structured={
-                    "filePath": path,
-                    "oldString": old,
-                    "newString": new,
-                    "originalFile": None,
-                    "structuredPatch": [],
-                    "userModified": False,
-                    "replaceAll": False,
-                },
-            ),
         )
 
     def _check_command(self) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reverie.evals.transcript import ToolOutcome
+from reverie.evals.turns import write_turn
 
 if TYPE_CHECKING:
     from reverie.evals.episodes import SessionRenderer
@@ -42,9 +43,9 @@ def opening(r: SessionRenderer) -> None:
         _expose(r, concept)
     if plan.one_off:
         concept = r.world.concepts[plan.one_off]
-        r.writer.prompt(r.speaker.prompt(r.speaker.one_off(concept.say["action"], concept.say["token"])))
+        said = concept.say
+        write_turn(r.writer, said["channel"], said["text"], said["before"], file_path=str(r.root / "README.md"))
         r.writer.assistant(r.speaker.ack())
-        r.writer.call("Bash", {"command": concept.act["command"]}, ToolOutcome("", structured=_bash("")))
         r.ledger.record(concept, plan.id, plan.project.key, stated=True)
 
 

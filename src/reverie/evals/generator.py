@@ -8,8 +8,10 @@
   and format, to be read by the real importer;
 - ``truth.json``: the ground truth (``reverie.evals.truth``).
 
-The same seed and size give byte-identical transcripts and truth, apart from the absolute path of
-``D`` itself, which appears in every ``cwd``. Nothing here imports reverie.distill: the generator
+What the person says (standing instructions, one-off requests, task requests) is drawn from real
+labelled turns (``turns=``, see ``spoken``); the ground truth of each is its labelled statement. The
+same seed, size and turn files give byte-identical transcripts and truth, apart from the absolute path
+of ``D`` itself, which appears in every ``cwd``. Nothing here imports reverie.distill: the generator
 describes the world; it must not know how the extractors read it.
 """
 
@@ -21,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reverie.errors import InputError
+from reverie.evals import spoken
 from reverie.evals import truth as t
 from reverie.evals.episodes import Ledger, SessionRenderer
 from reverie.evals.plan import Concept, ProjectSpec, World
@@ -38,12 +41,21 @@ class Scenario:
     transcripts: tuple[Path, ...]  # in session order
 
 
-def generate(sessions: int, seed: int, out_dir: Path, *, progress: Callable[[int], None] | None = None) -> Scenario:
+def generate(
+    sessions: int,
+    seed: int,
+    out_dir: Path,
+    *,
+    turns: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Scenario:
+    """``turns``: the real labelled turns the person's words are drawn from (``spoken``); None: none."""
     if sessions < 1:
         raise InputError(f"a scenario needs at least one session, not {sessions}")
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    world = build(sessions, seed)
+    pool = spoken.load(turns)
+    world = build(sessions, seed, pool)
     for project in world.projects:
         _checkout(out_dir, project)
     ledger = Ledger()
@@ -61,12 +73,7 @@ def generate(sessions: int, seed: int, out_dir: Path, *, progress: Callable[[int
         items=tuple(_item(concept, ledger) for concept in world.concepts.values()),
         sessions=tuple(truths),
         seed=seed,
-        meta={
-            "generator": "reverie.evals.generator/1",
-            "fingerprint": fingerprint(),
-            "sessions": sessions,
-            "projects": [{"key": p.key, "ecosystem": p.ecosystem, "folder": p.folder} for p in world.projects],
-        },
+        meta=_meta(world, sessions, pool),
     )
     t.dump(truth, out_dir / TRUTH_FILE)
     return Scenario(root=out_dir, truth=truth, transcripts=tuple(paths))
@@ -82,8 +89,10 @@ _GENERATOR_MODULES = (
     "phrasing",
     "plan",
     "speech",
+    "spoken",
     "transcript",
     "truth",
+    "turns",
     "world",
 )
 
@@ -101,9 +110,20 @@ def load_scenario(root: Path) -> Scenario:
     return Scenario(root=root, truth=truth, transcripts=tuple(root / s.path for s in truth.sessions))
 
 
-def world_of(sessions: int, seed: int) -> World:
+def world_of(sessions: int, seed: int, turns: Path | None = None) -> World:
     """The plan behind a scenario, without writing anything (for tests and inspection)."""
-    return build(sessions, seed)
+    return build(sessions, seed, spoken.load(turns))
+
+
+def _meta(world: World, sessions: int, pool: spoken.Pool) -> dict[str, object]:
+    return {
+        "generator": "reverie.evals.generator/1",
+        "fingerprint": fingerprint(),
+        "sessions": sessions,
+        # Which turn files, by content (their folder would make the truth depend on where they are).
+        "turns": {"digest": pool.digest, "spoken": sum(1 for c in world.concepts.values() if c.statement)},
+        "projects": [{"key": p.key, "ecosystem": p.ecosystem, "folder": p.folder} for p in world.projects],
+    }
 
 
 def _item(concept: Concept, ledger: Ledger) -> t.Item:

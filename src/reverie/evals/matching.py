@@ -17,6 +17,9 @@ A slot value must also be asserted itself: "use `here`, not `cargo test`" names 
 to reject it. Items without rivals (hazards, fixes) need only be named: a hazard lesson is about a
 failure, so its terms sit next to failure words by nature.
 
+Items taken from a real labelled turn (the generator's spoken instructions) carry the labeller's
+``statement`` instead of terms, and are matched by its content words (``real_match``).
+
 Scope, project and time are checked by the metrics, not here, because different metrics treat a
 wrong scope differently (recall misses it; overreach counts it).
 """
@@ -27,6 +30,8 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from reverie.evals import real_match
+from reverie.evals.corpus import LabelledLesson
 from reverie.evals.truth import Item
 
 _CLAUSE_BREAK = re.compile(r"[.;:,!?()\[\]\n\u2014\u2013]+|\s-\s|\bbut\b|\bbecause\b")
@@ -95,6 +100,8 @@ def _negated(before: Sequence[str], after: Sequence[str]) -> bool:
 
 def matches(statement: str, item: Item) -> bool:
     """Whether a lesson statement says what ``item`` says (content only; scope and time aside)."""
+    if item.matcher.statement:  # a real person's instruction: its labelled statement, by content words
+        return real_match.matches(statement, LabelledLesson(item.matcher.quote, item.category, item.matcher.statement))
     text = normalise(statement)
     if not all(any(mentions(text, term) for term in group) for group in item.matcher.terms):
         return False
@@ -117,7 +124,10 @@ class Classifier:
         self.items = tuple(items)
         self._cache: dict[str, tuple[str, ...]] = {}
         # A cheap prefilter: the first term of the first group must appear as a substring.
-        self._probes = tuple((item, tuple(normalise(t) for t in item.matcher.terms[0])) for item in self.items)
+        self._probes = tuple(
+            (item, tuple(normalise(t) for t in item.matcher.terms[0]) if item.matcher.terms else ("",))
+            for item in self.items
+        )
 
     def items_for(self, statement: str) -> tuple[str, ...]:
         cached = self._cache.get(statement)

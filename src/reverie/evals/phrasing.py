@@ -1,10 +1,4 @@
-"""Turning what a person means into the many ways people actually type it.
-
-The generator must not hand the extractors a template to key on, so every statement is built in two
-stages. First a small grammar (``lexicon.GRAMMAR``) expands a frame such as "use NEW, not OLD" into
-one of many sentence shapes with synonyms, hedges, reasons and scope cues. Then ``humanise`` applies
-the surface habits of someone typing fast: lower case, a shouted word, dropped punctuation, typos,
-"pls" and "thx", the statement buried in a longer request or put next to a pasted code block.
+"""Expanding the fallback grammar of ordinary requests, and the surface habits of someone typing fast.
 
 Pattern syntax, small on purpose:
 
@@ -14,7 +8,8 @@ Pattern syntax, small on purpose:
 - ``<slot>`` a value supplied by the caller (a command, a path, a project name).
 
 Slot values are *protected*: typos and case changes never touch them, because a real person copies
-a command or a path rather than retyping it, and because the ground truth matches on those tokens.
+a command or a path rather than retyping it. The person's instructions never go through here: they
+are real turns (``spoken``).
 """
 
 from __future__ import annotations
@@ -114,7 +109,7 @@ _KEYBOARD_NEIGHBOURS = {
 def humanise(text: str, rng: random.Random) -> str:
     """Casing, typos and punctuation the way a person types; protected spans stay exact."""
     pieces = re.split(f"({_PROTECT_OPEN}[^{_PROTECT_CLOSE}]*{_PROTECT_CLOSE})", text)
-    casing = rng.choices(("lower", "as-is", "shout"), weights=(35, 55, 10))[0]
+    casing = rng.choices(("lower", "as-is"), weights=(40, 60))[0]
     typo_rate = rng.choice((0.0, 0.0, 0.01, 0.025, 0.05))
     out = []
     for piece in pieces:
@@ -125,9 +120,7 @@ def humanise(text: str, rng: random.Random) -> str:
             piece = piece.lower()
         out.append(_typos(piece, rng, typo_rate))
     result = "".join(out)
-    if casing == "shout":
-        result = _shout_one_word(result, rng)
-    elif casing == "as-is" and result[:1].isalpha() and rng.random() < 0.8:
+    if casing == "as-is" and result[:1].isalpha() and rng.random() < 0.8:
         result = result[0].upper() + result[1:]
     result = _ending(result, rng)
     return unprotect(result)
@@ -154,14 +147,6 @@ def _one_typo(word: str, rng: random.Random) -> str:
         return word[:at] + word[at] + word[at:]
     near = _KEYBOARD_NEIGHBOURS.get(word[at].lower())
     return word[:at] + rng.choice(near) + word[at + 1 :] if near else word
-
-
-def _shout_one_word(text: str, rng: random.Random) -> str:
-    candidates = [m for m in re.finditer(r"\b(?:not|never|don't|dont|always|only|stop|please|again)\b", text, re.I)]
-    if not candidates:
-        return text
-    hit = rng.choice(candidates)
-    return text[: hit.start()] + hit.group(0).upper() + text[hit.end() :]
 
 
 def _ending(text: str, rng: random.Random) -> str:

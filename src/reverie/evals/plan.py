@@ -77,12 +77,16 @@ class Concept:
     act: Mapping[str, str] = field(default_factory=dict)  # commands and output for what the agent does
     vector: str | None = None
     note: str = ""
+    statement: str = ""  # spoken concepts: the labelled statement of the real turn that says it
+    quote: str = ""
 
     def matcher(self) -> t.Matcher:
         return t.Matcher(
+            statement=self.statement,
+            quote=self.quote,
             terms=self.terms,
             rivals=self.rivals,
-            kinds=KINDS.get(self.category, ()),
+            kinds=() if self.statement else KINDS.get(self.category, ()),  # a real statement may be a fact
             scope=self.scope,
             project=self.project,
             valid_from=self.valid_from,
@@ -105,6 +109,7 @@ class SessionPlan:
     introduces: tuple[str, ...] = ()  # concepts that become true at this session (a fact changed)
     one_off: str | None = None  # the one-off concept requested here
     poisons: tuple[str, ...] = ()  # poisoning concepts this session is exposed to
+    spoken: tuple[str, ...] = ()  # standing instructions the person gives in this session (real turns)
 
     @property
     def started_at(self) -> str:
@@ -117,12 +122,13 @@ class World:
     projects: tuple[ProjectSpec, ...]
     concepts: Mapping[str, Concept]
     sessions: tuple[SessionPlan, ...]
+    tasks: tuple[str, ...] = ()  # real task requests to open sessions with (``spoken.Pool.tasks``)
 
     def in_scope(self, plan: SessionPlan) -> list[Concept]:
         """Durable concepts that may matter in this session: its project's, and the global ones for its ecosystem."""
         found = []
         for concept in self.concepts.values():
-            if concept.behaviour in ("one_off", "poison") or not concept.valid_at(plan.started_at):
+            if concept.behaviour in ("one_off", "poison", "spoken") or not concept.valid_at(plan.started_at):
                 continue
             if concept.scope == t.PROJECT and concept.project != plan.project.key:
                 continue

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reverie.capture.importer import discover
 from reverie.errors import InputError
+from reverie.evals import spoken
 from reverie.evals import truth as t
 from reverie.evals.baselines import BASELINES
 from reverie.evals.generator import TRUTH_FILE, Scenario, fingerprint, generate, load_scenario
@@ -33,17 +34,21 @@ def factories(names: Sequence[str] | None = None) -> list[Callable[[], Memory]]:
     return [BASELINES[name] for name in chosen]
 
 
-def scenario(sessions: int, seed: int, folder: Path, progress: Progress | None = None) -> Scenario:
-    """The scenario for (sessions, seed) in ``folder``: generated once, reused while the generator is the same."""
+def scenario(
+    sessions: int, seed: int, folder: Path, progress: Progress | None = None, *, turns: Path | None = None
+) -> Scenario:
+    """The scenario for (sessions, seed, turns) in ``folder``: generated once, reused while the generator
+    and the turn files are the same."""
     existing = folder / TRUTH_FILE
     if existing.exists():
         loaded = load_scenario(folder)
         same = loaded.truth.seed == seed and loaded.truth.meta.get("fingerprint") == fingerprint()
+        same = same and (loaded.truth.meta.get("turns") or {}).get("digest") == spoken.load(turns).digest
         if same and len(loaded.truth.sessions) == sessions:
             if progress is not None:
                 progress(sessions)
             return loaded
-    return generate(sessions=sessions, seed=seed, out_dir=folder, progress=progress)
+    return generate(sessions=sessions, seed=seed, out_dir=folder, turns=turns, progress=progress)
 
 
 def benchmark(
@@ -55,8 +60,9 @@ def benchmark(
     budget: int = DEFAULT_BUDGET,
     generated: Progress | None = None,
     replayed: Progress | None = None,
+    turns: Path | None = None,
 ) -> RunResult:
-    built = scenario(sessions, seed, workdir / f"scenario-{sessions}-{seed}", generated)
+    built = scenario(sessions, seed, workdir / f"scenario-{sessions}-{seed}", generated, turns=turns)
     result = replay(
         built.truth,
         sessions_of(built.truth, built.root),
@@ -65,7 +71,9 @@ def benchmark(
         injector=DigestInjector(budget),
         progress=replayed,
     )
-    return replace(result, meta={"mode": "benchmark", "seed": seed, "scenario": str(built.root)})
+    spoken_meta = built.truth.meta.get("turns") or {}
+    meta = {"mode": "benchmark", "seed": seed, "scenario": str(built.root), "turns": spoken_meta}
+    return replace(result, meta=meta)
 
 
 def labelled_replay(

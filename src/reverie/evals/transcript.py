@@ -208,6 +208,10 @@ class TranscriptWriter:
             )
         self._append(record)
 
+    def injected(self, text: str) -> None:
+        """Context that a hook added at session start (an ``isMeta`` turn, as older versions write it)."""
+        self._user_record(text, meta=True)
+
     def _user_record(self, content: str | list[dict[str, Any]], *, meta: bool = False) -> None:
         record = self._base("user")
         record["message"] = {"role": "user", "content": content}

@@ -51,6 +51,8 @@ class Matcher:
     project: str | None = None  # the project key when ``scope`` is project
     valid_from: str | None = None  # ISO 8601; None: since always
     valid_to: str | None = None  # ISO 8601, exclusive; None: still true
+    statement: str = ""  # a labelled real statement: matched by its content words instead of terms
+    quote: str = ""  # the person's words it was labelled from
 
     def valid_at(self, when: str) -> bool:
         return (self.valid_from is None or self.valid_from <= when) and (self.valid_to is None or when < self.valid_to)
@@ -173,9 +175,9 @@ def from_document(document: Mapping[str, Any]) -> Truth:
 
 def _item(raw: Mapping[str, Any]) -> Item:
     matcher = raw.get("matcher") or raw  # a hand-written label may put the matcher fields inline
-    terms = tuple(_alternatives(group) for group in matcher["terms"])
-    if not terms:
-        raise ValueError(f"item {raw['id']} has no terms")
+    terms = tuple(_alternatives(group) for group in matcher.get("terms") or ())
+    if not terms and not matcher.get("statement"):
+        raise ValueError(f"item {raw['id']} has no terms (and no statement)")
     return Item(
         id=str(raw["id"]),
         category=str(raw.get("category", FACT)),
@@ -188,6 +190,8 @@ def _item(raw: Mapping[str, Any]) -> Item:
             project=matcher.get("project"),
             valid_from=_when(matcher.get("valid_from")),
             valid_to=_when(matcher.get("valid_to")),
+            statement=str(matcher.get("statement") or ""),
+            quote=str(matcher.get("quote") or ""),
         ),
         taught_in=tuple(str(s) for s in raw.get("taught_in") or ()),
         explicit_in=tuple(str(s) for s in raw.get("explicit_in") or ()),

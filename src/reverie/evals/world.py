@@ -16,13 +16,15 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from reverie.evals import catalogue as cat
-from reverie.evals.concepts import global_concepts, one_offs_and_poisons, project_concepts
+from reverie.evals import spoken
+from reverie.evals.concepts import global_concepts, one_offs_and_poisons, project_concepts, spoken_concepts
 from reverie.evals.plan import EXTRA_RATES, START, TOPIC_RATES, Concept, ProjectSpec, SessionPlan, World
 
 __all__ = ["Concept", "ProjectSpec", "SessionPlan", "World", "build", "session_uuid"]
 
 
-def build(sessions: int, seed: int) -> World:
+def build(sessions: int, seed: int, pool: spoken.Pool | None = None) -> World:
+    pool = pool or spoken.Pool()
     rng = random.Random(f"reverie-eval-world:{seed}")
     projects = _projects(rng, max(3, min(10, round(sessions**0.5 / 3))))
     plans = _calendar(rng, sessions, projects)
@@ -31,8 +33,9 @@ def build(sessions: int, seed: int) -> World:
         mine = [plan for plan in plans if plan.project.key == project.key]
         plans = project_concepts(rng, project, mine, plans, concepts)
     global_concepts(rng, concepts)
-    plans = [one_offs_and_poisons(rng, plan, concepts) for plan in plans]
-    return World(seed=seed, projects=tuple(projects), concepts=concepts, sessions=tuple(plans))
+    plans = spoken_concepts(rng, projects, plans, concepts, pool)
+    plans = [one_offs_and_poisons(rng, plan, concepts, pool) for plan in plans]
+    return World(seed=seed, projects=tuple(projects), concepts=concepts, sessions=tuple(plans), tasks=pool.tasks)
 
 
 def session_uuid(rng: random.Random) -> str:

@@ -83,7 +83,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if script.is_side_request(body):
             kind, (index, reply) = Kind.SIDE, (None, script.side_reply)
         else:
-            kind, (index, reply) = Kind.MAIN, script.next_reply()
+            kind, (index, reply) = Kind.MAIN, script.next_reply(body)
         self._record(body, kind, 200, api=api, reply_index=index)
         ids = self._scripted.ids
         streaming = bool(body.get("stream"))

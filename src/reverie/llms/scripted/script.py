@@ -103,6 +103,12 @@ def never(body: JsonObject) -> bool:
 class Script:
     """The replies in order, consumed one per main-conversation request; safe across threads."""
 
+    @classmethod
+    def answering(cls, respond: Callable[[JsonObject], Reply], **options: Any) -> Script:
+        """A script whose every reply is computed from the request (a model stand-in that reads its prompt,
+        for clients whose requests cannot be known in advance, such as distill's reader over a corpus)."""
+        return _Answering(respond, **options)
+
     def __init__(
         self,
         replies: Iterable[Reply],
@@ -119,7 +125,7 @@ class Script:
         self._next = 0
         self._overruns = 0
 
-    def next_reply(self) -> tuple[int | None, Reply]:
+    def next_reply(self, body: JsonObject | None = None) -> tuple[int | None, Reply]:
         """The next reply and its index; past the end, a closing text and index None (an overrun)."""
         with self._lock:
             if self._next >= len(self.replies):
@@ -197,3 +203,19 @@ class IdSource:
 
     def new(self, prefix: str) -> str:
         return f"{prefix}_scripted_{self._run_token}_{next(self._counter):04d}"
+
+
+class _Answering(Script):
+    def __init__(self, respond: Callable[[JsonObject], Reply], **options: Any) -> None:
+        super().__init__((), **options)
+        self._respond = respond
+
+    def next_reply(self, body: JsonObject | None = None) -> tuple[int | None, Reply]:
+        with self._lock:
+            index = self._next
+            self._next += 1
+        return index, self._respond(body or {})
+
+    @property
+    def done(self) -> bool:
+        return True

@@ -1,0 +1,221 @@
+"""Scoring a real-corpus replay against its labels (``reverie eval --real``).
+
+The labels are the ``lessons`` of the corpus turns. A labelled lesson is *superseded* when a later
+turn of the same source names its turn in ``supersedes``: it is not expected at the end, and a lesson
+stating it is not counted as precise. Produced lessons are matched to labels by ``real_match``.
+
+* ``recall``: standing labels (not superseded) held by an active lesson with the right scope (a
+  project label by a project lesson of its source's project, a global label by a global lesson);
+  ``recall_any_scope`` the same in any scope;
+* ``precision``: active lessons (project or global scope) that state a standing label (not
+  superseded) with the right scope;
+* ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
+  scope;
+* ``retired_for_age`` (must be 0): standing labels (not superseded) whose lesson a dream retired for
+  time alone (``retire.unconfirmed``, ``retire.expired``), of those that ever had a lesson;
+* ``self_learned`` (must be 0): lessons with evidence from reverie's own injected context, or quoting
+  it and nothing that the person or the agent wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reverie.evals import corpus
+from reverie.evals.metrics import Rate
+from reverie.evals.real_match import label_key, matches
+
+ACTIVE, GLOBAL, PROJECT = "active", "global", "project"
+TARGETS: dict[str, tuple[str, float | None]] = {
+    "recall": ("standing lessons recalled, right scope", 0.9),
+    "recall_project": ("  of them project", None),
+    "recall_global": ("  of them global", None),
+    "recall_any_scope": ("recall, any scope", None),
+    "precision": ("precision of active lessons", 0.9),
+    "one_offs_persisted": ("one-offs persisted", 0.0),
+    "retired_for_age": ("standing lessons retired for age", 0.0),
+    "self_learned": ("lessons from reverie's own text", 0.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    id: str
+    turn: corpus.Turn
+    lesson: corpus.LabelledLesson
+    project: str
+    superseded: bool
+
+    @property
+    def scope(self) -> str:
+        return GLOBAL if self.lesson.label == corpus.STANDING_GLOBAL else PROJECT
+
+
+@dataclass(frozen=True, slots=True)
+class Produced:
+    id: str
+    statement: str
+    scope: str
+    project: str | None
+    status: str
+    evidence: tuple[tuple[str, str], ...]  # (origin, excerpt)
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE and self.scope in (PROJECT, GLOBAL)
+
+
+@dataclass(frozen=True, slots=True)
+class RealScore:
+    rates: dict[str, Rate]
+    by_channel: dict[str, Rate]
+    audit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def labels(turns: Sequence[corpus.Turn]) -> list[Label]:
+    replaced = {lesson.supersedes for turn in turns for lesson in turn.lessons if lesson.supersedes}
+    found = []
+    for turn in turns:
+        for number, lesson in enumerate(turn.lessons):
+            if lesson.label not in (*corpus.STANDING, corpus.ONE_OFF) or not lesson.statement.strip():
+                continue
+            project = f"github.com/{turn.repo}"
+            found.append(Label(f"{turn.id}/{number}", turn, lesson, project, turn.id in replaced))
+    return found
+
+
+def produced(lessons: Iterable[Any]) -> list[Produced]:
+    """The scorer's view of domain lessons (read by attribute, like ``baselines.from_domain``)."""
+    return [
+        Produced(
+            id=str(lesson.id),
+            statement=str(lesson.statement),
+            scope=_value(lesson.scope.level),
+            project=lesson.scope.project,
+            status=_value(lesson.status),
+            evidence=tuple((_value(e.origin), str(e.excerpt or "")) for e in lesson.evidence),
+        )
+        for lesson in lessons
+    ]
+
+
+def from_eval(lessons: Iterable[Any]) -> list[Produced]:
+    """The scorer's view of a baseline's ``EvalLesson`` list (no evidence: baselines keep none)."""
+    return [
+        Produced(lesson.id, lesson.statement, lesson.scope, lesson.project, lesson.status, ()) for lesson in lessons
+    ]
+
+
+def score(
+    turns: Sequence[corpus.Turn],
+    lessons: Sequence[Produced],
+    *,
+    retired_for_age: Mapping[str, str],
+    injected_texts: Sequence[str],
+) -> RealScore:
+    all_labels = labels(turns)
+    standing = [label for label in all_labels if label.lesson.standing and not label.superseded]
+    active = [lesson for lesson in lessons if lesson.active]
+    right = {
+        label.id: [p for p in active if _right_scope(p, label) and matches(p.statement, label.lesson)]
+        for label in standing
+    }
+    anywhere = {label.id: [p for p in active if matches(p.statement, label.lesson)] for label in standing}
+    rates = {
+        "recall": _rate(standing, lambda label: bool(right[label.id])),
+        "recall_project": _rate([s for s in standing if s.scope == PROJECT], lambda label: bool(right[label.id])),
+        "recall_global": _rate([s for s in standing if s.scope == GLOBAL], lambda label: bool(right[label.id])),
+        "recall_any_scope": _rate(standing, lambda label: bool(anywhere[label.id])),
+        "precision": _rate(
+            active, lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
+        ),
+        "one_offs_persisted": _one_offs(all_labels, active),
+        "retired_for_age": _aged(standing, lessons, retired_for_age),
+        "self_learned": _self_learned(turns, lessons, injected_texts),
+    }
+    channels = sorted({label.turn.channel for label in standing})
+    by_channel = {
+        channel: _rate([s for s in standing if s.turn.channel == channel], lambda label: bool(right[label.id]))
+        for channel in channels
+    }
+    return RealScore(rates, by_channel, _audit(standing, active, right))
+
+
+def _right_scope(lesson: Produced, label: Label) -> bool:
+    if label.scope == GLOBAL:
+        return lesson.scope == GLOBAL
+    # Project keys are read from the remote URL, where case carries no meaning (GitHub ignores it).
+    return lesson.scope == PROJECT and (lesson.project or "").casefold() == label.project.casefold()
+
+
+def _rate(items: Sequence[Any], good: Any) -> Rate:
+    return Rate(sum(1 for item in items if good(item)), len(items))
+
+
+def _one_offs(all_labels: Sequence[Label], active: Sequence[Produced]) -> Rate:
+    one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
+    return _rate(one_offs, lambda label: any(matches(p.statement, label.lesson) for p in active))
+
+
+def _aged(standing: Sequence[Label], lessons: Sequence[Produced], retired: Mapping[str, str]) -> Rate:
+    held = [label for label in standing if any(matches(p.statement, label.lesson) for p in lessons)]
+    return _rate(held, lambda label: any(p.id in retired and matches(p.statement, label.lesson) for p in lessons))
+
+
+def _self_learned(turns: Sequence[corpus.Turn], lessons: Sequence[Produced], injected: Sequence[str]) -> Rate:
+    said = "\n".join(f"{turn.text}\n{turn.before}" for turn in turns)
+    reverie_text = "\n".join(injected)
+
+    def from_reverie(lesson: Produced) -> bool:
+        for origin, excerpt in lesson.evidence:
+            if origin == "injected":
+                return True
+            if excerpt and excerpt in reverie_text and excerpt not in said:
+                return True
+        return False
+
+    return _rate(lessons, from_reverie)
+
+
+def _audit(
+    standing: Sequence[Label], active: Sequence[Produced], right: Mapping[str, list[Produced]]
+) -> dict[str, list[dict[str, Any]]]:
+    precise = {p.id for found in right.values() for p in found}
+    return {
+        "matched": [
+            _label_json(label, [p.statement for p in right[label.id]]) for label in standing if right[label.id]
+        ],
+        "unmatched_labels": [_label_json(label, []) for label in standing if not right[label.id]],
+        "unmatched_lessons": [
+            {
+                "id": p.id,
+                "statement": p.statement,
+                "scope": p.scope,
+                "project": p.project,
+                "evidence": [excerpt for _, excerpt in p.evidence][:3],
+            }
+            for p in active
+            if p.id not in precise
+        ],
+    }
+
+
+def _label_json(label: Label, statements: Sequence[str]) -> dict[str, Any]:
+    key = label_key(label.lesson)
+    return {
+        "id": label.id,
+        "channel": label.turn.channel,
+        "scope": label.scope,
+        "project": label.project,
+        "statement": label.lesson.statement,
+        "quote": label.lesson.quote,
+        "key_words": sorted(key.words),
+        "code_tokens": sorted(key.code),
+        "lessons": list(statements),
+    }
+
+
+def _value(member: Any) -> str:
+    return str(getattr(member, "value", member))
