@@ -1,11 +1,14 @@
 """Command fixes: a command fails and a close variant succeeds right after.
 
-"Right after" means within the next few shell commands, before the person types again, with no
-file edited in between (an edit in between could be what really fixed it). "A close variant" is
+"Right after" means within the next few shell commands, with no file edited in between (an edit in
+between could be what really fixed it); the person may speak in between (a fix they asked for is
+still a fix the agent ran). "A close variant" is
 the same program, or a program whose name is nearly the same (``python`` / ``python3``, ``npm`` /
 ``pnpm``), or one with the same role in the project (a failing ``pytest`` and a passing ``make
 check``), with a token similarity of at least ``MIN_SIMILARITY`` unless the role matches. A retry
-of the identical command that then works is flakiness, not a fix.
+of the same command (in canonical form: ``-u`` is ``--set-upstream``) that then works is flakiness,
+not a fix. Commands are compared and keyed in their canonical form (``canonical``), so one fix
+spelled two ways, or made on two branches, is one lesson.
 
 Two shapes of lesson come out:
 
@@ -21,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from reverie.distill import commands, signatures
+from reverie.distill import canonical, commands, signatures
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
@@ -51,13 +54,13 @@ def find_fixes(view: SessionView) -> list[Fix]:
 
 
 def _first_fix(view: SessionView, failed: Action, following: list[Action]) -> Action | None:
-    limit = view.next_prompt_after(failed.index)
     before = commands.essential(failed.command or "")
+    same = canonical.key_of(failed.command or "")
     for candidate in following:
-        if candidate.index >= limit or _edited_between(view, failed.index, candidate.index):
+        if _edited_between(view, failed.index, candidate.index):
             return None
         after = commands.essential(candidate.command or "")
-        if after == before:
+        if after == before or canonical.key_of(candidate.command or "") == same:
             return None  # the same command again: if it worked now, that was flakiness
         if candidate.ok and _close(before, after):
             return candidate
@@ -104,6 +107,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
     failed_main = commands.main_segment(fix.failed.command or "")
     fixed_main = commands.main_segment(fix.fixed.command or "")
     old_sig, new_sig = commands.signature(failed_main), commands.signature(fixed_main)
+    old_form, new_form = canonical.canonicalise(failed_main, error), canonical.canonicalise(fixed_main, error)
     if not old_sig or not new_sig:
         return None
     what = signatures.describe(error)
@@ -111,7 +115,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
     if old_sig != new_sig:
         old, new = _changed_words(old_sig, new_sig)
         if len(old.split()) > 1 or len(new.split()) > 1:  # more than a name changed: say the whole commands
-            old, new = commands.command_form(failed_main), commands.command_form(fixed_main)
+            old, new = old_form.form, new_form.form
         statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {what})."
         key, topic, stance, against, kind = (
             f"use:{new}|not:{old}",
@@ -121,10 +125,9 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
             LessonKind.PREFERENCE,
         )
     else:
-        old_text = commands.render(commands.generalise(failed_main, error))
-        new_text = commands.render(commands.generalise(fixed_main, error))
+        old_text, new_text = old_form.rendered, new_form.rendered
         statement = f"In this project: `{old_text}` fails here ({what}); use `{new_text}` instead."
-        key, topic, stance, against, kind = f"fix:{old_text}=>{new_text}", "", "", "", LessonKind.FACT
+        key, topic, stance, against, kind = f"fix:{old_form.key}=>{new_form.key}", "", "", "", LessonKind.FACT
     return Observation(
         key=key,
         kind=kind,

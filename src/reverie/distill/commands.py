@@ -39,6 +39,7 @@ _NUMBER = re.compile(r"^\d+([.:]\d+)*[a-z]{0,2}$")
 _HEXISH = re.compile(r"^[0-9a-f]{7,}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _MESSAGE_FLAGS = frozenset({"-m", "--message", "-c", "--body", "--title", "-e", "--description"})
+_MESSAGE_PROGRAMS = frozenset({"git", "hg", "svn", "jj", "sl", "gh", "glab"})  # where ``-m`` is a message
 _PROSE_WORD = re.compile(r"([A-Za-z]{3,})\s+['\"`]?([^\s'\"`]+)")
 
 
@@ -175,7 +176,7 @@ def main_segment(command: str) -> list[str]:
     return []
 
 
-def _program_as_written(token: str) -> str:
+def program_as_written(token: str) -> str:
     """``.venv/bin/pip`` stays itself (which pip is the point); ``/usr/bin/python3`` is ``python3``."""
     return token.rsplit("/", 1)[-1] if token.startswith("/") else token
 
@@ -216,7 +217,7 @@ def signature(part: Sequence[str]) -> str:
         if len(words) == 1 and token.startswith("-") and len(rest) > 1:
             rest = rest[2:] if _is_option_value(rest[1]) else rest[1:]
             continue
-        if _is_subcommand(token) and len(words) == 1:
+        if is_subcommand(token) and len(words) == 1:
             words.append(token)
             rest = rest[1:]
             if token in _NESTING:
@@ -229,23 +230,24 @@ def _is_option_value(token: str) -> bool:
     return "=" in token or "/" in token or "\\" in token or token.isdigit()
 
 
-def _is_subcommand(token: str) -> bool:
+def is_subcommand(token: str) -> bool:
     return bool(_WORD.match(token)) and not _FILE_EXT.search(token)
 
 
 def generalise(part: Sequence[str], error_text: str = "") -> list[str]:
     """Replace one session's values with placeholders; keep program, subcommands and flags."""
-    named = _values_named_in(error_text)
+    named = values_named_in(error_text)
     result: list[str] = []
     previous = ""
+    messages = _MESSAGE_FLAGS if _program(part) in _MESSAGE_PROGRAMS else _MESSAGE_FLAGS - {"-m", "-c", "-e"}
     for index, token in enumerate(part):
-        result.append(_placeholder(token, previous, named) if index > 0 else _program_as_written(token))
+        result.append(_placeholder(token, previous, named, messages) if index > 0 else program_as_written(token))
         previous = token
     return result
 
 
-def _placeholder(token: str, previous: str, named: dict[str, str]) -> str:
-    if previous in _MESSAGE_FLAGS and (" " in token or previous in {"-m", "--message"}):
+def _placeholder(token: str, previous: str, named: dict[str, str], messages: frozenset[str]) -> str:
+    if previous in messages and (" " in token or previous in {"-m", "--message"}):
         return "<message>"
     if token in named:
         return f"<{named[token]}>"
@@ -258,7 +260,7 @@ def _placeholder(token: str, previous: str, named: dict[str, str]) -> str:
     return token
 
 
-def _values_named_in(error_text: str) -> dict[str, str]:
+def values_named_in(error_text: str) -> dict[str, str]:
     """Values that the error message names in prose ("The current branch feature-x has ..."):
     they are this session's values, and the word before them says what they are."""
     named: dict[str, str] = {}
@@ -312,14 +314,14 @@ _INSPECTION_WORDS = """
     ls cat head tail grep rg find pwd echo which wc less tree file stat du df whoami date env printenv type
     realpath readlink sed awk diff jq curl ps id uname hostname open xdg-open start printf test
 """
-_INSPECTION = frozenset(_INSPECTION_WORDS.split())
+INSPECTION = frozenset(_INSPECTION_WORDS.split())
 _GIT_INSPECTION = frozenset({"status", "log", "diff", "show", "branch", "remote", "rev-parse", "config", "blame"})
 
 
 def role(sig: str) -> str | None:
     """What a command is for in a project: test, lint, format, typecheck, check, build; None otherwise."""
     words = sig.split()
-    if not words or words[0] in _INSPECTION or words[0] in {"git", "gh", "cd", "mkdir", "rm", "cp", "mv"}:
+    if not words or words[0] in INSPECTION or words[0] in {"git", "gh", "cd", "mkdir", "rm", "cp", "mv"}:
         return None
     for name, pattern in ROLES:
         if pattern.search(sig):
@@ -332,4 +334,4 @@ def is_inspection(sig: str) -> bool:
     words = sig.split()
     if not words:
         return True
-    return words[0] in _INSPECTION or (words[0] == "git" and (len(words) == 1 or words[1] in _GIT_INSPECTION))
+    return words[0] in INSPECTION or (words[0] == "git" and (len(words) == 1 or words[1] in _GIT_INSPECTION))

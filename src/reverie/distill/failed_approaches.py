@@ -4,7 +4,8 @@ Two structural signals (the person's own "stop doing X" comes from ``corrections
 
 * **repeated and abandoned**: the same action (program and subcommand, or tool) failed at least
   ``MIN_ATTEMPTS`` times in one session with the same kind of error, variants included, and never
-  succeeded later in the session;
+  succeeded later in the session. Failures that are the work going as it should (a red test run,
+  a ``grep`` without a match: ``hazards.expected_failure``) are not attempts at anything;
 * **reverted**: files were edited and then restored with git (``git checkout -- f``, ``git
   restore f``, ``git reset --hard``): the change was abandoned. (``git stash`` is left out: it is
   usually popped again.)
@@ -15,9 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reverie.distill import commands, signatures
+from reverie.distill import canonical, commands, signatures
 from reverie.distill.extractor import Extractor
-from reverie.distill.hazards import abandoned_topic
+from reverie.distill.hazards import abandoned_topic, expected_failure
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, Trigger
 
@@ -36,14 +37,14 @@ def _abandoned(view: SessionView) -> Iterator[Observation]:
     succeeded: dict[str, int] = {}
     for action in view.shell_runs():
         subject = commands.signature(commands.main_segment(action.command or ""))
-        if action.failed:
+        if action.failed and not expected_failure(action):
             groups[(subject, signatures.describe(action.output))].append(action)
         elif action.ok:
             succeeded[subject] = action.index
     for (subject, what), attempts in groups.items():
         if len(attempts) < MIN_ATTEMPTS or succeeded.get(subject, -1) > attempts[0].index:
             continue
-        tried = list(dict.fromkeys(_generalised(a) for a in attempts))[:3]
+        tried = list({_canonical(a).key: _canonical(a).rendered[:80] for a in reversed(attempts)}.values())[::-1][:3]
         variants = ", ".join(f"`{t}`" for t in tried)
         yield Observation(
             key=f"failed:{subject}:{what}",
@@ -72,9 +73,8 @@ def _abandoned(view: SessionView) -> Iterator[Observation]:
         )
 
 
-def _generalised(action: Action) -> str:
-    main = commands.main_segment(action.command or "")
-    return commands.render(commands.generalise(main, action.output))[:80]
+def _canonical(action: Action) -> canonical.Canonical:
+    return canonical.canonicalise(commands.main_segment(action.command or ""), action.output)
 
 
 def _reverted(view: SessionView) -> Iterator[Observation]:

@@ -43,6 +43,23 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("permission denied", re.compile(r"permission denied|EACCES|operation not permitted", re.I)),
     (
+        "a version mismatch",
+        re.compile(
+            r"requires (?:a different )?(?:python|node|ruby|go|rust|java)\b|unsupported (?:\w+ )?version|"
+            r"version [^\n]{0,40}(?:is )?required|incompatible (?:version|engine)|engine \"\w+\" is incompatible|"
+            r"GLIBC_[\d.]+' not found|minimum supported version",
+            re.I,
+        ),
+    ),
+    (
+        "an environment variable is not set",
+        re.compile(
+            r"environment variable [^\n]{0,60}?(?:is )?(?:not set|unset|missing|required|undefined)|"
+            r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b (?:is )?(?:not set|unset|undefined|must be set|is required)|"
+            r"missing (?:required )?env(?:ironment)? var",
+        ),
+    ),
+    (
         "module not found",
         re.compile(r"no module named|modulenotfounderror|cannot find module|cannot find package", re.I),
     ),
@@ -63,8 +80,35 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Causes that lie in the machine or the project's setup, not in what the agent did: a failure with one
+# of them is a hazard worth acting on as soon as it recurs.
+ENVIRONMENTAL = frozenset(
+    {
+        "command not found",
+        "module not found",
+        "permission denied",
+        "network error",
+        "a version mismatch",
+        "an environment variable is not set",
+    }
+)
+_EXIT_CODE = re.compile(r"^(?:Exit code:? |Process exited with code )(-?\d+)\s*$", re.M)
+
+
+def exit_code(text: str) -> int | None:
+    """The exit status an agent reported with the output ("Exit code 1", Codex's "Exit code: 1")."""
+    found = _EXIT_CODE.search(text[:400])
+    return int(found.group(1)) if found else None
+
+
+def unescaped(text: str) -> str:
+    """Output that arrived JSON-escaped (a literal backslash-n between lines) split into real lines."""
+    return text.replace("\\n", "\n") if text.count("\\n") > text.count("\n") else text
+
+
 def telling_line(text: str) -> str:
     """The line that says what went wrong (the last telling line of a traceback, else the first)."""
+    text = unescaped(text)
     lines = [line.strip() for line in text.splitlines() if line.strip() and not _NOISE_LINE.match(line.strip())]
     telling = [line for line in lines if _TELLING.search(line)]
     if not telling:
@@ -104,6 +148,17 @@ def missing_program(text: str) -> str | None:
         r"'([\w.+-]+)' is not recognized as an internal or external", text
     )
     return match.group(1) if match else None
+
+
+def phrase(text: str, limit: int = 80) -> str:
+    """The telling line as a short quotable phrase: its own case and words, no paths, ids or times."""
+    line = telling_line(text[:20_000])
+    for pattern, replacement in _SCRUBBERS[:5]:  # colours, urls, ids, times, paths; numbers stay
+        line = pattern.sub(replacement, line)
+    line = " ".join(line.split()).strip(" .:")
+    if len(line) > limit:
+        line = line[:limit].rsplit(" ", 1)[0] + " ..."
+    return line
 
 
 def describe(text: str) -> str:
