@@ -81,6 +81,7 @@ _INSTALLERS = frozenset(
 )  # fmt: skip
 _GIT_REFS = frozenset({"checkout", "switch", "merge", "rebase", "branch", "cherry-pick", "reset", "log", "show", "tag"})
 _GIT_FILES = frozenset({"add", "rm", "restore", "mv", "diff", "blame"})
+_GIT_NAMES = _GIT_REFS | {"push", "pull", "fetch"}
 _REMOTES = frozenset({"origin", "upstream"})
 _FILE_EXT = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
 _SHORT_GROUP = re.compile(r"^-[A-Za-z]{2,}$")
@@ -105,24 +106,34 @@ class Canonical:
 
     @property
     def key(self) -> str:
-        """Equal for every spelling of the same command."""
+        """Equal for every spelling of the same command (environment assignments count as flags)."""
         return " ".join((self.head, *self.flags, *self.arguments))
 
 
-def canonicalise(part: Sequence[str], error_text: str = "") -> Canonical:
-    """The canonical form of one simple command (``commands.segments`` gives them)."""
-    return _canonical(tuple(part), error_text)
+def canonicalise(part: Sequence[str], error_text: str = "", env: Sequence[str] = ()) -> Canonical:
+    """The canonical form of one simple command (``commands.segments`` gives them) run with the
+    environment assignments ``env`` (``TEST_DATABASE_URL=... make test``: the assignment is the point)."""
+    return _canonical(tuple(part), error_text, tuple(env))
 
 
 def of_command(command: str, error_text: str = "") -> Canonical | None:
     """The canonical form of the command that does the work in a command line."""
-    main = commands.main_segment(command)
-    return _canonical(tuple(main), error_text) if main else None
+    parts = of_parts(command, error_text)
+    return parts[0] if parts else None
+
+
+def of_parts(command: str, error_text: str = "") -> tuple[Canonical, ...]:
+    """Every segment that does the work (``cd``, output filters after a pipe left out)."""
+    return tuple(_canonical(part, error_text, env) for env, part in commands.working_parts(command))
 
 
 def key_of(command: str) -> str:
-    found = of_command(command)
-    return found.key if found is not None else ""
+    """The whole command line's key: ``ulimit -n <n> && cargo test`` is not ``cargo test``."""
+    return " && ".join(found.key for found in of_parts(command))
+
+
+def rendered(command: str, error_text: str = "") -> str:
+    return " && ".join(found.rendered for found in of_parts(command, error_text))
 
 
 @dataclass
@@ -137,9 +148,11 @@ class _Reading:
     arguments: list[str]
     shown: list[str]
     formed: list[str]
+    dashes: bool = False  # past a ``--``: what follows are operands (``git checkout -- <file>``)
 
     def flag(self, token: str) -> str:
         """Read one flag token; returns what a following value belongs to ("" for nothing)."""
+        self.dashes = self.dashes or token == "--"
         spelled, has_value, value = token.partition("=")
         if _SHORT_GROUP.match(spelled) and not has_value and self.name not in _SINGLE_DASH_LONG:
             kept = [self.aliases.get(f"-{c}", f"-{c}") for c in spelled[1:] if not _cosmetic(f"-{c}", self.name)]
@@ -162,10 +175,11 @@ class _Reading:
             return
         placeholder = self.placeholder(token, owner)
         self.arguments.append(placeholder)
-        shown = _shown_value(owner, token) if owner in _DECISIVE_VALUES else placeholder
+        decisive = owner in _DECISIVE_VALUES or (owner and placeholder in {"<arg>", "<n>"})
+        shown = _shown_value(owner, token) if decisive else placeholder
         self.shown.append(shown)
-        if owner in _DECISIVE_VALUES or (owner and shown == "<n>"):
-            self.formed.append(shown)  # ``--find-links ./vendor/wheels``, ``--fail-under-lines <n>``
+        if decisive:
+            self.formed.append(shown)  # ``--find-links ./vendor/wheels``, ``--features rustls``, ``-n 4096``
 
     def placeholder(self, token: str, owner: str) -> str:
         if owner in _MESSAGE_FLAGS or (owner in {"-m", "--message"} and self.name in _MESSAGE_PROGRAMS):
@@ -174,6 +188,10 @@ class _Reading:
             return f"<{self.named[token]}>"
         if _installs(self.name, self.path) and not token.startswith((".", "/", "~")) and not _URL.match(token):
             return "<package>"  # ``@types/node``, ``requests==2.31``: a package even when it looks like a path
+        if self.name == "git" and self.dashes:
+            return "<file>"
+        if self.name == "git" and self.path and self.path[0] in _GIT_NAMES and not _URL.match(token):
+            return _git_argument(token, self.path[0], len(self.arguments))  # ``feature/login`` is a branch
         shaped = _by_shape(token)
         if shaped:
             return shaped
@@ -192,9 +210,10 @@ _COSMETIC_VALUED = frozenset({"--tb", "--color", "--colour", "--durations", "-p"
 
 
 @lru_cache(maxsize=4096)
-def _canonical(part: tuple[str, ...], error_text: str) -> Canonical:
+def _canonical(part: tuple[str, ...], error_text: str, env: tuple[str, ...] = ()) -> Canonical:
     if not part:
         return Canonical("", (), (), (), "", "")
+    assigned = [_assignment(item) for item in env]
     program = commands.program_as_written(part[0])
     name = program.rsplit("/", 1)[-1].lower()
     settings: list[str] = []
@@ -206,8 +225,8 @@ def _canonical(part: tuple[str, ...], error_text: str) -> Canonical:
         named=commands.values_named_in(error_text),
         flags={f"-c {setting.split('=', 1)[0].lower()}" for setting in settings[1::2]},
         arguments=[],
-        shown=[program, *settings, *path],
-        formed=[program, *settings, *path],
+        shown=[*assigned, program, *settings, *path],
+        formed=[*assigned, program, *settings, *path],
     )
     owner = ""
     for token in rest:
@@ -219,7 +238,7 @@ def _canonical(part: tuple[str, ...], error_text: str) -> Canonical:
     return Canonical(
         program=program,
         path=tuple(path),
-        flags=tuple(sorted(reading.flags)),
+        flags=tuple(sorted(reading.flags | set(assigned))),
         arguments=tuple(_collapse(reading.arguments)),
         rendered=commands.render(_collapse(reading.shown, plural=True)),
         form=commands.render(reading.formed[:MAX_FORM_WORDS]),
@@ -312,10 +331,29 @@ def _git_argument(token: str, subcommand: str, position: int) -> str:
 
 
 def _shown_value(flag: str, value: str) -> str:
-    """A project-relative value of a flag that decides what runs stays; anything else is this run's."""
+    """A project-relative value of a flag that decides what runs stays, and so does a plain word
+    (``-tags=integration``, ``--features rustls``); files, numbers, messages are this run's."""
     if flag in _DECISIVE_VALUES and not value.startswith(("/", "~")) and not _URL.match(value):
         return value
-    return _by_shape(value) or ("<message>" if flag in _MESSAGE_FLAGS else "<arg>")
+    if flag in _MESSAGE_FLAGS:
+        return "<message>"
+    if value.isdigit() and len(value) <= 6:
+        return value  # ``-p 1``, ``-n 4096``, ``--fail-under-lines 80``: a setting, not this run's value
+    return _by_shape(value) or (value if _PLAIN_WORD.match(value) else "<arg>")
+
+
+_PLAIN_WORD = re.compile(r"^[A-Za-z][\w.,:+-]{0,30}$")
+
+
+def _assignment(item: str) -> str:
+    """``TEST_DATABASE_URL=postgres://...`` -> ``TEST_DATABASE_URL=<url>``; ``HEADLESS=1`` and
+    ``NODE_OPTIONS=--max-old-space-size=4096`` stay as they are: the value is the setting."""
+    name, _, value = item.partition("=")
+    if _URL.match(value):
+        return f"{name}=<url>"
+    if value.startswith(("/", "~")) or len(value) > 60:
+        return f"{name}=<value>"
+    return f"{name}={value}"
 
 
 def _collapse(words: Sequence[str], plural: bool = False) -> list[str]:

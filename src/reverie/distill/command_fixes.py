@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from reverie.distill import canonical, commands, signatures
+from reverie.distill import canonical, commands, expected, signatures
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
@@ -43,10 +43,11 @@ class Fix:
 def find_fixes(view: SessionView) -> list[Fix]:
     """Every failure in the session that a close variant fixed right after."""
     runs = view.shell_runs()
+    noise = expected.session_noise(view) if any(run.failed for run in runs) else frozenset()
     fixes: list[Fix] = []
     for position, failed in enumerate(runs):
-        if not failed.failed or failed.command is None:
-            continue
+        if not failed.failed or failed.command is None or expected.is_answer(failed, noise):
+            continue  # an answer (no match, no such file) is not a mistake that a variant corrects
         fix = _first_fix(view, failed, runs[position + 1 : position + 1 + WINDOW])
         if fix is not None:
             fixes.append(Fix(failed=failed, fixed=fix))
@@ -60,7 +61,7 @@ def _first_fix(view: SessionView, failed: Action, following: list[Action]) -> Ac
         if _edited_between(view, failed.index, candidate.index):
             return None
         after = commands.essential(candidate.command or "")
-        if after == before or canonical.key_of(candidate.command or "") == same:
+        if canonical.key_of(candidate.command or "") == same:
             return None  # the same command again: if it worked now, that was flakiness
         if candidate.ok and _close(before, after):
             return candidate
@@ -103,11 +104,15 @@ def extract(view: SessionView) -> Iterator[Observation]:
 
 
 def _observation(view: SessionView, fix: Fix) -> Observation | None:
-    error = fix.failed.output
+    error = signatures.without(fix.failed.output, expected.session_noise(view))
     failed_main = commands.main_segment(fix.failed.command or "")
     fixed_main = commands.main_segment(fix.fixed.command or "")
     old_sig, new_sig = commands.signature(failed_main), commands.signature(fixed_main)
     old_form, new_form = canonical.canonicalise(failed_main, error), canonical.canonicalise(fixed_main, error)
+    failed_text = canonical.rendered(fix.failed.command or "", error)
+    fixed_parts = canonical.of_parts(fix.fixed.command or "", error)
+    if any(part.head == old_form.head for part in fixed_parts) and len(fixed_parts) > 1:
+        new_sig = old_sig  # a step before the same command (``ulimit -n 4096 && cargo test``): the same command, fixed
     if not old_sig or not new_sig:
         return None
     what = signatures.describe(error)
@@ -125,9 +130,16 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
             LessonKind.PREFERENCE,
         )
     else:
-        old_text, new_text = old_form.rendered, new_form.rendered
-        statement = f"In this project: `{old_text}` fails here ({what}); use `{new_text}` instead."
-        key, topic, stance, against, kind = f"fix:{old_form.key}=>{new_form.key}", "", "", "", LessonKind.FACT
+        new_text = canonical.rendered(fix.fixed.command or "", error)
+        statement = f"In this project: `{failed_text}` fails here ({what}); use `{new_text}` instead."
+        new_key = canonical.key_of(fix.fixed.command or "")
+        key, topic, stance, against, kind = (
+            f"fix:{canonical.key_of(fix.failed.command or '')}=>{new_key}",
+            "",
+            "",
+            "",
+            LessonKind.FACT,
+        )
     return Observation(
         key=key,
         kind=kind,

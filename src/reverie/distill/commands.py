@@ -23,7 +23,17 @@ from reverie.domain.events import Event
 MAX_COMMAND_CHARS = 4_000  # longer commands are heredocs or generated scripts: read their head only
 
 SHELL_TOOLS = frozenset(
-    {"bash", "shell", "local_shell", "exec_command", "run_shell_command", "container.exec", "terminal", "powershell"}
+    {
+        "bash",
+        "shell",
+        "shell_command",
+        "local_shell",
+        "exec_command",
+        "run_shell_command",
+        "container.exec",
+        "terminal",
+        "powershell",
+    }
 )
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&", ";&", "&;"})
 _WRAPPERS = frozenset({"sudo", "time", "nohup", "env", "command", "exec", "builtin", "stdbuf"})
@@ -139,15 +149,37 @@ def _unwrap(part: list[str]) -> list[str]:
 def essential(command: str) -> list[str]:
     """The tokens of the segments that do the work: no navigation, no output filters after a pipe."""
     kept: list[str] = []
-    for index, part in enumerate(segments(command)):
-        if _program(part) in _NAVIGATION:
-            continue
-        if index > 0 and kept and _program(part) in {"head", "tail", "grep", "less", "cat", "tee", "wc", "sort"}:
-            continue
+    for _, part in working_parts(command):
         if kept:
             kept.append("&&")
         kept.extend(part)
     return kept
+
+
+def working_parts(command: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The segments that do the work, each as (its leading environment assignments, the command)."""
+    return _working_parts(command)
+
+
+_FILTERS = frozenset({"head", "tail", "grep", "less", "cat", "tee", "wc", "sort"})
+
+
+@lru_cache(maxsize=4096)
+def _working_parts(command: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    parts: list[list[str]] = [[]]
+    for token in tokens(command):
+        if token in _OPERATORS:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    kept: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for index, part in enumerate(part for part in parts if _unwrap(part)):
+        unwrapped = _unwrap(part)
+        if _program(unwrapped) in _NAVIGATION or (index > 0 and kept and _program(unwrapped) in _FILTERS):
+            continue
+        assignments = tuple(token for token in part[: len(part) - len(unwrapped)] if _ASSIGNMENT.match(token))
+        kept.append((assignments, tuple(unwrapped)))
+    return tuple(kept)
 
 
 def invocation(command: str) -> str:
@@ -166,6 +198,7 @@ def invocation(command: str) -> str:
 
 def clear_cache() -> None:
     _segments.cache_clear()
+    _working_parts.cache_clear()
 
 
 def main_segment(command: str) -> list[str]:

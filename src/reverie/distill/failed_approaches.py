@@ -17,8 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from reverie.distill import canonical, commands, signatures
+from reverie.distill.expected import expected_failure
 from reverie.distill.extractor import Extractor
-from reverie.distill.hazards import abandoned_topic, expected_failure
+from reverie.distill.hazards import abandoned_topic
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, Trigger
 

@@ -23,17 +23,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from reverie.distill import canonical, commands, signatures
+from reverie.distill import canonical, signatures
 from reverie.distill.command_fixes import find_fixes
+from reverie.distill.expected import expected_failure, session_noise
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, LessonStatus, Observation, Trigger
 
 NAME = "hazards"
 MIN_SESSIONS = 2
-# Programs whose exit status 1 means "no" (no match, files differ, the test is false), not "broken".
-_ANSWERS = frozenset({"grep", "egrep", "fgrep", "rg", "ag", "ack", "test", "[", "[[", "diff", "cmp", "which"})
-_VERIFYING = frozenset({"test", "check", "lint", "typecheck", "format"})
 _MODULE = re.compile(r"No module named '?([\w.]+)'?|Cannot find module '([^']+)'")
 
 
@@ -41,38 +39,18 @@ def extract(view: SessionView) -> Iterator[Observation]:
     fixes = find_fixes(view)
     fixed = {id(fix.failed) for fix in fixes}
     fixed_keys = {_key(fix.failed) for fix in fixes}
+    noise = session_noise(view)
     seen: set[str] = set()
     for position, action in enumerate(view.actions):
-        if not action.failed or id(action) in fixed or action.call.sidechain or expected_failure(action):
+        if not action.failed or id(action) in fixed or action.call.sidechain or expected_failure(action, noise):
             continue
         later = view.actions[position + 1 :]
         if action.command is not None and (_key(action) in fixed_keys or _ran_clean(action, later)):
             continue  # its fix is already a lesson, or the same command worked later: not a hazard
-        observation = _observation(view, action, _remedy(action, later))
+        observation = _observation(view, action, _remedy(action, later), noise)
         if observation is not None and observation.key not in seen:
             seen.add(observation.key)
             yield observation
-
-
-def expected_failure(action: Action) -> bool:
-    """A failure that is the work going as it should, not a hazard of the project."""
-    error = action.output
-    if signatures.error_class(error) in signatures.ENVIRONMENTAL:
-        return False
-    if action.command is None:
-        return True  # a file tool: a Read of a missing file, an edit whose text was not found, no match
-    if commands.role(commands.signature(commands.main_segment(action.command))) in _VERIFYING:
-        return True  # a red test (lint, type) run: the check found something, as it is meant to
-    code = signatures.exit_code(error)
-    programs = {commands.signature(part).split(" ", 1)[0] for part in commands.segments(action.command)}
-    if code == 1 and (programs & _ANSWERS or not _said_anything(error)):
-        return True  # ``grep`` without a match, ``test -f`` false, ``diff`` with differences: answers
-    sig = commands.signature(commands.main_segment(action.command))
-    return commands.is_inspection(sig) and signatures.error_class(error) == "file not found"
-
-
-def _said_anything(error: str) -> bool:
-    return any(line.strip() and signatures.exit_code(line) is None for line in error.splitlines())
 
 
 def _key(action: Action) -> str:
@@ -85,29 +63,30 @@ def _ran_clean(action: Action, later: Sequence[Action]) -> bool:
 
 
 def _remedy(action: Action, later: Sequence[Action]) -> Action | None:
-    """A later run of the same command in another variant that worked: the fix this session found."""
-    if action.command is None:
+    """A later run of the same command in another variant that worked (another spelling, a setting,
+    a step before it: ``ulimit -n 4096 && cargo test``): the fix this session found."""
+    failed = canonical.of_command(action.command or "")
+    if action.command is None or failed is None:
         return None
-    failed = canonical.of_command(action.command)
-    if failed is None:
-        return None
+    key = _key(action)
     for other in later:
-        if other.ok and other.command is not None:
-            found = canonical.of_command(other.command)
-            if found is not None and found.head == failed.head and found.key != failed.key:
-                return other
+        same_command = other.command is not None and any(
+            part.head == failed.head for part in canonical.of_parts(other.command)
+        )
+        if other.ok and same_command and _key(other) != key:
+            return other
     return None
 
 
-def _observation(view: SessionView, action: Action, remedy: Action | None) -> Observation | None:
-    error = action.output
+def _observation(view: SessionView, action: Action, remedy: Action | None, noise: frozenset[str]) -> Observation | None:
+    error = signatures.without(action.output, noise)
     cause = signatures.error_class(error)
     what = cause or signatures.signature(error)
     if not what:
         return None
     tool = action.call.tool_name or "tool"
     form = canonical.of_command(action.command, error) if action.command else None
-    subject = form.rendered if form is not None else tool
+    subject = canonical.rendered(action.command, error) if action.command else tool
     missing = signatures.missing_program(error) if action.command else None
     earned = missing is not None or remedy is not None or cause in signatures.ENVIRONMENTAL
     if missing:
@@ -115,7 +94,7 @@ def _observation(view: SessionView, action: Action, remedy: Action | None) -> Ob
         statement = f"In this project: `{missing}` is not installed here (command not found); do not rely on it."
         trigger = Trigger(tools=(tool,), commands=(missing,), keywords=("command not found",))
     else:
-        key = f"hazard:{form.key if form is not None else tool}:{what}"
+        key = f"hazard:{_key(action) or tool}:{what}"
         statement = _statement(subject, error, cause, remedy)
         head = form.head if form is not None else ""
         trigger = Trigger(tools=(tool,), commands=(head,) if head else (), keywords=(cause,) if cause else ())
@@ -123,7 +102,7 @@ def _observation(view: SessionView, action: Action, remedy: Action | None) -> Ob
     return Observation(
         key=key,
         kind=LessonKind.HAZARD,
-        topic=outcome_topic(missing or (form.key if form is not None else tool)),
+        topic=outcome_topic(missing or _key(action) or tool),
         stance="fails",
         against=against,  # a command that cannot run here any more disconfirms lessons that recommend it
         statement=statement,
@@ -138,19 +117,19 @@ def _observation(view: SessionView, action: Action, remedy: Action | None) -> Ob
 
 
 def _statement(subject: str, error: str, cause: str | None, remedy: Action | None) -> str:
+    detail = signatures.cause_phrase(error).replace('"', "'").replace("`", "'")
+    why = f'{cause}: "{detail}"' if cause and detail else cause or (f'"{detail}"' if detail else "see the evidence")
     if remedy is not None:
-        fixed = canonical.of_command(remedy.command or "", error)
-        instead = f"; `{fixed.rendered}` worked instead" if fixed is not None else ""
-        return f"In this project: `{subject}` fails here ({cause or 'see the evidence'}){instead}."
+        fixed = canonical.rendered(remedy.command or "", error)
+        return f"In this project: `{subject}` fails here ({why}); `{fixed}` worked instead."
     if cause == "module not found":
         module = _MODULE.search(error)
         name = next((group for group in module.groups() if group), "") if module else ""
         missing = f"`{name}`" if name else "a module it needs"
         return f"In this project: `{subject}` fails here: {missing} is not installed."
     if cause in signatures.ENVIRONMENTAL:
-        return f"In this project: `{subject}` fails here ({cause}); check the environment before running it."
-    quoted = signatures.phrase(error).replace("`", "'")
-    return f"In this project: `{subject}` has failed here in more than one session ({cause or quoted})."
+        return f"In this project: `{subject}` fails here ({why}); check the environment before running it."
+    return f"In this project: `{subject}` has failed here in more than one session ({why})."
 
 
 def _proof(action: Action, remedy: Action | None) -> tuple[Evidence, ...]:

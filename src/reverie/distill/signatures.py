@@ -13,10 +13,12 @@ import re
 
 MAX_SIGNATURE_CHARS = 160
 
-_NOISE_LINE = re.compile(r"^(exit code \d+|error: process completed with exit code|\s*at\s|\s*\^+\s*$)", re.I)
+_NOISE_LINE = re.compile(
+    r"^(exit code:? -?\d+|error: process completed with exit code|wall time: |output:$|\s*at\s|\s*\^+\s*$)", re.I
+)
 _TELLING = re.compile(
     r"(error|fatal|failed|failure|not found|denied|exception|cannot|can't|unable|invalid|refused|"
-    r"no such|unknown|unrecognized|missing|timed out|does not exist|not recognized|traceback)",
+    r"no such|unknown|unrecognized|missing|timed out|does not exist|not recognized|traceback|exceeded|panic)",
     re.I,
 )
 _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -56,7 +58,17 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"environment variable [^\n]{0,60}?(?:is )?(?:not set|unset|missing|required|undefined)|"
             r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b (?:is )?(?:not set|unset|undefined|must be set|is required)|"
-            r"missing (?:required )?env(?:ironment)? var",
+            r"missing (?:required )?env(?:ironment)? var|KeyError: '[A-Z][A-Z0-9]*_[A-Z0-9_]+'|"
+            r"(?i:missing|no|not set)[^\n]{0,40}\$[A-Z][A-Z0-9_]{2,}\b",
+        ),
+    ),
+    ("a port already in use", re.compile(r"port is already allocated|address already in use|EADDRINUSE", re.I)),
+    (
+        "a resource limit",
+        re.compile(
+            r"too many open files|out of memory|heap limit|ENOMEM|no space left on device|disk quota exceeded|"
+            r"limit on \d+ [^\n]{0,40}(?:is )?exceeded",
+            re.I,
         ),
     ),
     (
@@ -90,9 +102,38 @@ ENVIRONMENTAL = frozenset(
         "network error",
         "a version mismatch",
         "an environment variable is not set",
+        "a port already in use",
+        "a resource limit",
     }
 )
 _EXIT_CODE = re.compile(r"^(?:Exit code:? |Process exited with code )(-?\d+)\s*$", re.M)
+
+
+def without(text: str, noise: frozenset[str]) -> str:
+    """The output without lines that the session printed on every command (a shell profile's
+    complaint, a banner): they say nothing about this failure."""
+    if not noise:
+        return text
+    return "\n".join(line for line in unescaped(text).splitlines() if line.strip() not in noise)
+
+
+def says_anything(text: str) -> bool:
+    """Whether the output holds more than the agent's framing (exit code, wall time)."""
+    return any(line.strip() and not _NOISE_LINE.match(line.strip()) for line in unescaped(text).splitlines())
+
+
+# What a test runner prints when tests fail (pytest, unittest, jest/vitest, go test, cargo test,
+# ExUnit, TAP, RSpec, minitest): the tests did their job.
+_RED_TESTS = re.compile(
+    r"^\s*(?:FAILED |FAIL[: ]|--- FAIL:|not ok \d+|test result: FAILED|Tests?:\s+\d+ failed|"
+    r"Assertion with .{1,12} failed|AssertionError|\d+ (?:failed|failing|failures?)\b|"
+    r"=+ \d+ failed|\d+ examples?, \d+ failures?|\d+ tests?, \d+ failures?)",
+    re.M,
+)
+
+
+def red_test_run(text: str) -> bool:
+    return _RED_TESTS.search(unescaped(text)[:50_000]) is not None
 
 
 def exit_code(text: str) -> int | None:
@@ -151,14 +192,32 @@ def missing_program(text: str) -> str | None:
 
 
 def phrase(text: str, limit: int = 80) -> str:
-    """The telling line as a short quotable phrase: its own case and words, no paths, ids or times."""
+    """The telling line as a short quotable phrase: its own case and words, no paths, ids or times;
+    empty when no line says what went wrong."""
     line = telling_line(text[:20_000])
+    if not _TELLING.search(line):
+        return ""
     for pattern, replacement in _SCRUBBERS[:5]:  # colours, urls, ids, times, paths; numbers stay
         line = pattern.sub(replacement, line)
     line = " ".join(line.split()).strip(" .:")
+    clauses = line.split(": ")
+    while len(line) > limit and len(clauses) > 1:  # "Error response from daemon: ...: port is allocated"
+        clauses = clauses[1:]
+        line = ": ".join(clauses)
     if len(line) > limit:
         line = line[:limit].rsplit(" ", 1)[0] + " ..."
     return line
+
+
+def cause_phrase(text: str, limit: int = 80) -> str:
+    """The line that names the cause (the one its error class matched), as a short phrase."""
+    found = error_class(text)
+    pattern = dict(ERROR_CLASSES).get(found) if found else None
+    if pattern is not None:
+        for line in unescaped(text[:20_000]).splitlines():
+            if pattern.search(line):
+                return phrase(line, limit) or phrase(text, limit)
+    return phrase(text, limit)
 
 
 def describe(text: str) -> str:
