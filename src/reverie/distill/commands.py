@@ -79,7 +79,7 @@ def command_from_input(tool_input: dict[str, Any] | None) -> str | None:
 def tokens(command: str) -> list[str]:
     """Words and operators (``;`` stands for an unquoted newline). Unbalanced quotes (heredocs,
     truncated input) fall back to whitespace splitting."""
-    text = _REDIRECT.sub(" ", _newlines_to_separators(command.replace("\\\n", " ")))
+    text = _REDIRECT.sub(" ", _newlines_to_separators(_without_heredocs(command).replace("\\\n", " ")))
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -87,6 +87,26 @@ def tokens(command: str) -> list[str]:
         return list(lexer)
     except ValueError:
         return text.split()
+
+
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
+
+
+def _without_heredocs(command: str) -> str:
+    """A heredoc's body is a file's or a patch's text, not commands: keep ``cat <<EOF`` and drop the body."""
+    if "<<" not in command:
+        return command
+    lines = command.split("\n")
+    kept: list[str] = []
+    ending: list[str] = []
+    for line in lines:
+        if ending:
+            if line.strip() == ending[0]:
+                ending.pop(0)
+            continue
+        ending = [match.group(2) for match in _HEREDOC.finditer(line)]
+        kept.append(_HEREDOC.sub(" ", line))
+    return "\n".join(kept)
 
 
 _REDIRECT = re.compile(r"(?<!\S)(\d?>&\d|&>>?\s*\S+|\d?>>?\s*\S+|<\s*/dev/null)")
