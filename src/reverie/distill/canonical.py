@@ -368,5 +368,4 @@ def _collapse(words: Sequence[str], plural: bool = False) -> list[str]:
     return out
 
 
-def clear_cache() -> None:
-    _canonical.cache_clear()
+commands.also_clear(_canonical.cache_clear)

@@ -43,7 +43,7 @@ class Fix:
 def find_fixes(view: SessionView) -> list[Fix]:
     """Every failure in the session that a close variant fixed right after."""
     runs = view.shell_runs()
-    noise = expected.session_noise(view) if any(run.failed for run in runs) else frozenset()
+    noise = expected.session_noise(view)
     fixes: list[Fix] = []
     for position, failed in enumerate(runs):
         if not failed.failed or failed.command is None or expected.is_answer(failed, noise):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -146,7 +146,7 @@ def segments(command: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=4096)
-def _segments(command: str) -> tuple[tuple[str, ...], ...]:
+def _split(command: str) -> tuple[list[str], ...]:
     # Every extractor asks about the same commands; shlex is the slowest step of distillation.
     parts: list[list[str]] = [[]]
     for token in tokens(command):
@@ -154,7 +154,12 @@ def _segments(command: str) -> tuple[tuple[str, ...], ...]:
             parts.append([])
         else:
             parts[-1].append(token)
-    return tuple(tuple(unwrapped) for part in parts if (unwrapped := _unwrap(part)))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=4096)
+def _segments(command: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(unwrapped) for part in _split(command) if (unwrapped := _unwrap(part)))
 
 
 def _unwrap(part: list[str]) -> list[str]:
@@ -186,14 +191,8 @@ _FILTERS = frozenset({"head", "tail", "grep", "less", "cat", "tee", "wc", "sort"
 
 @lru_cache(maxsize=4096)
 def _working_parts(command: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    parts: list[list[str]] = [[]]
-    for token in tokens(command):
-        if token in _OPERATORS:
-            parts.append([])
-        else:
-            parts[-1].append(token)
     kept: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-    for index, part in enumerate(part for part in parts if _unwrap(part)):
+    for index, part in enumerate(part for part in _split(command) if _unwrap(part)):
         unwrapped = _unwrap(part)
         if _program(unwrapped) in _NAVIGATION or (index > 0 and kept and _program(unwrapped) in _FILTERS):
             continue
@@ -216,7 +215,18 @@ def invocation(command: str) -> str:
     return ""
 
 
+_OTHER_CACHES: list[Callable[[], None]] = []
+
+
+def also_clear(clear: Callable[[], None]) -> None:
+    """Caches built on these commands (``canonical``) are cleared with them."""
+    _OTHER_CACHES.append(clear)
+
+
 def clear_cache() -> None:
+    for clear in _OTHER_CACHES:
+        clear()
+    _split.cache_clear()
     _segments.cache_clear()
     _working_parts.cache_clear()
 

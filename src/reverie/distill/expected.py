@@ -27,13 +27,28 @@ _NOTHING_TO_DO = re.compile(r"nothing to commit|nothing added to commit|no chang
 def session_noise(view: SessionView) -> frozenset[str]:
     """Lines that commands which worked printed too (a shell profile's "Operation not permitted" on
     every call, a banner): they are not what made a failure fail."""
+    cached = _LAST.get("view")
+    if cached is None or cached[0] is not view:  # several extractors ask about one session in a row
+        cached = _LAST["view"] = (view, _noise(view))
+    return cached[1]
+
+
+_LAST: dict[str, tuple[SessionView, frozenset[str]]] = {}
+
+
+def _noise(view: SessionView) -> frozenset[str]:
+    if not any(action.failed for action in view.actions):
+        return frozenset()
     return frozenset(
         stripped
         for action in view.actions
         if action.ok and action.command is not None
-        for line in signatures.unescaped(action.output).splitlines()[:40]
+        for line in signatures.unescaped(action.output[:_HEAD_CHARS]).splitlines()[:40]
         if (stripped := line.strip())
     )
+
+
+_HEAD_CHARS = 4_000
 
 
 def expected_failure(action: Action, noise: frozenset[str] = frozenset()) -> bool:

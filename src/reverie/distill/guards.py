@@ -59,19 +59,22 @@ _DENIED = re.compile(
     r"Permission for this tool use was denied|Claude requested permissions to |The user doesn't want to proceed)",
     re.DOTALL,
 )
+_DENIAL_STARTS = frozenset({"P", "C", "T", " ", "\n"})
 _REVERIE_PROGRAMS = frozenset({"reverie"})
 
 
 def written_by_reverie(text: str) -> bool:
     """Text that reverie itself put in the session: injected context, a compiled hook's message."""
+    if "reverie" not in text:  # the cheap test first: outputs can be megabytes
+        return False
     return HOOK_MARK in text or contains_injected(text) or _OWN_WORDS.search(text) is not None
 
 
 def learnable_call(command: str | None, result_text: str) -> bool:
     """Whether a tool call and its result say anything about the project (``SessionView`` asks)."""
-    if written_by_reverie(result_text) or _DENIED.match(result_text):
+    if written_by_reverie(result_text) or (result_text[:1] in _DENIAL_STARTS and _DENIED.match(result_text)):
         return False
-    return command is None or not runs_reverie(command)
+    return command is None or "reverie" not in command or not runs_reverie(command)
 
 
 def runs_reverie(command: str) -> bool:

@@ -36,46 +36,44 @@ _MODULE = re.compile(r"No module named '?([\w.]+)'?|Cannot find module '([^']+)'
 
 
 def extract(view: SessionView) -> Iterator[Observation]:
+    if not any(action.failed for action in view.actions):
+        return
     fixes = find_fixes(view)
     fixed = {id(fix.failed) for fix in fixes}
-    fixed_keys = {_key(fix.failed) for fix in fixes}
+    keys = {id(action): canonical.key_of(action.command) for action in view.actions if action.command is not None}
+    fixed_keys = {keys.get(id(fix.failed), "") for fix in fixes}
     noise = session_noise(view)
     seen: set[str] = set()
     for position, action in enumerate(view.actions):
         if not action.failed or id(action) in fixed or action.call.sidechain or expected_failure(action, noise):
             continue
         later = view.actions[position + 1 :]
-        if action.command is not None and (_key(action) in fixed_keys or _ran_clean(action, later)):
+        key = keys.get(id(action))
+        if key is not None and (key in fixed_keys or any(o.ok and keys.get(id(o)) == key for o in later)):
             continue  # its fix is already a lesson, or the same command worked later: not a hazard
-        observation = _observation(view, action, _remedy(action, later), noise)
+        observation = _observation(view, action, _remedy(action, later, keys), noise)
         if observation is not None and observation.key not in seen:
             seen.add(observation.key)
             yield observation
 
 
-def _key(action: Action) -> str:
-    return canonical.key_of(action.command or "")
-
-
-def _ran_clean(action: Action, later: Sequence[Action]) -> bool:
-    key = _key(action)
-    return any(other.ok and other.command is not None and _key(other) == key for other in later)
-
-
-def _remedy(action: Action, later: Sequence[Action]) -> Action | None:
+def _remedy(action: Action, later: Sequence[Action], keys: dict[int, str]) -> Action | None:
     """A later run of the same command in another variant that worked (another spelling, a setting,
     a step before it: ``ulimit -n 4096 && cargo test``): the fix this session found."""
     failed = canonical.of_command(action.command or "")
     if action.command is None or failed is None:
         return None
-    key = _key(action)
+    key = keys.get(id(action))
     for other in later:
-        same_command = other.command is not None and any(
-            part.head == failed.head for part in canonical.of_parts(other.command)
-        )
-        if other.ok and same_command and _key(other) != key:
+        if not other.ok or other.command is None or keys.get(id(other)) == key:
+            continue
+        if any(part.head == failed.head for part in canonical.of_parts(other.command)):
             return other
     return None
+
+
+def _key(action: Action) -> str:
+    return canonical.key_of(action.command or "")
 
 
 def _observation(view: SessionView, action: Action, remedy: Action | None, noise: frozenset[str]) -> Observation | None:
