@@ -158,3 +158,18 @@ def test_a_hazard_statement_is_a_sentence_not_an_error_dump(store: SQLiteStore) 
     assert "\\n" not in hazard.statement and "\n" not in hazard.statement
     assert "check the cause first" not in hazard.statement and "econnrefused" not in hazard.statement
     assert hazard.statement.startswith("In this project: `npm run migrate` fails here (network error:")
+
+
+def test_a_complaint_that_every_command_prints_is_not_the_cause(store: SQLiteStore) -> None:
+    """A sandboxed Codex shell prints its profile's complaint on every command, failing or not."""
+    profile = "Exit code: {code}\nWall time: 0.1 seconds\nOutput:\n/opt/brew/shellenv.sh: line 18: /bin/ps: Operation not permitted\n"
+
+    def codex(trace: Trace, _: int) -> None:
+        trace.tool("shell_command", {"command": "node build.js"}, profile.format(code=0) + "built")
+        failure = profile.format(code=1) + "SyntaxError: Unexpected token '}' in build.js"
+        trace.tool("shell_command", {"command": "node check.js"}, failure, error=True)
+
+    sessions(store, 2, codex)
+    (hazard,) = lessons(store, LessonKind.HAZARD)
+    assert hazard.status is LessonStatus.CANDIDATE and "permission" not in hazard.statement
+    assert "SyntaxError: Unexpected token" in hazard.statement

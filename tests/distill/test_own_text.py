@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from reverie.artifacts import enforce
+from reverie.artifacts.hooks import hook_command
 from reverie.distill import distill, guards
 from reverie.domain.events import Origin
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Scope, ScopeLevel
@@ -29,7 +30,7 @@ NEVER_MIGRATIONS: dict[str, Any] = {
     "files": ".claude/hooks/reverie/never-migrations.py",
 }
 NEVER_FORCE = {**NEVER_MIGRATIONS, "check": "never-command", "tools": ["Bash"], "commands": ["git push --force"]}
-HOOK_COMMAND = 'python3 "$CLAUDE_PROJECT_DIR"/.claude/hooks/reverie/never-migrations.py'
+HOOK_COMMAND = hook_command(".claude/hooks/reverie/never-migrations.py", project=True)  # what the agent names
 
 
 def blocked_edit_text() -> str:

@@ -121,7 +121,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
         old, new = _changed_words(old_sig, new_sig)
         if len(old.split()) > 1 or len(new.split()) > 1:  # more than a name changed: say the whole commands
             old, new = old_form.form, new_form.form
-        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {what})."
+        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {signatures.reason(error)})."
         key, topic, stance, against, kind = (
             f"use:{new}|not:{old}",
             "choice:" + "|".join(sorted({old, new})),
@@ -131,7 +131,9 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
         )
     else:
         new_text = canonical.rendered(fix.fixed.command or "", error)
-        statement = f"In this project: `{failed_text}` fails here ({what}); use `{new_text}` instead."
+        statement = (
+            f"In this project: `{failed_text}` fails here ({signatures.reason(error)}); use `{new_text}` instead."
+        )
         new_key = canonical.key_of(fix.fixed.command or "")
         key, topic, stance, against, kind = (
             f"fix:{canonical.key_of(fix.failed.command or '')}=>{new_key}",

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from reverie.distill import canonical, commands, signatures
-from reverie.distill.expected import expected_failure
+from reverie.distill.expected import expected_failure, session_noise
 from reverie.distill.extractor import Extractor
 from reverie.distill.hazards import abandoned_topic
 from reverie.distill.session_view import Action, SessionView, evidence
@@ -36,10 +36,11 @@ def extract(view: SessionView) -> Iterator[Observation]:
 def _abandoned(view: SessionView) -> Iterator[Observation]:
     groups: dict[tuple[str, str], list[Action]] = defaultdict(list)
     succeeded: dict[str, int] = {}
+    noise = session_noise(view)
     for action in view.shell_runs():
         subject = commands.signature(commands.main_segment(action.command or ""))
-        if action.failed and not expected_failure(action):
-            groups[(subject, signatures.describe(action.output))].append(action)
+        if action.failed and not expected_failure(action, noise):
+            groups[(subject, signatures.describe(signatures.without(action.output, noise)))].append(action)
         elif action.ok:
             succeeded[subject] = action.index
     for (subject, what), attempts in groups.items():
@@ -53,7 +54,8 @@ def _abandoned(view: SessionView) -> Iterator[Observation]:
             stance="fails",
             kind=LessonKind.FAILED_APPROACH,
             statement=(
-                f"In this project: `{subject}` failed {len(attempts)} times in one session ({what}) and was "
+                f"In this project: `{subject}` failed {len(attempts)} times in one session "
+                f"({signatures.reason(signatures.without(attempts[-1].output, noise))}) and was "
                 f"given up; tried {variants}. Do not retry it the same way: find the cause first."
             ),
             scope=view.scope(),

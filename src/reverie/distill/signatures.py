@@ -220,6 +220,16 @@ def cause_phrase(text: str, limit: int = 80) -> str:
     return phrase(text, limit)
 
 
+def reason(text: str) -> str:
+    """What went wrong, for a statement: the error class, else the telling line quoted in its own
+    words (never the lower-cased signature, never several lines)."""
+    found = error_class(text)
+    if found:
+        return found
+    quoted = phrase(text).replace('"', "'").replace("`", "'")
+    return f'"{quoted}"' if quoted else "an error"
+
+
 def describe(text: str) -> str:
     """A short phrase for statements: the error class, else the signature."""
     return error_class(text) or signature(text)[:80] or "an error"
