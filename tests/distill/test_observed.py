@@ -162,7 +162,7 @@ def test_a_hazard_statement_is_a_sentence_not_an_error_dump(store: SQLiteStore) 
 
 def test_a_complaint_that_every_command_prints_is_not_the_cause(store: SQLiteStore) -> None:
     """A sandboxed Codex shell prints its profile's complaint on every command, failing or not."""
-    profile = "Exit code: {code}\nWall time: 0.1 seconds\nOutput:\n/opt/brew/shellenv.sh: line 18: /bin/ps: Operation not permitted\n"
+    profile = "Exit code: {code}\nWall time: 0.1 seconds\nOutput:\n/opt/brew/env.sh: /bin/ps: Operation not permitted\n"
 
     def codex(trace: Trace, _: int) -> None:
         trace.tool("shell_command", {"command": "node build.js"}, profile.format(code=0) + "built")
