@@ -113,7 +113,7 @@ class Canonical:
 def canonicalise(part: Sequence[str], error_text: str = "", env: Sequence[str] = ()) -> Canonical:
     """The canonical form of one simple command (``commands.segments`` gives them) run with the
     environment assignments ``env`` (``TEST_DATABASE_URL=... make test``: the assignment is the point)."""
-    return _canonical(tuple(part), error_text, tuple(env))
+    return _canonical(tuple(part), _named(error_text), tuple(env))
 
 
 def of_command(command: str, error_text: str = "") -> Canonical | None:
@@ -124,7 +124,13 @@ def of_command(command: str, error_text: str = "") -> Canonical | None:
 
 def of_parts(command: str, error_text: str = "") -> tuple[Canonical, ...]:
     """Every segment that does the work (``cd``, output filters after a pipe left out)."""
-    return tuple(_canonical(part, error_text, env) for env, part in commands.working_parts(command))
+    named = _named(error_text)
+    return tuple(_canonical(part, named, env) for env, part in commands.working_parts(command))
+
+
+def _named(error_text: str) -> tuple[tuple[str, str], ...]:
+    """The values an error message names (only these reach the cache, never the output itself)."""
+    return tuple(sorted(commands.values_named_in(error_text[:4_000]).items())) if error_text else ()
 
 
 def key_of(command: str) -> str:
@@ -210,7 +216,7 @@ _COSMETIC_VALUED = frozenset({"--tb", "--color", "--colour", "--durations", "-p"
 
 
 @lru_cache(maxsize=4096)
-def _canonical(part: tuple[str, ...], error_text: str, env: tuple[str, ...] = ()) -> Canonical:
+def _canonical(part: tuple[str, ...], named: tuple[tuple[str, str], ...], env: tuple[str, ...] = ()) -> Canonical:
     if not part:
         return Canonical("", (), (), (), "", "")
     assigned = [_assignment(item) for item in env]
@@ -222,7 +228,7 @@ def _canonical(part: tuple[str, ...], error_text: str, env: tuple[str, ...] = ()
         name=name,
         path=tuple(path),
         aliases=_aliases_for(name, path),
-        named=commands.values_named_in(error_text),
+        named=dict(named),
         flags={f"-c {setting.split('=', 1)[0].lower()}" for setting in settings[1::2]},
         arguments=[],
         shown=[*assigned, program, *settings, *path],
