@@ -111,6 +111,17 @@ def test_reverie_cli_output_inside_a_tool_result_teaches_nothing(store: SQLiteSt
     assert store.lessons() == []
 
 
+def test_a_reminder_that_reached_the_session_as_text_teaches_nothing(store: SQLiteStore) -> None:
+    remind = {**NEVER_FORCE, "check": "remind", "event": "PostToolUse", "commands": ["git push"]}
+    remind["statement"] = "Always run `make check` before `git push`."
+    payload = {"hook_event_name": "PostToolUse", "tool_name": "Bash", "tool_input": {"command": "git push"}}
+    context = json.loads(enforce.decide(remind, payload, {})[1])["hookSpecificOutput"]["additionalContext"]
+    for number in range(2):
+        Trace(f"s{number}", start=day(number)).prompt(context).run("git push", "ok").into(store)
+        distill(store, now=NOW)
+    assert store.lessons() == []
+
+
 def test_an_observation_that_quotes_reverie_is_dropped_by_the_guards() -> None:
     evidence = Evidence("k1", "s1", Origin.TOOL, Basis.OBSERVED, "failure_output", blocked_edit_text()[:240])
     quoting = Observation(

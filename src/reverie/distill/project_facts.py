@@ -88,7 +88,7 @@ def _role_fact(view: SessionView, action: Action) -> Observation | None:
     return Observation(
         key=f"fact:{role}:{sig}",
         kind=LessonKind.FACT,
-        statement=f"In this project: {_PURPOSE[role]} with `{canonical.canonicalise(main).form}`.",
+        statement=f"In this project: {_PURPOSE[role]} with `{_form(action.command or '')}`.",
         scope=view.scope(),
         evidence=_proof(action),
         extractor=NAME,
@@ -97,6 +97,12 @@ def _role_fact(view: SessionView, action: Action) -> Observation | None:
         stance=sig,
         outcomes=1,
     )
+
+
+def _form(command: str) -> str:
+    """How to run it, with the settings it needs (``TEST_DATABASE_URL=<url> make test-integration``)."""
+    found = canonical.of_command(command)
+    return found.form if found is not None else ""
 
 
 def role_topic(role: str, sig: str) -> str:
