@@ -310,6 +310,8 @@ def _cosmetic(flag: str, name: str) -> bool:
 
 
 def _by_shape(token: str) -> str:
+    if token in _EVERYWHERE:
+        return token  # ``.``, ``./...``: "the whole project", not one run's file
     if _URL.match(token):
         return "<url>"
     if _NUMBER.match(token):
@@ -348,6 +350,7 @@ def _shown_value(flag: str, value: str) -> str:
     return _by_shape(value) or (value if _PLAIN_WORD.match(value) else "<arg>")
 
 
+_EVERYWHERE = frozenset({".", "./", "./...", "...", "./*"})
 _PLAIN_WORD = re.compile(r"^[A-Za-z][\w.,:+-]{0,30}$")
 
 

@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 
 from reverie.distill import canonical, commands, expected, signatures
 from reverie.distill.extractor import Extractor
+from reverie.distill.project_facts import MANAGERS
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
 
@@ -119,7 +120,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
     trigger = Trigger(tools=(fix.failed.call.tool_name or "Bash",), commands=(old_sig,), keywords=(what,))
     if old_sig != new_sig:
         old, new = _changed_words(old_sig, new_sig)
-        if len(old.split()) > 1 or len(new.split()) > 1:  # more than a name changed: say the whole commands
+        if not _one_name_changed(old_sig, new_sig, old, new):  # say the whole commands
             old, new = old_form.form, new_form.form
         statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {signatures.reason(error)})."
         key, topic, stance, against, kind = (
@@ -166,6 +167,18 @@ def _proof(fix: Fix) -> tuple[Evidence, ...]:
     if fixed.result is not None:
         items.append(evidence(fixed.result, Basis.OBSERVED, "success"))
     return tuple(items)
+
+
+def _one_name_changed(old_sig: str, new_sig: str, old: str, new: str) -> bool:
+    """Whether "use `pnpm`, not `npm`" says it all: only the program changed, and to a program of the
+    same kind (a near-identical name, or another package manager of one ecosystem). ``make test`` ->
+    ``go test`` or ``cargo test`` -> ``cargo nextest`` must be said whole."""
+    if len(old.split()) > 1 or len(new.split()) > 1 or old != old_sig.split()[0] or new != new_sig.split()[0]:
+        return False
+    if SequenceMatcher(a=old, b=new).ratio() >= 0.6:
+        return True
+    ecosystems = {name: found[0] for name, found in MANAGERS.items()}
+    return old in ecosystems and ecosystems.get(old) == ecosystems.get(new)
 
 
 def _changed_words(old: str, new: str) -> tuple[str, str]:

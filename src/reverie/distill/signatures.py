@@ -18,7 +18,8 @@ _NOISE_LINE = re.compile(
 )
 _TELLING = re.compile(
     r"(error|fatal|failed|failure|not found|denied|exception|cannot|can't|unable|invalid|refused|"
-    r"no such|unknown|unrecognized|missing|timed out|does not exist|not recognized|traceback|exceeded|panic)",
+    r"no such|unknown|unrecognized|missing|timed out|does not exist|not recognized|traceback|exceeded|panic|"
+    r"couldn't find|could not find|no \w+ (?:file )?found)",
     re.I,
 )
 _SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -41,7 +42,11 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("no upstream branch", re.compile(r"no upstream branch|has no upstream|--set-upstream", re.I)),
     (
         "missing target or config",
-        re.compile(r"no rule to make target|is not a file|missing (?:config|configuration)", re.I),
+        re.compile(
+            r"no rule to make target|is not a file|missing (?:config|configuration)|no configuration file|"
+            r"(?:couldn't|could not|cannot) find (?:a |the )?config(?:uration)? file",
+            re.I,
+        ),
     ),
     ("permission denied", re.compile(r"permission denied|EACCES|operation not permitted", re.I)),
     (
