@@ -173,3 +173,12 @@ def test_a_complaint_that_every_command_prints_is_not_the_cause(store: SQLiteSto
     (hazard,) = lessons(store, LessonKind.HAZARD)
     assert hazard.status is LessonStatus.CANDIDATE and "permission" not in hazard.statement
     assert "SyntaxError: Unexpected token" in hazard.statement
+
+
+def test_a_fix_by_another_program_names_both_commands_whole(store: SQLiteStore) -> None:
+    def run(trace: Trace, _: int) -> None:
+        trace.fail("make test", "make: *** No rule to make target 'test'.  Stop.").run("go test ./...", "ok")
+
+    sessions(store, 1, run)
+    (lesson,) = [lesson for lesson in lessons(store) if lesson.extractor == "command_fixes"]
+    assert lesson.statement.startswith("In this project: Use `go test`, not `make test` (`make test` fails here")
