@@ -89,7 +89,6 @@ def test_the_fix_of_a_test_command_can_be_a_different_command_with_the_same_role
 def test_what_is_not_a_fix() -> None:
     edited = Trace("s").fail("python a.py", NOT_FOUND).edit("/w/a.py").run("python3 a.py", "ok")
     retried = Trace("s").fail("npm test", "ECONNRESET").run("npm test", "ok")
-    after_prompt = Trace("s").fail("python a.py", NOT_FOUND).prompt("try python3").run("python3 a.py", "ok")
     unrelated = Trace("s").fail("cat notes.txt", "No such file or directory").run("ls notes.txt", "notes.txt")
     failed_again = Trace("s").fail("python a.py", NOT_FOUND).fail("python3 a.py", "SyntaxError")
     declined = (
@@ -97,8 +96,15 @@ def test_what_is_not_a_fix() -> None:
         .tool("Bash", {"command": "python a.py"}, "declined", error=True, data={"rejected": True})
         .run("python3 a.py", "ok")
     )
-    for trace in (edited, retried, after_prompt, unrelated, failed_again, declined):
+    respelled = Trace("s").fail("git push -u origin x", "fatal: unable to access")
+    respelled.run("git push --set-upstream origin x", "ok")
+    for trace in (edited, retried, respelled, unrelated, failed_again, declined):
         assert fixes(trace) == [], trace.events
+
+
+def test_a_fix_made_after_the_person_spoke_still_counts() -> None:
+    trace = Trace("s").fail("python a.py", NOT_FOUND).prompt("try python3").run("python3 a.py", "ok")
+    assert fixes(trace) == [("python a.py", "python3 a.py")]
 
 
 def test_a_fix_a_few_commands_later_still_counts() -> None:

@@ -39,6 +39,9 @@ CONFIG: dict[str, Any] = {}
 
 BLOCK = 2
 ALLOW_VARIABLE = "REVERIE_ALLOW"
+# The tag that starts every message of ours (domain.markers.HOOK_MARK), so that reverie never learns
+# from its own block or reminder texts when the agent reports them back as a tool error.
+MARK = "[reverie-hook]"
 MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # beyond this the check gives up (fails open) rather than stall
 _PATH_KEYS = ("file_path", "notebook_path", "path")
 
@@ -276,14 +279,14 @@ def _remind(config: dict[str, Any], tool_input: dict[str, Any], project_dir: str
     )
     if (commands or paths) and not hit:
         return 0, "", ""
-    context = f"Reminder from reverie lesson {config.get('lesson')}: {config.get('statement')}"
+    context = f"{MARK} Reminder from reverie lesson {config.get('lesson')}: {config.get('statement')}"
     answer = {"hookSpecificOutput": {"hookEventName": config.get("event"), "additionalContext": context}}
     return 0, json.dumps(answer), ""
 
 
 def _block_message(config: dict[str, Any], hit: str, missing: list[str] | None = None) -> str:
     lesson = config.get("lesson")
-    lines = [f"Blocked by reverie lesson {lesson}: {config.get('statement')}"]
+    lines = [f"{MARK} Blocked by reverie lesson {lesson}: {config.get('statement')}"]
     if missing:
         wanted = " or ".join(f"`{m}`" for m in missing)
         lines.append(f"This session has not run {wanted} successfully yet; run it first, then `{hit}`.")

@@ -1,11 +1,14 @@
 """Command fixes: a command fails and a close variant succeeds right after.
 
-"Right after" means within the next few shell commands, before the person types again, with no
-file edited in between (an edit in between could be what really fixed it). "A close variant" is
+"Right after" means within the next few shell commands, with no file edited in between (an edit in
+between could be what really fixed it); the person may speak in between (a fix they asked for is
+still a fix the agent ran). "A close variant" is
 the same program, or a program whose name is nearly the same (``python`` / ``python3``, ``npm`` /
 ``pnpm``), or one with the same role in the project (a failing ``pytest`` and a passing ``make
 check``), with a token similarity of at least ``MIN_SIMILARITY`` unless the role matches. A retry
-of the identical command that then works is flakiness, not a fix.
+of the same command (in canonical form: ``-u`` is ``--set-upstream``) that then works is flakiness,
+not a fix. Commands are compared and keyed in their canonical form (``canonical``), so one fix
+spelled two ways, or made on two branches, is one lesson.
 
 Two shapes of lesson come out:
 
@@ -21,8 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
-from reverie.distill import commands, signatures
+from reverie.distill import canonical, commands, expected, signatures
 from reverie.distill.extractor import Extractor
+from reverie.distill.project_facts import MANAGERS
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
 
@@ -40,10 +44,11 @@ class Fix:
 def find_fixes(view: SessionView) -> list[Fix]:
     """Every failure in the session that a close variant fixed right after."""
     runs = view.shell_runs()
+    noise = expected.session_noise(view)
     fixes: list[Fix] = []
     for position, failed in enumerate(runs):
-        if not failed.failed or failed.command is None:
-            continue
+        if not failed.failed or failed.command is None or expected.is_answer(failed, noise):
+            continue  # an answer (no match, no such file) is not a mistake that a variant corrects
         fix = _first_fix(view, failed, runs[position + 1 : position + 1 + WINDOW])
         if fix is not None:
             fixes.append(Fix(failed=failed, fixed=fix))
@@ -51,13 +56,13 @@ def find_fixes(view: SessionView) -> list[Fix]:
 
 
 def _first_fix(view: SessionView, failed: Action, following: list[Action]) -> Action | None:
-    limit = view.next_prompt_after(failed.index)
     before = commands.essential(failed.command or "")
+    same = canonical.key_of(failed.command or "")
     for candidate in following:
-        if candidate.index >= limit or _edited_between(view, failed.index, candidate.index):
+        if _edited_between(view, failed.index, candidate.index):
             return None
         after = commands.essential(candidate.command or "")
-        if after == before:
+        if canonical.key_of(candidate.command or "") == same:
             return None  # the same command again: if it worked now, that was flakiness
         if candidate.ok and _close(before, after):
             return candidate
@@ -100,19 +105,24 @@ def extract(view: SessionView) -> Iterator[Observation]:
 
 
 def _observation(view: SessionView, fix: Fix) -> Observation | None:
-    error = fix.failed.output
+    error = signatures.without(fix.failed.output, expected.session_noise(view))
     failed_main = commands.main_segment(fix.failed.command or "")
     fixed_main = commands.main_segment(fix.fixed.command or "")
     old_sig, new_sig = commands.signature(failed_main), commands.signature(fixed_main)
+    old_form, new_form = canonical.canonicalise(failed_main, error), canonical.canonicalise(fixed_main, error)
+    failed_text = canonical.rendered(fix.failed.command or "", error)
+    fixed_parts = canonical.of_parts(fix.fixed.command or "", error)
+    if any(part.head == old_form.head for part in fixed_parts) and len(fixed_parts) > 1:
+        new_sig = old_sig  # a step before the same command (``ulimit -n 4096 && cargo test``): the same command, fixed
     if not old_sig or not new_sig:
         return None
     what = signatures.describe(error)
     trigger = Trigger(tools=(fix.failed.call.tool_name or "Bash",), commands=(old_sig,), keywords=(what,))
     if old_sig != new_sig:
         old, new = _changed_words(old_sig, new_sig)
-        if len(old.split()) > 1 or len(new.split()) > 1:  # more than a name changed: say the whole commands
-            old, new = commands.command_form(failed_main), commands.command_form(fixed_main)
-        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {what})."
+        if not _one_name_changed(old_sig, new_sig, old, new):  # say the whole commands
+            old, new = old_form.form, new_form.form
+        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {signatures.reason(error)})."
         key, topic, stance, against, kind = (
             f"use:{new}|not:{old}",
             "choice:" + "|".join(sorted({old, new})),
@@ -121,10 +131,18 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
             LessonKind.PREFERENCE,
         )
     else:
-        old_text = commands.render(commands.generalise(failed_main, error))
-        new_text = commands.render(commands.generalise(fixed_main, error))
-        statement = f"In this project: `{old_text}` fails here ({what}); use `{new_text}` instead."
-        key, topic, stance, against, kind = f"fix:{old_text}=>{new_text}", "", "", "", LessonKind.FACT
+        new_text = canonical.rendered(fix.fixed.command or "", error)
+        statement = (
+            f"In this project: `{failed_text}` fails here ({signatures.reason(error)}); use `{new_text}` instead."
+        )
+        new_key = canonical.key_of(fix.fixed.command or "")
+        key, topic, stance, against, kind = (
+            f"fix:{canonical.key_of(fix.failed.command or '')}=>{new_key}",
+            "",
+            "",
+            "",
+            LessonKind.FACT,
+        )
     return Observation(
         key=key,
         kind=kind,
@@ -149,6 +167,18 @@ def _proof(fix: Fix) -> tuple[Evidence, ...]:
     if fixed.result is not None:
         items.append(evidence(fixed.result, Basis.OBSERVED, "success"))
     return tuple(items)
+
+
+def _one_name_changed(old_sig: str, new_sig: str, old: str, new: str) -> bool:
+    """Whether "use `pnpm`, not `npm`" says it all: only the program changed, and to a program of the
+    same kind (a near-identical name, or another package manager of one ecosystem). ``make test`` ->
+    ``go test`` or ``cargo test`` -> ``cargo nextest`` must be said whole."""
+    if len(old.split()) > 1 or len(new.split()) > 1 or old != old_sig.split()[0] or new != new_sig.split()[0]:
+        return False
+    if SequenceMatcher(a=old, b=new).ratio() >= 0.6:
+        return True
+    ecosystems = {name: found[0] for name, found in MANAGERS.items()}
+    return old in ecosystems and ecosystems.get(old) == ecosystems.get(new)
 
 
 def _changed_words(old: str, new: str) -> tuple[str, str]:

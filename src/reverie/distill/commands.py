@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
@@ -23,7 +23,17 @@ from reverie.domain.events import Event
 MAX_COMMAND_CHARS = 4_000  # longer commands are heredocs or generated scripts: read their head only
 
 SHELL_TOOLS = frozenset(
-    {"bash", "shell", "local_shell", "exec_command", "run_shell_command", "container.exec", "terminal", "powershell"}
+    {
+        "bash",
+        "shell",
+        "shell_command",
+        "local_shell",
+        "exec_command",
+        "run_shell_command",
+        "container.exec",
+        "terminal",
+        "powershell",
+    }
 )
 _OPERATORS = frozenset({"&&", "||", ";", "|", "&", ";;", "|&", ";&", "&;"})
 _WRAPPERS = frozenset({"sudo", "time", "nohup", "env", "command", "exec", "builtin", "stdbuf"})
@@ -39,6 +49,7 @@ _NUMBER = re.compile(r"^\d+([.:]\d+)*[a-z]{0,2}$")
 _HEXISH = re.compile(r"^[0-9a-f]{7,}$")
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _MESSAGE_FLAGS = frozenset({"-m", "--message", "-c", "--body", "--title", "-e", "--description"})
+_MESSAGE_PROGRAMS = frozenset({"git", "hg", "svn", "jj", "sl", "gh", "glab"})  # where ``-m`` is a message
 _PROSE_WORD = re.compile(r"([A-Za-z]{3,})\s+['\"`]?([^\s'\"`]+)")
 
 
@@ -68,7 +79,7 @@ def command_from_input(tool_input: dict[str, Any] | None) -> str | None:
 def tokens(command: str) -> list[str]:
     """Words and operators (``;`` stands for an unquoted newline). Unbalanced quotes (heredocs,
     truncated input) fall back to whitespace splitting."""
-    text = _REDIRECT.sub(" ", _newlines_to_separators(command.replace("\\\n", " ")))
+    text = _REDIRECT.sub(" ", _newlines_to_separators(_without_heredocs(command).replace("\\\n", " ")))
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|")
     lexer.whitespace_split = True
     lexer.commenters = ""
@@ -76,6 +87,26 @@ def tokens(command: str) -> list[str]:
         return list(lexer)
     except ValueError:
         return text.split()
+
+
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
+
+
+def _without_heredocs(command: str) -> str:
+    """A heredoc's body is a file's or a patch's text, not commands: keep ``cat <<EOF`` and drop the body."""
+    if "<<" not in command:
+        return command
+    lines = command.split("\n")
+    kept: list[str] = []
+    ending: list[str] = []
+    for line in lines:
+        if ending:
+            if line.strip() == ending[0]:
+                ending.pop(0)
+            continue
+        ending = [match.group(2) for match in _HEREDOC.finditer(line)]
+        kept.append(_HEREDOC.sub(" ", line))
+    return "\n".join(kept)
 
 
 _REDIRECT = re.compile(r"(?<!\S)(\d?>&\d|&>>?\s*\S+|\d?>>?\s*\S+|<\s*/dev/null)")
@@ -115,7 +146,7 @@ def segments(command: str) -> list[list[str]]:
 
 
 @lru_cache(maxsize=4096)
-def _segments(command: str) -> tuple[tuple[str, ...], ...]:
+def _split(command: str) -> tuple[list[str], ...]:
     # Every extractor asks about the same commands; shlex is the slowest step of distillation.
     parts: list[list[str]] = [[]]
     for token in tokens(command):
@@ -123,7 +154,12 @@ def _segments(command: str) -> tuple[tuple[str, ...], ...]:
             parts.append([])
         else:
             parts[-1].append(token)
-    return tuple(tuple(unwrapped) for part in parts if (unwrapped := _unwrap(part)))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=4096)
+def _segments(command: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(unwrapped) for part in _split(command) if (unwrapped := _unwrap(part)))
 
 
 def _unwrap(part: list[str]) -> list[str]:
@@ -138,15 +174,31 @@ def _unwrap(part: list[str]) -> list[str]:
 def essential(command: str) -> list[str]:
     """The tokens of the segments that do the work: no navigation, no output filters after a pipe."""
     kept: list[str] = []
-    for index, part in enumerate(segments(command)):
-        if _program(part) in _NAVIGATION:
-            continue
-        if index > 0 and kept and _program(part) in {"head", "tail", "grep", "less", "cat", "tee", "wc", "sort"}:
-            continue
+    for _, part in working_parts(command):
         if kept:
             kept.append("&&")
         kept.extend(part)
     return kept
+
+
+def working_parts(command: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The segments that do the work, each as (its leading environment assignments, the command)."""
+    return _working_parts(command)
+
+
+_FILTERS = frozenset({"head", "tail", "grep", "less", "cat", "tee", "wc", "sort"})
+
+
+@lru_cache(maxsize=4096)
+def _working_parts(command: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    kept: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for index, part in enumerate(part for part in _split(command) if _unwrap(part)):
+        unwrapped = _unwrap(part)
+        if _program(unwrapped) in _NAVIGATION or (index > 0 and kept and _program(unwrapped) in _FILTERS):
+            continue
+        assignments = tuple(token for token in part[: len(part) - len(unwrapped)] if _ASSIGNMENT.match(token))
+        kept.append((assignments, tuple(unwrapped)))
+    return tuple(kept)
 
 
 def invocation(command: str) -> str:
@@ -163,8 +215,20 @@ def invocation(command: str) -> str:
     return ""
 
 
+_OTHER_CACHES: list[Callable[[], None]] = []
+
+
+def also_clear(clear: Callable[[], None]) -> None:
+    """Caches built on these commands (``canonical``) are cleared with them."""
+    _OTHER_CACHES.append(clear)
+
+
 def clear_cache() -> None:
+    for clear in _OTHER_CACHES:
+        clear()
+    _split.cache_clear()
     _segments.cache_clear()
+    _working_parts.cache_clear()
 
 
 def main_segment(command: str) -> list[str]:
@@ -175,7 +239,7 @@ def main_segment(command: str) -> list[str]:
     return []
 
 
-def _program_as_written(token: str) -> str:
+def program_as_written(token: str) -> str:
     """``.venv/bin/pip`` stays itself (which pip is the point); ``/usr/bin/python3`` is ``python3``."""
     return token.rsplit("/", 1)[-1] if token.startswith("/") else token
 
@@ -216,7 +280,7 @@ def signature(part: Sequence[str]) -> str:
         if len(words) == 1 and token.startswith("-") and len(rest) > 1:
             rest = rest[2:] if _is_option_value(rest[1]) else rest[1:]
             continue
-        if _is_subcommand(token) and len(words) == 1:
+        if is_subcommand(token) and len(words) == 1:
             words.append(token)
             rest = rest[1:]
             if token in _NESTING:
@@ -229,23 +293,24 @@ def _is_option_value(token: str) -> bool:
     return "=" in token or "/" in token or "\\" in token or token.isdigit()
 
 
-def _is_subcommand(token: str) -> bool:
+def is_subcommand(token: str) -> bool:
     return bool(_WORD.match(token)) and not _FILE_EXT.search(token)
 
 
 def generalise(part: Sequence[str], error_text: str = "") -> list[str]:
     """Replace one session's values with placeholders; keep program, subcommands and flags."""
-    named = _values_named_in(error_text)
+    named = values_named_in(error_text)
     result: list[str] = []
     previous = ""
+    messages = _MESSAGE_FLAGS if _program(part) in _MESSAGE_PROGRAMS else _MESSAGE_FLAGS - {"-m", "-c", "-e"}
     for index, token in enumerate(part):
-        result.append(_placeholder(token, previous, named) if index > 0 else _program_as_written(token))
+        result.append(_placeholder(token, previous, named, messages) if index > 0 else program_as_written(token))
         previous = token
     return result
 
 
-def _placeholder(token: str, previous: str, named: dict[str, str]) -> str:
-    if previous in _MESSAGE_FLAGS and (" " in token or previous in {"-m", "--message"}):
+def _placeholder(token: str, previous: str, named: dict[str, str], messages: frozenset[str]) -> str:
+    if previous in messages and (" " in token or previous in {"-m", "--message"}):
         return "<message>"
     if token in named:
         return f"<{named[token]}>"
@@ -258,7 +323,7 @@ def _placeholder(token: str, previous: str, named: dict[str, str]) -> str:
     return token
 
 
-def _values_named_in(error_text: str) -> dict[str, str]:
+def values_named_in(error_text: str) -> dict[str, str]:
     """Values that the error message names in prose ("The current branch feature-x has ..."):
     they are this session's values, and the word before them says what they are."""
     named: dict[str, str] = {}
@@ -312,14 +377,14 @@ _INSPECTION_WORDS = """
     ls cat head tail grep rg find pwd echo which wc less tree file stat du df whoami date env printenv type
     realpath readlink sed awk diff jq curl ps id uname hostname open xdg-open start printf test
 """
-_INSPECTION = frozenset(_INSPECTION_WORDS.split())
+INSPECTION = frozenset(_INSPECTION_WORDS.split())
 _GIT_INSPECTION = frozenset({"status", "log", "diff", "show", "branch", "remote", "rev-parse", "config", "blame"})
 
 
 def role(sig: str) -> str | None:
     """What a command is for in a project: test, lint, format, typecheck, check, build; None otherwise."""
     words = sig.split()
-    if not words or words[0] in _INSPECTION or words[0] in {"git", "gh", "cd", "mkdir", "rm", "cp", "mv"}:
+    if not words or words[0] in INSPECTION or words[0] in {"git", "gh", "cd", "mkdir", "rm", "cp", "mv"}:
         return None
     for name, pattern in ROLES:
         if pattern.search(sig):
@@ -332,4 +397,4 @@ def is_inspection(sig: str) -> bool:
     words = sig.split()
     if not words:
         return True
-    return words[0] in _INSPECTION or (words[0] == "git" and (len(words) == 1 or words[1] in _GIT_INSPECTION))
+    return words[0] in INSPECTION or (words[0] == "git" and (len(words) == 1 or words[1] in _GIT_INSPECTION))

@@ -4,7 +4,8 @@ Two structural signals (the person's own "stop doing X" comes from ``corrections
 
 * **repeated and abandoned**: the same action (program and subcommand, or tool) failed at least
   ``MIN_ATTEMPTS`` times in one session with the same kind of error, variants included, and never
-  succeeded later in the session;
+  succeeded later in the session. Failures that are the work going as it should (a red test run,
+  a ``grep`` without a match: ``hazards.expected_failure``) are not attempts at anything;
 * **reverted**: files were edited and then restored with git (``git checkout -- f``, ``git
   restore f``, ``git reset --hard``): the change was abandoned. (``git stash`` is left out: it is
   usually popped again.)
@@ -15,7 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from reverie.distill import commands, signatures
+from reverie.distill import canonical, commands, signatures
+from reverie.distill.expected import expected_failure, session_noise
 from reverie.distill.extractor import Extractor
 from reverie.distill.hazards import abandoned_topic
 from reverie.distill.session_view import Action, SessionView, evidence
@@ -34,16 +36,17 @@ def extract(view: SessionView) -> Iterator[Observation]:
 def _abandoned(view: SessionView) -> Iterator[Observation]:
     groups: dict[tuple[str, str], list[Action]] = defaultdict(list)
     succeeded: dict[str, int] = {}
+    noise = session_noise(view)
     for action in view.shell_runs():
         subject = commands.signature(commands.main_segment(action.command or ""))
-        if action.failed:
-            groups[(subject, signatures.describe(action.output))].append(action)
+        if action.failed and not expected_failure(action, noise):
+            groups[(subject, signatures.describe(signatures.without(action.output, noise)))].append(action)
         elif action.ok:
             succeeded[subject] = action.index
     for (subject, what), attempts in groups.items():
         if len(attempts) < MIN_ATTEMPTS or succeeded.get(subject, -1) > attempts[0].index:
             continue
-        tried = list(dict.fromkeys(_generalised(a) for a in attempts))[:3]
+        tried = list({_canonical(a).key: _canonical(a).rendered[:80] for a in reversed(attempts)}.values())[::-1][:3]
         variants = ", ".join(f"`{t}`" for t in tried)
         yield Observation(
             key=f"failed:{subject}:{what}",
@@ -51,7 +54,8 @@ def _abandoned(view: SessionView) -> Iterator[Observation]:
             stance="fails",
             kind=LessonKind.FAILED_APPROACH,
             statement=(
-                f"In this project: `{subject}` failed {len(attempts)} times in one session ({what}) and was "
+                f"In this project: `{subject}` failed {len(attempts)} times in one session "
+                f"({signatures.reason(signatures.without(attempts[-1].output, noise))}) and was "
                 f"given up; tried {variants}. Do not retry it the same way: find the cause first."
             ),
             scope=view.scope(),
@@ -72,9 +76,8 @@ def _abandoned(view: SessionView) -> Iterator[Observation]:
         )
 
 
-def _generalised(action: Action) -> str:
-    main = commands.main_segment(action.command or "")
-    return commands.render(commands.generalise(main, action.output))[:80]
+def _canonical(action: Action) -> canonical.Canonical:
+    return canonical.canonicalise(commands.main_segment(action.command or ""), action.output)
 
 
 def _reverted(view: SessionView) -> Iterator[Observation]:

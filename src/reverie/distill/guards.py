@@ -1,7 +1,10 @@
 """The rules that make the memory trustworthy, applied to every observation and every lesson.
 
-1. **Nothing from injected text.** Evidence whose event is reverie's own injected context is
-   dropped; an observation left without evidence is dropped whole.
+1. **Nothing reverie wrote is learned.** Evidence whose event is reverie's own injected context is
+   dropped, and so is an observation whose statement or evidence quotes reverie's own words; a
+   tool call that reverie's compiled hook blocked, that the person's permission settings denied, or
+   that ran reverie itself (``reverie lessons``) is not an action at all (``learnable_call``): its
+   "failure" is our own block message, its output our own lessons.
 2. **Basis must match origin.** Only text the person typed can be a user statement; an agent's text
    is at most an agent claim; tool output (command output, files, web pages) is at most tool text.
    An extractor (or an LLM proposer) that says otherwise is corrected here, not trusted.
@@ -16,9 +19,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from reverie.distill import commands
 from reverie.domain.events import Origin
 from reverie.domain.lessons import (
     Basis,
@@ -28,6 +33,7 @@ from reverie.domain.lessons import (
     LessonStatus,
     Observation,
 )
+from reverie.domain.markers import HOOK_MARK, contains_injected
 
 ACTIVE_SESSIONS = 2
 _STATUS_ORDER = (LessonStatus.QUARANTINED, LessonStatus.CANDIDATE, LessonStatus.ACTIVE)
@@ -41,9 +47,54 @@ _ALLOWED_BASES: dict[Origin, tuple[Basis, ...]] = {
 _DOWNGRADE = {Origin.AGENT: Basis.AGENT_CLAIM, Origin.SYSTEM: Basis.AGENT_CLAIM, Origin.TOOL: Basis.TOOL_TEXT}
 
 
+# Our own words, however they reach a transcript: a compiled hook's block or reminder (also hooks
+# compiled before they carried ``HOOK_MARK``), wrapped by the agent as "PreToolUse:Edit hook error:
+# [python3 .../hooks/reverie/x.py]: ...".
+_OWN_WORDS = re.compile(
+    r"(?:Blocked by|Reminder from) reverie lesson \S+:|hook error: \[[^\]\n]*hooks/reverie/[^\]\n]*\]:", re.IGNORECASE
+)
+# The agent's permission layer refusing a call: the call never ran, so it neither failed nor worked.
+_DENIED = re.compile(
+    r"^\s*(?:Permission to use \S+(?: with command .{0,2000}?)? has been denied|"
+    r"Permission for this tool use was denied|Claude requested permissions to |The user doesn't want to proceed)",
+    re.DOTALL,
+)
+_DENIAL_STARTS = frozenset({"P", "C", "T", " ", "\n"})
+_REVERIE_PROGRAMS = frozenset({"reverie"})
+
+
+def written_by_reverie(text: str) -> bool:
+    """Text that reverie itself put in the session: injected context, a compiled hook's message."""
+    if "reverie" not in text:  # the cheap test first: outputs can be megabytes
+        return False
+    return HOOK_MARK in text or contains_injected(text) or _OWN_WORDS.search(text) is not None
+
+
+def learnable_call(command: str | None, result_text: str) -> bool:
+    """Whether a tool call and its result say anything about the project (``SessionView`` asks)."""
+    if written_by_reverie(result_text) or (result_text[:1] in _DENIAL_STARTS and _DENIED.match(result_text)):
+        return False
+    return command is None or "reverie" not in command or not runs_reverie(command)
+
+
+def runs_reverie(command: str) -> bool:
+    """``reverie lessons``, ``.venv/bin/reverie recall x``, ``python -m reverie ...``, ``uv run reverie``."""
+    for part in commands.segments(command):
+        words = [word.rsplit("/", 1)[-1] for word in part[:4]]
+        if words and (words[0] in _REVERIE_PROGRAMS or ("reverie" in words[1:3] and words[0] in _LAUNCHERS)):
+            return True
+    return False
+
+
+_LAUNCHERS = frozenset({"python", "python3", "uv", "uvx", "pipx", "poetry", "hatch", "pdm"})
+
+
 def admit(observation: Observation) -> Observation | None:
     """The observation as the guards allow it, or None when nothing trustworthy is left."""
-    evidence = tuple(_honest(e) for e in observation.evidence if e.origin is not Origin.INJECTED)
+    if written_by_reverie(observation.statement):
+        return None
+    kept = (e for e in observation.evidence if e.origin is not Origin.INJECTED and not written_by_reverie(e.excerpt))
+    evidence = tuple(_honest(e) for e in kept)
     if not evidence:
         return None
     admitted = replace(observation, evidence=evidence)

@@ -7,7 +7,11 @@ signature plus the flags that select what runs (``python -m pytest``, ``cargo ll
 --fail-under-lines <n>`` becomes ``cargo llvm-cov``), so the same fact from two sessions merges.
 
 The package manager is a stance on a topic per ecosystem ("package-manager:javascript"), so a
-project that moved from yarn to pnpm gets the pnpm fact superseding the yarn one.
+project that moved from yarn to pnpm gets the pnpm fact superseding the yarn one. How a project
+installs is part of the fact when its flags decide where packages come from: ``pip install
+--no-index --find-links ./vendor/wheels x`` says "install with `pip install --no-index --find-links
+./vendor/wheels <package>`", never a bare "the package manager is `pip`" that would send the next
+session to a network the project does not have.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reverie.distill import commands
+from reverie.distill import canonical, commands
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Action, SessionView, evidence
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
@@ -84,7 +88,7 @@ def _role_fact(view: SessionView, action: Action) -> Observation | None:
     return Observation(
         key=f"fact:{role}:{sig}",
         kind=LessonKind.FACT,
-        statement=f"In this project: {_PURPOSE[role]} with `{commands.command_form(main)}`.",
+        statement=f"In this project: {_PURPOSE[role]} with `{_form(action.command or '')}`.",
         scope=view.scope(),
         evidence=_proof(action),
         extractor=NAME,
@@ -93,6 +97,12 @@ def _role_fact(view: SessionView, action: Action) -> Observation | None:
         stance=sig,
         outcomes=1,
     )
+
+
+def _form(command: str) -> str:
+    """How to run it, with the settings it needs (``TEST_DATABASE_URL=<url> make test-integration``)."""
+    found = canonical.of_command(command)
+    return found.form if found is not None else ""
 
 
 def role_topic(role: str, sig: str) -> str:
@@ -109,7 +119,34 @@ def role_topic(role: str, sig: str) -> str:
 def _manager_fact(view: SessionView, action: Action) -> Observation | None:
     main = commands.main_segment(action.command or "")
     found = MANAGERS.get(commands.signature(main).split(" ", 1)[0]) if main else None
-    return _manager_observation(view, action, *found) if found else None
+    if not found:
+        return None
+    form = canonical.canonicalise(main)
+    if set(form.flags) & SOURCE_FLAGS:
+        return _source_observation(view, action, found[0], form)
+    return _manager_observation(view, action, *found)
+
+
+# Flags that decide where packages come from (an offline wheelhouse, a private index or registry).
+SOURCE_FLAGS = frozenset(
+    {"--no-index", "--find-links", "--index-url", "--extra-index-url", "--registry", "--offline", "--prefer-offline"}
+)
+
+
+def _source_observation(view: SessionView, action: Action, ecosystem: str, form: canonical.Canonical) -> Observation:
+    how = " ".join(word for word in form.rendered.split(" ") if word != "<package>..." and word != "<package>")
+    return Observation(
+        key=f"fact:install:{ecosystem}:{form.head} {' '.join(sorted(set(form.flags) & SOURCE_FLAGS))}",
+        kind=LessonKind.FACT,
+        statement=f"In this project: install {ecosystem} packages with `{how} <package>`, not from the default index.",
+        scope=view.scope(),
+        evidence=_proof(action),
+        extractor=NAME,
+        trigger=Trigger(commands=tuple(sorted({name for name, v in MANAGERS.items() if v[0] == ecosystem}))),
+        topic=f"install-source:{ecosystem}",
+        stance=form.key,
+        outcomes=1,
+    )
 
 
 def _lockfile_fact(view: SessionView, action: Action) -> Observation | None:

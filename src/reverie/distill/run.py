@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from reverie.distill import commands, guards, hazards
+from reverie.distill import canonical, commands, guards, hazards
 from reverie.distill.extractor import Extractor
 from reverie.distill.merge import Ledger
 from reverie.distill.registry import EXTRACTORS
@@ -111,7 +111,7 @@ def _worked(view: SessionView) -> dict[str, str]:
             continue
         main = commands.main_segment(action.command or "")
         topics = (
-            hazards.outcome_topic(commands.invocation(action.command or "")),
+            hazards.outcome_topic(canonical.key_of(action.command or "")),
             hazards.outcome_topic(main[0].rsplit("/", 1)[-1] if main else ""),
             hazards.abandoned_topic(commands.signature(main)),
         )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reverie.distill import commands
+from reverie.distill import commands, guards
 from reverie.domain.events import Event, EventKind, Origin
 from reverie.domain.lessons import Basis, Evidence, Scope, ScopeLevel
 from reverie.domain.markers import contains_injected, strip_injected
@@ -97,15 +97,10 @@ class SessionView:
                 text = strip_injected(event.text) if contains_injected(event.text) else event.text
                 if text.strip():
                     prompts.append(Prompt(event=event, text=text, index=index))
-        actions = [
-            Action(
-                call=call,
-                result=results.get(call.tool_use_id or ""),
-                index=index,
-                command=commands.shell_command(call),
-            )
-            for index, call in calls
-        ]
+        paired = (
+            Action(call, results.get(call.tool_use_id or ""), at, commands.shell_command(call)) for at, call in calls
+        )
+        actions = [action for action in paired if guards.learnable_call(action.command, action.output)]
         return cls(session=session, events=events, prompts=prompts, actions=actions, compactions=compactions)
 
     @property

@@ -1,7 +1,9 @@
 """Workflows: the same sequence of commands in more than one session.
 
 A session's successful shell commands, reduced to signatures, without the ones that only look
-around (``ls``, ``cat``, ``git status``) and without immediate repeats, are cut into windows of
+around (``ls``, ``cat``, ``git status``), without one-off inline scripts (``python - <<'PY'``,
+``node -e``) and patches applied through the shell (Codex's ``apply_patch``), and without
+immediate repeats, are cut into windows of
 ``LENGTH`` steps. Each window is an observation; a lesson forms when ``MIN_SESSIONS`` sessions
 share one. Workflows are procedures for later: candidates for a slash command or a skill, never
 active on their own, because a sequence seen twice is a hint, not an instruction.
@@ -51,10 +53,23 @@ def _steps(view: SessionView) -> list[tuple[str, Action]]:
         if not action.ok:
             continue
         name = commands.signature(commands.main_segment(action.command or ""))
-        if not name or commands.is_inspection(name) or (steps and steps[-1][0] == name):
+        if (
+            not name
+            or commands.is_inspection(name)
+            or _one_off(action.command or "")
+            or (steps and steps[-1][0] == name)
+        ):
             continue
         steps.append((name, action))
     return steps
+
+
+_INLINE_FLAGS = frozenset({"-", "-c", "-e", "--eval"})
+
+
+def _one_off(command: str) -> bool:
+    main = commands.main_segment(command)
+    return "<<" in command or (bool(main) and (main[0] == "apply_patch" or bool(_INLINE_FLAGS & set(main[1:2]))))
 
 
 EXTRACTOR = Extractor(name=NAME, summary="command sequences repeated across sessions", extract=extract)

@@ -25,3 +25,9 @@ def contains_injected(text: str) -> bool:
 def strip_injected(text: str) -> str:
     """The text without any injected span (what the person or model wrote around it)."""
     return _INJECTED_SPAN.sub("", text)
+
+
+# Every message of a compiled hook (``artifacts/enforce.py``, a standalone copy that cannot import
+# this module and repeats the literal) starts with this tag, so that distill can tell reverie's own
+# block and reminder texts from a tool's error, however the agent wraps them.
+HOOK_MARK = "[reverie-hook]"
