@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint fix typecheck bench clean
+.PHONY: demo test test-fast lint fix typecheck bench docs clean
 
 $(BIN)/.installed: pyproject.toml
+	@echo "reverie: creating $(VENV) and installing reverie with its dependencies (a minute or two, once)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --progress-bar on --no-color -e '.[dev]'
 	touch $@
 
 demo: $(BIN)/.installed
@@ -39,6 +40,9 @@ fix: $(BIN)/.installed
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
+
+docs: $(BIN)/.installed
+	$(BIN)/python -m reverie.cli.reference > docs/cli.md
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks

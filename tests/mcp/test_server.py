@@ -32,6 +32,9 @@ def structured(result: Any) -> dict[str, Any]:
     return json.loads(result.content[0].text)
 
 
+SERVER_INFO: dict[str, Any] = {}
+
+
 async def session(
     home: Path, project: Path, calls: list[tuple[str, dict[str, Any]]]
 ) -> tuple[list[Any], Any, list[str]]:
@@ -44,6 +47,7 @@ async def session(
         cwd=str(project),
     )
     async with Client(params) as client:
+        SERVER_INFO.update(name=client.server_info.name, version=client.server_info.version)
         tools = sorted(tool.name for tool in (await client.list_tools()).tools)
         results = [await client.call_tool(name, arguments) for name, arguments in calls]
         digest = await client.read_resource("reverie://digest")
@@ -111,3 +115,11 @@ def test_another_projects_lesson_is_not_shown_nor_its_evidence(stocked: Workspac
     assert BLOG_YARN.statement not in foreign.content[0].text and ".jsonl" not in foreign.content[0].text
     assert forget.is_error and proposals.pending(stocked) == []
     assert structured(own)["id"] == PNPM.id
+
+
+def test_the_server_names_itself_with_its_version(stocked: Workspace, tmp_path: Path) -> None:
+    from reverie import __version__
+
+    project = make_checkout(tmp_path / "shop", "github.com/acme/shop")
+    anyio.run(session, stocked.home, project, [])
+    assert {"name": "reverie", "version": __version__} == SERVER_INFO

@@ -150,14 +150,18 @@ def import_paths(
     stale_after: float = STALE_AFTER_SECONDS,
     chunk_events: int = CHUNK_EVENTS,
     clock: Callable[[], float] = time.time,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import transcripts: the given files and folders, or the agents' default transcript folders."""
+    """Import transcripts: the given files and folders, or the agents' default transcript folders.
+    ``progress(done, total)`` is called after each file (the CLI draws a bar from it on a terminal)."""
     tally = _Tally()
     files, missing = discover(paths)
     tally.problems.extend(missing)
-    for path in files:
+    for number, path in enumerate(files, 1):
         tally.files += 1
         _FileImport(store, path, tally, chunk_events, clock() - stale_after).run()
+        if progress is not None:
+            progress(number, len(files))
     return tally.report()
 
 

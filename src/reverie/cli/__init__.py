@@ -55,7 +55,15 @@ class _Group(click.Group):
 def main() -> None:
     """reverie: coding agents that learn from their own sessions, without training.
 
-    Capture sessions with hooks or import transcripts, then inspect what was kept.
+    \b
+    capture   init, import, ingest       keep every session (hooks, or the agents' transcripts)
+    distill   distill, lessons, show     small, scoped, evidence-backed lessons
+    dream     dream, review, accept      consolidate offline; a person reviews every change
+    recall    recall, context, mcp       the right lesson reaches the agent, once, in time
+    compile   compile, artifacts         rules, hooks, skills the agents load and obey
+    measure   eval, loop, progress       memory quality apart from task success
+
+    Start with `reverie demo`, then `reverie init` in your own project. Docs: docs/cli.md.
     """
 
 

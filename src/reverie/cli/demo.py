@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -20,12 +22,12 @@ import click
 from reverie.artifacts import compiler
 from reverie.artifacts.places import resolve
 from reverie.capture.importer import import_paths
-from reverie.cli.output import emit_table
+from reverie.cli.output import emit_table, plural
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
 from reverie.domain.lessons import LessonStatus
 from reverie.dream.runner import DreamRequest, run_dream
-from reverie.evals import generator, report, runner
+from reverie.evals import generator, report, runner, spoken
 from reverie.recall import session_start_digest
 from reverie.recall.index import refresh_index
 from reverie.review import actor as actors
@@ -42,9 +44,9 @@ REVIEW_SHOWN = 3
 @click.option(
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(".reverie-demo"),
-    show_default=True,
-    help="A throw-away reverie home for the demo (replaced on every run).",
+    default=Path(tempfile.gettempdir()) / "reverie-demo",
+    show_default="reverie-demo in the temporary folder",
+    help="A throw-away reverie home for the demo (replaced on every run); never your own.",
 )
 @click.option("--sessions", default=40, show_default=True, type=click.IntRange(5, 2000), help="Sample sessions.")
 @click.option("--eval-sessions", default=120, show_default=True, type=click.IntRange(0, 5000), help="0 skips eval.")
@@ -65,16 +67,21 @@ def demo(home: Path, sessions: int, eval_sessions: int) -> None:
             workspace.close()
         if eval_sessions:
             _eval(home, eval_sessions)
-    click.echo(f"\nEverything is in {home}. Look around with: REVERIE_HOME={home} reverie lessons")
+    command = _reverie_command()
+    click.echo(f"\nEverything is in {home}, apart from your own reverie home. Look around:")
+    for what in ("lessons", "dreams", "history", "artifacts"):
+        click.echo(f"  REVERIE_HOME={home} {command} {what}")
+    click.echo(f"Next, in a project of your own: {command} init   (then work as usual; lessons appear as you go)")
 
 
 def _capture(workspace: Workspace, sessions: int) -> generator.Scenario:
     _step(f"1. capture: {sessions} sample Claude Code sessions, imported like your own transcripts")
-    samples = generator.generate(sessions, SAMPLE_SEED, workspace.home / "samples")
+    # The sample people speak with real, held-out words (corpus/turns/holdout) when the corpus is here.
+    samples = generator.generate(sessions, SAMPLE_SEED, workspace.home / "samples", turns=spoken.default_folder())
     imported = import_paths(workspace.store, [samples.root / generator.TRANSCRIPTS])
     click.echo(
         f"imported {imported.files} transcripts ({imported.bytes / 1e6:.1f} MB): {imported.events_new} events in "
-        f"{imported.sessions} sessions, {len(imported.problems)} problems"
+        f"{plural(imported.sessions, 'session')}, {plural(len(imported.problems), 'problem')}"
     )
     summaries = workspace.store.sessions()
     rows = [
@@ -82,6 +89,8 @@ def _capture(workspace: Workspace, sessions: int) -> generator.Scenario:
         for s in summaries[:6]
     ]
     emit_table(("project", "session", "prompts", "tools", "errors"), rows)
+    if len(summaries) > len(rows):
+        click.echo(f"({len(rows)} of {len(summaries)} sessions shown; `reverie sessions` lists them all)")
     first = summaries[0].session
     click.echo(f"\nreverie trace {first.id[:8]} (first lines):")
     for event in workspace.store.events(first.id)[:8]:
@@ -100,6 +109,14 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
         (x.id, x.kind.value, x.scope.describe()[:28], f"{x.confidence.value:.2f}", x.statement[:70]) for x in active
     ]
     emit_table(("lesson", "kind", "scope", "conf", "statement"), rows[:10])
+    if len(rows) > 10:
+        click.echo(f"(10 of {len(rows)} active lessons shown; `reverie lessons` lists them all)")
+    candidates = len(lessons) - len(active)
+    if candidates:
+        click.echo(
+            f"{plural(candidates, 'other lesson')} wait as candidates or were retired:"
+            " `reverie lessons` shows each status."
+        )
     if active:
         click.echo(f"\nEvery lesson shows its evidence: reverie show {active[0].id}")
 
@@ -174,7 +191,19 @@ def _eval(home: Path, sessions: int) -> None:
     result = runner.benchmark(sessions, SAMPLE_SEED, home / "eval")
     headers, rows = report.table_rows(result)
     emit_table(headers, rows)
-    click.echo("The full benchmark: reverie eval --sessions 1000 --report out/")
+    click.echo(
+        "Read it honestly: the benchmark is generated, and the targets reverie misses here are listed with their"
+        " reasons in docs/eval.md. What counts more is the real corpus: reverie eval --real corpus/turns/holdout"
+    )
+    click.echo("The full benchmark, with plots: reverie eval --sessions 1000 --report out/")
+
+
+def _reverie_command() -> str:
+    """How to run reverie again from here: ``reverie`` when it is on PATH, else the script that runs now."""
+    if shutil.which("reverie"):
+        return "reverie"
+    script = Path(sys.argv[0])
+    return str(script.resolve()) if script.name == "reverie" and script.exists() else f"{sys.executable} -m reverie"
 
 
 def _step(title: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reverie.capture.importer import ImportReport, default_folders, import_paths
-from reverie.cli.output import emit_json, json_option
+from reverie.cli.output import emit_json, json_option, plural, progress
 from reverie.errors import InputError, ReverieError, StoreError
 from reverie.workspace import Workspace
 
@@ -25,7 +25,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
     (~/.claude/projects and ~/.codex/sessions, or $CLAUDE_CONFIG_DIR and $CODEX_HOME).
 
     A re-run reads only what is new, and nothing that hooks already captured is stored twice. A
-    malformed line is reported with its file and line and skipped; the rest is imported.
+    malformed line is reported with its file and line and skipped; the rest is imported. Exits 1 when
+    there were problems and nothing could be imported.
     """
     missing = [path for path in paths if not path.exists()]
     if missing:
@@ -36,7 +37,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         workspace = Workspace.open()
         try:
-            report = import_paths(workspace.store, list(paths) or None)
+            with progress("importing transcripts", quiet=as_json) as tick:
+                report = import_paths(workspace.store, list(paths) or None, progress=tick)
         finally:
             workspace.close()
     except (sqlite3.Error, StoreError) as error:  # a locked store, a full disk
@@ -48,6 +50,8 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
         emit_json(asdict(report))
     else:
         _print_summary(report)
+    if report.problems and not (report.events_new or report.events_known):
+        raise SystemExit(1)  # nothing was imported: a script must be able to tell
 
 
 COMMANDS = (import_command,)
@@ -56,9 +60,9 @@ COMMANDS = (import_command,)
 def _print_summary(report: ImportReport) -> None:
     megabytes = report.bytes / 1_000_000
     click.echo(
-        f"Read {report.files - report.unchanged_files} of {report.files} files ({megabytes:.1f} MB, "
-        f"{report.lines:,} lines): {report.events_new:,} new events, {report.events_known:,} already stored, "
-        f"in {report.sessions:,} sessions."
+        f"Read {report.files - report.unchanged_files} of {plural(report.files, 'file')} ({megabytes:.1f} MB, "
+        f"{plural(report.lines, 'line')}): {report.events_new:,} new {'event' if report.events_new == 1 else 'events'}"
+        f", {report.events_known:,} already stored, in {plural(report.sessions, 'session')}."
     )
     if report.unchanged_files:
         click.echo(f"{report.unchanged_files:,} files had nothing new since the last import.")
@@ -68,7 +72,8 @@ def _print_summary(report: ImportReport) -> None:
         more = f", and {len(kinds) - SKIPPED_KINDS_SHOWN} more kinds" if len(kinds) > SKIPPED_KINDS_SHOWN else ""
         click.echo(f"Skipped {sum(report.skipped.values()):,} records that a trace does not need: {shown}{more}.")
     if report.problems:
-        click.echo(f"{len(report.problems)} problems (the rest was imported):", err=True)
+        rest = "the rest was imported" if report.events_new or report.events_known else "nothing was imported"
+        click.echo(f"{plural(len(report.problems), 'problem')} ({rest}):", err=True)
         for problem in report.problems[:PROBLEMS_SHOWN]:
             click.echo(f"  {problem}", err=True)
         if len(report.problems) > PROBLEMS_SHOWN:

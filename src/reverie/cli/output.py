@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -22,3 +24,30 @@ def emit_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None
         click.echo("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
         if index == 0:
             click.echo("  ".join("-" * width for width in widths))
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 problem``, ``2 problems``: counts read as a person would write them."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+@contextmanager
+def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr while long work runs on a terminal; nothing when piped or ``quiet``.
+    The callback takes (done, total), so work whose total is known only once it starts can report."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    bar: Any = None
+    try:
+
+        def tick(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr).__enter__()
+            bar.update(done - bar.pos)
+
+        yield tick
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)

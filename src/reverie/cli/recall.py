@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, plural
+from reverie.domain.lessons import LessonStatus
 from reverie.errors import InputError
 from reverie.recall import outcomes, search
 from reverie.recall.index import refresh_index
@@ -61,7 +62,7 @@ def recall(
             report = search.for_prompt(workspace, query, project)
         else:
             raise InputError('give a QUERY ("how do I run the tests here"), --command or --path')
-        _print(report, as_json)
+        _print(report, as_json, _waiting(workspace, project))
     finally:
         workspace.close()
 
@@ -75,7 +76,8 @@ def context(session_start: bool, project_dir: Path | None, as_json: bool) -> Non
     del session_start  # the only context there is today; the flag names it so others can follow
     workspace = Workspace.open()
     try:
-        _print(search.session_start(workspace, search.project_key(project_dir)), as_json)
+        project = search.project_key(project_dir)
+        _print(search.session_start(workspace, project), as_json, _waiting(workspace, project))
     finally:
         workspace.close()
 
@@ -91,11 +93,23 @@ def mcp(project_dir: Path | None) -> None:
     run(project_dir=project_dir)
 
 
-def _print(report: search.Report, as_json: bool) -> None:
+def _waiting(workspace: Workspace, project: str | None) -> int:
+    """Candidate lessons of this project and global ones: learned, not yet shown to agents."""
+    candidates = workspace.store.lessons(statuses=[LessonStatus.CANDIDATE])
+    return sum(1 for lesson in candidates if lesson.scope.project in (None, project))
+
+
+def _print(report: search.Report, as_json: bool, waiting: int = 0) -> None:
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), "candidates_waiting": waiting})
         return
-    click.echo(f"{report.event} in {report.project}: {len(report.shown)} lesson(s) shown")
+    click.echo(f"{report.event} in {report.project}: {plural(len(report.shown), 'lesson')} shown")
+    if not report.shown and waiting:
+        click.echo(
+            f"{plural(waiting, 'candidate lesson')} {'is' if waiting == 1 else 'are'} not shown yet: a candidate "
+            "becomes active when a later session confirms it, when you say it again, or when you accept it in "
+            "review (`reverie lessons --status candidate` lists them)."
+        )
     for note in report.notes:
         click.echo(f"note: {note}")
     if report.text:

@@ -82,6 +82,12 @@ def stats(as_json: bool) -> None:
         emit_json({**asdict(numbers), "home": str(workspace.home), "capture_dropped": drops.get("dropped", 0)})
         return
     click.echo(f"home      {workspace.home}")
+    if not numbers.events:
+        click.echo(
+            "Nothing captured yet. `reverie init` captures every new session of Claude Code or Codex, and "
+            "`reverie import` brings in the transcripts the agents already keep (~/.claude/projects, ~/.codex)."
+        )
+        return
     click.echo(f"schema    {numbers.schema_version}")
     click.echo(f"sessions  {numbers.sessions} in {numbers.projects} projects")
     click.echo(f"events    {numbers.events}")

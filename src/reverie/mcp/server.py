@@ -32,6 +32,7 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from reverie import __version__
 from reverie.domain.lessons import Lesson, ScopeLevel
 from reverie.errors import ReverieError
 from reverie.recall import outcomes, proposals, search
@@ -48,7 +49,7 @@ INSTRUCTIONS = (
 
 def build_server(home: Path | None = None, project_dir: Path | None = None) -> MCPServer:
     """The MCP server, bound to a data dir and a project."""
-    server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS)
+    server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS, version=__version__)
     default_dir = project_dir or Path.cwd()
 
     def workspace() -> Workspace:

@@ -1,0 +1,79 @@
+"""What a newcomer meets first: exit codes a script can trust, counts in words, hints when nothing is shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from reverie.cli import main
+from reverie.domain.lessons import LessonStatus
+from reverie.workspace import Workspace
+from tests.recall.builders import PYTHON3, lesson, store_lessons
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_importing_only_garbage_says_so_and_exits_1(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_text('garbage\n{"x":\n')
+    result = run("import", str(garbage))
+    assert result.exit_code == 1
+    assert "1 problem (nothing was imported):" in result.output and "problems" not in result.output
+
+
+def test_importing_something_with_a_bad_line_exits_0(tmp_path: Path) -> None:
+    transcript = tmp_path / "s.jsonl"
+    good = {"type": "user", "sessionId": "s1", "uuid": "u1", "timestamp": "2026-01-01T00:00:00Z", "cwd": str(tmp_path)}
+    good["message"] = {"role": "user", "content": "hello there"}
+    transcript.write_text(json.dumps(good) + "\n{broken\n")
+    result = run("import", str(transcript))
+    assert result.exit_code == 0, result.output
+    assert "(the rest was imported)" in result.output
+
+
+def test_stats_on_an_empty_home_says_how_to_start() -> None:
+    result = run("stats")
+    assert result.exit_code == 0
+    assert "Nothing captured yet" in result.output and "reverie init" in result.output
+
+
+def test_recall_with_only_candidates_says_why_nothing_is_shown(tmp_path: Path) -> None:
+    workspace = Workspace.open()
+    try:
+        waiting = lesson("c1", "Use `uv`, not `pip`.", status=LessonStatus.CANDIDATE, project=None)
+        store_lessons(workspace, [waiting])
+    finally:
+        workspace.close()
+    result = run("context", "--session-start", "--project", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "0 lessons shown" in result.output and "1 candidate lesson is not shown yet" in result.output
+    data = json.loads(run("context", "--session-start", "--project", str(tmp_path), "--json").output)
+    assert data["candidates_waiting"] == 1
+
+
+def test_recall_names_no_waiting_candidates_when_lessons_are_shown(tmp_path: Path) -> None:
+    workspace = Workspace.open()
+    try:
+        store_lessons(workspace, [PYTHON3])
+    finally:
+        workspace.close()
+    result = run("recall", "should I call python or python3?")
+    assert "candidate" not in result.output
+
+
+def test_import_reports_progress_file_by_file(tmp_path: Path) -> None:
+    from reverie.capture.importer import import_paths
+
+    for number in range(3):
+        (tmp_path / f"s{number}.jsonl").write_text("")
+    seen: list[tuple[int, int]] = []
+    workspace = Workspace.open()
+    try:
+        import_paths(workspace.store, [tmp_path], progress=lambda done, total: seen.append((done, total)))
+    finally:
+        workspace.close()
+    assert seen == [(1, 3), (2, 3), (3, 3)]
