@@ -26,7 +26,8 @@ from typing import Any
 
 from reverie.domain import EventKind, Origin
 from reverie.evals.metrics import DreamtLessons, FlipFlops
-from reverie.evals.protocols import EvalLesson, MemoryUnavailable
+from reverie.evals.protocols import EvalLesson, Injection, InjectionRequest, MemoryUnavailable
+from reverie.evals.recalled import Recalled
 from reverie.store import Batch, SQLiteStore, Store
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -123,6 +124,8 @@ class ReverieDistill:
         self._distill = distill or _distill_entry_point()
         self._lessons: dict[str, EvalLesson] | None = None
         self._snapshot: tuple[EvalLesson, ...] = ()
+        self._folder = tempfile.TemporaryDirectory(prefix="reverie-recall-")
+        self._recall = Recalled(Path(self._folder.name))
 
     def learn(self, store: Store, session_ids: Sequence[str]) -> None:
         if self._lessons is None:
@@ -134,9 +137,14 @@ class ReverieDistill:
         else:
             self._lessons.update((lesson.id, from_domain(lesson)) for lesson in written)
         self._snapshot = tuple(self._lessons.values())
+        self._recall.refresh(store, _end_of(store, session_ids))
 
     def lessons(self) -> Sequence[EvalLesson]:
         return self._snapshot
+
+    def inject(self, request: InjectionRequest) -> Injection:
+        """What ``reverie.recall`` shows this session, as the hooks would (``evals.recalled``)."""
+        return self._recall.inject(self._lessons or {}, request)
 
 
 def _end_of(store: Store, session_ids: Sequence[str]) -> datetime | None:
@@ -195,6 +203,7 @@ class ReverieDreams:
         self._folder = tempfile.TemporaryDirectory(prefix="reverie-dreams-")
         self._home = Path(self._folder.name)
         self._store = SQLiteStore(self._home / "dreams.db")
+        self._recall = Recalled(self._home / "recall-home")
         self._since_dream = 0
         self._lessons: dict[str, EvalLesson] = {}
         self.flip_flops = FlipFlops()
@@ -212,6 +221,11 @@ class ReverieDreams:
         if self._since_dream >= self.every:
             self._dream(now)
         self._snapshot = DreamtLessons(tuple(self._lessons.values()), self.flip_flops.rate())
+        self._recall.refresh(self._store, now)
+
+    def inject(self, request: InjectionRequest) -> Injection:
+        """What ``reverie.recall`` shows this session, as the hooks would (``evals.recalled``)."""
+        return self._recall.inject(self._lessons, request)
 
     def dream_now(self, now: datetime | None) -> None:
         """A dream now, whatever the count (the end of a replay)."""

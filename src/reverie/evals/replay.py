@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reverie.capture.importer import import_paths
+from reverie.domain import EventKind, Origin
 from reverie.evals import truth as t
 from reverie.evals.injector import DigestInjector
 from reverie.evals.matching import Classifier
 from reverie.evals.metrics import Rate, Scorer
-from reverie.evals.protocols import InjectionRequest, Injector, Memory, MemoryUnavailable
+from reverie.evals.protocols import EvalLesson, Injection, InjectionRequest, Injector, Memory, MemoryUnavailable
 from reverie.store import SQLiteStore
 
 AFTER = "~"  # appended to an ISO time: an instant after it, before any later second
@@ -102,11 +103,12 @@ def replay(
             project = stored.project.key if stored and stored.project else ""
             if session.truth is not None and session.truth.project and project != session.truth.project:
                 mismatches += 1
-            request = InjectionRequest(session.id, project, stored.cwd if stored else None, session.started_at)
+            cwd = stored.cwd if stored else None
+            request = InjectionRequest(session.id, project, cwd, session.started_at, _first_prompt(store, session.id))
             for entry in entries:
                 lessons = entry.memory.lessons()
                 if session.truth is not None:
-                    entry.scorer.observe(session.truth, injector.inject(lessons, request), lessons)
+                    entry.scorer.observe(session.truth, _injection(entry.memory, injector, lessons, request), lessons)
                 clock = time.perf_counter()
                 entry.memory.learn(store, [session.id])
                 entry.learn_seconds += time.perf_counter() - clock
@@ -132,6 +134,23 @@ def replay(
         seconds=time.perf_counter() - started,
         budget=getattr(injector, "budget", 0),
     )
+
+
+def _injection(
+    memory: Memory, injector: Injector, lessons: Sequence[EvalLesson], request: InjectionRequest
+) -> Injection:
+    """A memory with recall of its own (reverie's: ``evals.recalled``) injects through it; the others get
+    the plain digest."""
+    own = getattr(memory, "inject", None)
+    return own(request) if callable(own) else injector.inject(lessons, request)
+
+
+def _first_prompt(store: SQLiteStore, session_id: str) -> str:
+    """What the person typed first: what UserPromptSubmit sees before the model does."""
+    for event in store.events(session_id):
+        if event.kind is EventKind.PROMPT and event.origin is Origin.USER and event.text.strip():
+            return event.text
+    return ""
 
 
 def sessions_of(truth: t.Truth, root: Path) -> list[ReplaySession]:
