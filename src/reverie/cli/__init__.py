@@ -11,7 +11,21 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
+from reverie.cli import (
+    artifacts,
+    demo,
+    dreams,
+    evals,
+    importing,
+    ingesting,
+    install,
+    lessons,
+    loop,
+    recall,
+    sync,
+    team,
+    traces,
+)
 from reverie.errors import ReverieError
 
 
@@ -47,5 +61,7 @@ for command in (
     *demo.COMMANDS,
     *artifacts.COMMANDS,
     *loop.COMMANDS,
+    *team.COMMANDS,
+    *sync.COMMANDS,
 ):
     main.add_command(command)
