@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def _free_port() -> int:
 
 
 def _unavailable(message: str) -> None:
+    """Fail in CI (a skipped tier there would hide a broken install); skip elsewhere."""
     if os.environ.get("CI", "").lower() in ("true", "1"):
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
@@ -57,12 +59,16 @@ def _as_cluster_owner(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-@pytest.fixture(scope="session")
-def postgres_cluster() -> Iterator[Cluster]:
+class ClusterUnavailable(RuntimeError):
+    pass
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[Cluster]:
+    """A cluster in a temp dir on a free port, removed afterwards (also used by benchmarks/team_sync.py)."""
     bin_dir = _binaries()
     if bin_dir is None:
-        _unavailable("PostgreSQL is not installed (initdb not found); run `make postgres`")
-    assert bin_dir is not None
+        raise ClusterUnavailable("PostgreSQL is not installed (initdb not found); run `make postgres`")
     root = Path(tempfile.mkdtemp(prefix="reverie-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
@@ -76,13 +82,22 @@ def postgres_cluster() -> Iterator[Cluster]:
         subprocess.run(_as_cluster_owner(start), check=True, capture_output=True)
     except (OSError, subprocess.CalledProcessError) as problem:
         shutil.rmtree(root, ignore_errors=True)
-        _unavailable(f"PostgreSQL could not start: {problem}")
+        raise ClusterUnavailable(f"PostgreSQL could not start: {problem}") from problem
     try:
         yield Cluster(port=port)
     finally:
         stop = [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_cluster_owner(stop), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    try:
+        with throwaway_cluster() as cluster:
+            yield cluster
+    except ClusterUnavailable as problem:
+        _unavailable(str(problem))
 
 
 @pytest.fixture
