@@ -21,10 +21,11 @@ from dataclasses import replace
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
-from reverie.errors import InputError
+from reverie.errors import ConfigError, InputError
 from reverie.store import postgres_migrations
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 
@@ -39,6 +40,15 @@ _EVENT_COLUMNS = (
 )
 
 
+def describe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "(an unreadable connection string)"
+    return f"{parts.get('user', '')}@{parts.get('host', '')}:{parts.get('port', 5432)}/{parts.get('dbname', '')}"
+
+
 def check_team(team: str) -> str:
     if not TEAM_NAME.match(team):
         raise InputError(f"team names are lowercase letters, digits and '-': {team!r}")
@@ -49,7 +59,11 @@ class PostgresDatabase:
     """The pool, migrated on open. ``transaction(team)`` is the only way to read or write team rows."""
 
     def __init__(self, url: str, *, max_size: int = 10) -> None:
-        postgres_migrations.migrate(url)
+        try:
+            postgres_migrations.migrate(url)
+        except psycopg.OperationalError as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise ConfigError(f"cannot reach PostgreSQL at {describe(url)}: {first}") from error
         self.pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=1, max_size=max_size, configure=_as_app_role, open=True
         )

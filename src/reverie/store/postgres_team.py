@@ -90,13 +90,16 @@ class TeamTables:
             raise TeamError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         token_id = secrets.token_hex(4)
         token = f"{TOKEN_PREFIX}.{check_team(team)}.{secrets.token_hex(32)}"
-        with self.database.transaction(team) as db:
-            db.execute(
-                "INSERT INTO tokens (team_id, id, name, role, project, secret_sha256, created_by)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (team, token_id, name, role, project, hash_secret(token), created_by),
-            )
-            _audit(db, team, created_by, "token-create", target=f"{token_id} {name} {role}")
+        try:
+            with self.database.transaction(team) as db:
+                db.execute(
+                    "INSERT INTO tokens (team_id, id, name, role, project, secret_sha256, created_by)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    (team, token_id, name, role, project, hash_secret(token), created_by),
+                )
+                _audit(db, team, created_by, "token-create", target=f"{token_id} {name} {role}")
+        except psycopg.errors.ForeignKeyViolation as error:
+            raise NotFoundError(f"no team {team!r}: create it with `reverie team init`") from error
         return token
 
     def identify(self, token: str) -> Identity | None:
