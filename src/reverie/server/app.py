@@ -9,6 +9,7 @@ Routes (JSON; every ``/api/`` route needs a bearer token, see ``auth``):
     GET  /api/proposals?status=pending          reviewer
     POST /api/proposals/ID/accept|reject        reviewer: {"content_hash": ...}; not the proposer
     GET  /api/audit                             admin
+    POST /mcp                                   reader: MCP over streamable HTTP (see ``mcp_team``)
 
 The browser review of the team store (``reverie.web``, being built separately) mounts at ``/`` through
 the ``web`` argument, after every route above, so it never shadows the API.
@@ -31,6 +32,7 @@ from starlette.types import ASGIApp
 from reverie.errors import InputError, NotFoundError
 from reverie.server.auth import BearerAuth, Forbidden, remote_of, require
 from reverie.server.changes import MAX_CHANGES, check_changes
+from reverie.server.mcp_team import team_mcp
 from reverie.store.postgres import PostgresDatabase
 from reverie.store.postgres_team import Proposal, TeamError, TeamLesson, TeamTables
 from reverie.store.protocol import StoreConflict
@@ -49,10 +51,13 @@ def create_app(database: PostgresDatabase, *, web: ASGIApp | None = None) -> Sta
         Route("/api/proposals/{id}/{decision:str}", partial(_decide, tables), methods=["POST"]),
         Route("/api/audit", partial(_audit, tables)),
     ]
+    mcp_routes, mcp_lifespan = team_mcp(tables)
+    routes.extend(mcp_routes)
     if web is not None:
         routes.append(Mount("/", app=web))
     return Starlette(
         routes=routes,
+        lifespan=lambda app: mcp_lifespan(),
         middleware=[Middleware(BearerAuth, tables=tables)],
         exception_handlers={
             Forbidden: partial(_refuse, 403),
