@@ -8,9 +8,11 @@ import psycopg
 import pytest
 
 from reverie.domain import Event, EventKind, Origin, Session, Source
+from reverie.errors import ConfigError
 from reverie.store.postgres import PostgresDatabase, PostgresStore
 from reverie.store.postgres_migrations import APP_ROLE, TEAM_TABLES
 from reverie.store.postgres_team import TeamTables, create_team
+from tests.postgres_cluster import Cluster
 
 pytestmark = pytest.mark.postgres
 
@@ -78,3 +80,29 @@ def test_the_application_role_owns_nothing_and_cannot_bypass_security(database: 
             ([table for table, _ in TEAM_TABLES],),
         ).fetchone()
         assert forced == (len(TEAM_TABLES),)
+
+
+def test_an_ordinary_owner_role_runs_the_store_and_stays_bound_by_row_level_security(
+    postgres_cluster: Cluster, postgres_url: str
+) -> None:
+    name = postgres_url.rsplit("/", 1)[1]
+    owner = f"owner_{name}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEROLE")
+        admin.execute(f'ALTER DATABASE "{name}" OWNER TO {owner}')
+        admin.execute(f"ALTER SCHEMA public OWNER TO {owner}")
+        admin.execute(f"DO $$ BEGIN CREATE ROLE {APP_ROLE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN END $$")
+    owner_url = postgres_cluster.url(name, user=owner)
+    with pytest.raises(ConfigError, match=f"create the role {APP_ROLE} and grant it to the owner"):
+        PostgresDatabase(owner_url)  # not a member of the application role, and may not make itself one
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"GRANT {APP_ROLE} TO {owner}")
+    database = PostgresDatabase(owner_url, max_size=2)
+    try:
+        create_team(owner_url, "acme")
+        seed(database)
+        with psycopg.connect(owner_url) as db:  # the owner itself, without a team: forced RLS hides all
+            assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
+        assert len(PostgresStore(database, "acme").events("s1")) == 1
+    finally:
+        database.close()

@@ -62,8 +62,12 @@ class PostgresDatabase:
         try:
             postgres_migrations.migrate(url)
         except psycopg.OperationalError as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ConfigError(f"cannot reach PostgreSQL at {describe(url)}: {first}") from error
+            raise ConfigError(f"cannot reach PostgreSQL at {describe(url)}: {_first_line(error)}") from error
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise ConfigError(
+                f"PostgreSQL at {describe(url)}: {_first_line(error)}; the schema owner needs CREATEROLE once,"
+                f" or create the role {postgres_migrations.APP_ROLE} and grant it to the owner (docs/teams.md)"
+            ) from error
         self.pool: ConnectionPool[Connection] = ConnectionPool(
             url, min_size=1, max_size=max_size, configure=_as_app_role, open=True
         )
@@ -76,6 +80,11 @@ class PostgresDatabase:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _as_app_role(db: Connection) -> None:
