@@ -5,10 +5,10 @@ its team with ``set_config('reverie.team', ..., true)`` (``SET LOCAL``, which ta
 setting ends with the transaction, so a pooled connection never carries one team's identity into
 another's request, and a query outside ``transaction`` sees no rows at all.
 
-``PostgresStore`` implements the trace half of ``store.protocol.Store`` for one team and runs the
-same contract suite as SQLite (``tests/store/test_contract.py``); the lesson, dream and artifact
-halves stay on each machine's SQLite store, and the team's reviewed lessons live in
-``postgres_team``.
+``PostgresStore`` implements the trace and lesson halves of ``store.protocol.Store`` for one team and
+runs the same contract suites as SQLite (``tests/store/test_contract.py``, ``test_lessons_contract.py``);
+store versions, dreams and artifacts stay on each machine's SQLite store, and the team's reviewed
+lessons live in ``postgres_team``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from psycopg_pool import ConnectionPool
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
 from reverie.errors import ConfigError, InputError
 from reverie.store import postgres_migrations
+from reverie.store.postgres_lessons import PostgresLessons
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -92,12 +93,15 @@ def _as_app_role(db: Connection) -> None:
     db.commit()
 
 
-class PostgresStore:
-    """The trace half of the ``Store`` protocol, for one team."""
+class PostgresStore(PostgresLessons):
+    """The trace and lesson halves of the ``Store`` protocol, for one team."""
 
     def __init__(self, database: PostgresDatabase, team: str) -> None:
         self.database = database
         self.team = check_team(team)
+
+    def _tx(self) -> AbstractContextManager[Connection]:
+        return self.database.transaction(self.team)
 
     def write(self, batch: Batch) -> int:
         with self.database.transaction(self.team) as db:

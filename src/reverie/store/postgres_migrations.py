@@ -29,6 +29,11 @@ TEAM_TABLES: tuple[tuple[str, str], ...] = (
     ("proposals", "SELECT, INSERT, UPDATE"),
     ("team_lessons", "SELECT, INSERT, UPDATE"),
     ("audit", "SELECT, INSERT"),
+    ("lessons", "SELECT, INSERT"),
+    ("lesson_evidence", "SELECT, INSERT"),
+    ("observations", "SELECT, INSERT, UPDATE"),
+    ("distilled_sessions", "SELECT, INSERT, UPDATE"),
+    ("distill_watermark", "SELECT, INSERT, UPDATE"),
 )
 
 _TEAM = "current_setting('reverie.team', true)"
@@ -92,7 +97,33 @@ def m002_team_sync(db: psycopg.Connection[tuple[object, ...]]) -> None:
     """)
 
 
-def m003_row_level_security(db: psycopg.Connection[tuple[object, ...]]) -> None:
+def m003_lessons(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    """The lesson half of the store protocol; versions and evidence are append-only (no grants)."""
+    db.execute("""
+        CREATE TABLE lessons (
+            team_id TEXT NOT NULL REFERENCES teams, id TEXT NOT NULL, version INTEGER NOT NULL,
+            key TEXT NOT NULL, topic TEXT NOT NULL, stance TEXT NOT NULL, against TEXT NOT NULL,
+            scope TEXT NOT NULL, project_key TEXT, session_id TEXT, status TEXT NOT NULL,
+            confidence DOUBLE PRECISION NOT NULL, body JSONB NOT NULL, PRIMARY KEY (team_id, id, version));
+        CREATE INDEX lessons_by_topic ON lessons (team_id, topic);
+        CREATE TABLE lesson_evidence (
+            team_id TEXT NOT NULL REFERENCES teams, seq BIGSERIAL, lesson_id TEXT NOT NULL,
+            event_key TEXT NOT NULL, role TEXT NOT NULL, since_version INTEGER NOT NULL, body JSONB NOT NULL,
+            PRIMARY KEY (team_id, seq), UNIQUE (team_id, lesson_id, event_key, role));
+        CREATE TABLE observations (
+            team_id TEXT NOT NULL REFERENCES teams, lesson_id TEXT NOT NULL, session_id TEXT NOT NULL,
+            extractor TEXT NOT NULL, body JSONB NOT NULL, recorded_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, lesson_id, session_id, extractor));
+        CREATE TABLE distilled_sessions (
+            team_id TEXT NOT NULL REFERENCES teams, session_id TEXT NOT NULL, through_seq BIGINT NOT NULL,
+            events INTEGER NOT NULL, observations INTEGER NOT NULL, lessons INTEGER NOT NULL, outcome TEXT NOT NULL,
+            PRIMARY KEY (team_id, session_id));
+        CREATE TABLE distill_watermark (
+            team_id TEXT PRIMARY KEY REFERENCES teams, through_seq BIGINT NOT NULL);
+    """)
+
+
+def m004_row_level_security(db: psycopg.Connection[tuple[object, ...]]) -> None:
     db.execute(f"""
         DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
@@ -117,7 +148,7 @@ def _is_member(db: psycopg.Connection[tuple[object, ...]]) -> bool:
     return bool(row and row[0])
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_traces, m002_team_sync, m003_row_level_security)
+MIGRATIONS: tuple[Migration, ...] = (m001_traces, m002_team_sync, m003_lessons, m004_row_level_security)
 
 
 def migrate(url: str) -> list[str]:
