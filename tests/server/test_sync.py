@@ -70,6 +70,9 @@ def test_one_pushes_a_reviewer_accepts_and_everyone_recalls_it(
     provenance = [e for e in local.evidence if e.role == "team-accepted"]
     assert "proposed by" in provenance[0].excerpt and "accepted by bob" in provenance[0].excerpt
     assert review.json("pull")["pending_review"] == 0
+    assert laptop.json("pull")["written"] == 0  # its own lesson came back word for word: nothing to write
+    again = laptop.json("push")
+    assert (again["sent"], again["proposed"]) == (1, 0)  # only the rejected one, already on record
 
 
 def test_a_proposer_cannot_accept_their_own_change(

@@ -44,6 +44,7 @@ def pull(client: TeamClient, store: Store, state: SyncState) -> PullReport:
             store.write_lessons(LessonBatch(lessons=fresh))
         for row in rows:
             state.versions[str(row["lesson_id"])] = int(row["version"])
+            state.hashes[str(row["lesson_id"])] = str(row["content_hash"])
         received += len(rows)
         written += len(fresh)
         state.cursor = max(state.cursor, int(page.get("cursor", state.cursor)))

@@ -27,7 +27,7 @@ TEAM_EXTRACTOR = "team:"
 
 @dataclass(frozen=True)
 class PushReport:
-    sent: int
+    sent: int  # changes sent: lessons the team does not hold in this exact form
     proposed: int  # new proposals on the server
     known: int  # already there (a retry, or the same content pushed before)
 
@@ -44,11 +44,15 @@ def shareable(store: Store) -> list[Lesson]:
 
 def outgoing(lesson: Lesson, state: SyncState, *, machine: str) -> dict[str, Any]:
     clean = redacted(lesson)
+    base = state.versions.get(clean.id, 0)
+    # The same content on the same team version is the same change, however often it is sent; after a
+    # pull moved the base, it is a new change (the old proposal may have been refused as stale).
+    identity = f"{clean.id}\0{clean.content_hash}\0{base}"
     return {
         "kind": "lesson.propose",
-        "idempotency_key": hashlib.sha256(f"{clean.id}\0{clean.content_hash}".encode()).hexdigest()[:32],
+        "idempotency_key": hashlib.sha256(identity.encode()).hexdigest()[:32],
         "content_hash": clean.content_hash,
-        "base_version": state.versions.get(clean.id, 0),
+        "base_version": base,
         "lesson": lesson_to_dict(clean),
         "provenance": {"machine": machine, "os_user": _user(), "agent": clean.scope.agent, "sessions": clean.sessions},
     }
@@ -77,6 +81,9 @@ def _redacted_evidence(evidence: Evidence) -> Evidence:
 def push(client: TeamClient, store: Store, state: SyncState, *, machine: str | None = None) -> PushReport:
     here = machine or socket.gethostname()
     changes = [outgoing(lesson, state, machine=here) for lesson in shareable(store)]
+    # What the team already holds, word for word, is not proposed again (e.g. this machine's own
+    # lesson, accepted and pulled back).
+    changes = [c for c in changes if state.hashes.get(str(c["lesson"]["id"])) != c["content_hash"]]
     proposed = known = 0
     for start in range(0, len(changes), BATCH):
         answer = client.post("/api/push", {"changes": changes[start : start + BATCH]})

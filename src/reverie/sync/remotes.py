@@ -27,6 +27,7 @@ class Remote:
 class SyncState:
     cursor: int = 0
     versions: dict[str, int] = field(default_factory=dict)  # lesson id -> team version last seen
+    hashes: dict[str, str] = field(default_factory=dict)  # lesson id -> that version's content hash
 
 
 def add_remote(home: Path, name: str, url: str, token: str) -> Remote:
@@ -69,12 +70,15 @@ def remove_remote(home: Path, name: str) -> None:
 def load_state(home: Path, name: str) -> SyncState:
     data = _read(home / "sync" / f"{name}.json")
     return SyncState(
-        cursor=int(data.get("cursor", 0)), versions={k: int(v) for k, v in data.get("versions", {}).items()}
+        cursor=int(data.get("cursor", 0)),
+        versions={k: int(v) for k, v in data.get("versions", {}).items()},
+        hashes={k: str(v) for k, v in data.get("hashes", {}).items()},
     )
 
 
 def save_state(home: Path, name: str, state: SyncState) -> None:
-    _write_private(home / "sync" / f"{name}.json", {"cursor": state.cursor, "versions": state.versions})
+    data = {"cursor": state.cursor, "versions": state.versions, "hashes": state.hashes}
+    _write_private(home / "sync" / f"{name}.json", data)
 
 
 def _remote(name: str, entry: dict[str, Any]) -> Remote:

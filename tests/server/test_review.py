@@ -1,0 +1,83 @@
+"""Review across people: bound to content hashes, compare-and-swap on team versions, checked input."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from reverie.domain.lessons import ScopeLevel
+from reverie.store.postgres import PostgresDatabase
+from reverie.store.postgres_team import Identity, TeamError, TeamTables
+from reverie.store.protocol import StoreConflict
+from reverie.sync.push import outgoing
+from reverie.sync.remotes import SyncState
+from tests.recall.builders import PNPM, lesson
+from tests.server.conftest import ServerThread
+from tests.server.test_auth import call
+
+pytestmark = pytest.mark.postgres
+
+
+def who(tables: TeamTables, token: str) -> Identity:
+    identity = tables.identify(token)
+    assert identity is not None
+    return identity
+
+
+def test_a_stale_proposal_is_refused_after_another_version_was_accepted(
+    team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    tables = TeamTables(team_db)
+    alice, carol, bob = (who(tables, tokens[n]) for n in ("alice", "carol", "bob"))
+    first = outgoing(PNPM, SyncState(), machine="laptop")
+    second = outgoing(replace(PNPM, statement="Use pnpm 9, not npm."), SyncState(), machine="desktop")
+    [one] = tables.push(alice, [first], remote="a")
+    [two] = tables.push(carol, [second], remote="c")
+    tables.decide(bob, one["proposal"], "accepted", content_hash=str(first["content_hash"]), remote="b")
+    with pytest.raises(StoreConflict, match="team version 1, the proposal was based on 0"):
+        tables.decide(bob, two["proposal"], "accepted", content_hash=str(second["content_hash"]), remote="b")
+    newer = outgoing(replace(PNPM, statement="Use pnpm 9, not npm."), SyncState(versions={PNPM.id: 1}), machine="d")
+    [three] = tables.push(carol, [newer], remote="c")  # rebased after a pull: a new change, not a retry
+    assert three["created"]
+    tables.decide(bob, three["proposal"], "accepted", content_hash=str(newer["content_hash"]), remote="b")
+    [current] = tables.lessons(bob)
+    assert (current.version, current.body["lesson"]["statement"]) == (2, "Use pnpm 9, not npm.")
+
+
+def test_a_decision_binds_to_the_content_hash_and_happens_once(
+    team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    tables = TeamTables(team_db)
+    alice, bob = who(tables, tokens["alice"]), who(tables, tokens["bob"])
+    change = outgoing(PNPM, SyncState(), machine="laptop")
+    [pushed] = tables.push(alice, [change], remote="a")
+    with pytest.raises(StoreConflict, match="has content"):
+        tables.decide(bob, pushed["proposal"], "accepted", content_hash="0" * 64, remote="b")
+    tables.decide(bob, pushed["proposal"], "rejected", content_hash=str(change["content_hash"]), remote="10.0.0.7")
+    with pytest.raises(TeamError, match="already rejected by bob"):
+        tables.decide(bob, pushed["proposal"], "accepted", content_hash=str(change["content_hash"]), remote="b")
+    assert tables.lessons(bob) == []
+    last = tables.audit_log("acme")[-1]
+    assert (last["actor"], last["action"], last["remote"]) == ("bob", "rejected", "10.0.0.7")
+
+
+def test_the_server_checks_what_it_is_sent(
+    server: ServerThread, team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    url = server.url + "/api/push"
+    change = outgoing(PNPM, SyncState(), machine="laptop")
+    lying = {**change, "content_hash": "f" * 64}
+    status, body = call(url, tokens["alice"], {"changes": [lying]}, "POST")
+    assert status == 200 and TeamTables(team_db).proposals("acme")[0].content_hash == PNPM.content_hash
+    one_off = outgoing(
+        lesson("skip:lint", "Skip lint now.", scope=ScopeLevel.SESSION, session="s"), SyncState(), machine="m"
+    )
+    assert call(url, tokens["alice"], {"changes": [one_off]}, "POST")[0] == 400
+    assert call(url, tokens["alice"], {"changes": [{**change, "lesson": {"id": "x"}}]}, "POST")[0] == 400
+    assert call(url, tokens["alice"], {"changes": "DROP TABLE"}, "POST")[0] == 400
+    scoped = TeamTables(team_db).create_token(
+        "acme", "blog-ci", "member", project="github.com/acme/blog", created_by="t"
+    )
+    status, body = call(url, scoped, {"changes": [change]}, "POST")
+    assert status == 403 and "github.com/acme/blog" in body["error"]
