@@ -18,6 +18,7 @@ from reverie.sync import remotes
 from reverie.sync.client import TeamClient
 from reverie.sync.pull import pull
 from reverie.sync.push import push
+from reverie.sync.traces import push_traces
 from reverie.workspace import Workspace
 
 timeout_option = click.option(
@@ -79,14 +80,20 @@ def remote_remove(name: str) -> None:
 @click.option(
     "--retries", default=3, show_default=True, help="Retries when the server is unreachable (safe: idempotent)."
 )
+@click.option(
+    "--traces", "with_traces", is_flag=True, help="Also upload raw sessions, redacted (if the team opted in)."
+)
 @json_option
-def push_command(remote_name: str | None, timeout: float, retries: int, as_json: bool) -> None:
+def push_command(remote_name: str | None, timeout: float, retries: int, with_traces: bool, as_json: bool) -> None:
     """Send what this machine learned (active project and global lessons, redacted) as team proposals."""
     workspace = Workspace.open()
     try:
         chosen = remotes.remote(workspace.home, remote_name)
         state = remotes.load_state(workspace.home, chosen.name)
-        report = push(TeamClient(chosen, timeout=timeout, retries=retries), workspace.store, state)
+        client = TeamClient(chosen, timeout=timeout, retries=retries)
+        report = push(client, workspace.store, state)
+        uploaded = push_traces(client, workspace.store, state) if with_traces else None
+        remotes.save_state(workspace.home, chosen.name, state)
     finally:
         workspace.close()
     data: dict[str, Any] = {
@@ -95,11 +102,13 @@ def push_command(remote_name: str | None, timeout: float, retries: int, as_json:
         "proposed": report.proposed,
         "known": report.known,
     }
-    _say(
-        as_json,
-        data,
-        f"pushed {report.sent} lessons to {chosen.name}: {report.proposed} new proposals, {report.known} already there",
+    text = (
+        f"pushed {report.sent} lessons to {chosen.name}: {report.proposed} new proposals, {report.known} already there"
     )
+    if uploaded is not None:
+        data["traces"] = {"sessions": uploaded.sessions, "events": uploaded.events, "new": uploaded.new}
+        text += f"; traces: {uploaded.sessions} sessions, {uploaded.new} new events"
+    _say(as_json, data, text)
 
 
 @click.command(name="pull")

@@ -56,6 +56,20 @@ def init_command(url: str, team: str, admin_name: str, as_json: bool) -> None:
          f"team {team} is ready. Admin token (shown once; keep it safe):\n{token}")  # fmt: skip
 
 
+@team.command(name="traces")
+@db_option
+@team_option
+@click.argument("setting", type=click.Choice(["on", "off"]))
+@json_option
+def traces_command(url: str, team: str, setting: str, as_json: bool) -> None:
+    """Let members upload raw sessions (`reverie push --traces`, for sandboxes), or stop it (the default)."""
+    from reverie.store.postgres_team import allow_traces
+
+    with _tables(url):  # migrates the schema first
+        allow_traces(url, team, setting == "on")
+    _say(as_json, {"team": team, "traces": setting == "on"}, f"team {team}: trace upload {setting}")
+
+
 @team.group(name="token")
 def token_group() -> None:
     """Create, list and revoke the team's bearer tokens (stored as sha256 hashes)."""

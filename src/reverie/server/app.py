@@ -9,6 +9,7 @@ Routes (JSON; every ``/api/`` route needs a bearer token, see ``auth``):
     GET  /api/proposals?status=pending          reviewer
     POST /api/proposals/ID/accept|reject        reviewer: {"content_hash": ...}; not the proposer
     GET  /api/audit                             admin
+    POST /api/traces        {"receipt", ...}    member, when the team opted in (see ``traces``)
     POST /mcp                                   reader: MCP over streamable HTTP (see ``mcp_team``)
 
 The browser review of the team store (``reverie.web``, being built separately) mounts at ``/`` through
@@ -30,6 +31,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 
 from reverie.errors import InputError, NotFoundError
+from reverie.server import traces
 from reverie.server.auth import BearerAuth, Forbidden, remote_of, require
 from reverie.server.changes import MAX_CHANGES, check_changes
 from reverie.server.mcp_team import team_mcp
@@ -50,6 +52,7 @@ def create_app(database: PostgresDatabase, *, web: ASGIApp | None = None) -> Sta
         Route("/api/proposals", partial(_proposals, tables)),
         Route("/api/proposals/{id}/{decision:str}", partial(_decide, tables), methods=["POST"]),
         Route("/api/audit", partial(_audit, tables)),
+        Route("/api/traces", partial(traces.upload, database, tables), methods=["POST"]),
     ]
     mcp_routes, mcp_lifespan = team_mcp(tables)
     routes.extend(mcp_routes)

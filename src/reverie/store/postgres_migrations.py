@@ -148,7 +148,18 @@ def _is_member(db: psycopg.Connection[tuple[object, ...]]) -> bool:
     return bool(row and row[0])
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_traces, m002_team_sync, m003_lessons, m004_row_level_security)
+def m005_trace_opt_in(db: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Raw traces stay on machines unless a team opts in (for sandboxes that die after a session)."""
+    db.execute("ALTER TABLE teams ADD COLUMN traces BOOLEAN NOT NULL DEFAULT false")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_traces,
+    m002_team_sync,
+    m003_lessons,
+    m004_row_level_security,
+    m005_trace_opt_in,
+)
 
 
 def migrate(url: str) -> list[str]:

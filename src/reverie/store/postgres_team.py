@@ -77,6 +77,14 @@ def create_team(url: str, team: str) -> None:
         db.execute("INSERT INTO teams (team_id) VALUES (%s) ON CONFLICT DO NOTHING", (team,))
 
 
+def allow_traces(url: str, team: str, allowed: bool) -> None:
+    """The team's opt-in to trace upload; only the schema owner (an operator) may change it."""
+    with psycopg.connect(url) as db:
+        db.execute("SELECT set_config('reverie.team', %s, true)", (check_team(team),))
+        if db.execute("UPDATE teams SET traces = %s", (allowed,)).rowcount == 0:
+            raise NotFoundError(f"no team {team!r}: create it with `reverie team init`")
+
+
 class TeamTables:
     def __init__(self, database: PostgresDatabase) -> None:
         self.database = database
@@ -224,6 +232,11 @@ class TeamTables:
             (who.team, proposal.lesson_id, stored + 1, proposal.content_hash, json.dumps(proposal.body),
              project, who.name),
         )  # fmt: skip
+
+    def traces_allowed(self, team: str) -> bool:
+        with self.database.transaction(team) as db:
+            row = db.execute("SELECT traces FROM teams").fetchone()
+        return bool(row and row[0])
 
     # -- pull --------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ class SyncState:
     cursor: int = 0
     versions: dict[str, int] = field(default_factory=dict)  # lesson id -> team version last seen
     hashes: dict[str, str] = field(default_factory=dict)  # lesson id -> that version's content hash
+    traces: dict[str, int] = field(default_factory=dict)  # session id -> events uploaded (push --traces)
 
 
 def add_remote(home: Path, name: str, url: str, token: str) -> Remote:
@@ -73,11 +74,12 @@ def load_state(home: Path, name: str) -> SyncState:
         cursor=int(data.get("cursor", 0)),
         versions={k: int(v) for k, v in data.get("versions", {}).items()},
         hashes={k: str(v) for k, v in data.get("hashes", {}).items()},
+        traces={k: int(v) for k, v in data.get("traces", {}).items()},
     )
 
 
 def save_state(home: Path, name: str, state: SyncState) -> None:
-    data = {"cursor": state.cursor, "versions": state.versions, "hashes": state.hashes}
+    data = {"cursor": state.cursor, "versions": state.versions, "hashes": state.hashes, "traces": state.traces}
     _write_private(home / "sync" / f"{name}.json", data)
 
 
