@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 import anyio
+import httpx2
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
 
 from reverie.store.postgres import PostgresDatabase
 from reverie.store.postgres_team import TeamTables
@@ -32,7 +32,7 @@ def accept_all(database: PostgresDatabase, tokens: dict[str, str]) -> None:
 
 
 async def search(url: str, token: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    http = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=30)
     async with http, Client(streamable_http_client(url + "/mcp", http_client=http)) as client:
         tools = [tool.name for tool in (await client.list_tools()).tools]
         assert tools == ["search_team_lessons"]

@@ -175,6 +175,9 @@ def serve_command(url: str, bind: str) -> None:
     database = PostgresDatabase(url)
     try:
         click.echo(f"reverie team server on http://{bind}", err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo("reverie: not on loopback: bearer tokens need TLS, put a reverse proxy in front", err=True)
+        # The browser review of the team store (reverie.web) will be passed here as create_app(..., web=...).
         uvicorn.run(create_app(database), host=host, port=int(port), log_level="warning")
     finally:
         database.close()
