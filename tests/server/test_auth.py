@@ -15,8 +15,11 @@ from tests.server.conftest import ServerThread
 pytestmark = pytest.mark.postgres
 
 
-def call(url: str, token: str | None = None, body: object = None, method: str | None = None) -> tuple[int, dict]:
+def call(
+    url: str, token: str | None = None, body: object = None, method: str | None = None, extra: dict | None = None
+) -> tuple[int, dict]:
     headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    headers.update(extra or {})
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
     try:

@@ -81,3 +81,14 @@ def test_the_server_checks_what_it_is_sent(
     )
     status, body = call(url, scoped, {"changes": [change]}, "POST")
     assert status == 403 and "github.com/acme/blog" in body["error"]
+
+
+def test_the_audit_log_names_who_and_from_where(
+    server: ServerThread, team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    change = outgoing(PNPM, SyncState(), machine="laptop")
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.4"}  # as a proxy on this host appends it
+    assert call(server.url + "/api/push", tokens["alice"], {"changes": [change]}, "POST", headers)[0] == 200
+    [entry] = [e for e in TeamTables(team_db).audit_log("acme") if e["action"] == "propose"]
+    assert (entry["actor"], entry["remote"]) == ("alice", "198.51.100.4")
+    assert entry["content_hash"] == PNPM.content_hash

@@ -178,7 +178,10 @@ def serve_command(url: str, bind: str) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo("reverie: not on loopback: bearer tokens need TLS, put a reverse proxy in front", err=True)
         # The browser review of the team store (reverie.web) will be passed here as create_app(..., web=...).
-        uvicorn.run(create_app(database), host=host, port=int(port), log_level="warning")
+        uvicorn.run(
+            create_app(database), host=host, port=int(port), log_level="warning",
+            proxy_headers=True, forwarded_allow_ips="127.0.0.1",  # only a proxy on this host names the client
+        )  # fmt: skip
     finally:
         database.close()
 

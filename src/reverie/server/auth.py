@@ -60,7 +60,7 @@ def require(request: Request, role: str) -> Identity:
 
 
 def remote_of(request: Request) -> str:
-    """Where a request came from, for the audit log: the proxy's X-Forwarded-For first hop, else the peer."""
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
-    peer = request.client.host if request.client else ""
-    return forwarded or peer
+    """Where a request came from, for the audit log. uvicorn (``reverie serve``) replaces the peer with
+    the X-Forwarded-For address only when the peer is a proxy on this host, so a client cannot write
+    its own address into the audit log."""
+    return request.client.host if request.client else ""
