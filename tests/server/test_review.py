@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from dataclasses import replace
 
 import pytest
@@ -92,3 +93,21 @@ def test_the_audit_log_names_who_and_from_where(
     [entry] = [e for e in TeamTables(team_db).audit_log("acme") if e["action"] == "propose"]
     assert (entry["actor"], entry["remote"]) == ("alice", "198.51.100.4")
     assert entry["content_hash"] == PNPM.content_hash
+
+
+def test_injection_in_every_pushed_field_is_stored_as_data(
+    server: ServerThread, team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    hostile = "x'); DELETE FROM proposals; SET ROLE postgres; -- <img src=x onerror=alert(1)> ${HOME} \u202e"
+    sly = lesson(f"key {hostile}", f"Statement {hostile}", keywords=(hostile,), commands=(hostile,), paths=(hostile,))
+    change = outgoing(replace(sly, topic=hostile, stance=hostile, uncertainty=hostile), SyncState(), machine=hostile)
+    change = {**change, "idempotency_key": f"key {hostile}", "provenance": {"machine": hostile, "sessions": [hostile]}}
+    assert call(server.url + "/api/push", tokens["alice"], {"changes": [change]}, "POST")[0] == 200
+    [proposal] = TeamTables(team_db).proposals("acme")
+    assert proposal.body["lesson"]["statement"] == f"Statement {hostile}"
+    assert proposal.body["provenance"] == {"machine": hostile, "sessions": [hostile]}
+    assert proposal.body["idempotency_key"] == f"key {hostile}"
+    path = urllib.parse.quote(hostile, safe="")
+    assert call(f"{server.url}/api/proposals/{path}/accept", tokens["bob"], {"content_hash": hostile}, "POST")[0] == 404
+    assert call(f"{server.url}/api/lessons?after={path}", tokens["bob"])[0] == 400
+    assert len(TeamTables(team_db).proposals("acme")) == 1
