@@ -82,3 +82,6 @@ def test_sync_state_round_trips(reverie_home: Path) -> None:
     remotes.save_state(reverie_home, "team", state)
     assert remotes.load_state(reverie_home, "team") == state
     assert remotes.load_state(reverie_home, "other") == SyncState()
+    remotes.add_remote(reverie_home, "team", "https://host", "t")
+    remotes.remove_remote(reverie_home, "team")
+    assert remotes.remotes(reverie_home) == [] and remotes.load_state(reverie_home, "team") == SyncState()

@@ -64,14 +64,15 @@ def remote_list(as_json: bool) -> None:
 
 @remote_group.command(name="remove")
 @click.argument("name")
-def remote_remove(name: str) -> None:
-    """Forget remote NAME and its token."""
+@json_option
+def remote_remove(name: str, as_json: bool) -> None:
+    """Forget remote NAME, its token and its sync state."""
     workspace = Workspace.open()
     try:
         remotes.remove_remote(workspace.home, name)
     finally:
         workspace.close()
-    click.echo(f"removed {name}")
+    _say(as_json, {"removed": name}, f"removed {name}")
 
 
 @click.command(name="push")

@@ -32,6 +32,7 @@ from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreSta
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
+POOL_WAIT_S = 10.0  # a request waits this long for a connection, then fails instead of hanging
 TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 _SESSION_COLUMNS = "id, agent, project_key, project_name, cwd, started_at, ended_at, transcript_path, parent_id"
@@ -70,7 +71,7 @@ class PostgresDatabase:
                 f" or create the role {postgres_migrations.APP_ROLE} and grant it to the owner (docs/teams.md)"
             ) from error
         self.pool: ConnectionPool[Connection] = ConnectionPool(
-            url, min_size=1, max_size=max_size, configure=_as_app_role, open=True
+            url, min_size=1, max_size=max_size, configure=_as_app_role, open=True, timeout=POOL_WAIT_S
         )
 
     @contextmanager

@@ -66,6 +66,7 @@ def remove_remote(home: Path, name: str) -> None:
     if entries.pop(name, None) is None:
         raise NotFoundError(f"no remote {name!r}")
     _write_private(home / "remotes.json", entries)
+    (home / "sync" / f"{name}.json").unlink(missing_ok=True)
 
 
 def load_state(home: Path, name: str) -> SyncState:
