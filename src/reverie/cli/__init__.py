@@ -10,22 +10,10 @@ import sys
 
 import click
 
+import reverie.cli.sync as sync_cli  # the team edge on its own lines: edits of the shared line below never conflict
+import reverie.cli.team as team_cli
 from reverie import __version__
-from reverie.cli import (
-    artifacts,
-    demo,
-    dreams,
-    evals,
-    importing,
-    ingesting,
-    install,
-    lessons,
-    loop,
-    recall,
-    sync,
-    team,
-    traces,
-)
+from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
 from reverie.errors import ReverieError
 
 
@@ -61,7 +49,7 @@ for command in (
     *demo.COMMANDS,
     *artifacts.COMMANDS,
     *loop.COMMANDS,
-    *team.COMMANDS,
-    *sync.COMMANDS,
+    *team_cli.COMMANDS,
+    *sync_cli.COMMANDS,
 ):
     main.add_command(command)
