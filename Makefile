@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint fix typecheck bench docs clean
+.PHONY: demo test test-fast lint fix typecheck bench docs clean postgres
 
 $(BIN)/.installed: pyproject.toml
 	@echo "reverie: creating $(VENV) and installing reverie with its dependencies (a minute or two, once)"
@@ -20,14 +20,20 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The team tier (`-m postgres`) starts a throwaway cluster with initdb: install Debian's server when it is
+# missing (CI runs as root on a clean machine); quiet when it is already there.
+postgres:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql)
+
 # The static checks that keep the architecture honest, then every tier: unit, real-corpus (when
 # ../shared exists), end-to-end with the real CLIs. pytest runs last so its summary closes the output.
-test: $(BIN)/.installed tests/e2e/node_modules/.installed
+test: $(BIN)/.installed tests/e2e/node_modules/.installed postgres
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not e2e and not corpus"
+	$(BIN)/python -m pytest -m "not e2e and not corpus and not postgres"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -10,6 +10,8 @@ import pytest
 
 from reverie.review import actor
 
+pytest_plugins = ["tests.postgres_cluster"]  # the real PostgreSQL of the team tier
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # When the suite itself runs under an agent (someone runs `make test` from Claude Code), every in-process
 # command would count as the agent's; the tests that mean an agent say so with markers or a wrapper.

@@ -13,11 +13,33 @@ from reverie.domain import Event, EventKind, Origin, Project, Session, Source, k
 from reverie.store import Batch, ImportCursor, SQLiteStore, Store
 
 
-@pytest.fixture(params=["sqlite-file", "sqlite-memory"])
+@pytest.fixture(params=["sqlite-file", "sqlite-memory", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "postgres":
+        yield from postgres_store(request.getfixturevalue("postgres_url"))
+        return
     backend = SQLiteStore(tmp_path / "store.db" if request.param == "sqlite-file" else ":memory:")
     yield backend
     backend.close()
+
+
+def postgres_store(url: str) -> Iterator[Store]:
+    """The team store's trace half, for one team, over the application role (row-level security on)."""
+    from reverie.store.postgres import PostgresDatabase, PostgresStore
+    from reverie.store.postgres_team import create_team
+
+    database = PostgresDatabase(url, max_size=2)
+    create_team(url, "acme")
+    yield PostgresStore(database, "acme")  # type: ignore[misc]
+    database.close()
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 def event(key: str, session: str = "s1", **fields: object) -> Event:
@@ -178,7 +200,7 @@ def test_a_batch_with_a_known_receipt_is_skipped_whole(store: Store) -> None:
 def test_a_failed_batch_writes_nothing(store: Store) -> None:
     cursor = ImportCursor(path="/t.jsonl", offset=10, identity="x", line=1)
     bad = Batch(events=(event("ok"), event("bad", text=None)), cursor=cursor, receipt="r1")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         store.write(bad)
     assert store.events("s1") == []
     assert store.import_cursor("/t.jsonl") is None

@@ -24,12 +24,16 @@ from reverie.domain.lessons import (
     lesson_id,
 )
 from reverie.store import Batch, DistillProgress, LessonBatch, SQLiteStore, Store
+from tests.store.test_contract import integrity_errors, postgres_store
 
 PROJECT = Scope(ScopeLevel.PROJECT, project="github.com/acme/app")
 
 
-@pytest.fixture(params=["sqlite-file", "sqlite-memory"])
+@pytest.fixture(params=["sqlite-file", "sqlite-memory", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "postgres":
+        yield from postgres_store(request.getfixturevalue("postgres_url"))
+        return
     backend = SQLiteStore(tmp_path / "store.db" if request.param == "sqlite-file" else ":memory:")
     yield backend
     backend.close()
@@ -79,7 +83,7 @@ def test_versions_are_kept_and_the_current_is_the_highest(store: Store) -> None:
 
 def test_a_version_that_does_not_follow_rolls_the_whole_batch_back(store: Store) -> None:
     other = lesson("use:uv|not:pip")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         store.write_lessons(LessonBatch(lessons=[other, lesson(version=2)], progress=progress("s1", 5)))
     assert store.lessons() == []
     assert store.lesson(other.id) is None
@@ -87,10 +91,18 @@ def test_a_version_that_does_not_follow_rolls_the_whole_batch_back(store: Store)
 
 def test_lesson_versions_and_evidence_are_append_only(store: Store) -> None:
     store.write_lessons(LessonBatch(lessons=[lesson()]))
-    db = store.db  # type: ignore[attr-defined]
-    for statement in ("UPDATE lessons SET statement = 'x'", "DELETE FROM lessons", "DELETE FROM lesson_evidence"):
-        with pytest.raises(sqlite3.IntegrityError):
-            db.execute(statement)
+    statements = ("UPDATE lessons SET statement = 'x'", "DELETE FROM lessons", "DELETE FROM lesson_evidence")
+    if isinstance(store, SQLiteStore):
+        for statement in statements:
+            with pytest.raises(sqlite3.IntegrityError):
+                store.db.execute(statement)
+        return
+    import psycopg
+
+    for statement in statements:  # the application role has no such privilege
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), store.database.transaction("acme") as db:  # type: ignore[attr-defined]
+            db.execute(statement.replace("statement = 'x'", "status = 'x'"))
+    assert store.lesson(lesson().id) == lesson()
 
 
 def test_filters_by_project_scope_and_status(store: Store) -> None:

@@ -12,6 +12,8 @@ import sys
 
 import click
 
+import reverie.cli.sync as sync_cli  # the team edge on its own lines: edits of the shared line below never conflict
+import reverie.cli.team as team_cli
 from reverie import __version__
 from reverie.cli import (
     artifacts,
@@ -80,5 +82,7 @@ for command in (
     *demo.COMMANDS,
     *artifacts.COMMANDS,
     *loop.COMMANDS,
+    *team_cli.COMMANDS,
+    *sync_cli.COMMANDS,
 ):
     main.add_command(command)
