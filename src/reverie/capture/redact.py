@@ -57,6 +57,7 @@ the corpus of secret shapes and in the real transcripts, this module redacts too
 from __future__ import annotations
 
 from reverie.capture.pattern_cache import IGNORECASE, cache_for
+from reverie.capture.redact_context import redact_in_context, split_field_secret
 
 TYPE_CHECKING = False  # typing and re cost the hook more than all of its own work (see pattern_cache)
 if TYPE_CHECKING:
@@ -102,7 +103,8 @@ class _Shape:
 
 
 def _url_password_judge(match: re.Match[str]) -> bool:
-    return not _REFERENCE.match(match["secret"])
+    # ``://[REDACTED:token]@``: a token already taken from the userinfo is no user:password pair.
+    return not _REFERENCE.match(match["secret"]) and "[REDACTED:" not in match.group(0)
 
 
 _NOT_AFTER_WORD = "(?<![A-Za-z0-9])"
@@ -479,10 +481,18 @@ def redact_text(text: str) -> str:
     """
     if len(text) < _SHORTEST_REDACTED:
         return text
+    original = text
     text = _redact_tokens(text)
     if "--" in text:
         text = _FLAG.sub(_flag_replacement, text)
-    return _redact_by_name(text, text.lower())
+    text = _redact_by_name(text, text.lower())
+    text = redact_in_context(text, redact_text, _is_reference)
+    return original if text == original else text  # the same object when nothing changed (see above)
+
+
+def _is_reference(value: str) -> bool:
+    """``$PASS``, ``${TOKEN}``, ``<password>``, ``***``: a stand-in for a secret, not one."""
+    return _REFERENCE.match(value.strip()) is not None
 
 
 _SECRET_KEY = _compile(
@@ -503,8 +513,10 @@ def redact_value(value: object) -> object:
         return redact_text(value)
     if isinstance(value, dict):
         changed: dict[object, object] | None = None
+        # {"name": "DB_PASSWORD", "value": "..."}: the value is named a secret by its neighbour.
+        beside = split_field_secret(value) if "value" in value or "Value" in value else None
         for key, item in value.items():
-            redacted = _redact_entry(key, item)
+            redacted = _redact_entry(key if key != beside else "password", item)
             if redacted is not item:
                 if changed is None:
                     changed = dict(value)
