@@ -137,7 +137,11 @@ def _decide(store: Store, artifact: Artifact) -> Action:
 
 
 def check(artifact: Artifact) -> list[str]:
-    """Replays for hooks, validation for the rest; empty when the artifact may be written."""
+    """Secrets first, then replays for hooks and validation for the rest; empty when the artifact may
+    be written."""
+    secrets = files.secrets_in(artifact)
+    if secrets:
+        return secrets
     if artifact.kind is Kind.HOOK:
         script = next(part for part in artifact.parts if part.kind is PartKind.WHOLE)
         return replay.check_script(script.content, artifact.lesson_ids[0], artifact.replays, artifact.root)

@@ -36,10 +36,12 @@ from reverie.adapters.settings_file import (
 )
 from reverie.artifacts import block
 from reverie.artifacts.model import Artifact, Part, PartKind, Status, digest
+from reverie.capture.redact import redact_text
 from reverie.errors import ConfigError
 from reverie.store.protocol import ArtifactRow, FileBaseline, Store
 
 _SCRIPT = re.compile(r"hooks/reverie/[A-Za-z0-9._-]+\.py")
+_PLACEHOLDER = re.compile(r"\[REDACTED:(\w+)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,34 @@ def conflicts(artifact: Artifact, previous: Record | None) -> list[str]:
     ]
 
 
+def secrets_in(artifact: Artifact) -> list[str]:
+    """Each part that would put a secret into a file, as a problem to report: compiled files are
+    committed and shared, so the redactor has the last word on them (nothing is written)."""
+    found = []
+    for part in artifact.parts:
+        kinds = secret_kinds(part.content)
+        if kinds:
+            found.append(f"{part.path} would contain a secret ({', '.join(kinds)}); not written")
+    return found
+
+
+def secret_kinds(text: str) -> list[str]:
+    """The kinds of secret that redaction finds in ``text`` (``password``, ``github_token``, ...)."""
+    redacted = redact_text(text)
+    if redacted is text:
+        return []
+    already = set(_PLACEHOLDER.findall(text))
+    return sorted({kind for kind in _PLACEHOLDER.findall(redacted) if kind not in already} or {"secret"})
+
+
 def write(store: Store, artifact: Artifact, previous: Record | None, now: str) -> Record:
-    """Write every part (replacing the previous version's parts in place); returns the record to keep."""
+    """Write every part (replacing the previous version's parts in place); returns the record to keep.
+
+    Nothing is written when any part would carry a secret (``secrets_in``): this is the one writer of
+    compiled files, so the check here is the one that nothing bypasses."""
+    problems = secrets_in(artifact)
+    if problems:
+        raise ConfigError("; ".join(problems))
     leads = dict(previous.leads) if previous else {}
     for part in artifact.parts:
         if part.kind is PartKind.WHOLE:

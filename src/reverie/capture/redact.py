@@ -337,7 +337,7 @@ def _key_is_secret(match: re.Match[str]) -> bool:
 def _value_is_secret(match: re.Match[str]) -> bool:
     """Whether a value assigned to a secret-named key is a secret, not code or a reference to one."""
     quoted = next((match[name] for name in ("dq", "sq", "bq") if match[name] is not None), None)
-    value = quoted if quoted is not None else match["bare"]
+    value = quoted if quoted is not None else _without_full_stop(match["bare"])
     if not value or not value.strip() or _REFERENCE.match(value.strip()):
         return False
     key = match["key"].lower()
@@ -355,6 +355,14 @@ def _value_is_secret(match: re.Match[str]) -> bool:
         # plain word after a password-like key in YAML is one (``POSTGRES_PASSWORD: postgres``).
         return ":" in separator and key.startswith(("pass", "secret"))
     return True
+
+
+def _without_full_stop(value: str) -> str:
+    """``DB_PASSWORD=hunter22.`` ends a sentence: the full stop is prose, not part of the value (a
+    value with dots inside, ``config.token.``, is code and keeps it)."""
+    if value.endswith(".") and "." not in value[:-1]:
+        return value[:-1]
+    return value
 
 
 def _identifier_before(text: str, end: int) -> str:
@@ -379,6 +387,8 @@ def _assignment_span(match: re.Match[str]) -> tuple[int, int, str] | None:
         return None
     value = next(name for name in _VALUE_GROUPS if match[name] is not None)
     start, end = match.span(value)
+    if value == "bare":
+        end = start + len(_without_full_stop(match["bare"]))
     return start, end, PLACEHOLDER.format(kind=_kind_of_key(_identifier_before(match.string, match.end("key"))))
 
 
