@@ -133,11 +133,15 @@ def artifacts_group(ctx: click.Context, as_json: bool) -> None:
 def remove_command(artifact_id: str, force: bool, as_json: bool) -> None:
     """Remove an artifact exactly: its files, its block, its settings entry. Compile will not write it again."""
     with _workspace() as workspace:
-        record = compiler.remove(workspace.store, artifact_id, force=force)
+        removal = compiler.remove(workspace.store, artifact_id, force=force)
+    record = removal.record
     if as_json:
-        emit_json({"removed": record.artifact.id, "files": sorted({p.path for p in record.artifact.parts})})
+        files = sorted({p.path for p in record.artifact.parts})
+        emit_json({"removed": record.artifact.id, "files": files, "done": list(removal.done)})
         return
-    click.echo(f"Removed {record.artifact.id} ({record.artifact.kind.value}: {record.artifact.summary}).")
+    click.echo(f"Removed {record.artifact.id} ({record.artifact.kind.value}: {record.artifact.summary}):")
+    for line in removal.done:
+        click.echo(f"  {line}")
     click.echo(f"`reverie artifacts restore {record.artifact.id}` lets the next compile write it again.")
 
 
