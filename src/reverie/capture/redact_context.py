@@ -92,6 +92,7 @@ _RUN = _compile(r"[^A-Za-z0-9+/_-](?P<run>[A-Za-z0-9+/_-]{16,}={0,2})")
 _FIRST_RUN = _compile(r"(?P<run>[A-Za-z0-9+/_-]{16,}={0,2})(?![A-Za-z0-9+/_=-])")
 _PAIR = _compile(r"[\w.@+-]{1,64}:[^\s:]{4,128}")
 _LONGEST_RUN = 4096  # longer runs are images and archives, not wrapped tokens
+_SHORTEST = 10  # nothing shorter holds a client, a flag and a value (``mysql -pXY``), or a run worth decoding
 
 _KEY_PREFIXES = ("api", "api_", "api-", "access_", "access-", "private_", "private-", "secret_", "secret-")
 
@@ -108,11 +109,13 @@ def redact_in_context(text: str, inner: Callable[[str], str], is_reference: Call
     value is a variable or placeholder (``$PASS``, ``${TOKEN}``), which stays. Text with nothing to
     redact comes back as the same object.
     """
+    if len(text) < _SHORTEST:
+        return text
     folded = text.lower()
-    if any(word in folded for word in _CLIENT_WORDS):
+    if _names_a_client(folded):
         text = _replace(text, _client_spans(text, folded, is_reference))
         folded = text.lower()
-    if any(word in folded for word in _NEAR_WORDS) and len(folded) == len(text):
+    if _names_a_secret(folded) and len(folded) == len(text):
         # (lowercasing changes the length of a few non-ASCII letters; such text is left to the others)
         if "value" in folded or "default" in folded:
             spans = (_split_span(m, text, is_reference) for m in _at_words(_SPLIT, folded))
@@ -124,6 +127,34 @@ def redact_in_context(text: str, inner: Callable[[str], str], is_reference: Call
     if len(text) >= 16:
         text = _redact_runs(text, inner)
     return text
+
+
+# The gates are chains of ``in`` on purpose: most strings are short, and a generator over a tuple of
+# words cost more than everything else this pass does to them.
+def _names_a_client(folded: str) -> bool:
+    return (
+        "curl" in folded
+        or "mysql" in folded
+        or "mariadb" in folded
+        or "sshpass" in folded
+        or "redis-cli" in folded
+        or "login" in folded
+        or "mongo" in folded
+        or "ldap" in folded
+        or "smbclient" in folded
+        or "htpasswd" in folded
+    )
+
+
+def _names_a_secret(folded: str) -> bool:
+    return (
+        "key" in folded
+        or "token" in folded
+        or "pass" in folded
+        or "secret" in folded
+        or "pwd" in folded
+        or "credential" in folded
+    )
 
 
 def _at_words(pattern: re.Pattern[str], folded: str) -> Iterator[re.Match[str]]:
