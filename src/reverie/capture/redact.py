@@ -500,8 +500,11 @@ def redact_text(text: str) -> str:
     text = _redact_tokens(text)
     if "--" in text:
         text = _FLAG.sub(_flag_replacement, text)
-    text = _redact_by_name(text, text.lower())
-    text = redact_in_context(text, redact_text, _is_reference)
+    folded = text.lower()
+    named = _redact_by_name(text, folded)
+    if named is not text:
+        text, folded = named, named.lower()
+    text = redact_in_context(text, folded, redact_text, _is_reference)
     return original if text == original else text  # the same object when nothing changed (see above)
 
 
