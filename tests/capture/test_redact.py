@@ -113,6 +113,28 @@ def test_values_under_secret_named_keys_go_whole() -> None:
     }
 
 
+def test_a_value_named_a_secret_by_the_field_beside_it_goes() -> None:
+    env = [{"name": "DB_PASSWORD", "value": "hunter22x"}, {"name": "LOG_LEVEL", "value": "debug"}]
+    assert redact.redact_value({"env": env}) == {
+        "env": [{"name": "DB_PASSWORD", "value": "[REDACTED:password]"}, {"name": "LOG_LEVEL", "value": "debug"}]
+    }
+    assert redact.redact_value([{"Name": "API_TOKEN", "Value": "${API_TOKEN}"}]) == [
+        {"Name": "API_TOKEN", "Value": "${API_TOKEN}"}  # a reference stays
+    ]
+    parameter = {"ParameterKey": "DbPassword", "ParameterValue": "hunter22x"}
+    assert redact.redact_value(parameter) == {"ParameterKey": "DbPassword", "ParameterValue": "[REDACTED:password]"}
+
+
+def test_a_clients_flag_counts_only_on_its_own_command_line() -> None:
+    assert (
+        redact.redact_text("mkdir -p build && mysql -pS3cretPw app")
+        == "mkdir -p build && mysql -p[REDACTED:password] app"
+    )
+    assert redact.redact_text("mysql -u root -p app; mkdir -pv x") == "mysql -u root -p app; mkdir -pv x"
+    assert redact.redact_text("sshpass -p pw123456 ssh -p 2222 h") == "sshpass -p [REDACTED:password] ssh -p 2222 h"
+    assert redact.redact_text('curl -u "$USER:$PASS" https://x') == 'curl -u "$USER:$PASS" https://x'
+
+
 def test_references_under_secret_named_keys_are_kept() -> None:
     assert redact.redact_value({"password": "${DB_PASSWORD}", "token": ""}) == {
         "password": "${DB_PASSWORD}",

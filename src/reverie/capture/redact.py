@@ -532,9 +532,12 @@ def redact_value(value: object) -> object:
     if isinstance(value, dict):
         changed: dict[object, object] | None = None
         # {"name": "DB_PASSWORD", "value": "..."}: the value is named a secret by its neighbour.
-        beside = split_field_secret(value) if "value" in value or "Value" in value else None
+        beside = (
+            split_field_secret(value) if "value" in value or "Value" in value or "ParameterValue" in value else None
+        )
         for key, item in value.items():
-            redacted = _redact_entry(key if key != beside else "password", item)
+            # under the name it stands for, so the placeholder says what it was (password, token, ...)
+            redacted = _redact_entry(key if key != beside else _beside_name(value), item)
             if redacted is not item:
                 if changed is None:
                     changed = dict(value)
@@ -546,6 +549,11 @@ def redact_value(value: object) -> object:
     if isinstance(value, tuple):
         return [redact_value(item) for item in value]  # JSON has no tuples: stored as a list, as before
     return value
+
+
+def _beside_name(value: dict[object, object]) -> str:
+    name = next((value[key] for key in ("name", "Name", "key", "Key", "ParameterKey") if key in value), "")
+    return name if isinstance(name, str) and _is_secret_named(name) else "password"
 
 
 # Dict keys repeat endlessly (``command``, ``file_path``, ``content`` ...): their verdict is kept, up

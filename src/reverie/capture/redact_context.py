@@ -66,7 +66,8 @@ _SECRET_NAME = _compile(
     r"|secret[_-]?key|credentials?|auth)$",
     IGNORECASE,
 )
-_SPLIT_NAMES = ("name", "key", "variable", "env")
+_SPLIT_NAMES = ("name", "Name", "key", "Key", "ParameterKey", "variable", "env")  # k8s, CloudFormation, CI
+_SPLIT_VALUES = ("value", "Value", "ParameterValue")
 
 # Both patterns start with a secret word and are tried only where ``str.find`` found one in the
 # lowercased text (a scan with them cost twice the rest of redaction). That the word starts a name
@@ -273,7 +274,8 @@ def _htpasswd_spans(rest: str, is_reference: Callable[[str], bool]) -> Iterator[
         return
     secret = positional[wanted - 1]
     at = rest.find(secret, rest.find(positional[wanted - 2]) + len(positional[wanted - 2]))
-    yield at, at + len(secret), _PLACEHOLDER.format(kind="password")
+    if at >= 0:
+        yield at, at + len(secret), _PLACEHOLDER.format(kind="password")
 
 
 # -- a value in the field beside its name ---------------------------------------------------------
@@ -299,7 +301,7 @@ def split_field_secret(item: dict[object, object]) -> str | None:
     name = next((item[key] for key in _SPLIT_NAMES if isinstance(item.get(key), str)), None)
     if not isinstance(name, str) or _SECRET_NAME.search(name) is None:
         return None
-    return next((key for key in ("value", "Value") if isinstance(item.get(key), str)), None)
+    return next((key for key in _SPLIT_VALUES if isinstance(item.get(key), str)), None)
 
 
 def kind_of_name(name: str) -> str:
