@@ -6,14 +6,23 @@ an empty file, one newline after a file that ends with one, two after one that d
 recorded, so that removing the block takes out exactly what inserting it put in and the file is
 byte for byte what it was. Updates replace the block where it stands, wherever the user moved it.
 A file that uses CRLF line endings gets the block with CRLF too.
+
+A marker counts only as a line of its own, and a marker inside what the block says (a lesson that
+quotes one) is escaped (``escape``): otherwise one statement could end the block early, the block
+would read as edited by hand, and neither compile nor removal could touch it again.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 BEGIN = "<!-- reverie:begin -->"
 END = "<!-- reverie:end -->"
+_BEGIN_LINE = re.compile(r"(?m)^" + re.escape(BEGIN) + r"(?=\r?$)")
+_END_LINE = re.compile(r"(?m)^" + re.escape(END) + r"(?=\r?$)")
+_ANY_MARKER = re.compile(r"<!--\s*reverie:(begin|end)\s*-->", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,15 +35,30 @@ def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
+def escape(text: str) -> str:
+    """``text`` with anything that looks like a block marker made inert (``&lt;!-- reverie:end --&gt;``)."""
+    return _ANY_MARKER.sub(lambda match: f"&lt;!-- reverie:{match[1].lower()} --&gt;", text)
+
+
+def has_markers(text: str) -> bool:
+    """Whether ``text`` has a marker line at all (a block, or what is left of a broken one)."""
+    return _BEGIN_LINE.search(text) is not None or _END_LINE.search(text) is not None
+
+
+def without_lessons(text: str, lesson_ids: Sequence[str]) -> str:
+    """``text`` without the lines that end by naming one of these lessons (``... (lesson L1234)``)."""
+    ends = tuple(f"(lesson {lesson_id})" for lesson_id in lesson_ids)
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.rstrip("\r\n").endswith(ends))
+
+
 def find(text: str) -> Span | None:
     """The block's span; None when it is absent or its markers are broken (then nothing is touched)."""
-    start = text.find(BEGIN)
-    if start < 0 or text.find(BEGIN, start + 1) >= 0:
+    begins = [match.start() for match in _BEGIN_LINE.finditer(text)]
+    ends = [match.start() for match in _END_LINE.finditer(text)]
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
         return None
-    end = text.find(END, start)
-    if end < 0 or text.find(END, end + 1) >= 0:
-        return None
-    return Span(start, end + len(END))
+    return Span(begins[0], ends[0] + len(END))
 
 
 def current(text: str) -> str | None:

@@ -137,7 +137,11 @@ def _decide(store: Store, artifact: Artifact) -> Action:
 
 
 def check(artifact: Artifact) -> list[str]:
-    """Replays for hooks, validation for the rest; empty when the artifact may be written."""
+    """Secrets first, then replays for hooks and validation for the rest; empty when the artifact may
+    be written."""
+    secrets = files.secrets_in(artifact)
+    if secrets:
+        return secrets
     if artifact.kind is Kind.HOOK:
         script = next(part for part in artifact.parts if part.kind is PartKind.WHOLE)
         return replay.check_script(script.content, artifact.lesson_ids[0], artifact.replays, artifact.root)
@@ -182,9 +186,30 @@ def _apply_one(store: Store, action: Action, now: str) -> Action:
         record = files.write(store, action.artifact, action.previous, now)
         store.save_artifact(record.to_row())
     elif action.verb == "remove" and action.previous is not None:
-        files.remove(store, action.previous)
+        done = files.remove(store, action.previous)
         store.delete_artifact(action.artifact.id)
+        return replace(action, problems=tuple(done))
+    elif action.verb == "kept" and action.previous is not None:
+        pruned = _prune_retired(store, action)
+        if pruned:
+            return replace(action, reason=f"{action.reason}, except the lines of retired lessons", problems=pruned)
     return action
+
+
+def _prune_retired(store: Store, action: Action) -> tuple[str, ...]:
+    """A block edited by hand is left as the user made it, but the lines of lessons that were retired
+    or forgotten go: what a person took back must not keep acting through their edit."""
+    previous = action.previous
+    if previous is None or previous.artifact.kind is not Kind.RULES:
+        return ()
+    gone = tuple(i for i in previous.artifact.lesson_ids if i not in set(action.artifact.lesson_ids))
+    if action.verb == "kept" and action.artifact is previous.artifact:
+        gone = previous.artifact.lesson_ids  # a leftover: every lesson of it was retired
+    done = [line for part in previous.artifact.parts if (line := files.prune_block(part, gone))]
+    if done:
+        kept = tuple(ref for ref in previous.artifact.lessons if ref[0] not in gone)
+        store.save_artifact(replace(previous, artifact=replace(previous.artifact, lessons=kept)).to_row())
+    return tuple(done)
 
 
 # -- the registry -----------------------------------------------------------------------------------
@@ -228,7 +253,7 @@ def resolve(store: Store, artifact_id: str) -> Record:
     return Record.from_row(row)
 
 
-def remove(store: Store, artifact_id: str, *, force: bool = False) -> Record:
+def remove(store: Store, artifact_id: str, *, force: bool = False) -> Removal:
     """Take an artifact out of its files, exactly, and remember that it was removed."""
     record = resolve(store, artifact_id)
     if record.status is Status.REMOVED:
@@ -239,10 +264,18 @@ def remove(store: Store, artifact_id: str, *, force: bool = False) -> Record:
             f"{record.artifact.id} was edited by hand ({'; '.join(edited)}); removing it would lose the edits. "
             "Use --force to remove it anyway."
         )
-    files.remove(store, record)
+    done = files.remove(store, record)
     removed = replace(record, status=Status.REMOVED)
     store.save_artifact(removed.to_row())
-    return removed
+    return Removal(removed, tuple(done))
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A removed artifact and what was taken out of which file, to be said exactly."""
+
+    record: Record
+    done: tuple[str, ...]
 
 
 def restore(store: Store, artifact_id: str) -> Record:

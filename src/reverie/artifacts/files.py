@@ -36,10 +36,12 @@ from reverie.adapters.settings_file import (
 )
 from reverie.artifacts import block
 from reverie.artifacts.model import Artifact, Part, PartKind, Status, digest
+from reverie.capture.redact import redact_text
 from reverie.errors import ConfigError
 from reverie.store.protocol import ArtifactRow, FileBaseline, Store
 
 _SCRIPT = re.compile(r"hooks/reverie/[A-Za-z0-9._-]+\.py")
+_PLACEHOLDER = re.compile(r"\[REDACTED:(\w+)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,34 @@ def conflicts(artifact: Artifact, previous: Record | None) -> list[str]:
     ]
 
 
+def secrets_in(artifact: Artifact) -> list[str]:
+    """Each part that would put a secret into a file, as a problem to report: compiled files are
+    committed and shared, so the redactor has the last word on them (nothing is written)."""
+    found = []
+    for part in artifact.parts:
+        kinds = secret_kinds(part.content)
+        if kinds:
+            found.append(f"{part.path} would contain a secret ({', '.join(kinds)}); not written")
+    return found
+
+
+def secret_kinds(text: str) -> list[str]:
+    """The kinds of secret that redaction finds in ``text`` (``password``, ``github_token``, ...)."""
+    redacted = redact_text(text)
+    if redacted is text:
+        return []
+    already = set(_PLACEHOLDER.findall(text))
+    return sorted({kind for kind in _PLACEHOLDER.findall(redacted) if kind not in already} or {"secret"})
+
+
 def write(store: Store, artifact: Artifact, previous: Record | None, now: str) -> Record:
-    """Write every part (replacing the previous version's parts in place); returns the record to keep."""
+    """Write every part (replacing the previous version's parts in place); returns the record to keep.
+
+    Nothing is written when any part would carry a secret (``secrets_in``): this is the one writer of
+    compiled files, so the check here is the one that nothing bypasses."""
+    problems = secrets_in(artifact)
+    if problems:
+        raise ConfigError("; ".join(problems))
     leads = dict(previous.leads) if previous else {}
     for part in artifact.parts:
         if part.kind is PartKind.WHOLE:
@@ -173,7 +201,7 @@ def _write_block(store: Store, part: Part) -> str | None:
         if replaced is not None:
             _atomic_write(path, replaced.encode("utf-8"))
             return None
-        if block.BEGIN in text or block.END in text:
+        if block.has_markers(text):
             raise ConfigError(f"{path}: reverie's block markers are broken or repeated; fix them by hand first")
     store.keep_baseline(FileBaseline(str(path), "file", None if text is None else path.read_bytes()))
     _note_new_dirs(store, path.parent)
@@ -202,19 +230,66 @@ def _write_handler(store: Store, part: Part) -> None:
 # -- removing ---------------------------------------------------------------------------------------
 
 
-def remove(store: Store, record: Record) -> None:
-    _remove_parts(store, record.artifact.parts, record.leads, record.artifact.id)
+def remove(store: Store, record: Record) -> list[str]:
+    """Take every part out of its file; returns what was done, one line per part.
+
+    A block whose markers are broken (a repeated or lone marker line) cannot be found exactly, so
+    nothing at all is removed and the error says which file to fix: removing "what looks like it"
+    could take the user's text with it, and reporting success while the text stays is worse."""
+    return _remove_parts(store, record.artifact.parts, record.leads, record.artifact.id)
 
 
-def _remove_parts(store: Store, parts: Sequence[Part], leads: Mapping[str, str], artifact: str) -> None:
+def _remove_parts(store: Store, parts: Sequence[Part], leads: Mapping[str, str], artifact: str) -> list[str]:
+    for part in parts:
+        _check_removable(part)
+    done = []
     for part in parts:
         if part.kind is PartKind.WHOLE:
-            Path(part.path).unlink(missing_ok=True)
+            done.append(_remove_whole(part))
         elif part.kind is PartKind.BLOCK:
-            _remove_block(store, part, leads.get(part.path, ""), artifact)
+            done.append(_remove_block(store, part, leads.get(part.path, ""), artifact))
         else:
-            _remove_handler(store, part, artifact)
+            done.append(_remove_handler(store, part, artifact))
     _remove_empty_dirs(store)
+    return done
+
+
+def prune_block(part: Part, lesson_ids: Sequence[str]) -> str | None:
+    """Take the lines of these lessons out of a block the user edited, leaving the rest of their
+    edit; what was done, or None when there was nothing to take out."""
+    if part.kind is not PartKind.BLOCK or not lesson_ids:
+        return None
+    path = Path(part.path)
+    text = _read_text(path)
+    span = None if text is None else block.find(text)
+    if text is None or span is None:
+        return None
+    inside = text[span.start : span.end]
+    pruned = block.without_lessons(inside, lesson_ids)
+    if pruned == inside:
+        return None
+    _atomic_write(path, (text[: span.start] + pruned + text[span.end :]).encode("utf-8"))
+    removed = inside.count("\n") - pruned.count("\n")
+    return f"took {removed} line(s) of retired lessons out of the hand-edited block in {path}"
+
+
+def _check_removable(part: Part) -> None:
+    if part.kind is not PartKind.BLOCK:
+        return
+    text = _read_text(Path(part.path))
+    if text is not None and block.find(text) is None and block.has_markers(text):
+        raise ConfigError(
+            f"{part.path}: reverie's block markers are broken or repeated, so the block cannot be found exactly;"
+            " nothing was removed. Fix the markers by hand (one begin line, one end line) and run it again."
+        )
+
+
+def _remove_whole(part: Part) -> str:
+    try:
+        Path(part.path).unlink()
+    except FileNotFoundError:
+        return f"{part.path}: already gone"
+    return f"deleted {part.path}"
 
 
 def _others_use(store: Store, path: str, artifact: str) -> bool:
@@ -224,22 +299,27 @@ def _others_use(store: Store, path: str, artifact: str) -> bool:
     return False
 
 
-def _remove_block(store: Store, part: Part, lead: str, artifact: str) -> None:
+def _remove_block(store: Store, part: Part, lead: str, artifact: str) -> str:
     path = Path(part.path)
     text = _read_text(path)
-    remaining = None if text is None else block.remove(text, lead)
-    if remaining is None:
-        return
+    if text is None:
+        return f"{path}: already gone"
+    span = block.find(text)
+    remaining = block.remove(text, lead)
+    if span is None or remaining is None:
+        return f"{path}: its block was already gone"
+    lines = text[span.start : span.end].count("\n") + 1
     baseline = store.file_baseline(str(path))
     if not _others_use(store, str(path), artifact) and baseline is not None:
         store.drop_baseline(str(path))
         if baseline.content is None and not remaining:
             path.unlink()
-            return
+            return f"deleted {path} (it held only reverie's block of {lines} lines)"
     _atomic_write(path, remaining.encode("utf-8"))
+    return f"removed reverie's block ({lines} lines) from {path}"
 
 
-def _remove_handler(store: Store, part: Part, artifact: str) -> None:
+def _remove_handler(store: Store, part: Part, artifact: str) -> str:
     entry = json.loads(part.content)
     path = Path(part.path)
     settings = read_settings(path)
@@ -251,12 +331,13 @@ def _remove_handler(store: Store, part: Part, artifact: str) -> None:
         settings.data, _is_ours(entry["handler"]), drop_empty_hooks_key="hooks" not in before, keep_empty_events=had
     )
     if not removal.removed:
-        return
+        return f"{path}: its {entry['event']} hook entry was already gone"
     content: bytes | None = render(removal.data, settings.style)
     if baseline is not None and not _others_use(store, str(path), artifact) and removal.data == before:
         content = baseline.content  # the very bytes the user had, or None: the file did not exist
         store.drop_baseline(str(path))
     write_settings(settings, content)
+    return f"removed the {entry['event']} hook entry from {path}"
 
 
 def _remove_empty_dirs(store: Store) -> None:

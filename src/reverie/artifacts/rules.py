@@ -35,7 +35,8 @@ def rules_block(lessons: Sequence[Lesson], *, with_paths: bool) -> str:
     lines.append("")
     for lesson in lessons:
         where = f"When working on {_globs(lesson.trigger.paths)}: " if with_paths and lesson.trigger.paths else ""
-        lines.append(f"- {where}{plain_statement(lesson)} (lesson {lesson.id})")
+        # A statement that quotes a block marker must not end the block early (block.escape).
+        lines.append(block.escape(f"- {where}{plain_statement(lesson)} (lesson {lesson.id})"))
     lines.append(block.END)
     return "\n".join(lines)
 

@@ -284,7 +284,9 @@ def log_error(home: str | None) -> None:
             os.replace(path, path + ".1")
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(descriptor, "a", encoding="utf-8") as log:
-            log.write(f"{_iso_utc(time.time())} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
+            # A traceback can quote the payload: the log is redacted like the spool.
+            entry = f"{_iso_utc(time.time())} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n"
+            log.write(redact.redact_text(entry))
     except BaseException:
         pass
 

@@ -22,8 +22,8 @@ around them, with four promises:
   and is skipped; an unreadable, binary or vanished file is a ``Problem`` and the import goes on with
   the next one. Record types that the parsers do not know are counted in ``skipped``.
 
-Every event is redacted (``reverie.capture.redact``) and stripped of inline base64 images before
-it is written.
+Every event is stripped of inline base64 images here and redacted (``reverie.capture.redact``) by
+the store as it is written.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ from reverie.capture.reading import (
     line_records,
     open_regular,
 )
-from reverie.capture.redact import redact_event
 from reverie.domain import Event, Project, Session, keys
 from reverie.domain.text import utf8_safe
 from reverie.store import Batch, ImportCursor, Store
@@ -346,7 +345,8 @@ class _FileImport:
         if self.reread is not None:
             event = self.reread.complete(event)
         text = _without_inline_images(utf8_safe(event.text))
-        return redact_event(replace(event, text=text) if text is not event.text else event)
+        # Redaction happens in the store's write (store/gate.py), the one gate that nothing bypasses.
+        return replace(event, text=text) if text is not event.text else event
 
     def _with_project(self, session: Session) -> Session:
         if session.cwd is None or session.project is not None:

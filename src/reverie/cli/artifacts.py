@@ -150,12 +150,16 @@ def remove_command(artifact_id: str, force: bool, as_json: bool) -> None:
     who = guard.actor()
     with _workspace() as workspace:
         guard.refuse_agent(who, "artifacts remove", workspace)
-        record = compiler.remove(workspace.store, artifact_id, force=force)
-        guard.audit(workspace, "artifact-remove", who, record.artifact.id)
+        removal = compiler.remove(workspace.store, artifact_id, force=force)
+        guard.audit(workspace, "artifact-remove", who, removal.record.artifact.id)
+    record = removal.record
     if as_json:
-        emit_json({"removed": record.artifact.id, "files": sorted({p.path for p in record.artifact.parts})})
+        files = sorted({p.path for p in record.artifact.parts})
+        emit_json({"removed": record.artifact.id, "files": files, "done": list(removal.done)})
         return
-    click.echo(f"Removed {record.artifact.id} ({record.artifact.kind.value}: {record.artifact.summary}).")
+    click.echo(f"Removed {record.artifact.id} ({record.artifact.kind.value}: {record.artifact.summary}):")
+    for line in removal.done:
+        click.echo(f"  {line}")
     click.echo(f"`reverie artifacts restore {record.artifact.id}` lets the next compile write it again.")
 
 

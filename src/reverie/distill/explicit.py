@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
+from reverie.capture.redact import redact_text
 from reverie.distill.merge import Ledger
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements
 from reverie.distill.triggers import trigger_from
@@ -46,6 +47,9 @@ def remember(
 ) -> list[Lesson]:
     """Store what the person asked to remember; returns the lessons as written."""
     moment = now or datetime.now(UTC)
+    # Redacted before it is parsed: a statement cut out of its context (the closing tag of a private
+    # span, the key of a JSON pair) no longer shows the store's gate that it held a secret.
+    text = redact_text(text)
     parsed = parse_statements(text, explicit=True)
     if not parsed:
         raise InputError('nothing to remember: give a statement such as "use make check, not pytest"')

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reverie.capture.redact import redact_text, redact_value
 from reverie.evals import plots
 from reverie.evals.metrics import METRIC_INFO, METRICS, Rate
 from reverie.evals.replay import MemoryResult, RunResult
@@ -102,10 +103,11 @@ def write(result: RunResult, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     document = as_json(result)
     json_path = folder / "report.json"
-    json_path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    # Reports quote lessons and transcripts: redacted like everything else reverie writes.
+    json_path.write_text(json.dumps(redact_value(document), indent=1) + "\n", encoding="utf-8")
     images = plots.draw(result, folder)
     markdown = folder / "report.md"
-    markdown.write_text(render_markdown(result, images), encoding="utf-8")
+    markdown.write_text(redact_text(render_markdown(result, images)), encoding="utf-8")
     return [markdown, json_path, *images]
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from reverie.domain.lessons import Lesson, LessonKind, LessonStatus, ScopeLevel
 from reverie.recall import calls, intents, lookup, snapshot, terms
+from reverie.store.gate import clean
 from reverie.store.protocol import ArtifactRow
 from reverie.store.recall_index import (
     INDEX_FILE,
@@ -59,7 +60,9 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
     """Rebuild ``<home>/recall.db`` from the store's active lessons; returns how many it holds."""
     moment = now or datetime.now(UTC)
     watermark = lesson_watermark(workspace.store)
-    active = workspace.store.lessons(statuses=[LessonStatus.ACTIVE])
+    # Redacted again here (store/gate.py): a lesson stored before a redaction rule existed must not
+    # reach the index, the snapshot or their search terms with its secret.
+    active = [clean(lesson) for lesson in workspace.store.lessons(statuses=[LessonStatus.ACTIVE])]
     rows = [indexed(lesson) for lesson in active if not _expired(lesson, moment)]
     compiled = compiled_rules(workspace.store.artifacts(statuses=("active",)), {lesson.id: lesson for lesson in active})
     weights = term_weights(rows)

@@ -17,24 +17,28 @@ withdrawn). A person reviews proposals; none is applied here.
 
 Paths are checked before anything is touched: they must be absolute under ``/memories``, with no
 ``..``, ``.`` or empty segments (also when percent-encoded), no backslashes, NUL or control
-characters, and within length limits. Notes live in a real directory, so symlinks are refused too:
-no component of a note's path may be a symlink (one planted by a shell tool, say), its resolved path
-must stay inside the notes directory, and files are opened with ``O_NOFOLLOW``.
+characters, and within length limits. Notes live in a real directory, reached only through directory
+descriptors (``recall/sandbox.py``): a symlink anywhere on a note's path, a hard-linked file or a
+directory swapped for a symlink mid-call is refused at the moment of use, and a note is written whole
+(temporary file, then rename) or not at all. A note is redacted (``capture.redact``) before it is
+stored, like everything else reverie keeps.
+
+``execute`` never raises: refusals, bad input and file-system failures come back as an error result.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from reverie.capture.redact import redact_text
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import InputError, ReverieError
 from reverie.recall import proposals
+from reverie.recall.sandbox import NotesDir
 from reverie.workspace import Workspace
 
 ROOT = "/memories"
@@ -69,6 +73,7 @@ class MemoryTool:
         self.workspace = workspace
         self.project = project
         self.notes_dir = notes_dir or workspace.home / "memories"
+        self.notes = NotesDir(self.notes_dir)
 
     def execute(self, command: Mapping[str, Any]) -> MemoryResult:
         """Run one tool call; refusals and bad input come back as an error result, never raised."""
@@ -88,6 +93,8 @@ class MemoryTool:
             return MemoryResult(handler(command))
         except (InputError, ReverieError) as error:
             return MemoryResult(f"Error: {error}", is_error=True)
+        except (OSError, ValueError) as error:  # the sandbox maps its own; this keeps the promise for the rest
+            return MemoryResult(f"Error: {type(error).__name__}: {error}", is_error=True)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -130,10 +137,7 @@ class MemoryTool:
             row = proposals.propose_forget(self.workspace, lesson.id, "deleted through the memory tool", via=VIA)
             return f"Recorded proposal {row.id} to forget {lesson.id}; the lesson stays until the user reviews it."
         self._refuse_virtual(segments, "delete")
-        path = self._note_path(segments)
-        if not path.is_file():
-            raise MemoryToolError(f"{_join(segments)} does not exist")
-        path.unlink()
+        self.notes.delete(segments)
         self._withdraw_note(segments)
         return f"Deleted {_join(segments)} and withdrew its proposal."
 
@@ -141,14 +145,9 @@ class MemoryTool:
         old, new = parse_path(command.get("old_path")), parse_path(command.get("new_path"))
         for segments in (old, new):
             self._refuse_virtual(segments, "rename")
-        source, target = self._note_path(old), self._note_path(new)
-        if not source.is_file():
-            raise MemoryToolError(f"{_join(old)} does not exist")
-        if target.exists():
-            raise MemoryToolError(f"{_join(new)} already exists")
-        text = _read_file(source)
-        self._write_note(new, text)
-        source.unlink()
+        text = self.notes.read(old, MAX_FILE_CHARS)
+        self._write_note(new, text, replace=False)
+        self.notes.delete(old)
         self._withdraw_note(old)
         return f"Renamed {_join(old)} to {_join(new)}; the proposal follows the file."
 
@@ -181,10 +180,7 @@ class MemoryTool:
             return render_lesson(lesson)
         if segments and segments[0] in LESSON_DIRS:
             raise MemoryToolError(f"{_join(segments)} does not exist")
-        path = self._note_path(segments)
-        if not path.is_file():
-            raise MemoryToolError(f"{_join(segments)} does not exist")
-        return _read_file(path)
+        return self.notes.read(segments, MAX_FILE_CHARS)
 
     def _change(self, segments: list[str], text: str) -> str:
         lesson = self._lesson_at(segments)
@@ -195,7 +191,7 @@ class MemoryTool:
             )
             return f"Recorded proposal {row.id} to reword {lesson.id}; the lesson stays until the user reviews it."
         self._refuse_virtual(segments, "edit")
-        if not self._note_path(segments).is_file():
+        if not self.notes.is_file(segments):
             raise MemoryToolError(f"{_join(segments)} does not exist")
         self._write_note(segments, text)
         return f"Edited {_join(segments)}; the proposal now has the new text."
@@ -214,26 +210,11 @@ class MemoryTool:
 
     # -- notes (real files) --------------------------------------------------------------------
 
-    def _note_path(self, segments: list[str]) -> Path:
-        """The real file for a note, after refusing any symlink on the way and any escape."""
-        root = self.notes_dir
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if _is_symlink(root):
-            raise MemoryToolError("the notes directory is a symlink; refusing to use it")
-        current = root
-        for segment in segments:
-            current = current / segment
-            if _is_symlink(current):
-                raise MemoryToolError(f"{_join(segments)} goes through a symlink; refused")
-        resolved = Path(os.path.realpath(current))
-        if resolved != Path(os.path.realpath(root)) and Path(os.path.realpath(root)) not in resolved.parents:
-            raise MemoryToolError(f"{_join(segments)} resolves outside /memories; refused")
-        return current
-
-    def _write_note(self, segments: list[str], text: str) -> None:
+    def _write_note(self, segments: list[str], text: str, *, replace: bool = True) -> None:
         if len(text) > MAX_FILE_CHARS:
             raise MemoryToolError(f"a note is at most {MAX_FILE_CHARS} characters")
-        path = self._note_path(segments)
+        text = redact_text(text)  # a note is kept on disk: no secret in it, as in everything reverie keeps
+        self.notes.write(segments, text, replace=replace)  # refused (symlink, hard link, ...) before any proposal
         proposal = proposals.propose_lesson(
             self.workspace,
             text,
@@ -244,12 +225,6 @@ class MemoryTool:
             details={"path": _join(segments)},
         )
         self._withdraw_note(segments, keep=proposal.id)
-        for parent in reversed(path.parents):
-            if parent != self.notes_dir and self.notes_dir in parent.parents and not parent.exists():
-                parent.mkdir(mode=0o700)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
 
     def _withdraw_note(self, segments: list[str], keep: str | None = None) -> None:
         for row in proposals.pending(self.workspace):
@@ -257,14 +232,7 @@ class MemoryTool:
                 proposals.withdraw(self.workspace, row.id)
 
     def _notes(self) -> list[str]:
-        if not self.notes_dir.is_dir():
-            return []
-        found: list[str] = []
-        for folder, directories, files in os.walk(self.notes_dir, followlinks=False):
-            directories[:] = sorted(d for d in directories if not d.startswith("."))
-            relative = Path(folder).relative_to(self.notes_dir)
-            found.extend((relative / name).as_posix() for name in sorted(files) if not name.startswith("."))
-        return found
+        return self.notes.names()
 
 
 def parse_path(path: object) -> list[str]:
@@ -316,19 +284,6 @@ def _text(value: object, name: str) -> str:
     if not isinstance(value, str):
         raise MemoryToolError(f"{name} must be a string")
     return value
-
-
-def _read_file(path: Path) -> str:
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as file:
-        return file.read(MAX_FILE_CHARS + 1)[:MAX_FILE_CHARS]
-
-
-def _is_symlink(path: Path) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return False
 
 
 def _join(segments: list[str]) -> str:

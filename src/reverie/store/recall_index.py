@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reverie.store.gate import clean
 from reverie.store.protocol import Store
 
 SCHEMA_VERSION = 1
@@ -118,6 +119,7 @@ def term_weights(lessons: Sequence[IndexedLesson]) -> dict[str, float]:
 
 def write_index(path: Path, lessons: Sequence[IndexedLesson], *, meta: dict[str, str]) -> None:
     """Build a complete index in a temporary file beside ``path`` and rename it into place."""
+    lessons = [clean(lesson) for lesson in lessons]  # the redaction gate: lessons stored before a rule existed
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     handle, temp = tempfile.mkstemp(prefix=".recall-", suffix=".db.tmp", dir=path.parent)
     os.close(handle)
@@ -315,6 +317,7 @@ class RecallLedger:
         return counts
 
     def add_proposal(self, proposal: ProposalRow) -> None:
+        proposal = clean(proposal)  # the redaction gate: an agent's words may carry a secret
         self.db.execute(
             "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (

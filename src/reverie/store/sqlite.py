@@ -20,6 +20,7 @@ from typing import Any
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
 from reverie.errors import StoreError
 from reverie.store import migrations
+from reverie.store.gate import clean, clean_event
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 from reverie.store.sqlite_artifacts import ArtifactTables
 from reverie.store.sqlite_dreams import DreamTables
@@ -85,8 +86,8 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
                     return 0
                 self.db.execute("INSERT INTO receipts (id, applied_at) VALUES (?, ?)", (batch.receipt, _now()))
             for session in batch.sessions:
-                self._upsert_session(session)
-            rows = [_event_row(self._complete_key(event)) for event in batch.events]
+                self._upsert_session(clean(session))
+            rows = [_event_row(self._complete_key(clean_event(event))) for event in batch.events]  # the gate
             before = self.db.total_changes
             self.db.executemany(
                 f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT (key) DO NOTHING",
@@ -102,7 +103,7 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
 
     def upsert_session(self, session: Session) -> None:
         with self._transaction():
-            self._upsert_session(session)
+            self._upsert_session(clean(session))
 
     def _complete_key(self, event: Event) -> Event:
         if not keys.needs_ordinal(event.key):

@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
+from reverie.store.gate import clean
 from reverie.store.protocol import ArtifactRow, FileBaseline
 
 _COLUMNS = "id, kind, status, root, body, updated_at"
@@ -30,6 +31,7 @@ class ArtifactTables:
         raise NotImplementedError  # provided by the store this is mixed into
 
     def save_artifact(self, row: ArtifactRow) -> None:
+        row = clean(row)  # the redaction gate
         with self._transaction():
             self.db.execute(
                 f"INSERT OR REPLACE INTO artifacts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",

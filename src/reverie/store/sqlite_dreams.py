@@ -18,6 +18,7 @@ from typing import Any
 from reverie.domain.changes import Change
 from reverie.errors import NotFoundError
 from reverie.store.change_codec import change_from_dict, change_to_dict
+from reverie.store.gate import clean
 from reverie.store.protocol import AuditEntry, DreamRecord, StoredChange
 from reverie.store.sqlite_versions import new_proposed_version, now, record_decisions, write_audit
 
@@ -81,7 +82,7 @@ class DreamTables:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         (dream_id, c.id, n, c.type.value, c.content_hash, json.dumps(change_to_dict(c)))
-                        for n, c in enumerate(changes)
+                        for n, c in enumerate(clean(tuple(changes)))  # the redaction gate
                     ],
                 )
             self.db.execute(
@@ -114,6 +115,7 @@ class DreamTables:
         return [StoredChange(change_from_dict(json.loads(body)), stored, decision) for body, stored, decision in rows]
 
     def replace_change(self, dream_id: str, change: Change, *, audit: AuditEntry) -> None:
+        change = clean(change)  # the redaction gate
         with self._transaction():
             cursor = self.db.execute(
                 "UPDATE dream_changes SET body = ?, content_hash = ?, type = ?, decision = NULL"

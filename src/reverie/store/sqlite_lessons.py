@@ -18,6 +18,7 @@ from typing import Any
 
 from reverie.domain.lessons import Evidence, Lesson, LessonStatus, Observation, ScopeLevel, lesson_id
 from reverie.store import lesson_codec
+from reverie.store.gate import clean
 from reverie.store.protocol import DistillProgress, LessonBatch, PendingSession
 from reverie.store.sqlite_versions import head_version_of, join_live_version, put_in_head
 
@@ -156,6 +157,7 @@ class LessonTables:
 def _insert_version(db: sqlite3.Connection, lesson: Lesson, *, store_version: int) -> None:
     """Write one lesson version into ``store_version`` (and the head). The writer numbered it one above
     the version it read at the head; after a rollback the stored number is the next free one."""
+    lesson = clean(lesson)  # the redaction gate (store/gate.py): its content hash is that of what is stored
     read = head_version_of(db, lesson.id)
     if lesson.version != read + 1:
         # Two writers raced on one lesson; the caller rolls back and the next run redoes the work.
@@ -215,6 +217,7 @@ def _insert_evidence(db: sqlite3.Connection, lesson: Lesson) -> None:
 
 
 def _insert_observation(db: sqlite3.Connection, observation: Observation) -> None:
+    observation = clean(observation)  # the redaction gate
     db.execute(
         "INSERT OR REPLACE INTO observations (lesson_id, session_id, extractor, body, recorded_at)"
         " VALUES (?, ?, ?, ?, ?)",
