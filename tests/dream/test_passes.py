@@ -13,7 +13,7 @@ from reverie.dream import registry, snapshot
 from reverie.dream.passes import contradictions, dedupe, evolution, expiry, promotion, staleness
 from reverie.dream.runner import run_passes
 from reverie.store import SQLiteStore
-from tests.dream.factory import APP, NOW, WEB, choice, make, put, session_with_runs
+from tests.dream.factory import APP, NOW, WEB, busy, choice, make, put, session_with_runs
 
 
 @pytest.fixture
@@ -144,6 +144,7 @@ def test_expired_one_offs_and_unconfirmed_candidates_expire_as_low_risk(store: S
     lonely = make("Maybe use ruff.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
     fresh = make("Maybe use black.", status=LessonStatus.CANDIDATE, when="2026-03-19T10:00:00Z")
     put(store, one_off, lonely, fresh)
+    busy(store, expiry.UNCONFIRMED_SESSIONS, start="2026-01-10")  # work in the project after `lonely`
     changes = {change.before[0].id: change for change in expiry.propose(view(store))}
     assert changes[one_off.id].policy_name == "retire.expired"
     assert changes[lonely.id].policy_name == "retire.unconfirmed"

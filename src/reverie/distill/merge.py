@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import confidence, guards
+from reverie.distill.wording import content_stems
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -84,12 +85,24 @@ class Ledger:
             return None
         if current is None and len({o.session_id for o in group}) < observation.min_sessions:
             return None
+        ended = _retirement(current)
+        if current is not None and ended is not None and not _after(observation, ended):
+            return self._keep_retired(current, observation)
         lesson = _assemble(identifier, group, current)
         lesson = self._settle_contradictions(lesson)
         self._pending[lesson.id] = self._finish(lesson)
+        if current is not None and ended is not None and self._pending[lesson.id].status is not LessonStatus.RETIRED:
+            self._pending[lesson.id] = _revived(self._pending[lesson.id], current, observation)
         if _stated_everywhere(self._pending[lesson.id]):
             self._subsume(self._pending[lesson.id])
         return self._pending[lesson.id]
+
+    def _keep_retired(self, current: Lesson, observation: Observation) -> Lesson:
+        """Evidence from before a retirement (a session distilled again, an old transcript imported
+        late) is kept, but the decision stands: it was made after that moment."""
+        kept = replace(current, evidence=_union(current.evidence, observation.evidence))
+        self._pending[current.id] = self._rescore(kept)
+        return self._pending[current.id]
 
     def clear_failures(self, worked: dict[str, str], project: str | None) -> None:
         """Retire lessons saying a command fails here once it has run clean after their evidence:
@@ -223,7 +236,11 @@ class Ledger:
     def _rescore(self, lesson: Lesson, group: Sequence[Observation] | None = None) -> Lesson:
         outcomes = sum(o.outcomes for o in group) if group is not None else lesson.confidence.outcomes
         scored = confidence.score(
-            lesson.evidence, outcomes=outcomes, contradictions=lesson.confidence.contradictions, now=self.now
+            lesson.evidence,
+            outcomes=outcomes,
+            contradictions=lesson.confidence.contradictions,
+            now=self.now,
+            idle_sessions=idle_sessions(self.store, lesson),
         )
         return replace(lesson, confidence=scored)
 
@@ -242,12 +259,77 @@ def _stated_everywhere(lesson: Lesson) -> bool:
     )
 
 
+def idle_sessions(store: Store, lesson: Lesson) -> int:
+    """Sessions of the lesson's project (of any project, for a global lesson) that started after its
+    newest evidence: how much work went by without confirming it. A session-scoped lesson lives and
+    ends with its session, so it never idles."""
+    newest = _newest(lesson)
+    if not newest or lesson.scope.level is ScopeLevel.SESSION:
+        return 0
+    project = lesson.scope.project if lesson.scope.level is ScopeLevel.PROJECT else None
+    return store.sessions_started_after(newest, project=project, limit=confidence.ACTIVITY_CAP)
+
+
+def _retirement(lesson: Lesson | None) -> str | None:
+    """When a retirement that only new evidence may undo took effect: a dream's (stale, decayed,
+    unconfirmed, expired) or a cleared failure. Supersessions are settled by ``_settle_contradictions``
+    from the order of the evidence instead, and a forgotten lesson never comes back."""
+    if lesson is None or lesson.status is not LessonStatus.RETIRED or lesson.superseded_by is not None:
+        return None
+    return lesson.valid_to or lesson.recorded_at or ""
+
+
+def _after(observation: Observation, moment: str) -> bool:
+    return any(e.timestamp and e.timestamp > moment for e in observation.evidence)
+
+
+def _revived(lesson: Lesson, retired: Lesson, observation: Observation) -> Lesson:
+    """Back from retirement on evidence newer than it: a new decision, and it says so."""
+    why = retired.uncertainty or "retired"
+    note = f"back on new evidence of {observation.timestamp[:10]}, after its retirement ({why})"
+    return replace(lesson, valid_from=observation.timestamp or lesson.valid_from, uncertainty=note)
+
+
 def contradicts(first: Lesson, second: Lesson) -> bool:
     """Same topic, different stance; or one recommends what the other advises against ("npx jest"
-    is what "use vitest, not jest" advises against: one names the other whole)."""
+    is what "use vitest, not jest" advises against: one names the other whole), unless the other's
+    evidence is runs of exactly what the first recommends; or one advises against what the other, a
+    plain instruction ("Always single quotes"), says to do."""
     if first.topic and first.topic == second.topic and first.stance != second.stance:
         return True
-    return _same_thing(first.against, second.stance) or _same_thing(first.stance, second.against)
+    if _same_thing(first.against, second.stance) and not confirms(second, first):
+        return True
+    if _same_thing(first.stance, second.against) and not confirms(first, second):
+        return True
+    return _says_to_do(first, second.against) or _says_to_do(second, first.against)
+
+
+def confirms(lesson: Lesson, other: Lesson) -> bool:
+    """``lesson``'s evidence is runs of the command ``other`` recommends. A fact read from
+    `TEST_DATABASE_URL=... make test-integration` working is filed under `make test-integration`
+    (the variables are not part of its signature); it confirms "use `TEST_DATABASE_URL=... make
+    test-integration`, not `make test-integration`", it does not contradict it."""
+    wanted = other.stance.lower().split()
+    ran = [e.excerpt.lower().split() for e in lesson.evidence if e.role == "command" and e.excerpt]
+    return len(wanted) >= 2 and bool(ran) and all(words[: len(wanted)] == wanted for words in ran)
+
+
+def _says_to_do(lesson: Lesson, unwanted: str) -> bool:
+    """A positive plain instruction (topic ``say:<its words>``) whose words include all of what
+    another lesson advises against: "Always single quotes" against "use double quotes, not single
+    quotes"."""
+    if not unwanted or not lesson.topic.startswith("say:") or not lesson.stance.startswith("+"):
+        return False
+    said = lesson.topic.removeprefix("say:").split()
+    phrase = unwanted.lower().split()
+    if f" {' '.join(phrase)} " in f" {' '.join(said)} ":
+        covered = len(phrase)
+    else:
+        words = set(content_stems(unwanted))
+        covered = len(words) if words and words <= set(said) else 0
+    # It must be what the instruction is about, not a word in passing: "use pnpm, not npm" says
+    # nothing about "Always run npm audit before a release".
+    return covered > 0 and 2 * covered >= len(said)
 
 
 def _same_thing(first: str, second: str) -> bool:

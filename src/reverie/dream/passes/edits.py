@@ -47,6 +47,7 @@ def rescore(lesson: Lesson, snapshot: Snapshot, *, contradictions: int | None = 
         outcomes=lesson.confidence.outcomes,
         contradictions=lesson.confidence.contradictions if contradictions is None else contradictions,
         now=snapshot.now,
+        idle_sessions=snapshot.idle_sessions(lesson),
     )
     return replace(lesson, confidence=scored)
 
