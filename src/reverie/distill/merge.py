@@ -191,8 +191,12 @@ class Ledger:
                     self._pending[rival.id] = self._retire(rival, lesson)
                 lesson = replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
             elif not newer and can_supersede(rival, lesson):
+                # Read out of order (an older session imported late): the newer one wins all the same,
+                # and both ends of the link say so.
                 if lesson.superseded_by != rival.id:
                     lesson = self._retire(lesson, rival)
+                if rival.supersedes != lesson.id:
+                    self._pending[rival.id] = replace(rival, supersedes=lesson.id)
             elif lesson.confidence.contradictions == 0:
                 # Unresolved: the newer one rests on weaker evidence. Both stay, its confidence halves,
                 # and review (or a later statement) decides.
@@ -369,11 +373,19 @@ def _assemble(identifier: str, group: Sequence[Observation], current: Lesson | N
         stance=lead.stance,
         against=lead.against,
         valid_from=stamps[0] if stamps else None,
-        valid_to=None if durable else max((o.valid_to or "" for o in group), default="") or None,
+        valid_to=_end_of(group, current, durable),
         supersedes=current.supersedes if current else None,
         superseded_by=current.superseded_by if current else None,
         extractor=lead.extractor,
     )
+
+
+def _end_of(group: Sequence[Observation], current: Lesson | None, durable: bool) -> str | None:
+    """A one-off ends with its session; a superseded lesson where its successor's evidence began
+    (more old evidence does not reopen it; newer evidence does, in ``_settle_contradictions``)."""
+    if not durable:
+        return max((o.valid_to or "" for o in group), default="") or None
+    return current.valid_to if current is not None and current.superseded_by else None
 
 
 def _combine(observations: Sequence[Observation]) -> Observation:
