@@ -121,3 +121,16 @@ def test_a_word_in_passing_is_not_what_an_instruction_is_about(store: SQLiteStor
     distill(store, now=NOW)
     assert one(store, "npm audit").status is LessonStatus.ACTIVE
     assert one(store, "pnpm").status is LessonStatus.ACTIVE
+
+
+def test_a_superseded_lesson_said_again_after_its_successor_was_retired_comes_back(store: SQLiteStore) -> None:
+    Trace("s0", start=day(0)).prompt("go").run("ls").prompt("use yarn, not npm").into(store)
+    Trace("s1", start=day(1)).prompt("go").run("ls").prompt("use pnpm, not yarn").into(store)
+    distill(store, now=NOW)
+    yarn, pnpm = one(store, "Use `yarn`"), one(store, "Use `pnpm`")
+    assert yarn.superseded_by == pnpm.id
+    retire_as_a_dream_would(store, pnpm, at=day(2))
+    Trace("s3", start=day(3)).prompt("go").run("ls").prompt("use yarn, not npm").into(store)
+    distill(store, now=NOW)
+    back = one(store, "Use `yarn`")
+    assert back.status is LessonStatus.ACTIVE and back.superseded_by is None and back.valid_to is None

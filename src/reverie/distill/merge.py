@@ -184,6 +184,7 @@ class Ledger:
     def _settle_contradictions(self, lesson: Lesson) -> Lesson:
         if not (lesson.topic or lesson.stance or lesson.against) or not lesson.durable:
             return lesson
+        lesson = self._reopened(lesson)
         for rival in self._rivals(lesson):
             newer = _newest(lesson) >= _newest(rival)
             if newer and can_supersede(lesson, rival):
@@ -202,6 +203,17 @@ class Ledger:
                 # and review (or a later statement) decides.
                 lesson = _with_contradiction(lesson)
         return lesson
+
+    def _reopened(self, lesson: Lesson) -> Lesson:
+        """Superseded by a lesson that has been retired since, and seen again after its supersession:
+        nothing stands against it any more (the rivals that do are settled next). A lesson merged
+        into another or subsumed by a global one stays retired: its successor says the same."""
+        if not lesson.superseded_by or _newest(lesson) <= (lesson.valid_to or ""):
+            return lesson
+        winner = self.current(lesson.superseded_by)
+        if winner is not None and (winner.status is not LessonStatus.RETIRED or not contradicts(lesson, winner)):
+            return lesson
+        return replace(lesson, superseded_by=None, valid_to=None)
 
     def _rivals(self, lesson: Lesson) -> list[Lesson]:
         found = self.store.contenders(
@@ -301,21 +313,22 @@ def contradicts(first: Lesson, second: Lesson) -> bool:
     plain instruction ("Always single quotes"), says to do."""
     if first.topic and first.topic == second.topic and first.stance != second.stance:
         return True
-    if _same_thing(first.against, second.stance) and not confirms(second, first):
+    if _same_thing(first.against, second.stance) and not ran_something_else(second, first.against):
         return True
-    if _same_thing(first.stance, second.against) and not confirms(first, second):
+    if _same_thing(first.stance, second.against) and not ran_something_else(first, second.against):
         return True
     return _says_to_do(first, second.against) or _says_to_do(second, first.against)
 
 
-def confirms(lesson: Lesson, other: Lesson) -> bool:
-    """``lesson``'s evidence is runs of the command ``other`` recommends. A fact read from
+def ran_something_else(lesson: Lesson, command: str) -> bool:
+    """``lesson`` rests on runs of commands, none of them ``command``. A fact read from
     `TEST_DATABASE_URL=... make test-integration` working is filed under `make test-integration`
-    (the variables are not part of its signature); it confirms "use `TEST_DATABASE_URL=... make
-    test-integration`, not `make test-integration`", it does not contradict it."""
-    wanted = other.stance.lower().split()
+    (variables are not part of its signature); it is not evidence for the plain command that "use
+    `TEST_DATABASE_URL=... make test-integration`, not `make test-integration`" warns against, so it
+    does not contradict that lesson: it confirms it."""
+    wanted = command.lower().split()
     ran = [e.excerpt.lower().split() for e in lesson.evidence if e.role == "command" and e.excerpt]
-    return len(wanted) >= 2 and bool(ran) and all(words[: len(wanted)] == wanted for words in ran)
+    return bool(wanted) and bool(ran) and not any(words[: len(wanted)] == wanted for words in ran)
 
 
 def _says_to_do(lesson: Lesson, unwanted: str) -> bool:
@@ -349,7 +362,8 @@ def can_supersede(newer: Lesson, older: Lesson) -> bool:
     disconfirmation, not an agent ignoring the person."""
     if _strength(newer) <= _strength(older):
         return True
-    disconfirmed = _same_thing(newer.against, older.stance) and any(e.role == "failure" for e in newer.evidence)
+    against = _same_thing(newer.against, older.stance) or _says_to_do(older, newer.against)
+    disconfirmed = against and any(e.role == "failure" for e in newer.evidence)
     return disconfirmed and _strength(newer) <= _BASIS_RANK[Basis.OBSERVED]
 
 

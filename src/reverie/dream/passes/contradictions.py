@@ -1,8 +1,8 @@
 """Contradictions: two active lessons that cannot both hold never stay both active.
 
 Two active lessons in the same scope contradict when they are on one topic with different stances,
-when one recommends what the other advises against (one names the other whole; not when the one's
-evidence is runs of exactly what the other recommends, ``merge.confirms``), or when they say
+when one recommends what the other advises against (one names the other whole; not when the one
+rests on runs of other commands than the one warned against, ``merge.ran_something_else``), or when they say
 the same thing (``wording``) with opposite polarity ("always squash" / "never squash").
 
 * **Ordered in time**: the lesson whose trusted evidence is newer supersedes the older one if its
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from reverie.distill.merge import confirms
+from reverie.distill.merge import ran_something_else
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.lessons import Lesson, LessonStatus
 from reverie.dream import wording
@@ -52,9 +52,9 @@ def propose(snapshot: Snapshot) -> list[Change]:
 def contradicts(first: Lesson, second: Lesson, a: wording.Wording, b: wording.Wording) -> bool:
     if first.topic and first.topic == second.topic and first.stance != second.stance:
         return True
-    if names(first.against, wording.stance(second)) and not confirms(second, first):
+    if names(first.against, wording.stance(second)) and not ran_something_else(second, first.against):
         return True
-    if names(wording.stance(first), second.against) and not confirms(first, second):
+    if names(wording.stance(first), second.against) and not ran_something_else(first, second.against):
         return True
     if (
         wording.stance(first)
