@@ -10,11 +10,18 @@ hands back the new versions to write in one transaction.
   which beats an agent's claim).
 * **Enough sessions.** An observation that needs several sessions (hazards, workflows) forms a
   lesson only once the stored observations for its key span that many sessions.
-* **Contradictions.** Two durable lessons in one scope with the same ``topic`` and different
-  ``stance`` contradict each other. The one with the newer evidence wins if it rests on evidence
-  at least as strong; the other is retired with ``superseded_by``, ``valid_to`` and one more
-  contradiction on its confidence. Both keep all their evidence. If the old stance is asserted
-  again later, it comes back the same way.
+* **Contradictions** (``contradiction``: one topic with different stances, one recommending what
+  the other advises against). Time order decides, not the order sessions are read in: the one with
+  the newer evidence wins if it rests on evidence at least as strong; the other is retired with
+  ``superseded_by``, ``valid_to`` and one more contradiction on its confidence, and the winner gets
+  ``supersedes``, whichever of the two was read last. Both keep all their evidence. If the old stance
+  is asserted again later, it comes back the same way.
+* **A retirement stands until newer evidence.** A lesson retired by an accepted dream, or by a clean
+  run of the command it said fails, is not brought back by evidence from before its retirement (a
+  session read again, an old transcript imported late): that is recorded, and it stays retired.
+  Evidence from after it brings it back as a new decision that says so.
+* **Age is work, not days.** Confidence recency counts the sessions of the lesson's project since its
+  newest evidence (``idle_sessions``), never the clock.
 * **Forgotten stays forgotten.** New evidence for a forgotten lesson is recorded as observations
   only.
 * **The person's "everywhere" covers each project.** Once the person has said an instruction holds
@@ -31,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import confidence, guards
-from reverie.distill.wording import content_stems
+from reverie.distill.contradiction import can_supersede, contradicts, newest, strength_of
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -45,8 +52,6 @@ from reverie.domain.lessons import (
     lesson_id,
 )
 from reverie.store import LessonBatch, Store
-
-_BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
 
 
 @dataclass
@@ -111,7 +116,7 @@ class Ledger:
         for topic, when in worked.items():
             for found in self.store.lessons_on_topic(topic):
                 lesson = self.current(found.id) or found
-                if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or _newest(lesson) >= when:
+                if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or newest(lesson) >= when:
                     continue
                 self._pending[lesson.id] = replace(
                     lesson,
@@ -140,7 +145,7 @@ class Ledger:
                 status=LessonStatus.RETIRED,
                 level=Level.MEMORY,
                 superseded_by=everywhere.id,
-                valid_to=_newest(everywhere) or self.now.isoformat(timespec="seconds"),
+                valid_to=newest(everywhere) or self.now.isoformat(timespec="seconds"),
                 uncertainty="the person said it holds in every project",
             )
 
@@ -186,7 +191,7 @@ class Ledger:
             return lesson
         lesson = self._reopened(lesson)
         for rival in self._rivals(lesson):
-            newer = _newest(lesson) >= _newest(rival)
+            newer = newest(lesson) >= newest(rival)
             if newer and can_supersede(lesson, rival):
                 if rival.superseded_by != lesson.id:
                     self._pending[rival.id] = self._retire(rival, lesson)
@@ -208,7 +213,7 @@ class Ledger:
         """Superseded by a lesson that has been retired since, and seen again after its supersession:
         nothing stands against it any more (the rivals that do are settled next). A lesson merged
         into another or subsumed by a global one stays retired: its successor says the same."""
-        if not lesson.superseded_by or _newest(lesson) <= (lesson.valid_to or ""):
+        if not lesson.superseded_by or newest(lesson) <= (lesson.valid_to or ""):
             return lesson
         winner = self.current(lesson.superseded_by)
         if winner is not None and (winner.status is not LessonStatus.RETIRED or not contradicts(lesson, winner)):
@@ -238,7 +243,7 @@ class Ledger:
             status=LessonStatus.RETIRED,
             level=Level.MEMORY,
             superseded_by=winner.id,
-            valid_to=_newest(winner) or self.now.isoformat(timespec="seconds"),
+            valid_to=newest(winner) or self.now.isoformat(timespec="seconds"),
         )
         return self._rescore(retired)
 
@@ -279,11 +284,11 @@ def idle_sessions(store: Store, lesson: Lesson) -> int:
     """Sessions of the lesson's project (of any project, for a global lesson) that started after its
     newest evidence: how much work went by without confirming it. A session-scoped lesson lives and
     ends with its session, so it never idles."""
-    newest = _newest(lesson)
-    if not newest or lesson.scope.level is ScopeLevel.SESSION:
+    since = newest(lesson)
+    if not since or lesson.scope.level is ScopeLevel.SESSION:
         return 0
     project = lesson.scope.project if lesson.scope.level is ScopeLevel.PROJECT else None
-    return store.sessions_started_after(newest, project=project, limit=confidence.ACTIVITY_CAP)
+    return store.sessions_started_after(since, project=project, limit=confidence.ACTIVITY_CAP)
 
 
 def _retirement(lesson: Lesson | None) -> str | None:
@@ -306,69 +311,8 @@ def _revived(lesson: Lesson, retired: Lesson, observation: Observation) -> Lesso
     return replace(lesson, valid_from=observation.timestamp or lesson.valid_from, uncertainty=note)
 
 
-def contradicts(first: Lesson, second: Lesson) -> bool:
-    """Same topic, different stance; or one recommends what the other advises against ("npx jest"
-    is what "use vitest, not jest" advises against: one names the other whole), unless the other's
-    evidence is runs of exactly what the first recommends; or one advises against what the other, a
-    plain instruction ("Always single quotes"), says to do."""
-    if first.topic and first.topic == second.topic and first.stance != second.stance:
-        return True
-    if _same_thing(first.against, second.stance) and not ran_something_else(second, first.against):
-        return True
-    if _same_thing(first.stance, second.against) and not ran_something_else(first, second.against):
-        return True
-    return _says_to_do(first, second.against) or _says_to_do(second, first.against)
-
-
-def ran_something_else(lesson: Lesson, command: str) -> bool:
-    """``lesson`` rests on runs of commands, none of them ``command``. A fact read from
-    `TEST_DATABASE_URL=... make test-integration` working is filed under `make test-integration`
-    (variables are not part of its signature); it is not evidence for the plain command that "use
-    `TEST_DATABASE_URL=... make test-integration`, not `make test-integration`" warns against, so it
-    does not contradict that lesson: it confirms it."""
-    wanted = command.lower().split()
-    ran = [e.excerpt.lower().split() for e in lesson.evidence if e.role == "command" and e.excerpt]
-    return bool(wanted) and bool(ran) and not any(words[: len(wanted)] == wanted for words in ran)
-
-
-def _says_to_do(lesson: Lesson, unwanted: str) -> bool:
-    """A positive plain instruction (topic ``say:<its words>``) whose words include all of what
-    another lesson advises against: "Always single quotes" against "use double quotes, not single
-    quotes"."""
-    if not unwanted or not lesson.topic.startswith("say:") or not lesson.stance.startswith("+"):
-        return False
-    said = lesson.topic.removeprefix("say:").split()
-    phrase = unwanted.lower().split()
-    if f" {' '.join(phrase)} " in f" {' '.join(said)} ":
-        covered = len(phrase)
-    else:
-        words = set(content_stems(unwanted))
-        covered = len(words) if words and words <= set(said) else 0
-    # It must be what the instruction is about, not a word in passing: "use pnpm, not npm" says
-    # nothing about "Always run npm audit before a release".
-    return covered > 0 and 2 * covered >= len(said)
-
-
-def _same_thing(first: str, second: str) -> bool:
-    if not first or not second:
-        return False
-    a, b = set(first.lower().split()), set(second.lower().split())
-    return a <= b or b <= a
-
-
-def can_supersede(newer: Lesson, older: Lesson) -> bool:
-    """Evidence at least as strong may replace older evidence. Observed behaviour may also replace
-    a person's statement when it shows what the statement recommends now fails here: that is
-    disconfirmation, not an agent ignoring the person."""
-    if _strength(newer) <= _strength(older):
-        return True
-    against = _same_thing(newer.against, older.stance) or _says_to_do(older, newer.against)
-    disconfirmed = against and any(e.role == "failure" for e in newer.evidence)
-    return disconfirmed and _strength(newer) <= _BASIS_RANK[Basis.OBSERVED]
-
-
 def _assemble(identifier: str, group: Sequence[Observation], current: Lesson | None) -> Lesson:
-    lead = min(group, key=lambda o: (_strength_of(o.evidence), not o.explicit, not o.timestamp, _negated(o.timestamp)))
+    lead = min(group, key=lambda o: (strength_of(o.evidence), not o.explicit, not o.timestamp, _negated(o.timestamp)))
     evidence = _union(current.evidence if current else (), (e for o in group for e in o.evidence))
     stamps = sorted(e.timestamp for e in evidence if e.timestamp)
     durable = all(o.durable for o in group)
@@ -414,19 +358,6 @@ def _union(first: Iterable[Evidence], second: Iterable[Evidence]) -> tuple[Evide
     for item in (*first, *second):
         merged.setdefault((item.event_key, item.role), item)
     return tuple(merged.values())
-
-
-def _strength_of(evidence: Iterable[Evidence]) -> int:
-    return min((_BASIS_RANK[e.basis] for e in evidence), default=len(_BASIS_RANK))
-
-
-def _strength(lesson: Lesson) -> int:
-    return _strength_of(lesson.evidence)
-
-
-def _newest(lesson: Lesson) -> str:
-    trusted = [e.timestamp for e in lesson.evidence if e.timestamp and _BASIS_RANK[e.basis] <= 1]
-    return max(trusted or [e.timestamp for e in lesson.evidence if e.timestamp] or [""])
 
 
 def _negated(stamp: str) -> tuple[int, ...]:

@@ -2,7 +2,7 @@
 
 Two active lessons in the same scope contradict when they are on one topic with different stances,
 when one recommends what the other advises against (one names the other whole; not when the one
-rests on runs of other commands than the one warned against, ``merge.ran_something_else``), or when they say
+rests on runs of other commands than the one warned against, ``distill.contradiction``), or when they say
 the same thing (``wording``) with opposite polarity ("always squash" / "never squash").
 
 * **Ordered in time**: the lesson whose trusted evidence is newer supersedes the older one if its
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from reverie.distill.merge import ran_something_else
+from reverie.distill.contradiction import ran_something_else
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.lessons import Lesson, LessonStatus
 from reverie.dream import wording
