@@ -134,3 +134,39 @@ def test_a_superseded_lesson_said_again_after_its_successor_was_retired_comes_ba
     distill(store, now=NOW)
     back = one(store, "Use `yarn`")
     assert back.status is LessonStatus.ACTIVE and back.superseded_by is None and back.valid_to is None
+
+
+def test_turning_something_down_in_other_words_is_not_a_contradiction(store: SQLiteStore) -> None:
+    Trace("s1", start=day(0)).prompt("go").run("ls").prompt("In this repo, quit adding `git push --force`.").into(store)
+    Trace("s2", start=day(3)).prompt("go").run("ls").prompt(
+        "use `git push --force-with-lease`, not `git push --force`"
+    ).into(store)
+    distill(store, now=NOW)
+    assert {lesson.status for lesson in every(store)} == {LessonStatus.ACTIVE}
+    assert all(lesson.confidence.contradictions == 0 for lesson in every(store))
+
+
+def test_a_newer_choice_replaces_the_older_plain_wording_of_the_same_instruction(store: SQLiteStore) -> None:
+    Trace("s1", start=day(0)).prompt("go").run("ls").prompt(
+        "In this repo, quit putting `tabs`; 4 spaces is what I want."
+    ).into(store)
+    Trace("s2", start=day(3)).prompt("go").run("ls").prompt("use `4 spaces`, not `tabs`").into(store)
+    distill(store, now=NOW)
+    choice, plain = one(store, "Use `4 spaces`"), one(store, "tabs`; 4 spaces")
+    assert choice.status is LessonStatus.ACTIVE and choice.supersedes == plain.id
+    assert plain.status is LessonStatus.RETIRED and plain.superseded_by == choice.id
+    assert plain.confidence.contradictions == 0  # replaced by its own restatement, not contradicted
+    # The change of value later supersedes the choice, and nothing of the old value is left acting.
+    Trace("s3", start=day(9)).prompt("go").run("ls").prompt("use `2 spaces`, not `4 spaces`").into(store)
+    distill(store, now=NOW)
+    acting = [lesson.statement for lesson in store.lessons(statuses=[LessonStatus.ACTIVE])]
+    assert acting == ["In this project: Use `2 spaces`, not `4 spaces`."]
+
+
+def test_a_newer_plain_wording_leaves_the_older_choice_in_place(store: SQLiteStore) -> None:
+    Trace("s1", start=day(0)).prompt("go").run("ls").prompt("use `4 spaces`, not `tabs`").into(store)
+    Trace("s2", start=day(3)).prompt("go").run("ls").prompt(
+        "In this repo, quit putting `tabs`; 4 spaces is what I want."
+    ).into(store)
+    distill(store, now=NOW)
+    assert {lesson.status for lesson in every(store)} == {LessonStatus.ACTIVE}

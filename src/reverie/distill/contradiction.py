@@ -18,6 +18,7 @@ the older recommends failing here (disconfirmation).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from reverie.distill.wording import content_stems
@@ -66,7 +67,49 @@ def says_to_do(lesson: Lesson, unwanted: str) -> bool:
         covered = len(words) if words and words <= set(said) else 0
     # It must be what the instruction is about, not a word in passing: "use pnpm, not npm" says
     # nothing about "Always run npm audit before a release".
-    return covered > 0 and 2 * covered >= len(said)
+    return covered > 0 and 2 * covered >= len(said) and not _turned_down(lesson.statement, " ".join(phrase))
+
+
+def restates(newer: Lesson, older: Lesson) -> bool:
+    """One instruction in two wordings: a choice ("Use `4 spaces`, not `tabs`") and a plain
+    instruction that turns down the same thing and names the same choice ("Quit putting `tabs`; 4
+    spaces is what I want"). Not a contradiction, so both could stand; a newer choice replaces the
+    older plain wording, which would otherwise stay active with nothing to retire it when the value
+    changes later (a choice names what it turns down, so a later change supersedes it). A newer plain
+    wording leaves an older choice in place: it says less. "Quit adding `grep -r`" and "Use `rg`, not
+    `grep -r`" are not one instruction: the first does not say what to use."""
+    choice, plain = newer, older
+    if not choice.against or plain.against or not _refuses(plain, choice.against):
+        return False
+    stance = " ".join(choice.stance.lower().split())
+    return bool(stance) and stance in plain.statement.lower().replace("`", "")
+
+
+def _refuses(lesson: Lesson, phrase: str) -> bool:
+    """A plain instruction that turns ``phrase`` down in so many words ("Quit putting `tabs`")."""
+    if not lesson.topic.startswith("say:") or lesson.against:
+        return False
+    text = lesson.statement.lower().replace("`", "")
+    wanted = " ".join(phrase.lower().split())
+    return any(_REFUSED_BEFORE.search(text[: m.start()]) for m in re.finditer(re.escape(wanted), text))
+
+
+# The statement parser gives some negative instructions a positive polarity ("Quit adding X", "X is
+# gone; use Y", "X dies like that; use Y ..."): read the words around the phrase before taking the
+# instruction as one that says to do it.
+_REFUSED_BEFORE = re.compile(
+    r"(?:\bnot|\bno|\bnever|\bavoid|\bstop|\bquit|\bdon'?t|\bdo not|\binstead of|\brather than)\W+(?:[\w-]+\W+)?$"
+)
+_FAILED_AFTER = re.compile(r"^\W*(?:is gone|is broken|dies|died|fails|failed|breaks|does ?n[o']t work|no longer)\b")
+_NEGATION = re.compile(r"\b(?:not|no|never|avoid|stop|quit|don'?t|instead|rather|gone|fails?|dies|broken)\b")
+
+
+def _turned_down(statement: str, phrase: str) -> bool:
+    text = statement.lower().replace("`", "")
+    spots = list(re.finditer(re.escape(phrase), text))
+    if not spots:
+        return bool(_NEGATION.search(text))
+    return any(_REFUSED_BEFORE.search(text[: m.start()]) or _FAILED_AFTER.search(text[m.end() :]) for m in spots)
 
 
 def same_thing(first: str, second: str) -> bool:

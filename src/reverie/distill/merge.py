@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import confidence, guards
-from reverie.distill.contradiction import can_supersede, contradicts, newest, strength_of
+from reverie.distill.contradiction import can_supersede, contradicts, newest, restates, strength_of
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -192,18 +192,19 @@ class Ledger:
         lesson = self._reopened(lesson)
         for rival in self._rivals(lesson):
             newer = newest(lesson) >= newest(rival)
-            if newer and can_supersede(lesson, rival):
+            agree = not contradicts(lesson, rival)  # a restatement: the newer wording may replace the older
+            if newer and can_supersede(lesson, rival) and (not agree or restates(lesson, rival)):
                 if rival.superseded_by != lesson.id:
-                    self._pending[rival.id] = self._retire(rival, lesson)
+                    self._pending[rival.id] = self._retire(rival, lesson, contradicted=not agree)
                 lesson = replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
-            elif not newer and can_supersede(rival, lesson):
+            elif not newer and can_supersede(rival, lesson) and (not agree or restates(rival, lesson)):
                 # Read out of order (an older session imported late): the newer one wins all the same,
                 # and both ends of the link say so.
                 if lesson.superseded_by != rival.id:
-                    lesson = self._retire(lesson, rival)
+                    lesson = self._retire(lesson, rival, contradicted=not agree)
                 if rival.supersedes != lesson.id:
                     self._pending[rival.id] = replace(rival, supersedes=lesson.id)
-            elif lesson.confidence.contradictions == 0:
+            elif not agree and lesson.confidence.contradictions == 0:
                 # Unresolved: the newer one rests on weaker evidence. Both stay, its confidence halves,
                 # and review (or a later statement) decides.
                 lesson = _with_contradiction(lesson)
@@ -234,12 +235,12 @@ class Ledger:
             and current.durable
             and current.scope.level is lesson.scope.level
             and current.scope.project == lesson.scope.project
-            and contradicts(lesson, current)
+            and (contradicts(lesson, current) or restates(lesson, current) or restates(current, lesson))
         ]
 
-    def _retire(self, loser: Lesson, winner: Lesson) -> Lesson:
+    def _retire(self, loser: Lesson, winner: Lesson, *, contradicted: bool = True) -> Lesson:
         retired = replace(
-            _with_contradiction(loser),
+            _with_contradiction(loser) if contradicted else loser,
             status=LessonStatus.RETIRED,
             level=Level.MEMORY,
             superseded_by=winner.id,
