@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from reverie.distill import distill
+from reverie.distill.contradiction import HELD
 from reverie.domain.lessons import Lesson, LessonStatus, Level
 from reverie.store import LessonBatch, SQLiteStore
 from tests.distill.conftest import NOW
@@ -170,3 +171,34 @@ def test_a_newer_plain_wording_leaves_the_older_choice_in_place(store: SQLiteSto
     ).into(store)
     distill(store, now=NOW)
     assert {lesson.status for lesson in every(store)} == {LessonStatus.ACTIVE}
+
+
+def test_a_lesson_a_dream_held_for_a_person_stays_held_until_the_person_settles_it(store: SQLiteStore) -> None:
+    Trace("s0", start=day(0)).prompt("go").run("ls").prompt("use `flake8`, not `ruff check .`").into(store)
+    for n in (1, 2):
+        Trace(f"s{n}", start=day(n)).prompt("lint it").run("ruff check .", "ok").into(store)
+    distill(store, now=NOW)
+    (fact,) = [lesson for lesson in every(store) if lesson.topic == "command:lint"]
+    assert fact.status is LessonStatus.ACTIVE and fact.confidence.contradictions == 1  # newer, but weaker
+    held = replace(  # what accepting the contradictions pass's flag writes
+        fact,
+        version=fact.version + 1,
+        status=LessonStatus.CANDIDATE,
+        level=Level.MEMORY,
+        uncertainty=HELD + "contradicts the person's choice, which rests on stronger evidence",
+        recorded_at=day(3),
+    )
+    store.write_lessons(LessonBatch(lessons=[held]))
+
+    Trace("more", start=day(4)).prompt("lint it").run("ruff check .", "ok").into(store)  # more of the same
+    distill(store, now=NOW)
+    still = store.lesson(fact.id)
+    assert still is not None and still.status is LessonStatus.CANDIDATE and "more" in still.sessions
+    assert still.uncertainty == held.uncertainty
+
+    # The person settles it; the next time the fact is seen, nothing active disagrees with it.
+    Trace("said", start=day(6)).prompt("use `ruff check .`, not `flake8`").run("ruff check .", "ok").into(store)
+    distill(store, now=NOW)
+    released = store.lesson(fact.id)
+    assert released is not None and released.status is LessonStatus.ACTIVE
+    assert one(store, "Use `flake8`").status is LessonStatus.RETIRED

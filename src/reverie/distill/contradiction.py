@@ -22,9 +22,19 @@ import re
 from collections.abc import Iterable
 
 from reverie.distill.wording import content_stems
-from reverie.domain.lessons import Basis, Evidence, Lesson
+from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus
 
 BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
+HELD = "held for a person: "  # how a lesson that the dream's contradictions pass held starts its note
+
+
+def held_since(lesson: Lesson | None) -> str | None:
+    """When an accepted dream held this lesson as a candidate for a person to settle (it disagrees
+    with another and code cannot order them), or None. Distill keeps the hold until the person
+    speaks again: more of the same behaviour does not settle what the person has to."""
+    if lesson is None or lesson.status is not LessonStatus.CANDIDATE or not (lesson.uncertainty or "").startswith(HELD):
+        return None
+    return lesson.recorded_at or ""
 
 
 def contradicts(first: Lesson, second: Lesson) -> bool:

@@ -16,6 +16,9 @@ hands back the new versions to write in one transaction.
   ``superseded_by``, ``valid_to`` and one more contradiction on its confidence, and the winner gets
   ``supersedes``, whichever of the two was read last. Both keep all their evidence. If the old stance
   is asserted again later, it comes back the same way.
+* **A hold stands until the person speaks.** A lesson that an accepted dream held as a candidate
+  (it disagrees with another and code could not order them) stays a candidate on more of the same
+  evidence, until the person says it again or nothing active disagrees with it any more.
 * **A retirement stands until newer evidence.** A lesson retired by an accepted dream, or by a clean
   run of the command it said fails, is not brought back by evidence from before its retirement (a
   session read again, an old transcript imported late): that is recorded, and it stays retired.
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import confidence, guards
-from reverie.distill.contradiction import can_supersede, contradicts, newest, restates, strength_of
+from reverie.distill.contradiction import can_supersede, contradicts, held_since, newest, restates, strength_of
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -95,12 +98,24 @@ class Ledger:
             return self._keep_retired(current, observation)
         lesson = _assemble(identifier, group, current)
         lesson = self._settle_contradictions(lesson)
-        self._pending[lesson.id] = self._finish(lesson)
-        if current is not None and ended is not None and self._pending[lesson.id].status is not LessonStatus.RETIRED:
-            self._pending[lesson.id] = _revived(self._pending[lesson.id], current, observation)
+        self._pending[lesson.id] = self._respect_decisions(self._finish(lesson), current, observation)
         if _stated_everywhere(self._pending[lesson.id]):
             self._subsume(self._pending[lesson.id])
         return self._pending[lesson.id]
+
+    def _respect_decisions(self, lesson: Lesson, current: Lesson | None, observation: Observation) -> Lesson:
+        """What earlier decisions leave of the status the evidence earns: back from a retirement only
+        as a new decision that says so; still held while the person has not spoken and something
+        active still disagrees."""
+        if current is None:
+            return lesson
+        if _retirement(current) is not None and lesson.status is not LessonStatus.RETIRED:
+            return _revived(lesson, current, observation)
+        held = held_since(current)
+        if held is None or _spoken_after(observation, held):
+            return lesson
+        contested = any(contradicts(lesson, rival) for rival in self._rivals(lesson))
+        return _still_held(lesson, current) if contested else lesson
 
     def _keep_retired(self, current: Lesson, observation: Observation) -> Lesson:
         """Evidence from before a retirement (a session distilled again, an old transcript imported
@@ -303,6 +318,16 @@ def _retirement(lesson: Lesson | None) -> str | None:
 
 def _after(observation: Observation, moment: str) -> bool:
     return any(e.timestamp and e.timestamp > moment for e in observation.evidence)
+
+
+def _spoken_after(observation: Observation, moment: str) -> bool:
+    return any(e.basis is Basis.USER_STATEMENT and (e.timestamp or "") > moment for e in observation.evidence)
+
+
+def _still_held(lesson: Lesson, held: Lesson) -> Lesson:
+    if lesson.status is not LessonStatus.ACTIVE:
+        return lesson
+    return replace(lesson, status=LessonStatus.CANDIDATE, level=Level.MEMORY, uncertainty=held.uncertainty)
 
 
 def _revived(lesson: Lesson, retired: Lesson, observation: Observation) -> Lesson:

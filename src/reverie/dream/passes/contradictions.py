@@ -81,13 +81,13 @@ def _resolve(newer: Lesson, older: Lesson, snapshot: Snapshot) -> Change:
         return _supersede(newer, older, snapshot)
     held: tuple[Lesson, ...]
     if ordered:
-        held = (edits.hold(newer, f"contradicts {older.id}, which rests on stronger evidence; a person decides"),)
+        held = (edits.hold(newer, f"contradicts {older.id}, which rests on stronger evidence"),)
         why = (
             f"{newer.id} is newer but rests on weaker evidence than {older.id}: code does not let it win. "
             f"{newer.id} is held as a candidate until a person says which holds."
         )
     else:
-        reason = "contradicts {}; their evidence is not ordered in time, a person decides"
+        reason = "contradicts {}; their evidence is not ordered in time"
         held = (edits.hold(newer, reason.format(older.id)), edits.hold(older, reason.format(newer.id)))
         why = f"{newer.id} and {older.id} disagree and neither is newer: both are held as candidates."
     return Change(
