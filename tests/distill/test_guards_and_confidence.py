@@ -93,8 +93,10 @@ def test_activation_needs_an_explicit_user_statement_or_two_sessions() -> None:
     assert guards.decide_status(lesson_from(one_off), [one_off]) is LessonStatus.CANDIDATE
 
 
-def score(*evidence: Evidence, outcomes: int = 0, contradictions: int = 0, now: datetime = NOW) -> float:
-    return confidence.score(evidence, outcomes=outcomes, contradictions=contradictions, now=now).value
+def score(*evidence: Evidence, outcomes: int = 0, contradictions: int = 0, now: datetime = NOW, idle: int = 0) -> float:
+    return confidence.score(
+        evidence, outcomes=outcomes, contradictions=contradictions, now=now, idle_sessions=idle
+    ).value
 
 
 def test_the_documented_examples() -> None:
@@ -112,7 +114,10 @@ def test_more_evidence_helps_contradictions_and_age_hurt_and_caps_hold() -> None
     assert score(one, two) > score(one)
     assert score(one, outcomes=2) > score(one, outcomes=1)
     assert score(one, contradictions=1) == pytest.approx(score(one) / 2, abs=0.001)
-    assert score(one, now=datetime(2027, 3, 10, tzinfo=UTC)) < score(one)
+    assert score(one, idle=60) < score(one)
+    # Days alone do not age a lesson: only sessions of work that did not confirm it.
+    assert score(one, now=datetime(2027, 3, 10, tzinfo=UTC)) == score(one)
+    assert score(one, idle=10_000) >= score(one) / 2
     claims = [proof(Origin.AGENT, Basis.AGENT_CLAIM, f"s{n}", f"e{n}") for n in range(10)]
     assert score(*claims) == confidence.AGENT_ONLY_CAP
     tool = [proof(Origin.TOOL, Basis.TOOL_TEXT, f"s{n}", f"e{n}") for n in range(10)]

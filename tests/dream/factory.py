@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from reverie.domain import Event, EventKind, Origin, Session, Source
 from reverie.domain.lessons import (
@@ -133,6 +133,22 @@ def session_with_runs(store: Store, session_id: str, runs: Sequence[tuple[str, b
         started_at=runs[0][2] if runs else None,
     )
     store.write(Batch(events=events, sessions=[session]))
+
+
+def busy(store: Store, count: int, *, start: str, project: str = APP, prefix: str = "w") -> list[str]:
+    """``count`` sessions of work in ``project``, one a day from ``start`` (a date): activity that ages lessons."""
+    first = datetime.fromisoformat(start).replace(tzinfo=UTC)
+    sessions = [
+        Session(
+            id=f"{prefix}{n}",
+            agent="claude-code",
+            project=Project(key=project, name=project),
+            started_at=(first + timedelta(days=n)).isoformat().replace("+00:00", "Z"),
+        )
+        for n in range(count)
+    ]
+    store.write(Batch(sessions=sessions))
+    return [session.id for session in sessions]
 
 
 def active(store: Store) -> list[Lesson]:

@@ -13,7 +13,7 @@ from reverie.dream import registry, snapshot
 from reverie.dream.passes import contradictions, dedupe, evolution, expiry, promotion, staleness
 from reverie.dream.runner import run_passes
 from reverie.store import SQLiteStore
-from tests.dream.factory import APP, NOW, WEB, choice, make, put, session_with_runs
+from tests.dream.factory import APP, NOW, WEB, busy, choice, make, put, session_with_runs
 
 
 @pytest.fixture
@@ -137,6 +137,51 @@ def test_a_command_that_failed_then_ran_clean_is_not_stale(store: SQLiteStore) -
     assert staleness.propose(view(store, ("s",))) == []
 
 
+def test_the_command_a_lesson_warns_against_failing_does_not_make_it_stale(store: SQLiteStore) -> None:
+    fixed = "TEST_DATABASE_URL=postgres://localhost:5433/test make test-integration"
+    said = choice(fixed.lower(), "make test-integration", when="2026-01-01T10:00:00Z")
+    assert said.trigger.commands == ("make test-integration",)  # it fires on what it warns against
+    put(store, said)
+    session_with_runs(
+        store,
+        "plain",
+        [
+            ("make test-integration", False, "2026-03-02T10:00:00Z"),
+            ("make test-integration", False, "2026-03-02T10:01:00Z"),
+            (fixed, True, "2026-03-02T10:02:00Z"),
+            ("make test-integration", False, "2026-03-02T10:03:00Z"),
+        ],
+    )
+    assert staleness.recommended_commands(said) == (fixed.lower(),)
+    assert staleness.propose(view(store, ("plain",))) == []
+    session_with_runs(
+        store, "broken", [(fixed, False, "2026-03-03T10:00:00Z"), (fixed + " -v", False, "2026-03-03T10:05:00Z")]
+    )
+    (change,) = staleness.propose(view(store, ("plain", "broken")))  # what it recommends failing does count
+    assert change.qualifier == "stale" and {e.session_id for e in change.evidence} == {"broken"}
+
+
+def test_a_fact_from_runs_of_what_a_lesson_recommends_does_not_contradict_it(store: SQLiteStore) -> None:
+    fixed = "TEST_DATABASE_URL=postgres://localhost:5433/test make test-integration"
+    said = choice(fixed.lower(), "make test-integration", when="2026-01-01T10:00:00Z")
+    fact = make(
+        "In this project: run the tests with `make test-integration`.",
+        key="fact:test:make test-integration",
+        kind=LessonKind.FACT,
+        topic="command:test:integration",
+        stance="make test-integration",
+        basis=Basis.OBSERVED,
+        when="2026-02-01T10:00:00Z",
+    )
+    fact = replace(fact, evidence=tuple(replace(e, role="command", excerpt=fixed) for e in fact.evidence))
+    put(store, said, fact)
+    assert contradictions.propose(view(store)) == []
+    plain = tuple(replace(e, event_key=e.event_key + "+", excerpt="make test-integration") for e in fact.evidence)
+    put(store, replace(fact, evidence=plain))  # also seen working without the variable: that does disagree
+    (change,) = contradictions.propose(view(store))
+    assert {lesson.id for lesson in change.before} == {said.id, fact.id}
+
+
 def test_expired_one_offs_and_unconfirmed_candidates_expire_as_low_risk(store: SQLiteStore) -> None:
     one_off = make(
         "Skip the linter just this once.", durable=False, status=LessonStatus.CANDIDATE, valid_to="2026-03-01T23:59:59Z"
@@ -144,6 +189,7 @@ def test_expired_one_offs_and_unconfirmed_candidates_expire_as_low_risk(store: S
     lonely = make("Maybe use ruff.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
     fresh = make("Maybe use black.", status=LessonStatus.CANDIDATE, when="2026-03-19T10:00:00Z")
     put(store, one_off, lonely, fresh)
+    busy(store, expiry.UNCONFIRMED_SESSIONS, start="2026-01-10")  # work in the project after `lonely`
     changes = {change.before[0].id: change for change in expiry.propose(view(store))}
     assert changes[one_off.id].policy_name == "retire.expired"
     assert changes[lonely.id].policy_name == "retire.unconfirmed"

@@ -205,3 +205,25 @@ def test_a_failed_batch_writes_nothing(store: Store) -> None:
     assert store.events("s1") == []
     assert store.import_cursor("/t.jsonl") is None
     assert store.write(Batch(events=(event("ok"),), receipt="r1")) == 1
+
+
+def test_sessions_started_after_count_the_work_in_a_project_since_a_moment(store: Store) -> None:
+    def started(session_id: str, project: str, when: str) -> Session:
+        return Session(id=session_id, agent="claude-code", project=Project(key=project, name=project), started_at=when)
+
+    store.write(
+        Batch(
+            sessions=[
+                started("a1", "p/a", "2025-01-01T10:00:00Z"),
+                started("a2", "p/a", "2025-03-01T10:00:00Z"),
+                started("a3", "p/a", "2025-06-01T10:00:00.500Z"),
+                started("b1", "p/b", "2025-04-01T10:00:00Z"),
+                Session(id="undated", agent="claude-code", project=Project(key="p/a", name="p/a")),
+            ]
+        )
+    )
+    assert store.sessions_started_after("2025-02-01T00:00:00Z", project="p/a") == 2
+    assert store.sessions_started_after("2025-02-01T00:00:00Z") == 3  # every project
+    assert store.sessions_started_after("2025-03-01T10:00:00Z", project="p/a") == 1  # strictly after
+    assert store.sessions_started_after("2025-01-01T00:00:00Z", project="p/a", limit=2) == 2
+    assert store.sessions_started_after("2025-01-01T00:00:00Z", project="p/none") == 0

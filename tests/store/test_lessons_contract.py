@@ -157,3 +157,23 @@ def test_the_watermark_never_moves_back(store: Store) -> None:
     store.write_lessons(LessonBatch(watermark=2))
     store.write_lessons(LessonBatch(watermark=1))
     assert store.pending_sessions() == []
+
+
+def test_contenders_include_plain_instructions_for_a_lesson_that_advises_against_something(store: Store) -> None:
+    plain = lesson("say:+:quote single", statement="Always single quotes.", topic="say:quote single", stance="+")
+    negative = lesson("say:-:quote single", statement="Never single quotes.", topic="say:quote single", stance="-")
+    choice = lesson(
+        "use:double quotes|not:single quotes",
+        topic="choice:double quotes|single quotes",
+        stance="double quotes",
+        against="single quotes",
+    )
+    elsewhere = lesson(
+        "say:+:tab", scope=Scope(ScopeLevel.PROJECT, project="github.com/acme/web"), topic="say:tab", stance="+"
+    )
+    store.write_lessons(LessonBatch(lessons=[plain, negative, choice, elsewhere]))
+    found = store.contenders(PROJECT.project, topic=choice.topic, stance=choice.stance, against=choice.against)
+    assert {item.id for item in found} >= {plain.id}
+    assert elsewhere.id not in {item.id for item in found}
+    back = store.contenders(PROJECT.project, topic=plain.topic, stance=plain.stance, against="")
+    assert choice.id in {item.id for item in back}

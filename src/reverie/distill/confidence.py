@@ -10,11 +10,18 @@ kind can reach certainty and more of any kind always helps, with diminishing ret
     support    = 1 - (1 - p_sessions)(1 - p_user)(1 - p_outcome)(1 - p_claims)
 
     contradiction = 0.5 ** C      C = times a newer statement contradicted it
-    recency       = 0.5 + 0.5 * 0.5 ** (D / 180)    D = days since the newest evidence
+    recency       = 0.5 + 0.5 * 0.5 ** (N / 60)     N = sessions of its project since the newest evidence
     value         = round(support * contradiction * recency, 3)
 
 and then caps by the strongest basis present: a lesson resting only on agent claims is capped at
 0.3, one resting only on tool text at 0.15. No model's opinion of itself enters the number.
+
+Age is counted in work, not in days: ``N`` is how many sessions of the lesson's project (of any
+project, for a global lesson) started after its newest evidence (``idle_sessions``, which the caller
+reads from the store). A project nobody touched for a year keeps its lessons as they were; a lesson
+that many sessions of active work never confirmed fades. Importing a year of old transcripts at once
+therefore does not age what they teach: the sessions after the evidence are what counts, and the
+clock at import time is not. ``age_days`` is still computed from ``now`` for people to read.
 
 Examples (fresh evidence): one explicit user statement -> 0.76; a command fix seen once and working
 -> 0.52; the same fix in two sessions -> 0.77; a compaction summary alone -> 0.2.
@@ -27,13 +34,16 @@ from datetime import UTC, datetime
 
 from reverie.domain.lessons import Basis, Confidence, Evidence
 
-HALF_LIFE_DAYS = 180.0
+HALF_LIFE_SESSIONS = 60.0
+ACTIVITY_CAP = 300  # five half-lives: more sessions than this move the number by under 2%
 AGENT_ONLY_CAP = 0.3
 TOOL_ONLY_CAP = 0.15
 _TRUSTED = (Basis.USER_STATEMENT, Basis.OBSERVED)
 
 
-def score(evidence: Iterable[Evidence], *, outcomes: int, contradictions: int, now: datetime) -> Confidence:
+def score(
+    evidence: Iterable[Evidence], *, outcomes: int, contradictions: int, now: datetime, idle_sessions: int = 0
+) -> Confidence:
     items = list(evidence)
     sessions = len({e.session_id for e in items if e.basis in _TRUSTED and e.session_id})
     users = len({e.event_key for e in items if e.basis is Basis.USER_STATEMENT})
@@ -50,7 +60,7 @@ def score(evidence: Iterable[Evidence], *, outcomes: int, contradictions: int, n
         doubt *= 1 - value
     support = 1 - doubt
     terms["contradiction"] = 0.5**contradictions
-    terms["recency"] = 0.5 + 0.5 * 0.5 ** (age / HALF_LIFE_DAYS)
+    terms["recency"] = 0.5 + 0.5 * 0.5 ** (max(0, idle_sessions) / HALF_LIFE_SESSIONS)
     value = support * terms["contradiction"] * terms["recency"]
     bases = {e.basis for e in items}
     if not bases & set(_TRUSTED):
@@ -65,6 +75,7 @@ def score(evidence: Iterable[Evidence], *, outcomes: int, contradictions: int, n
         agent_claims=claims,
         contradictions=contradictions,
         age_days=round(age, 1),
+        idle_sessions=max(0, idle_sessions),
         terms=tuple((name, round(term, 3)) for name, term in terms.items()),
     )
 

@@ -10,11 +10,21 @@ hands back the new versions to write in one transaction.
   which beats an agent's claim).
 * **Enough sessions.** An observation that needs several sessions (hazards, workflows) forms a
   lesson only once the stored observations for its key span that many sessions.
-* **Contradictions.** Two durable lessons in one scope with the same ``topic`` and different
-  ``stance`` contradict each other. The one with the newer evidence wins if it rests on evidence
-  at least as strong; the other is retired with ``superseded_by``, ``valid_to`` and one more
-  contradiction on its confidence. Both keep all their evidence. If the old stance is asserted
-  again later, it comes back the same way.
+* **Contradictions** (``contradiction``: one topic with different stances, one recommending what
+  the other advises against). Time order decides, not the order sessions are read in: the one with
+  the newer evidence wins if it rests on evidence at least as strong; the other is retired with
+  ``superseded_by``, ``valid_to`` and one more contradiction on its confidence, and the winner gets
+  ``supersedes``, whichever of the two was read last. Both keep all their evidence. If the old stance
+  is asserted again later, it comes back the same way.
+* **A hold stands until the person speaks.** A lesson that an accepted dream held as a candidate
+  (it disagrees with another and code could not order them) stays a candidate on more of the same
+  evidence, until the person says it again or nothing active disagrees with it any more.
+* **A retirement stands until newer evidence.** A lesson retired by an accepted dream, or by a clean
+  run of the command it said fails, is not brought back by evidence from before its retirement (a
+  session read again, an old transcript imported late): that is recorded, and it stays retired.
+  Evidence from after it brings it back as a new decision that says so.
+* **Age is work, not days.** Confidence recency counts the sessions of the lesson's project since its
+  newest evidence (``idle_sessions``), never the clock.
 * **Forgotten stays forgotten.** New evidence for a forgotten lesson is recorded as observations
   only.
 * **The person's "everywhere" covers each project.** Once the person has said an instruction holds
@@ -31,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import confidence, guards
+from reverie.distill.contradiction import can_supersede, contradicts, held_since, newest, restates, strength_of
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -44,8 +55,6 @@ from reverie.domain.lessons import (
     lesson_id,
 )
 from reverie.store import LessonBatch, Store
-
-_BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
 
 
 @dataclass
@@ -84,12 +93,36 @@ class Ledger:
             return None
         if current is None and len({o.session_id for o in group}) < observation.min_sessions:
             return None
+        ended = _retirement(current)
+        if current is not None and ended is not None and not _after(observation, ended):
+            return self._keep_retired(current, observation)
         lesson = _assemble(identifier, group, current)
         lesson = self._settle_contradictions(lesson)
-        self._pending[lesson.id] = self._finish(lesson)
+        self._pending[lesson.id] = self._respect_decisions(self._finish(lesson), current, observation)
         if _stated_everywhere(self._pending[lesson.id]):
             self._subsume(self._pending[lesson.id])
         return self._pending[lesson.id]
+
+    def _respect_decisions(self, lesson: Lesson, current: Lesson | None, observation: Observation) -> Lesson:
+        """What earlier decisions leave of the status the evidence earns: back from a retirement only
+        as a new decision that says so; still held while the person has not spoken and something
+        active still disagrees."""
+        if current is None:
+            return lesson
+        if _retirement(current) is not None and lesson.status is not LessonStatus.RETIRED:
+            return _revived(lesson, current, observation)
+        held = held_since(current)
+        if held is None or _spoken_after(observation, held):
+            return lesson
+        contested = any(contradicts(lesson, rival) for rival in self._rivals(lesson))
+        return _still_held(lesson, current) if contested else lesson
+
+    def _keep_retired(self, current: Lesson, observation: Observation) -> Lesson:
+        """Evidence from before a retirement (a session distilled again, an old transcript imported
+        late) is kept, but the decision stands: it was made after that moment."""
+        kept = replace(current, evidence=_union(current.evidence, observation.evidence))
+        self._pending[current.id] = self._rescore(kept)
+        return self._pending[current.id]
 
     def clear_failures(self, worked: dict[str, str], project: str | None) -> None:
         """Retire lessons saying a command fails here once it has run clean after their evidence:
@@ -98,7 +131,7 @@ class Ledger:
         for topic, when in worked.items():
             for found in self.store.lessons_on_topic(topic):
                 lesson = self.current(found.id) or found
-                if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or _newest(lesson) >= when:
+                if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or newest(lesson) >= when:
                     continue
                 self._pending[lesson.id] = replace(
                     lesson,
@@ -127,7 +160,7 @@ class Ledger:
                 status=LessonStatus.RETIRED,
                 level=Level.MEMORY,
                 superseded_by=everywhere.id,
-                valid_to=_newest(everywhere) or self.now.isoformat(timespec="seconds"),
+                valid_to=newest(everywhere) or self.now.isoformat(timespec="seconds"),
                 uncertainty="the person said it holds in every project",
             )
 
@@ -171,20 +204,37 @@ class Ledger:
     def _settle_contradictions(self, lesson: Lesson) -> Lesson:
         if not (lesson.topic or lesson.stance or lesson.against) or not lesson.durable:
             return lesson
+        lesson = self._reopened(lesson)
         for rival in self._rivals(lesson):
-            newer = _newest(lesson) >= _newest(rival)
-            if newer and can_supersede(lesson, rival):
+            newer = newest(lesson) >= newest(rival)
+            agree = not contradicts(lesson, rival)  # a restatement: the newer wording may replace the older
+            if newer and can_supersede(lesson, rival) and (not agree or restates(lesson, rival)):
                 if rival.superseded_by != lesson.id:
-                    self._pending[rival.id] = self._retire(rival, lesson)
+                    self._pending[rival.id] = self._retire(rival, lesson, contradicted=not agree)
                 lesson = replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
-            elif not newer and can_supersede(rival, lesson):
+            elif not newer and can_supersede(rival, lesson) and (not agree or restates(rival, lesson)):
+                # Read out of order (an older session imported late): the newer one wins all the same,
+                # and both ends of the link say so.
                 if lesson.superseded_by != rival.id:
-                    lesson = self._retire(lesson, rival)
-            elif lesson.confidence.contradictions == 0:
+                    lesson = self._retire(lesson, rival, contradicted=not agree)
+                if rival.supersedes != lesson.id:
+                    self._pending[rival.id] = replace(rival, supersedes=lesson.id)
+            elif not agree and lesson.confidence.contradictions == 0:
                 # Unresolved: the newer one rests on weaker evidence. Both stay, its confidence halves,
                 # and review (or a later statement) decides.
                 lesson = _with_contradiction(lesson)
         return lesson
+
+    def _reopened(self, lesson: Lesson) -> Lesson:
+        """Superseded by a lesson that has been retired since, and seen again after its supersession:
+        nothing stands against it any more (the rivals that do are settled next). A lesson merged
+        into another or subsumed by a global one stays retired: its successor says the same."""
+        if not lesson.superseded_by or newest(lesson) <= (lesson.valid_to or ""):
+            return lesson
+        winner = self.current(lesson.superseded_by)
+        if winner is not None and (winner.status is not LessonStatus.RETIRED or not contradicts(lesson, winner)):
+            return lesson
+        return replace(lesson, superseded_by=None, valid_to=None)
 
     def _rivals(self, lesson: Lesson) -> list[Lesson]:
         found = self.store.contenders(
@@ -200,16 +250,16 @@ class Ledger:
             and current.durable
             and current.scope.level is lesson.scope.level
             and current.scope.project == lesson.scope.project
-            and contradicts(lesson, current)
+            and (contradicts(lesson, current) or restates(lesson, current) or restates(current, lesson))
         ]
 
-    def _retire(self, loser: Lesson, winner: Lesson) -> Lesson:
+    def _retire(self, loser: Lesson, winner: Lesson, *, contradicted: bool = True) -> Lesson:
         retired = replace(
-            _with_contradiction(loser),
+            _with_contradiction(loser) if contradicted else loser,
             status=LessonStatus.RETIRED,
             level=Level.MEMORY,
             superseded_by=winner.id,
-            valid_to=_newest(winner) or self.now.isoformat(timespec="seconds"),
+            valid_to=newest(winner) or self.now.isoformat(timespec="seconds"),
         )
         return self._rescore(retired)
 
@@ -223,7 +273,11 @@ class Ledger:
     def _rescore(self, lesson: Lesson, group: Sequence[Observation] | None = None) -> Lesson:
         outcomes = sum(o.outcomes for o in group) if group is not None else lesson.confidence.outcomes
         scored = confidence.score(
-            lesson.evidence, outcomes=outcomes, contradictions=lesson.confidence.contradictions, now=self.now
+            lesson.evidence,
+            outcomes=outcomes,
+            contradictions=lesson.confidence.contradictions,
+            now=self.now,
+            idle_sessions=idle_sessions(self.store, lesson),
         )
         return replace(lesson, confidence=scored)
 
@@ -242,33 +296,49 @@ def _stated_everywhere(lesson: Lesson) -> bool:
     )
 
 
-def contradicts(first: Lesson, second: Lesson) -> bool:
-    """Same topic, different stance; or one recommends what the other advises against ("npx jest"
-    is what "use vitest, not jest" advises against: one names the other whole)."""
-    if first.topic and first.topic == second.topic and first.stance != second.stance:
-        return True
-    return _same_thing(first.against, second.stance) or _same_thing(first.stance, second.against)
+def idle_sessions(store: Store, lesson: Lesson) -> int:
+    """Sessions of the lesson's project (of any project, for a global lesson) that started after its
+    newest evidence: how much work went by without confirming it. A session-scoped lesson lives and
+    ends with its session, so it never idles."""
+    since = newest(lesson)
+    if not since or lesson.scope.level is ScopeLevel.SESSION:
+        return 0
+    project = lesson.scope.project if lesson.scope.level is ScopeLevel.PROJECT else None
+    return store.sessions_started_after(since, project=project, limit=confidence.ACTIVITY_CAP)
 
 
-def _same_thing(first: str, second: str) -> bool:
-    if not first or not second:
-        return False
-    a, b = set(first.lower().split()), set(second.lower().split())
-    return a <= b or b <= a
+def _retirement(lesson: Lesson | None) -> str | None:
+    """When a retirement that only new evidence may undo took effect: a dream's (stale, decayed,
+    unconfirmed, expired) or a cleared failure. Supersessions are settled by ``_settle_contradictions``
+    from the order of the evidence instead, and a forgotten lesson never comes back."""
+    if lesson is None or lesson.status is not LessonStatus.RETIRED or lesson.superseded_by is not None:
+        return None
+    return lesson.valid_to or lesson.recorded_at or ""
 
 
-def can_supersede(newer: Lesson, older: Lesson) -> bool:
-    """Evidence at least as strong may replace older evidence. Observed behaviour may also replace
-    a person's statement when it shows what the statement recommends now fails here: that is
-    disconfirmation, not an agent ignoring the person."""
-    if _strength(newer) <= _strength(older):
-        return True
-    disconfirmed = _same_thing(newer.against, older.stance) and any(e.role == "failure" for e in newer.evidence)
-    return disconfirmed and _strength(newer) <= _BASIS_RANK[Basis.OBSERVED]
+def _after(observation: Observation, moment: str) -> bool:
+    return any(e.timestamp and e.timestamp > moment for e in observation.evidence)
+
+
+def _spoken_after(observation: Observation, moment: str) -> bool:
+    return any(e.basis is Basis.USER_STATEMENT and (e.timestamp or "") > moment for e in observation.evidence)
+
+
+def _still_held(lesson: Lesson, held: Lesson) -> Lesson:
+    if lesson.status is not LessonStatus.ACTIVE:
+        return lesson
+    return replace(lesson, status=LessonStatus.CANDIDATE, level=Level.MEMORY, uncertainty=held.uncertainty)
+
+
+def _revived(lesson: Lesson, retired: Lesson, observation: Observation) -> Lesson:
+    """Back from retirement on evidence newer than it: a new decision, and it says so."""
+    why = retired.uncertainty or "retired"
+    note = f"back on new evidence of {observation.timestamp[:10]}, after its retirement ({why})"
+    return replace(lesson, valid_from=observation.timestamp or lesson.valid_from, uncertainty=note)
 
 
 def _assemble(identifier: str, group: Sequence[Observation], current: Lesson | None) -> Lesson:
-    lead = min(group, key=lambda o: (_strength_of(o.evidence), not o.explicit, not o.timestamp, _negated(o.timestamp)))
+    lead = min(group, key=lambda o: (strength_of(o.evidence), not o.explicit, not o.timestamp, _negated(o.timestamp)))
     evidence = _union(current.evidence if current else (), (e for o in group for e in o.evidence))
     stamps = sorted(e.timestamp for e in evidence if e.timestamp)
     durable = all(o.durable for o in group)
@@ -287,11 +357,19 @@ def _assemble(identifier: str, group: Sequence[Observation], current: Lesson | N
         stance=lead.stance,
         against=lead.against,
         valid_from=stamps[0] if stamps else None,
-        valid_to=None if durable else max((o.valid_to or "" for o in group), default="") or None,
+        valid_to=_end_of(group, current, durable),
         supersedes=current.supersedes if current else None,
         superseded_by=current.superseded_by if current else None,
         extractor=lead.extractor,
     )
+
+
+def _end_of(group: Sequence[Observation], current: Lesson | None, durable: bool) -> str | None:
+    """A one-off ends with its session; a superseded lesson where its successor's evidence began
+    (more old evidence does not reopen it; newer evidence does, in ``_settle_contradictions``)."""
+    if not durable:
+        return max((o.valid_to or "" for o in group), default="") or None
+    return current.valid_to if current is not None and current.superseded_by else None
 
 
 def _combine(observations: Sequence[Observation]) -> Observation:
@@ -306,19 +384,6 @@ def _union(first: Iterable[Evidence], second: Iterable[Evidence]) -> tuple[Evide
     for item in (*first, *second):
         merged.setdefault((item.event_key, item.role), item)
     return tuple(merged.values())
-
-
-def _strength_of(evidence: Iterable[Evidence]) -> int:
-    return min((_BASIS_RANK[e.basis] for e in evidence), default=len(_BASIS_RANK))
-
-
-def _strength(lesson: Lesson) -> int:
-    return _strength_of(lesson.evidence)
-
-
-def _newest(lesson: Lesson) -> str:
-    trusted = [e.timestamp for e in lesson.evidence if e.timestamp and _BASIS_RANK[e.basis] <= 1]
-    return max(trusted or [e.timestamp for e in lesson.evidence if e.timestamp] or [""])
 
 
 def _negated(stamp: str) -> tuple[int, ...]:

@@ -126,6 +126,7 @@ class Confidence:
     agent_claims: int = 0
     contradictions: int = 0
     age_days: float = 0.0  # since the newest evidence
+    idle_sessions: int = 0  # sessions of its project since the newest evidence: what ages a lesson
     terms: tuple[tuple[str, float], ...] = ()
 
 

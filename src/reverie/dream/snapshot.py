@@ -7,6 +7,11 @@ lesson merged by dedupe is not superseded a second time by the contradiction pas
 Cost follows the new work: the lessons read are those that may still act or be cleaned up (active,
 candidate, quarantined; retired lessons are tombstones and stay out), and the trace read is the
 events of the sessions in range only.
+
+Time is activity: for each live lesson the snapshot holds how many sessions of its project started
+after its newest evidence (``idle``, one bounded index range scan each). Passes age lessons by that,
+never by ``now`` minus a timestamp, so a backfill of old transcripts or a project left alone for a
+year does not make its lessons look abandoned.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 
+from reverie.distill.merge import idle_sessions
 from reverie.domain import EventKind
 from reverie.domain.changes import Change
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
@@ -58,10 +64,16 @@ class Snapshot:
     changed: frozenset[str] = field(default_factory=frozenset)  # ids earlier passes already changed
     session_projects: Mapping[str, str | None] = field(default_factory=dict)  # for global lessons' sessions
     budget: Budget | None = None  # a pass that asks a model charges its tokens here
+    # lesson id -> sessions of its project started after its newest evidence (capped): how lessons age
+    idle: Mapping[str, int] = field(default_factory=dict)
 
     def live(self) -> list[Lesson]:
         """Lessons that may still act or be cleaned up, in a stable order."""
         return sorted((lesson for lesson in self.lessons.values() if lesson.status in LIVE_STATUSES), key=_order)
+
+    def idle_sessions(self, lesson: Lesson) -> int:
+        """The work done in its scope since the lesson was last confirmed, in sessions (not days)."""
+        return self.idle.get(lesson.id, 0)
 
     def active(self) -> list[Lesson]:
         return [lesson for lesson in self.live() if lesson.status is LessonStatus.ACTIVE]
@@ -110,6 +122,7 @@ def build(
         instructions=instructions,
         session_projects=MappingProxyType(_projects_of_global_lessons(store, found)),
         budget=budget,
+        idle=MappingProxyType({lesson.id: idle_sessions(store, lesson) for lesson in found}),
     )
 
 

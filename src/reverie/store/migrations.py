@@ -218,11 +218,24 @@ def m004_store_versions(db: sqlite3.Connection) -> None:
     run_script(db, sqlite_versions.SCHEMA)
 
 
+def m005_session_activity(db: sqlite3.Connection) -> None:
+    """Sessions by project and start, so "how many sessions since this lesson's evidence" (the activity
+    that ages lessons) is a short range scan, not a read of the project's history."""
+    run_script(
+        db,
+        """
+        CREATE INDEX sessions_by_start ON sessions (project_key, started_at);
+        CREATE INDEX sessions_by_start_any ON sessions (started_at);
+        """,
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("m001_traces", m001_traces),
     ("m002_lessons", m002_lessons),
     ("m003_artifacts", m003_artifacts),
     ("m004_store_versions", m004_store_versions),
+    ("m005_session_activity", m005_session_activity),
 )
 
 

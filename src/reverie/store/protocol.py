@@ -198,6 +198,11 @@ class Store(Protocol):
 
     def sessions(self, project: str | None = None) -> Sequence[SessionSummary]: ...
 
+    def sessions_started_after(self, since: str, *, project: str | None = None, limit: int | None = None) -> int:
+        """How many sessions of ``project`` (of every project when None) started after ``since`` (ISO
+        8601), counting at most ``limit``: the work done since a moment. Lessons age by it, not by the
+        clock (docs/confidence.md); past a limit more sessions change nothing, so callers cap it."""
+
     def events(self, session_id: str) -> Sequence[Event]: ...
 
     def import_cursor(self, path: str) -> ImportCursor | None: ...
@@ -237,8 +242,10 @@ class Store(Protocol):
     def contenders(self, project: str | None, *, topic: str, stance: str, against: str) -> Sequence[Lesson]:
         """Current lessons that may contradict one with this topic, stance and ``against``: those on
         the same topic, and in the same project those whose ``against`` names (or is named by) its
-        stance, or whose stance names (or is named by) its ``against``, word for word. A superset is
-        allowed: the caller decides which really contradict."""
+        stance, or whose stance names (or is named by) its ``against``, word for word, and plain
+        positive instructions (topic ``say:...``, stance ``+...``) when it advises against something
+        (or the lessons that advise against something, when it is one). A superset is allowed: the
+        caller decides which really contradict."""
 
     def observations_for(self, lesson_id: str) -> Sequence[Observation]:
         """Every session's observation that would form this lesson."""

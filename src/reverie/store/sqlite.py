@@ -193,6 +193,16 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
             for row in rows
         ]
 
+    def sessions_started_after(self, since: str, *, project: str | None = None, limit: int | None = None) -> int:
+        # Timestamps are ISO 8601 text from the agents' own records, so they order as strings; the
+        # limit keeps this a bounded range scan of sessions_by_start however long the history is.
+        where = "started_at > :since" + (" AND project_key = :project" if project is not None else "")
+        (count,) = self.db.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE {where} LIMIT :limit)",
+            {"since": since, "project": project, "limit": -1 if limit is None else limit},
+        ).fetchone()
+        return int(count)
+
     def events(self, session_id: str) -> Sequence[Event]:
         rows = self.db.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY COALESCE(timestamp, ''), seq",

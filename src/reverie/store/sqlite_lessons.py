@@ -139,7 +139,9 @@ class LessonTables:
                         OR ' ' || against || ' ' LIKE '% ' || :stance || ' %'))
                  OR (:against != '' AND stance != '' AND (
                         ' ' || :against || ' ' LIKE '% ' || stance || ' %'
-                        OR ' ' || stance || ' ' LIKE '% ' || :against || ' %'))))
+                        OR ' ' || stance || ' ' LIKE '% ' || :against || ' %'))
+                 OR (:against != '' AND topic LIKE 'say:%' AND stance LIKE '+%')
+                 OR (:topic LIKE 'say:%' AND :stance LIKE '+%' AND against != '')))
             ORDER BY id
             """,
             {"topic": topic, "stance": stance, "against": against, "project": project},

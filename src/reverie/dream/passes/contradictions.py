@@ -1,7 +1,8 @@
 """Contradictions: two active lessons that cannot both hold never stay both active.
 
 Two active lessons in the same scope contradict when they are on one topic with different stances,
-when one recommends what the other advises against (one names the other whole), or when they say
+when one recommends what the other advises against (one names the other whole; not when the one
+rests on runs of other commands than the one warned against, ``distill.contradiction``), or when they say
 the same thing (``wording``) with opposite polarity ("always squash" / "never squash").
 
 * **Ordered in time**: the lesson whose trusted evidence is newer supersedes the older one if its
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from reverie.distill.contradiction import ran_something_else
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.lessons import Lesson, LessonStatus
 from reverie.dream import wording
@@ -50,7 +52,9 @@ def propose(snapshot: Snapshot) -> list[Change]:
 def contradicts(first: Lesson, second: Lesson, a: wording.Wording, b: wording.Wording) -> bool:
     if first.topic and first.topic == second.topic and first.stance != second.stance:
         return True
-    if names(first.against, wording.stance(second)) or names(wording.stance(first), second.against):
+    if names(first.against, wording.stance(second)) and not ran_something_else(second, first.against):
+        return True
+    if names(wording.stance(first), second.against) and not ran_something_else(first, second.against):
         return True
     if (
         wording.stance(first)
@@ -77,13 +81,13 @@ def _resolve(newer: Lesson, older: Lesson, snapshot: Snapshot) -> Change:
         return _supersede(newer, older, snapshot)
     held: tuple[Lesson, ...]
     if ordered:
-        held = (edits.hold(newer, f"contradicts {older.id}, which rests on stronger evidence; a person decides"),)
+        held = (edits.hold(newer, f"contradicts {older.id}, which rests on stronger evidence"),)
         why = (
             f"{newer.id} is newer but rests on weaker evidence than {older.id}: code does not let it win. "
             f"{newer.id} is held as a candidate until a person says which holds."
         )
     else:
-        reason = "contradicts {}; their evidence is not ordered in time, a person decides"
+        reason = "contradicts {}; their evidence is not ordered in time"
         held = (edits.hold(newer, reason.format(older.id)), edits.hold(older, reason.format(newer.id)))
         why = f"{newer.id} and {older.id} disagree and neither is newer: both are held as candidates."
     return Change(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from reverie.distill import confidence
+from reverie.distill.contradiction import HELD
 from reverie.domain.events import Origin
 from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus, Level
 from reverie.dream.snapshot import CommandRun, Snapshot
@@ -30,8 +31,9 @@ def retire(lesson: Lesson, reason: str, *, at: str, superseded_by: str | None = 
 
 
 def hold(lesson: Lesson, reason: str) -> Lesson:
-    """Back to candidate: kept, but it no longer acts until a person (or new evidence) decides."""
-    return replace(lesson, status=LessonStatus.CANDIDATE, level=Level.MEMORY, uncertainty=reason)
+    """Back to candidate: kept, but it no longer acts until a person decides, in review or by saying
+    it again (distill keeps the hold against anything else: ``contradiction.held_since``)."""
+    return replace(lesson, status=LessonStatus.CANDIDATE, level=Level.MEMORY, uncertainty=HELD + reason)
 
 
 def union(first: Iterable[Evidence], second: Iterable[Evidence]) -> tuple[Evidence, ...]:
@@ -47,6 +49,7 @@ def rescore(lesson: Lesson, snapshot: Snapshot, *, contradictions: int | None = 
         outcomes=lesson.confidence.outcomes,
         contradictions=lesson.confidence.contradictions if contradictions is None else contradictions,
         now=snapshot.now,
+        idle_sessions=snapshot.idle_sessions(lesson),
     )
     return replace(lesson, confidence=scored)
 

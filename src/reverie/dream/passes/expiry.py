@@ -2,8 +2,12 @@
 
 * A one-off ("just this once", "for now") or session-scoped lesson whose validity has ended is
   retired (``retire.expired``).
-* A candidate seen in a single session and never confirmed for ``UNCONFIRMED_DAYS`` is retired
-  (``retire.unconfirmed``): it was never active, so nothing an agent sees changes.
+* A candidate seen in a single session and not confirmed by any of the ``UNCONFIRMED_SESSIONS``
+  sessions of its project that followed it is retired (``retire.unconfirmed``): it was never active,
+  so nothing an agent sees changes.
+
+"Unconfirmed" counts work, not days (``Snapshot.idle``): a project nobody opened for a year keeps
+its candidates, and a year of transcripts imported at once is not a year of silence.
 
 Both are low-risk when the lesson was not active; an active one-off that outlived its validity is
 still retired, but that change shapes behaviour and needs a person.
@@ -11,28 +15,26 @@ still retired, but that change shapes behaviour and needs a person.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from reverie.distill.confidence import parse_time
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.dream.passes import edits
 from reverie.dream.snapshot import Snapshot
 
-UNCONFIRMED_DAYS = 30
+UNCONFIRMED_SESSIONS = 20
 
 
 def propose(snapshot: Snapshot) -> list[Change]:
     changes: list[Change] = []
-    horizon = (snapshot.now - timedelta(days=UNCONFIRMED_DAYS)).isoformat(timespec="seconds")
     for lesson in snapshot.live():
         if lesson.id in snapshot.changed or lesson.status is LessonStatus.QUARANTINED:
             continue
         if _expired(lesson, snapshot):
             changes.append(_retire(lesson, "expired", f"a one-off valid until {lesson.valid_to}", snapshot))
-        elif lesson.status is LessonStatus.CANDIDATE and len(lesson.sessions) <= 1 and _older(lesson, horizon):
-            age = f"seen in one session, not confirmed for over {UNCONFIRMED_DAYS} days"
-            changes.append(_retire(lesson, "unconfirmed", age, snapshot))
+        elif lesson.status is LessonStatus.CANDIDATE and len(lesson.sessions) <= 1 and _unconfirmed(lesson, snapshot):
+            idle = snapshot.idle_sessions(lesson)
+            why = f"seen in one session and not confirmed by the {idle} session(s) of its project since"
+            changes.append(_retire(lesson, "unconfirmed", why, snapshot))
     return changes
 
 
@@ -46,9 +48,8 @@ def _expired(lesson: Lesson, snapshot: Snapshot) -> bool:
     return end <= snapshot.now
 
 
-def _older(lesson: Lesson, horizon: str) -> bool:
-    newest = edits.newest(lesson)
-    return bool(newest) and newest < horizon
+def _unconfirmed(lesson: Lesson, snapshot: Snapshot) -> bool:
+    return bool(edits.newest(lesson)) and snapshot.idle_sessions(lesson) >= UNCONFIRMED_SESSIONS
 
 
 def _retire(lesson: Lesson, qualifier: str, why: str, snapshot: Snapshot) -> Change:

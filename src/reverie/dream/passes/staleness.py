@@ -4,16 +4,19 @@
   command in its trigger) is proposed for retirement when, in the sessions in range, that command
   failed in its project at least ``MIN_FAILURES`` times after the lesson's newest evidence and never
   ran clean after the last failure. The failing runs are the evidence, with session and line.
-* **Unconfirmed and old.** An active lesson that rests on one session, with no statement by the
-  person, and nothing newer than ``DECAY_DAYS``, is proposed for retirement: confidence decays with
-  age (docs/confidence.md) and nothing has confirmed it since.
+* **Unconfirmed over much work.** An active lesson that rests on one session, with no statement by
+  the person, that ``DECAY_SESSIONS`` sessions of its project went by without confirming, is
+  proposed for retirement: confidence decays with activity (docs/confidence.md) and nothing has
+  confirmed it since. Days do not count: a project left alone keeps its lessons.
+
+What counts against a lesson is what it recommends failing, never what it warns against: "use
+``TEST_DATABASE_URL=... make test-integration``, not ``make test-integration``" is confirmed, not
+disproved, by the plain ``make test-integration`` failing.
 
 Lessons contradicted by newer evidence are the contradiction pass's: it supersedes them.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.events import Origin
@@ -22,32 +25,41 @@ from reverie.dream.passes import edits
 from reverie.dream.snapshot import CommandRun, Snapshot
 
 MIN_FAILURES = 2
-DECAY_DAYS = 90
+DECAY_SESSIONS = 40
 _RECOMMENDING = (LessonKind.FACT, LessonKind.PREFERENCE, LessonKind.PROCEDURE)
 
 
 def propose(snapshot: Snapshot) -> list[Change]:
     changes: list[Change] = []
     runs = _runs_by_project(snapshot)
-    horizon = (snapshot.now - timedelta(days=DECAY_DAYS)).isoformat(timespec="seconds")
     for lesson in snapshot.active():
         if lesson.id in snapshot.changed:
             continue
         failing = _now_failing(lesson, runs.get(lesson.scope.project or "", []))
         if failing:
             changes.append(_stale_command(lesson, failing, snapshot))
-        elif _decayed(lesson, horizon):
+        elif _decayed(lesson, snapshot):
             changes.append(_decay(lesson, snapshot))
     return changes
 
 
 def recommended_commands(lesson: Lesson) -> tuple[str, ...]:
+    """The commands a lesson tells the agent to run. Its trigger also names what it advises against
+    (it fires when the agent is about to run that): those are left out, or the failing plain command
+    that the lesson exists to prevent would count against it."""
     if lesson.kind not in _RECOMMENDING:
         return ()
-    found = list(lesson.trigger.commands)
-    if not found and len(lesson.stance.split()) >= 2:  # "make test", not "tabs"
-        found.append(lesson.stance)
+    stance = lesson.stance if len(lesson.stance.split()) >= 2 else ""  # "make test", not "tabs"
+    found = [c for c in lesson.trigger.commands if not _warned_against(lesson, c)]
+    if stance and (not found or lesson.against):
+        found.insert(0, stance)
     return tuple(dict.fromkeys(c for c in found if c))
+
+
+def _warned_against(lesson: Lesson, command: str) -> bool:
+    if not lesson.against or _runs(lesson.stance, command):
+        return False
+    return _runs(lesson.against, command) or _runs(command, lesson.against)
 
 
 def _runs_by_project(snapshot: Snapshot) -> dict[str, list[CommandRun]]:
@@ -73,8 +85,8 @@ def _now_failing(lesson: Lesson, runs: list[CommandRun]) -> list[CommandRun]:
 
 def _runs(command_line: str, command: str) -> bool:
     """``command_line`` runs ``command`` (token prefix of some segment of a compound line)."""
-    wanted = command.split()
-    for segment in command_line.replace("&&", ";").replace("||", ";").split(";"):
+    wanted = command.lower().split()  # a lesson's stance is stored lower-case
+    for segment in command_line.lower().replace("&&", ";").replace("||", ";").split(";"):
         if segment.split()[: len(wanted)] == wanted:
             return True
     return False
@@ -101,19 +113,20 @@ def _stale_command(lesson: Lesson, failures: list[CommandRun], snapshot: Snapsho
     )
 
 
-def _decayed(lesson: Lesson, horizon: str) -> bool:
-    newest = edits.newest(lesson)
+def _decayed(lesson: Lesson, snapshot: Snapshot) -> bool:
     spoken = any(e.basis is Basis.USER_STATEMENT for e in lesson.evidence)
-    return not spoken and len(lesson.sessions) <= 1 and bool(newest) and newest < horizon
+    idle = snapshot.idle_sessions(lesson) >= DECAY_SESSIONS
+    return not spoken and len(lesson.sessions) <= 1 and bool(edits.newest(lesson)) and idle
 
 
 def _decay(lesson: Lesson, snapshot: Snapshot) -> Change:
-    retired = edits.retire(lesson, f"unconfirmed for over {DECAY_DAYS} days", at=snapshot.stamp)
+    idle = snapshot.idle_sessions(lesson)
+    retired = edits.retire(lesson, f"not confirmed by the {idle} session(s) of its project since", at=snapshot.stamp)
     return Change(
         id="",
         type=ChangeType.RETIRE,
-        rationale=f'"{lesson.statement}" rests on one session, the person never stated it, and nothing has '
-        f"confirmed it since {edits.newest(lesson)[:10]}: it has decayed.",
+        rationale=f'"{lesson.statement}" rests on one session, the person never stated it, and none of the '
+        f"{idle} session(s) of work in its project since {edits.newest(lesson)[:10]} confirmed it: it has decayed.",
         before=(lesson,),
         after=(retired,),
         evidence=edits.excerpts((lesson,), limit=2),
