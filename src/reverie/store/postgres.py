@@ -195,6 +195,19 @@ class PostgresStore(PostgresLessons):
             row = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = %s", (session_id,)).fetchone()
         return _session(row) if row else None
 
+    def sessions_started_after(self, since: str, *, project: str | None = None, limit: int | None = None) -> int:
+        # ISO 8601 text orders as time, as in SQLite; the limit bounds the scan however long the history.
+        with self.database.transaction(self.team) as db:
+            row = db.execute(
+                """
+                SELECT COUNT(*) FROM (
+                    SELECT 1 FROM sessions WHERE started_at > %(since)s
+                    AND (%(project)s::text IS NULL OR project_key = %(project)s) LIMIT %(limit)s) AS recent
+                """,
+                {"since": since, "project": project, "limit": limit},
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def find_sessions(self, prefix: str) -> Sequence[Session]:
         with self.database.transaction(self.team) as db:
             rows = db.execute(

@@ -139,7 +139,9 @@ class PostgresLessons:
                         OR strpos(' ' || against || ' ', ' ' || %(stance)s || ' ') > 0))
                  OR (%(against)s != '' AND stance != '' AND (
                         strpos(' ' || %(against)s || ' ', ' ' || stance || ' ') > 0
-                        OR strpos(' ' || stance || ' ', ' ' || %(against)s || ' ') > 0))))
+                        OR strpos(' ' || stance || ' ', ' ' || %(against)s || ' ') > 0))
+                 OR (%(against)s != '' AND topic LIKE 'say:%%' AND stance LIKE '+%%')
+                 OR (%(topic)s LIKE 'say:%%' AND %(stance)s LIKE '+%%' AND against != '')))
             ORDER BY id
             """,
             {"topic": topic, "stance": stance, "against": against, "project": project},
