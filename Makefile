@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint fix typecheck bench clean
+.PHONY: demo test test-fast lint fix typecheck bench clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,22 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The browser tier drives Debian's Chromium (never a browser download): install it when it is missing.
+# apt-get needs root; without it, say what to run instead of failing obscurely later.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "make chromium: run as root: apt-get install chromium" >&2; exit 1; fi; \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
+
 # The static checks that keep the architecture honest, then every tier: unit, real-corpus (when
-# ../shared exists), end-to-end with the real CLIs. pytest runs last so its summary closes the output.
-test: $(BIN)/.installed tests/e2e/node_modules/.installed
+# ../shared exists), browser, end-to-end with the real CLIs. pytest runs last so its summary closes the output.
+test: $(BIN)/.installed tests/e2e/node_modules/.installed chromium
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not e2e and not corpus"
+	$(BIN)/python -m pytest -m "not e2e and not corpus and not browser"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

@@ -11,7 +11,7 @@ import sys
 import click
 
 from reverie import __version__
-from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces
+from reverie.cli import artifacts, demo, dreams, evals, importing, ingesting, install, lessons, loop, recall, traces, ui
 from reverie.errors import ReverieError
 
 
@@ -47,5 +47,6 @@ for command in (
     *demo.COMMANDS,
     *artifacts.COMMANDS,
     *loop.COMMANDS,
+    *ui.COMMANDS,
 ):
     main.add_command(command)
