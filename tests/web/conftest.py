@@ -34,3 +34,10 @@ def client(home: Home, guard: Guard) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://127.0.0.1") as signed_in:
         signed_in.cookies.set(COOKIE, guard.session)
         yield signed_in
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.web.browser import SHOTS
+
+    for folder in SHOTS:
+        terminalreporter.write_line(f"reverie ui screenshots: {folder}")
