@@ -1,5 +1,5 @@
 """A realistic home for the UI tests: sessions with timelines, lessons with evidence pointing into them,
-a compiled hook, a dream with a merge and a supersede waiting for review, and an eval report.
+a compiled hook, a gated dream with a merge and a supersede waiting for review, and an eval report.
 
 Everything is written through the same public functions the CLI uses (store writes, compile,
 run_dream, eval report), so the pages show what a real home would hold.
@@ -21,6 +21,7 @@ from reverie.domain import Event, EventKind, Origin, Session, Source
 from reverie.domain.lessons import Lesson, LessonKind, Level
 from reverie.domain.sessions import Project
 from reverie.dream import DreamRequest, run_dream
+from reverie.evals.gate import gate_for
 from reverie.store import Batch
 from reverie.workspace import Workspace
 from tests.dream.factory import APP, NOW, choice, make, put
@@ -73,7 +74,9 @@ def build(tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     repo = make_checkout(tmp_path / "app", APP)
     places = resolve(str(repo))
     compiler.apply(workspace.store, compiler.plan(workspace.store, places, (Target.CLAUDE_CODE,)))
-    record = run_dream(workspace.store, home, DreamRequest(now=NOW))
+    record = run_dream(
+        workspace.store, home, DreamRequest(now=NOW), gate=gate_for("checks", workspace.store, base=home)
+    )
     report_dir = tmp_path / "eval-report"
     write_report(report_dir)
     return Home(workspace, record.id, repo, report_dir)

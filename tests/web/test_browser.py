@@ -1,12 +1,13 @@
 """The review UI in a real Chromium: a person reads every page and decides a dream in the browser.
 
-Screenshots of every page are kept under the pytest temporary folder (``screenshots*``); the
-terminal summary prints where.
+Screenshots of every page are kept under the pytest temporary folder (``screenshots*``), or in
+``$REVERIE_SCREENSHOTS``; the terminal summary prints where.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -29,7 +30,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="session")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
+    chosen = os.environ.get("REVERIE_SCREENSHOTS")  # a folder that outlives pytest's temporary-folder rotation
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
     browser.SHOTS.append(folder)
     return folder
 

@@ -68,6 +68,7 @@ def test_the_dream_page_is_a_code_review_of_every_change(client: TestClient, hom
     assert "Accept all 2</button>" in page and "Reject all 2</button>" in page
     assert 'class="before"' in page and 'class="after"' in page  # the diff
     assert "Stops reaching the agent" in page  # what it does to the agent's context
+    assert "contradictory_pairs" in page and "gate: pass" in page  # the gate's eval delta
     assert "/sessions/a#line-3" in page or "/sessions/b#line-3" in page  # evidence links into the timeline
 
 

@@ -26,6 +26,7 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class LessonDiff:
     lesson_id: str
+    statement: str
     rows: tuple[Row, ...]
     effect: str  # what accepting does to the agent's context, in one sentence
 
@@ -67,7 +68,8 @@ def change_diffs(change: Change) -> list[LessonDiff]:
         old, new = fields(before.get(lesson_id)), fields(after.get(lesson_id))
         names = list(dict.fromkeys([*old, *new]))
         rows = tuple(Row(name, old.get(name, ""), new.get(name, "")) for name in names)
-        diffs.append(LessonDiff(lesson_id, rows, effect(before.get(lesson_id), after.get(lesson_id))))
+        shown = after.get(lesson_id) or before[lesson_id]
+        diffs.append(LessonDiff(lesson_id, shown.statement, rows, effect(before.get(lesson_id), after.get(lesson_id))))
     return diffs
 
 
