@@ -1,8 +1,9 @@
 """What every page handler shares: the workspace, the guard, who is deciding, and the templates.
 
-One lock serialises the handlers: the store is one SQLite connection, and a local review UI has
-one reader at a time anyway. Handlers are plain functions (Starlette runs them in a thread pool),
-so a slow page never blocks the event loop.
+One lock serialises the store work: the store is one SQLite connection, and a local review UI has
+one reader at a time anyway. Page handlers are plain functions (Starlette runs them in a thread
+pool); form handlers read the form, then hand the store work to the thread pool too, so a slow
+page or decision never blocks the event loop.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ the approvals. A change edited since the page was drawn hashes differently, is r
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,8 +18,9 @@ from reverie.errors import ReverieError
 from reverie.recall.index import refresh_index
 from reverie.review import decide, policy, verdict
 from reverie.review import render as review_render
+from reverie.review.actor import Actor
 from reverie.web import views
-from reverie.web.context import back, checked_form, command, render, ui_of
+from reverie.web.context import Ui, back, checked_form, command, render, ui_of
 
 ACCEPT = "accept"
 REJECT = "reject"
@@ -48,7 +50,6 @@ def dream_page(request: Request) -> Response:
         changes=changes,
         diffs={item.change.id: views.change_diffs(item.change) for item in changes},
         open_changes=[item for item in changes if item.decision is None],
-        anchor=views.evidence_anchor,
     )
 
 
@@ -67,40 +68,41 @@ async def decide_view(request: Request) -> Response:
         return back(request, "dream", "Nothing decided: the form named no change shown on the page.", dream_id=dream_id)
     ui = ui_of(request)
     who = ui.actor_of(request)
+    regression = form.get("accept_regression") == "yes"
     try:
-        with ui.held() as workspace:
-            if action == ACCEPT:
-                outcome = decide.accept(
-                    workspace.store,
-                    dream_id,
-                    actor=who,
-                    policy=policy.load(workspace.home),
-                    command=command(f"accept {dream_id} {','.join(ids)}"),
-                    only=ids,
-                    approved={i: shown[i] for i in ids},
-                    accept_regression=form.get("accept_regression") == "yes",
-                )
-                done, refused = outcome.accepted, outcome.refused
-                if done:
-                    refresh_index(workspace)
-            else:
-                rejection = decide.reject(
-                    workspace.store,
-                    dream_id,
-                    ids,
-                    actor=who,
-                    command=command(f"reject {dream_id} {','.join(ids)}"),
-                    shown=shown,
-                )
-                done, refused = rejection.rejected, rejection.refused
+        # The store work runs in the thread pool, like the pages' handlers: the event loop stays free.
+        done, refused = await run_in_threadpool(_decide, ui, who, dream_id, action, ids, shown, regression)
     except ReverieError as error:  # not an approver, a regressing gate, an unknown change: say why
         return back(request, "dream", f"Not {action}ed: {error}", dream_id=dream_id)
     return back(request, "dream", _notice(action, done, refused), dream_id=dream_id)
 
 
+def _decide(
+    ui: Ui, who: Actor, dream_id: str, action: str, ids: list[str], shown: dict[str, str], regression: bool
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    with ui.held() as workspace:
+        if action == REJECT:
+            command_line = command(f"reject {dream_id} {','.join(ids)}")
+            rejection = decide.reject(workspace.store, dream_id, ids, actor=who, command=command_line, shown=shown)
+            return rejection.rejected, rejection.refused
+        outcome = decide.accept(
+            workspace.store,
+            dream_id,
+            actor=who,
+            policy=policy.load(workspace.home),
+            command=command(f"accept {dream_id} {','.join(ids)}"),
+            only=ids,
+            approved={i: shown[i] for i in ids},
+            accept_regression=regression,
+        )
+        if outcome.accepted:
+            refresh_index(workspace)
+        return outcome.accepted, outcome.refused
+
+
 def _notice(action: str, done: tuple[str, ...], refused: dict[str, str]) -> str:
     parts = [f"{'Accepted' if action == ACCEPT else 'Rejected'} {', '.join(done)}."] if done else []
-    parts += [f"Not {action}ed {cid}: {why}" for cid, why in refused.items()]
+    parts += [f"Not {action}ed {cid}: {why.rstrip('.')}." for cid, why in refused.items()]
     if any("not approved as it is now" in why or "changed since" in why for why in refused.values()):
         parts.append("The page below shows those changes as they are now; decide again.")
     return " ".join(parts) or "Nothing to decide."

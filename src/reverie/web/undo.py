@@ -8,6 +8,7 @@ again. Removing or restoring a compiled artifact changes what an agent obeys as 
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -15,7 +16,8 @@ from reverie.artifacts import compiler
 from reverie.errors import ReverieError
 from reverie.recall.index import refresh_index
 from reverie.review import history
-from reverie.web.context import back, checked_form, command, render, ui_of
+from reverie.review.actor import Actor
+from reverie.web.context import Ui, back, checked_form, command, render, ui_of
 
 AUDIT_SHOWN = 200
 
@@ -51,26 +53,24 @@ async def rollback_view(request: Request) -> Response:
         target, shown_head = int(str(form.get("version"))), int(str(form.get("head")))
     except ValueError:
         return back(request, "history", "Nothing rolled back: the form named no version.")
+    notice = await run_in_threadpool(_rollback, ui, ui.actor_of(request), target, shown_head)
+    return back(request, "history", notice)
+
+
+def _rollback(ui: Ui, who: Actor, target: int, shown_head: int) -> str:
     try:
         with ui.held() as workspace:
-            if workspace.store.head().id != shown_head:
-                return back(
-                    request,
-                    "history",
+            head = workspace.store.head().id
+            if head != shown_head:
+                return (
                     f"Nothing rolled back: the head moved since the page was drawn (it was {shown_head}, "
-                    f"it is {workspace.store.head().id}). Here it is again.",
+                    f"it is {head}). Here it is again."
                 )
-            done = history.rollback(
-                workspace.store, target, actor=ui.actor_of(request), command=command(f"rollback {target}")
-            )
+            done = history.rollback(workspace.store, target, actor=who, command=command(f"rollback {target}"))
             refresh_index(workspace)
     except ReverieError as error:
-        return back(request, "history", f"Not rolled back: {error}")
-    return back(
-        request,
-        "history",
-        f"Store version {done.after.id} is the head (was {done.before.id}); {done.lessons_changed} lesson(s) differ.",
-    )
+        return f"Not rolled back: {error}"
+    return f"Store version {done.after.id} is the head (was {done.before.id}); {done.lessons_changed} lesson(s) differ."
 
 
 def artifacts_page(request: Request) -> Response:
@@ -94,16 +94,19 @@ async def artifact_view(request: Request) -> Response:
             f"Refused: this UI runs inside an agent session ({who.agent_marker} is set); removing or restoring an "
             "artifact needs a person: run reverie ui from your own terminal.",
         )
+    notice = await run_in_threadpool(_artifact, ui, artifact_id, action, form.get("force") == "yes")
+    return back(request, "artifacts", notice)
+
+
+def _artifact(ui: Ui, artifact_id: str, action: str, force: bool) -> str:
     try:
         with ui.held() as workspace:
             if action == "remove":
-                record = compiler.remove(workspace.store, artifact_id, force=form.get("force") == "yes")
-                notice = f"Removed {record.artifact.id}: its files, block and settings entry are gone."
-            elif action == "restore":
+                record = compiler.remove(workspace.store, artifact_id, force=force)
+                return f"Removed {record.artifact.id}: its files, block and settings entry are gone."
+            if action == "restore":
                 record = compiler.restore(workspace.store, artifact_id)
-                notice = f"{record.artifact.id} will be written again by the next `reverie compile`."
-            else:
-                notice = "Nothing done: unknown action."
+                return f"{record.artifact.id} will be written again by the next `reverie compile`."
     except ReverieError as error:
-        notice = f"Not done: {error}"
-    return back(request, "artifacts", notice)
+        return f"Not done: {error}"
+    return "Nothing done: unknown action."

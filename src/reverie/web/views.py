@@ -103,7 +103,3 @@ def _where(lesson: Lesson) -> str:
 
 def _force(lesson: Lesson) -> str:
     return f", at level {lesson.level.value}" if lesson.level in _COMPILED else ""
-
-
-def evidence_anchor(line: int | None) -> str:
-    return f"line-{line}" if line else ""
