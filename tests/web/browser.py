@@ -24,7 +24,6 @@ from reverie.web.serve import listen, sign_in_url
 from reverie.workspace import Workspace
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS: list[Path] = []  # where this run kept its screenshots (printed in the terminal summary)
 FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -14,6 +14,7 @@ from reverie.web.security import COOKIE
 from tests.web.builders import Home, build
 
 PERSON = Actor(name="ada")
+SHOTS: list[Path] = []  # where the browser tier kept its screenshots (printed in the terminal summary)
 
 
 @pytest.fixture
@@ -37,7 +38,5 @@ def client(home: Home, guard: Guard) -> Iterator[TestClient]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    from tests.web.browser import SHOTS
-
     for folder in SHOTS:
         terminalreporter.write_line(f"reverie ui screenshots: {folder}")

@@ -23,7 +23,7 @@ from reverie.evals import report, runner
 from reverie.review import decide
 from tests.web import browser
 from tests.web.builders import Home
-from tests.web.conftest import PERSON
+from tests.web.conftest import PERSON, SHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chosen = os.environ.get("REVERIE_SCREENSHOTS")  # a folder that outlives pytest's temporary-folder rotation
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
-    browser.SHOTS.append(folder)
+    SHOTS.append(folder)
     return folder
 
 

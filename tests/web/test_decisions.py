@@ -9,10 +9,14 @@ from starlette.testclient import TestClient
 
 from reverie.artifacts import compiler
 from reverie.cli import main
+from reverie.domain.changes import Change, ChangeType
+from reverie.dream import DreamPass, DreamRequest, run_dream
+from reverie.evals.gate import DreamGate
 from reverie.review import decide
 from reverie.review.actor import Actor
 from reverie.web import Guard, create_app
 from reverie.web.security import COOKIE
+from tests.dream.factory import NOW, choice
 from tests.web.builders import Home
 from tests.web.conftest import PERSON
 
@@ -127,3 +131,19 @@ def test_artifacts_remove_and_restore(client: TestClient, home: Home) -> None:
     page = client.post(f"/artifacts/{hook.id}", data=fields | {"action": "restore"}).text
     status = {i.record.artifact.id: i.record.status.value for i in compiler.registry(home.workspace.store)}
     assert "will be written again" in page and hook.id not in status  # the next compile writes it again
+
+
+def test_a_regressing_dream_is_accepted_only_with_the_box_ticked(client: TestClient, home: Home) -> None:
+    npm = choice("npm", "pnpm", when="2026-03-10T10:00:00Z", sessions=("c",))
+    adds = DreamPass("adds", "adds npm", lambda _: [Change("", ChangeType.ADD, "seen once", before=(), after=(npm,))])
+    record = run_dream(
+        home.workspace.store, home.workspace.home, DreamRequest(now=NOW), passes=[adds], gate=DreamGate()
+    )
+    page = client.get(f"/dreams/{record.id}").text
+    assert "regressing" in page and 'name="accept_regression"' in page
+    fields = form_of(client, f"/dreams/{record.id}", "Accept all 1</button>")
+    refused = client.post(f"/dreams/{record.id}/decide", data=fields | {"action": "accept"}).text
+    assert "Not accepted" in refused and "regressing" in refused
+    assert [item.decision for item in home.workspace.store.dream_changes(record.id)] == [None]
+    client.post(f"/dreams/{record.id}/decide", data=fields | {"action": "accept", "accept_regression": "yes"})
+    assert [item.decision for item in home.workspace.store.dream_changes(record.id)] == ["accepted"]
