@@ -10,7 +10,6 @@ from starlette.testclient import TestClient
 
 from reverie.review.actor import Actor
 from reverie.web import Guard, create_app
-from reverie.web.security import COOKIE
 from tests.web.builders import Home, build
 
 PERSON = Actor(name="ada")
@@ -33,7 +32,7 @@ def guard() -> Guard:
 def client(home: Home, guard: Guard) -> Iterator[TestClient]:
     app = create_app(home.workspace, guard=guard, actor=lambda _request: PERSON, report_dir=home.report_dir)
     with TestClient(app, base_url="http://127.0.0.1") as signed_in:
-        signed_in.cookies.set(COOKIE, guard.session)
+        signed_in.cookies.set(guard.cookie, guard.session)
         yield signed_in
 
 

@@ -15,7 +15,6 @@ from reverie.evals.gate import DreamGate
 from reverie.review import decide
 from reverie.review.actor import Actor
 from reverie.web import Guard, create_app
-from reverie.web.security import COOKIE
 from tests.dream.factory import NOW, choice
 from tests.web.builders import Home
 from tests.web.conftest import PERSON
@@ -95,7 +94,7 @@ def test_inside_an_agent_session_nothing_behaviour_shaping_is_accepted(home: Hom
     agent = Actor(name="ada", agent_marker="CLAUDECODE")
     app = create_app(home.workspace, guard=guard, actor=lambda _request: agent, report_dir=home.report_dir)
     with TestClient(app, base_url="http://127.0.0.1") as browser:
-        browser.cookies.set(COOKIE, guard.session)
+        browser.cookies.set(guard.cookie, guard.session)
         page = decide_on(browser, home, "Accept all 2</button>", "accept")
         assert "inside an agent session" in page and "CLAUDECODE" in page
         assert set(home.decisions().values()) == {None}

@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 from reverie.cli import main
 from reverie.errors import InputError
 from reverie.web import Guard, create_app
-from reverie.web.security import COOKIE
 from reverie.web.serve import parse_bind
 from tests.web.builders import Home
 
@@ -28,8 +27,13 @@ def test_pages_need_the_session_cookie_that_the_one_time_link_sets(home: Home, g
     stranger = TestClient(create_app(home.workspace, guard=guard), base_url="http://127.0.0.1")
     assert stranger.get(f"/?token={token}", follow_redirects=False).status_code == 401  # spent
     assert stranger.get("/?token=guessed", follow_redirects=False).status_code == 401
-    stranger.cookies.set(COOKIE, "guessed")
+    stranger.cookies.set(guard.cookie, "guessed")
     assert stranger.get("/").status_code == 401
+
+
+def test_two_runs_name_their_cookies_apart_since_cookies_ignore_the_port() -> None:
+    first, second = Guard(), Guard()
+    assert first.cookie != second.cookie and first.session != second.session and first.csrf != second.csrf
 
 
 def test_every_response_keeps_the_pages_out_of_frames_and_caches(client: TestClient) -> None:

@@ -1,4 +1,4 @@
-"""Deciding on a change-set: approve, accept, discard, edit. The only code that writes what a dream proposed.
+"""Deciding on a change-set: approve, accept, reject, discard, edit. The only code that writes what a dream proposed.
 
 ``accept`` takes the changes chosen (``only`` / ``exclude``), and for each one checks, in order:
 

@@ -26,7 +26,6 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-COOKIE = "reverie_ui"
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Frame-Options": "DENY",
@@ -41,6 +40,8 @@ class Guard:
     """The secrets of one run. ``token`` None: the host app authenticates (a team server)."""
 
     token: str | None = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # Cookies are per host, not per port: each run names its own, so two UIs on loopback coexist.
+    cookie: str = field(default_factory=lambda: f"reverie_ui_{secrets.token_hex(4)}")
     session: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -56,7 +57,7 @@ class Guard:
     def signed_in(self, request: Request) -> bool:
         if self.token is None:
             return True
-        return hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), self.session.encode())
+        return hmac.compare_digest(request.cookies.get(self.cookie, "").encode(), self.session.encode())
 
     def csrf_ok(self, offered: str) -> bool:
         return bool(offered) and hmac.compare_digest(offered.encode(), self.csrf.encode())
@@ -95,7 +96,7 @@ class GuardMiddleware:
         clean = URL(scope=request.scope).remove_query_params("token")
         response = RedirectResponse(clean.path + (f"?{clean.query}" if clean.query else ""), status_code=303)
         response.set_cookie(
-            COOKIE,
+            self.guard.cookie,
             self.guard.session,
             httponly=True,
             samesite="strict",
