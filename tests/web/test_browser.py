@@ -141,6 +141,22 @@ def test_a_change_that_moved_after_the_page_was_drawn_is_refused_and_shown_again
     assert home.workspace.store.audit_log()[-1].action == "refuse"
 
 
+def test_a_person_rewords_a_change_then_accepts_the_new_wording(page: Page, home: Home, screenshots: Path) -> None:
+    merge = home.change_id("merge")
+    page.goto(page.url.rstrip("/") + f"/dreams/{home.dream_id}")
+    page.get_by_text(f"Reword {merge}").click()  # a <details> summary: opens without JavaScript
+    survivor = next(i.change for i in home.workspace.store.dream_changes(home.dream_id) if i.change.id == merge).after[
+        0
+    ]
+    page.get_by_label(f"New statement for {survivor.id}").fill("Indent with tabs.")
+    shot(page, screenshots, "11-dream-reword")
+    page.get_by_role("button", name=f"Save the wording of {merge}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{merge} reworded")
+    page.get_by_role("button", name=f"Accept {merge}").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Accepted {merge}.")
+    assert any(x.statement == "Indent with tabs." for x in home.workspace.store.lessons())
+
+
 def test_a_post_without_the_csrf_token_is_refused(page: Page, home: Home, screenshots: Path) -> None:
     page.goto(page.url.rstrip("/") + f"/dreams/{home.dream_id}")
     page.evaluate("document.querySelectorAll('input[name=csrf]').forEach(field => field.remove())")

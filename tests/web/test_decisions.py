@@ -146,3 +146,21 @@ def test_a_regressing_dream_is_accepted_only_with_the_box_ticked(client: TestCli
     assert [item.decision for item in home.workspace.store.dream_changes(record.id)] == [None]
     client.post(f"/dreams/{record.id}/decide", data=fields | {"action": "accept", "accept_regression": "yes"})
     assert [item.decision for item in home.workspace.store.dream_changes(record.id)] == ["accepted"]
+
+
+def test_rewording_in_the_browser_needs_a_decision_on_the_new_wording(client: TestClient, home: Home) -> None:
+    merge = home.change_id("merge")
+    before = form_of(client, f"/dreams/{home.dream_id}", f"Accept {merge}</button>")
+    fields = form_of(client, f"/dreams/{home.dream_id}", f"Save the wording of {merge}</button>")
+    page = client.post(f"/dreams/{home.dream_id}/edit", data=fields | {"statement": "Indent with tabs."}).text
+    assert f"{merge} reworded" in page and "Indent with tabs." in page
+    change = next(i.change for i in home.workspace.store.dream_changes(home.dream_id) if i.change.id == merge)
+    assert change.after[0].statement == "Indent with tabs." and f'value="{change.content_hash}"' in page
+    assert home.workspace.store.audit_log()[-1].action == "edit"
+    stale = client.post(f"/dreams/{home.dream_id}/decide", data=before | {"action": "accept"}).text
+    assert "Not accepted" in stale and home.decisions()[merge] is None  # the old wording's approval is void
+    again = client.post(f"/dreams/{home.dream_id}/edit", data=fields | {"statement": "Tabs, please."}).text
+    assert "changed since the page was drawn" in again  # the form still carries the first hash
+    decide_on(client, home, f"Accept {merge}</button>", "accept")
+    assert home.decisions()[merge] == "accepted"
+    assert any(x.statement == "Indent with tabs." for x in home.workspace.store.lessons())

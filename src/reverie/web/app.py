@@ -58,6 +58,7 @@ ROUTES = [
     Route("/dreams", dreams.dreams_page, name="dreams"),
     Route("/dreams/{dream_id}", dreams.dream_page, name="dream"),
     Route("/dreams/{dream_id}/decide", dreams.decide_view, methods=["POST"], name="decide"),
+    Route("/dreams/{dream_id}/edit", dreams.edit_view, methods=["POST"], name="edit"),
     Route("/history", undo.history_page, name="history"),
     Route("/history/rollback", undo.rollback_view, methods=["POST"], name="rollback"),
     Route("/artifacts", undo.artifacts_page, name="artifacts"),

@@ -100,6 +100,40 @@ def _decide(
         return outcome.accepted, outcome.refused
 
 
+async def edit_view(request: Request) -> Response:
+    """Reword what a change's main lesson will say (``reverie review --edit``). The edited change has a
+    new hash, so an approval given to the old wording does not cover it: the page shows it again."""
+    form = await checked_form(request)
+    if isinstance(form, Response):
+        return form
+    dream_id = request.path_params["dream_id"]
+    change_id = str(form.get("change", ""))
+    shown = str(form.get(f"hash.{change_id}", ""))
+    statement = str(form.get("statement", ""))
+    ui = ui_of(request)
+    notice = await run_in_threadpool(_edit, ui, ui.actor_of(request), dream_id, change_id, shown, statement)
+    return back(request, "dream", notice, dream_id=dream_id)
+
+
+def _edit(ui: Ui, who: Actor, dream_id: str, change_id: str, shown: str, statement: str) -> str:
+    try:
+        with ui.held() as workspace:
+            current = {item.change.id: item.change.content_hash for item in workspace.store.dream_changes(dream_id)}
+            if current.get(change_id) != shown:
+                return f"Not reworded: {change_id} changed since the page was drawn. Here it is as it is now."
+            edited = decide.edit(
+                workspace.store,
+                dream_id,
+                change_id,
+                statement=statement,
+                actor=who,
+                command=command(f"edit {dream_id} {change_id}"),
+            )
+    except ReverieError as error:
+        return f"Not reworded: {error}"
+    return f"{change_id} reworded (new hash {edited.content_hash[:12]}): it needs a decision on the new wording."
+
+
 def _notice(action: str, done: tuple[str, ...], refused: dict[str, str]) -> str:
     parts = [f"{'Accepted' if action == ACCEPT else 'Rejected'} {', '.join(done)}."] if done else []
     parts += [f"Not {action}ed {cid}: {why.rstrip('.')}." for cid, why in refused.items()]
