@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test test-fast lint fix typecheck bench docs clean postgres
+.PHONY: demo test test-fast lint fix typecheck bench docs clean postgres chromium
 
 $(BIN)/.installed: pyproject.toml
 	@echo "reverie: creating $(VENV) and installing reverie with its dependencies (a minute or two, once)"
@@ -26,14 +26,23 @@ postgres:
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql)
 
+# The browser tier drives Debian's Chromium (never a browser download): install it when it is missing.
+# apt-get needs root; without it, say what to run instead of failing obscurely later.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "make chromium: run as root: apt-get install chromium" >&2; exit 1; fi; \
+		apt-get update && apt-get install -y --no-install-recommends chromium; \
+	fi
+
 # The static checks that keep the architecture honest, then every tier: unit, real-corpus (when
-# ../shared exists), end-to-end with the real CLIs. pytest runs last so its summary closes the output.
-test: $(BIN)/.installed tests/e2e/node_modules/.installed postgres
+# ../shared exists), PostgreSQL, browser, end-to-end with the real CLIs. pytest runs last so its summary
+# closes the output.
+test: $(BIN)/.installed tests/e2e/node_modules/.installed postgres chromium
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not e2e and not corpus and not postgres"
+	$(BIN)/python -m pytest -m "not e2e and not corpus and not postgres and not browser"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

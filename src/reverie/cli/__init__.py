@@ -28,6 +28,7 @@ from reverie.cli import (
     proposing,
     recall,
     traces,
+    ui,
 )
 from reverie.errors import ReverieError
 
@@ -84,5 +85,6 @@ for command in (
     *loop.COMMANDS,
     *team_cli.COMMANDS,
     *sync_cli.COMMANDS,
+    *ui.COMMANDS,
 ):
     main.add_command(command)

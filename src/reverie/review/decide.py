@@ -1,4 +1,4 @@
-"""Deciding on a change-set: approve, accept, discard, edit. The only code that writes what a dream proposed.
+"""Deciding on a change-set: approve, accept, reject, discard, edit. The only code that writes what a dream proposed.
 
 ``accept`` takes the changes chosen (``only`` / ``exclude``), and for each one checks, in order:
 
@@ -170,6 +170,44 @@ def discard(store: Store, dream_id: str, *, actor: Actor, command: str) -> int:
         ]
     store.decide(record.id, [(change.id, REJECTED) for change in open_changes], audit=entries)
     return len(open_changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    dream_id: str
+    rejected: tuple[str, ...] = ()
+    refused: dict[str, str] = field(default_factory=dict)  # change id -> why
+
+
+def reject(
+    store: Store,
+    dream_id: str,
+    change_ids: Sequence[str],
+    *,
+    actor: Actor,
+    command: str,
+    shown: Mapping[str, str] | None = None,
+) -> Rejection:
+    """Reject some undecided changes (``discard`` rejects them all); the store stays as it is.
+
+    With ``shown`` (change id -> the content hash the person saw), a change edited since is refused
+    rather than rejected, so a decision, either way, covers exactly what was shown."""
+    record = resolve(store, dream_id)
+    chosen = [item for item in choose(store.dream_changes(record.id), only=change_ids) if item.decision is None]
+    refused = {
+        item.change.id: "changed since it was shown: review it again"
+        for item in chosen
+        if shown is not None and shown.get(item.change.id) != item.change.content_hash
+    }
+    _audit_refusals(store, record.id, refused, chosen, actor, command)
+    rejected = [item.change for item in chosen if item.change.id not in refused]
+    if rejected:
+        store.decide(
+            record.id,
+            [(change.id, REJECTED) for change in rejected],
+            audit=[_entry("reject", change, record.id, actor, command) for change in rejected],
+        )
+    return Rejection(record.id, tuple(change.id for change in rejected), refused)
 
 
 def edit(store: Store, dream_id: str, change_id: str, *, statement: str, actor: Actor, command: str) -> Change:
