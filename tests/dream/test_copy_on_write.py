@@ -165,4 +165,4 @@ def test_registered_passes_run_with_the_built_ins(tmp_path: Path) -> None:
         run_dream(store, tmp_path, DreamRequest(now=NOW))
         assert calls and "mine" in [p.name for p in registry.passes()]
     finally:
-        registry._REGISTERED.remove(mine)
+        registry.DREAM_PASSES.unregister(mine.name)

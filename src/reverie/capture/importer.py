@@ -1,9 +1,10 @@
 """Transcript import: agent transcripts on disk become events in the store, incrementally.
 
 Claude Code deletes transcripts after 30 days, so ``reverie import`` keeps their content first. It
-reads Claude Code JSONL (and the same records as one JSON array, as some Stop hooks dump them) and
-Codex rollouts; the adapters' pure parsers turn records into events, and this module does the I/O
-around them, with four promises:
+reads the transcript formats of the agents in the extension table (``reverie.adapters.registry``):
+Claude Code JSONL (and the same records as one JSON array, as some Stop hooks dump them), Codex
+rollouts and Aider's ``.aider.chat.history.md`` (lines of text). The adapters' pure parsers turn
+records into events, and this module does the I/O around them, with four promises:
 
 * **Incremental.** An ``ImportCursor`` per file remembers how far it was read (byte offset, line
   count) and which file that was (device, inode and a digest of its first bytes). A re-run reads only
@@ -37,22 +38,24 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
-from reverie.adapters.claude_code.transcript import ClaudeTranscript
-from reverie.adapters.codex.rollout import CodexRollout
+from reverie.adapters.registry import agents
 from reverie.capture.project import identify
 from reverie.capture.reading import (
     MAX_LINE_BYTES,
     Blank,
+    Garbled,
     Incomplete,
     array_records,
     decode_bounded,
     line_records,
     open_regular,
+    text_lines,
 )
 from reverie.domain import Event, Project, Session, keys
 from reverie.domain.text import utf8_safe
+from reverie.extensions import TranscriptFormat, TranscriptParser
 from reverie.store import Batch, ImportCursor, Store
 
 CHUNK_EVENTS = 1000
@@ -61,24 +64,9 @@ STALE_AFTER_SECONDS = 120.0
 PROBLEMS_PER_FILE = 20
 
 _HEAD_BYTES = 4096  # what identifies a file: its first bytes do not change as it grows
-_CODEX_LINE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context", "compacted"})
 _INLINE_IMAGE = re.compile(
     r"(?:data:[\w.+-]+/[\w.+-]+;base64,[A-Za-z0-9+/=]{64,}|(?:iVBORw0KGgo|/9j/|R0lGOD|UklGR)[A-Za-z0-9+/=]{256,})"
 )
-
-
-class TranscriptParser(Protocol):
-    """What the adapters' transcript parsers offer: records in file order in, events out."""
-
-    skipped: Counter[str]
-
-    def prime(self, record: object) -> None: ...
-
-    def feed(self, record: object, line: int) -> list[Event]: ...
-
-    def finish(self) -> list[Event]: ...
-
-    def sessions(self) -> list[Session]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +153,9 @@ def import_paths(
 
 
 def default_folders() -> list[Path]:
-    """Where Claude Code and Codex keep their transcripts on this machine."""
-    claude = Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude") / "projects"
-    codex = Path(os.environ.get("CODEX_HOME") or Path.home() / ".codex") / "sessions"
-    return [claude, codex]
+    """Where the agents keep their transcripts on this machine (Aider keeps none: its history sits in
+    each repository, so it is imported by naming the file or a folder that holds one)."""
+    return [folder for agent in agents() for folder in agent.default_folders()]
 
 
 def discover(paths: Sequence[Path] | None) -> tuple[list[Path], list[Problem]]:
@@ -195,7 +182,9 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
         subfolders.sort()
         for name in sorted(names):
             path = Path(folder, name)
-            if name.endswith(".jsonl") or (name.endswith(".json") and _holds_transcript_array(path)):
+            if any(form.walks(name) for form in _formats()) or (
+                name.endswith(".json") and _holds_transcript_array(path)
+            ):
                 yield path
 
 
@@ -222,6 +211,7 @@ class _FileImport:
         self.chunk_events = chunk_events
         self.stale_before = stale_before
         self.parser: TranscriptParser | None = None
+        self.text_format: TranscriptFormat | None = None
         self.reread: _Reread | None = None
         self.problems = 0
         self.sessions_written: dict[str, Session] = {}
@@ -242,7 +232,15 @@ class _FileImport:
             return
         head = handle.read(_HEAD_BYTES)
         start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        if start not in (b"", b"{", b"["):  # NUL bytes further in are bad lines, not a bad file
+        self.text_format = _text_format(self.path, head)
+        if self.text_format is not None and b"\0" in head:
+            self._problem(None, "not a transcript: a binary file")
+            return
+        if self.text_format is None and start not in (
+            b"",
+            b"{",
+            b"[",
+        ):  # NUL bytes further in are bad lines, not a bad file
             kind = "a binary" if b"\0" in head else "a text"
             self._problem(None, f"not a transcript: {kind} file, not JSON")
             return
@@ -255,11 +253,13 @@ class _FileImport:
         if plan.reread:
             self.reread = _Reread(self.store)
         if plan.offset > 0:
-            self._prime(handle)
+            self._prime(handle, plan.offset)
         final = status.st_mtime < self.stale_before
         identity = _identity(status, head)
         records = (
-            array_records(handle, status.st_size, final)
+            text_lines(handle, plan.offset, plan.line, final)
+            if self.text_format is not None
+            else array_records(handle, status.st_size, final)
             if is_array
             else line_records(handle, plan.offset, plan.line, final)
         )
@@ -273,20 +273,26 @@ class _FileImport:
         same_file = _same_identity(cursor.identity, status, head)
         if same_file and status.st_size == cursor.offset:
             return None
-        if same_file and status.st_size > cursor.offset and not is_array:
+        if same_file and status.st_size > cursor.offset and (not is_array or self.text_format is not None):
             # From offset 0 the file was read before and emptied (truncated, then written again): what it
             # holds now may repeat what is stored, byte for byte, so occurrences keep their stored keys.
             return _Plan(cursor.offset, cursor.line, reread=cursor.offset == 0)
         return _Plan(0, 0, reread=True)  # a JSON array is rewritten whole, so it is read whole
 
-    def _prime(self, handle: BinaryIO) -> None:
-        """Resuming mid-file: show the parser the first line (a Codex rollout names its session there)."""
+    def _prime(self, handle: BinaryIO, offset: int) -> None:
+        """Resuming mid-file: show the parser the first line (a Codex rollout names its session there),
+        or every earlier line of a text format (an Aider session starts at a header line further up)."""
         handle.seek(0)
+        if self.text_format is not None:
+            self.parser = self.text_format.parser(self.path)
+            while handle.tell() < offset and (raw := handle.readline(MAX_LINE_BYTES)):
+                self.parser.prime(raw.decode("utf-8", "replace"))
+            return
         try:
             first = decode_bounded(handle.readline(MAX_LINE_BYTES))
         except ValueError:
             return
-        self.parser = _parser_for(first, self.path)
+        self.parser = _json_parser(first, self.path)
         self.parser.prime(first)
 
     def _consume(self, records: Iterator[tuple[int, int, object]], plan: _Plan, identity: str, is_array: bool) -> int:
@@ -316,10 +322,15 @@ class _FileImport:
         if isinstance(record, Blank):
             return []
         if isinstance(record, ValueError):
-            self._problem(line, f"not valid JSON, skipped ({record})")
+            self._problem(
+                line, f"not valid JSON, skipped ({record})" if self.text_format is None else f"{record}, skipped"
+            )
             return []
+        if isinstance(record, Garbled):
+            self._problem(line, "not UTF-8: the bytes that are not were replaced")
+            record = record.text
         if self.parser is None:
-            self.parser = _parser_for(record, self.path)
+            self.parser = self._parser_for(record)
         try:
             return self.parser.feed(record, line)
         except RecursionError:
@@ -328,6 +339,11 @@ class _FileImport:
         except (TypeError, AttributeError, KeyError, ValueError) as error:  # a shape no version wrote before
             self._problem(line, f"record of an unexpected shape, skipped ({type(error).__name__}: {error})")
             return []
+
+    def _parser_for(self, record: object) -> TranscriptParser:
+        if self.text_format is not None:
+            return self.text_format.parser(self.path)
+        return _json_parser(record, self.path)
 
     def _write(self, events: list[Event], cursor: ImportCursor | None) -> None:
         prepared = [self._prepare(event) for event in events]
@@ -397,12 +413,22 @@ class _Reread:
         return self.known[session_id]
 
 
-def _parser_for(record: object, path: Path) -> TranscriptParser:
-    if isinstance(record, dict) and "payload" in record and record.get("type") in _CODEX_LINE_TYPES:
-        return CodexRollout(str(path))
-    # A subagent's file sits in <session>/subagents/; its records name the parent session anyway.
-    parent = path.parent.parent.name if path.parent.name == "subagents" else path.stem
-    return ClaudeTranscript(str(path), default_session_id=parent)
+def _formats() -> list[TranscriptFormat]:
+    return [form for agent in agents() for form in agent.transcripts]
+
+
+def _text_format(path: Path, head: bytes) -> TranscriptFormat | None:
+    return next((form for form in _formats() if form.records == "text" and form.claims(path, head)), None)
+
+
+def _json_parser(record: object, path: Path) -> TranscriptParser:
+    """The JSON format that claims this first record; the fallback (Claude Code) takes the rest."""
+    forms = [form for form in _formats() if form.records == "json"]
+    claimed = next((form for form in forms if not form.fallback and form.claims(path, record)), None)
+    chosen = claimed or next((form for form in forms if form.fallback), None)
+    if chosen is None:
+        raise ValueError("no agent reads this kind of transcript")
+    return chosen.parser(path)
 
 
 def _project_of(cwd: str) -> Project:

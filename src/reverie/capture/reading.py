@@ -18,6 +18,7 @@ import json
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from reverie.capture.lean_json import MAX_DEPTH, TooDeep, check_depth
@@ -65,6 +66,13 @@ def _bounded(raw: str | bytes, value: object) -> object:
 
 class Blank:
     """An empty line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Garbled:
+    """A line of text that was not valid UTF-8, decoded with the bad bytes replaced."""
+
+    text: str
 
 
 class Incomplete:
@@ -187,3 +195,27 @@ def _skip_separators(buffer: str, position: int) -> int:
     while position < length and buffer[position] in " \t\r\n,":
         position += 1
     return position
+
+
+def text_lines(handle: BinaryIO, offset: int, line: int, final: bool) -> Iterator[tuple[int, int, object]]:
+    """(line number, offset after the line, the line as ``str``) from ``offset``, for formats made of
+    lines of text. A line that is not UTF-8 comes as ``Garbled`` (its text with the bad bytes replaced,
+    so nothing around them is lost); an overlong line is skipped as a ``ValueError``."""
+    handle.seek(offset)
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            rest, ended = _skip_line(handle)
+            if not ended and not final:
+                return
+            offset += len(raw) + rest
+            line += 1
+            yield line, offset, ValueError(f"a line longer than {MAX_LINE_BYTES} bytes")
+            continue
+        if not raw.endswith(b"\n") and not final:
+            return  # the agent may still be writing this line
+        offset += len(raw)
+        line += 1
+        try:
+            yield line, offset, raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield line, offset, Garbled(raw.decode("utf-8", "replace"))

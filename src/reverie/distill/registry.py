@@ -1,8 +1,13 @@
-"""The extractors that run by default, in one list. To add your own, pass
-``extractors=(*EXTRACTORS, mine)`` to ``reverie.distill.distill``; an ``Extractor`` is a name, a
+"""The extractors that run by default: a view of the extension table (``reverie.extensions``).
+
+The built-ins are registered here, in the order they run; packages add theirs through the
+``reverie.extractors`` entry-point group (each entry point names an ``Extractor``), or a caller passes
+``extractors=(*EXTRACTORS, mine)`` to ``reverie.distill.distill``. An ``Extractor`` is a name, a
 summary and a pure function from a ``SessionView`` to observations."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from reverie.distill import (
     command_fixes,
@@ -14,8 +19,9 @@ from reverie.distill import (
     workflows,
 )
 from reverie.distill.extractor import Extractor
+from reverie.extensions import EXTRACTORS as TABLE
 
-EXTRACTORS: tuple[Extractor, ...] = (
+for _built_in in (
     corrections.EXTRACTOR,
     command_fixes.EXTRACTOR,
     hazards.EXTRACTOR,
@@ -23,4 +29,12 @@ EXTRACTORS: tuple[Extractor, ...] = (
     project_facts.EXTRACTOR,
     workflows.EXTRACTOR,
     compactions.EXTRACTOR,
-)
+):
+    TABLE.register(_built_in)
+
+EXTRACTORS: Sequence[Extractor] = TABLE.view(Extractor)
+
+
+def extractors() -> tuple[Extractor, ...]:
+    """The built-ins, anything registered at run time, then installed packages' extractors."""
+    return TABLE.all(Extractor)

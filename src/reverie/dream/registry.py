@@ -10,8 +10,9 @@ The built-ins are registered below with the same ``register`` a user calls for t
 
     register(DreamPass("no-todos", "retire lessons that are only TODO notes", no_todo_lessons))
 
-Packages may also ship passes through the ``reverie.dream_passes`` entry-point group (each entry
-point names a ``DreamPass``); ``passes()`` loads them after the built-ins. Order matters: each pass
+The list lives in the extension table (``reverie.extensions.DREAM_PASSES``): packages may also ship
+passes through its ``reverie.dream_passes`` entry-point group (each entry point names a ``DreamPass``);
+``passes()`` loads them after the built-ins. Order matters: each pass
 sees the snapshot as the passes before it would leave it, so clean-up runs first (fewer lessons to
 compare), then dedupe, promotion, contradictions (last of those that change what is active, so
 nothing an earlier pass proposed is left contradicting anything), then evolution.
@@ -21,14 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 
 from reverie.domain.changes import Change
 from reverie.dream.passes import contradictions, dedupe, evolution, expiry, gone, misfires, promotion, staleness
 from reverie.dream.snapshot import Snapshot
-from reverie.errors import ConfigError
+from reverie.extensions import DREAM_PASSES
 
-ENTRY_POINT_GROUP = "reverie.dream_passes"
+ENTRY_POINT_GROUP = DREAM_PASSES.group
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,29 +38,15 @@ class DreamPass:
     run: Callable[[Snapshot], Sequence[Change]]
 
 
-_REGISTERED: list[DreamPass] = []
-
-
 def register(dream_pass: DreamPass) -> DreamPass:
     """Add a pass at the end (a pass of the same name is replaced in place)."""
-    for index, known in enumerate(_REGISTERED):
-        if known.name == dream_pass.name:
-            _REGISTERED[index] = dream_pass
-            return dream_pass
-    _REGISTERED.append(dream_pass)
+    DREAM_PASSES.register(dream_pass)
     return dream_pass
 
 
 def passes() -> tuple[DreamPass, ...]:
     """The built-ins, anything registered at run time, then installed plugins."""
-    found = list(_REGISTERED)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        loaded = entry.load()
-        if not isinstance(loaded, DreamPass):
-            raise ConfigError(f"entry point {entry.name!r} in {ENTRY_POINT_GROUP} is not a DreamPass")
-        if loaded.name not in {known.name for known in found}:
-            found.append(loaded)
-    return tuple(found)
+    return DREAM_PASSES.all(DreamPass)
 
 
 _BUILT_INS = (
