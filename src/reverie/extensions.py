@@ -112,6 +112,16 @@ class Agent:
     process_packages: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class StoreBackend:
+    """A store: ``open(location)`` returns an object that keeps ``reverie.store.Store``'s promises
+    (the contract suite in tests/store/ says which); ``location`` is a path for SQLite."""
+
+    name: str
+    summary: str
+    open: Callable[[str], Any]
+
+
 class Kind(Generic[T]):
     """One kind of extension: its built-ins and run-time registrations, plus its entry points."""
 
@@ -185,5 +195,5 @@ EXTRACTORS: Kind[Any] = Kind("extractor", "reverie.extractors")
 DREAM_PASSES: Kind[Any] = Kind("dream pass", "reverie.dream_passes")
 ARTIFACT_TARGETS: Kind[Any] = Kind("artifact target", "reverie.artifact_targets")
 LLM_BACKENDS: Kind[Any] = Kind("LLM backend", "reverie.llm_backends")
-STORE_BACKENDS: Kind[Any] = Kind("store backend", "reverie.store_backends")
+STORE_BACKENDS: Kind[StoreBackend] = Kind("store backend", "reverie.store_backends")
 KINDS: tuple[Kind[Any], ...] = (AGENTS, EXTRACTORS, DREAM_PASSES, ARTIFACT_TARGETS, LLM_BACKENDS, STORE_BACKENDS)

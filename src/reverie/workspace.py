@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from reverie.errors import ConfigError
+from reverie.extensions import STORE_BACKENDS, StoreBackend
 from reverie.store import SQLiteStore, Store
 
 HOME_ENV = "REVERIE_HOME"
@@ -70,12 +72,17 @@ class Workspace:
     store: Store
 
     @classmethod
-    def open(cls, home: Path | None = None) -> Workspace:
+    def open(cls, home: Path | None = None, backend: str = "sqlite") -> Workspace:
+        """The workspace at ``home``, its store opened by the named store backend of the extension table."""
         home = home or default_home()
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         private(home)
         _private_entries(home)
-        return cls(home=home, store=SQLiteStore(home / "reverie.db"))
+        spec = next((known for known in STORE_BACKENDS.all(StoreBackend) if known.name == backend), None)
+        if spec is None:
+            raise ConfigError(f"no store backend named {backend!r}")
+        store: Store = spec.open(str(home / "reverie.db"))
+        return cls(home=home, store=store)
 
     @property
     def spool_dir(self) -> Path:
@@ -87,3 +94,6 @@ class Workspace:
 
     def close(self) -> None:
         self.store.close()
+
+
+STORE_BACKENDS.register(StoreBackend("sqlite", "one SQLite file per machine (WAL, named migrations)", SQLiteStore))

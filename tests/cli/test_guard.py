@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from reverie.adapters.registry import actor_markers
 from reverie.cli import main
 from reverie.domain.lessons import LessonStatus
 from reverie.review import actor as actors
@@ -134,7 +135,7 @@ def _claude_wrapper(tmp_path: Path) -> Path:
 
 
 def _clean_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in actors.AGENT_MARKERS}
+    env = {k: v for k, v in os.environ.items() if k not in actor_markers()}
     return {**env, "REVERIE_HOME": str(home), "PYTHONPATH": str(ROOT / "src"), "REVERIE_CAPTURE": "0"}
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 from reverie.adapters.claude_code import settings as claude_code
 from reverie.adapters.codex import settings as codex
+from reverie.adapters.registry import ByAgent
 from reverie.adapters.settings_file import (
     AgentHooks,
     ConcurrentEdit,
@@ -52,13 +53,13 @@ from reverie.adapters.settings_file import (
 )
 from reverie.errors import ConfigError
 
-AGENT_HOOKS = {claude_code.AGENT: claude_code.HOOKS, codex.AGENT: codex.HOOKS}
+# Views of the extension table: the agents whose ``Agent.hooks`` say what to install.
+AGENT_HOOKS: Mapping[str, AgentHooks] = ByAgent(lambda agent: agent.hooks.capture if agent.hooks else None)
 # The synchronous recall handlers (reverie/recall/hook.py), merged and removed with their own predicate.
-RECALL_HOOKS = {
-    claude_code.AGENT: (claude_code.RECALL_HOOKS, claude_code.is_recall_handler),
-    codex.AGENT: (codex.RECALL_HOOKS, codex.is_recall_handler),
-}
-AGENT_NAMES = {claude_code.AGENT: "Claude Code", codex.AGENT: "Codex"}
+RECALL_HOOKS: Mapping[str, tuple[AgentHooks, Callable[[Mapping[str, Any]], bool]]] = ByAgent(
+    lambda agent: (agent.hooks.recall, agent.hooks.is_recall_handler) if agent.hooks else None
+)
+AGENT_NAMES: Mapping[str, str] = ByAgent(lambda agent: agent.display_name)
 _ATTEMPTS = 3  # the agent may rewrite its own settings while we work; start over this many times
 
 Confirm = Callable[[str, str], bool]  # (question, diff of what would be written) -> go ahead?

@@ -7,7 +7,11 @@
 
 A lesson at level ``rule`` or ``hook`` is a rule; at ``hook`` it also gets a hook; at ``command``,
 ``skill`` or ``subagent`` it becomes that artifact instead. A lesson whose scope names one agent is
-compiled only for that agent's target.
+compiled only for the targets that agent loads (``Agent.artifact_targets`` in the extension table).
+
+Each target is a ``TargetSpec`` of the extension table (``reverie.extensions.ARTIFACT_TARGETS``,
+entry-point group ``reverie.artifact_targets``): a name and a pure function from the lessons meant for
+it to artifacts. The three above are registered here.
 """
 
 from __future__ import annotations
@@ -16,15 +20,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reverie.adapters.registry import agents
 from reverie.artifacts import rules, workflows
 from reverie.artifacts.hooks import hook_artifact, hook_home
 from reverie.artifacts.model import Artifact, Target
 from reverie.artifacts.places import Folders
 from reverie.domain.lessons import Lesson, Level
+from reverie.extensions import ARTIFACT_TARGETS
 
 RULE_LEVELS = (Level.RULE, Level.HOOK)
 COMPILED_LEVELS = (Level.RULE, Level.HOOK, Level.COMMAND, Level.SKILL, Level.SUBAGENT)
-AGENT_OF_TARGET = {Target.CLAUDE_CODE: "claude-code", Target.CODEX: "codex", Target.AGENTS_MD: None}
 
 TaughtCalls = Callable[[Lesson], Sequence[Mapping[str, Any]]]
 
@@ -35,14 +40,36 @@ class Built:
     notes: tuple[str, ...]  # lessons that could not become what their level asks, and why
 
 
-def build(target: Target, lessons: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
-    mine = [lesson for lesson in lessons if _for_target(lesson, target)]
+@dataclass(frozen=True, slots=True)
+class TargetSpec:
+    """One artifact target: ``build(lessons, folders, taught)`` turns the lessons meant for it (already
+    filtered by agent scope) into the files it should hold, and notes on what could not be built."""
+
+    name: str
+    summary: str
+    build: Callable[[Sequence[Lesson], Folders, TaughtCalls], Built]
+
+
+def build(target: Target | str, lessons: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
+    spec = next((known for known in target_specs() if known.name == str(target)), None)
+    if spec is None:
+        return Built((), (f"no artifact target named {target!s} is installed",))
+    return spec.build([lesson for lesson in lessons if _for_target(lesson, str(target))], folders, taught)
+
+
+def target_specs() -> tuple[TargetSpec, ...]:
+    """The built-in targets, then those of installed packages."""
+    return ARTIFACT_TARGETS.all(TargetSpec)
+
+
+def _agents_md(mine: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
     ruled = [lesson for lesson in mine if lesson.level in RULE_LEVELS]
-    if target is Target.CLAUDE_CODE:
-        return _claude_code(mine, ruled, folders, taught)
-    found = list(rules.agents_rules(ruled, folders, target))
-    if target is not Target.CODEX:
-        return Built(tuple(found), ())
+    return Built(tuple(rules.agents_rules(ruled, folders, Target.AGENTS_MD)), ())
+
+
+def _codex(mine: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
+    ruled = [lesson for lesson in mine if lesson.level in RULE_LEVELS]
+    found = list(rules.agents_rules(ruled, folders, Target.CODEX))
     found += [workflows.skill(lesson, folders, codex=True) for lesson in mine if lesson.level is Level.SKILL]
     hooks, notes = _codex_hooks([lesson for lesson in mine if lesson.level is Level.HOOK], folders, taught)
     return Built(tuple(found + hooks), notes)
@@ -66,7 +93,8 @@ def _codex_hooks(
     return found, tuple(notes)
 
 
-def _claude_code(mine: Sequence[Lesson], ruled: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
+def _claude_code(mine: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
+    ruled = [lesson for lesson in mine if lesson.level in RULE_LEVELS]
     found = list(rules.claude_rules(ruled, folders))
     notes = []
     for lesson in mine:
@@ -85,6 +113,19 @@ def _claude_code(mine: Sequence[Lesson], ruled: Sequence[Lesson], folders: Folde
     return Built(tuple(found), tuple(notes))
 
 
-def _for_target(lesson: Lesson, target: Target) -> bool:
+def _for_target(lesson: Lesson, target: str) -> bool:
+    """A lesson scoped to one agent goes to the targets that agent loads (one reverie does not know,
+    to AGENTS.md, which most agents read); an unscoped lesson goes everywhere."""
     agent = lesson.scope.agent
-    return agent is None or AGENT_OF_TARGET[target] in (None, agent)
+    if agent is None:
+        return True
+    loads = next((known.artifact_targets for known in agents() if known.name == agent), (Target.AGENTS_MD.value,))
+    return target in loads
+
+
+for _built_in in (
+    TargetSpec(Target.CLAUDE_CODE.value, "CLAUDE.md, rules, hooks, commands, skills and subagents", _claude_code),
+    TargetSpec(Target.CODEX.value, "AGENTS.md, skills, user-global hooks", _codex),
+    TargetSpec(Target.AGENTS_MD.value, "an AGENTS.md block, for the agents that read it", _agents_md),
+):
+    ARTIFACT_TARGETS.register(_built_in)

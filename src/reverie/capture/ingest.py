@@ -27,8 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from reverie.adapters.claude_code import payloads as claude_code_payloads
-from reverie.adapters.codex import payloads as codex_payloads
+from reverie.adapters.registry import ByAgent
 from reverie.capture import spool
 from reverie.capture.reading import decode_bounded, open_regular
 from reverie.domain import Event, Session
@@ -38,10 +37,8 @@ from reverie.store import Batch, Store
 log = logging.getLogger(__name__)
 
 Normalizer = Callable[[Mapping[str, Any]], tuple[Session, list[Event]]]
-NORMALIZERS: dict[str, Normalizer] = {
-    claude_code_payloads.AGENT: claude_code_payloads.normalize,
-    codex_payloads.AGENT: codex_payloads.normalize,
-}
+# Each agent's payload normaliser, from the extension table (an agent without hooks has none).
+NORMALIZERS: Mapping[str, Normalizer] = ByAgent(lambda agent: agent.normalize)
 STALE_TEMPORARY_SECONDS = 3600  # a hook that died between writing and renaming its record
 PROJECT_CACHE_DAYS = 7
 MAX_RECORD_BYTES = 64 * 1024 * 1024  # the hook caps what it spools far below this

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from reverie.cli.model_run import BACKENDS, READERS, build_backend
+from reverie.cli.model_run import BACKENDS, READERS
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.distill.llm import reader as llm_reader
 from reverie.errors import InputError
@@ -18,6 +18,7 @@ from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
 from reverie.llms.accounting import Budget
+from reverie.llms.backends import build_backend
 from reverie.workspace import Workspace, private_files
 
 

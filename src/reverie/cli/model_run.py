@@ -21,12 +21,11 @@ from reverie.distill.extractor import Extractor
 from reverie.distill.llm import LLMDistiller, extractor, reader
 from reverie.errors import ConfigError, InputError
 from reverie.llms.accounting import Budget, Cooldown, UsageLedger
-from reverie.llms.backends import AnthropicBackend, Backend, ClaudeCliBackend, OpenAIBackend, Price
+from reverie.llms.backends import Price, backend_specs, build_backend
 
-BACKENDS = ("anthropic", "openai", "claude-cli")
+BACKENDS = tuple(spec.name for spec in backend_specs())  # the extension table's LLM backends
 READERS = ("rules", "llm")
 CONFIG_FILE = "config.toml"
-DEFAULT_MODELS = {"anthropic": "claude-haiku-4-5", "openai": "gpt-5-mini"}
 
 
 @dataclass
@@ -111,15 +110,6 @@ def reader_settings(home: Path) -> dict[str, str]:
     if settings.get("kind", "rules") not in READERS or settings.get("backend", "claude-cli") not in BACKENDS:
         raise ConfigError(f"{path}: [reader] kind is one of {READERS}, backend one of {BACKENDS}")
     return settings
-
-
-def build_backend(name: str, model: str | None, base_url: str | None, price: Price | None = None) -> Backend:
-    price = price or Price()
-    if name == "anthropic":
-        return AnthropicBackend(model=model or DEFAULT_MODELS[name], base_url=base_url, price=price)
-    if name == "openai":
-        return OpenAIBackend(model=model or DEFAULT_MODELS[name], base_url=base_url, price=price)
-    return ClaudeCliBackend(model=model, price=price)
 
 
 def _price(text: str) -> Price:

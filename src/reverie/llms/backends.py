@@ -10,6 +10,9 @@ deterministic guards then decide on (``reverie.distill.llm``). Four implementati
   the call is neither observed by reverie nor able to trigger reverie's own hooks;
 * ``ScriptedBackend``: answers from a list, for tests and evals (it ships with the library).
 
+The first three are registered in the extension table (``BackendSpec`` below); a package adds its own
+through the ``reverie.llm_backends`` entry-point group and ``--llm NAME`` then builds it.
+
 Client libraries are imported when a backend is built, never at import time: they are optional.
 Failures of the model or the network raise ``ReverieError`` with the backend's name.
 """
@@ -20,11 +23,12 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from reverie.errors import ConfigError, ReverieError
+from reverie.extensions import LLM_BACKENDS
 
 CAPTURE_ENV = "REVERIE_CAPTURE"
 
@@ -172,3 +176,45 @@ def _client_library(name: str) -> Any:
         return __import__(name)
     except ImportError as error:
         raise ConfigError(f"the {name} backend needs the `{name}` package: pip install {name}") from error
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSpec:
+    """One LLM backend of the extension table (``reverie.extensions.LLM_BACKENDS``, entry-point group
+    ``reverie.llm_backends``): ``build(model, base_url, price)`` returns a ``Backend``; ``model`` is
+    ``None`` when the person named none."""
+
+    name: str
+    summary: str
+    build: Callable[[str | None, str | None, Price], Backend]
+
+
+def backend_specs() -> tuple[BackendSpec, ...]:
+    return LLM_BACKENDS.all(BackendSpec)
+
+
+def build_backend(name: str, model: str | None, base_url: str | None, price: Price | None = None) -> Backend:
+    spec = next((known for known in backend_specs() if known.name == name), None)
+    if spec is None:
+        raise ConfigError(f"no LLM backend named {name!r} (installed: {', '.join(s.name for s in backend_specs())})")
+    return spec.build(model, base_url, price or Price())
+
+
+for _built_in in (
+    BackendSpec(
+        "anthropic",
+        "the Messages API (any base URL)",
+        lambda model, base_url, price: AnthropicBackend(model or "claude-haiku-4-5", base_url=base_url, price=price),
+    ),
+    BackendSpec(
+        "openai",
+        "the Responses API of OpenAI or a compatible server",
+        lambda model, base_url, price: OpenAIBackend(model or "gpt-5-mini", base_url=base_url, price=price),
+    ),
+    BackendSpec(
+        "claude-cli",
+        "headless claude -p, unobserved",
+        lambda model, base_url, price: ClaudeCliBackend(model=model, price=price),
+    ),
+):
+    LLM_BACKENDS.register(_built_in)

@@ -4,7 +4,8 @@ Proposer is not approver. An agent may dream and propose; changing what agents s
 person. Three kinds of evidence say a process runs inside an agent session, and all of it is kept
 with the decision in the audit log:
 
-* **markers**: the variables the agents set for the commands they run. Claude Code sets
+* **markers**: the variables the agents set for the commands they run (each ``Agent`` of the
+  extension table lists its own: ``actor_markers``, ``process_names``, ``process_packages``). Claude Code sets
   ``CLAUDECODE=1`` (and ``CLAUDE_CODE_ENTRYPOINT``); Codex sets ``CODEX_THREAD_ID`` for its shell
   commands (and ``CODEX_SANDBOX`` / ``CODEX_SANDBOX_NETWORK_DISABLED`` when sandboxed).
   ``REVERIE_AGENT_SESSION=1`` marks any other agent. ``env -u CLAUDECODE`` removes them.
@@ -29,17 +30,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-AGENT_MARKERS = (
-    "CLAUDECODE",
-    "CLAUDE_CODE_ENTRYPOINT",
-    "CODEX_THREAD_ID",
-    "CODEX_SANDBOX",
-    "CODEX_SANDBOX_NETWORK_DISABLED",
-    "REVERIE_AGENT_SESSION",
-)
+from reverie.adapters.registry import actor_markers, agents
+
 POLICY = "policy"
-AGENT_NAMES = frozenset({"claude", "codex", "claude-code", "codex-cli"})
-AGENT_PACKAGES = ("@anthropic-ai/claude-code", "@openai/codex", "/claude-code/cli", "/codex/bin/codex")
 MAX_ANCESTORS = 64  # a parent chain is short; a cycle or a very deep one is not worth walking
 
 
@@ -89,7 +82,7 @@ def current(
 ) -> Actor:
     """The actor of this process: markers from ``environ``, ancestry from ``proc``, and the terminal."""
     env = os.environ if environ is None else environ
-    markers = tuple(name for name in AGENT_MARKERS if env.get(name, "").strip() not in ("", "0"))
+    markers = tuple(name for name in actor_markers() if env.get(name, "").strip() not in ("", "0"))
     return Actor(
         name=_user(),
         agent_marker=markers[0] if markers else None,
@@ -136,13 +129,13 @@ def _agent_name(comm: str, argv: Sequence[str]) -> str | None:
         names.add(os.path.basename(argv[0]))
         if len(argv) > 1 and os.path.basename(argv[0]).startswith(("node", "bun", "deno", "python")):
             names.add(os.path.basename(argv[1]))
-    found = sorted(names & AGENT_NAMES)
-    if found:
-        return found[0]
     joined = " ".join(argv[:3])
-    for package in AGENT_PACKAGES:
-        if package in joined:
-            return "claude" if "claude" in package else "codex"
+    for agent in agents():
+        found = sorted(names & set(agent.process_names))
+        if found:
+            return found[0]
+        if agent.process_names and any(package in joined for package in agent.process_packages):
+            return agent.process_names[0]
     return None
 
 
