@@ -131,7 +131,11 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(extensions, "entry_points", entry_points)
     CALLS.clear()
+    for kind in extensions.KINDS:
+        kind.reload()
     yield
+    for kind in extensions.KINDS:
+        kind.reload()  # the next test module sees the real entry points again
 
 
 def test_every_kind_has_one_entry_point_group() -> None:
@@ -193,10 +197,12 @@ def test_an_installed_store_backend_opens_the_workspace(tmp_path: Path) -> None:
 
 def test_an_entry_point_of_the_wrong_type_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(INSTALLED, "reverie.dream_passes", "not a pass")
+    extensions.DREAM_PASSES.reload()
     with pytest.raises(ConfigError, match=r"reverie\.dream_passes"):
         passes()
 
 
 def test_an_entry_point_never_replaces_a_built_in(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(INSTALLED, "reverie.dream_passes", DreamPass("dedupe", "an impostor", dream_pass))
+    extensions.DREAM_PASSES.reload()
     assert [p.summary for p in passes() if p.name == "dedupe"] != ["an impostor"]

@@ -129,6 +129,7 @@ class Kind(Generic[T]):
         self.name = name
         self.group = group
         self._registered: list[T] = []
+        self._installed: tuple[object, ...] | None = None  # entry points, loaded once per process
 
     def register(self, item: T) -> T:
         """Add ``item`` at the end; one of the same name is replaced in place."""
@@ -143,14 +144,24 @@ class Kind(Generic[T]):
         """The registered ones, then installed packages' (each checked to be an ``expected``)."""
         found = list(self._registered)
         taken = {item.name for item in found}
-        for entry in entry_points(group=self.group):
-            loaded = entry.load()
+        for loaded in self._load():
             if not isinstance(loaded, expected):
-                raise ConfigError(f"entry point {entry.name!r} in {self.group} is not a {expected.__name__}")
+                raise ConfigError(f"an entry point in {self.group} is not a {expected.__name__}: {loaded!r:.80}")
             if loaded.name not in taken:
                 found.append(loaded)
                 taken.add(loaded.name)
         return tuple(found)
+
+    def _load(self) -> tuple[object, ...]:
+        # Scanning installed distributions costs milliseconds, and the import reads the agents' formats
+        # for every file it meets: the scan happens once, when a kind is first read.
+        if self._installed is None:
+            self._installed = tuple(entry.load() for entry in entry_points(group=self.group))
+        return self._installed
+
+    def reload(self) -> None:
+        """Read the entry points again on next use (after installing a package in a running process)."""
+        self._installed = None
 
     def view(self, expected: type[T]) -> View[T]:
         """A sequence that reads the table each time it is used (so entry points load late)."""

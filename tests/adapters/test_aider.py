@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reverie.adapters.aider import AiderHistory
+import pytest
+
+from reverie.adapters.aider import AiderHistory, history
 from reverie.domain import Event, EventKind, Origin
 
 HISTORY = Path(__file__).resolve().parents[1] / "fixtures" / "aider" / ".aider.chat.history.md"
@@ -86,3 +88,11 @@ def test_resuming_mid_file_knows_the_open_session() -> None:
     _, whole = parse(HISTORY.read_text())
     assert events and {e.session_id for e in events} == {whole[-1].session_id}
     assert [e.key for e in events] == [e.key for e in whole if e.transcript_line and e.transcript_line > cut]
+
+
+def test_a_huge_block_is_cut_into_bounded_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history, "MAX_BLOCK_CHARS", 100)
+    _, events = parse("# aider chat started at 2025-01-01 00:00:00\n#### go\n" + "twenty characters!!\n" * 30)
+    replies = [e for e in events if e.kind is EventKind.ASSISTANT]
+    assert len(replies) > 1 and all(len(e.text) <= 100 + 20 for e in replies)
+    assert sum(e.text.count("twenty") for e in replies) == 30

@@ -178,13 +178,12 @@ def _walk(root: Path, problems: list[Problem]) -> Iterator[Path]:
     def unreadable(error: OSError) -> None:
         problems.append(Problem(str(error.filename or root), None, f"cannot list: {error.strerror or error}"))
 
+    formats = _formats()
     for folder, subfolders, names in os.walk(root, onerror=unreadable):
         subfolders.sort()
         for name in sorted(names):
             path = Path(folder, name)
-            if any(form.walks(name) for form in _formats()) or (
-                name.endswith(".json") and _holds_transcript_array(path)
-            ):
+            if any(form.walks(name) for form in formats) or (name.endswith(".json") and _holds_transcript_array(path)):
                 yield path
 
 

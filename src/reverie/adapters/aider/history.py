@@ -40,6 +40,9 @@ _COMMAND = re.compile(r"^/(?P<name>[a-z][a-z-]*)\b\s*(?P<rest>.*)$", re.DOTALL)
 # Commands whose text is a message to the model; the others (/add, /run, /commit, ...) steer aider.
 _CHAT_COMMANDS = frozenset({"ask", "code", "architect", "context", "help"})
 _USER, _OUTPUT, _REPLY = "user", "output", "reply"
+# A block longer than this is cut into several events: a history with megabytes of pasted output and
+# no line aider marks would otherwise be held whole in memory, and stored as one event.
+MAX_BLOCK_CHARS = 1_000_000
 
 
 @dataclass
@@ -47,6 +50,11 @@ class _Block:
     kind: str
     line: int
     lines: list[str] = field(default_factory=list)
+    chars: int = 0
+
+    def add(self, text: str) -> None:
+        self.lines.append(text)
+        self.chars += len(text) + 1
 
     def text(self) -> str:
         return "\n".join(self.lines).strip("\n")
@@ -93,14 +101,15 @@ class AiderHistory:
         kind, body = _classify(text)
         if kind is None:  # a blank line ends a typed message or aider's output, not a reply
             if self._block is not None and self._block.kind == _REPLY:
-                self._block.lines.append("")
+                self._block.add("")
                 return []
             return self._close()
-        if self._block is not None and self._block.kind == kind:
-            self._block.lines.append(body)
+        if self._block is not None and self._block.kind == kind and self._block.chars < MAX_BLOCK_CHARS:
+            self._block.add(body)
             return []
         events = self._close()
-        self._block = _Block(kind, line, [body])
+        self._block = _Block(kind, line)
+        self._block.add(body)
         return events
 
     def finish(self) -> list[Event]:
