@@ -81,11 +81,14 @@ class TranscriptFormat:
 @dataclass(frozen=True, slots=True)
 class HookSettings:
     """What ``reverie init`` merges into an agent's settings: the capture handlers, the synchronous
-    recall handlers, and how to tell a recall handler of ours (``adapters.settings_file.AgentHooks``)."""
+    recall handlers, how to tell a recall handler of ours (``adapters.settings_file.AgentHooks``), and
+    ``settings_path(project)``: the file to edit, the user's (``None``) or a repository's (``""``: the
+    one of the current folder), raising ``ConfigError`` when the agent has no such file."""
 
     capture: Any
     recall: Any
     is_recall_handler: Callable[[Mapping[str, Any]], bool]
+    settings_path: Callable[[str | None], Path]
 
 
 @dataclass(frozen=True, slots=True)

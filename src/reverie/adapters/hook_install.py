@@ -52,6 +52,7 @@ from reverie.adapters.settings_file import (
     write_settings,
 )
 from reverie.errors import ConfigError
+from reverie.extensions import HookSettings
 
 # Views of the extension table: the agents whose ``Agent.hooks`` say what to install.
 AGENT_HOOKS: Mapping[str, AgentHooks] = ByAgent(lambda agent: agent.hooks.capture if agent.hooks else None)
@@ -60,6 +61,7 @@ RECALL_HOOKS: Mapping[str, tuple[AgentHooks, Callable[[Mapping[str, Any]], bool]
     lambda agent: (agent.hooks.recall, agent.hooks.is_recall_handler) if agent.hooks else None
 )
 AGENT_NAMES: Mapping[str, str] = ByAgent(lambda agent: agent.display_name)
+_HOOK_SETTINGS: Mapping[str, HookSettings] = ByAgent(lambda agent: agent.hooks)
 _ATTEMPTS = 3  # the agent may rewrite its own settings while we work; start over this many times
 
 Confirm = Callable[[str, str], bool]  # (question, diff of what would be written) -> go ahead?
@@ -138,19 +140,11 @@ def current_runtime(home: Path) -> Runtime:
 
 def resolve_target(agent: str, project: str | None) -> Target:
     """The file to edit: the agent's user settings, or (``project`` given; "" = the repository of the
-    current folder) the repository's uncommitted Claude Code settings."""
-    if project is None:
-        path = claude_code.user_settings_path() if agent == claude_code.AGENT else codex.hooks_path()
-        return Target(agent, path)
-    if agent == codex.AGENT:
-        raise ConfigError(
-            "Codex has no per-clone settings file that stays out of git; "
-            "`reverie init --agent codex` (without --project) captures every project"
-        )
-    folder = Path(project).expanduser() if project else claude_code.project_root(Path.cwd())
-    if not folder.is_dir():
-        raise ConfigError(f"{folder} is not a folder")
-    return Target(agent, claude_code.project_settings_path(folder), project=True)
+    current folder) the repository's uncommitted settings, as the agent's row of the extension table says."""
+    hooks = _HOOK_SETTINGS.get(agent)
+    if hooks is None:
+        raise ConfigError(f"reverie installs no hooks for {agent!r} (known: {', '.join(sorted(_HOOK_SETTINGS))})")
+    return Target(agent, hooks.settings_path(project), project=project is not None)
 
 
 # ---------------------------------------------------------------------------------------------------

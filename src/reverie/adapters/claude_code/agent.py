@@ -7,11 +7,21 @@ from pathlib import Path
 
 from reverie.adapters.claude_code import payloads, settings
 from reverie.adapters.claude_code.transcript import ClaudeTranscript
+from reverie.errors import ConfigError
 from reverie.extensions import Agent, HookSettings, TranscriptFormat
 
 
 def _folders() -> list[Path]:
     return [Path(os.environ.get("CLAUDE_CONFIG_DIR") or Path.home() / ".claude") / "projects"]
+
+
+def _settings_path(project: str | None) -> Path:
+    if project is None:
+        return settings.user_settings_path()
+    folder = Path(project).expanduser() if project else settings.project_root(Path.cwd())
+    if not folder.is_dir():
+        raise ConfigError(f"{folder} is not a folder")
+    return settings.project_settings_path(folder)
 
 
 def _walks(name: str) -> bool:
@@ -31,7 +41,7 @@ AGENT = Agent(
     # Claude Code's records have no one field that names them, so it reads whatever no other claims.
     transcripts=(TranscriptFormat("json", _walks, lambda path, first: True, _parser, fallback=True),),
     default_folders=_folders,
-    hooks=HookSettings(settings.HOOKS, settings.RECALL_HOOKS, settings.is_recall_handler),
+    hooks=HookSettings(settings.HOOKS, settings.RECALL_HOOKS, settings.is_recall_handler, _settings_path),
     artifact_targets=("claude-code", "agents-md"),
     actor_markers=("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT"),
     process_names=("claude", "claude-code"),
