@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from reverie.adapters.settings_file import (
 )
 from reverie.artifacts import block
 from reverie.artifacts.model import Artifact, Part, PartKind, Status, digest
+from reverie.atomic import write_atomic
 from reverie.capture.redact import redact_text
 from reverie.errors import ConfigError
 from reverie.store.protocol import ArtifactRow, FileBaseline, Store
@@ -372,15 +372,5 @@ def _read_text(path: Path) -> str | None:
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    # Project files (CLAUDE.md, hooks) keep the mode they have; a new one is readable like any source file.
+    write_atomic(path, content, mode=0o644, keep_mode=True, durable=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import marshal
 import os
 
+from reverie.atomic import write_atomic
 from reverie.recall import snapshot
 
 TYPE_CHECKING = False
@@ -213,12 +214,8 @@ def _guard(home: str, meta: dict[str, Any]) -> tuple[frozenset[str], bool]:
         return frozenset(checked.get("excluded", ())), bool(checked.get("stale"))
     excluded, stale = changed_since(source, watermark)
     try:
-        descriptor = os.open(checked_path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(
-                marshal.dumps({"stamp": stamp, "watermark": watermark, "excluded": sorted(excluded), "stale": stale})
-            )
-        os.replace(checked_path + ".tmp", checked_path)
+        record = {"stamp": stamp, "watermark": watermark, "excluded": sorted(excluded), "stale": stale}
+        write_atomic(checked_path, marshal.dumps(record))
     except OSError:
         pass  # the next call checks again
     return excluded, stale
