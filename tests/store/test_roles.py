@@ -41,3 +41,11 @@ def test_the_team_store_has_the_trace_and_lesson_roles_and_says_which_it_has_not
     missing = {role.__name__ for role in ROLES if not methods(role) & set(dir(postgres.PostgresStore))}
     assert have == {"TraceStore", "LessonStore"}
     assert missing == set(postgres.NOT_IMPLEMENTED)  # no role half done: each is whole or absent
+
+
+def test_every_method_of_the_recall_ledger_is_called_by_its_contract() -> None:
+    from reverie.store.recall_ledger import RecallLedger
+
+    text = (Path(__file__).parent / "test_ledger_contract.py").read_text()
+    missing = sorted(name for name in methods(RecallLedger) if name != "close" and f".{name}(" not in text)
+    assert missing == []
