@@ -42,7 +42,7 @@ test: $(BIN)/.installed tests/e2e/node_modules/.installed postgres chromium
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed
-	$(BIN)/python -m pytest -m "not e2e and not corpus and not postgres and not browser"
+	$(BIN)/python -m pytest -m "not e2e and not corpus and not postgres and not browser and not slow"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks

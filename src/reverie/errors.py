@@ -3,16 +3,24 @@ them broadly.
 
     ReverieError
     ├── InputError        bad input from a file or payload; names the file and line when known
+    │   └── recall.sandbox.SandboxError          a memory-tool note operation refused or failed
     ├── ConfigError       an agent settings file we cannot safely read or write
+    │   └── adapters.settings_file.ConcurrentEdit the file changed between our read and our write
     ├── NotFoundError     a session, lesson or other id that does not exist (or is ambiguous)
     ├── AgentError        an agent CLI that reverie was asked to run cannot be run
-    ├── StoreError        the store cannot be opened, read or written: locked, disk full, read-only
+    ├── StoreError        the store cannot be opened, read or written: locked, disk full, read-only, not a
+    │   │                 database; no sqlite3 or psycopg error leaves ``reverie.store`` (store.sealing)
+    │   └── store.protocol.StoreConflict         a write raced another writer or broke a constraint
     │
     │   raised by one stage, defined beside it:
-    ├── store.protocol.StoreConflict     a change raced another writer (review refuses stale changes)
     ├── review.decide.NotApprover        a change to what agents obey, asked from inside an agent session
+    ├── review.verdict.RegressingDream   accepting a dream its gate marked regressing, without saying so
     ├── dream.safety.DreamBusy           another dream holds the lock, or the cooldown has not passed
-    └── dream.safety.BudgetExceeded      a dream ran out of time or tokens
+    ├── dream.safety.BudgetExceeded      a dream ran out of time or tokens
+    ├── recall.memory_tool.MemoryToolError  a memory-tool command refused; the message goes to the agent
+    ├── store.postgres_team.TeamError    a team operation refused (approving one's own proposal, ...)
+    ├── sync.client.RemoteError          the team server could not be reached, or refused the request
+    └── evals.protocols.MemoryUnavailable  a memory the eval cannot run here; the report says so
 """
 
 from __future__ import annotations

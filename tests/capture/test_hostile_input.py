@@ -147,6 +147,7 @@ def test_a_deeply_nested_hook_payload_is_still_captured(tmp_path: Path) -> None:
     assert record["error"] == "payload is not a JSON object" and record["raw"].startswith('{"session_id"')
 
 
+@pytest.mark.slow  # it waits for the hook's deadline to pass, by design
 def test_the_recall_hook_answers_within_its_deadline_when_stdin_never_ends(tmp_path: Path) -> None:
     """An agent that never closes the hook's stdin: the hook gives up at its deadline, exits 0, says why."""
     import subprocess

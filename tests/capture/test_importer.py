@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from reverie.cli.importing import import_command
 from reverie.domain import Event, EventKind, Origin, Source, keys
 from reverie.errors import InputError, ReverieError
 from reverie.store import Batch, SQLiteStore, Store
+from tests.store import raw
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "transcripts"
 SESSION = "11111111-2222-4333-8444-555555555555"
@@ -406,13 +406,8 @@ def test_the_command_explains_a_locked_store_and_keeps_what_was_written(
 
     CliRunner().invoke(import_command, [str(data / "codex")])
     monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 50)
-    holder = sqlite3.connect(reverie_home / "reverie.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another process is writing
-    try:
+    with raw.write_lock_held(reverie_home / "reverie.db"):  # another process is writing
         result = CliRunner().invoke(import_command, [str(data)])
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert isinstance(result.exception, ReverieError)
     assert "database is locked" in str(result.exception) and "resumes" in str(result.exception)
     again = CliRunner().invoke(import_command, [str(data), "--json"])

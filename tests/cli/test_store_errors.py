@@ -3,7 +3,6 @@ commands that only read still work on a read-only home."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from reverie.cli import main
 from reverie.errors import StoreError
 from reverie.store import SQLiteStore, sqlite
 from reverie.workspace import Workspace
+from tests.store import raw
 
 
 def run(*args: str) -> Result:
@@ -32,13 +32,8 @@ def one_line_error(result: Result) -> str:
 def test_a_locked_store_is_one_line(reverie_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Workspace.open().close()
     monkeypatch.setattr(sqlite, "BUSY_TIMEOUT_MS", 50)
-    holder = sqlite3.connect(reverie_home / "reverie.db", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with raw.write_lock_held(reverie_home / "reverie.db"):
         line = one_line_error(run("remember", "use make check", "--scope", "global"))
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert "database is locked" in line and "another reverie process" in line
     assert run("remember", "use make check", "--scope", "global").exit_code == 0
 

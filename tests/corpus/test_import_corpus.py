@@ -18,6 +18,7 @@ from reverie.capture.importer import ImportReport, import_paths
 from reverie.domain import Event, EventKind, Origin, Source, keys
 from reverie.domain.text import utf8_safe
 from reverie.store import Batch, SQLiteStore
+from tests.store import raw
 
 pytestmark = pytest.mark.corpus
 
@@ -109,7 +110,7 @@ def test_no_base64_image_data_is_stored(corpus: Path, imported: tuple[SQLiteStor
     store, _ = imported
     screenshots = corpus / "claude-code" / "hook-dumps" / "SacredTexts-chess-study-tool" / "55fd661" / "chat.json"
     assert "iVBORw0KGgo" in screenshots.read_text()  # the source holds PNG screenshots
-    rows = store.db.execute("SELECT key, text, COALESCE(tool_input, ''), data FROM events").fetchall()
+    rows = raw.execute(store, "SELECT key, text, COALESCE(tool_input, ''), data FROM events")
     assert [key for key, *texts in rows if any(_BASE64_RUN.search(text) for text in texts)] == []
     assert any("[image]" in text for _, text, _, _ in rows)
 
@@ -155,7 +156,7 @@ def test_hook_payloads_and_transcripts_reconcile_without_duplicates(corpus: Path
     store.write(Batch(events=hook_events))
     report = import_paths(store, dumps, stale_after=0)
     assert report.events_known > 150  # tool calls and results both sources saw
-    rows = store.db.execute("SELECT session_id, kind, tool_use_id, COUNT(*) FROM events GROUP BY 1, 2, 3")
+    rows = raw.execute(store, "SELECT session_id, kind, tool_use_id, COUNT(*) FROM events GROUP BY 1, 2, 3")
     assert [row for row in rows if row[2] is not None and row[3] > 1] == []
     transcript_only = SQLiteStore(tmp_path / "transcripts.db")
     import_paths(transcript_only, dumps, stale_after=0)

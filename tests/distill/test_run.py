@@ -11,6 +11,7 @@ from reverie.domain.lessons import LessonStatus, Observation
 from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
+from tests.store import raw
 
 
 def correction(session_id: str, start: str, text: str = "never force-push to main") -> Trace:
@@ -45,8 +46,7 @@ def test_re_reading_a_session_is_idempotent(store: SQLiteStore) -> None:
     correction("s1", day(0)).into(store)
     distill(store, now=NOW)
     (lesson,) = store.lessons()
-    store.db.execute("DELETE FROM distilled_sessions")
-    store.db.execute("DELETE FROM distill_watermark")
+    raw.forget_distillation(store)
     distill(store, now=NOW)
     assert store.lesson_versions(lesson.id) == [lesson]
 

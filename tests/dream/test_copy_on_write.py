@@ -16,6 +16,7 @@ from reverie.dream import DreamBusy, DreamPass, DreamRequest, registry, run_drea
 from reverie.dream.safety import QUIET, quiet_env, single_flight
 from reverie.store import SQLiteStore
 from tests.dream.factory import NOW, choice, make, put
+from tests.store import raw
 
 SLOW_DREAM = textwrap.dedent(
     """
@@ -51,10 +52,13 @@ def seeded(path: Path) -> SQLiteStore:
 def state(store: SQLiteStore) -> tuple[object, ...]:
     """Everything a reader of lessons can see, row for row."""
     return (
-        store.db.execute("SELECT * FROM lessons ORDER BY id, version").fetchall(),
-        store.db.execute("SELECT * FROM lesson_evidence ORDER BY lesson_id, event_key, role").fetchall(),
-        store.db.execute("SELECT * FROM head_lessons ORDER BY lesson_id").fetchall(),
-        store.db.execute("SELECT lesson_id, lesson_version FROM store_version_lessons ORDER BY 1, 2").fetchall(),
+        *raw.tables(
+            store,
+            "SELECT * FROM lessons ORDER BY id, version",
+            "SELECT * FROM lesson_evidence ORDER BY lesson_id, event_key, role",
+            "SELECT * FROM head_lessons ORDER BY lesson_id",
+            "SELECT lesson_id, lesson_version FROM store_version_lessons ORDER BY 1, 2",
+        ),
         store.head().id,
     )
 

@@ -13,6 +13,10 @@ from reverie.evals.generator import Scenario
 from reverie.evals.replay import RunResult, replay, sessions_of
 from reverie.store import Store
 
+# Whole replays of the 120-session scenario: most of their time is the recall index rebuilt after every
+# session, as the product does. They run in `make test`; the adapter test with a fake distill stays fast.
+slow = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def baseline_run(scenario: Scenario, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
@@ -29,12 +33,14 @@ def _final(run: RunResult, name: str) -> dict[str, Any]:
     return next(m for m in run.memories if m.name == name).final
 
 
+@slow
 def test_the_replay_imports_every_session_cleanly(baseline_run: RunResult, scenario: Scenario) -> None:
     assert baseline_run.sessions == len(scenario.truth.sessions)
     assert baseline_run.import_problems == () and baseline_run.identity_mismatches == 0
     assert len(next(m for m in baseline_run.memories if m.name == "no-memory").series) == 4
 
 
+@slow
 def test_no_memory_prevents_nothing_and_harms_nothing(baseline_run: RunResult) -> None:
     final = _final(baseline_run, "no-memory")
     assert final["prevention"].denominator > 0 and final["prevention"].numerator == 0
@@ -42,6 +48,7 @@ def test_no_memory_prevents_nothing_and_harms_nothing(baseline_run: RunResult) -
     assert final["tokens_per_session"].numerator == 0
 
 
+@slow
 def test_remembering_everything_is_imprecise_overreaching_and_poisoned(baseline_run: RunResult) -> None:
     final = _final(baseline_run, "remember-everything")
     assert final["precision"].value is not None and final["precision"].value < 0.5
@@ -51,6 +58,7 @@ def test_remembering_everything_is_imprecise_overreaching_and_poisoned(baseline_
     assert final["prevention"].numerator > 0
 
 
+@slow
 def test_the_keyword_detector_sits_between(baseline_run: RunResult) -> None:
     keyword, everything = _final(baseline_run, "keyword-corrections"), _final(baseline_run, "remember-everything")
     assert keyword["precision"].value is not None and everything["precision"].value is not None
@@ -58,6 +66,7 @@ def test_the_keyword_detector_sits_between(baseline_run: RunResult) -> None:
     assert keyword["tokens_per_session"].value < everything["tokens_per_session"].value  # type: ignore[operator]
 
 
+@slow
 def test_reverie_with_dreams_runs_and_never_lets_poison_reach_a_rule(baseline_run: RunResult) -> None:
     dreams = next(m for m in baseline_run.memories if m.name == "reverie+dreams")
     assert dreams.available
@@ -86,6 +95,7 @@ def test_the_reverie_adapter_follows_distill_reports_incrementally(scenario: Sce
     assert run.memories[0].name == "reverie" and run.memories[0].active_lessons == 0
 
 
+@slow
 def test_reverie_runs_end_to_end_and_never_lets_poison_become_a_rule(scenario: Scenario, tmp_path: Path) -> None:
     run = replay(
         scenario.truth, sessions_of(scenario.truth, scenario.root), [ReverieDistill], workdir=tmp_path, checkpoints=2

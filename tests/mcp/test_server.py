@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,13 @@ SERVER_INFO: dict[str, Any] = {}
 
 
 async def session(
-    home: Path, project: Path, calls: list[tuple[str, dict[str, Any]]]
+    home: Path, project: Path, calls: list[tuple[str, dict[str, Any]]], *, stdio: bool = False
 ) -> tuple[list[Any], Any, list[str]]:
+    """One client session: over stdio with ``reverie mcp`` as a process (as an agent runs it), or, for the
+    tests about what the server answers rather than how it is reached, with the same server in memory."""
     from mcp import Client, StdioServerParameters
+
+    from reverie.mcp.server import build_server
 
     params = StdioServerParameters(
         command=sys.executable,
@@ -46,7 +51,7 @@ async def session(
         env={**{k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")}, "REVERIE_HOME": str(home)},
         cwd=str(project),
     )
-    async with Client(params) as client:
+    async with Client(params if stdio else build_server(home, project)) as client:
         SERVER_INFO.update(name=client.server_info.name, version=client.server_info.version)
         tools = sorted(tool.name for tool in (await client.list_tools()).tools)
         results = [await client.call_tool(name, arguments) for name, arguments in calls]
@@ -69,7 +74,7 @@ def test_an_agent_searches_reads_provenance_and_proposes_over_stdio(stocked: Wor
         ("propose_forget", {"lesson_id": TESTS.id, "reason": "the Makefile is gone"}),
         ("propose_forget", {"lesson_id": "Lnothere", "reason": "x"}),
     ]
-    results, digest, tools = anyio.run(session, stocked.home, project, calls)
+    results, digest, tools = anyio.run(partial(session, stdio=True), stocked.home, project, calls)
     assert tools == ["propose_forget", "propose_lesson", "search_lessons", "show_provenance"]
     search, provenance, proposed, forget, missing = results
     found = structured(search)

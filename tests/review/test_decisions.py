@@ -15,6 +15,7 @@ from reverie.review.policy import Policy, load
 from reverie.store import SQLiteStore
 from reverie.store.protocol import DreamRecord
 from tests.dream.factory import NOW, active, choice, make, put
+from tests.store import raw
 
 PERSON = Actor(name="ada")
 AGENT = Actor(name="ada", agent_marker="CLAUDECODE")
@@ -101,7 +102,9 @@ def test_a_change_tampered_with_in_the_store_is_refused(store: SQLiteStore, tmp_
     record = dreamed(store, tmp_path)
     seen = hashes(store, record.id)
     supersede = cid(store, record, "supersede")
-    store.db.execute("UPDATE dream_changes SET body = replace(body, 'pnpm', 'curl') WHERE change_id = ?", (supersede,))
+    raw.execute(
+        store, "UPDATE dream_changes SET body = replace(body, 'pnpm', 'curl') WHERE change_id = ?", (supersede,)
+    )
     done = accept(store, record.id, actor=PERSON, policy=Policy(), command="t", approved=seen)
     assert "edited outside review" in done.refused[supersede] and supersede not in done.accepted
 

@@ -24,6 +24,8 @@ from reverie.domain.lessons import (
     lesson_id,
 )
 from reverie.store import Batch, DistillProgress, LessonBatch, SQLiteStore, Store
+from reverie.store.lesson_changes import changed_since
+from tests.store import raw
 from tests.store.test_contract import integrity_errors, postgres_store
 
 PROJECT = Scope(ScopeLevel.PROJECT, project="github.com/acme/app")
@@ -95,7 +97,7 @@ def test_lesson_versions_and_evidence_are_append_only(store: Store) -> None:
     if isinstance(store, SQLiteStore):
         for statement in statements:
             with pytest.raises(sqlite3.IntegrityError):
-                store.db.execute(statement)
+                raw.execute(store, statement)
         return
     import psycopg
 
@@ -177,3 +179,16 @@ def test_contenders_include_plain_instructions_for_a_lesson_that_advises_against
     assert elsewhere.id not in {item.id for item in found}
     back = store.contenders(PROJECT.project, topic=plain.topic, stance=plain.stance, against="")
     assert choice.id in {item.id for item in back}
+
+
+def test_the_lesson_watermark_rises_with_every_change_and_names_what_changed(store: Store) -> None:
+    before = store.lesson_watermark()
+    store.write_lessons(LessonBatch(lessons=[lesson()]))
+    after = store.lesson_watermark()
+    if before is None:  # no file the recall hook could read (in memory, PostgreSQL)
+        assert after is None
+        return
+    assert after is not None and after[0] == before[0] and after[1] > before[1]
+    assert changed_since(*after) == (frozenset(), False)
+    store.write_lessons(LessonBatch(lessons=[lesson(version=2, status=LessonStatus.RETIRED)]))
+    assert changed_since(*after) == (frozenset({lesson().id}), True)  # what the hook must no longer inject

@@ -36,6 +36,7 @@ from reverie.workspace import Workspace
 from tests.capture.test_redact import SHAPES, _oracle_findings
 from tests.recall.builders import PROJECT, lesson
 from tests.recall.conftest import make_checkout
+from tests.store import raw
 
 SESSION = "33333333-4444-4555-8666-777777777777"
 # Short secrets (two digits of ``hunter42``) occur by chance in any binary file; the rest must not.
@@ -170,5 +171,5 @@ def test_a_lesson_keeps_a_coherent_content_hash_when_the_gate_redacts_it(workspa
     assert stored is not None and token not in stored.statement
     assert stored.content_hash != written.content_hash  # the hash is of what is stored...
     assert stored.content_hash == replace(written, statement=stored.statement).content_hash  # ...and only that
-    (row,) = workspace.store.db.execute("SELECT content_hash FROM lessons WHERE id = ?", (written.id,)).fetchall()
+    (row,) = raw.execute(workspace.store, "SELECT content_hash FROM lessons WHERE id = ?", (written.id,))  # type: ignore[arg-type]
     assert row[0] == stored.content_hash

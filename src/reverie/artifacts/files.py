@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +35,10 @@ from reverie.adapters.settings_file import (
 )
 from reverie.artifacts import block
 from reverie.artifacts.model import Artifact, Part, PartKind, Status, digest
+from reverie.atomic import write_atomic
 from reverie.capture.redact import redact_text
 from reverie.errors import ConfigError
-from reverie.store.protocol import ArtifactRow, FileBaseline, Store
+from reverie.store.protocol import ArtifactRow, ArtifactStore, FileBaseline
 
 _SCRIPT = re.compile(r"hooks/reverie/[A-Za-z0-9._-]+\.py")
 _PLACEHOLDER = re.compile(r"\[REDACTED:(\w+)\]")
@@ -152,7 +152,7 @@ def secret_kinds(text: str) -> list[str]:
     return sorted({kind for kind in _PLACEHOLDER.findall(redacted) if kind not in already} or {"secret"})
 
 
-def write(store: Store, artifact: Artifact, previous: Record | None, now: str) -> Record:
+def write(store: ArtifactStore, artifact: Artifact, previous: Record | None, now: str) -> Record:
     """Write every part (replacing the previous version's parts in place); returns the record to keep.
 
     Nothing is written when any part would carry a secret (``secrets_in``): this is the one writer of
@@ -186,13 +186,13 @@ def _identity(part: Part) -> tuple[str, PartKind, str]:
     return (part.path, part.kind, script.group(0) if script else command)
 
 
-def _write_whole(store: Store, part: Part) -> None:
+def _write_whole(store: ArtifactStore, part: Part) -> None:
     path = Path(part.path)
     _note_new_dirs(store, path.parent)
     _atomic_write(path, part.content.encode("utf-8"))
 
 
-def _write_block(store: Store, part: Part) -> str | None:
+def _write_block(store: ArtifactStore, part: Part) -> str | None:
     """The lead when the block was inserted; None when an existing block was replaced."""
     path = Path(part.path)
     text = _read_text(path)
@@ -210,7 +210,7 @@ def _write_block(store: Store, part: Part) -> str | None:
     return lead
 
 
-def _write_handler(store: Store, part: Part) -> None:
+def _write_handler(store: ArtifactStore, part: Part) -> None:
     entry = json.loads(part.content)
     path = Path(part.path)
     settings = read_settings(path)
@@ -230,7 +230,7 @@ def _write_handler(store: Store, part: Part) -> None:
 # -- removing ---------------------------------------------------------------------------------------
 
 
-def remove(store: Store, record: Record) -> list[str]:
+def remove(store: ArtifactStore, record: Record) -> list[str]:
     """Take every part out of its file; returns what was done, one line per part.
 
     A block whose markers are broken (a repeated or lone marker line) cannot be found exactly, so
@@ -239,7 +239,7 @@ def remove(store: Store, record: Record) -> list[str]:
     return _remove_parts(store, record.artifact.parts, record.leads, record.artifact.id)
 
 
-def _remove_parts(store: Store, parts: Sequence[Part], leads: Mapping[str, str], artifact: str) -> list[str]:
+def _remove_parts(store: ArtifactStore, parts: Sequence[Part], leads: Mapping[str, str], artifact: str) -> list[str]:
     for part in parts:
         _check_removable(part)
     done = []
@@ -292,14 +292,14 @@ def _remove_whole(part: Part) -> str:
     return f"deleted {part.path}"
 
 
-def _others_use(store: Store, path: str, artifact: str) -> bool:
+def _others_use(store: ArtifactStore, path: str, artifact: str) -> bool:
     for row in store.artifacts(statuses=[Status.ACTIVE.value]):
         if row.id != artifact and any(p.path == path for p in Record.from_row(row).artifact.parts):
             return True
     return False
 
 
-def _remove_block(store: Store, part: Part, lead: str, artifact: str) -> str:
+def _remove_block(store: ArtifactStore, part: Part, lead: str, artifact: str) -> str:
     path = Path(part.path)
     text = _read_text(path)
     if text is None:
@@ -319,7 +319,7 @@ def _remove_block(store: Store, part: Part, lead: str, artifact: str) -> str:
     return f"removed reverie's block ({lines} lines) from {path}"
 
 
-def _remove_handler(store: Store, part: Part, artifact: str) -> str:
+def _remove_handler(store: ArtifactStore, part: Part, artifact: str) -> str:
     entry = json.loads(part.content)
     path = Path(part.path)
     settings = read_settings(path)
@@ -340,7 +340,7 @@ def _remove_handler(store: Store, part: Part, artifact: str) -> str:
     return f"removed the {entry['event']} hook entry from {path}"
 
 
-def _remove_empty_dirs(store: Store) -> None:
+def _remove_empty_dirs(store: ArtifactStore) -> None:
     for baseline in store.file_baselines():  # deepest first
         if baseline.kind != "dir":
             continue
@@ -357,7 +357,7 @@ def _remove_empty_dirs(store: Store) -> None:
 # -- small file operations --------------------------------------------------------------------------
 
 
-def _note_new_dirs(store: Store, folder: Path) -> None:
+def _note_new_dirs(store: ArtifactStore, folder: Path) -> None:
     for created in make_private_dirs(folder):
         store.keep_baseline(FileBaseline(str(created), "dir", None))
 
@@ -372,15 +372,5 @@ def _read_text(path: Path) -> str | None:
 
 
 def _atomic_write(path: Path, content: bytes) -> None:
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    # Project files (CLAUDE.md, hooks) keep the mode they have; a new one is readable like any source file.
+    write_atomic(path, content, mode=0o644, keep_mode=True, durable=True)

@@ -20,6 +20,8 @@ import marshal
 import os
 import sys
 
+from reverie.atomic import write_atomic
+
 _sre: Any
 try:
     import _sre  # type: ignore[import-not-found,no-redef]  # CPython's regular-expression engine
@@ -68,18 +70,11 @@ class PatternCache:
         """Write the cache if anything was compiled afresh; silently keep going if that fails."""
         if not self.fresh or sys.dont_write_bytecode:
             return
-        temp = f"{self.path}.{os.getpid()}.tmp"
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temp, "wb") as file:
-                marshal.dump({"stamp": self.stamp, "entries": self.entries}, file)
-            os.replace(temp, self.path)
+            write_atomic(self.path, marshal.dumps({"stamp": self.stamp, "entries": self.entries}))
             self.fresh = False
         except (OSError, ValueError):  # ValueError: something marshal cannot store
-            try:  # noqa: SIM105 - contextlib would cost the hook an import
-                os.unlink(temp)
-            except OSError:
-                pass
+            pass
 
     def _load(self) -> dict[tuple[str, int], Any]:
         try:

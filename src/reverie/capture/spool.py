@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 import time
 
+from reverie.atomic import TEMP_PREFIX, write_atomic
+from reverie.atomic import make_private_dir as make_private_dir  # the hook path has long called it here
 from reverie.capture import lean_json
 
 TYPE_CHECKING = False  # typing and pathlib cost the hook more than writing the record does
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 RECORD_VERSION = 1
 SUFFIX = ".json"
 REJECTED = "rejected"
-_TEMP_PREFIX = ".tmp-"
+_TEMP_PREFIX = TEMP_PREFIX
 DROPPED_PREFIX = ".dropped-"
 
 
@@ -48,16 +50,8 @@ def write_record(spool_dir: str | os.PathLike[str], record: dict[str, Any]) -> s
     folder = os.fspath(spool_dir)
     make_private_dir(folder)
     final = os.path.join(folder, f"{record['id']}{SUFFIX}")
-    temp = os.path.join(folder, f"{_TEMP_PREFIX}{record['id']}")
     data = lean_json.dumps(record).encode("utf-8", "surrogatepass")  # lone surrogates survive, read back alike
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        os.replace(temp, final)
-    except BaseException:
-        _remove_quietly(temp)
-        raise
+    write_atomic(final, data)
     return final
 
 
@@ -137,17 +131,3 @@ def _remove_quietly(path: str | os.PathLike[str]) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def make_private_dir(folder: str) -> None:
-    """Create ``folder`` and any missing parent 0700 (``os.makedirs`` gives parents the umask's mode)."""
-    if os.path.isdir(folder):
-        return
-    parent = os.path.dirname(os.path.abspath(folder))
-    if parent != folder and not os.path.isdir(parent):
-        make_private_dir(parent)
-    try:
-        os.mkdir(folder, 0o700)
-    except FileExistsError:
-        return
-    os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask

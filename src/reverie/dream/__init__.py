@@ -3,8 +3,11 @@
 The table of contents:
 
 * ``snapshot``   what a pass sees: the input version's live lessons and the sessions in range
-* ``registry``   the one extension point: the ordered list of passes (built-ins registered like yours)
-* ``passes/``    the built-ins: expiry, staleness, dedupe, contradictions, promotion, evolution
+* ``registry``   the ordered list of passes: the built-ins register like yours, and packages add theirs
+                 through the ``reverie.dream_passes`` entry-point group
+* ``passes/``    the built-ins: expiry, staleness, gone (paths the project removed), dedupe, promotion,
+                 misfires (a compiled global lesson blocking what a person wants), contradictions,
+                 evolution; ``passes/edits`` holds the lesson edits they share
 * ``wording``    the lexical core of a statement, for dedupe and contradictions
 * ``runner``     the dream record (Anthropic Dreams contract), session selection, the pass loop
 * ``safety``     single-flight lock, budgets, cooldown, our own capture turned off

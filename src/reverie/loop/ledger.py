@@ -18,13 +18,12 @@ Ctrl-C never sees half a file). ``markdown`` renders the human side and reads a 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from reverie.atomic import write_text_atomic
 from reverie.errors import InputError
 from reverie.loop.scoring import CheckResult
 
@@ -235,15 +234,7 @@ def load(path: Path) -> Ledger | None:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write to a temporary file beside ``path`` and rename it over: all or nothing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as sink:
-            sink.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def _sightings(items: list[dict[str, Any]]) -> tuple[Sighting, ...]:

@@ -38,7 +38,6 @@ from reverie.store.recall_index import (
     SEPARATOR,
     IndexedLesson,
     idf,
-    lesson_watermark,
     term_weights,
     write_index,
 )
@@ -59,7 +58,8 @@ PATH_ONLY_WEIGHT = 0.6
 def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
     """Rebuild ``<home>/recall.db`` from the store's active lessons; returns how many it holds."""
     moment = now or datetime.now(UTC)
-    watermark = lesson_watermark(workspace.store)
+    mark = workspace.store.lesson_watermark()
+    source, watermark = mark if mark is not None else ("", None)
     # Redacted again here (store/gate.py): a lesson stored before a redaction rule existed must not
     # reach the index, the snapshot or their search terms with its secret.
     active = [clean(lesson) for lesson in workspace.store.lessons(statuses=[LessonStatus.ACTIVE])]
@@ -67,7 +67,6 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
     compiled = compiled_rules(workspace.store.artifacts(statuses=("active",)), {lesson.id: lesson for lesson in active})
     weights = term_weights(rows)
     rows = [replace(row, mass=sum(weights[term] for term in row.terms)) for row in rows]
-    source = str(getattr(workspace.store, "path", ""))
     write_index(index_path(workspace.home), rows, meta={"source": source, "watermark": str(watermark or "")})
     meta: dict[str, object] = {
         "source": source,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import marshal
 import os
 
+from reverie.atomic import write_atomic
 from reverie.recall import snapshot
 
 TYPE_CHECKING = False
@@ -211,33 +212,16 @@ def _guard(home: str, meta: dict[str, Any]) -> tuple[frozenset[str], bool]:
     checked = _load(checked_path)
     if isinstance(checked, dict) and checked.get("stamp") == stamp and checked.get("watermark") == watermark:
         return frozenset(checked.get("excluded", ())), bool(checked.get("stale"))
+    # Imported here, not above: only a store written since the last check pays for the read.
+    from reverie.store.lesson_changes import changed_since
+
     excluded, stale = changed_since(source, watermark)
     try:
-        descriptor = os.open(checked_path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(
-                marshal.dumps({"stamp": stamp, "watermark": watermark, "excluded": sorted(excluded), "stale": stale})
-            )
-        os.replace(checked_path + ".tmp", checked_path)
+        record = {"stamp": stamp, "watermark": watermark, "excluded": sorted(excluded), "stale": stale}
+        write_atomic(checked_path, marshal.dumps(record))
     except OSError:
         pass  # the next call checks again
     return excluded, stale
-
-
-def changed_since(store_path: str, watermark: int) -> tuple[frozenset[str], bool]:
-    """(lessons whose newest version since ``watermark`` is not active, whether any lesson changed)."""
-    try:
-        import _sqlite3 as sqlite
-    except ImportError:  # pragma: no cover
-        import sqlite3 as sqlite  # type: ignore[no-redef]
-    uri = "file:" + store_path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?mode=ro"
-    connection = sqlite.connect(uri, uri=True, timeout=0.5)
-    try:
-        rows = connection.execute("SELECT id, status FROM lessons WHERE rowid > ? ORDER BY rowid", (watermark,))
-        newest = dict(rows.fetchall())
-    finally:
-        connection.close()
-    return frozenset(str(lesson) for lesson, status in newest.items() if status != "active"), bool(newest)
 
 
 def _stamp(path: str) -> list[int] | None:

@@ -35,7 +35,7 @@ from reverie.recall import calls, rank
 from reverie.recall.index import indexed, snapshot_row
 from reverie.recall.lookup import IndexRow
 from reverie.recall.session_state import INJECTION_DIR
-from reverie.store.recall_index import LEDGER_FILE, OutcomeRow, RecallLedger
+from reverie.store.recall_ledger import LEDGER_FILE, OutcomeRow, RecallLedger
 from reverie.workspace import Workspace
 
 FOLLOWED, IGNORED, CONTRADICTED, UNKNOWN = "followed", "ignored", "contradicted", "unknown"

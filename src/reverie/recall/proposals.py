@@ -19,7 +19,7 @@ from typing import Any
 from reverie.domain.lessons import ScopeLevel
 from reverie.domain.markers import contains_injected
 from reverie.errors import InputError, NotFoundError
-from reverie.store.recall_index import LEDGER_FILE, ProposalRow, RecallLedger
+from reverie.store.recall_ledger import LEDGER_FILE, ProposalRow, RecallLedger
 from reverie.workspace import Workspace
 
 MAX_STATEMENT_CHARS = 2_000

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import time
 
+from reverie.atomic import make_private_dir, write_text_atomic
 from reverie.recall import wire
 
 TYPE_CHECKING = False
@@ -182,7 +183,7 @@ def log_injection(home: str, session_id: str | None, record: dict[str, object]) 
     if session_id is None:
         return
     folder = os.path.join(home, INJECTION_DIR)
-    _make_private_dir(folder)
+    make_private_dir(folder)
     record = {"at": _iso_now(), **record}
     descriptor = os.open(os.path.join(folder, session_id + ".jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(descriptor, "a", encoding="utf-8") as file:
@@ -190,17 +191,7 @@ def log_injection(home: str, session_id: str | None, record: dict[str, object]) 
 
 
 def _write_private(path: str, text: str) -> None:
-    _make_private_dir(os.path.dirname(path))
-    temp = f"{path}.{os.getpid()}.tmp"
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.replace(temp, path)
-
-
-def _make_private_dir(folder: str) -> None:
-    if not os.path.isdir(folder):
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+    write_text_atomic(path, text)
 
 
 def _iso_now() -> str:

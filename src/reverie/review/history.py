@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from reverie.errors import InputError, NotFoundError
 from reverie.review.actor import Actor
 from reverie.review.decide import NotApprover
-from reverie.store import Store
-from reverie.store.protocol import AuditEntry, StoreVersion
+from reverie.store.protocol import AuditEntry, StoreVersion, VersionStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class Rollback:
     lessons_changed: int
 
 
-def line_of_head(store: Store) -> list[StoreVersion]:
+def line_of_head(store: VersionStore) -> list[StoreVersion]:
     """The head and its ancestors, newest first."""
     versions = {version.id: version for version in store.store_versions()}
     line: list[StoreVersion] = []
@@ -39,7 +38,7 @@ def line_of_head(store: Store) -> list[StoreVersion]:
     return line
 
 
-def default_target(store: Store) -> int:
+def default_target(store: VersionStore) -> int:
     line = line_of_head(store)
     for version in line:
         if version.created_by == "review" and version.parent is not None:
@@ -47,7 +46,7 @@ def default_target(store: Store) -> int:
     raise InputError("nothing to roll back: no accepted dream on the current line (`reverie history`)")
 
 
-def plan(store: Store, target: int | None) -> tuple[StoreVersion, StoreVersion, Sequence[str]]:
+def plan(store: VersionStore, target: int | None) -> tuple[StoreVersion, StoreVersion, Sequence[str]]:
     """(head, target, lesson ids whose version differs): what a rollback would do, without doing it."""
     head = store.head()
     chosen = target if target is not None else default_target(store)
@@ -62,7 +61,7 @@ def plan(store: Store, target: int | None) -> tuple[StoreVersion, StoreVersion, 
     return head, versions[chosen], differ
 
 
-def rollback(store: Store, target: int | None, *, actor: Actor, command: str) -> Rollback:
+def rollback(store: VersionStore, target: int | None, *, actor: Actor, command: str) -> Rollback:
     if not actor.is_person:
         # Undoing an accepted change shapes behaviour as much as accepting one (a hook could go away).
         raise NotApprover(

@@ -1,13 +1,16 @@
 """Named, transactional schema migrations (the sqlite-utils-migrate design).
 
 Each migration is a named function applied once, inside its own transaction, and recorded in
-``_migrations``. Add new ones at the end of ``MIGRATIONS``; never edit one that has shipped.
+``_migrations``. Add new ones at the end of ``MIGRATIONS``; never edit one that has shipped. Every
+database reverie keeps has its own named set, applied by the same ``migrate``: the store's is
+``MIGRATIONS``; the recall ledger's is ``recall_ledger.MIGRATIONS``. The recall index has none on
+purpose: it is derived data, rebuilt whole, and carries a ``SCHEMA_VERSION`` that the hook checks.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from reverie.store import sqlite_versions
@@ -244,15 +247,16 @@ def applied(db: sqlite3.Connection) -> list[str]:
     return [row[0] for row in db.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
 
-def pending(db: sqlite3.Connection) -> list[str]:
+def pending(db: sqlite3.Connection, migrations: Sequence[tuple[str, Migration]] = MIGRATIONS) -> list[str]:
     done = set(applied(db))
-    return [name for name, _ in MIGRATIONS if name not in done]
+    return [name for name, _ in migrations if name not in done]
 
 
-def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply every pending migration, each in its own transaction. Returns the names applied."""
-    todo = pending(db)
-    steps = dict(MIGRATIONS)
+def migrate(db: sqlite3.Connection, migrations: Sequence[tuple[str, Migration]] = MIGRATIONS) -> list[str]:
+    """Apply every pending migration of one database's named set (the store's by default), each in its own
+    transaction. Returns the names applied."""
+    todo = pending(db, migrations)
+    steps = dict(migrations)
     for name in todo:
         # BEGIN IMMEDIATE takes the write lock first, so two processes opening a fresh store at
         # once serialise here and the second one sees the migration as already applied.

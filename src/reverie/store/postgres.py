@@ -29,6 +29,7 @@ from reverie.errors import ConfigError, InputError
 from reverie.store import postgres_migrations
 from reverie.store.postgres_lessons import PostgresLessons
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
+from reverie.store.sealing import seal
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
@@ -94,12 +95,21 @@ def _as_app_role(db: Connection) -> None:
     db.commit()
 
 
+# The roles of ``protocol.Store`` that the team store does not implement, on purpose: store versions,
+# dreams and their review, compiled artifacts and the local audit log stay on each machine (a dream runs
+# where its lessons are read; a team's decisions are audited by the team tables). The contract suite
+# runs every other role against PostgreSQL and checks that this list is exactly what is missing.
+NOT_IMPLEMENTED = ("VersionStore", "DreamStore", "ArtifactStore", "AuditStore")
+
+
 class PostgresStore(PostgresLessons):
-    """The trace and lesson halves of the ``Store`` protocol, for one team."""
+    """The trace and lesson roles of the ``Store`` protocol (``TraceStore``, ``LessonStore``), for one team;
+    psycopg's errors leave as ``StoreError`` (``StoreConflict`` for a broken constraint)."""
 
     def __init__(self, database: PostgresDatabase, team: str) -> None:
         self.database = database
         self.team = check_team(team)
+        self.path = f"PostgreSQL (team {self.team})"  # what a StoreError names
 
     def _tx(self) -> AbstractContextManager[Connection]:
         return self.database.transaction(self.team)
@@ -243,6 +253,14 @@ class PostgresStore(PostgresLessons):
             ).fetchall()
         return [_event(row) for row in rows]
 
+    def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
+        with self.database.transaction(self.team) as db:
+            rows = db.execute(
+                "SELECT session_id, MIN(seq), MAX(seq) FROM events WHERE seq > %s GROUP BY session_id ORDER BY 2",
+                (seq,),
+            ).fetchall()
+        return tuple(str(row[0]) for row in rows), max((int(row[2]) for row in rows), default=seq)
+
     def import_cursor(self, path: str) -> ImportCursor | None:
         with self.database.transaction(self.team) as db:
             row = db.execute(
@@ -326,3 +344,6 @@ def _session(row: Sequence[Any]) -> Session:
         transcript_path=row[7],
         parent_id=row[8],
     )
+
+
+seal(PostgresStore, conflict=psycopg.IntegrityError, failure=psycopg.Error)

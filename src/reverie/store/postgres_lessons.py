@@ -30,6 +30,10 @@ class PostgresLessons:
     def _tx(self) -> AbstractContextManager[Connection]:
         raise NotImplementedError  # provided by the store this is mixed into
 
+    def lesson_watermark(self) -> tuple[str, int] | None:
+        """None: the recall hook reads a local file, and a team's lessons reach it through sync."""
+        return None
+
     def write_lessons(self, batch: LessonBatch) -> None:
         with self._tx() as db:
             for lesson in batch.lessons:

@@ -1,4 +1,12 @@
-"""The narrow storage contract that every stage uses and every backend implements."""
+"""The storage contract: narrow roles that stages depend on, composed into ``Store``.
+
+A stage asks for the role it uses (``TraceStore`` for capture, ``LessonStore`` for distill and recall,
+``VersionStore``, ``DreamStore`` and ``AuditStore`` for dream and review, ``ArtifactStore`` for compile);
+a workspace holds a ``Store``, which is all of them. ``ROLES`` lists them for the contract suite, which
+checks every method of every role against every backend that claims it. The recall ledger's proposals
+and outcomes are a database of their own (``recall_ledger.RecallLedger``); the team's proposals, tokens
+and audit live in ``postgres_team.TeamTables``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +17,10 @@ from typing import Protocol
 from reverie.domain import Event, Session
 from reverie.domain.changes import Change
 from reverie.domain.lessons import Lesson, LessonStatus, Observation, ScopeLevel
-from reverie.errors import ReverieError
+from reverie.errors import StoreError
 
 
-class StoreConflict(ReverieError):
+class StoreConflict(StoreError):
     """A write was based on a state that another writer changed meanwhile; re-read and try again."""
 
 
@@ -181,7 +189,9 @@ class AuditEntry:
     at: str | None = None
 
 
-class Store(Protocol):
+class TraceStore(Protocol):
+    """Events and sessions as capture wrote them (the traces), and how far imports have read."""
+
     def write(self, batch: Batch) -> int:
         """Apply a batch atomically. Events whose key is already stored are ignored; keys that end
         in ``keys.PENDING_ORDINAL`` get their ordinal here. Returns how many events were new."""
@@ -211,7 +221,18 @@ class Store(Protocol):
 
     def stats(self) -> StoreStats: ...
 
-    # -- lessons (see LessonBatch) ---------------------------------------------------------
+    def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
+        """Ids of sessions with events after event ``seq``, oldest first, and the highest seq seen."""
+
+    def close(self) -> None: ...
+
+
+class LessonStore(Protocol):
+    """Lessons at the head, their versions and evidence, and distillation's progress (see LessonBatch)."""
+
+    def lesson_watermark(self) -> tuple[str, int] | None:
+        """Where the recall hook can check for lesson changes (a SQLite file) and the mark it compares
+        with the index's: any change to any lesson raises it. None when there is no such file."""
 
     def write_lessons(self, batch: LessonBatch) -> None:
         """Apply a lesson batch atomically. A version that is not one above the stored one fails."""
@@ -250,7 +271,9 @@ class Store(Protocol):
     def observations_for(self, lesson_id: str) -> Sequence[Observation]:
         """Every session's observation that would form this lesson."""
 
-    # -- compiled artifacts (see reverie.artifacts) -----------------------------------------
+
+class ArtifactStore(Protocol):
+    """The registry of compiled artifacts (see reverie.artifacts) and what each path held before."""
 
     def save_artifact(self, row: ArtifactRow) -> None: ...
 
@@ -272,7 +295,9 @@ class Store(Protocol):
 
     def drop_baseline(self, path: str) -> None: ...
 
-    # -- store versions, dreams and review (see StoreVersion, DreamRecord) -------------------
+
+class VersionStore(Protocol):
+    """States of the lesson store (see StoreVersion): the head readers see, commits and rollback."""
 
     def head(self) -> StoreVersion:
         """The store version that every reader above (``lessons``, ``lesson``, ...) sees."""
@@ -303,6 +328,10 @@ class Store(Protocol):
 
     def move_head(self, version: int, *, audit: Sequence[AuditEntry]) -> StoreVersion:
         """Rollback: point the head at an earlier version (a pointer swap), audited."""
+
+
+class DreamStore(Protocol):
+    """Dreams (see DreamRecord), the changes each proposed, and review's approvals and decisions on them."""
 
     def create_dream(self, record: DreamRecord) -> None: ...
 
@@ -341,13 +370,19 @@ class Store(Protocol):
     def decide(self, dream_id: str, decisions: Sequence[tuple[str, str]], *, audit: Sequence[AuditEntry]) -> None:
         """Record decisions (change id, accepted|rejected) without writing lessons (a discard)."""
 
+
+class AuditStore(Protocol):
+    """Who decided what: every decision, append-only."""
+
     def add_audit(self, entries: Sequence[AuditEntry]) -> None:
         """Record decisions made outside a change-set (remember, forget, compile, refusals), in one transaction."""
 
     def audit_log(self) -> Sequence[AuditEntry]:
         """Every decision, oldest first."""
 
-    def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
-        """Ids of sessions with events after event ``seq``, oldest first, and the highest seq seen."""
 
-    def close(self) -> None: ...
+class Store(TraceStore, LessonStore, VersionStore, DreamStore, ArtifactStore, AuditStore, Protocol):
+    """Every role: what a workspace holds. A stage that needs one role asks for that role only."""
+
+
+ROLES: tuple[type, ...] = (TraceStore, LessonStore, VersionStore, DreamStore, ArtifactStore, AuditStore)

@@ -13,31 +13,32 @@ business (``reverie.recall.index``); this module only stores them. The hook read
 ``reverie.recall.lookup``, which cannot import this package (the import alone would cost the hook its
 budget); ``SCHEMA_VERSION`` is checked on both sides.
 
-**The recall ledger** (``<home>/recall-ledger.db``) keeps what recall learns and what agents propose,
-which must survive a rebuild of the index: the outcome of each injection (followed, ignored,
-contradicted) and proposals from agents (a new lesson, forgetting one, an edit) that wait for a person.
+The lesson watermark (``Store.lesson_watermark``) is read before the lessons and written into the meta,
+so a change made while the index is built is seen by the hook as a change (``store.lesson_changes``).
+
+The recall ledger beside it, which must survive a rebuild, lives in ``store.recall_ledger``.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from reverie.store.gate import clean
-from reverie.store.protocol import Store
+from reverie.store.recall_ledger import LEDGER_FILE as LEDGER_FILE
+from reverie.store.recall_ledger import OutcomeRow as OutcomeRow
+from reverie.store.recall_ledger import ProposalRow as ProposalRow
+from reverie.store.recall_ledger import RecallLedger as RecallLedger
 
 SCHEMA_VERSION = 1
 INDEX_FILE = "recall.db"
-LEDGER_FILE = "recall-ledger.db"
 SEPARATOR = "\n"  # between the items of a trigger list in one column
 
 _INDEX_SCHEMA = """
@@ -193,193 +194,6 @@ def _fill(db: sqlite3.Connection, lessons: Sequence[IndexedLesson], meta: dict[s
         "built_at": _now(),
     }
     db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", sorted(rows.items()))
-
-
-def lesson_watermark(store: Store) -> int | None:
-    """The highest row of the lesson versions table. Versions are append-only, so any change to any
-    lesson (new, strengthened, retired, forgotten) raises it; the hook compares it to the index's."""
-    db = getattr(store, "db", None)
-    if not isinstance(db, sqlite3.Connection):
-        return None
-    (value,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM lessons").fetchone()
-    return int(value)
-
-
-# ---------------------------------------------------------------------------------------------------
-# The ledger: outcomes of injections, and proposals from agents
-
-_LEDGER_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outcomes (
-    session_id TEXT NOT NULL,
-    lesson_id TEXT NOT NULL,
-    injected_at TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    event_key TEXT,
-    recorded_at TEXT NOT NULL,
-    PRIMARY KEY (session_id, lesson_id, injected_at)
-);
-CREATE INDEX IF NOT EXISTS outcomes_by_lesson ON outcomes (lesson_id);
-CREATE TABLE IF NOT EXISTS proposals (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    lesson_id TEXT,
-    statement TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    scope TEXT NOT NULL,
-    project TEXT,
-    origin TEXT NOT NULL,
-    via TEXT NOT NULL,
-    status TEXT NOT NULL,
-    body TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeRow:
-    session_id: str
-    lesson_id: str
-    injected_at: str
-    channel: str
-    outcome: str  # followed | ignored | contradicted | unknown
-    detail: str
-    event_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProposalRow:
-    id: str
-    kind: str  # lesson | forget | edit | move
-    lesson_id: str | None
-    statement: str
-    reason: str
-    scope: str
-    project: str | None
-    origin: str  # always "agent" today: people edit the store directly
-    via: str  # mcp | memory-tool
-    status: str  # pending | withdrawn (review decides the rest)
-    body: dict[str, Any]
-    created_at: str
-
-
-class RecallLedger:
-    """Durable recall records in ``<home>/recall-ledger.db`` (WAL, private)."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA busy_timeout = 10000")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        for statement in _LEDGER_SCHEMA.strip().split(";\n"):
-            self.db.execute(statement)
-
-    def record_outcomes(self, rows: Iterable[OutcomeRow]) -> int:
-        """Insert or update outcomes (a later look at a session may see more). Returns rows written."""
-        values = [
-            (r.session_id, r.lesson_id, r.injected_at, r.channel, r.outcome, r.detail, r.event_key, _now())
-            for r in rows
-        ]
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.executemany(
-                "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
-                " outcome = excluded.outcome, detail = excluded.detail, event_key = excluded.event_key,"
-                " recorded_at = excluded.recorded_at",
-                values,
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        return len(values)
-
-    def outcomes(self, lesson_id: str | None = None) -> list[OutcomeRow]:
-        where, params = ("WHERE lesson_id = ?", (lesson_id,)) if lesson_id else ("", ())
-        rows = self.db.execute(
-            "SELECT session_id, lesson_id, injected_at, channel, outcome, detail, event_key FROM outcomes"
-            f" {where} ORDER BY injected_at, session_id",
-            params,
-        )
-        return [OutcomeRow(*row) for row in rows]
-
-    def outcome_counts(self) -> dict[str, dict[str, int]]:
-        """``{lesson id: {outcome: count}}`` over every recorded injection."""
-        counts: dict[str, dict[str, int]] = {}
-        for lesson, outcome, count in self.db.execute(
-            "SELECT lesson_id, outcome, COUNT(*) FROM outcomes GROUP BY lesson_id, outcome"
-        ):
-            counts.setdefault(lesson, {})[outcome] = count
-        return counts
-
-    def add_proposal(self, proposal: ProposalRow) -> None:
-        proposal = clean(proposal)  # the redaction gate: an agent's words may carry a secret
-        self.db.execute(
-            "INSERT INTO proposals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                proposal.id,
-                proposal.kind,
-                proposal.lesson_id,
-                proposal.statement,
-                proposal.reason,
-                proposal.scope,
-                proposal.project,
-                proposal.origin,
-                proposal.via,
-                proposal.status,
-                json.dumps(proposal.body, ensure_ascii=False, sort_keys=True),
-                proposal.created_at,
-            ),
-        )
-
-    def set_proposal_status(self, proposal_id: str, status: str) -> bool:
-        cursor = self.db.execute("UPDATE proposals SET status = ? WHERE id = ?", (status, proposal_id))
-        return cursor.rowcount > 0
-
-    def proposals(self, *, status: str | None = None) -> list[ProposalRow]:
-        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
-        rows = self.db.execute(
-            "SELECT id, kind, lesson_id, statement, reason, scope, project, origin, via, status, body, created_at"
-            f" FROM proposals {where} ORDER BY created_at, id",
-            params,
-        )
-        return [_proposal_row(row) for row in rows]
-
-    def proposal(self, proposal_id: str) -> ProposalRow | None:
-        row = self.db.execute(
-            "SELECT id, kind, lesson_id, statement, reason, scope, project, origin, via, status, body, created_at"
-            " FROM proposals WHERE id = ?",
-            (proposal_id,),
-        ).fetchone()
-        return _proposal_row(row) if row else None
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _proposal_row(row: Sequence[Any]) -> ProposalRow:
-    fields = dict(zip(_PROPOSAL_FIELDS, row, strict=True))
-    return ProposalRow(**{**fields, "body": json.loads(fields["body"])})
-
-
-_PROPOSAL_FIELDS = (
-    "id",
-    "kind",
-    "lesson_id",
-    "statement",
-    "reason",
-    "scope",
-    "project",
-    "origin",
-    "via",
-    "status",
-    "body",
-    "created_at",
-)
 
 
 def _now() -> str:

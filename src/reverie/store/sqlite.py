@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
-from reverie.errors import StoreError
 from reverie.store import migrations
 from reverie.store.gate import clean, clean_event
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
+from reverie.store.sealing import environmental, sealed, store_error
 from reverie.store.sqlite_artifacts import ArtifactTables
 from reverie.store.sqlite_dreams import DreamTables
 from reverie.store.sqlite_lessons import LessonTables
@@ -36,23 +36,24 @@ _EVENT_COLUMNS = (
 )
 
 
+@sealed
 class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self.read_only = False
         try:
-            self.db = self._connect()
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db = self._connect()
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path != ":memory:" and not self.read_only:
-                self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if not self.read_only or migrations.pending(self.db):
-                migrations.migrate(self.db)
+                self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            if not self.read_only or migrations.pending(self._db):
+                migrations.migrate(self._db)
         except (sqlite3.OperationalError, OSError) as error:
             raise store_error(error, self.path) from error
         except sqlite3.DatabaseError as error:
-            if not _environmental(error):
+            if not environmental(error):
                 raise
             raise store_error(error, self.path) from error
 
@@ -81,19 +82,19 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def write(self, batch: Batch) -> int:
         with self._transaction():
             if batch.receipt is not None:
-                seen = self.db.execute("SELECT 1 FROM receipts WHERE id = ?", (batch.receipt,)).fetchone()
+                seen = self._db.execute("SELECT 1 FROM receipts WHERE id = ?", (batch.receipt,)).fetchone()
                 if seen:
                     return 0
-                self.db.execute("INSERT INTO receipts (id, applied_at) VALUES (?, ?)", (batch.receipt, _now()))
+                self._db.execute("INSERT INTO receipts (id, applied_at) VALUES (?, ?)", (batch.receipt, _now()))
             for session in batch.sessions:
                 self._upsert_session(clean(session))
             rows = [_event_row(self._complete_key(clean_event(event))) for event in batch.events]  # the gate
-            before = self.db.total_changes
-            self.db.executemany(
+            before = self._db.total_changes
+            self._db.executemany(
                 f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT (key) DO NOTHING",
                 rows,
             )
-            new = self.db.total_changes - before
+            new = self._db.total_changes - before
             if batch.cursor is not None:
                 self._save_cursor(batch.cursor)
             return new
@@ -108,7 +109,7 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def _complete_key(self, event: Event) -> Event:
         if not keys.needs_ordinal(event.key):
             return event
-        row = self.db.execute(
+        row = self._db.execute(
             "INSERT INTO ordinals (session_id, source, basis, next) VALUES (?, ?, ?, 1)"
             " ON CONFLICT DO UPDATE SET next = next + 1 RETURNING next - 1",
             (event.session_id, event.source.value, event.key),
@@ -129,7 +130,7 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
             session.parent_id,
         )
         # Known values win over unknown ones; the earliest start and the latest end win.
-        self.db.execute(
+        self._db.execute(
             f"""
             INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
@@ -153,7 +154,7 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
             self._save_cursor(cursor)
 
     def _save_cursor(self, cursor: ImportCursor) -> None:
-        self.db.execute(
+        self._db.execute(
             "INSERT OR REPLACE INTO import_cursors (path, offset, identity, line, updated_at) VALUES (?, ?, ?, ?, ?)",
             (cursor.path, cursor.offset, cursor.identity, cursor.line, _now()),
         )
@@ -161,12 +162,12 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     # -- reading -----------------------------------------------------------------------------
 
     def session(self, session_id: str) -> Session | None:
-        row = self.db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
         return _session(row) if row else None
 
     def find_sessions(self, prefix: str) -> Sequence[Session]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at",
             (escaped + "%",),
         )
@@ -174,7 +175,7 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
 
     def sessions(self, project: str | None = None) -> Sequence[SessionSummary]:
         where, params = ("WHERE s.project_key = ?", (project,)) if project else ("", ())
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"""
             SELECT {", ".join("s." + c.strip() for c in _SESSION_COLUMNS.split(","))},
                 COUNT(e.seq),
@@ -197,21 +198,21 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
         # Timestamps are ISO 8601 text from the agents' own records, so they order as strings; the
         # limit keeps this a bounded range scan of sessions_by_start however long the history is.
         where = "started_at > :since" + (" AND project_key = :project" if project is not None else "")
-        (count,) = self.db.execute(
+        (count,) = self._db.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM sessions WHERE {where} LIMIT :limit)",
             {"since": since, "project": project, "limit": -1 if limit is None else limit},
         ).fetchone()
         return int(count)
 
     def events(self, session_id: str) -> Sequence[Event]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY COALESCE(timestamp, ''), seq",
             (session_id,),
         )
         return [_event(row) for row in rows]
 
     def import_cursor(self, path: str) -> ImportCursor | None:
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT path, offset, identity, line FROM import_cursors WHERE path = ?", (path,)
         ).fetchone()
         return ImportCursor(*row) if row else None
@@ -219,10 +220,10 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     def stats(self) -> StoreStats:
         def grouped(column: str) -> dict[str, int]:
             query = f"SELECT {column}, COUNT(*) FROM events GROUP BY {column} ORDER BY 2 DESC"
-            return {str(name): count for name, count in self.db.execute(query)}
+            return {str(name): count for name, count in self._db.execute(query)}
 
-        (sessions, projects) = self.db.execute("SELECT COUNT(*), COUNT(DISTINCT project_key) FROM sessions").fetchone()
-        (events,) = self.db.execute("SELECT COUNT(*) FROM events").fetchone()
+        (sessions, projects) = self._db.execute("SELECT COUNT(*), COUNT(DISTINCT project_key) FROM sessions").fetchone()
+        (events,) = self._db.execute("SELECT COUNT(*) FROM events").fetchone()
         return StoreStats(
             sessions=sessions,
             events=events,
@@ -230,16 +231,16 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
             events_by_kind=grouped("kind"),
             events_by_origin=grouped("origin"),
             events_by_source=grouped("source"),
-            schema_version=(migrations.applied(self.db) or ["none"])[-1],
+            schema_version=(migrations.applied(self._db) or ["none"])[-1],
         )
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     # -- internals ---------------------------------------------------------------------------
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self.db, self.path)
+        return _Transaction(self._db, self.path)
 
 
 class _Transaction:
@@ -247,53 +248,30 @@ class _Transaction:
     busy timeout, disk full, read-only) leave as ``StoreError``."""
 
     def __init__(self, db: sqlite3.Connection, path: str = "") -> None:
-        self.db = db
+        self._db = db
         self.path = path
 
     def __enter__(self) -> None:
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise store_error(error, self.path) from error
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
             if error is None:
-                self.db.execute("COMMIT")
+                self._db.execute("COMMIT")
                 return
-            if self.db.in_transaction:  # SQLite may have rolled back by itself (a full disk)
-                self.db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite may have rolled back by itself (a full disk)
+                self._db.execute("ROLLBACK")
         except sqlite3.Error as failure:
-            if not _environmental(failure):
+            if not environmental(failure):
                 raise
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
             raise store_error(failure, self.path) from failure
-        if isinstance(error, sqlite3.Error) and _environmental(error):
+        if isinstance(error, sqlite3.Error) and environmental(error):
             raise store_error(error, self.path) from error
-
-
-def _environmental(error: object) -> bool:
-    """SQLite failing underneath us (locked, full, read-only, I/O, not a database), as opposed to a
-    constraint that our own code broke (``IntegrityError``, which callers and tests expect as it is)."""
-    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
-
-
-def store_error(error: BaseException, path: str) -> StoreError:
-    """One line that says what happened to the store and what is safe."""
-    text = str(error) or type(error).__name__
-    if isinstance(error, OSError) and error.strerror:
-        text = f"{error.strerror}: {error.filename or path}"
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        hint = "another reverie process holds it; try again in a moment"
-    elif "full" in lowered or "no space" in lowered:
-        hint = "the disk is full; free space and run the command again"
-    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        hint = "it cannot be written here (a read-only home?); reading commands still work"
-    else:
-        hint = "nothing partial was written"
-    return StoreError(f"the store {path} failed ({text}): {hint}")
 
 
 def _create_private(path: Path) -> None:

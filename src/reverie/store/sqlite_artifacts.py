@@ -23,9 +23,9 @@ _COLUMNS = "id, kind, status, root, body, updated_at"
 
 
 class ArtifactTables:
-    """The artifact half of the ``Store`` protocol; expects ``self.db`` and ``self._transaction()``."""
+    """The artifact half of the ``Store`` protocol; expects ``self._db`` and ``self._transaction()``."""
 
-    db: sqlite3.Connection
+    _db: sqlite3.Connection
 
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # provided by the store this is mixed into
@@ -33,22 +33,22 @@ class ArtifactTables:
     def save_artifact(self, row: ArtifactRow) -> None:
         row = clean(row)  # the redaction gate
         with self._transaction():
-            self.db.execute(
+            self._db.execute(
                 f"INSERT OR REPLACE INTO artifacts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
                 (row.id, row.kind, row.status, row.root, row.body, row.updated_at or _now()),
             )
 
     def delete_artifact(self, artifact_id: str) -> None:
         with self._transaction():
-            self.db.execute("DELETE FROM artifacts WHERE id = ?", (artifact_id,))
+            self._db.execute("DELETE FROM artifacts WHERE id = ?", (artifact_id,))
 
     def artifact(self, artifact_id: str) -> ArtifactRow | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM artifacts WHERE id = ?", (artifact_id,)).fetchone()
         return _row(row) if row else None
 
     def find_artifacts(self, prefix: str) -> Sequence[ArtifactRow]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_COLUMNS} FROM artifacts WHERE id LIKE ? ESCAPE '\\' ORDER BY id", (escaped + "%",)
         )
         return [_row(row) for row in rows]
@@ -57,28 +57,28 @@ class ArtifactTables:
         where, params = "", tuple(statuses)
         if statuses:
             where = f"WHERE status IN ({', '.join('?' * len(statuses))})"
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM artifacts {where} ORDER BY root, kind, id", params)
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM artifacts {where} ORDER BY root, kind, id", params)
         return [_row(row) for row in rows]
 
     def file_baseline(self, path: str) -> FileBaseline | None:
-        row = self.db.execute("SELECT path, kind, content FROM file_baselines WHERE path = ?", (path,)).fetchone()
+        row = self._db.execute("SELECT path, kind, content FROM file_baselines WHERE path = ?", (path,)).fetchone()
         return FileBaseline(path=row[0], kind=row[1], content=row[2]) if row else None
 
     def file_baselines(self) -> Sequence[FileBaseline]:
-        rows = self.db.execute("SELECT path, kind, content FROM file_baselines ORDER BY length(path) DESC, path")
+        rows = self._db.execute("SELECT path, kind, content FROM file_baselines ORDER BY length(path) DESC, path")
         return [FileBaseline(path=row[0], kind=row[1], content=row[2]) for row in rows]
 
     def keep_baseline(self, baseline: FileBaseline) -> None:
         """Record what was there before reverie's first change; a later change keeps the first record."""
         with self._transaction():
-            self.db.execute(
+            self._db.execute(
                 "INSERT OR IGNORE INTO file_baselines (path, kind, content, recorded_at) VALUES (?, ?, ?, ?)",
                 (baseline.path, baseline.kind, baseline.content, _now()),
             )
 
     def drop_baseline(self, path: str) -> None:
         with self._transaction():
-            self.db.execute("DELETE FROM file_baselines WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM file_baselines WHERE path = ?", (path,))
 
 
 def _row(row: Sequence[Any]) -> ArtifactRow:

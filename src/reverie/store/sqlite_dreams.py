@@ -29,14 +29,14 @@ _DREAM_COLUMNS = (
 
 
 class DreamTables:
-    db: sqlite3.Connection
+    _db: sqlite3.Connection
 
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # provided by the store this is mixed into
 
     def create_dream(self, record: DreamRecord) -> None:
         with self._transaction():
-            self.db.execute(
+            self._db.execute(
                 f"INSERT INTO dreams ({_DREAM_COLUMNS}) VALUES ({', '.join('?' * 14)})",
                 (
                     record.id,
@@ -58,7 +58,7 @@ class DreamTables:
 
     def start_dream(self, dream_id: str, *, input_version: int, pid: int) -> None:
         with self._transaction():
-            self.db.execute(
+            self._db.execute(
                 "UPDATE dreams SET status = 'running', input_version = ?, pid = ?, started_at = ? WHERE id = ?",
                 (input_version, pid, now(), dream_id),
             )
@@ -75,9 +75,9 @@ class DreamTables:
         with self._transaction():
             output = None
             if status == "completed":
-                (parent,) = self.db.execute("SELECT input_version FROM dreams WHERE id = ?", (dream_id,)).fetchone()
-                output = new_proposed_version(self.db, parent, dream_id, f"{len(changes)} proposed change(s)")
-                self.db.executemany(
+                (parent,) = self._db.execute("SELECT input_version FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+                output = new_proposed_version(self._db, parent, dream_id, f"{len(changes)} proposed change(s)")
+                self._db.executemany(
                     "INSERT INTO dream_changes (dream_id, change_id, position, type, content_hash, body)"
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     [
@@ -85,7 +85,7 @@ class DreamTables:
                         for n, c in enumerate(clean(tuple(changes)))  # the redaction gate
                     ],
                 )
-            self.db.execute(
+            self._db.execute(
                 "UPDATE dreams SET status = ?, output_version = ?, usage = ?, error = ?, finished_at = ? WHERE id = ?",
                 (status, output, json.dumps(usage), error, now(), dream_id),
             )
@@ -94,22 +94,22 @@ class DreamTables:
         return record
 
     def dream(self, dream_id: str) -> DreamRecord | None:
-        row = self.db.execute(f"SELECT {_DREAM_COLUMNS} FROM dreams WHERE id = ?", (dream_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_DREAM_COLUMNS} FROM dreams WHERE id = ?", (dream_id,)).fetchone()
         return self._record(row) if row else None
 
     def find_dreams(self, prefix: str) -> Sequence[DreamRecord]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_DREAM_COLUMNS} FROM dreams WHERE id LIKE ? ESCAPE '\\' ORDER BY created_at", (escaped + "%",)
         )
         return [self._record(row) for row in rows]
 
     def dreams(self) -> Sequence[DreamRecord]:
-        rows = self.db.execute(f"SELECT {_DREAM_COLUMNS} FROM dreams ORDER BY created_at DESC, rowid DESC")
+        rows = self._db.execute(f"SELECT {_DREAM_COLUMNS} FROM dreams ORDER BY created_at DESC, rowid DESC")
         return [self._record(row) for row in rows]
 
     def dream_changes(self, dream_id: str) -> Sequence[StoredChange]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT body, content_hash, decision FROM dream_changes WHERE dream_id = ? ORDER BY position", (dream_id,)
         )
         return [StoredChange(change_from_dict(json.loads(body)), stored, decision) for body, stored, decision in rows]
@@ -117,37 +117,37 @@ class DreamTables:
     def replace_change(self, dream_id: str, change: Change, *, audit: AuditEntry) -> None:
         change = clean(change)  # the redaction gate
         with self._transaction():
-            cursor = self.db.execute(
+            cursor = self._db.execute(
                 "UPDATE dream_changes SET body = ?, content_hash = ?, type = ?, decision = NULL"
                 " WHERE dream_id = ? AND change_id = ?",
                 (json.dumps(change_to_dict(change)), change.content_hash, change.type.value, dream_id, change.id),
             )
             if cursor.rowcount != 1:
                 raise NotFoundError(f"dream {dream_id} has no change {change.id}")
-            write_audit(self.db, [audit])
+            write_audit(self._db, [audit])
 
     def approve(self, dream_id: str, change_id: str, content_hash: str, *, audit: AuditEntry) -> None:
         with self._transaction():
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO approvals (dream_id, change_id, content_hash, approved_by, approved_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (dream_id, change_id, content_hash, audit.actor, now()),
             )
-            write_audit(self.db, [audit])
+            write_audit(self._db, [audit])
 
     def approvals(self, dream_id: str) -> Sequence[tuple[str, str]]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT change_id, content_hash FROM approvals WHERE dream_id = ? ORDER BY approved_at", (dream_id,)
         )
         return [(row[0], row[1]) for row in rows]
 
     def decide(self, dream_id: str, decisions: Sequence[tuple[str, str]], *, audit: Sequence[AuditEntry]) -> None:
         with self._transaction():
-            record_decisions(self.db, dream_id, decisions)
-            write_audit(self.db, audit)
+            record_decisions(self._db, dream_id, decisions)
+            write_audit(self._db, audit)
 
     def _record(self, row: Sequence[Any]) -> DreamRecord:
-        (changes, decided) = self.db.execute(
+        (changes, decided) = self._db.execute(
             "SELECT COUNT(*), COUNT(decision) FROM dream_changes WHERE dream_id = ?", (row[0],)
         ).fetchone()
         return DreamRecord(

@@ -30,46 +30,57 @@ _BODY = 15  # position of ``body`` in _LESSON_COLUMNS
 
 
 class LessonTables:
-    """The lesson half of the ``Store`` protocol; expects ``self.db`` and ``self._transaction()``."""
+    """The lesson half of the ``Store`` protocol; expects ``self._db`` and ``self._transaction()``."""
 
-    db: sqlite3.Connection
+    _db: sqlite3.Connection
 
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # provided by the store this is mixed into
+
+    path: str
+
+    def lesson_watermark(self) -> tuple[str, int] | None:
+        """The file and the highest row of its lesson versions table. Versions are append-only, so any
+        change to any lesson (new, strengthened, retired, forgotten) raises it; the recall hook compares
+        it with the index's through ``lesson_changes``. None in memory: no file for the hook to read."""
+        if self.path == ":memory:":
+            return None
+        (value,) = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM lessons").fetchone()
+        return self.path, int(value)
 
     # -- writing -----------------------------------------------------------------------------
 
     def write_lessons(self, batch: LessonBatch) -> None:
         with self._transaction():
-            live = join_live_version(self.db) if batch.lessons else 0
+            live = join_live_version(self._db) if batch.lessons else 0
             for lesson in batch.lessons:
-                _insert_version(self.db, lesson, store_version=live)
+                _insert_version(self._db, lesson, store_version=live)
             for observation in batch.observations:
-                _insert_observation(self.db, observation)
+                _insert_observation(self._db, observation)
             if batch.progress is not None:
-                _record_progress(self.db, batch.progress)
+                _record_progress(self._db, batch.progress)
             if batch.watermark is not None:
-                self.db.execute(
+                self._db.execute(
                     "INSERT INTO distill_watermark (id, through_seq) VALUES (1, ?)"
                     " ON CONFLICT (id) DO UPDATE SET through_seq = MAX(through_seq, excluded.through_seq)",
                     (batch.watermark,),
                 )
 
     def _insert_lesson_version(self, lesson: Lesson, *, store_version: int) -> None:
-        _insert_version(self.db, lesson, store_version=store_version)
+        _insert_version(self._db, lesson, store_version=store_version)
 
     # -- reading -----------------------------------------------------------------------------
 
     def _read_lesson_version(self, lesson_id: str, version: int) -> Lesson:
-        row = self.db.execute(
+        row = self._db.execute(
             f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ? AND version = ?", (lesson_id, version)
         ).fetchone()
-        return _lesson(self.db, row)
+        return _lesson(self._db, row)
 
     def pending_sessions(self) -> Sequence[PendingSession]:
-        row = self.db.execute("SELECT through_seq FROM distill_watermark WHERE id = 1").fetchone()
+        row = self._db.execute("SELECT through_seq FROM distill_watermark WHERE id = 1").fetchone()
         watermark = row[0] if row else 0
-        rows = self.db.execute(
+        rows = self._db.execute(
             """
             SELECT e.session_id, MAX(e.seq), MIN(e.seq) FROM events e
             WHERE e.seq > ?
@@ -83,16 +94,16 @@ class LessonTables:
         return [PendingSession(session_id=r[0], through_seq=r[1]) for r in rows]
 
     def lesson(self, lesson_id: str) -> Lesson | None:
-        row = self.db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE id = ?", (lesson_id,)).fetchone()
-        return _lesson(self.db, row) if row else None
+        row = self._db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE id = ?", (lesson_id,)).fetchone()
+        return _lesson(self._db, row) if row else None
 
     def find_lessons(self, prefix: str) -> Sequence[Lesson]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE id LIKE ? ESCAPE '\\' ORDER BY id",
             (escaped + "%",),
         )
-        return [_lesson(self.db, row) for row in rows]
+        return [_lesson(self._db, row) for row in rows]
 
     def lessons(
         self,
@@ -111,25 +122,25 @@ class LessonTables:
         if statuses:
             clauses.append(f"status IN ({', '.join('?' * len(statuses))})")
             params.extend(s.value for s in statuses)
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE {' AND '.join(clauses)} ORDER BY confidence DESC, id",
             params,
         )
-        return [_lesson(self.db, row) for row in rows]
+        return [_lesson(self._db, row) for row in rows]
 
     def lesson_versions(self, lesson_id: str) -> Sequence[Lesson]:
-        rows = self.db.execute(f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ? ORDER BY version", (lesson_id,))
-        return [_lesson(self.db, row) for row in rows]
+        rows = self._db.execute(f"SELECT {_LESSON_COLUMNS} FROM lessons WHERE id = ? ORDER BY version", (lesson_id,))
+        return [_lesson(self._db, row) for row in rows]
 
     def lessons_on_topic(self, topic: str) -> Sequence[Lesson]:
         if not topic:
             return []
-        rows = self.db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE topic = ? ORDER BY id", (topic,))
-        return [_lesson(self.db, row) for row in rows]
+        rows = self._db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE topic = ? ORDER BY id", (topic,))
+        return [_lesson(self._db, row) for row in rows]
 
     def contenders(self, project: str | None, *, topic: str, stance: str, against: str) -> Sequence[Lesson]:
         # "Names the other whole" is approximated with a word-bounded LIKE here; the caller checks exactly.
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"""
             SELECT {_LESSON_COLUMNS} FROM current_lessons
             WHERE (topic != '' AND topic = :topic AND stance != :stance)
@@ -146,10 +157,10 @@ class LessonTables:
             """,
             {"topic": topic, "stance": stance, "against": against, "project": project},
         )
-        return [_lesson(self.db, row) for row in rows]
+        return [_lesson(self._db, row) for row in rows]
 
     def observations_for(self, lesson_id: str) -> Sequence[Observation]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT body FROM observations WHERE lesson_id = ? ORDER BY recorded_at, session_id, extractor",
             (lesson_id,),
         )

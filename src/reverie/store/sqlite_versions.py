@@ -145,9 +145,9 @@ _VERSION_COLUMNS = "id, parent, state, created_at, created_by, dream_id, accepte
 
 
 class VersionTables:
-    """Store versions, the head pointer and the audit log; expects ``self.db`` and ``self._transaction()``."""
+    """Store versions, the head pointer and the audit log; expects ``self._db`` and ``self._transaction()``."""
 
-    db: sqlite3.Connection
+    _db: sqlite3.Connection
 
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError  # provided by the store this is mixed into
@@ -159,20 +159,20 @@ class VersionTables:
         raise NotImplementedError  # provided by the lesson tables
 
     def head(self) -> StoreVersion:
-        return _version(self.db, _head_id(self.db))
+        return _version(self._db, _head_id(self._db))
 
     def store_versions(self) -> Sequence[StoreVersion]:
-        counts = dict(self.db.execute("SELECT store_version, COUNT(*) FROM store_version_lessons GROUP BY 1"))
-        rows = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM store_versions ORDER BY id DESC")
+        counts = dict(self._db.execute("SELECT store_version, COUNT(*) FROM store_version_lessons GROUP BY 1"))
+        rows = self._db.execute(f"SELECT {_VERSION_COLUMNS} FROM store_versions ORDER BY id DESC")
         return [_from_row(row, counts.get(row[0], 0)) for row in rows]
 
     def seal_head(self) -> StoreVersion:
         with self._transaction():
-            _seal(self.db, _head_id(self.db))
+            _seal(self._db, _head_id(self._db))
         return self.head()
 
     def version_lessons(self, version: int) -> Sequence[Lesson]:
-        members = _state_of(self.db, version)
+        members = _state_of(self._db, version)
         return [self._read_lesson_version(lesson_id, number) for lesson_id, number in sorted(members.items())]
 
     def commit_version(
@@ -187,43 +187,43 @@ class VersionTables:
         audit: Sequence[AuditEntry] = (),
     ) -> StoreVersion:
         with self._transaction():
-            parent = _head_id(self.db)
-            _seal(self.db, parent)
-            version = _new_version(self.db, parent, "sealed", created_by, dream_id, accepted_by, note)
+            parent = _head_id(self._db)
+            _seal(self._db, parent)
+            version = _new_version(self._db, parent, "sealed", created_by, dream_id, accepted_by, note)
             for lesson in lessons:
                 self._insert_lesson_version(lesson, store_version=version)
             if dream_id is not None:
-                record_decisions(self.db, dream_id, decisions)
-            write_audit(self.db, [_with_version(entry, version) for entry in audit])
+                record_decisions(self._db, dream_id, decisions)
+            write_audit(self._db, [_with_version(entry, version) for entry in audit])
         return self.head()
 
     def move_head(self, version: int, *, audit: Sequence[AuditEntry]) -> StoreVersion:
         with self._transaction():
-            target = self.db.execute("SELECT state FROM store_versions WHERE id = ?", (version,)).fetchone()
+            target = self._db.execute("SELECT state FROM store_versions WHERE id = ?", (version,)).fetchone()
             if target is None or target[0] in ("proposed", "discarded", "merged"):
                 raise StoreConflict(f"store version {version} is not one the head can point at")
-            _seal(self.db, _head_id(self.db))
-            _seal(self.db, version)
-            members = _state_of(self.db, version)
-            self.db.execute("DELETE FROM head_lessons")
-            self.db.executemany("INSERT INTO head_lessons (lesson_id, lesson_version) VALUES (?, ?)", members.items())
-            self.db.execute("UPDATE store_head SET version = ? WHERE id = 1", (version,))
-            write_audit(self.db, [_with_version(entry, version) for entry in audit])
+            _seal(self._db, _head_id(self._db))
+            _seal(self._db, version)
+            members = _state_of(self._db, version)
+            self._db.execute("DELETE FROM head_lessons")
+            self._db.executemany("INSERT INTO head_lessons (lesson_id, lesson_version) VALUES (?, ?)", members.items())
+            self._db.execute("UPDATE store_head SET version = ? WHERE id = 1", (version,))
+            write_audit(self._db, [_with_version(entry, version) for entry in audit])
         return self.head()
 
     def add_audit(self, entries: Sequence[AuditEntry]) -> None:
         with self._transaction():
-            write_audit(self.db, entries)
+            write_audit(self._db, entries)
 
     def audit_log(self) -> Sequence[AuditEntry]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT action, actor, command, dream_id, change_id, content_hash, store_version, detail, at"
             " FROM audit_log ORDER BY seq"
         )
         return [AuditEntry(*row) for row in rows]
 
     def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT session_id, MIN(seq), MAX(seq) FROM events WHERE seq > ? GROUP BY session_id ORDER BY 2", (seq,)
         ).fetchall()
         return tuple(row[0] for row in rows), max((row[2] for row in rows), default=seq)

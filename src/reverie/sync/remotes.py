@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reverie.atomic import write_text_atomic
 from reverie.errors import ConfigError, NotFoundError
 
 TOKEN_ENV = "REVERIE_TEAM_TOKEN"
@@ -101,9 +102,4 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write_private(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temporary = path.with_suffix(".tmp")
-    descriptor = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as handle:
-        json.dump(data, handle, indent=2)
-    os.replace(temporary, path)
+    write_text_atomic(path, json.dumps(data, indent=2))
