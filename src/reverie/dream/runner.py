@@ -196,7 +196,8 @@ def resolve(store: Store, prefix: str) -> DreamRecord:
 
 
 def new_id(moment: datetime) -> str:
-    return f"D{moment.astimezone(UTC):%Y%m%d%H%M%S}{secrets.token_hex(2)}"
+    # Eight hex digits: a property test (or a busy machine) runs many dreams within one second.
+    return f"D{moment.astimezone(UTC):%Y%m%d%H%M%S}{secrets.token_hex(4)}"
 
 
 def _usage(budget: Budget, lessons: int) -> dict[str, float]:
