@@ -19,6 +19,8 @@ from pathlib import Path
 
 import click
 
+from reverie.app import dreams
+from reverie.app.recall import lessons_changed
 from reverie.artifacts import compiler
 from reverie.artifacts.places import resolve
 from reverie.capture.importer import import_paths
@@ -29,11 +31,9 @@ from reverie.domain.lessons import LessonStatus
 from reverie.dream.runner import DreamRequest, run_dream
 from reverie.evals import generator, report, runner, spoken
 from reverie.recall import session_start_digest
-from reverie.recall.index import refresh_index
 from reverie.review import actor as actors
 from reverie.review import render
-from reverie.review.decide import NotApprover, accept
-from reverie.review.policy import load as load_policy
+from reverie.review.decide import NotApprover
 from reverie.workspace import HOME_ENV, Workspace
 
 SAMPLE_SEED = 7
@@ -102,6 +102,7 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
     _step("2. distill: small, scoped, evidence-backed lessons")
     finished = datetime.now(UTC)
     outcome = distill(workspace.store, now=finished)
+    lessons_changed(workspace)
     lessons = workspace.store.lessons()
     active = sorted((x for x in lessons if x.status is LessonStatus.ACTIVE), key=lambda x: -x.confidence.value)
     click.echo(f"{len(outcome.sessions)} sessions distilled: {len(lessons)} lessons, {len(active)} active")
@@ -139,18 +140,12 @@ def _dream_and_review(workspace: Workspace) -> None:
     # real store, `reverie review` and `reverie accept` are where a person decides.
     approved = {item.change.id: item.change.content_hash for item in changes}
     try:
-        accepted = accept(
-            workspace.store,
-            record.id,
-            actor=actors.current(),
-            policy=load_policy(workspace.home),
-            command="reverie demo",
-            approved=approved,
+        accepted = dreams.accept(
+            workspace, record.id, actor=actors.current(), command="reverie demo", approved=approved
         )
     except NotApprover as refusal:
         click.echo(f"\nNot accepted: {refusal}")
         return
-    refresh_index(workspace)
     click.echo(f"\nThe demo approved and accepted {len(accepted.accepted)} changes as {actors.current().describe()}.")
     click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
 

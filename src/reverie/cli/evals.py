@@ -9,15 +9,13 @@ from pathlib import Path
 
 import click
 
-from reverie.cli.model_run import BACKENDS, READERS, build_backend
+from reverie.app.models import BACKENDS, READERS, reader_for_eval
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.distill.llm import reader as llm_reader
 from reverie.errors import InputError
 from reverie.evals import real, real_report, report, runner, spoken
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
-from reverie.llms.accounting import Budget
 from reverie.workspace import Workspace, private_files
 
 
@@ -155,16 +153,16 @@ def _real(
     report_dir: Path | None,
     as_json: bool,
 ) -> None:
-    distiller = None
+    meter = None
     extractors = None
     if reader == "llm":
         name, model, base_url, tokens = backend
-        extractors, distiller = llm_reader(build_backend(name or "claude-cli", model, base_url), Budget(tokens))
+        extractors, meter = reader_for_eval(name, model, base_url, tokens)
     with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
         result = real.run(folder, workdir, reader=reader, extractors=extractors, progress=tick)
-    if distiller is not None:
-        result.meta["model_calls"] = len(distiller.usage)
-        result.meta["model_tokens"] = sum(u.input_tokens + u.output_tokens for u in distiller.usage)
+    if meter is not None:
+        result.meta["model_calls"] = len(meter.usage)
+        result.meta["model_tokens"] = sum(u.input_tokens + u.output_tokens for u in meter.usage)
     written = real_report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(real_report.as_json(result))
