@@ -12,6 +12,7 @@ the edge's job.
                  happens when a dream is accepted is in this module's docstring
 * ``proposals``  what agents propose, a person's promote / evolve, and the decision on each
 * ``artifacts``  compile, remove, restore
+* ``evals``      the real-corpus replay (rules or a model as the reader) and the scorecard
 * ``recall``     the follow-up of every change to the lessons (the recall index), outcome tracking
 * ``authority``  the actor check and the audit entry every change leaves
 """

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from reverie.app.models import BACKENDS, READERS, reader_for_eval
+from reverie.app import evals
+from reverie.app.models import BACKENDS, READERS
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.errors import InputError
-from reverie.evals import real, real_report, report, runner, spoken
+from reverie.evals import real_report, report
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
@@ -121,23 +122,19 @@ def eval_(
     if real_dir is not None:
         _real(real_dir, folder / "real", reader, (backend_name, model, base_url, tokens), report_dir, as_json)
         return
-    chosen = list(memories) or None
     private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
     with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
-        if replay_dir is not None and labels is not None:
-            result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
-        else:
-            spoken_turns = turns or spoken.default_folder()
-            result = runner.benchmark(
-                sessions,
-                seed,
-                folder,
-                memories=chosen,
-                budget=budget,
-                generated=tick,
-                replayed=tick,
-                turns=spoken_turns,
-            )
+        result = evals.scorecard(
+            folder,
+            sessions=sessions,
+            seed=seed,
+            turns=turns,
+            replay_dir=replay_dir,
+            labels=labels,
+            memories=list(memories) or None,
+            budget=budget,
+            progress=tick,
+        )
     written = report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(report.as_json(result))
@@ -153,16 +150,8 @@ def _real(
     report_dir: Path | None,
     as_json: bool,
 ) -> None:
-    meter = None
-    extractors = None
-    if reader == "llm":
-        name, model, base_url, tokens = backend
-        extractors, meter = reader_for_eval(name, model, base_url, tokens)
     with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
-        result = real.run(folder, workdir, reader=reader, extractors=extractors, progress=tick)
-    if meter is not None:
-        result.meta["model_calls"] = len(meter.usage)
-        result.meta["model_tokens"] = sum(u.input_tokens + u.output_tokens for u in meter.usage)
+        result = evals.replay_real(folder, workdir, reader=reader, backend=backend, progress=tick)
     written = real_report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(real_report.as_json(result))
