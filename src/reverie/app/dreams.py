@@ -31,6 +31,7 @@ from reverie.app.authority import refuse_agent
 from reverie.app.recall import lessons_changed
 from reverie.distill import distill
 from reverie.distill.lock import single_flight
+from reverie.domain.changes import Change
 from reverie.dream import DreamRequest, run_dream
 from reverie.dream.runner import auto_due, resolve
 from reverie.errors import NotFoundError
@@ -39,7 +40,7 @@ from reverie.review import decide, history, policy, verdict
 from reverie.review.actor import Actor, policy_actor
 from reverie.review.decide import Acceptance, Rejection
 from reverie.review.gate import DreamGate, gate_for
-from reverie.store.protocol import DreamRecord, StoreVersion
+from reverie.store.protocol import DreamRecord, StoredChange, StoreVersion
 from reverie.workspace import Workspace
 
 
@@ -55,6 +56,7 @@ class DreamOrder:
     wait: float = 5.0
     gate: str | None = None
     cwd: Path | None = None
+    now: datetime | None = None  # the dream's clock (the demo's samples are dated in the past)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,7 @@ def dream(workspace: Workspace, order: DreamOrder, *, command: str) -> Dreamt:
         budget_seconds=rules.time_budget_seconds,
         budget_tokens=rules.token_budget,
         wait=order.wait,
+        now=order.now,
     )
     record = run_dream(workspace.store, workspace.home, request, gate=gate(workspace, rules, order))
     if not (order.auto and record.status == "completed" and record.changes and not regressing(record)):
@@ -142,6 +145,19 @@ def reject(
 ) -> Rejection:
     """Reject some changes; nothing in the lessons changes, so the index stays as it is."""
     return decide.reject(workspace.store, dream_id, change_ids, actor=actor, command=command, shown=shown)
+
+
+def edit(workspace: Workspace, dream_id: str, change_id: str, *, statement: str, actor: Actor, command: str) -> Change:
+    """Reword what a change's main lesson will say; the edited change needs a new approval."""
+    return decide.edit(workspace.store, dream_id, change_id, statement=statement, actor=actor, command=command)
+
+
+def undecided(
+    workspace: Workspace, record: DreamRecord, only: Sequence[str], exclude: Sequence[str]
+) -> list[StoredChange]:
+    """The changes ``--only`` / ``--except`` name that are still undecided: what an accept would show."""
+    chosen = decide.choose(workspace.store.dream_changes(record.id), only, exclude)
+    return [item for item in chosen if item.decision is None]
 
 
 def discard(workspace: Workspace, prefix: str | None, *, actor: Actor, command: str) -> tuple[DreamRecord, int]:

@@ -21,6 +21,7 @@ from reverie.errors import InputError
 from reverie.recall import proposals as ledger
 from reverie.review import proposals as review_proposals
 from reverie.review.actor import Actor
+from reverie.review.proposals import EVOLVE_LEVELS, Proposal
 from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
 
@@ -70,12 +71,15 @@ def propose_move(
     return row
 
 
-def promote(workspace: Workspace, lesson_id: str, to: str, *, reason: str) -> review_proposals.Proposal:
+__all__ = ["EVOLVE_LEVELS", "Proposal"]  # what the edges show and offer; the rest are use cases below
+
+
+def promote(workspace: Workspace, lesson_id: str, to: str, *, reason: str) -> Proposal:
     """A person asks for a wider scope: one change in review's queue, applied only when accepted."""
     return review_proposals.propose_promotion(workspace.store, workspace.home, lesson_id, to, reason=reason)
 
 
-def evolve(workspace: Workspace, lesson_id: str, to: str, *, reason: str) -> review_proposals.Proposal:
+def evolve(workspace: Workspace, lesson_id: str, to: str, *, reason: str) -> Proposal:
     """A person asks for a higher level on the force ladder: one change in review's queue."""
     return review_proposals.propose_evolution(workspace.store, workspace.home, lesson_id, to, reason=reason)
 

@@ -18,7 +18,6 @@ from reverie.artifacts.places import resolve
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.errors import NotFoundError
-from reverie.review import proposals
 from reverie.workspace import Workspace
 
 _TARGETS = [target.value for target in compiler.ALL_TARGETS]
@@ -185,7 +184,7 @@ def promote_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None
 
 @click.command(name="evolve")
 @click.argument("lesson_id")
-@click.option("--to", "to", type=click.Choice(proposals.EVOLVE_LEVELS), required=True, help="The stronger artifact.")
+@click.option("--to", "to", type=click.Choice(use.EVOLVE_LEVELS), required=True, help="The stronger artifact.")
 @click.option("--reason", default="", help="Why, for the reviewer.")
 @json_option
 def evolve_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None:
@@ -219,7 +218,7 @@ def _agent_proposes(workspace: Workspace, kind: str, lesson_id: str, to: str, re
     return True
 
 
-def _print_proposal(proposal: proposals.Proposal, as_json: bool) -> None:
+def _print_proposal(proposal: use.Proposal, as_json: bool) -> None:
     if as_json:
         emit_json(proposal.to_json())
         return

@@ -19,21 +19,18 @@ from pathlib import Path
 
 import click
 
-from reverie.app import dreams
+from reverie.app import capture, dreams
 from reverie.app.recall import lessons_changed
 from reverie.artifacts import compiler
 from reverie.artifacts.places import resolve
-from reverie.capture.importer import import_paths
 from reverie.cli.output import emit_table, plural
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
 from reverie.domain.lessons import LessonStatus
-from reverie.dream.runner import DreamRequest, run_dream
 from reverie.evals import generator, report, runner, spoken
 from reverie.recall import session_start_digest
+from reverie.review import NotApprover, render
 from reverie.review import actor as actors
-from reverie.review import render
-from reverie.review.decide import NotApprover
 from reverie.workspace import HOME_ENV, Workspace
 
 SAMPLE_SEED = 7
@@ -78,7 +75,7 @@ def _capture(workspace: Workspace, sessions: int) -> generator.Scenario:
     _step(f"1. capture: {sessions} sample Claude Code sessions, imported like your own transcripts")
     # The sample people speak with real, held-out words (corpus/turns/holdout) when the corpus is here.
     samples = generator.generate(sessions, SAMPLE_SEED, workspace.home / "samples", turns=spoken.default_folder())
-    imported = import_paths(workspace.store, [samples.root / generator.TRANSCRIPTS])
+    imported = capture.import_transcripts(workspace, [samples.root / generator.TRANSCRIPTS])
     click.echo(
         f"imported {imported.files} transcripts ({imported.bytes / 1e6:.1f} MB): {imported.events_new} events in "
         f"{plural(imported.sessions, 'session')}, {plural(len(imported.problems), 'problem')}"
@@ -125,7 +122,10 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
 def _dream_and_review(workspace: Workspace) -> None:
     _step("3. dream: an offline pass writes a new store version and a typed change-set; you review it")
     # The samples are dated in the past: dream at the time of the newest one, as a replay would.
-    record = run_dream(workspace.store, workspace.home, DreamRequest(now=_newest_session_end(workspace)))
+    done = dreams.dream(workspace, dreams.DreamOrder(now=_newest_session_end(workspace)), command="reverie demo")
+    if done.record is None:  # only an ``auto`` dream that is not due comes back without one
+        return
+    record = done.record
     changes = workspace.store.dream_changes(record.id)
     kinds = Counter(item.change.type.value for item in changes)
     click.echo(

@@ -26,7 +26,7 @@ from reverie.dream.runner import reap_if_idle
 from reverie.errors import InputError, NotFoundError
 from reverie.recall import proposals as agent_proposals
 from reverie.review import actor as actors
-from reverie.review import decide, render
+from reverie.review import render
 from reverie.store.protocol import DreamRecord, StoredChange
 from reverie.workspace import Workspace
 
@@ -139,8 +139,8 @@ def review_command(dream_id: str | None, edit_id: str | None, statement: str | N
             click.echo(f"No dream with undecided changes. {waiting} agent proposal(s) wait: `reverie proposals`.")
             return
         if edit_id:
-            decide.edit(
-                workspace.store,
+            dreams.edit(
+                workspace,
                 record.id,
                 edit_id,
                 statement=statement or "",
@@ -179,11 +179,7 @@ def accept_command(
     with _workspace() as workspace:
         record = _dream(workspace, dream_id)
         who = actors.current()
-        chosen = [
-            item
-            for item in decide.choose(workspace.store.dream_changes(record.id), _ids(only), _ids(exclude))
-            if item.decision is None
-        ]
+        chosen = dreams.undecided(workspace, record, _ids(only), _ids(exclude))
         if not chosen:
             _say(as_json, {"accepted": [], "refused": {}}, f"Nothing undecided to accept in {record.id}.")
             return

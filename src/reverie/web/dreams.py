@@ -16,8 +16,8 @@ from starlette.responses import Response
 from reverie.app import dreams
 from reverie.dream.runner import resolve
 from reverie.errors import ReverieError
-from reverie.review import decide, verdict
 from reverie.review import render as review_render
+from reverie.review import verdict
 from reverie.review.actor import Actor
 from reverie.web import views
 from reverie.web.context import Ui, back, checked_form, command, render, ui_of
@@ -118,8 +118,8 @@ def _edit(ui: Ui, who: Actor, dream_id: str, change_id: str, shown: str, stateme
             current = {item.change.id: item.change.content_hash for item in workspace.store.dream_changes(dream_id)}
             if current.get(change_id) != shown:
                 return f"Not reworded: {change_id} changed since the page was drawn. Here it is as it is now."
-            edited = decide.edit(
-                workspace.store,
+            edited = dreams.edit(
+                workspace,
                 dream_id,
                 change_id,
                 statement=statement,
