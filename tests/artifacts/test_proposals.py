@@ -6,12 +6,11 @@ from dataclasses import replace
 
 import pytest
 
-from reverie.artifacts import proposals
 from reverie.artifacts.model import Kind
 from reverie.domain.changes import ChangeType
 from reverie.domain.lessons import LessonStatus, Level, ScopeLevel
 from reverie.errors import ConfigError, NotFoundError
-from reverie.review import Actor, Policy, accept, approve
+from reverie.review import Actor, Policy, accept, approve, proposals
 from tests.artifacts.conftest import NO_FORCE_PUSH, Env
 
 INSTINCT = replace(NO_FORCE_PUSH, level=Level.INSTINCT)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from reverie.distill import confidence, guards
-from reverie.domain import Origin
+from reverie.distill import guards
+from reverie.domain import Origin, confidence
 from reverie.domain.lessons import (
     Basis,
     Evidence,

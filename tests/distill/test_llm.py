@@ -16,7 +16,7 @@ from reverie.distill import EXTRACTORS, distill
 from reverie.distill.llm import build_digest, extractor, proposals
 from reverie.distill.session_view import SessionView
 from reverie.domain.lessons import Basis, LessonKind, LessonStatus
-from reverie.llms.accounting import Budget, UsageLedger
+from reverie.llms.accounting import Budget, Metered, UsageLedger
 from reverie.llms.backends import AnthropicBackend, ClaudeCliBackend, OpenAIBackend, ScriptedBackend
 from reverie.llms.scripted_server import Script, ScriptedServer, say
 from reverie.store import SQLiteStore
@@ -52,7 +52,7 @@ def ref_of(trace: Trace, needle: str) -> str:
 
 def run_with(store: SQLiteStore, reply: str, budget: int = 10_000) -> ScriptedBackend:
     backend = ScriptedBackend([reply])
-    proposer, _ = extractor(backend, Budget(tokens=budget))
+    proposer, _ = extractor(Metered(backend, Budget(tokens=budget)))
     distill(store, now=NOW, extractors=(*EXTRACTORS, proposer))
     return backend
 

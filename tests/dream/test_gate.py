@@ -17,9 +17,10 @@ from reverie.dream import DreamPass, Snapshot, run_dream
 from reverie.dream.runner import DreamRequest
 from reverie.errors import ConfigError, InputError
 from reverie.evals import truth as t
-from reverie.evals.gate import DreamGate, evaluate, gate_for, label_free, resolve_labels
+from reverie.evals.gate import Labelled, gate_for, resolve_labels
 from reverie.review import accept
 from reverie.review.actor import Actor
+from reverie.review.gate import DreamGate, evaluate, label_free
 from reverie.review.policy import Policy, load
 from reverie.review.verdict import GateMetric, GateVerdict, RegressingDream, plain_usage, read
 from reverie.store import SQLiteStore
@@ -84,7 +85,7 @@ def test_the_built_in_passes_resolving_a_contradiction_pass_the_gate(store: SQLi
 def test_labelled_recall_and_precision_drop_marks_the_dream_regressing(store: SQLiteStore, tmp_path: Path) -> None:
     # The person's labels say the project uses yarn; the dream supersedes the yarn lesson with pnpm.
     labels = t.from_document({"items": [{"id": "yarn", "terms": ["yarn"], "rivals": ["pnpm"], "project": APP}]})
-    record = dream(store, tmp_path, DreamGate(labels=resolve_labels(labels, store)))
+    record = dream(store, tmp_path, DreamGate(labels=Labelled(resolve_labels(labels, store))))
     gated = read(record.usage)
     assert gated is not None and gated.labelled and gated.regressing
     metrics = gated.as_json()["metrics"]
@@ -132,7 +133,12 @@ def test_gate_settings_from_the_command_line_or_the_policy_file(store: SQLiteSto
     assert gate_for("checks", store, base=tmp_path) == DreamGate()
     (tmp_path / "labels.json").write_text(json.dumps({"items": [{"id": "y", "terms": ["yarn"], "project": APP}]}))
     labelled = gate_for("labels.json", store, base=tmp_path)
-    assert labelled is not None and labelled.labels is not None and labelled.labels.items[0].id == "y"
+    assert (
+        labelled is not None
+        and labelled.labels is not None
+        and isinstance(labelled.labels, Labelled)
+        and labelled.labels.truth.items[0].id == "y"
+    )
     with pytest.raises(InputError, match="cannot read"):
         gate_for("missing.yaml", store, base=tmp_path)
     (tmp_path / "policy.toml").write_text('[dream]\ngate = "checks"\n')

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from reverie.mcp.memory_tool import MemoryTool
 from reverie.recall import proposals
-from reverie.recall.memory_tool import MemoryTool
 from reverie.workspace import Workspace
 from tests.recall.builders import PROJECT
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reverie.mcp.memory_tool import MemoryTool, MemoryToolError, parse_path
 from reverie.recall import proposals
-from reverie.recall.memory_tool import MemoryTool, MemoryToolError, parse_path
 from reverie.workspace import Workspace
 from tests.recall.builders import BLOG_YARN, PNPM, PROJECT, PYTHON3, store_lessons
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reverie.app.recall import track_outcomes
 from reverie.domain import Event, EventKind, Origin, Source
 from reverie.errors import InputError, NotFoundError
 from reverie.recall import outcomes, proposals
@@ -51,7 +52,7 @@ def stocked(workspace: Workspace) -> Workspace:
 
 def judged(workspace: Workspace, *events: Event) -> dict[str, tuple[str, str]]:
     workspace.store.add_events(events)
-    return {row.lesson_id: (row.outcome, row.detail) for row in outcomes.track(workspace)}
+    return {row.lesson_id: (row.outcome, row.detail) for row in track_outcomes(workspace)}
 
 
 def test_the_recommended_command_afterwards_is_followed(stocked: Workspace) -> None:
@@ -103,7 +104,7 @@ def test_sessions_not_in_the_store_wait_and_torn_log_lines_are_skipped(stocked: 
     injected(stocked, "2026-06-01T10:00:00+00:00", PNPM.id)
     log = stocked.home / "recall" / "injections" / f"{SESSION}.jsonl"
     log.write_text(log.read_text() + '{"at": "2026-06-01T1')
-    assert outcomes.track(stocked) == []  # the session's events are not ingested yet
+    assert track_outcomes(stocked) == []  # the session's events are not ingested yet
     assert judged(stocked, call(1, "pnpm i", "2026-06-01T10:00:05+00:00"))[PNPM.id][0] == "followed"
 
 

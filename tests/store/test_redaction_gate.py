@@ -28,9 +28,9 @@ from reverie.capture.ingest import ingest_spool
 from reverie.distill.explicit import remember
 from reverie.domain.lessons import LessonKind, Level, ScopeLevel
 from reverie.errors import ConfigError, InputError
+from reverie.mcp.memory_tool import MemoryTool
 from reverie.recall import proposals
 from reverie.recall.index import refresh_index
-from reverie.recall.memory_tool import MemoryTool
 from reverie.store.protocol import LessonBatch
 from reverie.workspace import Workspace
 from tests.capture.test_redact import SHAPES, _oracle_findings

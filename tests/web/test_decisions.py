@@ -11,9 +11,9 @@ from reverie.artifacts import compiler
 from reverie.cli import main
 from reverie.domain.changes import Change, ChangeType
 from reverie.dream import DreamPass, DreamRequest, run_dream
-from reverie.evals.gate import DreamGate
 from reverie.review import decide
 from reverie.review.actor import Actor
+from reverie.review.gate import DreamGate
 from reverie.web import Guard, create_app
 from tests.dream.factory import NOW, choice
 from tests.web.builders import Home

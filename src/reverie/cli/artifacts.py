@@ -9,14 +9,15 @@ from contextlib import contextmanager
 
 import click
 
-from reverie.artifacts import compiler, proposals
+from reverie.app import artifacts as compiling
+from reverie.app import proposals as use
+from reverie.artifacts import compiler
 from reverie.artifacts.compiler import Action, Plan
 from reverie.artifacts.model import Target
 from reverie.artifacts.places import resolve
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.errors import NotFoundError
-from reverie.recall import proposals as agent_proposals
 from reverie.workspace import Workspace
 
 _TARGETS = [target.value for target in compiler.ALL_TARGETS]
@@ -43,15 +44,11 @@ def compile_command(dry_run: bool, wanted: tuple[str, ...], project_dir: str | N
     who = guard.actor()
     places = resolve(project_dir)
     targets = tuple(Target(t) for t in wanted) or compiler.DEFAULT_TARGETS
+    command = guard.command_line()
     with _workspace() as workspace:
-        if not dry_run:
-            guard.refuse_agent(who, "compile", workspace)
-        planned = compiler.plan(workspace.store, places, targets)
+        planned = compiling.plan(workspace, places, targets, dry_run=dry_run, actor=who, command=command)
         proceed = not dry_run and bool(planned.changes) and _confirm(planned, yes, as_json)
-        result = compiler.apply(workspace.store, planned) if proceed else planned
-        if proceed:
-            verbs = sorted({f"{a.verb} {a.artifact.id}" for a in result.actions if a.verb not in ("unchanged", "skip")})
-            guard.audit(workspace, "compile", who, f"{planned.places.project_key}: {'; '.join(verbs)[:400]}")
+        result = compiling.apply(workspace, planned, actor=who, command=command) if proceed else planned
     if as_json:
         emit_json(_plan_json(result, applied=proceed))
         return
@@ -149,9 +146,7 @@ def remove_command(artifact_id: str, force: bool, as_json: bool) -> None:
     """Remove an artifact exactly: its files, its block, its settings entry. Compile will not write it again."""
     who = guard.actor()
     with _workspace() as workspace:
-        guard.refuse_agent(who, "artifacts remove", workspace)
-        removal = compiler.remove(workspace.store, artifact_id, force=force)
-        guard.audit(workspace, "artifact-remove", who, removal.record.artifact.id)
+        removal = compiling.remove(workspace, artifact_id, force=force, actor=who, command=guard.command_line())
     record = removal.record
     if as_json:
         files = sorted({p.path for p in record.artifact.parts})
@@ -169,9 +164,7 @@ def restore_command(artifact_id: str) -> None:
     """Undo a remove: the next `reverie compile` writes the artifact again (if its lessons still hold)."""
     who = guard.actor()
     with _workspace() as workspace:
-        guard.refuse_agent(who, "artifacts restore", workspace)
-        record = compiler.restore(workspace.store, artifact_id)
-        guard.audit(workspace, "artifact-restore", who, record.artifact.id)
+        record = compiling.restore(workspace, artifact_id, actor=who, command=guard.command_line())
     click.echo(f"{record.artifact.id} will be written by the next `reverie compile`.")
 
 
@@ -185,13 +178,13 @@ def promote_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None
     with _workspace() as workspace:
         if _agent_proposes(workspace, "move", lesson_id, to, reason, as_json):
             return
-        proposal = proposals.propose_promotion(workspace.store, workspace.home, lesson_id, to, reason=reason)
+        proposal = use.promote(workspace, lesson_id, to, reason=reason)
     _print_proposal(proposal, as_json)
 
 
 @click.command(name="evolve")
 @click.argument("lesson_id")
-@click.option("--to", "to", type=click.Choice(proposals.EVOLVE_LEVELS), required=True, help="The stronger artifact.")
+@click.option("--to", "to", type=click.Choice(use.EVOLVE_LEVELS), required=True, help="The stronger artifact.")
 @click.option("--reason", default="", help="Why, for the reviewer.")
 @json_option
 def evolve_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None:
@@ -199,7 +192,7 @@ def evolve_command(lesson_id: str, to: str, reason: str, as_json: bool) -> None:
     with _workspace() as workspace:
         if _agent_proposes(workspace, "evolve", lesson_id, to, reason, as_json):
             return
-        proposal = proposals.propose_evolution(workspace.store, workspace.home, lesson_id, to, reason=reason)
+        proposal = use.evolve(workspace, lesson_id, to, reason=reason)
     _print_proposal(proposal, as_json)
 
 
@@ -212,8 +205,9 @@ def _agent_proposes(workspace: Workspace, kind: str, lesson_id: str, to: str, re
     found = workspace.store.find_lessons(lesson_id)
     if len(found) != 1:
         raise NotFoundError(f"no lesson {lesson_id!r}" if not found else f"{lesson_id!r} matches {len(found)} lessons")
-    row = agent_proposals.propose_move(workspace, found[0].id, to, reason, via="cli", kind=kind)
-    guard.audit(workspace, "propose", who, f"{row.id}: {kind} {found[0].id} -> {to}")
+    row = use.propose_move(
+        workspace, found[0].id, to, reason, kind=kind, via="cli", actor=who, command=guard.command_line()
+    )
     if as_json:
         emit_json({"proposal": row.id, "kind": kind, "lesson": found[0].id, "to": to, "status": row.status})
     else:
@@ -224,7 +218,7 @@ def _agent_proposes(workspace: Workspace, kind: str, lesson_id: str, to: str, re
     return True
 
 
-def _print_proposal(proposal: proposals.Proposal, as_json: bool) -> None:
+def _print_proposal(proposal: use.Proposal, as_json: bool) -> None:
     if as_json:
         emit_json(proposal.to_json())
         return

@@ -19,21 +19,18 @@ from pathlib import Path
 
 import click
 
+from reverie.app import capture, dreams
+from reverie.app.recall import lessons_changed
 from reverie.artifacts import compiler
 from reverie.artifacts.places import resolve
-from reverie.capture.importer import import_paths
 from reverie.cli.output import emit_table, plural
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
 from reverie.domain.lessons import LessonStatus
-from reverie.dream.runner import DreamRequest, run_dream
 from reverie.evals import generator, report, runner, spoken
 from reverie.recall import session_start_digest
-from reverie.recall.index import refresh_index
+from reverie.review import NotApprover, render
 from reverie.review import actor as actors
-from reverie.review import render
-from reverie.review.decide import NotApprover, accept
-from reverie.review.policy import load as load_policy
 from reverie.workspace import HOME_ENV, Workspace
 
 SAMPLE_SEED = 7
@@ -78,7 +75,7 @@ def _capture(workspace: Workspace, sessions: int) -> generator.Scenario:
     _step(f"1. capture: {sessions} sample Claude Code sessions, imported like your own transcripts")
     # The sample people speak with real, held-out words (corpus/turns/holdout) when the corpus is here.
     samples = generator.generate(sessions, SAMPLE_SEED, workspace.home / "samples", turns=spoken.default_folder())
-    imported = import_paths(workspace.store, [samples.root / generator.TRANSCRIPTS])
+    imported = capture.import_transcripts(workspace, [samples.root / generator.TRANSCRIPTS])
     click.echo(
         f"imported {imported.files} transcripts ({imported.bytes / 1e6:.1f} MB): {imported.events_new} events in "
         f"{plural(imported.sessions, 'session')}, {plural(len(imported.problems), 'problem')}"
@@ -102,6 +99,7 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
     _step("2. distill: small, scoped, evidence-backed lessons")
     finished = datetime.now(UTC)
     outcome = distill(workspace.store, now=finished)
+    lessons_changed(workspace)
     lessons = workspace.store.lessons()
     active = sorted((x for x in lessons if x.status is LessonStatus.ACTIVE), key=lambda x: -x.confidence.value)
     click.echo(f"{len(outcome.sessions)} sessions distilled: {len(lessons)} lessons, {len(active)} active")
@@ -124,7 +122,10 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
 def _dream_and_review(workspace: Workspace) -> None:
     _step("3. dream: an offline pass writes a new store version and a typed change-set; you review it")
     # The samples are dated in the past: dream at the time of the newest one, as a replay would.
-    record = run_dream(workspace.store, workspace.home, DreamRequest(now=_newest_session_end(workspace)))
+    done = dreams.dream(workspace, dreams.DreamOrder(now=_newest_session_end(workspace)), command="reverie demo")
+    if done.record is None:  # only an ``auto`` dream that is not due comes back without one
+        return
+    record = done.record
     changes = workspace.store.dream_changes(record.id)
     kinds = Counter(item.change.type.value for item in changes)
     click.echo(
@@ -139,18 +140,12 @@ def _dream_and_review(workspace: Workspace) -> None:
     # real store, `reverie review` and `reverie accept` are where a person decides.
     approved = {item.change.id: item.change.content_hash for item in changes}
     try:
-        accepted = accept(
-            workspace.store,
-            record.id,
-            actor=actors.current(),
-            policy=load_policy(workspace.home),
-            command="reverie demo",
-            approved=approved,
+        accepted = dreams.accept(
+            workspace, record.id, actor=actors.current(), command="reverie demo", approved=approved
         )
     except NotApprover as refusal:
         click.echo(f"\nNot accepted: {refusal}")
         return
-    refresh_index(workspace)
     click.echo(f"\nThe demo approved and accepted {len(accepted.accepted)} changes as {actors.current().describe()}.")
     click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
 

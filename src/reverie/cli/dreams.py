@@ -1,11 +1,11 @@
 """Dreams and review at the command line: ``dream``, ``dreams``, ``review``, ``accept``, ``discard``,
 ``history``, ``rollback``.
 
-``dream`` first distills sessions that are still pending (so the head it seals is current), then
-dreams; with a gate (``--gate`` or ``[dream] gate`` in policy.toml) the dream measures its proposal
-against its input (``reverie.evals.gate``). ``accept`` shows each change it is about to accept and
-approves exactly what it showed; inside an agent session it refuses behaviour-shaping changes
-(``reverie.review.actor``); a dream its gate marked regressing needs ``--accept-regression``.
+The use cases are in ``reverie.app.dreams`` (what happens when a dream is run or accepted); this
+module turns flags into their arguments and their results into text or JSON. ``accept`` shows each
+change it is about to accept and approves exactly what it showed; inside an agent session it refuses
+behaviour-shaping changes (``reverie.review.actor``); a dream its gate marked regressing needs
+``--accept-regression``.
 """
 
 from __future__ import annotations
@@ -14,23 +14,19 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
+from reverie.app import dreams
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.distill import distill
-from reverie.distill.lock import single_flight as distill_flight
-from reverie.dream import DreamRequest, run_dream
-from reverie.dream.runner import Gate, auto_due, reap_if_idle, resolve
+from reverie.dream.runner import reap_if_idle
 from reverie.errors import InputError, NotFoundError
-from reverie.evals.gate import gate_for
 from reverie.recall import proposals as agent_proposals
-from reverie.recall.index import refresh_index
 from reverie.review import actor as actors
-from reverie.review import decide, history, policy, render, verdict
+from reverie.review import render
 from reverie.store.protocol import DreamRecord, StoredChange
 from reverie.workspace import Workspace
 
@@ -68,37 +64,21 @@ def dream_command(
 
     The current store is never modified; `reverie review` shows the proposal, `reverie accept` or
     `reverie discard` decides."""
+    order = dreams.DreamOrder(
+        session_ids=session_ids,
+        since=_duration(since) if since else None,
+        instructions=instructions,
+        auto=auto,
+        wait=wait,
+        gate=gate_setting,
+        cwd=Path.cwd(),
+    )
     with _workspace() as workspace:
-        rules = policy.load(workspace.home)
-        with distill_flight(workspace.home / "distill.lock") as running:
-            if running:
-                distill(workspace.store)
-        request = DreamRequest(
-            session_ids=session_ids,
-            since=_duration(since) if since else None,
-            instructions=instructions,
-            trigger="auto" if auto else "manual",
-            budget_seconds=rules.time_budget_seconds,
-            budget_tokens=rules.token_budget,
-            wait=wait,
-        )
-        if auto:
-            reason = auto_due(
-                workspace.store, min_sessions=rules.auto_after_sessions, cooldown=rules.cooldown, now=datetime.now(UTC)
-            )
-            if reason:
-                _say(as_json, {"ran": False, "reason": reason}, f"Not dreaming: {reason}.")
-                return
-        record = run_dream(workspace.store, workspace.home, request, gate=_gate(workspace, rules, gate_setting))
-        accepted: tuple[str, ...] = ()
-        if auto and record.status == "completed" and record.changes and not _regressing(record):
-            outcome = decide.accept(
-                workspace.store, record.id, actor=actors.policy_actor(), policy=rules, command=_command()
-            )
-            accepted = outcome.accepted
-            if accepted:
-                refresh_index(workspace)
-            record = workspace.store.dream(record.id) or record
+        done = dreams.dream(workspace, order, command=_command())
+    if done.record is None:
+        _say(as_json, {"ran": False, "reason": done.reason}, f"Not dreaming: {done.reason}.")
+        return
+    record, accepted = done.record, done.auto_accepted
     if as_json:
         emit_json(render.record_json(record) | {"auto_accepted": list(accepted)})
         return
@@ -159,8 +139,8 @@ def review_command(dream_id: str | None, edit_id: str | None, statement: str | N
             click.echo(f"No dream with undecided changes. {waiting} agent proposal(s) wait: `reverie proposals`.")
             return
         if edit_id:
-            decide.edit(
-                workspace.store,
+            dreams.edit(
+                workspace,
                 record.id,
                 edit_id,
                 statement=statement or "",
@@ -199,11 +179,7 @@ def accept_command(
     with _workspace() as workspace:
         record = _dream(workspace, dream_id)
         who = actors.current()
-        chosen = [
-            item
-            for item in decide.choose(workspace.store.dream_changes(record.id), _ids(only), _ids(exclude))
-            if item.decision is None
-        ]
+        chosen = dreams.undecided(workspace, record, _ids(only), _ids(exclude))
         if not chosen:
             _say(as_json, {"accepted": [], "refused": {}}, f"Nothing undecided to accept in {record.id}.")
             return
@@ -211,18 +187,15 @@ def accept_command(
             _show(chosen)
         if who.is_person:
             guard.confirm(f"Accept {len(chosen)} change(s)?", yes=yes)
-        outcome = decide.accept(
-            workspace.store,
+        outcome = dreams.accept(
+            workspace,
             record.id,
             actor=who,
-            policy=policy.load(workspace.home),
             command=_command(),
             only=[item.change.id for item in chosen],
             approved={i.change.id: i.change.content_hash for i in chosen},
             accept_regression=accept_regression,
         )
-        if outcome.accepted:
-            refresh_index(workspace)
     head = outcome.version.id if outcome.version else None
     if as_json:
         emit_json({"accepted": list(outcome.accepted), "refused": outcome.refused, "head": head})
@@ -240,9 +213,7 @@ def discard_command(dream_id: str | None, as_json: bool) -> None:
     """Reject every undecided change of a dream. The store stays as it is."""
     who = actors.current()
     with _workspace() as workspace:
-        guard.refuse_agent(who, "discard", workspace)
-        record = _dream(workspace, dream_id)
-        count = decide.discard(workspace.store, record.id, actor=who, command=_command())
+        record, count = dreams.discard(workspace, dream_id, actor=who, command=_command())
     _say(as_json, {"dream": record.id, "discarded": count}, f"Discarded {count} change(s) of {record.id}.")
 
 
@@ -308,13 +279,11 @@ def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
     """Point the head back at an earlier store version (default: before the last accepted dream)."""
     with _workspace() as workspace:
         who = actors.current()
-        guard.refuse_agent(who, "rollback", workspace)
-        head, target, differ = history.plan(workspace.store, version)
+        head, target, differ = dreams.rollback_plan(workspace, version, actor=who, command=_command())
         if not as_json:
             click.echo(f"Rollback: head {head.id} -> {target.id}; {len(differ)} lesson(s) change.")
         guard.confirm("Roll back?", yes=yes)
-        done = history.rollback(workspace.store, target.id, actor=who, command=_command())
-        refresh_index(workspace)
+        done = dreams.rollback(workspace, target.id, actor=who, command=_command())
     _say(
         as_json,
         {"from": done.before.id, "to": done.after.id, "lessons_changed": done.lessons_changed},
@@ -322,30 +291,12 @@ def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
     )
 
 
-def _gate(workspace: Workspace, rules: policy.Policy, setting: str | None) -> Gate | None:
-    """The gate ``--gate`` names, else policy.toml's. A relative labels path is read from the working
-    directory on the command line, from the reverie home in policy.toml."""
-    if setting is None:
-        return gate_for(rules.gate, workspace.store, base=workspace.home)
-    return gate_for(setting, workspace.store, base=Path.cwd())
-
-
-def _regressing(record: DreamRecord) -> bool:
-    gated = verdict.read(record.usage)
-    return gated is not None and gated.regressing
-
-
 def vars_of(item: object) -> dict[str, object]:
     return {name: getattr(item, name) for name in getattr(item, "__slots__", ())}
 
 
 def _dream(workspace: Workspace, prefix: str | None) -> DreamRecord:
-    if prefix:
-        return resolve(workspace.store, prefix)
-    completed = [d for d in workspace.store.dreams() if d.status == "completed" and d.decided < d.changes]
-    if not completed:
-        raise NotFoundError("no dream with undecided changes; `reverie dreams` lists them")
-    return completed[0]
+    return dreams.pick(workspace, prefix)
 
 
 def _show(chosen: Sequence[StoredChange]) -> None:

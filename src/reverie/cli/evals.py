@@ -9,16 +9,14 @@ from pathlib import Path
 
 import click
 
-from reverie.cli.model_run import BACKENDS, READERS
+from reverie.app import evals
+from reverie.app.models import BACKENDS, READERS
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.distill.llm import reader as llm_reader
 from reverie.errors import InputError
-from reverie.evals import real, real_report, report, runner, spoken
+from reverie.evals import real_report, report
 from reverie.evals.baselines import BASELINES
 from reverie.evals.injector import DEFAULT_BUDGET
 from reverie.evals.replay import RunResult
-from reverie.llms.accounting import Budget
-from reverie.llms.backends import build_backend
 from reverie.workspace import Workspace, private_files
 
 
@@ -124,23 +122,19 @@ def eval_(
     if real_dir is not None:
         _real(real_dir, folder / "real", reader, (backend_name, model, base_url, tokens), report_dir, as_json)
         return
-    chosen = list(memories) or None
     private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
     with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
-        if replay_dir is not None and labels is not None:
-            result = runner.labelled_replay(replay_dir, labels, folder, memories=chosen, budget=budget, replayed=tick)
-        else:
-            spoken_turns = turns or spoken.default_folder()
-            result = runner.benchmark(
-                sessions,
-                seed,
-                folder,
-                memories=chosen,
-                budget=budget,
-                generated=tick,
-                replayed=tick,
-                turns=spoken_turns,
-            )
+        result = evals.scorecard(
+            folder,
+            sessions=sessions,
+            seed=seed,
+            turns=turns,
+            replay_dir=replay_dir,
+            labels=labels,
+            memories=list(memories) or None,
+            budget=budget,
+            progress=tick,
+        )
     written = report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(report.as_json(result))
@@ -156,16 +150,8 @@ def _real(
     report_dir: Path | None,
     as_json: bool,
 ) -> None:
-    distiller = None
-    extractors = None
-    if reader == "llm":
-        name, model, base_url, tokens = backend
-        extractors, distiller = llm_reader(build_backend(name or "claude-cli", model, base_url), Budget(tokens))
     with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
-        result = real.run(folder, workdir, reader=reader, extractors=extractors, progress=tick)
-    if distiller is not None:
-        result.meta["model_calls"] = len(distiller.usage)
-        result.meta["model_tokens"] = sum(u.input_tokens + u.output_tokens for u in distiller.usage)
+        result = evals.replay_real(folder, workdir, reader=reader, backend=backend, progress=tick)
     written = real_report.write(result, report_dir) if report_dir else []
     if as_json:
         emit_json(real_report.as_json(result))

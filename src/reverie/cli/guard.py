@@ -17,11 +17,10 @@ import sys
 
 import click
 
+from reverie.app import authority
 from reverie.errors import InputError
-from reverie.review import NotApprover
 from reverie.review import actor as actors
 from reverie.review.actor import Actor
-from reverie.store.protocol import AuditEntry
 from reverie.workspace import Workspace, default_home
 
 
@@ -34,20 +33,12 @@ def command_line() -> str:
 
 
 def audit(workspace: Workspace, action: str, who: Actor, detail: str = "") -> None:
-    workspace.store.add_audit([AuditEntry(action=action, actor=who.describe(), command=command_line(), detail=detail)])
+    authority.audit(workspace, action, who, detail, command=command_line())
 
 
 def refuse_agent(who: Actor, command: str, workspace: Workspace | None = None) -> None:
     """Raise (after auditing the attempt) when an agent runs a command that has no proposal form."""
-    if not who.is_agent:
-        return
-    if workspace is not None:
-        audit(workspace, "refuse", who, f"{command}: needs a person")
-    raise NotApprover(
-        f"refused: `reverie {command}` needs a person: it changes what agents see or obey, and this process runs"
-        f" inside an agent session ({who.evidence}). An agent may propose (`reverie remember`, `reverie forget`),"
-        f" a person decides: ask them to run `reverie {command}` in their own terminal."
-    )
+    authority.refuse_agent(who, command, workspace, command=command_line())
 
 
 def refuse_agent_anywhere(who: Actor, command: str) -> None:

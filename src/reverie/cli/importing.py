@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from reverie.capture.importer import ImportReport, default_folders, import_paths
+from reverie.app import capture
+from reverie.capture.importer import ImportReport, default_folders
 from reverie.cli.output import emit_json, json_option, plural, progress
 from reverie.errors import InputError, ReverieError, StoreError
 from reverie.workspace import Workspace
@@ -38,7 +39,7 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
         workspace = Workspace.open()
         try:
             with progress("importing transcripts", quiet=as_json) as tick:
-                report = import_paths(workspace.store, list(paths) or None, progress=tick)
+                report = capture.import_transcripts(workspace, paths, progress=tick)
         finally:
             workspace.close()
     except (sqlite3.Error, StoreError) as error:  # a locked store, a full disk

@@ -6,27 +6,15 @@ for the run); running it by hand is always safe: every spool record is applied e
 
 from __future__ import annotations
 
-import logging
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
 import click
 
-from reverie.capture.importer import ImportReport, import_paths
-from reverie.capture.ingest import (
-    IngestReport,
-    ingest_spool,
-    prune_project_cache,
-    requeue_rejected,
-    spooled_transcripts,
-)
-from reverie.cli.lessons import distill_quietly
+from reverie.app import capture
+from reverie.capture.ingest import IngestReport
 from reverie.cli.output import emit_json, json_option
-from reverie.errors import ReverieError
 from reverie.workspace import Workspace
-
-log = logging.getLogger(__name__)
 
 REJECTIONS_SHOWN = 10
 
@@ -46,14 +34,18 @@ def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, then_distill: bo
     """
     workspace = Workspace.open()
     try:
-        requeued = requeue_rejected(workspace.spool_dir) if retry_rejected else 0
-        transcripts = [] if spool_only else spooled_transcripts(workspace.spool_dir)
-        imported, import_failed = _import_first(workspace, transcripts)
-        report = ingest_spool(workspace.store, workspace.spool_dir)
-        prune_project_cache(workspace.home)
-        distilled = distill_quietly(workspace) if then_distill and not report.stopped else None
+        done = capture.ingest(
+            workspace, retry_rejected=retry_rejected, spool_only=spool_only, then_distill=then_distill
+        )
     finally:
         workspace.close()
+    report, requeued, imported, import_failed, distilled = (
+        done.report,
+        done.requeued,
+        done.imported,
+        done.import_failed,
+        done.distilled,
+    )
     if as_json:
         emit_json(
             {
@@ -75,21 +67,6 @@ def ingest(quiet: bool, retry_rejected: bool, spool_only: bool, then_distill: bo
 
 
 COMMANDS = (ingest,)
-
-
-def _import_first(workspace: Workspace, transcripts: list[Path]) -> tuple[ImportReport | None, str | None]:
-    """Import the named transcripts; whatever goes wrong there (a transcript reverie cannot read, a bug
-    in a parser) is logged and reported, and the spool is ingested all the same."""
-    if not transcripts:
-        return None, None
-    try:
-        return import_paths(workspace.store, transcripts), None
-    except ReverieError as error:
-        failure = str(error)
-    except Exception as error:  # reported below and in the log; the spool must not wait on it
-        failure = f"{type(error).__name__}: {error}"
-    log.error("ingest: importing %d transcripts failed: %s", len(transcripts), failure)
-    return None, failure[:500]
 
 
 def _print_summary(report: IngestReport, requeued: int, quiet: bool) -> None:

@@ -9,16 +9,14 @@ from typing import Any
 
 import click
 
+from reverie.app import lessons as use
+from reverie.app.models import BACKENDS, READERS, chosen
 from reverie.capture.project import identify
 from reverie.cli import guard
-from reverie.cli.model_run import BACKENDS, READERS, ModelRun, reader_settings
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.distill import EXTRACTORS, DistillReport, distill, forget, remember
-from reverie.distill.lock import single_flight
+from reverie.distill import DistillReport
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import NotFoundError
-from reverie.recall import proposals
-from reverie.recall.index import refresh_index
 from reverie.review.actor import Actor
 from reverie.store.lesson_codec import confidence_to_dict, evidence_to_dict, trigger_to_dict
 from reverie.store.recall_index import ProposalRow
@@ -61,20 +59,12 @@ def distill_command(
     rules (backend from --llm or [reader] backend, default claude-cli). The same guards decide on what
     it proposes, within a token budget, at most once per cooldown, and every call is recorded in
     usage.jsonl in the reverie home."""
-    with _workspace() as workspace, single_flight(workspace.home / "distill.lock") as running:
-        if not running:
-            click.echo("Another `reverie distill` is running; nothing to do.")
-            return
-        settings = reader_settings(workspace.home)
-        reads_person = (reader or settings.get("kind", "rules")) == "llm"
-        if reads_person:
-            backend_name = backend_name or settings.get("backend", "claude-cli")
-            model, base_url = model or settings.get("model"), base_url or settings.get("base_url")
-        model_run = _model_run(workspace, backend_name, model, base_url, budget, cooldown, price, reads_person)
-        extractors = model_run.extractors if model_run.replaces else (*EXTRACTORS, *model_run.extractors)
-        report = distill(workspace.store, extractors=extractors)
-        model_run.finish()
-        refresh_index(workspace)
+    with _workspace() as workspace:
+        model_run = chosen(workspace.home, backend_name, model, base_url, budget, cooldown, price, reader)
+        report = use.distill_with(workspace, model_run)
+    if report is None:
+        click.echo("Another `reverie distill` is running; nothing to do.")
+        return
     if as_json:
         emit_json({**_report_json(report), "llm": model_run.summary()})
         return
@@ -148,14 +138,11 @@ def forget_command(lesson_id: str, reason: str, as_json: bool) -> None:
     who = guard.actor()
     with _workspace() as workspace:
         lesson = _resolve(workspace, lesson_id)
-        if who.is_agent:
-            proposal = proposals.propose_forget(workspace, lesson.id, reason, via="cli")
-            guard.audit(workspace, "propose", who, f"{proposal.id}: forget {lesson.id}")
-            _proposed(proposal, who, as_json)
-            return
-        tombstone = forget(workspace.store, lesson.id, reason)
-        guard.audit(workspace, "forget", who, f"{lesson.id}: {reason[:200]}")
-        refresh_index(workspace)
+        done = use.forget_lesson(workspace, lesson, reason, actor=who, command=guard.command_line())
+    if done.proposal is not None:
+        _proposed(done.proposal, who, as_json)
+        return
+    (tombstone,) = done.lessons
     if as_json:
         emit_json(lesson_json(tombstone))
         return
@@ -182,15 +169,11 @@ def remember_command(text: str, scope: str | None, project_dir: Path | None, as_
     project = None if level is ScopeLevel.GLOBAL else identify(str((project_dir or Path.cwd()).resolve())).key
     who = guard.actor()
     with _workspace() as workspace:
-        if who.is_agent:
-            where = (level or ScopeLevel.PROJECT).value
-            proposal = proposals.propose_lesson(workspace, text, scope=where, project=project, via="cli")
-            guard.audit(workspace, "propose", who, f"{proposal.id}: remember {text[:200]}")
-            _proposed(proposal, who, as_json)
-            return
-        written = remember(workspace.store, text, scope=level, project=project)
-        guard.audit(workspace, "remember", who, ", ".join(lesson.id for lesson in written))
-        refresh_index(workspace)
+        done = use.remember_text(workspace, text, scope=level, project=project, actor=who, command=guard.command_line())
+    if done.proposal is not None:
+        _proposed(done.proposal, who, as_json)
+        return
+    written = done.lessons
     if as_json:
         emit_json([lesson_json(lesson) for lesson in written])
         return
@@ -206,16 +189,6 @@ def _proposed(proposal: ProposalRow, who: Actor, as_json: bool) -> None:
         f"Proposed {proposal.id} ({proposal.kind}): this runs inside an agent session ({who.evidence}), so nothing"
         " changed. A person decides with `reverie proposals`."
     )
-
-
-def distill_quietly(workspace: Workspace) -> DistillReport | None:
-    """The offline distill that runs by itself after a session ends; None when another one is running."""
-    with single_flight(workspace.home / "distill.lock") as running:
-        if not running:
-            return None
-        report = distill(workspace.store)
-        refresh_index(workspace)
-        return report
 
 
 COMMANDS = (distill_command, lessons_command, show_command, forget_command, remember_command)
@@ -348,23 +321,6 @@ def _cut(text: str, width: int = 90) -> str:
 
 
 # -- plumbing -----------------------------------------------------------------------------------
-
-
-def _model_run(
-    workspace: Workspace,
-    backend_name: str | None,
-    model: str | None,
-    base_url: str | None,
-    budget: int,
-    cooldown: int,
-    price: str,
-    reads_person: bool = False,
-) -> ModelRun:
-    if backend_name is None:
-        return ModelRun.off()
-    return ModelRun.start(
-        workspace.home, backend_name, model, base_url, budget, cooldown, price, reads_person=reads_person
-    )
 
 
 def _resolve(workspace: Workspace, lesson_id: str) -> Lesson:

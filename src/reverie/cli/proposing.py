@@ -2,9 +2,9 @@
 
 Agents propose through the MCP server, the memory tool, or by running ``remember`` / ``forget`` /
 ``promote`` / ``evolve`` inside their session (``reverie.cli.guard``). Nothing of it reaches the lesson
-store until a person accepts it here: a new lesson is remembered, a forget writes the tombstone, a
-rewording forgets the old lesson and remembers the new wording, and a promotion or evolution becomes a
-change-set for ``reverie review`` / ``reverie accept`` like any other.
+store until a person accepts it here (``reverie.app.proposals``): a new lesson is remembered, a forget
+writes the tombstone, a rewording forgets the old lesson and remembers the new wording, and a promotion
+or evolution becomes a change-set for ``reverie review`` / ``reverie accept`` like any other.
 """
 
 from __future__ import annotations
@@ -14,13 +14,10 @@ from contextlib import contextmanager
 
 import click
 
-from reverie.artifacts import proposals as artifact_proposals
+from reverie.app import proposals as use
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.distill import forget, remember
-from reverie.domain.lessons import ScopeLevel
 from reverie.recall import proposals
-from reverie.recall.index import refresh_index
 from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
 
@@ -63,10 +60,7 @@ def accept_command(proposal_id: str, yes: bool) -> None:
         row = proposals.find(workspace, proposal_id)
         click.echo(f"{row.id} {_kind(row)}: {row.statement}" + (f"\n  reason: {row.reason}" if row.reason else ""))
         guard.confirm("Accept it?", yes=yes)
-        done = _apply(workspace, row)
-        proposals.decide(workspace, row.id, proposals.ACCEPTED)
-        guard.audit(workspace, "accept-proposal", who, f"{row.id} ({row.kind}): {done}")
-        refresh_index(workspace)
+        done = use.accept(workspace, row, actor=who, command=guard.command_line())
     click.echo(f"Accepted {row.id}: {done}")
 
 
@@ -77,31 +71,8 @@ def reject_command(proposal_id: str, reason: str) -> None:
     """Reject a proposal (a person only). Nothing changes."""
     who = guard.actor()
     with _workspace() as workspace:
-        guard.refuse_agent(who, "proposals reject", workspace)
-        row = proposals.decide(workspace, proposals.find(workspace, proposal_id).id, proposals.REJECTED)
-        guard.audit(workspace, "reject-proposal", who, f"{row.id} ({row.kind}): {reason[:200]}")
+        row = use.reject(workspace, proposal_id, reason=reason, actor=who, command=guard.command_line())
     click.echo(f"Rejected {row.id}.")
-
-
-def _apply(workspace: Workspace, row: ProposalRow) -> str:
-    store = workspace.store
-    why = row.reason or f"proposed by an agent ({row.id})"
-    if row.kind == "lesson":
-        scope = ScopeLevel(row.scope)
-        written = remember(store, row.statement, scope=scope, project=row.project)
-        return "remembered " + ", ".join(lesson.id for lesson in written)
-    if row.kind == "forget" and row.lesson_id:
-        return f"forgot {forget(store, row.lesson_id, why).id}"
-    if row.kind == "edit" and row.lesson_id:
-        written = remember(store, row.statement, scope=ScopeLevel(row.scope), project=row.project)
-        forget(store, row.lesson_id, f"reworded as {', '.join(lesson.id for lesson in written)}: {why}")
-        return f"forgot {row.lesson_id}, remembered " + ", ".join(lesson.id for lesson in written)
-    if row.kind in ("move", "evolve") and row.lesson_id:
-        to = str(row.body.get("to", ""))
-        propose = artifact_proposals.propose_promotion if row.kind == "move" else artifact_proposals.propose_evolution
-        made = propose(store, workspace.home, row.lesson_id, to, reason=why)
-        return f"change {made.change.id} of {made.dream_id} waits in review (`reverie review {made.dream_id}`)"
-    raise click.ClickException(f"proposal {row.id} of kind {row.kind!r} cannot be applied here")
 
 
 def _kind(row: ProposalRow) -> str:

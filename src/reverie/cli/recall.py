@@ -9,11 +9,11 @@ from typing import Any
 
 import click
 
+from reverie.app.recall import lessons_changed, track_outcomes
 from reverie.cli.output import emit_json, emit_table, json_option, plural
 from reverie.domain.lessons import LessonStatus
 from reverie.errors import InputError
-from reverie.recall import outcomes, search
-from reverie.recall.index import refresh_index
+from reverie.recall import search
 from reverie.workspace import Workspace
 
 project_option = click.option(
@@ -46,7 +46,7 @@ def recall(
     workspace = Workspace.open()
     try:
         if reindex:
-            count = refresh_index(workspace)
+            count = lessons_changed(workspace)
             if not (query or shell_command or file_path or show_outcomes):
                 _say(as_json, {"indexed": count}, f"recall index rebuilt: {count} active lessons")
                 return
@@ -140,7 +140,7 @@ def _describe(hit: search.Explained) -> str:
 
 
 def _outcomes(workspace: Workspace, as_json: bool) -> None:
-    rows = outcomes.track(workspace)
+    rows = track_outcomes(workspace)
     if as_json:
         emit_json({"outcomes": [asdict(row) for row in rows]})
         return

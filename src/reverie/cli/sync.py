@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
+from reverie.app.recall import lessons_changed
 from reverie.cli.output import emit_json, emit_table, json_option
-from reverie.recall.index import refresh_index
 from reverie.sync import remotes
 from reverie.sync.client import TeamClient
 from reverie.sync.pull import pull
@@ -125,7 +125,7 @@ def pull_command(remote_name: str | None, timeout: float, as_json: bool) -> None
         report = pull(TeamClient(chosen, timeout=timeout), workspace.store, state)
         remotes.save_state(workspace.home, chosen.name, state)
         if report.written:
-            refresh_index(workspace)
+            lessons_changed(workspace)
     finally:
         workspace.close()
     data: dict[str, Any] = {

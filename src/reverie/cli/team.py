@@ -16,8 +16,8 @@ import click
 
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.errors import InputError, NotFoundError
+from reverie.review import NotApprover
 from reverie.review import actor as actors
-from reverie.review.decide import NotApprover
 from reverie.sync.client import TeamClient
 from reverie.sync.remotes import remote
 from reverie.workspace import Workspace

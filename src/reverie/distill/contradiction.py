@@ -22,19 +22,12 @@ import re
 from collections.abc import Iterable
 
 from reverie.distill.wording import content_stems
-from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus
+from reverie.domain.holds import HELD, held_since, newest, ran_something_else
+from reverie.domain.lessons import Basis, Evidence, Lesson
+
+__all__ = ["HELD", "held_since", "newest", "ran_something_else"]  # re-exported: merge and older callers read them here
 
 BASIS_RANK = {Basis.USER_STATEMENT: 0, Basis.OBSERVED: 1, Basis.AGENT_CLAIM: 2, Basis.TOOL_TEXT: 3}
-HELD = "held for a person: "  # how a lesson that the dream's contradictions pass held starts its note
-
-
-def held_since(lesson: Lesson | None) -> str | None:
-    """When an accepted dream held this lesson as a candidate for a person to settle (it disagrees
-    with another and code cannot order them), or None. Distill keeps the hold until the person
-    speaks again: more of the same behaviour does not settle what the person has to."""
-    if lesson is None or lesson.status is not LessonStatus.CANDIDATE or not (lesson.uncertainty or "").startswith(HELD):
-        return None
-    return lesson.recorded_at or ""
 
 
 def contradicts(first: Lesson, second: Lesson) -> bool:
@@ -49,17 +42,6 @@ def contradicts(first: Lesson, second: Lesson) -> bool:
     if same_thing(first.stance, second.against) and not ran_something_else(first, second.against):
         return True
     return says_to_do(first, second.against) or says_to_do(second, first.against)
-
-
-def ran_something_else(lesson: Lesson, command: str) -> bool:
-    """``lesson`` rests on runs of commands, none of them ``command``. A fact read from
-    `TEST_DATABASE_URL=... make test-integration` working is filed under `make test-integration`
-    (variables are not part of its signature); it is not evidence for the plain command that "use
-    `TEST_DATABASE_URL=... make test-integration`, not `make test-integration`" warns against, so it
-    does not contradict that lesson: it confirms it."""
-    wanted = command.lower().split()
-    ran = [e.excerpt.lower().split() for e in lesson.evidence if e.role == "command" and e.excerpt]
-    return bool(wanted) and bool(ran) and not any(words[: len(wanted)] == wanted for words in ran)
 
 
 def says_to_do(lesson: Lesson, unwanted: str) -> bool:
@@ -146,8 +128,3 @@ def strength_of(evidence: Iterable[Evidence]) -> int:
 
 def strength(lesson: Lesson) -> int:
     return strength_of(lesson.evidence)
-
-
-def newest(lesson: Lesson) -> str:
-    trusted = [e.timestamp for e in lesson.evidence if e.timestamp and BASIS_RANK[e.basis] <= 1]
-    return max(trusted or [e.timestamp for e in lesson.evidence if e.timestamp] or [""])

@@ -26,7 +26,9 @@ on the person's words still has to pass code:
   in the person's turn (the model cannot invent a command the person never wrote);
 * then the same guards as every observation (basis follows origin, one-offs stay session candidates).
 
-Every call is bounded by a token ``Budget`` and recorded as ``Usage`` (``reverie.llms.accounting``).
+Distill sees the model only through ``Model``: one bounded question in, text out. The backend, the
+token budget and the record of every call sit behind it (``reverie.llms.accounting.Metered``), so
+distill never imports a backend.
 """
 
 from __future__ import annotations
@@ -35,8 +37,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from reverie.distill import signatures
 from reverie.distill.corrections import NAME as corrections_name
@@ -47,8 +48,6 @@ from reverie.distill.session_view import Prompt, SessionView, evidence
 from reverie.distill.statements import content_words, parse_statements
 from reverie.domain.events import Event, EventKind, Origin
 from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, ScopeLevel, Trigger
-from reverie.llms.accounting import Budget, Usage
-from reverie.llms.backends import Backend
 
 NAME = "llm"
 MAX_DIGEST_CHARS = 12_000
@@ -67,15 +66,24 @@ MIN_STATEMENT, MAX_STATEMENT = 8, 300
 _CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w])(--?[\w][\w-]*|[\w.-]*[/][\w./-]+|[\w-]+\.[a-z]{1,5})(?![\w])")
 
 
+class Model(Protocol):
+    """A model behind a budget: ``allows`` before asking, ``ask`` charges and records the call."""
+
+    @property
+    def name(self) -> str: ...
+
+    def allows(self, estimate: int) -> bool: ...
+
+    def ask(self, system: str, prompt: str, *, max_tokens: int, purpose: str) -> str: ...
+
+
 @dataclass
 class LLMDistiller:
     """Callable as an extractor; keeps what it spent. Build it with ``extractor(...)``."""
 
-    backend: Backend
-    budget: Budget
+    model: Model
     max_tokens: int = 800
     reads_person: bool = False  # the reader: its reading of the person's words is a user statement
-    usage: list[Usage] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # sessions left out because the budget ran out
 
     def __call__(self, view: SessionView) -> Iterator[Observation]:
@@ -83,28 +91,25 @@ class LLMDistiller:
         if not refs:
             return
         estimate = (len(SYSTEM) + len(digest)) // 4 + self.max_tokens
-        if not self.budget.allows(estimate):
+        if not self.model.allows(estimate):
             self.skipped.append(view.session.id)
             return
-        completion = self.backend.complete(SYSTEM, digest, max_tokens=self.max_tokens)
-        self.budget.charge(completion)
-        purpose = f"distill:{view.session.id}"
-        self.usage.append(Usage.of(completion, self.backend.name, self.backend.price, purpose, datetime.now(UTC)))
-        for proposal in proposals(completion.text):
+        text = self.model.ask(SYSTEM, digest, max_tokens=self.max_tokens, purpose=f"distill:{view.session.id}")
+        for proposal in proposals(text):
             yield from ground(view, refs, proposal, reads_person=self.reads_person)
 
 
-def extractor(backend: Backend, budget: Budget, *, max_tokens: int = 800) -> tuple[Extractor, LLMDistiller]:
-    distiller = LLMDistiller(backend=backend, budget=budget, max_tokens=max_tokens)
+def extractor(model: Model, *, max_tokens: int = 800) -> tuple[Extractor, LLMDistiller]:
+    distiller = LLMDistiller(model=model, max_tokens=max_tokens)
     return Extractor(
-        name=NAME, summary=f"lessons proposed by {backend.name}, decided by the guards", extract=distiller
+        name=NAME, summary=f"lessons proposed by {model.name}, decided by the guards", extract=distiller
     ), distiller
 
 
-def reader(backend: Backend, budget: Budget, *, max_tokens: int = 800) -> tuple[tuple[Extractor, ...], LLMDistiller]:
+def reader(model: Model, *, max_tokens: int = 800) -> tuple[tuple[Extractor, ...], LLMDistiller]:
     """distill's extractors with the model as the reader of the person's words (instead of the rules)."""
-    distiller = LLMDistiller(backend=backend, budget=budget, max_tokens=max_tokens, reads_person=True)
-    proposer = Extractor(name=NAME, summary=f"the person's words read by {backend.name}", extract=distiller)
+    distiller = LLMDistiller(model=model, max_tokens=max_tokens, reads_person=True)
+    proposer = Extractor(name=NAME, summary=f"the person's words read by {model.name}", extract=distiller)
     kept = tuple(item for item in EXTRACTORS if item.name != corrections_name)
     return (*kept, proposer), distiller
 

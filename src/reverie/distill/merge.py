@@ -40,8 +40,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from reverie.distill import confidence, guards
+from reverie.distill import guards
 from reverie.distill.contradiction import can_supersede, contradicts, held_since, newest, restates, strength_of
+from reverie.domain import confidence
+from reverie.domain.holds import idle_sessions
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -294,17 +296,6 @@ def _stated_everywhere(lesson: Lesson) -> bool:
         and lesson.forgotten_reason is None
         and any(e.basis is Basis.USER_STATEMENT for e in lesson.evidence)
     )
-
-
-def idle_sessions(store: Store, lesson: Lesson) -> int:
-    """Sessions of the lesson's project (of any project, for a global lesson) that started after its
-    newest evidence: how much work went by without confirming it. A session-scoped lesson lives and
-    ends with its session, so it never idles."""
-    since = newest(lesson)
-    if not since or lesson.scope.level is ScopeLevel.SESSION:
-        return 0
-    project = lesson.scope.project if lesson.scope.level is ScopeLevel.PROJECT else None
-    return store.sessions_started_after(since, project=project, limit=confidence.ACTIVITY_CAP)
 
 
 def _retirement(lesson: Lesson | None) -> str | None:

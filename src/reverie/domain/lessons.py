@@ -117,7 +117,7 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Confidence:
-    """A number in [0, 1] and the terms it was computed from (see ``reverie.distill.confidence``)."""
+    """A number in [0, 1] and the terms it was computed from (see ``reverie.domain.confidence``)."""
 
     value: float
     sessions: int = 0  # distinct sessions with user or observed evidence

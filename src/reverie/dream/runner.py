@@ -11,7 +11,7 @@ Which sessions: ``--sessions`` names them; ``--since`` takes those that started 
 otherwise every session with events after the last completed dream (``through_seq``), which is
 what keeps the cost of a dream proportional to the new work.
 
-A *gate* (``reverie.evals.gate``, chosen by the CLI) may measure the input lessons against the
+A *gate* (``reverie.review.gate``, chosen by the application layer) may measure the input lessons against the
 proposed ones (the input with every change applied) once the passes ran; what it returns (the
 verdict, as numbers) is written into the record's usage with the outcome, in the same transaction.
 """

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 
-from reverie.distill.merge import idle_sessions
 from reverie.domain import EventKind
 from reverie.domain.changes import Change
+from reverie.domain.holds import idle_sessions
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.dream.safety import Budget
 from reverie.store import Store

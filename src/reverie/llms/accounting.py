@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from reverie.llms.backends import Completion, Price
+from reverie.llms.backends import Backend, Completion, Price
 
 
 @dataclass
@@ -52,6 +52,29 @@ class Usage:
             output_tokens=completion.output_tokens,
             cost_usd=round(price.cost(completion.input_tokens, completion.output_tokens), 6),
         )
+
+
+@dataclass
+class Metered:
+    """A backend behind a budget that records every call: what distill's model-backed reader asks
+    through (``reverie.distill.llm.Model``), so distill never sees a backend."""
+
+    backend: Backend
+    budget: Budget
+    usage: list[Usage] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    def allows(self, estimate: int) -> bool:
+        return self.budget.allows(estimate)
+
+    def ask(self, system: str, prompt: str, *, max_tokens: int, purpose: str) -> str:
+        completion = self.backend.complete(system, prompt, max_tokens=max_tokens)
+        self.budget.charge(completion)
+        self.usage.append(Usage.of(completion, self.backend.name, self.backend.price, purpose, datetime.now(UTC)))
+        return completion.text
 
 
 class UsageLedger:

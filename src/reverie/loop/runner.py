@@ -28,10 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reverie.capture.importer import import_paths
-from reverie.capture.ingest import ingest_spool, spooled_transcripts
-from reverie.distill import distill
-from reverie.distill.lock import single_flight
+from reverie.app.capture import capture_run
 from reverie.errors import InputError, ReverieError
 from reverie.loop import bookkeeping, stopping
 from reverie.loop.agents import Agent, AgentReport, run_environment
@@ -42,7 +39,6 @@ from reverie.loop.ledger import Ledger, RunRecord, Stop, StopCode
 from reverie.loop.processes import Finished, run_bounded
 from reverie.loop.scoring import CheckResult, score
 from reverie.loop.stopping import Limits
-from reverie.recall.index import refresh_index
 from reverie.workspace import Workspace
 
 MAX_OBJECTIVE_BYTES = 200_000  # a prompt, not a corpus
@@ -228,14 +224,7 @@ def _capture(workspace: Workspace, agent: Agent, report: AgentReport, env: Mappi
     """Store the run's session (transcript first: its copy of each event is the richer one), distill
     it, and rebuild the recall index that the next run's hooks read."""
     transcript = agent.transcript(report.session_id, env) if report.session_id else None
-    paths = list(dict.fromkeys([*([transcript] if transcript else []), *spooled_transcripts(workspace.spool_dir)]))
-    if paths:
-        import_paths(workspace.store, paths)
-    ingest_spool(workspace.store, workspace.spool_dir)
-    with single_flight(workspace.home / "distill.lock") as ours:
-        if ours:  # another distill is running: it covers this session, or the next iteration will
-            distill(workspace.store)
-    refresh_index(workspace)
+    capture_run(workspace, [transcript] if transcript else [])
 
 
 def _check(config: LoopConfig, environ: Mapping[str, str]) -> CheckResult | None:

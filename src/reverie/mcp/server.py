@@ -33,9 +33,10 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from reverie import __version__
+from reverie.app import proposals as agent_proposals
 from reverie.domain.lessons import Lesson, ScopeLevel
 from reverie.errors import ReverieError
-from reverie.recall import outcomes, proposals, search
+from reverie.recall import outcomes, search
 from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
 
@@ -93,14 +94,14 @@ def build_server(home: Path | None = None, project_dir: Path | None = None) -> M
     ) -> dict[str, Any]:
         with _open(workspace) as ws:
             project = search.project_key(Path(project_dir) if project_dir else default_dir)
-            row = proposals.propose_lesson(ws, statement, scope=scope, project=project, reason=reason, via="mcp")
+            row = agent_proposals.propose_lesson(ws, statement, scope=scope, project=project, reason=reason, via="mcp")
             return _proposal(row)
 
     @server.tool(description="Propose forgetting a lesson that is wrong or stale. Recorded for review, not applied.")
     def propose_forget(lesson_id: str, reason: str) -> dict[str, Any]:
         with _open(workspace) as ws:
             lesson = _visible(ws, lesson_id, search.project_key(default_dir))
-            return _proposal(proposals.propose_forget(ws, lesson.id, reason, via="mcp"))
+            return _proposal(agent_proposals.propose_forget(ws, lesson.id, reason, via="mcp"))
 
     @server.resource("reverie://digest", name="digest", mime_type="text/markdown")
     def digest() -> str:

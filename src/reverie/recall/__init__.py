@@ -24,7 +24,6 @@ The table of contents, hot path first:
 * ``search``        ``reverie recall`` / ``reverie context``: the same ranking, explained
 * ``outcomes``      was an injected lesson followed, ignored or contradicted afterwards?
 * ``proposals``     lessons and forgets that agents propose (never applied without review)
-* ``memory_tool``   the Anthropic ``memory_20250818`` tool over the store, writes as proposals
 
 Nothing is imported here: the hook imports ``reverie.recall.*`` on the agent's critical path. The
 library entry point, ``session_start_digest(workspace, cwd=...)``, is imported on first use.

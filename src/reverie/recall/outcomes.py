@@ -15,18 +15,20 @@ after each injection, in order, and records one outcome per injected lesson in t
 * **unknown**: nothing after the injection bears on it (yet).
 
 Only typed user prompts count as corrections, and only the agent's own tool calls as behaviour;
-injected context is never read as either. :func:`outcome_counts` is what confidence should use
+injected context is never read as either. The person's words are read with the parser that made the
+lesson, which the caller hands in (``reverie.app.recall`` passes distill's ``parse_statements``):
+recall does not import distill. :func:`outcome_counts` is what confidence should use
 (``followed`` as outcomes that held, ``contradicted/opposed`` as contradictions).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reverie.domain import Event, EventKind, Origin
 from reverie.domain.lessons import Lesson
@@ -41,6 +43,20 @@ from reverie.workspace import Workspace
 FOLLOWED, IGNORED, CONTRADICTED, UNKNOWN = "followed", "ignored", "contradicted", "unknown"
 
 
+class Statement(Protocol):
+    """What outcome tracking reads of one statement the person typed."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def topic(self) -> str | None: ...
+    @property
+    def stance(self) -> str | None: ...
+
+
+StatementReader = Callable[[str], Iterable[Statement]]
+
+
 @dataclass(frozen=True, slots=True)
 class Injection:
     session_id: str
@@ -49,7 +65,7 @@ class Injection:
     lessons: tuple[str, ...]
 
 
-def track(workspace: Workspace) -> list[OutcomeRow]:
+def track(workspace: Workspace, read: StatementReader) -> list[OutcomeRow]:
     """Judge every logged injection whose session is in the store; record and return the outcomes."""
     rows: list[OutcomeRow] = []
     for session_id, injections in _injections(workspace.home):
@@ -60,7 +76,7 @@ def track(workspace: Workspace) -> list[OutcomeRow]:
             for lesson_id in injection.lessons:
                 lesson = workspace.store.lesson(lesson_id)
                 if lesson is not None:
-                    rows.append(judge(injection, lesson_id, lesson, events))
+                    rows.append(judge(injection, lesson_id, lesson, events, read))
     ledger = RecallLedger(workspace.home / LEDGER_FILE)
     try:
         ledger.record_outcomes(rows)
@@ -78,7 +94,9 @@ def outcome_counts(workspace: Workspace) -> dict[str, dict[str, int]]:
         ledger.close()
 
 
-def judge(injection: Injection, lesson_id: str, lesson: Lesson, events: Sequence[Event]) -> OutcomeRow:
+def judge(
+    injection: Injection, lesson_id: str, lesson: Lesson, events: Sequence[Event], read: StatementReader
+) -> OutcomeRow:
     after = [event for event in events if _later(event, injection.at)]
     row = IndexRow(snapshot_row(0, indexed(lesson)))
 
@@ -86,7 +104,7 @@ def judge(injection: Injection, lesson_id: str, lesson: Lesson, events: Sequence
         key = event.key if event else None
         return OutcomeRow(injection.session_id, lesson_id, injection.at, injection.channel, kind, detail, key)
 
-    correction = _correction(lesson, after)
+    correction = _correction(lesson, after, read)
     if correction is not None:
         return outcome(CONTRADICTED, correction[0], correction[1])
     recommended = _recommended(lesson, row)
@@ -103,13 +121,11 @@ def judge(injection: Injection, lesson_id: str, lesson: Lesson, events: Sequence
     return outcome(UNKNOWN, "nothing afterwards bears on it", None)
 
 
-def _correction(lesson: Lesson, after: Sequence[Event]) -> tuple[str, Event] | None:
-    from reverie.distill.statements import parse_statements  # the same parser that made the lesson
-
+def _correction(lesson: Lesson, after: Sequence[Event], read: StatementReader) -> tuple[str, Event] | None:
     for event in after:
         if event.kind is not EventKind.PROMPT or event.origin is not Origin.USER:
             continue
-        for statement in parse_statements(strip_injected(event.text)):
+        for statement in read(strip_injected(event.text)):
             if statement.key == lesson.key:
                 return "repeated: the person had to say it again", event
             if lesson.topic and statement.topic == lesson.topic and statement.stance != lesson.stance:

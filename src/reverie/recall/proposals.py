@@ -6,8 +6,10 @@ the memory, and a person decides in review. A proposal is a row in the recall le
 asks; nothing in the lesson store changes. Text that carries reverie's own injected-context marker is
 refused: it is what reverie showed the agent, and echoing it back must not become memory.
 
-The lesson store has no proposal API yet; when it grows one (a candidate lesson of origin ``agent``,
-basis ``agent_claim``, that review can accept), these rows are what it should receive.
+Every edge records through ``reverie.app.proposals`` (the MCP server, the memory tool, the CLI's
+``remember`` / ``forget`` / ``promote`` / ``evolve`` inside an agent session), and a person's decision
+goes through it too: accepting applies the proposal, or turns a promotion into a change-set in
+review's queue.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@
 * ``history``  store versions and the audit log; rollback as an audited pointer swap
 * ``actor``    who is deciding: a person, a process inside an agent session, or the policy
 * ``policy``   ``<home>/policy.toml``: which low-risk change types may be accepted unattended
+* ``gate``     is the store a dream proposes worse than the one it read (label-free checks; labelled
+               metrics through a ``Scorecard`` the caller hands in)
+* ``proposals`` a person's promote / evolve as a change-set of its own, decided like a dream's
 """
 
 from reverie.review.actor import Actor

@@ -15,7 +15,7 @@ Only low-risk names may be auto-accepted (``reverie.domain.changes.LOW_RISK``): 
 another type is refused as a whole, so a typo never widens what runs unattended. Even a named type
 is accepted automatically only when the change does not shape behaviour (``Change.shapes_behaviour``).
 
-``gate`` makes every dream measure its proposal against its input (``reverie.evals.gate``) and mark
+``gate`` makes every dream measure its proposal against its input (``reverie.review.gate``) and mark
 itself regressing when a check gets worse; ``reverie dream --gate`` overrides it for one dream.
 """
 

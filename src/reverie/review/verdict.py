@@ -1,7 +1,7 @@
 """The dream gate's verdict as the dream record keeps it, and as review reads it back.
 
 A gated dream (``reverie dream --gate``, or ``[dream] gate`` in policy.toml) measures its input store
-version and the version it proposes with the same checks (``reverie.evals.gate``), and says
+version and the version it proposes with the same checks (``reverie.review.gate``), and says
 ``regressing`` when any of them got worse. The verdict is written with the dream's outcome, in the
 same transaction, inside the record's ``usage`` JSON (a flat map of numbers, so it needs no new
 column): ``gate.regressing`` (0 or 1), ``gate.labelled`` (1 when a labels file was used), and for

@@ -2,8 +2,8 @@
 
 A team lesson keeps its id (the same key in the same scope is the same lesson everywhere), becomes a
 new local version marked ``extractor="team:<team>"`` with the pusher's provenance in its evidence,
-and is active, so the recall index (rebuilt here) shows it. A lesson whose local version already says
-the same thing is left alone.
+and is active, so the recall index (rebuilt after the pull, by the application layer) shows it. A
+lesson whose local version already says the same thing is left alone.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Dreams as a code review: the list, one dream's change-set, and the decisions on it.
 
-Every decision goes through ``reverie.review.decide``, as `reverie accept` and `reverie discard` do:
+Every decision goes through ``reverie.app.dreams``, as `reverie accept` and `reverie discard` do:
 the same integrity, approval, authority, gate and freshness checks, the same audit entries. The page
 carries each change's content hash; the form sends back the hashes the person saw, and they are
 the approvals. A change edited since the page was drawn hashes differently, is refused by
@@ -13,11 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reverie.app import dreams
 from reverie.dream.runner import resolve
 from reverie.errors import ReverieError
-from reverie.recall.index import refresh_index
-from reverie.review import decide, policy, verdict
 from reverie.review import render as review_render
+from reverie.review import verdict
 from reverie.review.actor import Actor
 from reverie.web import views
 from reverie.web.context import Ui, back, checked_form, command, render, ui_of
@@ -83,20 +83,17 @@ def _decide(
     with ui.held() as workspace:
         if action == REJECT:
             command_line = command(f"reject {dream_id} {','.join(ids)}")
-            rejection = decide.reject(workspace.store, dream_id, ids, actor=who, command=command_line, shown=shown)
+            rejection = dreams.reject(workspace, dream_id, ids, actor=who, command=command_line, shown=shown)
             return rejection.rejected, rejection.refused
-        outcome = decide.accept(
-            workspace.store,
+        outcome = dreams.accept(
+            workspace,
             dream_id,
             actor=who,
-            policy=policy.load(workspace.home),
             command=command(f"accept {dream_id} {','.join(ids)}"),
             only=ids,
             approved={i: shown[i] for i in ids},
             accept_regression=regression,
         )
-        if outcome.accepted:
-            refresh_index(workspace)
         return outcome.accepted, outcome.refused
 
 
@@ -121,8 +118,8 @@ def _edit(ui: Ui, who: Actor, dream_id: str, change_id: str, shown: str, stateme
             current = {item.change.id: item.change.content_hash for item in workspace.store.dream_changes(dream_id)}
             if current.get(change_id) != shown:
                 return f"Not reworded: {change_id} changed since the page was drawn. Here it is as it is now."
-            edited = decide.edit(
-                workspace.store,
+            edited = dreams.edit(
+                workspace,
                 dream_id,
                 change_id,
                 statement=statement,

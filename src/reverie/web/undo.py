@@ -1,6 +1,6 @@
 """Undoing from the browser: the history with rollback, the artifacts with remove and restore.
 
-Rollback goes through ``reverie.review.history.rollback`` (a person only, audited). The form carries
+Rollback goes through ``reverie.app.dreams.rollback`` (a person only, audited, the index rebuilt). The form carries
 the head the page showed; if the head moved since, nothing is rolled back and the page is drawn
 again. Removing or restoring a compiled artifact changes what an agent obeys as much as a rollback
 (a hook can go away), so here it needs a person too.
@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reverie.app import artifacts as compiling
+from reverie.app import dreams
 from reverie.artifacts import compiler
 from reverie.errors import ReverieError
-from reverie.recall.index import refresh_index
 from reverie.review import history
 from reverie.review.actor import Actor
 from reverie.web.context import Ui, back, checked_form, command, render, ui_of
@@ -66,8 +67,7 @@ def _rollback(ui: Ui, who: Actor, target: int, shown_head: int) -> str:
                     f"Nothing rolled back: the head moved since the page was drawn (it was {shown_head}, "
                     f"it is {head}). Here it is again."
                 )
-            done = history.rollback(workspace.store, target, actor=who, command=command(f"rollback {target}"))
-            refresh_index(workspace)
+            done = dreams.rollback(workspace, target, actor=who, command=command(f"rollback {target}"))
     except ReverieError as error:
         return f"Not rolled back: {error}"
     return f"Store version {done.after.id} is the head (was {done.before.id}); {done.lessons_changed} lesson(s) differ."
@@ -94,19 +94,21 @@ async def artifact_view(request: Request) -> Response:
             f"Refused: this UI runs inside an agent session ({who.agent_marker} is set); removing or restoring an "
             "artifact needs a person: run reverie ui from your own terminal.",
         )
-    notice = await run_in_threadpool(_artifact, ui, artifact_id, action, form.get("force") == "yes")
+    notice = await run_in_threadpool(_artifact, ui, who, artifact_id, action, form.get("force") == "yes")
     return back(request, "artifacts", notice)
 
 
-def _artifact(ui: Ui, artifact_id: str, action: str, force: bool) -> str:
+def _artifact(ui: Ui, who: Actor, artifact_id: str, action: str, force: bool) -> str:
     try:
         with ui.held() as workspace:
             if action == "remove":
-                removal = compiler.remove(workspace.store, artifact_id, force=force)
+                said = command(f"artifacts remove {artifact_id}")
+                removal = compiling.remove(workspace, artifact_id, force=force, actor=who, command=said)
                 done = "; ".join(removal.done) or "its files, block and settings entry are gone"
                 return f"Removed {removal.record.artifact.id}: {done}."
             if action == "restore":
-                record = compiler.restore(workspace.store, artifact_id)
+                said = command(f"artifacts restore {artifact_id}")
+                record = compiling.restore(workspace, artifact_id, actor=who, command=said)
                 return f"{record.artifact.id} will be written again by the next `reverie compile`."
     except ReverieError as error:
         return f"Not done: {error}"

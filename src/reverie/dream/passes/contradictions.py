@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from reverie.distill.contradiction import ran_something_else
 from reverie.domain.changes import Change, ChangeType
+from reverie.domain.holds import ran_something_else
 from reverie.domain.lessons import Lesson, LessonStatus
 from reverie.dream import wording
 from reverie.dream.passes import edits

@@ -1,6 +1,6 @@
 """Lesson edits the passes share: every one returns a new ``Lesson`` value, never touches a store.
 
-Confidence is recomputed with distill's documented formula (``reverie.distill.confidence``,
+Confidence is recomputed with distill's documented formula (``reverie.domain.confidence``,
 docs/confidence.md), so a merged lesson is scored exactly as if distill had seen all its evidence.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from reverie.distill import confidence
-from reverie.distill.contradiction import HELD
+from reverie.domain import confidence
 from reverie.domain.events import Origin
+from reverie.domain.holds import HELD
 from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus, Level
 from reverie.dream.snapshot import CommandRun, Snapshot
 

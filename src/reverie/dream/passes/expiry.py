@@ -15,8 +15,8 @@ still retired, but that change shapes behaviour and needs a person.
 
 from __future__ import annotations
 
-from reverie.distill.confidence import parse_time
 from reverie.domain.changes import Change, ChangeType
+from reverie.domain.confidence import parse_time
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.dream.passes import edits
 from reverie.dream.snapshot import Snapshot

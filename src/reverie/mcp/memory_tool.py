@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from reverie.app import proposals as propose
 from reverie.capture.redact import redact_text
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import InputError, ReverieError
@@ -134,7 +135,7 @@ class MemoryTool:
         segments = parse_path(command.get("path"))
         lesson = self._lesson_at(segments)
         if lesson is not None:
-            row = proposals.propose_forget(self.workspace, lesson.id, "deleted through the memory tool", via=VIA)
+            row = propose.propose_forget(self.workspace, lesson.id, "deleted through the memory tool", via=VIA)
             return f"Recorded proposal {row.id} to forget {lesson.id}; the lesson stays until the user reviews it."
         self._refuse_virtual(segments, "delete")
         self.notes.delete(segments)
@@ -186,9 +187,7 @@ class MemoryTool:
         lesson = self._lesson_at(segments)
         if lesson is not None:
             statement = text.split("\n---", 1)[0].strip()
-            row = proposals.propose_edit(
-                self.workspace, lesson.id, statement, "edited through the memory tool", via=VIA
-            )
+            row = propose.propose_edit(self.workspace, lesson.id, statement, "edited through the memory tool", via=VIA)
             return f"Recorded proposal {row.id} to reword {lesson.id}; the lesson stays until the user reviews it."
         self._refuse_virtual(segments, "edit")
         if not self.notes.is_file(segments):
@@ -215,7 +214,7 @@ class MemoryTool:
             raise MemoryToolError(f"a note is at most {MAX_FILE_CHARS} characters")
         text = redact_text(text)  # a note is kept on disk: no secret in it, as in everything reverie keeps
         self.notes.write(segments, text, replace=replace)  # refused (symlink, hard link, ...) before any proposal
-        proposal = proposals.propose_lesson(
+        proposal = propose.propose_lesson(
             self.workspace,
             text,
             scope="project" if self.project else "global",

@@ -1,4 +1,5 @@
-"""``reverie distill --llm ...`` / ``--reader llm``: build the backend, enforce the cooldown, record what it spent.
+"""The model behind distill (``reverie distill --llm ...`` / ``--reader llm``, ``reverie eval --real
+--reader llm``): choose the backend, enforce the cooldown and the token budget, record what it spent.
 
 The reader can also be chosen in ``<home>/config.toml`` (flags win)::
 
@@ -20,7 +21,7 @@ from typing import Any
 from reverie.distill.extractor import Extractor
 from reverie.distill.llm import LLMDistiller, extractor, reader
 from reverie.errors import ConfigError, InputError
-from reverie.llms.accounting import Budget, Cooldown, UsageLedger
+from reverie.llms.accounting import Budget, Cooldown, Metered, UsageLedger
 from reverie.llms.backends import Price, backend_specs, build_backend
 
 BACKENDS = tuple(spec.name for spec in backend_specs())  # the extension table's LLM backends
@@ -32,6 +33,7 @@ CONFIG_FILE = "config.toml"
 class ModelRun:
     extractors: tuple[Extractor, ...] = ()
     distiller: LLMDistiller | None = None
+    meter: Metered | None = None
     ledger: UsageLedger | None = None
     cooldown: Cooldown | None = None
     note: str = ""
@@ -61,38 +63,68 @@ class ModelRun:
         if not cooldown.ready(now):
             last = cooldown.last()
             return cls(note=f"The model was last used at {last:%H:%M}; cooldown {minutes} min: offline rules only.")
-        backend = build_backend(name, model, base_url, _price(price))
+        meter = Metered(build_backend(name, model, base_url, _price(price)), Budget(tokens=budget))
         if reads_person:
-            extractors, distiller = reader(backend, Budget(tokens=budget))
+            extractors, distiller = reader(meter)
         else:
-            proposer, distiller = extractor(backend, Budget(tokens=budget))
+            proposer, distiller = extractor(meter)
             extractors = (proposer,)
-        run = cls(extractors, distiller, UsageLedger(home / "usage.jsonl"), cooldown, started=now)
+        run = cls(extractors, distiller, meter, UsageLedger(home / "usage.jsonl"), cooldown, started=now)
         run.replaces = reads_person
         return run
 
     def finish(self) -> None:
-        if self.distiller is None or self.ledger is None or self.cooldown is None:
+        if self.distiller is None or self.meter is None or self.ledger is None or self.cooldown is None:
             return
-        for usage in self.distiller.usage:
+        for usage in self.meter.usage:
             self.ledger.append(usage)
         self.cooldown.mark(self.started)
-        spent = sum(u.input_tokens + u.output_tokens for u in self.distiller.usage)
-        cost = sum(u.cost_usd for u in self.distiller.usage)
-        self.note = f"Model: {len(self.distiller.usage)} call(s), {spent:,} tokens, ${cost:.4f}."
+        spent = sum(u.input_tokens + u.output_tokens for u in self.meter.usage)
+        cost = sum(u.cost_usd for u in self.meter.usage)
+        self.note = f"Model: {len(self.meter.usage)} call(s), {spent:,} tokens, ${cost:.4f}."
         if self.distiller.skipped:
             self.note += f" Budget spent: {len(self.distiller.skipped)} session(s) left to the offline rules."
 
     def summary(self) -> dict[str, Any] | None:
-        if self.distiller is None:
+        if self.distiller is None or self.meter is None:
             return {"used": False, "note": self.note} if self.note else None
         return {
             "used": True,
-            "calls": [asdict(u) for u in self.distiller.usage],
-            "budget": self.distiller.budget.tokens,
-            "spent": self.distiller.budget.spent,
+            "calls": [asdict(u) for u in self.meter.usage],
+            "budget": self.meter.budget.tokens,
+            "spent": self.meter.budget.spent,
             "skipped_sessions": self.distiller.skipped,
         }
+
+
+def chosen(
+    home: Path,
+    backend_name: str | None,
+    model: str | None,
+    base_url: str | None,
+    budget: int,
+    cooldown: int,
+    price: str,
+    reader_kind: str | None,
+) -> ModelRun:
+    """The run that flags and ``[reader]`` in config.toml ask for (flags win); off without a backend."""
+    settings = reader_settings(home)
+    reads_person = (reader_kind or settings.get("kind", "rules")) == "llm"
+    if reads_person:
+        backend_name = backend_name or settings.get("backend", "claude-cli")
+        model, base_url = model or settings.get("model"), base_url or settings.get("base_url")
+    if backend_name is None:
+        return ModelRun.off()
+    return ModelRun.start(home, backend_name, model, base_url, budget, cooldown, price, reads_person=reads_person)
+
+
+def reader_for_eval(
+    name: str | None, model: str | None, base_url: str | None, tokens: int
+) -> tuple[tuple[Extractor, ...], Metered]:
+    """The model as the reader for an eval replay: no cooldown, no ledger; the meter says what it spent."""
+    meter = Metered(build_backend(name or "claude-cli", model, base_url), Budget(tokens))
+    extractors, _ = reader(meter)
+    return extractors, meter
 
 
 def reader_settings(home: Path) -> dict[str, str]:
