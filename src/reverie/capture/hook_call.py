@@ -264,8 +264,8 @@ def _project(payload: dict[str, Any], home: str | None) -> dict[str, str] | None
             pass  # no cache yet, or a garbled one: read the project afresh
     from reverie.capture import project
 
-    found = project.identify(cwd)
-    identity = {"key": found.key, "name": found.name}
+    key, name = project.identity(cwd)
+    identity = {"key": key, "name": name}
     if cache is not None:
         _write_private_json(cache, {"cwd": cwd, "project": identity})
     return identity
