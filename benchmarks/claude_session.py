@@ -6,12 +6,16 @@ against the scripted model server on 127.0.0.1. Each session is one prompt and f
 working session, where every tool call crosses PreToolUse and PostToolUse. Rounds alternate:
 
 * **bare**: no hooks at all;
-* **reverie**: ``reverie init`` (capture on every event, recall at SessionStart, UserPromptSubmit and
-  PreToolUse) with a store of 200 active lessons for this project and others.
+* **reverie**: ``reverie init`` (one process per event: capture on every event, recall answering at
+  SessionStart, UserPromptSubmit and PreToolUse in the same process) with a store of 200 active
+  lessons for this project and others.
 
 The session-end ingest runs detached after the agent exits, so it is not on the agent's wall time
 (as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
-(goal: at most 10% added). Run: ``python -m benchmarks.claude_session [--rounds 8]``.
+(goal: at most 10% added). ``--explain`` adds sessions with parts of reverie off (recall with
+``REVERIE_INJECT=0``, the session-end ingest with ``REVERIE_AUTO_INGEST=0``, and everything but the hook
+processes themselves) to show where the added time goes.
+Run: ``python -m benchmarks.claude_session [--rounds 8] [--explain]``.
 """
 
 from __future__ import annotations
@@ -54,10 +58,18 @@ def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
     }
 
 
-def one_session(root: Path, project: Path, home: Path, *, hooks: bool) -> float:
+# With --explain, the same session with parts of reverie turned off, to show where the added time goes.
+EXPLAIN = {
+    "no recall": {"REVERIE_INJECT": "0"},
+    "no ingest": {"REVERIE_AUTO_INGEST": "0"},
+    "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
+}
+
+
+def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: dict[str, str] | None = None) -> float:
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
     with ScriptedServer(script) as server:
-        env = environment(root, server.url, home)
+        env = environment(root, server.url, home) | (extra or {})
         (root / "claude-config").mkdir(parents=True, exist_ok=True)
         if hooks:
             init = [sys.executable, "-m", "reverie.cli", "init", "--agent", "claude-code", "--yes"]
@@ -89,6 +101,7 @@ def stocked_home(root: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.claude_session")
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--explain", action="store_true", help="also run with recall, ingest, capture turned off")
     options = parser.parse_args(argv)
     if not CLAUDE.exists():
         print(f"{CLAUDE} is missing: run `make test` (or `cd tests/e2e && npm ci`) first", file=sys.stderr)
@@ -100,11 +113,12 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["git", "init", "-q", str(project)], check=True)
         (project / "README.md").write_text("# A project\n")
         home = stocked_home(root)
-        times: dict[str, list[float]] = {"bare": [], "reverie": []}
+        cases = {"bare": None, "reverie": {}, **(EXPLAIN if options.explain else {})}
+        times: dict[str, list[float]] = {case: [] for case in cases}
         for round_number in range(options.rounds + 1):
-            for case in ("bare", "reverie"):
-                run_root = root / f"{case}-{round_number}"
-                elapsed = one_session(run_root, project, home, hooks=case == "reverie")
+            for case, extra in cases.items():
+                run_root = root / f"{case.replace(' ', '-')}-{round_number}"
+                elapsed = one_session(run_root, project, home, hooks=extra is not None, extra=extra)
                 if round_number:  # the first round warms caches (node, the CLI's own files)
                     times[case].append(elapsed)
         bare, with_hooks = (statistics.median(times[case]) for case in ("bare", "reverie"))
@@ -119,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'case':<10} {'median wall (s)':>16}")
         print(f"{'bare':<10} {bare:>16.3f}")
         print(f"{'reverie':<10} {with_hooks:>16.3f}")
+        for case in EXPLAIN if options.explain else ():
+            median = statistics.median(times[case])
+            print(f"{'  ' + case:<14} {median:>12.3f}  (+{median - bare:.3f} s over bare)")
         share = 100 * (with_hooks - bare) / bare
         print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session; goal <= 10%)")
         print(json.dumps(report))
