@@ -14,7 +14,8 @@ The session-end ingest runs detached after the agent exits, so it is not on the 
 (as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
 (goal: at most 10% added). ``--explain`` adds sessions with parts of reverie off (recall with
 ``REVERIE_INJECT=0``, the session-end ingest with ``REVERIE_AUTO_INGEST=0``, and everything but the hook
-processes themselves) to show where the added time goes.
+processes themselves) to show where the added time goes, and the hooks as earlier versions wrote them
+(capture and recall as separate processes), in the same interleaved rounds.
 Run: ``python -m benchmarks.claude_session [--rounds 8] [--explain]``.
 """
 
@@ -58,22 +59,46 @@ def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
     }
 
 
+SEPARATE = "separate"  # the case that runs the hooks as reverie wrote them before one process per event
+
+
 # With --explain, the same session with parts of reverie turned off, to show where the added time goes.
 EXPLAIN = {
+    "separate (before)": {SEPARATE: "1"},
     "no recall": {"REVERIE_INJECT": "0"},
     "no ingest": {"REVERIE_AUTO_INGEST": "0"},
     "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
 }
 
 
+def separate_entries(settings: Path) -> None:
+    """Rewrite what ``reverie init`` wrote as earlier versions wrote it: capture ``async`` on every event
+    and, where recall answers, a second, synchronous process running ``recall/hook.py``."""
+    data = json.loads(settings.read_text())
+    for groups in data["hooks"].values():
+        for group in list(groups):
+            handler = group["hooks"][0]
+            if not handler["command"].endswith(" --recall yes || true"):
+                continue
+            capture = handler["command"].removesuffix(" --recall yes || true") + " || true"
+            recall = capture.replace("/capture/hook.py", "/recall/hook.py")
+            group["hooks"] = [{**handler, "command": capture, "async": True}]
+            groups.append({**group, "hooks": [{**handler, "command": recall}]})
+    settings.write_text(json.dumps(data, indent=2))
+
+
 def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: dict[str, str] | None = None) -> float:
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
+    extra = dict(extra or {})
+    separate = extra.pop(SEPARATE, None) is not None
     with ScriptedServer(script) as server:
-        env = environment(root, server.url, home) | (extra or {})
+        env = environment(root, server.url, home) | extra
         (root / "claude-config").mkdir(parents=True, exist_ok=True)
         if hooks:
             init = [sys.executable, "-m", "reverie.cli", "init", "--agent", "claude-code", "--yes"]
             subprocess.run(init, env=env, cwd=project, capture_output=True, check=True)
+            if separate:
+                separate_entries(root / "claude-config" / "settings.json")
         args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
         args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
         started = time.perf_counter()
