@@ -24,12 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.distill.explicit import remember
@@ -87,7 +89,16 @@ def separate_entries(settings: Path) -> None:
     settings.write_text(json.dumps(data, indent=2))
 
 
-def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: dict[str, str] | None = None) -> float:
+@dataclass(frozen=True)
+class Sample:
+    """One session: its wall time, and the CPU time (user + system) of the CLI and every hook it waited
+    for, which the machine's load inflates far less than the wall time."""
+
+    wall: float
+    cpu: float
+
+
+def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: dict[str, str] | None = None) -> Sample:
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
     extra = dict(extra or {})
     separate = extra.pop(SEPARATE, None) is not None
@@ -101,12 +112,14 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
                 separate_entries(root / "claude-config" / "settings.json")
         args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
         args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(args, env=env, cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0 or not script.done:
             raise SystemExit(f"the session failed: {done.stderr[-500:]}")
-        return elapsed
+        return Sample(elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
 
 def stocked_home(root: Path) -> Path:
@@ -121,6 +134,29 @@ def stocked_home(root: Path) -> Path:
     finally:
         workspace.close()
     return home
+
+
+def report(samples: dict[str, list[Sample]], rounds: int) -> None:
+    medians = {
+        case: (statistics.median(s.wall for s in runs), statistics.median(s.cpu for s in runs))
+        for case, runs in samples.items()
+    }
+    (bare, bare_cpu), (with_hooks, with_cpu) = medians["bare"], medians["reverie"]
+    print(f"{'case':<20} {'wall s':>7} {'added':>7} {'cpu s':>7} {'added':>7}")
+    for case, (wall, cpu) in medians.items():
+        print(f"{case:<20} {wall:7.3f} {wall - bare:+7.3f} {cpu:7.3f} {cpu - bare_cpu:+7.3f}")
+    share = 100 * (with_hooks - bare) / bare
+    print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session's wall time; goal <= 10%)")
+    summary = {
+        "rounds": rounds,
+        "tool_calls": len(COMMANDS),
+        "bare_s": round(bare, 3),
+        "reverie_s": round(with_hooks, 3),
+        "added_s": round(with_hooks - bare, 3),
+        "added_ratio": round((with_hooks - bare) / bare, 3),
+        "added_cpu_s": round(with_cpu - bare_cpu, 3),
+    }
+    print(json.dumps(summary))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,31 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         (project / "README.md").write_text("# A project\n")
         home = stocked_home(root)
         cases = {"bare": None, "reverie": {}, **(EXPLAIN if options.explain else {})}
-        times: dict[str, list[float]] = {case: [] for case in cases}
+        samples: dict[str, list[Sample]] = {case: [] for case in cases}
         for round_number in range(options.rounds + 1):
             for case, extra in cases.items():
                 run_root = root / f"{case.replace(' ', '-')}-{round_number}"
-                elapsed = one_session(run_root, project, home, hooks=extra is not None, extra=extra)
+                sample = one_session(run_root, project, home, hooks=extra is not None, extra=extra)
                 if round_number:  # the first round warms caches (node, the CLI's own files)
-                    times[case].append(elapsed)
-        bare, with_hooks = (statistics.median(times[case]) for case in ("bare", "reverie"))
-        report = {
-            "rounds": options.rounds,
-            "tool_calls": len(COMMANDS),
-            "bare_s": round(bare, 3),
-            "reverie_s": round(with_hooks, 3),
-            "added_s": round(with_hooks - bare, 3),
-            "added_ratio": round((with_hooks - bare) / bare, 3),
-        }
-        print(f"{'case':<10} {'median wall (s)':>16}")
-        print(f"{'bare':<10} {bare:>16.3f}")
-        print(f"{'reverie':<10} {with_hooks:>16.3f}")
-        for case in EXPLAIN if options.explain else ():
-            median = statistics.median(times[case])
-            print(f"{'  ' + case:<14} {median:>12.3f}  (+{median - bare:.3f} s over bare)")
-        share = 100 * (with_hooks - bare) / bare
-        print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session; goal <= 10%)")
-        print(json.dumps(report))
+                    samples[case].append(sample)
+        report(samples, options.rounds)
         return 0
     finally:
         shutil.rmtree(root, ignore_errors=True)
