@@ -1,10 +1,11 @@
 """The capture hook: the script that agents run on every hook event.
 
     "<abs python>" -I -S "<abs path>/reverie/capture/hook.py" --agent claude-code --event PostToolUse --home "<dir>"
-    "<abs python>" -I -S "<abs path>/reverie/capture/hook.py" --agent codex --event PreToolUse --home "<dir>" \
+    "<abs python>" -I -S "<abs path>/reverie/capture/hook.py" --agent codex --event PreToolUse --home "<dir>"
         --recall yes
 
-The second form also answers the event with recall, in the same process (see ``hook_call``).
+The second form (one command line) also answers the event with recall, in the same process (see
+``hook_call``).
 
 Kept tiny on purpose: a script is compiled from source on every run, so the work lives in
 ``hook_call`` (loaded from cached bytecode). Under ``-I -S`` neither site-packages nor this folder

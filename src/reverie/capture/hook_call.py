@@ -89,9 +89,9 @@ def _capture(agent: str, event: str, home: str | None, capturing: bool, deadline
             if not home:
                 raise ValueError("no --home given and REVERIE_HOME is not set")
             raw, dropped = _read_stdin()
-            if not raw.strip():
-                raise ValueError("empty payload on stdin: nothing to capture")
             if capturing:
+                if not raw.strip():
+                    raise ValueError("empty payload on stdin: nothing to capture")
                 _spool(build_record(agent, event, raw, dropped, home), home)
         finally:
             disarm()
