@@ -6,12 +6,17 @@ against the scripted model server on 127.0.0.1. Each session is one prompt and f
 working session, where every tool call crosses PreToolUse and PostToolUse. Rounds alternate:
 
 * **bare**: no hooks at all;
-* **reverie**: ``reverie init`` (capture on every event, recall at SessionStart, UserPromptSubmit and
-  PreToolUse) with a store of 200 active lessons for this project and others.
+* **reverie**: ``reverie init`` (one process per event: capture on every event, recall answering at
+  SessionStart, UserPromptSubmit and PreToolUse in the same process) with a store of 200 active
+  lessons for this project and others.
 
 The session-end ingest runs detached after the agent exits, so it is not on the agent's wall time
 (as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
-(goal: at most 10% added). Run: ``python -m benchmarks.claude_session [--rounds 8]``.
+(goal: at most 10% added). ``--explain`` adds sessions with parts of reverie off (recall with
+``REVERIE_INJECT=0``, the session-end ingest with ``REVERIE_AUTO_INGEST=0``, and everything but the hook
+processes themselves) to show where the added time goes, and the hooks as earlier versions wrote them
+(capture and recall as separate processes), in the same interleaved rounds.
+Run: ``python -m benchmarks.claude_session [--rounds 8] [--explain]``.
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from reverie.distill.explicit import remember
@@ -54,22 +61,65 @@ def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
     }
 
 
-def one_session(root: Path, project: Path, home: Path, *, hooks: bool) -> float:
+SEPARATE = "separate"  # the case that runs the hooks as reverie wrote them before one process per event
+
+
+# With --explain, the same session with parts of reverie turned off, to show where the added time goes.
+EXPLAIN = {
+    "separate (before)": {SEPARATE: "1"},
+    "no recall": {"REVERIE_INJECT": "0"},
+    "no ingest": {"REVERIE_AUTO_INGEST": "0"},
+    "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
+}
+
+
+def separate_entries(settings: Path) -> None:
+    """Rewrite what ``reverie init`` wrote as earlier versions wrote it: capture ``async`` on every event
+    and, where recall answers, a second, synchronous process running ``recall/hook.py``."""
+    data = json.loads(settings.read_text())
+    for groups in data["hooks"].values():
+        for group in list(groups):
+            handler = group["hooks"][0]
+            if not handler["command"].endswith(" --recall yes || true"):
+                continue
+            capture = handler["command"].removesuffix(" --recall yes || true") + " || true"
+            recall = capture.replace("/capture/hook.py", "/recall/hook.py")
+            group["hooks"] = [{**handler, "command": capture, "async": True}]
+            groups.append({**group, "hooks": [{**handler, "command": recall}]})
+    settings.write_text(json.dumps(data, indent=2))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One session: its wall time, and the CPU time (user + system) of the CLI and every hook it waited
+    for, which the machine's load inflates far less than the wall time."""
+
+    wall: float
+    cpu: float
+
+
+def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: dict[str, str] | None = None) -> Sample:
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
+    extra = dict(extra or {})
+    separate = extra.pop(SEPARATE, None) is not None
     with ScriptedServer(script) as server:
-        env = environment(root, server.url, home)
+        env = environment(root, server.url, home) | extra
         (root / "claude-config").mkdir(parents=True, exist_ok=True)
         if hooks:
             init = [sys.executable, "-m", "reverie.cli", "init", "--agent", "claude-code", "--yes"]
             subprocess.run(init, env=env, cwd=project, capture_output=True, check=True)
+            if separate:
+                separate_entries(root / "claude-config" / "settings.json")
         args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
         args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(args, env=env, cwd=project, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0 or not script.done:
             raise SystemExit(f"the session failed: {done.stderr[-500:]}")
-        return elapsed
+        return Sample(elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
 
 
 def stocked_home(root: Path) -> Path:
@@ -86,9 +136,33 @@ def stocked_home(root: Path) -> Path:
     return home
 
 
+def report(samples: dict[str, list[Sample]], rounds: int) -> None:
+    medians = {
+        case: (statistics.median(s.wall for s in runs), statistics.median(s.cpu for s in runs))
+        for case, runs in samples.items()
+    }
+    (bare, bare_cpu), (with_hooks, with_cpu) = medians["bare"], medians["reverie"]
+    print(f"{'case':<20} {'wall s':>7} {'added':>7} {'cpu s':>7} {'added':>7}")
+    for case, (wall, cpu) in medians.items():
+        print(f"{case:<20} {wall:7.3f} {wall - bare:+7.3f} {cpu:7.3f} {cpu - bare_cpu:+7.3f}")
+    share = 100 * (with_hooks - bare) / bare
+    print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session's wall time; goal <= 10%)")
+    summary = {
+        "rounds": rounds,
+        "tool_calls": len(COMMANDS),
+        "bare_s": round(bare, 3),
+        "reverie_s": round(with_hooks, 3),
+        "added_s": round(with_hooks - bare, 3),
+        "added_ratio": round((with_hooks - bare) / bare, 3),
+        "added_cpu_s": round(with_cpu - bare_cpu, 3),
+    }
+    print(json.dumps(summary))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.claude_session")
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--explain", action="store_true", help="also run with recall, ingest, capture turned off")
     options = parser.parse_args(argv)
     if not CLAUDE.exists():
         print(f"{CLAUDE} is missing: run `make test` (or `cd tests/e2e && npm ci`) first", file=sys.stderr)
@@ -100,28 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["git", "init", "-q", str(project)], check=True)
         (project / "README.md").write_text("# A project\n")
         home = stocked_home(root)
-        times: dict[str, list[float]] = {"bare": [], "reverie": []}
+        cases = {"bare": None, "reverie": {}, **(EXPLAIN if options.explain else {})}
+        samples: dict[str, list[Sample]] = {case: [] for case in cases}
         for round_number in range(options.rounds + 1):
-            for case in ("bare", "reverie"):
-                run_root = root / f"{case}-{round_number}"
-                elapsed = one_session(run_root, project, home, hooks=case == "reverie")
+            for case, extra in cases.items():
+                run_root = root / f"{case.replace(' ', '-')}-{round_number}"
+                sample = one_session(run_root, project, home, hooks=extra is not None, extra=extra)
                 if round_number:  # the first round warms caches (node, the CLI's own files)
-                    times[case].append(elapsed)
-        bare, with_hooks = (statistics.median(times[case]) for case in ("bare", "reverie"))
-        report = {
-            "rounds": options.rounds,
-            "tool_calls": len(COMMANDS),
-            "bare_s": round(bare, 3),
-            "reverie_s": round(with_hooks, 3),
-            "added_s": round(with_hooks - bare, 3),
-            "added_ratio": round((with_hooks - bare) / bare, 3),
-        }
-        print(f"{'case':<10} {'median wall (s)':>16}")
-        print(f"{'bare':<10} {bare:>16.3f}")
-        print(f"{'reverie':<10} {with_hooks:>16.3f}")
-        share = 100 * (with_hooks - bare) / bare
-        print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session; goal <= 10%)")
-        print(json.dumps(report))
+                    samples[case].append(sample)
+        report(samples, options.rounds)
         return 0
     finally:
         shutil.rmtree(root, ignore_errors=True)

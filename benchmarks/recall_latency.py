@@ -1,19 +1,23 @@
-"""Wall time of the recall hook with ten thousand active lessons, against starting the same interpreter.
+"""Wall time of the hook where recall answers, with ten thousand active lessons, against a bare interpreter.
 
 The store gets ``--lessons`` generated active lessons (default 10,000) spread over 200 projects and the
 global scope, with the trigger shapes distill writes (command prefixes, path globs, tools with
 keywords) and statements drawn from a vocabulary of a few thousand words; the recall index is built
-from them once (its build time is reported). Then each round runs, interleaved so that drift on a busy
-machine hits every case alike:
+from them once (its build time is reported). The hook is the one ``reverie init`` writes, run as agents
+run it: ``<python> -I -S .../capture/hook.py ... --recall yes``, which spools the event and answers it in
+one process. Each round runs, interleaved so that drift on a busy machine hits every case alike:
 
 * ``<python> -I -S -c pass``: the floor, what any Python hook costs;
 * ``UserPromptSubmit`` with a realistic prompt, in a session whose project is already known (as after
   its SessionStart) and where nothing has been shown yet, so the hook does all of its work;
 * ``PreToolUse`` for ``npm test`` (a command trigger fires) and for an ``Edit`` under a path with a
   lesson (a glob fires);
-* ``SessionStart`` (the digest; not on the 2x budget, reported for completeness).
+* ``SessionStart`` (the digest) for a session whose project is known and for a fresh one (no state, no
+  cached project identity: what a new session pays);
+* ``before:``: the same events as earlier installs ran them, a capture process then a recall process.
 
-The table gives medians and the ratio hook / floor (goal for the two hot events: at most about 2x).
+The table gives medians and the ratio hook / floor (goals: capture and the two hot events at most 1.3x,
+a fresh session's SessionStart at most 2x).
 Run: ``python -m benchmarks.recall_latency [--lessons 10000] [--rounds 40]``.
 """
 
@@ -39,7 +43,11 @@ from reverie.recall.index import refresh_index
 from reverie.store import LessonBatch
 from reverie.workspace import Workspace
 
-HOOK = Path(__file__).resolve().parents[1] / "src" / "reverie" / "recall" / "hook.py"
+HOOK = Path(__file__).resolve().parents[1] / "src" / "reverie" / "capture" / "hook.py"
+RECALL_HOOK = HOOK.parents[1] / "recall" / "hook.py"  # the separate recall entry of earlier installs
+FLOOR = "floor (-I -S -c pass)"
+FRESH = "bench-fresh"
+PROMPT = "The checkout tests fail after the upgrade; how do I run the tests here and check the build?"
 PROJECT = "github.com/bench/project-7"
 PROGRAMS = ["npm", "pnpm", "yarn", "python", "python3", "pytest", "make", "cargo", "go", "git", "docker", "uv", "ruff"]
 SUBCOMMANDS = ["test", "run", "build", "install", "push", "check", "lint", "fmt", "up", "exec", "sync"]
@@ -107,28 +115,41 @@ def session_with_known_project(home: Path, session: str, cwd: str) -> None:
     (folder / f"{session}.json").write_text(json.dumps({"v": 1, "turn": 1, "projects": {cwd: PROJECT}, "shown": {}}))
 
 
-def cases(python: str, home: Path, cwd: str) -> dict[str, tuple[list[str], bytes | None]]:
-    def hook(event: str) -> list[str]:
-        return [python, "-I", "-S", str(HOOK), "--agent", "claude-code", "--event", event, "--home", str(home)]
+def fresh_session(home: Path, session: str) -> None:
+    """A session that has never run: no recall state, no cached project identity."""
+    for path in (home / "recall" / "sessions" / f"{session}.json", home / "cache" / "projects" / f"{session}.json"):
+        path.unlink(missing_ok=True)
+
+
+Case = tuple[list[list[str]], bytes | None]  # the processes one event starts, one after another; stdin
+
+
+def cases(python: str, home: Path, cwd: str) -> dict[str, Case]:
+    def entry(event: str) -> list[str]:
+        """What ``reverie init`` writes now: one process captures and answers."""
+        args = ["--agent", "claude-code", "--event", event, "--home", str(home), "--recall", "yes"]
+        return [python, "-I", "-S", str(HOOK), *args]
+
+    def before(event: str) -> list[list[str]]:
+        """What it wrote before: a capture process, then a recall process."""
+        args = ["--agent", "claude-code", "--event", event, "--home", str(home)]
+        return [[python, "-I", "-S", str(HOOK), *args], [python, "-I", "-S", str(RECALL_HOOK), *args]]
 
     base = {"session_id": "bench-session", "transcript_path": f"{cwd}/t.jsonl", "cwd": cwd}
-    prompt = "The checkout tests fail after the upgrade; how do I run the tests here and check the build?"
+    prompt = json.dumps({**base, "prompt": PROMPT}).encode()
+    npm = {**base, "tool_name": "Bash", "tool_input": {"command": "cd web && npm test 2>&1 | tail -5"}}
+    edit = {**base, "tool_name": "Edit", "tool_input": {"file_path": f"{cwd}/migrations/0042_add.py"}}
+    fresh = json.dumps({**base, "session_id": FRESH, "source": "startup"}).encode()
     return {
-        "floor (-I -S -c pass)": ([python, "-I", "-S", "-c", "pass"], None),
-        "UserPromptSubmit": (hook("UserPromptSubmit"), json.dumps({**base, "prompt": prompt}).encode()),
-        "PreToolUse Bash npm test": (
-            hook("PreToolUse"),
-            json.dumps(
-                {**base, "tool_name": "Bash", "tool_input": {"command": "cd web && npm test 2>&1 | tail -5"}}
-            ).encode(),
-        ),
-        "PreToolUse Edit migrations/": (
-            hook("PreToolUse"),
-            json.dumps(
-                {**base, "tool_name": "Edit", "tool_input": {"file_path": f"{cwd}/migrations/0042_add.py"}}
-            ).encode(),
-        ),
-        "SessionStart (digest)": (hook("SessionStart"), json.dumps({**base, "source": "startup"}).encode()),
+        FLOOR: ([[python, "-I", "-S", "-c", "pass"]], None),
+        "UserPromptSubmit": ([entry("UserPromptSubmit")], prompt),
+        "PreToolUse Bash npm test": ([entry("PreToolUse")], json.dumps(npm).encode()),
+        "PreToolUse Edit migrations/": ([entry("PreToolUse")], json.dumps(edit).encode()),
+        "SessionStart, known project": ([entry("SessionStart")], json.dumps({**base, "source": "startup"}).encode()),
+        "SessionStart, fresh session": ([entry("SessionStart")], fresh),
+        "before: UserPromptSubmit": (before("UserPromptSubmit"), prompt),
+        "before: PreToolUse npm test": (before("PreToolUse"), json.dumps(npm).encode()),
+        "before: SessionStart, fresh": (before("SessionStart"), fresh),
     }
 
 
@@ -140,21 +161,22 @@ class Result:
 
 
 def measure(python: str, home: Path, cwd: str, rounds: int) -> dict[str, Result]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")} | {"REVERIE_AUTO_INGEST": "0"}
     planned = cases(python, home, cwd)
     results = {name: Result() for name in planned}
     for round_number in range(rounds + 1):  # round 0 warms the page cache and writes the .pyc files
-        for name, (command, stdin) in planned.items():
+        for name, (commands, stdin) in planned.items():
             session_with_known_project(home, "bench-session", cwd)
+            fresh_session(home, FRESH)
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            done = subprocess.run(command, input=stdin, capture_output=True, env=env, check=True)
+            outputs = [subprocess.run(c, input=stdin, capture_output=True, env=env, check=True) for c in commands]
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_number:
                 results[name].wall.append(elapsed)
                 results[name].cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-            results[name].output = len(done.stdout)
+            results[name].output = sum(len(done.stdout) for done in outputs)
     return results
 
 
@@ -173,11 +195,11 @@ def main() -> None:
             f"{options.lessons:,} active lessons: written in {written:.1f} s;"
             f" index built in {built:.2f} s, recall.db {size / 1e6:.1f} MB"
         )
-        print(f"recall hook latency: median of {options.rounds} interleaved rounds\n")
+        print(f"hook latency where recall answers: median of {options.rounds} interleaved rounds\n")
         print(f"{'interpreter':<34} {'case':<28} {'wall ms':>8} {'ratio':>6} {'cpu ms':>7} {'ratio':>6} {'output':>7}")
         for python in pythons:
             results = measure(python, home, str(folder / "work"), options.rounds)
-            floor = results["floor (-I -S -c pass)"]
+            floor = results[FLOOR]
             floor_wall, floor_cpu = statistics.median(floor.wall), statistics.median(floor.cpu)
             label = python if len(python) <= 34 else "..." + python[-31:]
             for name, result in results.items():

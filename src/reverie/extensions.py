@@ -80,8 +80,10 @@ class TranscriptFormat:
 
 @dataclass(frozen=True, slots=True)
 class HookSettings:
-    """What ``reverie init`` merges into an agent's settings: the capture handlers, the synchronous
-    recall handlers, how to tell a recall handler of ours (``adapters.settings_file.AgentHooks``), and
+    """What ``reverie init`` merges into an agent's settings: the capture handlers (which also answer
+    with recall at the events where recall speaks), separate recall handlers for an agent that needs
+    them (``None`` for the built-ins), how to tell a recall handler of ours, including those of earlier
+    versions that init and uninstall remove (``adapters.settings_file.AgentHooks``), and
     ``settings_path(project)``: the file to edit, the user's (``None``) or a repository's (``""``: the
     one of the current folder), raising ``ConfigError`` when the agent has no such file."""
 

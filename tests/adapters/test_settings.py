@@ -247,7 +247,7 @@ def test_other_handlers_are_not_ours(handler: dict[str, Any]) -> None:
     assert not claude_code.HOOKS.is_ours(handler)
 
 
-def test_claude_code_captures_in_the_background_except_where_the_process_may_exit_first() -> None:
+def test_claude_code_answers_synchronously_where_recall_answers_and_captures_in_the_background_elsewhere() -> None:
     policies = {p.event: p for p in claude_code.HOOKS.events}
     assert list(policies) == [
         "SessionStart",
@@ -260,7 +260,12 @@ def test_claude_code_captures_in_the_background_except_where_the_process_may_exi
         "PreCompact",
         "SessionEnd",
     ]
-    assert {e for e, p in policies.items() if not p.run_async} == {"Stop", "SessionEnd"}
+    answering = {"SessionStart", "UserPromptSubmit", "PreToolUse"}
+    assert {e for e, p in policies.items() if p.recall} == answering
+    # recall must answer before the agent goes on; Stop and SessionEnd come right before the process exits
+    assert {e for e, p in policies.items() if not p.run_async} == answering | {"Stop", "SessionEnd"}
+    commands = {e.event: e.handler["command"] for e in claude_code.HOOKS.entries(PYTHON, HOOK, HOME)}
+    assert {e for e, command in commands.items() if command.endswith(" --recall yes || true")} == answering
     assert {e for e, p in policies.items() if p.matcher == "*"} == {"PreToolUse", "PostToolUse", "PostToolUseFailure"}
 
 
@@ -268,6 +273,8 @@ def test_codex_handlers_are_synchronous_unmatched_and_within_its_session_end_cap
     entries = codex.HOOKS.entries(PYTHON, HOOK, HOME)
     assert "PostToolUseFailure" not in {e.event for e in entries}
     assert all(e.matcher is None and "async" not in e.handler for e in entries)
+    answering = {e.event for e in entries if "--recall yes" in e.handler["command"]}
+    assert answering == {"SessionStart", "UserPromptSubmit", "PreToolUse"}
     assert {e.event: e.handler["timeout"] for e in entries}["SessionEnd"] <= 3
 
 

@@ -18,7 +18,7 @@ from reverie.capture.importer import import_paths
 from reverie.capture.project import identify, read_regular
 from reverie.cli import main
 from reverie.store import SQLiteStore
-from tests.capture.test_hook import payload, records, run_hook
+from tests.capture.test_hook import HOOK, payload, records, run_hook
 from tests.capture.test_ingest import spool_event
 
 T = TypeVar("T")
@@ -138,7 +138,7 @@ def test_the_hooks_answer_when_the_cwd_points_git_at_a_fifo(fifo_repos: dict[str
         assert done.returncode == 0 and done.stdout == b""
         run_hook(payload("UserPromptSubmit", cwd=str(root), prompt="hi"), home)
     assert {r["project"]["key"].startswith("path:") for r in records(home)} == {True}
-    assert len(records(home)) == len(fifo_repos)
+    assert len(records(home)) == 2 * len(fifo_repos)  # the recall entry captures too
 
 
 def test_a_deeply_nested_hook_payload_is_still_captured(tmp_path: Path) -> None:
@@ -170,3 +170,31 @@ def test_the_recall_hook_answers_within_its_deadline_when_stdin_never_ends(tmp_p
         child.stdin.close()
     assert child.stdout is not None and child.stdout.read() == b""
     assert f"{respond.DEADLINE_SECONDS:g} s deadline passed" in (home / "logs" / "recall.log").read_text()
+
+
+def test_the_combined_hook_answers_within_captures_deadline_when_stdin_never_ends(tmp_path: Path) -> None:
+    """Capture and recall in one process: a payload that never ends stops at capture's short deadline,
+    and recall is not tried (what hung capture would hang it too)."""
+    import subprocess
+    import sys
+
+    from reverie.capture import hook_call
+
+    home = tmp_path / "home"
+    command = [sys.executable, "-I", "-S", str(HOOK), "--agent", "claude-code", "--event", "SessionStart"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")}
+    child = subprocess.Popen(
+        [*command, "--home", str(home), "--recall", "yes"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+    assert child.stdin is not None
+    child.stdin.write(b'{"session_id": "s", "cwd": "/tmp"')
+    child.stdin.flush()
+    try:
+        assert child.wait(timeout=60) == 0
+    finally:
+        child.kill()
+        child.stdin.close()
+    assert child.stdout is not None and child.stdout.read() == b""
+    log = (home / "logs" / "hook.log").read_text()
+    assert f"{hook_call.ANSWERING_DEADLINE_SECONDS:g} s deadline passed" in log
+    assert not (home / "logs" / "recall.log").exists()

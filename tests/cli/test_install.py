@@ -208,9 +208,61 @@ def test_an_upgrade_replaces_ours_in_place_and_uninstall_still_restores_the_orig
     written = read_settings(machine.claude_settings).data
     assert len(ours(written)) == CLAUDE_EVENTS
     assert all(h["command"].startswith("/usr/local/bin/python3.13 -I -S ") for h in ours(written))
-    assert [g.get("matcher") for g in written["hooks"]["PreToolUse"]] == ["Bash", "*", "*"]
+    assert [g.get("matcher") for g in written["hooks"]["PreToolUse"]] == ["Bash", "*"]
     reverie("uninstall")
     assert machine.claude_settings.read_text() == USER_SETTINGS
+
+
+CODEX_USER_HOOKS = '{"hooks": {"Stop": [{"hooks": [{"type": "command", "command": "echo bye"}]}]}}\n'
+
+
+def _with_separate_recall_handlers(data: dict[str, Any], hook: Path, agent: str) -> dict[str, Any]:
+    """``data`` as the reverie before one-process-per-event left it: a recall handler of its own on the
+    three recall events, running reverie/recall/hook.py."""
+    recall = hook.parent.parent / "recall" / "hook.py"
+    for event in ("SessionStart", "UserPromptSubmit", "PreToolUse"):
+        command = f"/usr/bin/python3 -I -S {recall} --agent {agent} --event {event} --home /data/reverie || true"
+        group: dict[str, Any] = {"hooks": [{"type": "command", "command": command, "timeout": 5}]}
+        if agent == "claude-code" and event == "PreToolUse":
+            group = {"matcher": "*", **group}
+        data["hooks"][event].append(group)
+    return data
+
+
+@pytest.mark.parametrize("agent", ["claude-code", "codex"])
+def test_init_replaces_the_separate_recall_handlers_with_one_handler_per_event(machine: Machine, agent: str) -> None:
+    settings = machine.claude_settings if agent == "claude-code" else machine.codex_hooks
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    original = USER_SETTINGS if agent == "claude-code" else CODEX_USER_HOOKS
+    settings.write_text(original)
+    reverie("init", "--agent", agent)
+    old = _with_separate_recall_handlers(read_settings(settings).data, machine.hook, agent)
+    settings.write_text(json.dumps(old, indent=4))
+
+    outcome = json.loads(reverie("init", "--agent", agent, "--json").output)
+    assert {"SessionStart", "UserPromptSubmit", "PreToolUse"} <= set(outcome["replaced"])
+    written = read_settings(settings).data
+    schema = CLAUDE_SCHEMA if agent == "claude-code" else CODEX_SCHEMA
+    assert schema_problems(written, schema) == []
+    handlers = [h for groups in written["hooks"].values() for g in groups for h in g["hooks"]]
+    assert not any("recall" in h["command"] and "--recall yes" not in h["command"] for h in handlers)
+    assert len(ours(written, agent)) == (CLAUDE_EVENTS if agent == "claude-code" else CODEX_EVENTS)
+    for event in ("SessionStart", "UserPromptSubmit", "PreToolUse"):
+        mine = [h for g in written["hooks"][event] for h in g["hooks"] if "reverie" in h["command"]]
+        assert len(mine) == 1 and mine[0]["command"].endswith(" --recall yes || true") and "async" not in mine[0]
+
+    reverie("uninstall", "--agent", agent)
+    assert settings.read_text() == original
+
+
+def test_uninstall_removes_the_separate_recall_handlers_too(machine: Machine) -> None:
+    machine.claude_settings.parent.mkdir(parents=True)
+    machine.claude_settings.write_text(USER_SETTINGS)
+    reverie("init")
+    old = _with_separate_recall_handlers(read_settings(machine.claude_settings).data, machine.hook, "claude-code")
+    machine.claude_settings.write_text(json.dumps(old, indent=4))
+    reverie("uninstall")
+    assert read_settings(machine.claude_settings).data == json.loads(USER_SETTINGS)
 
 
 def test_what_the_user_changed_after_init_survives_uninstall(machine: Machine) -> None:

@@ -1,9 +1,9 @@
 """The loop, end to end, with the real Claude Code and a scripted model over several runs.
 
-``reverie init`` installs the capture and recall hooks into the agent's temporary config, then
-``reverie loop`` runs ``claude -p`` once per iteration against one scripted server. The script is one
-list of replies consumed in order across runs: each run consumes exactly its own replies (a tool
-call, then a closing text), so run n's replies follow run n-1's.
+``reverie init`` installs the hooks (capture and recall, one process per event) into the agent's
+temporary config, then ``reverie loop`` runs ``claude -p`` once per iteration against one scripted
+server. The script is one list of replies consumed in order across runs: each run consumes exactly its
+own replies (a tool call, then a closing text), so run n's replies follow run n-1's.
 
 1. A failed approach in run 1 reaches run 2: the scripted model runs a build script that does not
    exist, the check still fails; run 2's first request (as the server recorded it) carries that

@@ -1,7 +1,8 @@
 """Recall, end to end, with the real Claude Code: what the scripted model receives in its requests.
 
-The recall hooks are written into the agent's user settings the way ``reverie init`` writes hooks (the
-adapter's ``RECALL_HOOKS`` entries merged with ``merge_hooks``), the store holds lessons for this
+reverie's hooks are written into the agent's user settings the way ``reverie init`` writes them (the
+adapter's ``HOOKS`` entries merged with ``merge_hooks``: one handler per event, which captures and, at
+SessionStart, UserPromptSubmit and PreToolUse, answers in the same process), the store holds lessons for this
 project, for another project and for every project, and the scripted model runs ``npm test``. The
 tests read the requests the model was sent: the session-start digest is in them and no lesson comes a
 second time at prompt time; ``npm test`` is stopped *before it runs* by the pnpm lesson, through Claude
@@ -29,7 +30,7 @@ from tests.recall.conftest import make_checkout
 
 pytestmark = pytest.mark.e2e
 
-RECALL_HOOK = Path(__file__).resolve().parents[2] / "src" / "reverie" / "recall" / "hook.py"
+HOOK = Path(__file__).resolve().parents[2] / "src" / "reverie" / "capture" / "hook.py"
 PROMPT = "How do I run the tests here?"
 
 
@@ -45,9 +46,10 @@ class Run:
 
 
 def install_recall_hooks(agent: ClaudeCode, home: Path) -> None:
-    entries = claude_code.RECALL_HOOKS.entries(Path(sys.executable), RECALL_HOOK, home)
-    merged = merge_hooks({}, entries, claude_code.is_recall_handler).data
-    assert schema_problems(merged, claude_code.RECALL_HOOKS.schema) == []
+    entries = claude_code.HOOKS.entries(Path(sys.executable), HOOK, home)
+    merged = merge_hooks({}, entries, claude_code.HOOKS.is_ours).data
+    assert schema_problems(merged, claude_code.HOOKS.schema) == []
+    assert all(len(groups) == 1 and len(groups[0]["hooks"]) == 1 for groups in merged["hooks"].values())
     agent.config_dir.mkdir(parents=True, exist_ok=True)
     agent.settings_path.write_text(json.dumps(merged, indent=2))
 
@@ -61,7 +63,7 @@ def run_session(root: Path, *, inject: bool) -> Run:
         workspace.close()
     script = Script([shell("npm test; touch npm-ran"), say("Use make check.")])
     with ScriptedServer(script) as server:
-        env = {"REVERIE_HOME": str(home), **({} if inject else {"REVERIE_INJECT": "0"})}
+        env = {"REVERIE_HOME": str(home), "REVERIE_AUTO_INGEST": "0", **({} if inject else {"REVERIE_INJECT": "0"})}
         agent = ClaudeCode(server.url, root / "agent", extra_env=env)
         install_recall_hooks(agent, home)
         done = agent.run(PROMPT, cwd=project).check()
@@ -112,6 +114,13 @@ def test_the_hooks_logged_no_error_and_recorded_what_they_injected(injected: Run
     logs = list((injected.home / "recall" / "injections").glob("*.jsonl"))
     channels = [json.loads(line)["channel"] for line in logs[0].read_text().splitlines()]
     assert channels == ["digest", "tool"]
+
+
+def test_the_same_processes_captured_every_event(injected: Run) -> None:
+    spooled = [json.loads(path.read_text()) for path in (injected.home / "spool").glob("*.json")]
+    events = {record["event"] for record in spooled}
+    assert {"SessionStart", "UserPromptSubmit", "PreToolUse", "Stop", "SessionEnd"} <= events
+    assert "npm test" in json.dumps([r["payload"] for r in spooled if r["event"] == "PreToolUse"])
 
 
 def test_reverie_inject_0_turns_it_all_off(opted_out: Run) -> None:

@@ -1,4 +1,5 @@
-"""The recall hook as agents run it: ``<python> -I -S .../recall/hook.py``, a payload on stdin."""
+"""The recall hook as agents run it: ``<python> -I -S .../capture/hook.py ... --recall yes`` (capture and
+recall in one process), a payload on stdin; the separate ``recall/hook.py`` of earlier installs still answers."""
 
 from __future__ import annotations
 
@@ -16,15 +17,25 @@ from reverie.workspace import Workspace
 from tests.recall.builders import BLOG_YARN, MIGRATIONS, PNPM, PYTHON3, TESTS, store_lessons
 
 HOOK = Path(__file__).resolve().parents[2] / "src" / "reverie" / "recall" / "hook.py"
+COMBINED = HOOK.parents[1] / "capture" / "hook.py"
 
 
 def run_hook(
-    event: str, payload: object, home: Path, *, env: dict[str, str] | None = None, raw: bytes | None = None
+    event: str,
+    payload: object,
+    home: Path,
+    *,
+    env: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    separate: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
+    """One event through the entry ``reverie init`` writes, or (``separate``) the old recall-only one."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")} | (env or {})
+    environment["REVERIE_AUTO_INGEST"] = "0"
     stdin = raw if raw is not None else json.dumps(payload).encode()
-    command = [sys.executable, "-I", "-S", str(HOOK), "--agent", "claude-code", "--event", event, "--home", str(home)]
-    return subprocess.run(command, input=stdin, capture_output=True, env=environment, timeout=60, check=False)
+    script, answer = (HOOK, []) if separate else (COMBINED, ["--recall", "yes"])
+    command = [sys.executable, "-I", "-S", str(script), "--agent", "claude-code", "--event", event, "--home", str(home)]
+    return subprocess.run(command + answer, input=stdin, capture_output=True, env=environment, timeout=60, check=False)
 
 
 def context_of(done: subprocess.CompletedProcess[bytes], event: str) -> str:
@@ -76,6 +87,13 @@ def test_a_session_gets_each_lesson_once_and_a_forbidden_call_is_stopped_before_
     assert [json.loads(line)["channel"] for line in log] == ["digest", "tool"]
     assert json.loads(log[-1])["decision"] == "deny" and json.loads(log[-1])["lessons"] == [PNPM.id]
     assert not (home / "logs").exists()
+
+
+def test_the_separate_recall_hook_of_earlier_installs_still_answers(stocked: Workspace, checkout: Path) -> None:
+    start = payload(checkout, source="startup")
+    digest = context_of(run_hook("SessionStart", start, stocked.home, separate=True), "SessionStart")
+    assert PNPM.statement.removeprefix("In this project: ") in digest
+    assert not (stocked.home / "spool").exists()  # it never captured
 
 
 def test_call_decision_1_asks_the_person_and_0_only_adds_context(stocked: Workspace, checkout: Path) -> None:

@@ -1,7 +1,7 @@
 """Installing and removing reverie's capture hooks: the use case behind ``reverie init`` / ``uninstall``.
 
-``install_hooks`` merges one handler per capture event into the agent's settings file (see
-``settings_file.py`` for how carefully), after a timestamped backup of the previous file in
+``install_hooks`` merges one handler per event (capture, and recall where it answers) into the agent's
+settings file (see ``settings_file.py`` for how carefully), after a timestamped backup of the previous file in
 ``<home>/backups/``. It records what it created in ``<home>/installs/`` (the file, its folders, the
 ``hooks`` key, a git exclude rule, the backup of the original), so that ``uninstall_hooks`` can put the
 file back exactly: when nothing else changed in between, the original bytes are restored; otherwise only
@@ -56,9 +56,10 @@ from reverie.extensions import HookSettings
 
 # Views of the extension table: the agents whose ``Agent.hooks`` say what to install.
 AGENT_HOOKS: Mapping[str, AgentHooks] = ByAgent(lambda agent: agent.hooks.capture if agent.hooks else None)
-# The synchronous recall handlers (reverie/recall/hook.py), merged and removed with their own predicate.
-RECALL_HOOKS: Mapping[str, tuple[AgentHooks, Callable[[Mapping[str, Any]], bool]]] = ByAgent(
-    lambda agent: (agent.hooks.recall, agent.hooks.is_recall_handler) if agent.hooks else None
+# The separate recall handlers (reverie/recall/hook.py) of earlier versions: init removes them (one
+# handler per event now captures and answers), uninstall too.
+OLD_RECALL_HANDLERS: Mapping[str, Callable[[Mapping[str, Any]], bool]] = ByAgent(
+    lambda agent: agent.hooks.is_recall_handler if agent.hooks else None
 )
 AGENT_NAMES: Mapping[str, str] = ByAgent(lambda agent: agent.display_name)
 _HOOK_SETTINGS: Mapping[str, HookSettings] = ByAgent(lambda agent: agent.hooks)
@@ -75,11 +76,6 @@ class Runtime:
     hook: Path
     home: Path
 
-    @property
-    def recall_hook(self) -> Path:
-        """``reverie/recall/hook.py``, beside the capture hook's package."""
-        return self.hook.parent.parent / "recall" / "hook.py"
-
 
 @dataclass(frozen=True)
 class Target:
@@ -92,8 +88,8 @@ class Target:
         return AGENT_HOOKS[self.agent]
 
     def is_ours(self, handler: Mapping[str, Any]) -> bool:
-        """A capture or a recall handler of ours."""
-        return self.hooks.is_ours(handler) or RECALL_HOOKS[self.agent][1](handler)
+        """A handler of ours, or an old separate recall handler of ours."""
+        return self.hooks.is_ours(handler) or OLD_RECALL_HANDLERS[self.agent](handler)
 
 
 @dataclass(frozen=True)
@@ -248,7 +244,7 @@ def _retrying(attempt: Callable[[Confirm], Outcome], confirm: Confirm) -> Outcom
 def _install_once(target: Target, runtime: Runtime, dry_run: bool, confirm: Confirm) -> Outcome:
     settings = read_settings(target.path)
     entries = target.hooks.entries(runtime.python, runtime.hook, runtime.home)
-    merge = _merge_recall(target, runtime, merge_hooks(settings.data, entries, target.hooks.is_ours))
+    merge = _without_old_recall(target, merge_hooks(settings.data, entries, target.hooks.is_ours))
     outcome = Outcome(
         agent=target.agent,
         path=target.path,
@@ -279,22 +275,17 @@ def _install_once(target: Target, runtime: Runtime, dry_run: bool, confirm: Conf
     return replace(outcome, status=status, backup=saved, notes=outcome.notes + notes, next_steps=tuple(steps))
 
 
-def _merge_recall(target: Target, runtime: Runtime, capture: Merge) -> Merge:
-    """The recall handlers merged after the capture ones: two passes, each recognising only its own."""
-    hooks, is_recall = RECALL_HOOKS[target.agent]
-    recall = merge_hooks(capture.data, hooks.entries(runtime.python, runtime.recall_hook, runtime.home), is_recall)
-    return Merge(
-        data=recall.data,
-        added=tuple(dict.fromkeys(capture.added + recall.added)),
-        replaced=tuple(dict.fromkeys(capture.replaced + recall.replaced)),
-        unchanged=tuple(
-            e
-            for e in dict.fromkeys(capture.unchanged + recall.unchanged)
-            if e not in capture.added + recall.added + capture.replaced + recall.replaced
-        ),
-        removed=tuple(dict.fromkeys(capture.removed + recall.removed)),
-        created_hooks_key=capture.created_hooks_key,
-        created_events=capture.created_events,
+def _without_old_recall(target: Target, merge: Merge) -> Merge:
+    """The merge without the separate recall handlers of earlier versions (their events keep our new one)."""
+    removal = remove_hooks(merge.data, OLD_RECALL_HANDLERS[target.agent], drop_empty_hooks_key=False)
+    if not removal.removed:
+        return merge
+    replaced = tuple(dict.fromkeys(merge.replaced + tuple(e for e in removal.removed if e not in merge.added)))
+    return replace(
+        merge,
+        data=removal.data,
+        replaced=replaced,
+        unchanged=tuple(e for e in merge.unchanged if e not in replaced),
     )
 
 

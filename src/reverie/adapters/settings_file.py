@@ -248,12 +248,14 @@ _HOOK_SCRIPT = re.compile(r"reverie[\\/]+capture[\\/]+hook\.py")
 
 @dataclass(frozen=True)
 class EventPolicy:
-    """How we register for one event: ``matcher`` None means the key is omitted (match everything)."""
+    """How we register for one event: ``matcher`` None means the key is omitted (match everything);
+    ``recall`` makes the handler answer the event too (``--recall yes``: capture and recall in one process)."""
 
     event: str
     matcher: str | None = None
     run_async: bool = False
     timeout: int = 5
+    recall: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,12 +267,14 @@ class AgentHooks:
     events: tuple[EventPolicy, ...]
     quote: Callable[[str], str]
 
-    def command(self, python: Path, hook: Path, event: str, home: Path) -> str:
+    def command(self, python: Path, hook: Path, event: str, home: Path, *, recall: bool = False) -> str:
         # `|| true`: if reverie or its venv is removed without `reverie uninstall`, the interpreter
         # exits 2 ("file not found"), which both agents read as "block". Capture must never block.
         q = self.quote
+        answer = " --recall yes" if recall else ""
         return (
-            f"{q(str(python))} -I -S {q(str(hook))} --agent {self.agent} --event {event} --home {q(str(home))} || true"
+            f"{q(str(python))} -I -S {q(str(hook))} --agent {self.agent} --event {event} --home {q(str(home))}"
+            f"{answer} || true"
         )
 
     def entries(self, python: Path, hook: Path, home: Path) -> tuple[HookEntry, ...]:
@@ -280,7 +284,8 @@ class AgentHooks:
         )
 
     def _handler(self, policy: EventPolicy, python: Path, hook: Path, home: Path) -> Json:
-        handler: Json = {"type": "command", "command": self.command(python, hook, policy.event, home)}
+        command = self.command(python, hook, policy.event, home, recall=policy.recall)
+        handler: Json = {"type": "command", "command": command}
         handler["timeout"] = policy.timeout
         if policy.run_async:
             handler["async"] = True

@@ -1,6 +1,11 @@
 """The capture hook: the script that agents run on every hook event.
 
     "<abs python>" -I -S "<abs path>/reverie/capture/hook.py" --agent claude-code --event PostToolUse --home "<dir>"
+    "<abs python>" -I -S "<abs path>/reverie/capture/hook.py" --agent codex --event PreToolUse --home "<dir>"
+        --recall yes
+
+The second form (one command line) also answers the event with recall, in the same process (see
+``hook_call``).
 
 Kept tiny on purpose: a script is compiled from source on every run, so the work lives in
 ``hook_call`` (loaded from cached bytecode). Under ``-I -S`` neither site-packages nor this folder
@@ -27,7 +32,8 @@ def _fail_open(argv: "list[str]") -> None:
 
 
 if __name__ == "__main__":
-    if os.environ.get("REVERIE_CAPTURE") == "0":
+    answering = "--recall" in sys.argv and os.environ.get("REVERIE_INJECT", "").strip() != "0"
+    if os.environ.get("REVERIE_CAPTURE") == "0" and not answering:
         sys.exit(0)  # before importing anything: reverie's own agent runs pay nothing
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
     try:

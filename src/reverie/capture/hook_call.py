@@ -21,6 +21,14 @@ never observe themselves. When a session ends (``SessionEnd``; Codex has it sinc
 starts ``reverie ingest --quiet --distill`` fully detached and does not wait for it (``REVERIE_AUTO_INGEST=0``
 turns that off).
 
+**One process per event.** With ``--recall yes`` (the entries ``reverie init`` writes for the events
+where recall answers: SessionStart, UserPromptSubmit, PreToolUse) the same process then answers the event
+through ``reverie.recall.respond``: the spool record is written first, then the answer (context or a
+permission decision) is printed. Each part keeps its own deadline and its own log (``hook.log``,
+``recall.log``); a failed capture does not keep recall from answering, a hang does (whatever hung would
+hang recall too). ``REVERIE_CAPTURE=0`` turns capture off and ``REVERIE_INJECT=0`` recall; with both off
+the process imports nothing. Other events never import the recall modules.
+
 ``SessionStart`` records a little more than its payload: the hook's interpreter and reverie's
 version (to read old spool records correctly later) and ``CLAUDE_PROJECT_DIR``, the project root
 that Claude Code resolved, which may differ from the working directory.
@@ -35,7 +43,9 @@ import time
 from reverie.capture import lean_json, redact, spool
 
 CAPTURE_ENV = "REVERIE_CAPTURE"
+INJECT_ENV = "REVERIE_INJECT"  # recall.config.INJECT_ENV, not imported: events without recall never load recall
 HOME_ENV = "REVERIE_HOME"
+RECALL_OPTION = "recall"  # ``--recall yes``: this entry also answers the event (see the module docstring)
 
 TYPE_CHECKING = False  # typing costs the hook more than its own work
 if TYPE_CHECKING:
@@ -46,40 +56,64 @@ MAX_FIELD_CHARS = 256 * 1024
 _WHITESPACE_SEARCH = 2048  # how far back a cut looks for whitespace
 MAX_LOG_BYTES = 1024 * 1024
 DEADLINE_SECONDS = 10.0  # only hangs reach it: a FIFO named as a cwd's .git, a hung mount
+ANSWERING_DEADLINE_SECONDS = 1.5  # capture's share when recall answers next: 1.5 s + recall's 3 s < the 5 s timeout
 _INGEST_AFTER = {"claude-code": ("SessionEnd",), "codex": ("SessionEnd",)}
 _READ_CHUNK = 1024 * 1024
 
 
 def main(argv: list[str]) -> int:
-    if os.environ.get(CAPTURE_ENV) == "0":
-        return 0
     options = _options(argv)
+    answering = options.get(RECALL_OPTION) == "yes" and os.environ.get(INJECT_ENV, "").strip() != "0"
+    capturing = os.environ.get(CAPTURE_ENV) != "0"
+    if not (capturing or answering):
+        return 0
     home = os.environ.get(HOME_ENV) or options.get("home")
-    disarm = _arm_deadline(DEADLINE_SECONDS)
+    agent, event = options.get("agent", "unknown"), options.get("event", "unknown")
+    # The agent waits for an answering call (its timeout is 5 s): capture gets a short deadline so that
+    # capture and recall together stay inside it.
+    raw = _capture(agent, event, home, capturing, ANSWERING_DEADLINE_SECONDS if answering else DEADLINE_SECONDS)
+    if answering and raw is not None:
+        from reverie.recall import respond  # only for the events where recall answers
+
+        respond.answer_raw(agent, event, raw, home)
+    return 0
+
+
+def _capture(agent: str, event: str, home: str | None, capturing: bool, deadline: float) -> bytes | None:
+    """Read the payload and (``capturing``) spool it; the payload, or None when reading it failed or the
+    deadline passed (whatever hung here would hang recall too)."""
+    raw: bytes | None = None
+    disarm = _arm_deadline(deadline)
     try:
         try:
             if not home:
                 raise ValueError("no --home given and REVERIE_HOME is not set")
             raw, dropped = _read_stdin()
-            if not raw.strip():
-                raise ValueError("empty payload on stdin: nothing to capture")
-            agent, event = options.get("agent", "unknown"), options.get("event", "unknown")
-            record = build_record(agent, event, raw, dropped, home)
-            try:
-                spool.write_record(os.path.join(home, "spool"), record)
-            except OSError:  # a full disk: leave a trace that ingest counts and `reverie stats` shows
-                payload = record.get("payload")
-                session = payload.get("session_id") if isinstance(payload, dict) else None
-                spool.note_dropped(os.path.join(home, "spool"), agent, event, session)
-                raise
-            ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
-            if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
-                start_ingest(home)
+            if capturing:
+                if not raw.strip():
+                    raise ValueError("empty payload on stdin: nothing to capture")
+                _spool(build_record(agent, event, raw, dropped, home), home)
         finally:
             disarm()
+    except DeadlinePassed:
+        log_error(home)
+        return None
     except BaseException:
         log_error(home)
-    return 0
+    return raw
+
+
+def _spool(record: dict[str, Any], home: str) -> None:
+    try:
+        spool.write_record(os.path.join(home, "spool"), record)
+    except OSError:  # a full disk: leave a trace that ingest counts and `reverie stats` shows
+        payload = record.get("payload")
+        session = payload.get("session_id") if isinstance(payload, dict) else None
+        spool.note_dropped(os.path.join(home, "spool"), record["agent"], record["event"], session)
+        raise
+    ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
+    if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
+        start_ingest(home)
 
 
 def build_record(agent: str, event: str, raw: bytes, dropped: int = 0, home: str | None = None) -> dict[str, Any]:
@@ -230,8 +264,8 @@ def _project(payload: dict[str, Any], home: str | None) -> dict[str, str] | None
             pass  # no cache yet, or a garbled one: read the project afresh
     from reverie.capture import project
 
-    found = project.identify(cwd)
-    identity = {"key": found.key, "name": found.name}
+    key, name = project.identity(cwd)
+    identity = {"key": key, "name": name}
     if cache is not None:
         _write_private_json(cache, {"cwd": cwd, "project": identity})
     return identity

@@ -13,13 +13,14 @@ gigabyte of config cannot stall or exhaust the agent's hook; such a repository i
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 import stat
 from pathlib import Path
 
-from reverie.domain.sessions import Project
+TYPE_CHECKING = False  # the hook imports this module: typing and the domain cost it more than its work
+if TYPE_CHECKING:
+    from reverie.domain.sessions import Project
 
 POINTER_BYTES = 4096  # a ".git" file or "commondir": one line
 CONFIG_BYTES = 256 * 1024  # a repository's config is a few kilobytes; more is not a config to trust
@@ -28,20 +29,29 @@ _SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?!//)(?P<path>.+)$")  
 
 def identify(cwd: str) -> Project:
     """The project that ``cwd`` belongs to."""
+    from reverie.domain.sessions import Project
+
+    key, name = identity(cwd)
+    return Project(key=key, name=name)
+
+
+def identity(cwd: str) -> tuple[str, str]:
+    """(key, name) of the project that ``cwd`` belongs to: :func:`identify` without the domain's
+    dataclasses, whose import costs the hooks more than a fresh session's whole capture."""
     if not _is_absolute(cwd):
         # A path from another platform (``C:\\work\\app`` read on Linux) or a relative one: never
         # resolve it against this process's own folder, which would name the wrong repository.
         name = re.split(r"[\\/]", cwd.rstrip("\\/"))[-1] or cwd
-        return Project(key=f"path:{cwd}", name=name)
+        return f"path:{cwd}", name
     git_dir = _find_git_dir(Path(cwd))
     if git_dir is not None:
         url = _remote_url(_common_dir(git_dir) / "config")
         if url:
             key = normalise_remote(url)
-            return Project(key=key, name="/".join(key.split("/")[-2:]))
+            return key, "/".join(key.split("/")[-2:])
         root = git_dir.parent if git_dir.name == ".git" else Path(cwd)
-        return Project(key=f"path:{root}", name=root.name)
-    return Project(key=f"path:{cwd}", name=Path(cwd).name or cwd)
+        return f"path:{root}", root.name
+    return f"path:{cwd}", Path(cwd).name or cwd
 
 
 def normalise_remote(url: str) -> str:
@@ -93,21 +103,26 @@ def _common_dir(git_dir: Path) -> Path:
 
 
 def _remote_url(config_path: Path) -> str | None:
+    """The ``url`` of ``[remote "origin"]``, else of the first other remote by name. Read by hand:
+    ``configparser`` costs a fresh session's hook 6 ms to import, and only this one key is needed."""
     raw = read_regular(config_path, CONFIG_BYTES)
     if raw is None:
         return None
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(raw.decode("utf-8", "replace"), source=str(config_path))
-    except configparser.Error:
-        return None
-    remotes = [s for s in parser.sections() if s.startswith('remote "')]
-    preferred = sorted(remotes, key=lambda s: (s != 'remote "origin"', s))
-    for section in preferred:
-        url = parser.get(section, "url", fallback=None)
-        if url:
-            return url
-    return None
+    urls: dict[str, str] = {}
+    section = None
+    for line in raw.decode("utf-8", "replace").splitlines():
+        text = line.strip()
+        if not text or text[0] in "#;":
+            continue
+        if text.startswith("["):
+            name = text[1 : text.find("]")].strip() if "]" in text else ""
+            section = name if name.startswith('remote "') else None
+        elif section is not None:
+            key, equals, value = text.partition("=")
+            if equals and key.strip().lower() == "url" and value.strip():
+                urls[section] = value.strip()  # the last one wins, as in git's own reading of one key
+    preferred = sorted(urls, key=lambda name: (name != 'remote "origin"', name))
+    return urls[preferred[0]] if preferred else None
 
 
 def read_regular(path: Path | str, limit: int) -> bytes | None:

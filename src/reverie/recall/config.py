@@ -91,15 +91,21 @@ def load(home: str, environ: Mapping[str, str]) -> Budget:
 def read_file(path: str) -> dict[str, float]:
     """The ``[recall]`` table of a TOML file; ``{}`` when the file is missing. A malformed file raises
     ``ConfigError`` naming it: the person asked for settings, silently ignoring them would mislead."""
+    try:
+        file = open(path, "rb")  # noqa: SIM115 (closed below; opened first so that no file costs no tomllib)
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        from reverie.errors import ConfigError
+
+        raise ConfigError(f"{path}: {error}") from error
     import tomllib
 
     from reverie.errors import ConfigError
 
     try:
-        with open(path, "rb") as file:
+        with file:
             data = tomllib.load(file)
-    except FileNotFoundError:
-        return {}
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"{path}: {error}") from error
     table = data.get("recall", {})

@@ -1,6 +1,9 @@
-"""The recall hook: what agents run, synchronously, at session start, on each prompt and before each tool call.
+"""The separate recall hook that ``reverie init`` wrote before capture and recall became one process.
 
     "<abs python>" -I -S "<abs path>/reverie/recall/hook.py" --agent claude-code --event PreToolUse --home "<dir>"
+
+Agents now reach recall through ``capture/hook.py ... --recall yes`` (one process per event), and
+``reverie init`` replaces this entry where it finds it; it keeps working for installs not yet upgraded.
 
 ``-I -S`` puts neither site-packages nor this folder on ``sys.path``, so the folder holding the
 ``reverie`` package is added by hand. Everything else is in ``respond.py``: Python compiles a script on

@@ -11,7 +11,7 @@ Every candidate comes back as a :class:`~reverie.recall.rank.Hit` with its ``dec
 or why not (``below threshold``, ``already shown ...``, ``over budget``, ``other agent``,
 ``expired``). Scope is enforced in the index query itself (global, this project, this session).
 
-The project comes from the payload's ``cwd`` through ``reverie.capture.project.identify``, once per
+The project comes from the payload's ``cwd`` through ``reverie.capture.project.identity``, once per
 working directory and session (see ``session_state``); the capture hook's own per-session cache is
 read first, so most sessions never compute it twice.
 """
@@ -192,9 +192,9 @@ def project_of(cwd: str, state: states.SessionState, home: str, session_id: str 
         return known or None
     key = _captured_project(home, session_id, cwd)
     if key is None:
-        from reverie.capture.project import identify  # only on a new cwd: imports more than the rest
+        from reverie.capture.project import identity  # only on a new cwd: imports more than the rest
 
-        key = identify(cwd).key
+        key = identity(cwd)[0]
     state.projects[cwd] = key
     return key
 

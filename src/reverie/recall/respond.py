@@ -1,7 +1,8 @@
 """What the recall hook does once it runs: read the payload, answer the event, fail open.
 
-``hook.py`` is the script agents run; it only sets up ``sys.path`` and calls :func:`main` here, because
-Python compiles a script on every run but imports a module from its cached bytecode.
+Agents reach it through the combined hook, ``capture/hook.py --recall yes``, which spools the event and
+then calls :func:`answer_raw` in the same process (one process per event). ``recall/hook.py`` (the
+separate recall entry that ``reverie init`` wrote before) still works and calls :func:`main`.
 
 The agent waits for the hook, so it is built like the capture hook and stricter still: standard library
 only (and not even ``json``, ``re``, ``typing`` or the ``sqlite3`` package: see ``wire`` and ``lookup``)
@@ -47,18 +48,38 @@ _FRESH_CONTEXT = ("startup", "clear", "compact")
 
 
 def main(argv: list[str]) -> int:
+    """The standalone recall hook (``recall/hook.py``): read stdin, answer, fail open."""
     options = _options(argv)
     home = os.environ.get(HOME_ENV) or options.get("home")
     disarm = _arm_deadline(DEADLINE_SECONDS)
     try:
         try:
+            raw = _read_stdin()
+        finally:
+            disarm()
+    except BaseException:
+        _log_error(home)
+        return 0
+    return answer_raw(options.get("agent", ""), options.get("event", ""), raw, home)
+
+
+def answer_raw(agent: str, event: str, raw: bytes, home: str | None) -> int:
+    """Answer one event whose payload was already read (by this hook or by the combined capture hook).
+
+    Runs under its own ``DEADLINE_SECONDS``; on any error, nothing reaches stdout and the traceback goes
+    to ``recall.log``. A payload over ``MAX_PAYLOAD_BYTES`` gets no answer, as if it had been cut.
+    """
+    disarm = _arm_deadline(DEADLINE_SECONDS)
+    try:
+        try:
             if not home:
                 raise ValueError("no --home given and REVERIE_HOME is not set")
-            event = options.get("event", "")
-            payload = wire.loads(_read_stdin().decode("utf-8", "replace"))
+            if len(raw) > MAX_PAYLOAD_BYTES:
+                raise ValueError(f"a payload of {len(raw)} bytes is over the recall hook's bound")
+            payload = wire.loads(raw.decode("utf-8", "replace"))
             if not isinstance(payload, dict):
                 raise ValueError("the payload is not a JSON object")
-            output = hook_output(event, *reply(options.get("agent", ""), event, payload, home, os.environ))
+            output = hook_output(event, *reply(agent, event, payload, home, os.environ))
         finally:
             disarm()
         if output:
@@ -201,8 +222,8 @@ def _read_stdin() -> bytes:
         return b""
     kept = bytearray()
     while chunk := stream.read(1024 * 1024):
-        if len(kept) < MAX_PAYLOAD_BYTES:
-            kept += chunk[: MAX_PAYLOAD_BYTES - len(kept)]
+        if len(kept) <= MAX_PAYLOAD_BYTES:  # one byte over the bound marks the payload as cut
+            kept += chunk[: MAX_PAYLOAD_BYTES + 1 - len(kept)]
     return bytes(kept)
 
 

@@ -41,7 +41,7 @@ AGENT = Agent(
     # Claude Code's records have no one field that names them, so it reads whatever no other claims.
     transcripts=(TranscriptFormat("json", _walks, lambda path, first: True, _parser, fallback=True),),
     default_folders=_folders,
-    hooks=HookSettings(settings.HOOKS, settings.RECALL_HOOKS, settings.is_recall_handler, _settings_path),
+    hooks=HookSettings(settings.HOOKS, None, settings.is_recall_handler, _settings_path),
     artifact_targets=("claude-code", "agents-md"),
     actor_markers=("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT"),
     process_names=("claude", "claude-code"),

@@ -10,8 +10,11 @@ A ``settings.local.json`` that git already tracks is refused.
 
 **How.** Claude Code runs command hooks through bash (Git Bash on Windows), so arguments are quoted for
 a POSIX shell. Tool events use the matcher ``"*"``; the others omit it (an omitted matcher matches every
-occurrence). Capture does not need an answer from the hook, so handlers run ``async`` (in the background,
-off the agent's critical path) except two: ``Stop`` and ``SessionEnd`` come right before the process
+occurrence). One handler per event does everything reverie does there, in one process: capture, and at
+``SessionStart``, ``UserPromptSubmit`` and ``PreToolUse`` recall as well (``--recall yes``), which must
+answer before the agent goes on, so those three run synchronously. Capture alone needs no answer, so
+the other handlers run ``async`` (in the background, off the agent's critical path) except two: ``Stop``
+and ``SessionEnd`` come right before the process
 exits, and in ``claude -p`` Claude Code kills async hooks that are still running at teardown, which
 would lose exactly the events that close a session. ``SessionEnd`` hooks also share a budget of about
 1.5 s, far more than the capture hook needs. Claude Code does not enforce ``timeout`` on async hooks;
@@ -38,9 +41,9 @@ HOOKS = AgentHooks(
     agent=AGENT,
     schema="claude-code-settings.json",
     events=(
-        EventPolicy("SessionStart", run_async=True, timeout=TIMEOUT_SECONDS),
-        EventPolicy("UserPromptSubmit", run_async=True, timeout=TIMEOUT_SECONDS),
-        EventPolicy("PreToolUse", matcher="*", run_async=True, timeout=TIMEOUT_SECONDS),
+        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS, recall=True),
+        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS, recall=True),
+        EventPolicy("PreToolUse", matcher="*", timeout=TIMEOUT_SECONDS, recall=True),
         EventPolicy("PostToolUse", matcher="*", run_async=True, timeout=TIMEOUT_SECONDS),
         EventPolicy("PostToolUseFailure", matcher="*", run_async=True, timeout=TIMEOUT_SECONDS),
         EventPolicy("Stop", timeout=TIMEOUT_SECONDS),
@@ -51,24 +54,13 @@ HOOKS = AgentHooks(
     quote=shlex.quote,
 )
 
-# Recall: synchronous handlers (the agent must wait for the context they add) that run
-# reverie/recall/hook.py. They are recognised by their own script, never by the capture predicate, so
-# merging or removing capture handlers leaves them alone and the other way round.
-RECALL_HOOKS = AgentHooks(
-    agent=AGENT,
-    schema="claude-code-settings.json",
-    events=(
-        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS),
-        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS),
-        EventPolicy("PreToolUse", matcher="*", timeout=TIMEOUT_SECONDS),
-    ),
-    quote=shlex.quote,
-)
+# The separate recall handlers (reverie/recall/hook.py) that `reverie init` wrote before capture and
+# recall became one handler: recognised so that init replaces them and uninstall removes them.
 _RECALL_SCRIPT = re.compile(r"reverie[\\/]+recall[\\/]+hook\.py")
 
 
 def is_recall_handler(handler: Mapping[str, Any]) -> bool:
-    """Our recall handler, whichever interpreter, install location or data dir it names."""
+    """An old separate recall handler of ours, whichever interpreter, install location or data dir it names."""
     command = handler.get("command")
     if handler.get("type") != "command" or not isinstance(command, str):
         return False

@@ -49,9 +49,9 @@ HOOKS = AgentHooks(
     agent=AGENT,
     schema="codex-hooks.json",
     events=(
-        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS),
-        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS),
-        EventPolicy("PreToolUse", timeout=TIMEOUT_SECONDS),
+        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS, recall=True),
+        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS, recall=True),
+        EventPolicy("PreToolUse", timeout=TIMEOUT_SECONDS, recall=True),
         EventPolicy("PostToolUse", timeout=TIMEOUT_SECONDS),
         EventPolicy("Stop", timeout=TIMEOUT_SECONDS),
         EventPolicy("SubagentStop", timeout=TIMEOUT_SECONDS),
@@ -62,19 +62,10 @@ HOOKS = AgentHooks(
 )
 
 
-# Recall: the same three events with the same output (Codex's hook output schema accepts
-# hookSpecificOutput.additionalContext for SessionStart, UserPromptSubmit and PreToolUse). Codex runs
-# every handler synchronously anyway; recognised by the recall script, never by the capture predicate.
-RECALL_HOOKS = AgentHooks(
-    agent=AGENT,
-    schema="codex-hooks.json",
-    events=(
-        EventPolicy("SessionStart", timeout=TIMEOUT_SECONDS),
-        EventPolicy("UserPromptSubmit", timeout=TIMEOUT_SECONDS),
-        EventPolicy("PreToolUse", timeout=TIMEOUT_SECONDS),
-    ),
-    quote=_quote,
-)
+# Recall answers SessionStart, UserPromptSubmit and PreToolUse from the same handler as capture
+# (``--recall yes``; Codex's hook output schema accepts hookSpecificOutput.additionalContext for all
+# three). The separate recall handlers (reverie/recall/hook.py) that `reverie init` wrote before are
+# recognised so that init replaces them and uninstall removes them.
 _RECALL_SCRIPT = re.compile(r"reverie[\\/]+recall[\\/]+hook\.py")
 
 
