@@ -24,7 +24,7 @@ _BAD = (
 )
 _PAIRS = (
     re.compile(
-        _ANCHOR + r"(?:use|run|call|it's|it is|(?:we|i) (?:use|like|want)|switch to|go with|stick with)\s+"
+        _ANCHOR + r"(?:use|run|call|it's|it is|(?:we|i) (?:use|like|want)|switch to)\s+"
         r"(?P<x>.+?)\s*,?\s+(?:and\s+)?(?:not|instead of|rath+er than|over)\s+(?P<y>.+)",
         re.I,
     ),

@@ -34,7 +34,7 @@ _SCOPE_ASIDE = re.compile(
     re.I,
 )
 _POLITE = re.compile(
-    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|plz|thank you|thanks|thx|ty|cheers|ok(?:ay)?|once more|again|"
+    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|plz|thank you|thanks|thx|ty|cheers|ok(?:ay)?|again|"
     r"k?thx?)(?=[\s,.;:!?)]|$)",
     re.I,
 )
@@ -49,14 +49,14 @@ _VERBLESS_UNWANTED = re.compile(
     r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no more|no|never|without)\s+(?P<object>.+)$",
     re.I,
 )
-_HANDS_OFF = re.compile(r"^(?:hands off|stay out of|keep out of|stay away from|keep away from)\s+(?P<object>.+)$", re.I)
+_HANDS_OFF = re.compile(r"^(?:keep out of|stay away from)\s+(?P<object>.+)$", re.I)
 _DESCRIBED = re.compile(
     r"^(?P<subject>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
 )
 _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]*$|\s+(?:by|with|in|manually)\b)", re.I)
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
-_PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
+PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
 _OBJECTLESS = re.compile(
     r"^(?:edit|touch|modify|change|alter|delete|remove|commit|rename|move)(?:\s+(?:it|them|that|this))?"
     r"(?:\s+(?:by hand|manually|directly|again|anymore|ever))*\s*$",
@@ -70,7 +70,6 @@ _GENERIC_VERBS_TEXT = (
 _GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
 _EDIT_VERB_TEXT = "edit editing touch touching modify modifying change changing alter hand-edit"
 _EDIT_VERBS = frozenset(_EDIT_VERB_TEXT.split())
-_CUE_TYPOS = {"nevr": "never", "neer": "never", "nver": "never", "enver": "never", "nevar": "never"}
 
 
 def strip_asides(text: str) -> str:
@@ -84,13 +83,6 @@ def strip_asides(text: str) -> str:
         tidied = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", parts[index])
         parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", tidied)
     return re.sub(r"^[\s,.;:!?-]+|[\s,;:-]+$", "", "".join(parts))
-
-
-def fix_cue_typos(text: str) -> str:
-    """A typo in the word that makes a sentence an instruction ("nevr edit ...") is read as meant."""
-    first, _, rest = text.partition(" ")
-    fixed = _CUE_TYPOS.get(first.lower())
-    return f"{fixed} {rest}" if fixed and rest else text
 
 
 def phrase_directive(clause: str) -> tuple[str, str] | None:
@@ -113,9 +105,9 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
         worded = _normalise_negation(piece) if index == directive or _opens_instruction(piece) else piece
         if worded is None and index == directive:
             return None
-        rendered.append(_code_paths(worded or piece))
+        rendered.append(code_paths(worded or piece))
     core = _finish(rendered[directive])
-    text = _finish("; ".join([*rendered, *([reason] if reason else [])]))
+    text = _finish(", ".join(rendered) + (f" because {reason}" if reason else ""))
     return (text, core) if text and core else None
 
 
@@ -172,7 +164,7 @@ def _normalise_negation(head: str) -> str | None:
     head = head.strip()
     if hands_off := _HANDS_OFF.match(head):
         target = hands_off.group("object")
-        return f"Do not edit {target}" if _PATH.search(target) or "`" in target else f"Stay out of {target}"
+        return f"Do not edit {target}" if PATH.search(target) or "`" in target else f"Stay away from {target}"
     if match := _LEADING_NEGATIVE.match(head):
         rest = head[match.end() :]
         if unwanted := re.match(r"^(?:like|want)\s+(?P<object>.+)$", rest, re.I):
@@ -229,10 +221,10 @@ _COMMON_VERBS_TEXT = (
 _COMMON_VERBS = frozenset(_COMMON_VERBS_TEXT.split())
 
 
-def _code_paths(text: str) -> str:
+def code_paths(text: str) -> str:
     """Bare paths into code spans, outside existing code spans and URLs."""
     parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") or _URL.search(part) else _PATH.sub(_as_code, part) for part in parts)
+    return "".join(part if part.startswith("`") or _URL.search(part) else PATH.sub(_as_code, part) for part in parts)
 
 
 def _as_code(match: re.Match[str]) -> str:
@@ -269,8 +261,7 @@ def canonical_key(text: str, *, negative: bool) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Lower-case word stems without stop words or cue words: what a statement is about."""
-    cleaned = cues.ONE_OFF.sub(" ", cues.EXPLICIT.sub(" ", text))
-    words = (_stem(word) for word in cues.WORDS.findall(cleaned.lower()) if word not in cues.STOPWORDS)
+    words = (_stem(word) for word in cues.WORDS.findall(text.lower()) if word not in cues.STOPWORDS)
     return [word for word in words if len(word) > 1 or word.isdigit()]
 
 
