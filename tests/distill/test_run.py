@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+import pytest
+
 from reverie.distill import EXTRACTORS, Extractor, distill
 from reverie.distill.session_view import SessionView
 from reverie.domain.lessons import LessonStatus, Observation
 from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
+
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
 
 
 def correction(session_id: str, start: str, text: str = "never force-push to main") -> Trace:

@@ -25,7 +25,9 @@ FILLER = re.compile(
 # The person says they said it before: the instruction that follows is a repeated correction.
 RESTATED = re.compile(r"^(?:again|(?:as|like) i said(?: before)?)\b[\s,!.:;?-]*", re.I)
 POLITE = re.compile(r"^(?:can|could|would|will) you (?:please )?(?P<rest>(?:not|stop|always|never)\b)", re.I)
-TOLD_YOU = re.compile(r"^i(?:'ve| have)?\s*(?:already )?told you(?: before)?[,:]?\s*(not to|to|that)?\s*", re.I)
+TOLD_YOU = re.compile(
+    r"^i(?:'ve| have)?\s*(?:already )?told you(?: before| last time| twice)?[,:]?\s*(not to|to|that)?\s*", re.I
+)
 REPEATED = re.compile(r"\b(?:told you|again)\b", re.I)
 NEGATIVE = re.compile(
     r"^(?:please\s+)?(?:don'?t|do not|never|avoid|you (?:should|must) (?:not|never)|(?:we|i) (?:don'?t|do not|never))"

@@ -10,9 +10,10 @@ statement only tidies them:
 * a negative reads one way ("Do not ...", "Never ...", "Avoid ..."), through ``wording``;
 * a short choice ("python3, not python") reads "Use `python3`, not `python`."; in a longer sentence
   the person's own sentence is kept, so two unrelated words are never paired up;
-* what cannot be a clean statement is dropped rather than stored: more than one line, more than
-  three paths (a file list), mostly symbols (a pasted error), fewer than three words ("Never bare
-  pytest."), or longer than ``MAX_CHARS`` even when cut at a clause boundary.
+* a negative without a verb reads "Avoid ..." ("never bare pytest" is "Avoid bare pytest.");
+* what cannot be a clean statement is dropped rather than stored: more than one sentence, more
+  than three paths (a file list), mostly symbols (a pasted error), a pronoun with nothing to
+  resolve it ("never edit it"), or longer than ``MAX_CHARS`` even when cut at a clause boundary.
 """
 
 from __future__ import annotations
@@ -27,8 +28,12 @@ MAX_PATHS = 3
 
 _NEGATIVE_OPENING = re.compile(r"^(?:do not|never|avoid|stop)\b", re.I)
 _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|must|need to|have to|will))\s+", re.I)
+_FROM_NOW_ON = re.compile(r"^from now on\b[\s,:-]*", re.I)  # what the lesson's duration says already
 _COPULA = re.compile(r"^(?!(?:do|does|please|always|never|make)\b)[\w`'\"./@ -]{1,60}?\b(?:is|are|lives?|goes)\b", re.I)
 _PROCEDURE = re.compile(r"\b(?:before|after|then|first|once)\b", re.I)
+_ANY_PATH = re.compile(
+    r"(?<![\w/])[\w.@-]*/[\w.@*-][\w.@*/-]*|\b[\w-]+\.(?:py|js|ts|tsx|jsx|rs|go|rb|ex|exs|md|json|toml|ya?ml|sh|css|html|java|kt|c|h|cpp)\b"
+)
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[-\u2013\u2014]\s")
 
 
@@ -68,6 +73,8 @@ def directive(clause: str) -> tuple[str, str, bool] | None:
     worded = wording.phrase_directive(clause)
     if worded is not None and _NEGATIVE_OPENING.match(worded[0]):
         text, core = worded
+    elif worded is None and _opens_negative(wording.strip_asides(clause)):
+        return None  # "never edit it": a fragment of something said before
     else:
         text = tidy(clause)
         core = text
@@ -77,10 +84,16 @@ def directive(clause: str) -> tuple[str, str, bool] | None:
     return accepted, core, bool(_NEGATIVE_OPENING.match(core))
 
 
+def _opens_negative(clause: str) -> bool:
+    return bool(cues.NEGATIVE.match(clause) or cues.UNWANTED.match(clause) or cues.STOP.match(clause))
+
+
 def tidy(clause: str) -> str:
     """The clause as one sentence: asides and politeness gone, capitalised, ending with a period."""
-    text = wording.strip_asides(clause)
-    text = _YOU_SHOULD.sub("", text)
+    sentences = re.split(r"(?<=[.!?])\s+", wording.strip_asides(clause))
+    while len(sentences) > 1 and wording.is_commentary(sentences[-1].rstrip(".!? ")):
+        sentences.pop()  # "Strip the banners. We don't do that.": the aside says why, not what
+    text = _YOU_SHOULD.sub("", _FROM_NOW_ON.sub("", " ".join(sentences)))
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
     text = re.sub(r"[\s!?.,;:-]+$", "", text.strip())
     if text[:1].isalpha():
@@ -92,7 +105,7 @@ def kind_of(clause: str, *, negative: bool) -> LessonKind:
     body = wording.strip_asides(clause)
     if cues.STOP.match(body) or cues.UNWORKABLE.match(body):
         return LessonKind.FAILED_APPROACH
-    if cues.UNWANTED.match(body) and not negative:
+    if cues.UNWANTED.match(body):
         return LessonKind.PREFERENCE
     if _COPULA.match(body) and not negative:
         return LessonKind.FACT
@@ -104,12 +117,18 @@ def _accepted(text: str) -> str | None:
     text = " ".join(text.split())
     if len(text) > MAX_CHARS:
         text = _shortened(text)
-    if not text or len(text) > MAX_CHARS or len(cues.WORDS.findall(text)) < 3:
+    words = [word.strip(".") for word in cues.WORDS.findall(text.lower())]
+    if not text or len(text) > MAX_CHARS or len(words) < 2 or not [w for w in words if w not in cues.STOPWORDS]:
         return None
-    if len(wording.PATH.findall(text)) > MAX_PATHS or re.search(r"[.!?]\s+[A-Z]", text.rstrip(".")):
+    if path_count(text) > MAX_PATHS or re.search(r"[.!?]\s+[A-Z]", text.rstrip(".")):
         return None
     letters = sum(ch.isalpha() or ch.isspace() for ch in text)
     return text if letters / len(text) >= 0.7 else None
+
+
+def path_count(text: str) -> int:
+    """Paths and file names, in code spans or not: more than a few make a file list, not a lesson."""
+    return len(_ANY_PATH.findall(text.replace("`", " ")))
 
 
 def _shortened(text: str) -> str:

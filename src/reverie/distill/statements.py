@@ -99,11 +99,14 @@ def parse_statements(
 
 def read_sentence(sentence: str, context: Context, *, explicit: bool = False) -> ParsedStatement | None:
     """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly)."""
+    if explicit and sentence.rstrip().endswith("?"):
+        return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
     strength = _strength(reading, explicit=explicit)
     if strength is None:
         return None
-    scope = ScopeLevel.GLOBAL if reading.global_scope else ScopeLevel.PROJECT
+    # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
+    scope = ScopeLevel.GLOBAL if reading.global_scope or cues.GLOBAL.search(sentence) else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     clause, repeated = phrasing.strip_lead(sentence)
@@ -115,9 +118,9 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
 
 
 def _strength(reading: Reading, *, explicit: bool) -> Strength | None:
-    if explicit:  # the person asked to remember it: only a one-off reading bounds it
-        bounded = reading.verdict is Verdict.ONE_OFF or reading.probabilities["one_off"] > reading.standing
-        return Strength.ONE_OFF if bounded else Strength.EXPLICIT
+    if explicit:  # the person asked to remember it: only a clear one-off reading bounds it
+        one_off = reading.probabilities["one_off"]
+        return Strength.ONE_OFF if one_off >= 0.5 and one_off > reading.standing else Strength.EXPLICIT
     return _STRENGTH.get(reading.verdict)
 
 

@@ -91,7 +91,7 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
     None when what is left is a fragment (an instruction about "it" with nothing to say what it is)."""
     pieces = [p.strip().rstrip(".!? ") for p in _split_clauses(strip_asides(clause))]
     pieces = [p for p in pieces if p]
-    while len(pieces) > 1 and _is_commentary(pieces[-1]):
+    while len(pieces) > 1 and is_commentary(pieces[-1]):
         pieces.pop()
     if not pieces:
         return None
@@ -105,6 +105,8 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
         worded = _normalise_negation(piece) if index == directive or _opens_instruction(piece) else piece
         if worded is None and index == directive:
             return None
+        if index > 0:  # inside the sentence the person's own words read best
+            worded = piece
         rendered.append(code_paths(worded or piece))
     core = _finish(rendered[directive])
     text = _finish(", ".join(rendered) + (f" because {reason}" if reason else ""))
@@ -122,7 +124,7 @@ def _split_clauses(text: str) -> list[str]:
     return [*pieces, text[start:]]
 
 
-def _is_commentary(piece: str) -> bool:
+def is_commentary(piece: str) -> bool:
     """ "we don't do that", "I do not like that": the person's aside about the instruction before it."""
     words = cues.WORDS.findall(piece.lower())
     content = [w for w in words if w not in cues.STOPWORDS and w not in _GENERIC_VERBS]
@@ -208,7 +210,7 @@ def _starts_with_verb(text: str) -> bool:
     return (
         first.isalpha()
         and first not in cues.NOT_VERBS
-        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or first.endswith("e"))
+        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or len(text.split()) >= 3)
     )
 
 

@@ -16,8 +16,10 @@ from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict
 STANDING = frozenset({"standing_project", "standing_global"})
 TARGET_ACTIVE_PRECISION = 0.95
 TARGET_STANDING_RECALL = 0.9
+ONE_OFF_FLOOR = 0.3  # a one-off below this is a guess: a session lesson nobody asked for
 CANDIDATE_FLOOR = 0.2  # below this a "candidate" is mostly tasks and chit-chat: recall is not worth that
 GRID = tuple(round(step / 100, 2) for step in range(5, 100))
+NEVER = 1.01  # no threshold reaches the precision: nothing is active at once, all must recur
 
 Scored = tuple[dict[str, float], str]  # probabilities, gold label
 
@@ -46,15 +48,35 @@ def out_of_fold(
 
 
 def thresholds(scored: Sequence[Scored]) -> Thresholds:
-    """``active``: the lowest threshold whose standing predictions are 95% right; ``candidate``: the
+    """``active``: the lowest threshold whose standing predictions are 95% right (``NEVER`` when none
+    is, on at least five predictions); ``candidate``: the
     highest that still finds 90% of the standing sentences (never above ``active``); ``one_off``:
     the best F1 for one-offs."""
     standing = [(p["standing_project"] + p["standing_global"], gold in STANDING) for p, gold in scored]
-    active = next((t for t in GRID if _precision(standing, t) >= TARGET_ACTIVE_PRECISION), GRID[-1])
+    active = next((t for t in GRID if _precision(standing, t) >= TARGET_ACTIVE_PRECISION), NEVER)
     reaching = [t for t in GRID if _recall(standing, t) >= TARGET_STANDING_RECALL and CANDIDATE_FLOOR <= t <= active]
     candidate = max(reaching) if reaching else max(CANDIDATE_FLOOR, min(active, _best_f1(standing)))
     one_offs = [(p["one_off"], gold == "one_off") for p, gold in scored]
-    return Thresholds(active=active, candidate=min(candidate, active), one_off=_best_f1(one_offs))
+    return Thresholds(active=active, candidate=min(candidate, active), one_off=max(ONE_OFF_FLOOR, _best_f1(one_offs)))
+
+
+def average_precision(scored: Sequence[Scored], label: str) -> float:
+    """How well the probabilities rank ``label`` (``standing``: either scope) above the rest: the mean
+    precision at each true one, from the top. Stable on few examples, unlike a thresholded count."""
+
+    def probability(p: dict[str, float]) -> float:
+        return p["standing_project"] + p["standing_global"] if label == "standing" else p[label]
+
+    def gold_is(gold: str) -> bool:
+        return gold in STANDING if label == "standing" else gold == label
+
+    ranked = sorted(((probability(p), gold_is(gold)) for p, gold in scored), key=lambda row: -row[0])
+    hits, total = 0, 0.0
+    for rank, (_, positive) in enumerate(ranked, start=1):
+        if positive:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0
 
 
 def _precision(pairs: Sequence[tuple[float, bool]], threshold: float) -> float:

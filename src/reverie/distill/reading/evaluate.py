@@ -16,11 +16,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from reverie.distill.phrasing import path_count
 from reverie.distill.reading import calibrate
 from reverie.distill.reading.corpus import Turn, load_turns, sentence_label
 from reverie.distill.reading.model import Verdict
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements, prose_sentences
-from reverie.distill.wording import PATH
 from reverie.domain.lessons import ScopeLevel
 
 _VERDICT = {
@@ -73,7 +73,7 @@ def acceptable(statement: str) -> bool:
         and (first.isupper() or first == "`")
         and statement.endswith(".")
         and len(statement) <= 160
-        and len(PATH.findall(statement)) <= 3
+        and path_count(statement) <= 3
     )
 
 

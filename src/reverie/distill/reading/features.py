@@ -38,7 +38,9 @@ def words_of(text: str) -> frozenset[str]:
 
 # Words that open a sentence without being its verb: the imperative test skips the first kind
 # (discourse markers) and fails on the second (pronouns, determiners, auxiliaries, question words).
-DISCOURSE = words_of("ok okay so also and but please pls now then yes yeah no oh well hi hey")
+DISCOURSE = words_of(
+    "ok okay so also and but please pls now then yes yeah no oh well hi hey actually wait just btw fyi"
+)
 NOT_VERBS = words_of(
     "a an the this that these those it its there here i we you he she they my our your their what why how which "
     "who whom whose when where is are was were be been am do does did can could would will should shall may "
@@ -49,6 +51,11 @@ NOT_VERBS = words_of(
 _MODALS = words_of("must should shall need needs have has ought")
 _NEGATIONS = words_of("not never no don't dont doesn't didn't won't can't cannot shouldn't mustn't isn't aren't")
 _HABITUAL = words_of("always never every each whenever ever anymore usually generally default")
+# Words that bound a time: "today", "temporarily", "just once", "in the meantime", "for the moment".
+_BOUNDED = words_of("today tonight temporarily once meantime moment")
+_DEICTIC = words_of("this that it these those here")
+_GENERIC = words_of("each every any all whenever anything everything")
+_IMPERATIVE_ADVERBS = words_of("don't never always do")
 _PROJECT_NOUNS = words_of("project repo repository codebase workspace")
 _ALL_WORDS = words_of("all every any everywhere globally global")
 _COPULAS = words_of("is are")
@@ -88,21 +95,43 @@ def features(sentence: str, context: Context) -> list[str]:
     found.update(f"b:{first}_{second}" for first, second in zip(["<s>", *words], [*words, "</s>"], strict=True))
     first = opener(words)
     found.add(f"first:{first}")
-    found.update(_shape(sentence, words, first))
+    clause = _after_frame(sentence, words, first)
+    first = opener(clause) or first
+    found.update(_shape(sentence, words, first, _verb_after_adverb(clause, first)))
     found.update(_context(context))
     return sorted(found)
 
 
-def _shape(sentence: str, words: list[str], first: str) -> set[str]:
+def _after_frame(sentence: str, words: list[str], first: str) -> list[str]:
+    """ "From now on, indent with 2 spaces": the words after a short frame, where the verb is."""
+    lead, comma, rest = sentence.partition(",")
+    if comma and len(lead.split()) <= 5 and not _imperative(first, sentence) and first not in _IMPERATIVE_ADVERBS:
+        return tokens(rest)
+    return words
+
+
+def _verb_after_adverb(words: list[str], first: str) -> str:
+    """ "don't use", "never edit", "always run", "do not push": the verb that the adverb qualifies."""
+    if first not in _IMPERATIVE_ADVERBS:
+        return ""
+    rest = words[words.index(first) + 1 :] if first in words else []
+    rest = rest[1:] if rest[:1] == ["not"] else rest
+    return rest[0] if rest and rest[0].isalpha() and rest[0] not in NOT_VERBS else ""
+
+
+def _shape(sentence: str, words: list[str], first: str, qualified: str) -> set[str]:
     vocabulary = set(words)
     lowered = sentence.lower()
     shape = {f"len:{_bucket(len(words), (3, 7, 15, 30))}"}
     flags = {
-        "imperative": _imperative(first, sentence),
+        "imperative": _imperative(first, sentence) or bool(qualified),
         "modal": bool(vocabulary & _MODALS),
         "negation": bool(vocabulary & _NEGATIONS) or "n't" in lowered,
         "habitual": bool(vocabulary & _HABITUAL),
         "from_now_on": "from now on" in lowered,
+        "bounded": bool(vocabulary & _BOUNDED),
+        "deictic": bool(vocabulary & _DEICTIC),  # "fix this", "move it": about the thing at hand
+        "generic": bool(vocabulary & _GENERIC),  # "each rule", "any new file": about a kind of thing
         "project_noun": bool(vocabulary & _PROJECT_NOUNS),
         "all_projects": bool(vocabulary & _ALL_WORDS) and bool(vocabulary & _PROJECT_NOUNS),
         "copula": bool(vocabulary & _COPULAS) and first not in _COPULAS,
@@ -117,8 +146,10 @@ def _shape(sentence: str, words: list[str], first: str) -> set[str]:
     }
     shape.update(name for name, on in flags.items() if on)
     if flags["imperative"]:
-        shape.add(f"imp:{first}")
-        shape.update(f"imp+{name}" for name in ("habitual", "negation", "contrast", "purpose") if flags[name])
+        shape.add(f"imp:{qualified or first}")
+        shape.update(
+            f"imp+{name}" for name in ("habitual", "negation", "contrast", "purpose", "bounded") if flags[name]
+        )
     return shape
 
 

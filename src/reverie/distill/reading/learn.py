@@ -35,6 +35,8 @@ PRIOR: dict[str, dict[str, float]] = {
     "from_now_on": {"standing_project": 2.0},
     "modal": {"standing_project": 0.5},
     "imperative": {"standing_project": 0.5, "one_off": 0.5},
+    "bounded": {"one_off": 1.5},
+    "imp+bounded": {"one_off": 1.0},
     "imp+habitual": {"standing_project": 1.0},
     "imp+negation": {"standing_project": 0.5},
     "contrast": {"standing_project": 0.5},

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill.reading.features import DISCOURSE, NOT_VERBS
 from reverie.domain.markers import strip_injected
 
 MAX_ANALYSED_CHARS = 6_000  # beyond this a prompt is a paste: its instructions are someone else's
 MAX_LINE_CHARS = 600
 
+# "ValueError: ...", "ERROR: ...", "WARN ...", "2024-05-01T10:00:00Z ...", "[12:00:01] ...": a log line.
+_LOG_LINE = re.compile(
+    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\b|\d{4}-\d\d-\d\d[T ]|\[\d)"
+)
 _LIST_MARKER = re.compile(r"^(?:[-*\u2022+]|\d{1,2}[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])")
 # "X. not Y", "X. Rather than Y": the second sentence finishes the first.
 _CONTINUES = re.compile(r"^(?:not|rather than|instead of)\s", re.I)
+_VERBLESS = re.compile(
+    r"^(?:and |but |so )?(?:don'?t|do not|never|always)\s+(?:in|on|at|for|with|to|the|a|an|from|by)\b", re.I
+)
 _POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 
@@ -64,11 +72,24 @@ def clauses(sentence: str) -> list[str]:
     parts = [part.strip() for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
     merged: list[str] = []
     for part in parts:
-        if merged and len(merged[-1].split()) <= 3:
-            merged[-1] = f"{merged[-1]}, {part}"  # "Temporarily, don't ..." stays one clause
+        lead_in = merged and len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])
+        if merged and (lead_in or _POINTS_BACK.search(part) or _VERBLESS.match(part)):
+            # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
+            # in Z", "keep X in Y, never in Z": the second clause needs the first
+            merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
     return merged
+
+
+def _opens_with_verb(clause: str) -> bool:
+    first = clause.split(maxsplit=1)[0].lower().strip(",.:;!") if clause.split() else ""
+    return (
+        first.isalpha()
+        and first not in NOT_VERBS
+        and first not in DISCOURSE
+        and not first.endswith(("ly", "ing", "ed"))
+    )
 
 
 def is_pasted(line: str) -> bool:
@@ -80,6 +101,7 @@ def is_pasted(line: str) -> bool:
         or stripped.startswith((">", "|", "$ ", "at ", 'File "', "Traceback", "#", "+", "@@"))
         or not re.search(r"[A-Za-z]{2}", stripped)
         or bool(re.match(r"^[\w./\\-]+:\d+", stripped))
+        or bool(_LOG_LINE.match(stripped))
         or _mostly_symbols(stripped)
     )
 
