@@ -28,9 +28,7 @@ def remembered(text: str):  # type: ignore[no-untyped-def]
         ("prefer `rg` over `grep`", "rg", "grep"),
         ("`python3`, not `python`", "python3", "python"),
         ("python3, not python", "python3", "python"),
-        ("Stop using requests, use httpx.", "httpx", "requests"),
         ("`ruff format` please, not `black`", "ruff format", "black"),
-        ("I'd rather `httpx` than `requests`", "httpx", "requests"),
     ],
 )
 def test_a_short_choice_reads_use_x_not_y(text: str, preferred: str, rejected: str) -> None:

@@ -34,19 +34,18 @@ _SCOPE_ASIDE = re.compile(
     re.I,
 )
 _POLITE = re.compile(
-    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|plz|thank you|thanks|thx|ty|cheers|ok(?:ay)?|again|"
-    r"k?thx?)(?=[\s,.;:!?)]|$)",
+    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|thanks|thx|ok(?:ay)?)(?=[\s,.;:!?)]|$)",
     re.I,
 )
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
 _LEADING_NEGATIVE = re.compile(
     r"^(?:don'?t|dont|do not|you (?:should|must|shall|need to) not|you (?:shouldn'?t|mustn'?t|can'?t|cannot)|"
-    r"(?:we|i) (?:don'?t|do not)|no more)\s+(?=[\w`\"'])",
+    r"(?:we|i) (?:don'?t|do not))\s+(?=[\w`\"'])",
     re.I,
 )
 _LEADING_NEVER = re.compile(r"^(?:you (?:should|must) never|(?:we|i) never|never(?: ever)?)\s+", re.I)
 _VERBLESS_UNWANTED = re.compile(
-    r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no more|no|never|without)\s+(?P<object>.+)$",
+    r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no|never|without)\s+(?P<object>.+)$",
     re.I,
 )
 _HANDS_OFF = re.compile(r"^(?:keep out of|stay away from)\s+(?P<object>.+)$", re.I)
@@ -57,18 +56,13 @@ _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
 PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
-_OBJECTLESS = re.compile(
-    r"^(?:edit|touch|modify|change|alter|delete|remove|commit|rename|move)(?:\s+(?:it|them|that|this))?"
-    r"(?:\s+(?:by hand|manually|directly|again|anymore|ever))*\s*$",
-    re.I,
-)
+# A verb with nothing but a pronoun or an adverb after it ("never edit it", "don't touch manually").
+_OBJECTLESS = re.compile(r"^[a-z]+(?:\s+(?:it|them|that|this))?(?:\s+(?:manually|directly|ever))*\s*$", re.I)
 _URL = re.compile(r"https?://", re.I)
-_GENERIC_VERBS_TEXT = (
-    "add adding added use using put putting include including insert write writing have do like want leave "
-    "out avoid stop quit no make sure let"
-)
+# Verbs that say nothing of what a lesson is about: "add X", "use X", "put X" share the key of "X".
+_GENERIC_VERBS_TEXT = "add adding use using put putting include including have do like want avoid stop no make sure let"
 _GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
-_EDIT_VERB_TEXT = "edit editing touch touching modify modifying change changing alter hand-edit"
+_EDIT_VERB_TEXT = "edit editing"
 _EDIT_VERBS = frozenset(_EDIT_VERB_TEXT.split())
 
 
@@ -158,7 +152,7 @@ def _opens_instruction(piece: str) -> bool:
         or cues.POSITIVE.match(piece)
         or cues.STOP.match(piece)
         or cues.UNWANTED.match(piece)
-        or lowered.startswith(("avoid ", "leave out "))
+        or lowered.startswith("avoid ")
     )
 
 
@@ -215,10 +209,7 @@ def _starts_with_verb(text: str) -> bool:
 
 
 _COMMON_VERBS_TEXT = (
-    "run push pull commit merge rebase install upgrade bump print log call import export edit touch delete "
-    "remove rename mock skip disable enable hardcode hard-code commit deploy ship store send ask wrap return "
-    "raise catch swallow silence ignore reformat rewrite refactor split squash amend force check build test "
-    "lint format start stop open close add put use write set mix pin update fix bump"
+    "run push pull commit merge install upgrade call import export edit delete skip ship use set pin fix"
 )
 _COMMON_VERBS = frozenset(_COMMON_VERBS_TEXT.split())
 
