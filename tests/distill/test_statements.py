@@ -156,7 +156,7 @@ def test_a_huge_prompt_is_read_only_up_to_its_limit() -> None:
     tail = "Never use global state. " * 50
     text = "please look at this log\n" + ("x" * 200 + "\n") * 6_000 + tail
     assert len(text) > 1_000_000
-    assert parse_statements(text) == []
+    assert not [p for p in parse_statements(text, explicit=True) if "global state" in p.statement]
     assert len(prose_sentences(text)) < 100
 
 

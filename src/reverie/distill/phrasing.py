@@ -95,7 +95,7 @@ def tidy(clause: str) -> str:
         sentences.pop()  # "Strip the banners. We don't do that.": the aside says why, not what
     text = _YOU_SHOULD.sub("", _FROM_NOW_ON.sub("", " ".join(sentences)))
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
-    text = re.sub(r"[\s!?.,;:-]+$", "", text.strip())
+    text = re.sub(r"[\s!?.,;:-]+$", "", re.sub(r"^[#*>\-\u2013\u2014\u2022\s]+", "", text.strip()))
     if text[:1].isalpha():
         text = text[0].upper() + text[1:]
     return wording.code_paths(text) + "." if text else ""

@@ -202,7 +202,7 @@ def _with_object(text: str, rest: str) -> str | None:
 def _starts_with_verb(text: str) -> bool:
     first = text.split(maxsplit=1)[0].lower() if text.split() else ""
     return (
-        first.isalpha()
+        first.replace("-", "").isalpha()
         and first not in cues.NOT_VERBS
         and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or len(text.split()) >= 3)
     )

@@ -65,12 +65,12 @@ def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str]]:
 
 
 def acceptable(statement: str) -> bool:
-    """One line, one sentence that starts upper-case (or with code) and ends with a period, short,
-    at most three paths."""
+    """One line, one sentence that starts upper-case (or with code, a digit, or a letter of a script
+    without case) and ends with a period, short, at most three paths."""
     first = statement[:1]
     return (
         "\n" not in statement
-        and (first.isupper() or first == "`")
+        and (first.isupper() or first == "`" or first.isdigit() or (first.isalpha() and not first.islower()))
         and statement.endswith(".")
         and len(statement) <= 160
         and path_count(statement) <= 3

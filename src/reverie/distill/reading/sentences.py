@@ -18,10 +18,14 @@ MAX_LINE_CHARS = 600
 
 # "ValueError: ...", "ERROR: ...", "WARN ...", "2024-05-01T10:00:00Z ...", "[12:00:01] ...": a log line.
 _LOG_LINE = re.compile(
-    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\b|\d{4}-\d\d-\d\d[T ]|\[\d)"
+    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|(?:[\w.-]+ )?(?:ERR!|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\b)"
+    r"|\d{4}-\d\d-\d\d[T ]|\[\d)"
 )
+_BLOB = re.compile(r"\S{80}")  # base64, a minified line, a hash: nobody types a word that long
 _LIST_MARKER = re.compile(r"^(?:[-*\u2022+]|\d{1,2}[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])")
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])|(?<=[\u3002\uff01\uff1f])\s*(?=\S)"
+)
 # "X. not Y", "X. Rather than Y": the second sentence finishes the first.
 _CONTINUES = re.compile(r"^(?:not|rather than|instead of)\s", re.I)
 _VERBLESS = re.compile(
@@ -99,10 +103,11 @@ def is_pasted(line: str) -> bool:
         or len(stripped) > MAX_LINE_CHARS
         or line.startswith(("    ", "\t"))
         or stripped.startswith((">", "|", "$ ", "at ", 'File "', "Traceback", "#", "+", "@@"))
-        or not re.search(r"[A-Za-z]{2}", stripped)
+        or not re.search(r"[^\W\d_]{2}", stripped)
         or bool(re.match(r"^[\w./\\-]+:\d+", stripped))
         or bool(_LOG_LINE.match(stripped))
         or _mostly_symbols(stripped)
+        or bool(_BLOB.search(stripped))
     )
 
 
