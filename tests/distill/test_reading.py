@@ -114,3 +114,14 @@ def test_any_input_is_read_without_a_crash(text: str) -> None:
 @pytest.mark.parametrize("text", [CODE_ONLY, LOG])
 def test_pasted_code_and_logs_are_not_instructions(text: str) -> None:
     assert parse_statements(text) == []
+
+
+def test_the_shipped_model_reads_a_habit_and_from_now_on_anywhere_as_standing() -> None:
+    """The measured failures of the old cue lists: "until" made a one-off, "from now on" counted only
+    at the start. The grammar prior keeps these right whatever the corpus."""
+    model = shipped()
+    for sentence in ("Always wait until CI is green before merging", "run the formatter from now on, please"):
+        reading = model.read(sentence, Context(position=1, sentences=2))
+        assert reading.verdict in (Verdict.ACTIVE, Verdict.CANDIDATE), (sentence, reading.probabilities)
+    reading = model.read("skip the slow tests just this once", Context(position=1, sentences=2))
+    assert reading.probabilities["one_off"] > reading.standing

@@ -31,18 +31,19 @@ MIN_COUNT = 2  # a feature seen once is noise, and would bloat the shipped file
 
 # Prior weights (log-odds) of shape features, from grammar rather than from any phrasing.
 PRIOR: dict[str, dict[str, float]] = {
-    "habitual": {"standing_project": 1.0},
-    "from_now_on": {"standing_project": 2.0},
-    "modal": {"standing_project": 0.5},
-    "imperative": {"standing_project": 0.5, "one_off": 0.5},
-    "bounded": {"one_off": 1.5},
-    "imp+bounded": {"one_off": 1.0},
-    "imp+habitual": {"standing_project": 1.0},
-    "imp+negation": {"standing_project": 0.5},
-    "contrast": {"standing_project": 0.5},
-    "all_projects": {"standing_global": 2.5},
-    "question": {"none": 1.5},
-    "len:>30": {"none": 1.0},
+    "habitual": {"standing_project": 3.0},
+    "from_now_on": {"standing_project": 6.0},
+    "modal": {"standing_project": 1.5},
+    "imperative": {"standing_project": 1.5, "one_off": 1.5},
+    "imp+habitual": {"standing_project": 3.0},
+    "imp+negation": {"standing_project": 1.5},
+    "imp+purpose": {"standing_project": 3.0},  # "use ruff for linting": a tool for a kind of job
+    "contrast": {"standing_project": 1.5},
+    "bounded": {"one_off": 4.5},
+    "imp+bounded": {"one_off": 3.0},
+    "all_projects": {"standing_global": 7.5},
+    "question": {"none": 4.5},
+    "len:>30": {"none": 3.0},
 }
 
 
