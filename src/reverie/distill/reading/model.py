@@ -97,10 +97,11 @@ class Model:
                 "candidate": self.thresholds.candidate,
                 "one_off": self.thresholds.one_off,
             },
-            "bias": {label: round(value, 6) for label, value in self.bias.items()},
-            "weights": {
-                name: {label: round(value, 6) for label, value in sorted(row.items()) if abs(value) >= 1e-6}
+            "bias": {label: round(value, 4) for label, value in self.bias.items()},
+            "weights": {  # four decimals and no near-zero weights: the probabilities move by < 0.1%
+                name: kept
                 for name, row in sorted(self.weights.items())
+                if (kept := {label: round(value, 4) for label, value in sorted(row.items()) if abs(value) >= 5e-4})
             },
         }
 

@@ -120,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name(MODEL_FILE))
     args = parser.parse_args(argv)
     model = train(args.directories, method=args.method, log=lambda line: print(line, file=sys.stderr))
-    args.out.write_text(json.dumps(model.as_json(), indent=0, sort_keys=False) + "\n", encoding="utf-8")
+    data = model.as_json()
+    weights = data.pop("weights")
+    lines = [json.dumps(data, indent=1)[:-2] + ',\n "weights": {']  # one feature a line: diffs stay readable
+    lines += [f" {json.dumps(name)}: {json.dumps(row)}," for name, row in weights.items()]
+    lines[-1] = lines[-1].rstrip(",")
+    args.out.write_text("\n".join([*lines, "}}"]) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
