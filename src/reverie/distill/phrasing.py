@@ -28,6 +28,7 @@ MAX_PATHS = 3
 
 _NEGATIVE_OPENING = re.compile(r"^(?:do not|never|avoid|stop)\b", re.I)
 _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|must|need to|have to|will))\s+", re.I)
+_URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
 _FROM_NOW_ON = re.compile(r"^from now on\b[\s,:-]*", re.I)  # what the lesson's duration says already
 _COPULA = re.compile(r"^(?!(?:do|does|please|always|never|make)\b)[\w`'\"./@ -]{1,60}?\b(?:is|are|lives?|goes)\b", re.I)
 _PROCEDURE = re.compile(r"\b(?:before|after|then|first|once)\b", re.I)
@@ -70,6 +71,8 @@ def choice_statement(sentence: str, preferred: str, rejected: str | None) -> str
 
 def directive(clause: str) -> tuple[str, str, bool] | None:
     """(statement, core, negative): the core is what the key is made from."""
+    if clause.rstrip().endswith(":") or not _URL_ONLY.sub("", clause).strip(" .,:;!?"):
+        return None  # "The usage will be:" introduces a paste; a bare link says nothing to do
     worded = wording.phrase_directive(clause)
     if worded is not None and _NEGATIVE_OPENING.match(worded[0]):
         text, core = worded

@@ -95,6 +95,8 @@ def features(sentence: str, context: Context) -> list[str]:
     found.update(f"b:{first}_{second}" for first, second in zip(["<s>", *words], [*words, "</s>"], strict=True))
     first = opener(words)
     found.add(f"first:{first}")
+    if words and words[0] != first:
+        found.add(f"lead:{words[0]}")  # "no, ...", "again, ...", "actually ...": how a correction opens
     clause = _after_frame(sentence, words, first)
     first = opener(clause) or first
     found.update(_shape(sentence, words, first, _verb_after_adverb(clause, first)))

@@ -22,7 +22,7 @@ _LOG_LINE = re.compile(
     r"|\d{4}-\d\d-\d\d[T ]|\[\d)"
 )
 _BLOB = re.compile(r"\S{80}")  # base64, a minified line, a hash: nobody types a word that long
-_LIST_MARKER = re.compile(r"^(?:[-*\u2022+]|\d{1,2}[.)])\s+")
+_LIST_MARKER = re.compile(r"^(?:[-*\u2022+]|\d{1,2}[.):])\s+")
 _SENTENCE_END = re.compile(
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])|(?<=[\u3002\uff01\uff1f])\s*(?=\S)"
 )

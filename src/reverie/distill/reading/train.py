@@ -25,7 +25,7 @@ from reverie.distill.reading.learn import Sample
 from reverie.distill.reading.model import LABELS, MODEL_FILE, Model, Thresholds
 
 FOLDS = 5
-_WORD_FEATURES = ("w:", "b:", "first:", "imp:")  # learned words; the rest is the shape of the sentence
+_WORD_FEATURES = ("w:", "b:", "first:", "imp:", "lead:")  # learned words; the rest is the shape of the sentence
 
 
 def _shape_only(fit: Callable[[list[Sample]], Model]) -> Callable[[list[Sample]], Model]:
