@@ -52,16 +52,21 @@ def predicted(statement: ParsedStatement | None) -> str:
     return "standing_global" if statement.scope is ScopeLevel.GLOBAL else "standing_project"
 
 
-def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str]]:
-    """The report, and the statements a reviewer could not accept as they stand."""
+def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str]]:
+    """The report, the statements a reviewer could not accept as they stand, and the mistakes
+    (a standing sentence missed, or something else kept as durable), each as one line."""
     rows: list[tuple[str, str, Verdict]] = []
     rejected: list[str] = []
+    mistakes: list[str] = []
     for turn, sentence, statement in read_turns(turns):
         verdict = _VERDICT[statement.strength] if statement else Verdict.NONE
-        rows.append((sentence_label(sentence, turn.lessons), predicted(statement), verdict))
+        gold, label = sentence_label(sentence, turn.lessons), predicted(statement)
+        rows.append((gold, label, verdict))
         if statement is not None and not acceptable(statement.statement):
             rejected.append(statement.statement)
-    return calibrate.tally(rows), rejected
+        if gold != label and calibrate.STANDING & {gold, label}:
+            mistakes.append(f"{turn.id}  gold {gold}, read {label}: {sentence[:120]}")
+    return calibrate.tally(rows), rejected, mistakes
 
 
 def acceptable(statement: str) -> bool:
@@ -82,17 +87,20 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m reverie.distill.reading.evaluate", description=__doc__.split("\n")[0]
     )
     parser.add_argument("directories", nargs="+", type=Path, help="directories of labelled turns (*.jsonl)")
+    parser.add_argument("--mistakes", type=int, default=0, metavar="N", help="print N mistakes (dev only!)")
     args = parser.parse_args(argv)
     turns = load_turns(args.directories)
     if not turns:
         print(f"no labelled turns in {', '.join(map(str, args.directories))}", file=sys.stderr)
         return 1
-    report, rejected = score(turns)
+    report, rejected, mistakes = score(turns)
     print(f"{len(turns)} turns")
     print(calibrate.render(report))
     print(f"statements a reviewer could not accept: {len(rejected)}")
     for statement in rejected[:20]:
         print(f"  {statement}")
+    for mistake in mistakes[: args.mistakes]:
+        print(f"  {mistake}")
     return 0
 
 
