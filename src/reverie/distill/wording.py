@@ -1,19 +1,20 @@
 """How a lesson is worded: a clean instruction a future session can act on, never a log line.
 
 People type corrections with scope cues, politeness, asides and pronouns ("Never Co-Authored-By
-trailers ok (in all my projects).", "src/gen/ is generated, never edit it."). The lesson keeps what
-the person meant in their own key terms and code spans, and drops the rest:
+trailers ok (everywhere).", "src/gen/ is generated, never edit it."). The lesson keeps what the
+person meant in their own key terms and code spans, and drops the rest:
 
-* **Asides go.** Scope cues ("in all my projects", "(in this repo)", "no matter the project") are
-  kept as the lesson's scope, not in its text; politeness ("pls", "thank you", "ok", emoji) and
-  trailing commentary ("- we don't do that", "I don't like that") carry no instruction.
+* **Asides go.** Scope cues ("everywhere", "(in this repo)") are kept as the lesson's scope, not in
+  its text; politeness ("pls", "thanks", "ok", emoji) and trailing commentary ("- we don't do
+  that", "I don't like that") carry no instruction.
 * **Negation reads one way.** "don't"/"dont"/"you shouldn't"/"we don't" + verb become "Do not
   <verb>"; "never" stays "Never"; a negative without a verb ("never X", "no X", "without X", "I
-  don't want X") becomes "Avoid X"; hands off a path becomes "Do not edit `path`".
+  don't want X") becomes "Avoid X"; keeping away from a path becomes "Do not edit `path`".
 * **Pronouns are resolved or the statement is dropped.** "X is generated, never edit it" becomes
-  "Do not edit X; it is generated". An instruction whose only object is "it" or "that", with nothing
-  to resolve it from, is a fragment: it is not a lesson.
+  "Never edit X because it is generated". An instruction whose only object is "it" or "that", with
+  nothing to resolve it from, is a fragment: it is not a lesson.
 * **Paths are code.** A bare path (``src/gen/``) is put in backticks and never capitalised.
+* **Commas stay commas.** The clauses after the instruction are the person's own words, as typed.
 
 ``canonical_key`` is what phrasings of one instruction share: its polarity, and its content words
 and code spans without the generic verbs ("add", "use", "put", ...) and asides, so "No
@@ -174,7 +175,7 @@ def _normalise_negation(head: str) -> str | None:
     if unwanted := _VERBLESS_UNWANTED.match(head):
         return _avoid(unwanted.group("object"))
     if _POINTER_OBJECT.fullmatch(head.split(maxsplit=1)[-1]) and len(head.split()) <= 2:
-        return None  # "undo that", "fix it": nothing durable is named
+        return None  # "fix it": nothing durable is named
     return head
 
 
