@@ -51,7 +51,7 @@ _VERBLESS_UNWANTED = re.compile(
 )
 _HANDS_OFF = re.compile(r"^(?:keep out of|stay away from)\s+(?P<object>.+)$", re.I)
 _DESCRIBED = re.compile(
-    r"^(?P<subject>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
+    r"^(?P<named>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
 )
 _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]*$|\s+(?:by|with|in|manually)\b)", re.I)
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
@@ -133,7 +133,7 @@ def _resolve_subject(pieces: list[str], directive: int) -> str | None:
         described = _DESCRIBED.match(piece)
         if index == directive or described is None or not _POINTER_OBJECT.search(pieces[directive]):
             continue
-        subject = described.group("subject")
+        subject = described.group("named")
         pieces[directive] = _POINTER_OBJECT.sub(_literal(subject), pieces[directive], count=1)
         del pieces[index]
         pronoun = "they are" if described.group("verb").lower() == "are" else "it is"
