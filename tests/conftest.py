@@ -46,3 +46,34 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture
+def grammar_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that follows the grammar cues alone, for tests of what happens *after* reading
+    (merging, contradictions, scopes, the CLI): they must not depend on the shipped model, which is
+    retrained whenever the corpus grows. The shipped model is tested on the corpus itself."""
+    from reverie.distill.reading.model import LABELS, Model, Thresholds
+
+    weights = {
+        "habitual": {"standing_project": 4.0},
+        "from_now_on": {"standing_project": 4.0},
+        "negation": {"standing_project": 2.0},
+        "contrast": {"standing_project": 4.5},
+        "imperative": {"standing_project": 2.0},
+        "modal": {"standing_project": 2.0},
+        "first_person": {"standing_project": 1.0},
+        "w:here": {"standing_project": 1.5},
+        "project_noun": {"standing_project": 1.5},
+        "all_projects": {"standing_global": 9.0},
+        "w:everywhere": {"standing_global": 9.0},
+        "w:globally": {"standing_global": 9.0},
+        "bounded": {"one_off": 9.0},
+        "b:for_now": {"one_off": 9.0},
+        "b:this_time": {"one_off": 9.0},
+        "opening": {"one_off": 3.5},
+        "question": {"none": 9.0},
+    }
+    bias = {"standing_project": 0.0, "standing_global": -2.0, "one_off": -1.0, "none": 3.0}
+    model = Model(LABELS, bias, weights, Thresholds(active=0.9, candidate=0.5, one_off=0.5))
+    monkeypatch.setattr("reverie.distill.statements.shipped", lambda: model)

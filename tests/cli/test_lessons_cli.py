@@ -15,6 +15,8 @@ from reverie.cli import main
 from reverie.workspace import Workspace
 from tests.distill.trace import Trace, day
 
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
+
 # The lead registers lessons.COMMANDS in reverie.cli; until then the tests build the same group.
 CLI = main.__class__(name="reverie", commands={c.name: c for c in lessons_cli.COMMANDS if c.name})
 NOT_FOUND = "Exit code 127\n/bin/bash: line 1: python: command not found"

@@ -12,6 +12,8 @@ from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import PROJECT, Trace
 
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
+
 KEY = PROJECT.key
 
 

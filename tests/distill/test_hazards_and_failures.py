@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reverie.distill import distill
 from reverie.domain.lessons import LessonKind, LessonStatus
 from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
+
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
 
 JQ_MISSING = "Exit code 127\n/usr/bin/bash: line {n}: jq: command not found"
 RPC_FAILED = "error: RPC failed; curl {n} schannel: failed to read data from server\nfatal: the remote end hung up"

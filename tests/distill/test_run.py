@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+import pytest
+
 from reverie.distill import EXTRACTORS, Extractor, distill
 from reverie.distill.session_view import SessionView
 from reverie.domain.lessons import LessonStatus, Observation
@@ -12,6 +14,8 @@ from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
 from tests.store import raw
+
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
 
 
 def correction(session_id: str, start: str, text: str = "never force-push to main") -> Trace:

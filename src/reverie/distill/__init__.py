@@ -5,8 +5,10 @@ The table of contents, in the order a session flows through it:
 * ``session_view``      one session parsed once: typed prompts, tool calls paired with results,
                         compaction summaries; injected context removed
 * the extractors (``registry.EXTRACTORS``), each a pure function from a session to observations:
-    ``corrections``       instructions and corrections the person typed (``statements`` parses them
-                          with the vocabulary in ``cues``; ``choices`` reads "use X, not Y")
+    ``corrections``       instructions and corrections the person wrote, in every channel
+                          (``statements``: the ``reading`` model decides which sentences are
+                          instructions and for how long; ``phrasing`` words them; ``choices`` reads
+                          "use X, not Y" as their key)
     ``command_fixes``     a failing command followed by a close variant that works
     ``hazards``           the same failure signature in several sessions (``signatures``)
     ``failed_approaches`` actions repeated and abandoned, changes reverted

@@ -1,10 +1,11 @@
 """User corrections and explicit instructions, from the prompts the person typed.
 
-Only typed prompts (origin ``user``) are read: never the model's text, never tool output, never
-injected context, never a subagent's prompt. ``statements.parse_statements`` finds the
-instructions and how long they are meant to last. The opening prompt of a session, before the
-agent has done anything, is a task request: an instruction in it without a cue of permanence
-("don't stop until the tests pass") is for that task only.
+Only what the person wrote (origin ``user``) is read: typed prompts, answers to the agent's
+question tool, the feedback given when refusing a tool call, what was typed after an interrupt;
+never the model's text, never tool output, never injected context, never a subagent's prompt.
+``statements.parse_statements`` finds the instructions and how long they are meant to last, with
+where each turn stands: its channel, whether it opens the session (the task request, before the
+agent has done anything), and what happened just before it (the agent's last words or a failure).
 
 Within one session, instructions are emitted in order with their timestamps, so when the person
 contradicts themselves the distill pass lets the newer one supersede the older.
@@ -25,8 +26,15 @@ NAME = "corrections"
 
 def extract(view: SessionView) -> Iterator[Observation]:
     for prompt in view.prompts:
-        task_request = not any(action.index < prompt.index for action in view.actions)
-        for parsed in parse_statements(prompt.text, task_request=task_request):
+        task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
+        found = parse_statements(
+            prompt.text,
+            task_request=task_request,
+            channel=prompt.channel,
+            before=prompt.before,
+            after_failure=prompt.after_failure,
+        )
+        for parsed in found:
             yield observation(view, prompt, parsed)
 
 

@@ -3,7 +3,8 @@
 ``remember`` parses the text with the same statement parser as typed corrections, so "use make
 check, not pytest" becomes the same lesson (same key) that a correction in a session would have
 formed, and both strengthen each other. It is an explicit user statement: active at once, unless
-a one-off qualifier says otherwise ("just this once" stays a candidate that expires tonight).
+the reading model reads it as bounded to now ("skip the slow tests this time" stays a candidate
+that expires tonight).
 
 ``forget`` writes a tombstone: a retired version with the reason. Earlier versions, the evidence
 and the trace all stay; distillation never revives a forgotten lesson.

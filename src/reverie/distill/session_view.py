@@ -20,15 +20,23 @@ from reverie.domain.markers import contains_injected, strip_injected
 from reverie.domain.sessions import Session
 
 EXCERPT_CHARS = 240
+BEFORE_CHARS = 300
 _EDIT_TOOLS = frozenset({"edit", "write", "multiedit", "notebookedit", "apply_patch", "str_replace_editor", "create"})
 _HARNESS_TEXT = re.compile(r"^\s*(<[a-z][\w-]*[\s>]|\[request interrupted)", re.I)
+# An IDE's note of the open file or selection, before the words the person typed (hook payloads keep it).
+_IDE_CONTEXT = re.compile(r"\s*<(?P<tag>ide_[a-z_]+)>.*?</(?P=tag)>\s*", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
+    """Words the person wrote: typed at the prompt, or given as an answer, a refusal's feedback."""
+
     event: Event
     text: str  # injected spans removed
     index: int  # position in ``SessionView.events``
+    channel: str = "prompt"  # prompt | answer | denial | interrupt: how the person wrote it
+    before: str = ""  # the agent's last words or the failing output just before, at most BEFORE_CHARS
+    after_failure: bool = False  # the last tool call before it had failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +102,9 @@ class SessionView:
             elif _is_compaction(event):
                 compactions.append(event)
             elif _is_typed_prompt(event):
-                text = strip_injected(event.text) if contains_injected(event.text) else event.text
+                text = _own_words(event.text)
                 if text.strip():
-                    prompts.append(Prompt(event=event, text=text, index=index))
+                    prompts.append(_prompt(event, text, index, events))
         paired = (
             Action(call, results.get(call.tool_use_id or ""), at, commands.shell_command(call)) for at, call in calls
         )
@@ -135,8 +143,37 @@ def _is_typed_prompt(event: Event) -> bool:
         and event.origin is Origin.USER
         and not event.sidechain
         and not event.data.get("shell")  # "!cmd" typed at the prompt runs a command: not an instruction
-        and not _HARNESS_TEXT.match(strip_injected(event.text) if contains_injected(event.text) else event.text)
+        and not _HARNESS_TEXT.match(_own_words(event.text))
     )
+
+
+def _own_words(text: str) -> str:
+    """The text without injected spans and without an IDE's note of the open file or selection."""
+    text = strip_injected(text) if contains_injected(text) else text
+    return _IDE_CONTEXT.sub("", text) if "<ide_" in text else text
+
+
+def _prompt(event: Event, text: str, index: int, events: Sequence[Event]) -> Prompt:
+    """The prompt with how it was written and what it answers: the agent's last words or a failure."""
+    channel = "denial" if event.data.get("feedback") else "answer" if event.data.get("answer") else "prompt"
+    before, failed, result_seen = "", False, False
+    for earlier in reversed(events[max(0, index - 50) : index]):
+        if earlier.kind is EventKind.NOTICE and earlier.data.get("interrupted") and channel == "prompt":
+            channel = "interrupt"
+        elif earlier.kind is EventKind.TOOL_RESULT and not result_seen:
+            result_seen = True
+            failed = earlier.is_error and not earlier.data.get("rejected")
+            if failed:
+                before = earlier.text
+                break
+        elif (
+            earlier.kind is EventKind.ASSISTANT and earlier.origin is Origin.AGENT and not earlier.data.get("thinking")
+        ):
+            before = earlier.text
+            break
+        elif earlier.kind is EventKind.PROMPT and earlier.origin is Origin.USER:
+            break
+    return Prompt(event, text, index, channel, " ".join(before.split())[-BEFORE_CHARS:], failed)
 
 
 def _is_compaction(event: Event) -> bool:

@@ -1,19 +1,20 @@
 """How a lesson is worded: a clean instruction a future session can act on, never a log line.
 
 People type corrections with scope cues, politeness, asides and pronouns ("Never Co-Authored-By
-trailers ok (in all my projects).", "src/gen/ is generated, never edit it."). The lesson keeps what
-the person meant in their own key terms and code spans, and drops the rest:
+trailers ok (everywhere).", "src/gen/ is generated, never edit it."). The lesson keeps what the
+person meant in their own key terms and code spans, and drops the rest:
 
-* **Asides go.** Scope cues ("in all my projects", "(in this repo)", "no matter the project") are
-  kept as the lesson's scope, not in its text; politeness ("pls", "thank you", "ok", emoji) and
-  trailing commentary ("- we don't do that", "I don't like that") carry no instruction.
+* **Asides go.** Scope cues ("everywhere", "(in this repo)") are kept as the lesson's scope, not in
+  its text; politeness ("pls", "thanks", "ok", emoji) and trailing commentary ("- we don't do
+  that", "I don't like that") carry no instruction.
 * **Negation reads one way.** "don't"/"dont"/"you shouldn't"/"we don't" + verb become "Do not
   <verb>"; "never" stays "Never"; a negative without a verb ("never X", "no X", "without X", "I
-  don't want X") becomes "Avoid X"; hands off a path becomes "Do not edit `path`".
+  don't want X") becomes "Avoid X"; keeping away from a path becomes "Do not edit `path`".
 * **Pronouns are resolved or the statement is dropped.** "X is generated, never edit it" becomes
-  "Do not edit X; it is generated". An instruction whose only object is "it" or "that", with nothing
-  to resolve it from, is a fragment: it is not a lesson.
+  "Never edit X because it is generated". An instruction whose only object is "it" or "that", with
+  nothing to resolve it from, is a fragment: it is not a lesson.
 * **Paths are code.** A bare path (``src/gen/``) is put in backticks and never capitalised.
+* **Commas stay commas.** The clauses after the instruction are the person's own words, as typed.
 
 ``canonical_key`` is what phrasings of one instruction share: its polarity, and its content words
 and code spans without the generic verbs ("add", "use", "put", ...) and asides, so "No
@@ -34,43 +35,36 @@ _SCOPE_ASIDE = re.compile(
     re.I,
 )
 _POLITE = re.compile(
-    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|plz|thank you|thanks|thx|ty|cheers|ok(?:ay)?|once more|again|"
-    r"k?thx?)(?=[\s,.;:!?)]|$)",
+    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|thanks|thx|ok(?:ay)?)(?=[\s,.;:!?)]|$)",
     re.I,
 )
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
 _LEADING_NEGATIVE = re.compile(
     r"^(?:don'?t|dont|do not|you (?:should|must|shall|need to) not|you (?:shouldn'?t|mustn'?t|can'?t|cannot)|"
-    r"(?:we|i) (?:don'?t|do not)|no more)\s+(?=[\w`\"'])",
+    r"(?:we|i) (?:don'?t|do not))\s+(?=[\w`\"'])",
     re.I,
 )
 _LEADING_NEVER = re.compile(r"^(?:you (?:should|must) never|(?:we|i) never|never(?: ever)?)\s+", re.I)
 _VERBLESS_UNWANTED = re.compile(
-    r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no more|no|never|without)\s+(?P<object>.+)$",
+    r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no|never|without)\s+(?P<object>.+)$",
     re.I,
 )
-_HANDS_OFF = re.compile(r"^(?:hands off|stay out of|keep out of|stay away from|keep away from)\s+(?P<object>.+)$", re.I)
+_HANDS_OFF = re.compile(r"^(?:keep out of|stay away from)\s+(?P<object>.+)$", re.I)
 _DESCRIBED = re.compile(
-    r"^(?P<subject>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
+    r"^(?P<named>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
 )
 _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]*$|\s+(?:by|with|in|manually)\b)", re.I)
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
-_PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
-_OBJECTLESS = re.compile(
-    r"^(?:edit|touch|modify|change|alter|delete|remove|commit|rename|move)(?:\s+(?:it|them|that|this))?"
-    r"(?:\s+(?:by hand|manually|directly|again|anymore|ever))*\s*$",
-    re.I,
-)
+PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
+# A verb with nothing but a pronoun or an adverb after it ("never edit it", "don't touch manually").
+_OBJECTLESS = re.compile(r"^[a-z]+(?:\s+(?:it|them|that|this))?(?:\s+(?:manually|directly|ever))*\s*$", re.I)
 _URL = re.compile(r"https?://", re.I)
-_GENERIC_VERBS_TEXT = (
-    "add adding added use using put putting include including insert write writing have do like want leave "
-    "out avoid stop quit no make sure let"
-)
+# Verbs that say nothing of what a lesson is about: "add X", "use X", "put X" share the key of "X".
+_GENERIC_VERBS_TEXT = "add adding use using put putting include including have do like want avoid stop no make sure let"
 _GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
-_EDIT_VERB_TEXT = "edit editing touch touching modify modifying change changing alter hand-edit"
+_EDIT_VERB_TEXT = "edit editing"
 _EDIT_VERBS = frozenset(_EDIT_VERB_TEXT.split())
-_CUE_TYPOS = {"nevr": "never", "neer": "never", "nver": "never", "enver": "never", "nevar": "never"}
 
 
 def strip_asides(text: str) -> str:
@@ -86,20 +80,13 @@ def strip_asides(text: str) -> str:
     return re.sub(r"^[\s,.;:!?-]+|[\s,;:-]+$", "", "".join(parts))
 
 
-def fix_cue_typos(text: str) -> str:
-    """A typo in the word that makes a sentence an instruction ("nevr edit ...") is read as meant."""
-    first, _, rest = text.partition(" ")
-    fixed = _CUE_TYPOS.get(first.lower())
-    return f"{fixed} {rest}" if fixed and rest else text
-
-
 def phrase_directive(clause: str) -> tuple[str, str] | None:
     """The instruction in ``clause`` (already without lead fillers and lasting frames), worded cleanly,
     and its core (the instruction alone, without context or reasons: what its key is made from);
     None when what is left is a fragment (an instruction about "it" with nothing to say what it is)."""
     pieces = [p.strip().rstrip(".!? ") for p in _split_clauses(strip_asides(clause))]
     pieces = [p for p in pieces if p]
-    while len(pieces) > 1 and _is_commentary(pieces[-1]):
+    while len(pieces) > 1 and is_commentary(pieces[-1]):
         pieces.pop()
     if not pieces:
         return None
@@ -113,9 +100,11 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
         worded = _normalise_negation(piece) if index == directive or _opens_instruction(piece) else piece
         if worded is None and index == directive:
             return None
-        rendered.append(_code_paths(worded or piece))
+        if index > 0:  # inside the sentence the person's own words read best
+            worded = piece
+        rendered.append(code_paths(worded or piece))
     core = _finish(rendered[directive])
-    text = _finish("; ".join([*rendered, *([reason] if reason else [])]))
+    text = _finish(", ".join(rendered) + (f" because {reason}" if reason else ""))
     return (text, core) if text and core else None
 
 
@@ -130,7 +119,7 @@ def _split_clauses(text: str) -> list[str]:
     return [*pieces, text[start:]]
 
 
-def _is_commentary(piece: str) -> bool:
+def is_commentary(piece: str) -> bool:
     """ "we don't do that", "I do not like that": the person's aside about the instruction before it."""
     words = cues.WORDS.findall(piece.lower())
     content = [w for w in words if w not in cues.STOPWORDS and w not in _GENERIC_VERBS]
@@ -144,7 +133,7 @@ def _resolve_subject(pieces: list[str], directive: int) -> str | None:
         described = _DESCRIBED.match(piece)
         if index == directive or described is None or not _POINTER_OBJECT.search(pieces[directive]):
             continue
-        subject = described.group("subject")
+        subject = described.group("named")
         pieces[directive] = _POINTER_OBJECT.sub(_literal(subject), pieces[directive], count=1)
         del pieces[index]
         pronoun = "they are" if described.group("verb").lower() == "are" else "it is"
@@ -164,7 +153,7 @@ def _opens_instruction(piece: str) -> bool:
         or cues.POSITIVE.match(piece)
         or cues.STOP.match(piece)
         or cues.UNWANTED.match(piece)
-        or lowered.startswith(("avoid ", "leave out "))
+        or lowered.startswith("avoid ")
     )
 
 
@@ -172,7 +161,7 @@ def _normalise_negation(head: str) -> str | None:
     head = head.strip()
     if hands_off := _HANDS_OFF.match(head):
         target = hands_off.group("object")
-        return f"Do not edit {target}" if _PATH.search(target) or "`" in target else f"Stay out of {target}"
+        return f"Do not edit {target}" if PATH.search(target) or "`" in target else f"Stay away from {target}"
     if match := _LEADING_NEGATIVE.match(head):
         rest = head[match.end() :]
         if unwanted := re.match(r"^(?:like|want)\s+(?P<object>.+)$", rest, re.I):
@@ -186,7 +175,7 @@ def _normalise_negation(head: str) -> str | None:
     if unwanted := _VERBLESS_UNWANTED.match(head):
         return _avoid(unwanted.group("object"))
     if _POINTER_OBJECT.fullmatch(head.split(maxsplit=1)[-1]) and len(head.split()) <= 2:
-        return None  # "undo that", "fix it": nothing durable is named
+        return None  # "fix it": nothing durable is named
     return head
 
 
@@ -214,25 +203,22 @@ def _with_object(text: str, rest: str) -> str | None:
 def _starts_with_verb(text: str) -> bool:
     first = text.split(maxsplit=1)[0].lower() if text.split() else ""
     return (
-        first.isalpha()
+        first.replace("-", "").isalpha()
         and first not in cues.NOT_VERBS
-        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or first.endswith("e"))
+        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or len(text.split()) >= 3)
     )
 
 
 _COMMON_VERBS_TEXT = (
-    "run push pull commit merge rebase install upgrade bump print log call import export edit touch delete "
-    "remove rename mock skip disable enable hardcode hard-code commit deploy ship store send ask wrap return "
-    "raise catch swallow silence ignore reformat rewrite refactor split squash amend force check build test "
-    "lint format start stop open close add put use write set mix pin update fix bump"
+    "run push pull commit merge install upgrade call import export edit delete skip ship use set pin fix"
 )
 _COMMON_VERBS = frozenset(_COMMON_VERBS_TEXT.split())
 
 
-def _code_paths(text: str) -> str:
+def code_paths(text: str) -> str:
     """Bare paths into code spans, outside existing code spans and URLs."""
     parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") or _URL.search(part) else _PATH.sub(_as_code, part) for part in parts)
+    return "".join(part if part.startswith("`") or _URL.search(part) else PATH.sub(_as_code, part) for part in parts)
 
 
 def _as_code(match: re.Match[str]) -> str:
@@ -269,8 +255,7 @@ def canonical_key(text: str, *, negative: bool) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Lower-case word stems without stop words or cue words: what a statement is about."""
-    cleaned = cues.ONE_OFF.sub(" ", cues.EXPLICIT.sub(" ", text))
-    words = (_stem(word) for word in cues.WORDS.findall(cleaned.lower()) if word not in cues.STOPWORDS)
+    words = (_stem(word) for word in cues.WORDS.findall(text.lower()) if word not in cues.STOPWORDS)
     return [word for word in words if len(word) > 1 or word.isdigit()]
 
 

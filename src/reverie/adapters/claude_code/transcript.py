@@ -60,6 +60,10 @@ _BASH_INPUT = re.compile(r"^\s*<bash-input>(?P<command>.*?)</bash-input>\s*$", r
 # Harness turns are wrapped in hyphenated tags (<local-command-stdout>, <task-notification>,
 # <bash-stdout>, <system-reminder>, ...); people rarely open a prompt with one.
 _HARNESS_TAG = re.compile(r"^\s*<(?P<tag>[a-z]+(?:[-_][a-z]+)+)[\s>]")
+# The IDE extensions prepend what the person has open or selected; the words typed follow the block.
+_IDE_CONTEXT = re.compile(r"\s*<(?P<tag>ide_[a-z_]+)>.*?</(?P=tag)>\s*", re.DOTALL)
+_QUESTION_TOOL = "AskUserQuestion"
+_ANSWER = re.compile(r'"[^"\n]*"="(?P<answer>[^"]*)"')
 _COMMAND_OUTPUT_TAGS = frozenset({"bash-stdout", "bash-stderr"})  # output of the person's own "!cmd"
 
 
@@ -222,6 +226,8 @@ class ClaudeTranscript:
             said = _flatten(block.get("content"))[0].partition(_FEEDBACK_MARK)[2].strip() if rejected else ""
             if said:
                 events.append(self._feedback(said, block, at))
+            elif not at.sidechain and (answers := self._answers(block, record)):
+                events.append(self._answer(answers, block, at))
         others = [block for block in blocks if not _is_tool_result(block)]
         return events + (self._typed(others, at, record) if others else [])
 
@@ -253,6 +259,9 @@ class ClaudeTranscript:
             injected = self._notice(at, Origin.INJECTED, stored)
             own = strip_injected(typed).strip()
             return [injected, self._prompt(at, strip_injected(stored).strip(), own, {})] if own else [injected]
+        if _IDE_CONTEXT.match(typed):  # the IDE's note of the open file or selection, then the person's words
+            own = _IDE_CONTEXT.sub("", typed).strip()
+            return [self._prompt(at, own, own, {"ide": True})] if own else []
         harness = _HARNESS_TAG.match(typed)
         if harness:
             return [self._notice(at, Origin.TOOL if harness["tag"] in _COMMAND_OUTPUT_TAGS else Origin.SYSTEM, stored)]
@@ -282,6 +291,24 @@ class ClaudeTranscript:
         key = keys.record_key(at.session_id, "feedback", tool_use_id)
         return self._event(
             at, key, EventKind.PROMPT, Origin.USER, said, tool_use_id=tool_use_id, data={"feedback": True}
+        )
+
+    def _answers(self, block: dict[str, Any], record: dict[str, Any]) -> str:
+        """What the person chose or typed in answer to the agent's question tool, one answer a line."""
+        if self._tool_names.get(str(block.get("tool_use_id") or "")) != _QUESTION_TOOL or block.get("is_error"):
+            return ""
+        answers = _mapping(record.get("toolUseResult")).get("answers")
+        if isinstance(answers, dict):
+            return "\n".join(str(value).strip() for value in answers.values() if str(value).strip())
+        content = _flatten(block.get("content"))[0]
+        return "\n".join(match["answer"].strip() for match in _ANSWER.finditer(content) if match["answer"].strip())
+
+    def _answer(self, answers: str, block: dict[str, Any], at: _Record) -> Event:
+        """The person's answer to the agent's question: their words, though they arrive as a tool result."""
+        tool_use_id = str(block.get("tool_use_id") or at.uuid or at.line)
+        key = keys.record_key(at.session_id, "answer", tool_use_id)
+        return self._event(
+            at, key, EventKind.PROMPT, Origin.USER, answers, tool_use_id=tool_use_id, data={"answer": True}
         )
 
     def _compaction_summary(self, text: str, at: _Record) -> Event:

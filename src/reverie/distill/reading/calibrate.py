@@ -1,0 +1,181 @@
+"""Thresholds from out-of-fold probabilities, and the figures that judge a reading.
+
+Cross-validation folds are whole sources (a repository's history), never single turns, so a
+person's habits in one file cannot leak from training into its own test fold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reverie.distill.reading.corpus import Example
+from reverie.distill.reading.learn import Sample
+from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict
+
+STANDING = frozenset({"standing_project", "standing_global"})
+TARGET_ACTIVE_PRECISION = 0.95
+TARGET_STANDING_RECALL = 0.9
+ONE_OFF_FLOOR = 0.3  # a one-off below this is a guess: a session lesson nobody asked for
+CANDIDATE_FLOOR = 0.2  # below this a "candidate" is mostly tasks and chit-chat: recall is not worth that
+GRID = tuple(round(step / 100, 2) for step in range(5, 100))
+NEVER = 1.01  # no threshold reaches the precision: nothing is active at once, all must recur
+
+Scored = tuple[dict[str, float], str]  # probabilities, gold label
+
+
+def folds(examples: Sequence[Example], count: int) -> list[list[int]]:
+    """Indices of the examples in each fold, grouped by source (the part of the id before ``#``)."""
+    sources = sorted({example.turn_id.split("#")[0] for example in examples})
+    groups: list[list[int]] = [[] for _ in range(min(count, len(sources)))]
+    where = {source: index % len(groups) for index, source in enumerate(sources)}
+    for index, example in enumerate(examples):
+        groups[where[example.turn_id.split("#")[0]]].append(index)
+    return groups
+
+
+def out_of_fold(
+    samples: Sequence[Sample], groups: list[list[int]], fit: Callable[[list[Sample]], Model]
+) -> list[Scored]:
+    scored: list[Scored | None] = [None] * len(samples)
+    for held in groups:
+        heldset = set(held)
+        model = fit([sample for index, sample in enumerate(samples) if index not in heldset])
+        for index in held:
+            active, gold = samples[index]
+            scored[index] = (model.probabilities(active), gold)
+    return [item for item in scored if item is not None]
+
+
+def thresholds(scored: Sequence[Scored]) -> Thresholds:
+    """``active``: the lowest threshold whose standing predictions are 95% right (``NEVER`` when none
+    is, on at least five predictions); ``candidate``: the
+    highest that still finds 90% of the standing sentences (never above ``active``); ``one_off``:
+    the best F1 for one-offs."""
+    standing = [(p["standing_project"] + p["standing_global"], gold in STANDING) for p, gold in scored]
+    active = next((t for t in GRID if _precision(standing, t) >= TARGET_ACTIVE_PRECISION), NEVER)
+    reaching = [t for t in GRID if _recall(standing, t) >= TARGET_STANDING_RECALL and CANDIDATE_FLOOR <= t <= active]
+    candidate = max(reaching) if reaching else max(CANDIDATE_FLOOR, min(active, _best_f1(standing)))
+    one_offs = [(p["one_off"], gold == "one_off") for p, gold in scored]
+    return Thresholds(active=active, candidate=min(candidate, active), one_off=max(ONE_OFF_FLOOR, _best_f1(one_offs)))
+
+
+def average_precision(scored: Sequence[Scored], label: str) -> float:
+    """How well the probabilities rank ``label`` (``standing``: either scope) above the rest: the mean
+    precision at each true one, from the top. Stable on few examples, unlike a thresholded count."""
+
+    def probability(p: dict[str, float]) -> float:
+        return p["standing_project"] + p["standing_global"] if label == "standing" else p[label]
+
+    def gold_is(gold: str) -> bool:
+        return gold in STANDING if label == "standing" else gold == label
+
+    ranked = sorted(((probability(p), gold_is(gold)) for p, gold in scored), key=lambda row: -row[0])
+    hits, total = 0, 0.0
+    for rank, (_, positive) in enumerate(ranked, start=1):
+        if positive:
+            hits += 1
+            total += hits / rank
+    return total / hits if hits else 0.0
+
+
+def _precision(pairs: Sequence[tuple[float, bool]], threshold: float) -> float:
+    chosen = [gold for p, gold in pairs if p >= threshold]
+    return sum(chosen) / len(chosen) if len(chosen) >= 5 else 0.0  # five at least: one lucky hit is not 100%
+
+
+def _recall(pairs: Sequence[tuple[float, bool]], threshold: float) -> float:
+    positives = [p for p, gold in pairs if gold]
+    return sum(p >= threshold for p in positives) / len(positives) if positives else 0.0
+
+
+def _best_f1(pairs: Sequence[tuple[float, bool]]) -> float:
+    def f1(threshold: float) -> float:
+        precision, recall = _precision(pairs, threshold), _recall(pairs, threshold)
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    return max(GRID, key=lambda t: (round(f1(t), 4), -t))
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    confusion: dict[str, dict[str, int]]  # gold -> predicted
+    standing_recall: float  # standing sentences kept (active or candidate), any scope
+    standing_recall_scoped: float  # ... and in the right scope
+    active_recall: float  # standing sentences that become active at once
+    active_precision: float  # of what becomes active at once, the share that is standing
+    durable_precision: float  # of what is kept as durable (active or candidate), the share that is standing
+    active: int
+    one_off_persisted: int  # one-offs that would become durable lessons
+
+
+def report(model: Model, scored: Sequence[Scored]) -> Report:
+    rows = []
+    for probabilities, gold in scored:
+        verdict = model.verdict(probabilities)
+        rows.append((gold, predicted_label(probabilities, verdict), verdict))
+    return tally(rows)
+
+
+def tally(rows: Sequence[tuple[str, str, Verdict]]) -> Report:
+    """The report of (gold label, predicted label, verdict) rows."""
+    confusion = {gold: dict.fromkeys(LABELS, 0) for gold in LABELS}
+    for gold, predicted, _ in rows:
+        confusion[gold][predicted] += 1
+    durable = [(gold, predicted, verdict) for gold, predicted, verdict in rows if verdict in _DURABLE]
+    active = [gold for gold, _, verdict in durable if verdict is Verdict.ACTIVE]
+    standing = sum(gold in STANDING for gold, _, _ in rows)
+    return Report(
+        confusion=confusion,
+        standing_recall=_share(sum(gold in STANDING for gold, _, _ in durable), standing),
+        standing_recall_scoped=_share(
+            sum(gold == predicted and gold in STANDING for gold, predicted, _ in durable), standing
+        ),
+        active_recall=_share(sum(gold in STANDING for gold in active), standing),
+        active_precision=_share(sum(gold in STANDING for gold in active), len(active)),
+        durable_precision=_share(sum(gold in STANDING for gold, _, _ in durable), len(durable)),
+        active=len(active),
+        one_off_persisted=sum(gold == "one_off" for gold, _, _ in durable),
+    )
+
+
+_DURABLE = (Verdict.ACTIVE, Verdict.CANDIDATE)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def predicted_label(probabilities: dict[str, float], verdict: Verdict) -> str:
+    if verdict in (Verdict.ACTIVE, Verdict.CANDIDATE):
+        return (
+            "standing_global"
+            if probabilities["standing_global"] > probabilities["standing_project"]
+            else "standing_project"
+        )
+    return "one_off" if verdict is Verdict.ONE_OFF else "none"
+
+
+def render(result: Report) -> str:
+    corner = "gold / predicted"
+    lines = [f"{corner:<18}" + "".join(f"{label:>18}" for label in LABELS)]
+    for gold in LABELS:
+        lines.append(f"{gold:<18}" + "".join(f"{result.confusion[gold][p]:>18}" for p in LABELS))
+    lines.append("")
+    for label in LABELS:
+        tp = result.confusion[label][label]
+        predicted = sum(result.confusion[g][label] for g in LABELS)
+        actual = sum(result.confusion[label].values())
+        precision = f"{tp / predicted:.2f}" if predicted else "n/a"
+        recall = f"{tp / actual:.2f}" if actual else "n/a"
+        lines.append(f"{label:<18} precision {precision:>5} ({tp}/{predicted})  recall {recall:>5} ({tp}/{actual})")
+    lines += [
+        "",
+        f"standing recall (kept, any scope)  {result.standing_recall:.2f}",
+        f"standing recall (right scope)      {result.standing_recall_scoped:.2f}",
+        f"standing that becomes active       {result.active_recall:.2f}",
+        f"precision of what becomes active   {result.active_precision:.2f} (of {result.active})",
+        f"precision of what is kept durable  {result.durable_precision:.2f}",
+        f"one-offs persisted as durable      {result.one_off_persisted}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,124 @@
+"""The labelled corpus (``corpus/README.md``) as training and evaluation examples, one per sentence.
+
+A turn is labelled as a whole and each instruction in it by the exact ``quote`` it comes from. A
+sentence takes the label of the quote it overlaps; every other sentence of the turn is ``none``
+(the task around an instruction, a question, a pasted line). So a turn that mixes a task with a
+standing instruction teaches both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reverie.distill.reading.features import Context, tokens
+from reverie.distill.reading.sentences import prose_sentences
+
+LESSON_LABELS = frozenset({"standing_project", "standing_global", "one_off"})
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    quote: str
+    label: str
+    statement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    id: str
+    session: str
+    turn: int
+    channel: str
+    text: str
+    before: str
+    label: str
+    lessons: tuple[Quote, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    turn_id: str
+    sentence: str
+    context: Context
+    label: str
+
+
+def corpus_files(directories: list[Path]) -> list[Path]:
+    """The ``*.jsonl`` files of the directories, by file name: two directories that are merged into one
+    later (each labelling branch has its own) give the same files in the same order."""
+    return sorted((path for directory in directories for path in directory.glob("*.jsonl")), key=lambda p: p.name)
+
+
+def load_turns(directories: list[Path]) -> list[Turn]:
+    """Every turn of every ``*.jsonl`` file, file by file, in order."""
+    return [turn for path in corpus_files(directories) for turn in _read(path)]
+
+
+def _read(path: Path) -> Iterator[Turn]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        yield Turn(
+            id=str(row.get("id", "")),
+            session=str(row.get("session", "")),
+            turn=int(row.get("turn", 0) or 0),
+            channel=str(row.get("channel") or "prompt"),
+            text=str(row.get("text") or ""),
+            before=str(row.get("before") or ""),
+            label=str(row.get("label") or "other"),
+            lessons=tuple(
+                Quote(
+                    quote=str(q.get("quote") or ""),
+                    label=str(q.get("label") or ""),
+                    statement=str(q.get("statement") or ""),
+                )
+                for q in row.get("lessons") or ()
+                if q.get("label") in LESSON_LABELS
+            ),
+        )
+
+
+def fingerprint(directories: list[Path]) -> str:
+    """What the model was trained on: a hash of the names and bytes of the corpus files."""
+    digest = hashlib.sha256()
+    for path in corpus_files(directories):
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def examples(turns: list[Turn]) -> list[Example]:
+    """One example per sentence, in corpus order."""
+    found: list[Example] = []
+    opening_seen: set[str] = set()
+    for turn in turns:
+        opening = turn.session not in opening_seen and turn.channel == "prompt"
+        opening_seen.add(turn.session)
+        sentences = prose_sentences(turn.text)
+        for position, sentence in enumerate(sentences):
+            context = Context(
+                channel=turn.channel, opening=opening, before=turn.before, position=position, sentences=len(sentences)
+            )
+            found.append(Example(turn.id, sentence, context, sentence_label(sentence, turn.lessons)))
+    return found
+
+
+def sentence_label(sentence: str, lessons: tuple[Quote, ...]) -> str:
+    """The label of the quote this sentence is part of (or that is part of it), else ``none``."""
+    best, best_overlap = "none", 0.0
+    words = set(tokens(sentence))
+    for lesson in lessons:
+        quote = " ".join(lesson.quote.split())
+        if quote and (quote in sentence or sentence in quote):
+            return lesson.label
+        quoted = set(tokens(quote))
+        overlap = len(words & quoted) / max(1, min(len(words), len(quoted)))
+        if overlap > best_overlap:
+            best, best_overlap = lesson.label, overlap
+    return best if best_overlap >= 0.6 else "none"

@@ -1,0 +1,108 @@
+"""Score the shipped reading model, as distill runs it, on a directory of labelled turns.
+
+    python -m reverie.distill.reading.evaluate corpus/turns/holdout
+
+Every turn goes through ``statements.parse_statements`` with its channel, its place in the session
+and what came before it, exactly as distill reads a session; each sentence is then compared with
+its label. Prints per-label precision and recall, the confusion matrix, standing recall in any
+scope and in the right scope, the precision of what would become active at once, the one-offs
+that would persist, and whether every statement is one a reviewer could accept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from reverie.distill.phrasing import path_count
+from reverie.distill.reading import calibrate
+from reverie.distill.reading.corpus import Turn, load_turns, sentence_label
+from reverie.distill.reading.model import Verdict
+from reverie.distill.statements import ParsedStatement, Strength, parse_statements, prose_sentences
+from reverie.domain.lessons import ScopeLevel
+
+_VERDICT = {
+    Strength.EXPLICIT: Verdict.ACTIVE,
+    Strength.CORRECTION: Verdict.CANDIDATE,
+    Strength.ONE_OFF: Verdict.ONE_OFF,
+}
+
+
+def read_turns(turns: list[Turn]) -> Iterator[tuple[Turn, str, ParsedStatement | None]]:
+    """(turn, sentence, what distill made of it) for every sentence, in corpus order."""
+    seen: set[str] = set()
+    for turn in turns:
+        opening = turn.session not in seen and turn.channel == "prompt"
+        seen.add(turn.session)
+        parsed = {
+            statement.clause: statement
+            for statement in parse_statements(turn.text, task_request=opening, channel=turn.channel, before=turn.before)
+        }
+        for sentence in prose_sentences(turn.text):
+            yield turn, sentence, parsed.get(sentence)
+
+
+def predicted(statement: ParsedStatement | None) -> str:
+    if statement is None:
+        return "none"
+    if statement.strength is Strength.ONE_OFF:
+        return "one_off"
+    return "standing_global" if statement.scope is ScopeLevel.GLOBAL else "standing_project"
+
+
+def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str]]:
+    """The report, the statements a reviewer could not accept as they stand, and the mistakes
+    (a standing sentence missed, or something else kept as durable), each as one line."""
+    rows: list[tuple[str, str, Verdict]] = []
+    rejected: list[str] = []
+    mistakes: list[str] = []
+    for turn, sentence, statement in read_turns(turns):
+        verdict = _VERDICT[statement.strength] if statement else Verdict.NONE
+        gold, label = sentence_label(sentence, turn.lessons), predicted(statement)
+        rows.append((gold, label, verdict))
+        if statement is not None and not acceptable(statement.statement):
+            rejected.append(statement.statement)
+        if gold != label and calibrate.STANDING & {gold, label}:
+            mistakes.append(f"{turn.id}  gold {gold}, read {label}: {sentence[:120]}")
+    return calibrate.tally(rows), rejected, mistakes
+
+
+def acceptable(statement: str) -> bool:
+    """One line, one sentence that starts upper-case (or with code, a digit, or a letter of a script
+    without case) and ends with a period, short, at most three paths."""
+    first = statement[:1]
+    return (
+        "\n" not in statement
+        and (first.isupper() or first == "`" or first.isdigit() or (first.isalpha() and not first.islower()))
+        and statement.endswith(".")
+        and len(statement) <= 160
+        and path_count(statement) <= 3
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m reverie.distill.reading.evaluate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("directories", nargs="+", type=Path, help="directories of labelled turns (*.jsonl)")
+    parser.add_argument("--mistakes", type=int, default=0, metavar="N", help="print N mistakes (dev only!)")
+    args = parser.parse_args(argv)
+    turns = load_turns(args.directories)
+    if not turns:
+        print(f"no labelled turns in {', '.join(map(str, args.directories))}", file=sys.stderr)
+        return 1
+    report, rejected, mistakes = score(turns)
+    print(f"{len(turns)} turns")
+    print(calibrate.render(report))
+    print(f"statements a reviewer could not accept: {len(rejected)}")
+    for statement in rejected[:20]:
+        print(f"  {statement}")
+    for mistake in mistakes[: args.mistakes]:
+        print(f"  {mistake}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

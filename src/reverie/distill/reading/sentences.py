@@ -1,0 +1,123 @@
+"""The sentences a person wrote in one turn, without what they pasted.
+
+Pasted material (fenced code, ``>`` quotes, indented blocks, log and traceback lines, table rows,
+lines without two letters in a row) is someone else's text: a person pastes an error to show it,
+not to be told it. What is left is split into sentences, and a sentence into clauses before a new
+instruction ("use uv, and never pip install globally").
+"""
+
+from __future__ import annotations
+
+import re
+
+from reverie.distill.reading.features import DISCOURSE, NOT_VERBS
+from reverie.domain.markers import strip_injected
+
+MAX_ANALYSED_CHARS = 6_000  # beyond this a prompt is a paste: its instructions are someone else's
+MAX_LINE_CHARS = 600
+
+# "ValueError: ...", "ERROR: ...", "WARN ...", "2024-05-01T10:00:00Z ...", "[12:00:01] ...": a log line.
+_LOG_LINE = re.compile(
+    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|(?:[\w.-]+ )?(?:ERR!|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\b)"
+    r"|\d{4}-\d\d-\d\d[T ]|\[\d)"
+)
+_BLOB = re.compile(r"\S{80}")  # base64, a minified line, a hash: nobody types a word that long
+_LIST_MARKER = re.compile(r"^(?:[-*\u2022+]|\d{1,2}[.):])\s+")
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Za-z`\"'])|(?<=[\u3002\uff01\uff1f])\s*(?=\S)"
+)
+# "X. not Y", "X. Rather than Y": the second sentence finishes the first.
+_CONTINUES = re.compile(r"^(?:not|rather than|instead of)\s", re.I)
+_VERBLESS = re.compile(
+    r"^(?:and |but |so )?(?:don'?t|do not|never|always)\s+(?:in|on|at|for|with|to|the|a|an|from|by)\b", re.I
+)
+_POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
+_WORD = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
+
+
+def words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FUNCTION_WORDS = words_of(
+    "a an the and or but so to of in on at for with by from is are be was were it its this that these those "
+    "i we you me us my our your do does did not no don't i'm it's that's"
+)
+# A new instruction inside a sentence: split before a negation or an "always" that opens a clause.
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:[;]|,(?=\s+(?:and |but |so )?(?:don'?t|do not|never|always)\b)|\s[-\u2013\u2014]\s)\s*"
+    r"(?=(?:and |but |so |then )?(?:don'?t|do not|never|always|please|make sure|instead of)\b)",
+    re.I,
+)
+
+
+def prose_sentences(text: str) -> list[str]:
+    """Sentences the person wrote, in order, each on one line with single spaces."""
+    text = strip_injected(text)[:MAX_ANALYSED_CHARS]
+    text = re.sub(r"```.*?(```|$)", "\n", text, flags=re.S)
+    sentences: list[str] = []
+    for line in text.splitlines():
+        if is_pasted(line):
+            continue
+        line = _LIST_MARKER.sub("", " ".join(line.split()))
+        pieces: list[str] = []
+        for piece in _SENTENCE_END.split(line.strip()):
+            if pieces and (_CONTINUES.match(piece) or _refers_back(piece)):
+                pieces[-1] = f"{pieces[-1]} {piece}"  # "Leave out X. I don't like that."
+            else:
+                pieces.append(piece)
+        for piece in pieces:
+            sentences.extend(clauses(piece))
+    return [sentence for sentence in sentences if sentence.strip()]
+
+
+def clauses(sentence: str) -> list[str]:
+    """Split before a new instruction inside a sentence; a short lead-in stays with what follows."""
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
+    merged: list[str] = []
+    for part in parts:
+        lead_in = merged and len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])
+        if merged and (lead_in or _POINTS_BACK.search(part) or _VERBLESS.match(part)):
+            # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
+            # in Z", "keep X in Y, never in Z": the second clause needs the first
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _opens_with_verb(clause: str) -> bool:
+    first = clause.split(maxsplit=1)[0].lower().strip(",.:;!") if clause.split() else ""
+    return (
+        first.isalpha()
+        and first not in NOT_VERBS
+        and first not in DISCOURSE
+        and not first.endswith(("ly", "ing", "ed"))
+    )
+
+
+def is_pasted(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        not stripped
+        or len(stripped) > MAX_LINE_CHARS
+        or line.startswith(("    ", "\t"))
+        or stripped.startswith((">", "|", "$ ", "at ", 'File "', "Traceback", "#", "+", "@@"))
+        or not re.search(r"[^\W\d_]{2}", stripped)
+        or bool(re.match(r"^[\w./\\-]+:\d+", stripped))
+        or bool(_LOG_LINE.match(stripped))
+        or _mostly_symbols(stripped)
+        or bool(_BLOB.search(stripped))
+    )
+
+
+def _mostly_symbols(line: str) -> bool:
+    """Code and log lines: few letters among many brackets, operators and digits."""
+    letters = sum(ch.isalpha() or ch.isspace() for ch in line)
+    return len(line) >= 20 and letters / len(line) < 0.6
+
+
+def _refers_back(sentence: str) -> bool:
+    """A short sentence about "that" or "it" completes the sentence before it."""
+    content = [word for word in _WORD.findall(sentence.lower()) if word not in _FUNCTION_WORDS]
+    return bool(_POINTS_BACK.search(sentence)) and len(content) <= 2
