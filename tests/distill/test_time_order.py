@@ -15,6 +15,8 @@ from reverie.store import LessonBatch, SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
 
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
+
 ENV_RUN = "TEST_DATABASE_URL=postgres://localhost:5433/test make test-integration"
 
 
@@ -98,7 +100,7 @@ def test_the_command_a_lesson_warns_against_failing_is_not_evidence_against_it(s
         Trace("s1", start=day(0))
         .prompt("the events job crashes with more than 1000 rows, can you look!")
         .fail("make test-integration", "KeyError: 'TEST_DATABASE_URL'")
-        .prompt(f"make test-integration  fails like that; use {ENV_RUN} in ths repo!")
+        .prompt(f"make test-integration  fails like that. In this repo, use `{ENV_RUN}`, not `make test-integration`!")
         .run(ENV_RUN, "ok")
         .into(store)
     )

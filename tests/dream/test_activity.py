@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from reverie.distill import distill
 from reverie.domain.changes import Change
 from reverie.domain.lessons import Basis, LessonKind, LessonStatus
@@ -17,6 +19,8 @@ from reverie.dream.runner import run_passes
 from reverie.store import SQLiteStore
 from tests.distill.trace import PROJECT, Trace
 from tests.dream.factory import APP, WEB, busy, make, put
+
+pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
 
 YEAR_START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 AGE_RETIREMENTS = {"retire.unconfirmed", "retire.decayed"}

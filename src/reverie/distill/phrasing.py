@@ -29,7 +29,8 @@ MAX_PATHS = 3
 _NEGATIVE_OPENING = re.compile(r"^(?:do not|never|avoid|stop)\b", re.I)
 _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|must|need to|have to|will))\s+", re.I)
 _URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
-_FROM_NOW_ON = re.compile(r"^from now on\b[\s,:-]*", re.I)  # what the lesson's duration says already
+# What the lesson's duration says already: "From now on, ...", "... from now on"; "Remember that X": X.
+_FROM_NOW_ON = re.compile(r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|^(?:remember|note) that\s+", re.I)
 _COPULA = re.compile(r"^(?!(?:do|does|please|always|never|make)\b)[\w`'\"./@ -]{1,60}?\b(?:is|are|lives?|goes)\b", re.I)
 _PROCEDURE = re.compile(r"\b(?:before|after|then|first|once)\b", re.I)
 _ANY_PATH = re.compile(
@@ -63,6 +64,7 @@ def choice_statement(sentence: str, preferred: str, rejected: str | None) -> str
     short = len(cues.WORDS.findall(sentence)) <= 8 and all(
         len((side or "").split()) <= 3 for side in (preferred, rejected)
     )
+    preferred, rejected = preferred.strip(" ,.;:"), (rejected or "").strip(" ,.;:") or None
     if short:
         return _accepted(f"Use {_code(preferred)}, not {_code(rejected)}." if rejected else f"Use {_code(preferred)}.")
     clause, _ = strip_lead(sentence)

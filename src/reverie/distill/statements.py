@@ -20,8 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reverie.distill import cues, phrasing, wording
+from reverie.distill import cues, lasting, phrasing, wording
 from reverie.distill.choices import choice, norm
+from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
 from reverie.distill.reading.model import Reading, Verdict, shipped
 from reverie.distill.reading.sentences import MAX_ANALYSED_CHARS, prose_sentences
@@ -102,7 +103,7 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
-    strength = _strength(reading, explicit=explicit)
+    strength = _strength(reading, lasting.duration(sentence), explicit=explicit)
     if strength is None:
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
@@ -117,10 +118,18 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     return _directive_statement(sentence, clause, strength, scope, repeated, reading.standing)
 
 
-def _strength(reading: Reading, *, explicit: bool) -> Strength | None:
+def _strength(reading: Reading, said: Duration, *, explicit: bool) -> Strength | None:
+    """The model ranks; where grammar says plainly how long an instruction lasts (``lasting``), that
+    decides: "always/never/before every commit/in this repo" with an instruction, a tool named for a
+    kind of work, a corrected fact, a named choice are standing at once; "for now/this time" bound it."""
     if explicit:  # the person asked to remember it: only a clear one-off reading bounds it
         one_off = reading.probabilities["one_off"]
-        return Strength.ONE_OFF if one_off >= 0.5 and one_off > reading.standing else Strength.EXPLICIT
+        bounded = said is Duration.BOUNDED or (one_off >= 0.5 and one_off > reading.standing)
+        return Strength.ONE_OFF if bounded else Strength.EXPLICIT
+    if said is Duration.BOUNDED:
+        return Strength.ONE_OFF
+    if said is Duration.STANDING:
+        return Strength.EXPLICIT
     return _STRENGTH.get(reading.verdict)
 
 

@@ -1,0 +1,108 @@
+"""When grammar says plainly how long an instruction lasts, it decides; the model reads the rest.
+
+The reading model (``reading``) is trained on a few dozen standing instructions from real sessions,
+so it ranks well but is rarely sure enough to make a lesson active at once. Some sentences say their
+duration in their grammar, in any project and phrasing, and a reviewer would accept them as standing
+without a second sighting:
+
+* an instruction with a habitual quantifier or a standing frame: "Always wait until CI is green
+  before merging", "Never commit to main", "Please run mix format before every commit", "From now on,
+  use pnpm", "By default, ...", "In this repo, ...";
+* a convention that names a tool for a kind of work: "Use ruff for linting.";
+* a corrected fact with its contrast: "the default branch is master, not main";
+* a choice between two named things: "use `pnpm`, not `npm`", "pytest instead of unittest".
+
+And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
+last the session whatever else they say. Everything here is generic English grammar (habit, frame,
+purpose, contrast), not phrasing taken from the eval generator; a test keeps the overlap small.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+# "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
+# further in, they usually describe what the program should do ("remove -o and always write to X").
+_LEADING_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) )?(?:always|never)\b", re.I)
+_HABIT = re.compile(
+    r"\b(?:whenever|every ?time|each time|from now on|by default|as a rule|in (?:the )?future|"
+    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more)\b",
+    re.I,
+)
+_NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
+_SCOPE = re.compile(
+    r"\b(?:in|for|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
+    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|\beverywhere\b",
+    re.I,
+)
+_BOUNDED = re.compile(
+    r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
+    r"tonight|temporarily|right now|until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
+    re.I,
+)
+_IMPERATIVE = re.compile(
+    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?)[\s,]+)*"
+    r"(?:(?:i|we) (?:always |never )?(?:want|prefer|like|need) (?:you )?(?:to )?|"
+    r"(?:we|i) (?:always |only |never )?(?=use\b))?"
+    r"(?:always |never |don'?t |do not |make sure (?:to |you )?)?(?:just |only )?"
+    r"(?P<verb>use|run|keep|put|write|add|avoid|prefer|make|commit|push|wait|check|call|name|format|lint|test|"
+    r"install|build|deploy|start|stop|follow|store|place|import|pin|set|target|read|respond|reply|answer|ask|"
+    r"document|log|tag|sign|open|merge|rebase|squash|review|prefix|end|begin|indent|quote|wrap|include|exclude|"
+    r"leave|treat|skip|ignore|remove|delete|do|let|mention|explain|return|raise|handle|migrate|bump|update)\b",
+    re.I,
+)
+_DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
+_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
+_PURPOSE = re.compile(
+    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:\w+ing|lint|format|test|build|type[- ]?check)\b",
+    re.I,
+)
+_FACT_CONTRAST = re.compile(
+    r"^(?:the|our|this|my) [\w .-]{1,40}? (?:is|are|lives?|runs?|uses?|goes|sits?) .{1,80}?,? (?:not|rather than) \S",
+    re.I,
+)
+_CHOICE = re.compile(
+    r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
+    r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: here)?,? "
+    r"(?:not|instead of|rather than) \S+",
+    re.I,
+)
+_REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
+_QUESTION = re.compile(r"\?\s*$")
+_NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
+_DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
+# A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
+_FRAME = re.compile(
+    r"^(?:from now on|by default|as a rule|in (?:the )?future|for now|for the moment|"
+    r"(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
+    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases))[,:]?\s+",
+    re.I,
+)
+
+
+class Duration(StrEnum):
+    STANDING = "standing"  # meant to last: a reviewer accepts it without a second sighting
+    BOUNDED = "bounded"  # for this session only
+    UNSAID = "unsaid"  # grammar says nothing: the model decides
+
+
+def duration(sentence: str) -> Duration:
+    """What the sentence's grammar says about how long it lasts."""
+    text = " ".join(sentence.split())
+    if not text or _QUESTION.search(text):
+        return Duration.UNSAID
+    body = _FRAME.sub("", text, count=1)
+    instruction = bool(_IMPERATIVE.match(body) or _NEGATIVE.match(body) or _DESIRE.match(body))
+    if _BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
+        return Duration.BOUNDED
+    habitual = bool(_HABIT.search(text) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
+    if instruction and (habitual or _SCOPE.search(text)):
+        return Duration.STANDING
+    if _PURPOSE.match(text) or _FACT_CONTRAST.match(text) or _REMEMBER.match(text):
+        return Duration.STANDING
+    if _NEGATIVE.match(body) and _NAMED_TARGET.search(body) and not _DEICTIC_OBJECT.search(body):
+        return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
+    if _CHOICE.search(text) and (instruction or habitual or _SCOPE.search(text)):
+        return Duration.STANDING
+    return Duration.UNSAID

@@ -1,0 +1,71 @@
+"""Where grammar says plainly how long an instruction lasts, it decides; the model reads the rest.
+
+The examples the issue measured as lost (plain imperatives, "from now on" mid-sentence, "until" inside
+a standing rule), with the shipped model, through the same ``parse_statements`` distill uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from reverie.distill.lasting import Duration, duration
+from reverie.distill.statements import Strength, parse_statements
+from reverie.domain.lessons import ScopeLevel
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Use ruff for linting.",
+        "Please run mix format before every commit.",
+        "the default branch is master, not main",
+        "Always wait until CI is green before merging.",
+        "Never commit directly to main.",
+        "run the tests with make check from now on",
+        "We use pytest here, not unittest.",
+        "Don't touch the generated files in src/gen/.",
+        "Please use python3, not python, in this repo.",
+        "Remember that the staging DB is on port 5433.",
+        "In this repo, quit adding `git push --force`.",
+    ],
+)
+def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
+    (parsed,) = parse_statements(sentence)
+    assert parsed.strength is Strength.EXPLICIT and parsed.scope is ScopeLevel.PROJECT
+    assert "\n" not in parsed.statement and parsed.statement.endswith(".")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fix the login bug in auth.py",
+        "Can you add a test for the parser?",
+        "never mind, it works",
+        "Use a dict here instead of a list.",
+        "Also remove the -o option and always write to prompt_history.md.",
+        "Don't do that",
+        "I never said that",
+    ],
+)
+def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:
+    assert duration(sentence) is not Duration.STANDING
+    assert all(parsed.strength is not Strength.EXPLICIT for parsed in parse_statements(sentence))
+
+
+@pytest.mark.parametrize("sentence", ["For now just skip the flaky test.", "For now, use npm instead of pnpm."])
+def test_bounded_instructions_last_the_session(sentence: str) -> None:
+    (parsed,) = parse_statements(sentence)
+    assert parsed.strength is Strength.ONE_OFF and parsed.scope is ScopeLevel.SESSION
+
+
+def test_the_person_everywhere_is_global() -> None:
+    (parsed,) = parse_statements("In all my projects I want type hints everywhere.")
+    assert parsed.strength is Strength.EXPLICIT and parsed.scope is ScopeLevel.GLOBAL
+
+
+def test_statements_drop_what_the_duration_already_says() -> None:
+    (parsed,) = parse_statements("run the tests with make check from now on")
+    assert parsed.statement == "In this project: Run the tests with make check."
+    (fact,) = parse_statements("Remember that the staging DB is on port 5433.")
+    assert fact.statement == "In this project: The staging DB is on port 5433."
+    (choice,) = parse_statements("Please use python3, not python, in this repo.")
+    assert choice.statement == "In this project: Use `python3`, not `python`."
