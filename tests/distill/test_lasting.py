@@ -26,6 +26,8 @@ from reverie.domain.lessons import ScopeLevel
         "Please use python3, not python, in this repo.",
         "Remember that the staging DB is on port 5433.",
         "In this repo, quit adding `git push --force`.",
+        "Tests go in tests/unit, not next to the code.",
+        "also fyi we use uv for dependencies here, not pip",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -44,6 +46,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Also remove the -o option and always write to prompt_history.md.",
         "Don't do that",
         "I never said that",
+        "since we are using the same Lichess APi there should not be that much disagreement.",
+        "It is a bug, not a feature.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

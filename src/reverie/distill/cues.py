@@ -20,7 +20,8 @@ def words_of(text: str) -> frozenset[str]:
 # A word that leads a sentence without being part of the instruction: "no,", "so", "please", or any
 # one word set off by a comma or colon ("Nah,", "Hmm:", "Again,").
 FILLER = re.compile(
-    r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*", re.I
+    r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
+    re.I,
 )
 # The person says they said it before: the instruction that follows is a repeated correction.
 RESTATED = re.compile(r"^again\b[\s,!.:;?-]*", re.I)

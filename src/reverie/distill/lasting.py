@@ -42,7 +42,7 @@ _BOUNDED = re.compile(
     re.I,
 )
 _IMPERATIVE = re.compile(
-    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?)[\s,]+)*"
+    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|fyi|btw|hey|oh|note)[\s,:]+)*"
     r"(?:(?:i|we) (?:always |never )?(?:want|prefer|like|need) (?:you )?(?:to )?|"
     r"(?:we|i) (?:always |only |never )?(?=use\b))?"
     r"(?:always |never |don'?t |do not |make sure (?:to |you )?)?(?:just |only )?"
@@ -59,12 +59,14 @@ _PURPOSE = re.compile(
     re.I,
 )
 _FACT_CONTRAST = re.compile(
-    r"^(?:the|our|this|my) [\w .-]{1,40}? (?:is|are|lives?|runs?|uses?|goes|sits?) .{1,80}?,? (?:not|rather than) \S",
+    r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
+    r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
+    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) [^,]{1,80}, (?:not|rather than) \S",
     re.I,
 )
 _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
-    r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: here)?,? "
+    r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!not\b)\S+){0,4},? "
     r"(?:not|instead of|rather than) \S+",
     re.I,
 )
