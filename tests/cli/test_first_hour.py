@@ -77,3 +77,18 @@ def test_import_reports_progress_file_by_file(tmp_path: Path) -> None:
     finally:
         workspace.close()
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_distill_reports_progress_session_by_session() -> None:
+    from reverie.distill import distill
+    from tests.distill.trace import Trace, day
+
+    workspace = Workspace.open()
+    try:
+        for number in range(3):
+            Trace(f"s{number}", start=day(number)).prompt("go").run("ls", "ok").into(workspace.store)
+        seen: list[tuple[int, int]] = []
+        distill(workspace.store, progress=lambda done, total: seen.append((done, total)))
+    finally:
+        workspace.close()
+    assert seen == [(1, 3), (2, 3), (3, 3)]

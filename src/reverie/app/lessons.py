@@ -7,7 +7,7 @@ person to decide on, and the attempt is audited either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reverie.app.authority import audit
@@ -30,7 +30,9 @@ class Written:
     proposal: ProposalRow | None = None
 
 
-def distill_with(workspace: Workspace, model_run: ModelRun) -> DistillReport | None:
+def distill_with(
+    workspace: Workspace, model_run: ModelRun, progress: Callable[[int, int], None] | None = None
+) -> DistillReport | None:
     """Distill the new sessions, with the model the run chose (its extractors added, or as the
     reader); None when another distill holds the lock."""
     with single_flight(workspace.home / "distill.lock") as ours:
@@ -38,9 +40,10 @@ def distill_with(workspace: Workspace, model_run: ModelRun) -> DistillReport | N
             return None
         if model_run.extractors:
             extra = model_run.extractors
-            report = distill(workspace.store, extractors=extra if model_run.replaces else (*EXTRACTORS, *extra))
+            chosen = extra if model_run.replaces else (*EXTRACTORS, *extra)
+            report = distill(workspace.store, extractors=chosen, progress=progress)
         else:
-            report = distill(workspace.store)
+            report = distill(workspace.store, progress=progress)
         model_run.finish()
         lessons_changed(workspace)
         return report

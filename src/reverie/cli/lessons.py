@@ -13,7 +13,7 @@ from reverie.app import lessons as use
 from reverie.app.models import BACKENDS, READERS, chosen
 from reverie.capture.project import identify
 from reverie.cli import guard
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, progress
 from reverie.distill import DistillReport
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import NotFoundError
@@ -61,7 +61,8 @@ def distill_command(
     usage.jsonl in the reverie home."""
     with _workspace() as workspace:
         model_run = chosen(workspace.home, backend_name, model, base_url, budget, cooldown, price, reader)
-        report = use.distill_with(workspace, model_run)
+        with progress("distilling sessions", quiet=as_json) as tick:
+            report = use.distill_with(workspace, model_run, tick)
     if report is None:
         click.echo("Another `reverie distill` is running; nothing to do.")
         return

@@ -13,7 +13,7 @@ stays pending and is retried next time, and the other sessions go on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -64,11 +64,18 @@ def distill(
     *,
     extractors: Sequence[Extractor] = EXTRACTORS,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DistillReport:
-    """Distill every session with new events. ``now`` fixes the clock (confidence recency)."""
+    """Distill every session with new events. ``now`` fixes the clock (confidence recency);
+    ``progress(done, total)`` is called after each session (the CLI draws a bar from it)."""
     moment = now or datetime.now(UTC)
     pending = store.pending_sessions()
-    outcomes = tuple(distill_session(store, item, extractors=extractors, now=moment) for item in pending)
+    done: list[SessionOutcome] = []
+    for item in pending:
+        done.append(distill_session(store, item, extractors=extractors, now=moment))
+        if progress is not None:
+            progress(len(done), len(pending))
+    outcomes = tuple(done)
     if pending and not any(o.failed for o in outcomes):
         store.write_lessons(LessonBatch(watermark=max(item.through_seq for item in pending)))
     return DistillReport(sessions=outcomes)

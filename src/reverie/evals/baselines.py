@@ -193,7 +193,7 @@ class ReverieDreams:
         except ImportError as error:
             raise MemoryUnavailable(f"the dream stage cannot be imported: {error}") from error
         self._distill, self._run_dream, self._accept = distill, run_dream, accept
-        self._extractors = {"extractors": tuple(extractors)} if extractors is not None else {}
+        self._extractors = tuple(extractors) if extractors is not None else None
         self.recorder = recorder  # sees every change a dream proposes (the real-corpus eval audits them)
         self.failures: dict[str, str] = {}  # sessions distill could not read (a model backend that failed, say)
         self._request, self._reviewer, self._policy = DreamRequest, Actor(name="eval-reviewer"), Policy()
@@ -214,7 +214,10 @@ class ReverieDreams:
             session = store.session(session_id)
             self._store.write(Batch(events=tuple(store.events(session_id)), sessions=(session,) if session else ()))
         now = now or _end_of(store, session_ids)
-        report = self._distill(self._store, now=now, **self._extractors)
+        if self._extractors is None:
+            report = self._distill(self._store, now=now)
+        else:
+            report = self._distill(self._store, now=now, extractors=self._extractors)
         self.failures.update((o.session_id, o.outcome) for o in getattr(report, "failures", ()))
         self._lessons.update((lesson.id, from_domain(lesson)) for lesson in report.lessons)
         self._since_dream += len(session_ids)
