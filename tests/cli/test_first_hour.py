@@ -92,3 +92,18 @@ def test_distill_reports_progress_session_by_session() -> None:
     finally:
         workspace.close()
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_sessions_and_lessons_name_a_project_the_same_way() -> None:
+    from reverie.distill import distill
+    from tests.distill.trace import PROJECT, Trace, day
+
+    workspace = Workspace.open()
+    try:
+        Trace("s1", start=day(0)).prompt("Always run `make lint` before you commit.").run("ls", "ok").into(
+            workspace.store
+        )
+        distill(workspace.store)
+    finally:
+        workspace.close()
+    assert PROJECT.key in run("sessions").output and PROJECT.key in run("lessons").output

@@ -82,7 +82,7 @@ def _capture(workspace: Workspace, sessions: int) -> generator.Scenario:
     )
     summaries = workspace.store.sessions()
     rows = [
-        (s.session.project.name if s.session.project else "-", s.session.id[:8], s.prompts, s.tool_calls, s.errors)
+        (s.session.project.key if s.session.project else "-", s.session.id[:8], s.prompts, s.tool_calls, s.errors)
         for s in summaries[:6]
     ]
     emit_table(("project", "session", "prompts", "tools", "errors"), rows)

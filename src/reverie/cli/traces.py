@@ -40,7 +40,8 @@ def sessions(project: str | None, as_json: bool) -> None:
         return
     rows = [
         (
-            s.session.project.name if s.session.project else "(no project)",
+            # The project key, as `reverie lessons` shows it and `--project` takes it: one label everywhere.
+            s.session.project.key if s.session.project else "(no project)",
             s.session.id[:12],
             s.session.agent,
             (s.session.started_at or "")[:16],
@@ -65,7 +66,7 @@ def trace(session_id: str, width: int, as_json: bool) -> None:
     if as_json:
         emit_json({"session": _session_json(session), "events": [_event_json(e) for e in events]})
         return
-    project = session.project.name if session.project else "(no project)"
+    project = session.project.key if session.project else "(no project)"
     click.echo(f"session {session.id}  {session.agent}  {project}  {session.started_at or ''}")
     for event in events:
         click.echo(timeline_line(event, width))
