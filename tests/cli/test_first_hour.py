@@ -107,3 +107,12 @@ def test_sessions_and_lessons_name_a_project_the_same_way() -> None:
     finally:
         workspace.close()
     assert PROJECT.key in run("sessions").output and PROJECT.key in run("lessons").output
+
+
+def test_review_says_what_an_empty_evidence_quote_is() -> None:
+    from reverie.domain.events import Origin
+    from reverie.domain.lessons import Basis, Evidence
+    from reverie.review.render import _evidence
+
+    item = Evidence("k", "s1234567890", Origin.TOOL, Basis.OBSERVED, role="fail", excerpt="", transcript_line=20)
+    assert _evidence(item) == "session s1234567 line 20 (observed): (fail, no text)"

@@ -104,7 +104,8 @@ def _distill(workspace: Workspace, samples: generator.Scenario) -> None:
     active = sorted((x for x in lessons if x.status is LessonStatus.ACTIVE), key=lambda x: -x.confidence.value)
     click.echo(f"{len(outcome.sessions)} sessions distilled: {len(lessons)} lessons, {len(active)} active")
     rows = [
-        (x.id, x.kind.value, x.scope.describe()[:28], f"{x.confidence.value:.2f}", x.statement[:70]) for x in active
+        (x.id, x.kind.value, x.scope.project or x.scope.level.value, f"{x.confidence.value:.2f}", _cut(x.statement, 70))
+        for x in active
     ]
     emit_table(("lesson", "kind", "scope", "conf", "statement"), rows[:10])
     if len(rows) > 10:
@@ -162,9 +163,10 @@ def _compile(workspace: Workspace, samples: generator.Scenario) -> None:
         planned = compiler.apply(workspace.store, compiler.plan(workspace.store, resolve(str(_first_project(samples)))))
     for action in planned.actions:
         described = action.to_json()
-        click.echo(f"  {action.verb:<9} {described['kind']:<8} {', '.join(described['files'])[:90]}")
+        for index, path in enumerate(described["files"]):  # whole paths, one a line: never cut mid-name
+            click.echo(f"  {action.verb if not index else '':<9} {described['kind'] if not index else '':<8} {path}")
         if action.reason or action.problems:
-            click.echo(f"            {'; '.join((action.reason, *action.problems)).strip('; ')[:110]}")
+            click.echo(f"            {_cut('; '.join((action.reason, *action.problems)).strip('; '), 110)}")
     if not planned.actions:
         click.echo("  nothing at level rule or above yet: `reverie evolve <lesson-id> --to hook` proposes one")
     for note in planned.notes:
@@ -191,6 +193,12 @@ def _eval(home: Path, sessions: int) -> None:
         " reasons in docs/eval.md. What counts more is the real corpus: reverie eval --real corpus/turns/holdout"
     )
     click.echo("The full benchmark, with plots: reverie eval --sessions 1000 --report out/")
+
+
+def _cut(text: str, width: int) -> str:
+    """Cut at a word and say so: a statement cut mid-word reads as a broken one."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
 def _reverie_command() -> str:

@@ -121,7 +121,9 @@ def _evidence(item: Evidence) -> str:
     where = f"session {item.session_id[:8]}" if item.session_id else "reverie remember"
     if item.transcript_line:
         where += f" line {item.transcript_line}"
-    return f'{where} ({item.basis.value}): "{item.excerpt[:160]}"'
+    # An empty quote reads as a bug: say what the evidence is when it holds no text (a call's empty output).
+    said = f'"{item.excerpt[:160]}"' if item.excerpt.strip() else f"({item.role}, no text)"
+    return f"{where} ({item.basis.value}): {said}"
 
 
 def _wrap(text: str, indent: str, width: int = 110) -> list[str]:
