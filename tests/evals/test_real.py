@@ -100,6 +100,7 @@ def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: P
     assert metrics["recall"]["d"] == 5 and metrics["recall"]["n"] >= 1
     assert metrics["one_offs_persisted"]["n"] == 0 and metrics["self_learned"]["n"] == 0
     assert metrics["retired_for_age"]["n"] == 0
+    assert 0 <= metrics["kept_as_candidate"]["n"] <= metrics["recall"]["d"] - metrics["recall"]["n"]
     assert {"matched", "unmatched_labels", "unmatched_lessons"} <= set(document["audit"])
     # Keeping every typed prompt holds every standing label in some scope: the matcher finds the words.
     everything = document["baselines"]["remember-everything"]["metrics"]

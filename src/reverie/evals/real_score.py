@@ -6,7 +6,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
 
 * ``recall``: standing labels (not superseded) held by an active lesson with the right scope (a
   project label by a project lesson of its source's project, a global label by a global lesson);
-  ``recall_any_scope`` the same in any scope;
+  ``recall_any_scope`` the same in any scope; ``kept_as_candidate`` those not recalled that a
+  candidate of the right scope holds (read, not yet shown to agents);
 * ``precision``: active lessons (project or global scope) that state a standing label (not
   superseded) with the right scope;
 * ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
@@ -27,12 +28,13 @@ from reverie.evals import corpus
 from reverie.evals.metrics import Rate
 from reverie.evals.real_match import label_key, matches
 
-ACTIVE, GLOBAL, PROJECT = "active", "global", "project"
+ACTIVE, CANDIDATE, GLOBAL, PROJECT = "active", "candidate", "global", "project"
 TARGETS: dict[str, tuple[str, float | None]] = {
     "recall": ("standing lessons recalled, right scope", 0.9),
     "recall_project": ("  of them project", None),
     "recall_global": ("  of them global", None),
     "recall_any_scope": ("recall, any scope", None),
+    "kept_as_candidate": ("  held as candidates, right scope", None),
     "precision": ("precision of active lessons", 0.9),
     "one_offs_persisted": ("one-offs persisted", 0.0),
     "retired_for_age": ("standing lessons retired for age", 0.0),
@@ -128,6 +130,17 @@ def score(
         "recall_project": _rate([s for s in standing if s.scope == PROJECT], lambda label: bool(right[label.id])),
         "recall_global": _rate([s for s in standing if s.scope == GLOBAL], lambda label: bool(right[label.id])),
         "recall_any_scope": _rate(standing, lambda label: bool(anywhere[label.id])),
+        # What waits for a second sighting or a review: read, but not yet shown to agents.
+        "kept_as_candidate": _rate(
+            standing,
+            lambda label: (
+                not right[label.id]
+                and any(
+                    p.status == CANDIDATE and _right_scope(p, label) and matches(p.statement, label.lesson)
+                    for p in lessons
+                )
+            ),
+        ),
         "precision": _rate(
             active, lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
         ),
