@@ -149,7 +149,13 @@ open({str(modules)!r}, "w").write(json.dumps(sorted(sys.modules)))
     assert result.returncode == 0 and result.stdout == b"", result.stderr
     ours = {"reverie", "reverie.capture", "reverie.capture.redact", "reverie.capture.spool"}
     ours |= {"reverie.capture.project", "reverie.capture.pattern_cache", "reverie.capture.lean_json"}
-    ours |= {"reverie.capture.hook_call", "reverie.capture.redact_context", "reverie.atomic", "reverie.lean_json"}
+    ours |= {
+        "reverie.capture.hook_call",
+        "reverie.capture.redact_context",
+        "reverie.atomic",
+        "reverie.lean_json",
+        "reverie.deadline",
+    }
     foreign = [
         name
         for name in json.loads(modules.read_text())

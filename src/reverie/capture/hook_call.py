@@ -40,6 +40,7 @@ import os
 import sys
 import time
 
+from reverie import deadline
 from reverie.capture import lean_json, redact, spool
 
 CAPTURE_ENV = "REVERIE_CAPTURE"
@@ -49,7 +50,6 @@ RECALL_OPTION = "recall"  # ``--recall yes``: this entry also answers the event 
 
 TYPE_CHECKING = False  # typing costs the hook more than its own work
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_FIELD_CHARS = 256 * 1024
@@ -79,11 +79,11 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _capture(agent: str, event: str, home: str | None, capturing: bool, deadline: float) -> bytes | None:
+def _capture(agent: str, event: str, home: str | None, capturing: bool, seconds: float) -> bytes | None:
     """Read the payload and (``capturing``) spool it; the payload, or None when reading it failed or the
     deadline passed (whatever hung here would hang recall too)."""
     raw: bytes | None = None
-    disarm = _arm_deadline(deadline)
+    disarm = deadline.arm(seconds)
     try:
         try:
             if not home:
@@ -95,7 +95,7 @@ def _capture(agent: str, event: str, home: str | None, capturing: bool, deadline
                 _spool(build_record(agent, event, raw, dropped, home), home)
         finally:
             disarm()
-    except DeadlinePassed:
+    except deadline.DeadlinePassed:
         log_error(home)
         return None
     except BaseException:
@@ -323,29 +323,3 @@ def log_error(home: str | None) -> None:
             log.write(redact.redact_text(entry))
     except BaseException:
         pass
-
-
-class DeadlinePassed(Exception):
-    """The hook ran out of its time: whatever it was waiting on (a FIFO, a hung mount), it gives up."""
-
-
-def _arm_deadline(seconds: float) -> Callable[[], None]:
-    """Raise ``DeadlinePassed`` in this thread after ``seconds`` (POSIX; elsewhere, no deadline). A blocking
-    open or read is interrupted by the signal, so the hook answers within its budget whatever it reads.
-    ``_signal`` and not ``signal``: the latter imports ``enum``, which costs the hook more than its work."""
-    try:
-        import _signal  # type: ignore[import-not-found,unused-ignore]
-
-        def expire(signum: int, frame: object) -> None:
-            raise DeadlinePassed(f"the hook's {seconds:g} s deadline passed")
-
-        previous = _signal.signal(_signal.SIGALRM, expire)
-        _signal.setitimer(_signal.ITIMER_REAL, seconds)
-    except (ImportError, AttributeError, ValueError, OSError):  # not POSIX, or not the main thread
-        return lambda: None
-
-    def disarm() -> None:
-        _signal.setitimer(_signal.ITIMER_REAL, 0)
-        _signal.signal(_signal.SIGALRM, previous)
-
-    return disarm

@@ -84,6 +84,24 @@ BLANK = Blank()
 
 def line_records(handle: BinaryIO, offset: int, line: int, final: bool) -> Iterator[tuple[int, int, object]]:
     """(line number, offset after the line, record or ValueError) for each complete line from ``offset``."""
+    for number, end, raw in _complete_lines(handle, offset, line, final):
+        if isinstance(raw, ValueError):
+            yield number, end, raw
+        elif raw.isspace():  # stops at the first other byte; strip() would copy a line of a megabyte
+            yield number, end, BLANK
+        else:
+            try:
+                yield number, end, _decode_line(raw)
+            except ValueError as error:  # also bad UTF-8
+                yield number, end, error
+
+
+def _complete_lines(
+    handle: BinaryIO, offset: int, line: int, final: bool
+) -> Iterator[tuple[int, int, bytes | ValueError]]:
+    """(line number, offset after the line, its bytes) for each complete line from ``offset``; an overlong
+    line is skipped as a ``ValueError``. A last line without its newline waits unless ``final``: the agent
+    may still be writing it."""
     handle.seek(offset)
     while raw := handle.readline(MAX_LINE_BYTES + 1):
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
@@ -98,13 +116,7 @@ def line_records(handle: BinaryIO, offset: int, line: int, final: bool) -> Itera
             return  # the agent may still be writing this line
         offset += len(raw)
         line += 1
-        if raw.isspace():  # stops at the first other byte; strip() would copy a line of a megabyte
-            yield line, offset, BLANK
-            continue
-        try:
-            yield line, offset, _decode_line(raw)
-        except ValueError as error:  # also bad UTF-8
-            yield line, offset, error
+        yield line, offset, raw
 
 
 def _decode_line(raw: bytes) -> object:
@@ -201,21 +213,11 @@ def text_lines(handle: BinaryIO, offset: int, line: int, final: bool) -> Iterato
     """(line number, offset after the line, the line as ``str``) from ``offset``, for formats made of
     lines of text. A line that is not UTF-8 comes as ``Garbled`` (its text with the bad bytes replaced,
     so nothing around them is lost); an overlong line is skipped as a ``ValueError``."""
-    handle.seek(offset)
-    while raw := handle.readline(MAX_LINE_BYTES + 1):
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            rest, ended = _skip_line(handle)
-            if not ended and not final:
-                return
-            offset += len(raw) + rest
-            line += 1
-            yield line, offset, ValueError(f"a line longer than {MAX_LINE_BYTES} bytes")
+    for number, end, raw in _complete_lines(handle, offset, line, final):
+        if isinstance(raw, ValueError):
+            yield number, end, raw
             continue
-        if not raw.endswith(b"\n") and not final:
-            return  # the agent may still be writing this line
-        offset += len(raw)
-        line += 1
         try:
-            yield line, offset, raw.decode("utf-8")
+            yield number, end, raw.decode("utf-8")
         except UnicodeDecodeError:
-            yield line, offset, Garbled(raw.decode("utf-8", "replace"))
+            yield number, end, Garbled(raw.decode("utf-8", "replace"))

@@ -29,12 +29,13 @@ import os
 import sys
 import time
 
+from reverie import deadline
 from reverie.recall import config, inject, lookup, verdicts, wire
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
 HOME_ENV = "REVERIE_HOME"
 SHOWN_ENV = "REVERIE_RECALL_SHOWN"  # lesson ids the session's prompt already carries
@@ -51,7 +52,7 @@ def main(argv: list[str]) -> int:
     """The standalone recall hook (``recall/hook.py``): read stdin, answer, fail open."""
     options = _options(argv)
     home = os.environ.get(HOME_ENV) or options.get("home")
-    disarm = _arm_deadline(DEADLINE_SECONDS)
+    disarm = deadline.arm(DEADLINE_SECONDS)
     try:
         try:
             raw = _read_stdin()
@@ -69,7 +70,7 @@ def answer_raw(agent: str, event: str, raw: bytes, home: str | None) -> int:
     Runs under its own ``DEADLINE_SECONDS``; on any error, nothing reaches stdout and the traceback goes
     to ``recall.log``. A payload over ``MAX_PAYLOAD_BYTES`` gets no answer, as if it had been cut.
     """
-    disarm = _arm_deadline(DEADLINE_SECONDS)
+    disarm = deadline.arm(DEADLINE_SECONDS)
     try:
         try:
             if not home:
@@ -245,29 +246,3 @@ def _log_error(home: str | None) -> None:
             log.write(f"{stamp} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
     except BaseException:
         pass
-
-
-class DeadlinePassed(Exception):
-    """The hook ran out of its time: whatever it was waiting on (a FIFO, a hung mount), it gives up."""
-
-
-def _arm_deadline(seconds: float) -> Callable[[], None]:
-    """Raise ``DeadlinePassed`` in this thread after ``seconds`` (POSIX; elsewhere, no deadline). A blocking
-    open or read is interrupted by the signal, so the hook answers within its budget whatever it reads.
-    ``_signal`` and not ``signal``: the latter imports ``enum``, which costs the hook more than its work."""
-    try:
-        import _signal  # type: ignore[import-not-found,unused-ignore]
-
-        def expire(signum: int, frame: object) -> None:
-            raise DeadlinePassed(f"the hook's {seconds:g} s deadline passed")
-
-        previous = _signal.signal(_signal.SIGALRM, expire)
-        _signal.setitimer(_signal.ITIMER_REAL, seconds)
-    except (ImportError, AttributeError, ValueError, OSError):  # not POSIX, or not the main thread
-        return lambda: None
-
-    def disarm() -> None:
-        _signal.setitimer(_signal.ITIMER_REAL, 0)
-        _signal.signal(_signal.SIGALRM, previous)
-
-    return disarm
