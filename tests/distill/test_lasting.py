@@ -28,6 +28,14 @@ from reverie.domain.lessons import ScopeLevel
         "In this repo, quit adding `git push --force`.",
         "Tests go in tests/unit, not next to the code.",
         "also fyi we use uv for dependencies here, not pip",
+        "When fixing a bug, first write a failing test that covers it.",
+        "If you add a new endpoint, add a test for it too.",
+        "We always squash commits before merging.",
+        "You must never push straight to main.",
+        "Each migration should be reversible.",
+        "There should be no print statements in library code.",
+        "Next time, if a task is already defined, tell me instead of redoing it.",
+        "Going forward, verify the build before saying a change is done.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -48,6 +56,11 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "I never said that",
         "since we are using the same Lichess APi there should not be that much disagreement.",
         "It is a bug, not a feature.",
+        "Before implementing, let's come up with a good prompt.",
+        "If it fails, run it again.",
+        "When you're done, commit the change.",
+        "When you add the button, make it blue.",
+        "we always end up fixing this by hand",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -10,7 +10,10 @@ without a second sighting:
   use pnpm", "By default, ...", "In this repo, ...";
 * a convention that names a tool for a kind of work: "Use ruff for linting.";
 * a corrected fact with its contrast: "the default branch is master, not main";
-* a choice between two named things: "use `pnpm`, not `npm`", "pytest instead of unittest".
+* a choice between two named things: "use `pnpm`, not `npm`", "pytest instead of unittest";
+* an instruction of a kind, not of the moment: under a condition of a kind ("When fixing a bug, first
+  write a failing test"), a habit of the team or the agent ("we always squash", "you must never push
+  to main"), an obligation on every member of a kind ("each migration should be reversible").
 
 And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
 last the session whatever else they say. Everything here is generic English grammar (habit, frame,
@@ -26,7 +29,8 @@ from enum import StrEnum
 # further in, they usually describe what the program should do ("remove -o and always write to X").
 _LEADING_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) )?(?:always|never)\b", re.I)
 _HABIT = re.compile(
-    r"\b(?:whenever|every ?time|each time|from now on|by default|as a rule|in (?:the )?future|"
+    r"\b(?:whenever|every ?time|each time|from now on|by default|as a (?:general )?rule|in (?:the )?future|"
+    r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more)\b",
     re.I,
 )
@@ -49,7 +53,28 @@ _IMPERATIVE = re.compile(
     r"(?P<verb>use|run|keep|put|write|add|avoid|prefer|make|commit|push|wait|check|call|name|format|lint|test|"
     r"install|build|deploy|start|stop|follow|store|place|import|pin|set|target|read|respond|reply|answer|ask|"
     r"document|log|tag|sign|open|merge|rebase|squash|review|prefix|end|begin|indent|quote|wrap|include|exclude|"
-    r"leave|treat|skip|ignore|remove|delete|do|let|mention|explain|return|raise|handle|migrate|bump|update)\b",
+    r"leave|treat|skip|ignore|remove|delete|do|let|mention|explain|return|raise|handle|migrate|bump|update|"
+    r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
+    r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
+    r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull)\b",
+    re.I,
+)
+# A habit stated of the team or the agent: "we always squash", "you must never push to main".
+_STATED_HABIT = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:we|you)(?: (?:must|should|shall|need to|have to|are to))? "
+    r"(?:always|never|not ever)\s+(?!(?:end|wind) up\b)",
+    re.I,
+)
+# A condition of a kind, not of the moment: "When fixing a bug, ...", "If you add a new endpoint, ...".
+_GENERIC_CONDITION = re.compile(
+    r"^(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b)"
+    r"[^,]{0,80},\s*(?:(?:always|first|then|also|please)\s+)*",
+    re.I,
+)
+# An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
+_GENERIC_RULE = re.compile(
+    r"^(?:(?:each|every|all|any) \w+(?: \w+)? (?:must|should|shall|needs? to)|"
+    r"there (?:must|should) (?:never )?be no)\b",
     re.I,
 )
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
@@ -76,7 +101,8 @@ _NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs
 _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
 # A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
 _FRAME = re.compile(
-    r"^(?:from now on|by default|as a rule|in (?:the )?future|for now|for the moment|"
+    r"^(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
+    r"next time|going forward|moving forward|from here on(?: out)?|henceforth|"
     r"(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases))[,:]?\s+",
     re.I,
@@ -95,16 +121,37 @@ def duration(sentence: str) -> Duration:
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
     body = _FRAME.sub("", text, count=1)
-    instruction = bool(_IMPERATIVE.match(body) or _NEGATIVE.match(body) or _DESIRE.match(body))
+    framed = body != text and not _BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
+    condition = _GENERIC_CONDITION.match(body)
+    if condition is not None and _instruction(body[condition.end() :]):
+        return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
+    instruction = _instruction(body)
     if _BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
         return Duration.BOUNDED
     habitual = bool(_HABIT.search(text) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
-    if _PURPOSE.match(text) or _FACT_CONTRAST.match(text) or _REMEMBER.match(text):
+    if _of_a_kind(body, framed) or _PURPOSE.match(text) or _FACT_CONTRAST.match(text) or _REMEMBER.match(text):
         return Duration.STANDING
     if _NEGATIVE.match(body) and _NAMED_TARGET.search(body) and not _DEICTIC_OBJECT.search(body):
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
     if _CHOICE.search(text) and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
     return Duration.UNSAID
+
+
+def _instruction(clause: str) -> bool:
+    return bool(_IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause))
+
+
+def _of_a_kind(body: str, framed: bool) -> bool:
+    """A habit of the team or the agent ("we always squash", "you must never push to main"), an
+    obligation on every member of a kind ("each migration should be reversible"), or, after a standing
+    frame, a condition of any kind with its instruction ("next time, if you see X, tell me")."""
+    habit = _STATED_HABIT.match(body)
+    if habit is not None and _instruction(body[habit.end() :]):
+        return True
+    if _GENERIC_RULE.match(body):
+        return True
+    head, comma, rest = body.partition(",")
+    return framed and bool(comma) and head.lower().startswith(("if ", "when ")) and _instruction(rest.strip())
