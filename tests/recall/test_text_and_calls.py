@@ -8,20 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reverie import normal
 from reverie.domain import markers
-from reverie.recall import calls, render, terms, wire
+from reverie.recall import calls, render, wire
 
 
 def test_terms_meet_across_word_forms_and_drop_function_words() -> None:
-    assert terms.terms("How do I run the tests?") == terms.terms("running test") == ["run", "test"]
-    assert terms.terms("Testing, tested, tests") == ["test", "test", "test"]
-    assert terms.terms("pnpm-lock.yaml") == ["pnpm", "lock", "yaml"]
-    assert terms.query_terms("test test build") == ["test", "build"]
+    assert normal.terms("How do I run the tests?") == normal.terms("running test") == ["run", "test"]
+    assert normal.terms("Testing, tested, tests") == ["test", "test", "test"]
+    assert normal.terms("pnpm-lock.yaml") == ["pnpm", "lock", "yaml"]
+    assert normal.query_terms("test test build") == ["test", "build"]
 
 
 def test_query_terms_are_bounded_for_a_pasted_log() -> None:
     pasted = " ".join(f"word{n}x" for n in range(10_000))
-    assert len(terms.query_terms(pasted)) == terms.MAX_QUERY_TERMS
+    assert len(normal.query_terms(pasted)) == normal.MAX_QUERY_TERMS
 
 
 @pytest.mark.parametrize(

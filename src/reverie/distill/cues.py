@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from reverie import normal
+
 
 def words_of(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -51,14 +53,9 @@ GLOBAL = re.compile(
 CODE = re.compile(r"`([^`]+)`")
 WORDS = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
-STOPWORDS = words_of(
-    "a an the and or but if then than to of in on at for with by from as is are be been was were it its this that "
-    "these those you your we our i me my us he she they them their there here do does did don't dont not no never "
-    "doesn't can't won't shouldn't i've we've you've it's always ever please just use using should must shall need "
-    "needs can could would will any all every each anymore again from now on future next time whenever when so also "
-    "stop quit avoid make sure remember keep mind note told said repo repository project codebase everywhere "
-    "globally instead rather over prefer ok okay only once today until be have has had get got"
-)
+# Words that say nothing of what a statement is about: the one list (``reverie.normal``), with the
+# contractions as this module's ``WORDS`` reads them ("don't" is one word here).
+STOPWORDS = normal.STOP_WORDS | words_of("don't doesn't can't won't shouldn't i've we've you've it's")
 NOT_VERBS = words_of(
     "a an the this that these those it its there here i we you he she they my our your their what why how which who "
     "is are was were be been am do does did can could would will should shall may might must has have had not no yes "

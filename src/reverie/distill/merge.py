@@ -82,12 +82,26 @@ class Ledger:
             self._observations[identifier] = list(self.store.observations_for(identifier))
         return self._observations[identifier]
 
+    def identity(self, key: str, topic: str, scope: Scope) -> str:
+        """The id of the lesson keyed ``key`` in ``scope``: the one minted from the key, or a lesson
+        minted under an earlier normal form of text and re-keyed since (store migration
+        ``m006_normal_form_2``), whose id no longer follows from its key: found by its topic."""
+        minted = lesson_id(key, scope)
+        if not topic or self.current(minted) is not None:
+            return minted
+        found = next((o.id for o in self.store.lessons_on_topic(topic) if o.key == key and o.scope == scope), None)
+        if found is None:
+            return minted
+        if found not in self._observations:  # what was observed since the re-key is stored by its key
+            self._observations[found] = [*self.store.observations_for(found), *self.store.observations_for(minted)]
+        return found
+
     # -- changing -----------------------------------------------------------------------------
 
     def fold(self, observation: Observation) -> Lesson | None:
         """Add one (already admitted) observation; returns the lesson it formed or strengthened."""
         observation = self._widened(observation)
-        identifier = lesson_id(observation.key, observation.scope)
+        identifier = self.identity(observation.key, observation.topic, observation.scope)
         self.observed.append(observation)
         group = self._record(identifier, observation)
         current = self.current(identifier)
@@ -147,7 +161,7 @@ class Ledger:
         """A project observation of an instruction the person already gave for every project."""
         if observation.scope.level is not ScopeLevel.PROJECT or observation.extractor not in _SPOKEN:
             return observation
-        everywhere = self.current(lesson_id(observation.key, Scope(level=ScopeLevel.GLOBAL)))
+        everywhere = self.current(self.identity(observation.key, observation.topic, Scope(level=ScopeLevel.GLOBAL)))
         if everywhere is None or not _stated_everywhere(everywhere):
             return observation
         return replace(observation, scope=everywhere.scope, statement=observation.statement.removeprefix(_HERE))

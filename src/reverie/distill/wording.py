@@ -16,9 +16,10 @@ person meant in their own key terms and code spans, and drops the rest:
 * **Paths are code.** A bare path (``src/gen/``) is put in backticks and never capitalised.
 * **Commas stay commas.** The clauses after the instruction are the person's own words, as typed.
 
-``canonical_key`` is what phrasings of one instruction share: its polarity, and its content words
-and code spans without the generic verbs ("add", "use", "put", ...) and asides, so "No
-Co-Authored-By trailers" and "don't add Co-Authored-By trailers, please" are one lesson.
+``canonical_key`` is what phrasings of one instruction share: its polarity, and its terms and code
+spans in the one normal form (``reverie.normal``: no generic verbs such as "add", "use", "put", no
+asides), so "No Co-Authored-By trailers" and "don't add Co-Authored-By trailers, please" are one
+lesson, and dedupe and recall read them as one too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from reverie import normal
 from reverie.distill import cues
 
 _SCOPE_ASIDE = re.compile(
@@ -60,7 +62,8 @@ PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|
 # A verb with nothing but a pronoun or an adverb after it ("never edit it", "don't touch manually").
 _OBJECTLESS = re.compile(r"^[a-z]+(?:\s+(?:it|them|that|this))?(?:\s+(?:manually|directly|ever))*\s*$", re.I)
 _URL = re.compile(r"https?://", re.I)
-# Verbs that say nothing of what a lesson is about: "add X", "use X", "put X" share the key of "X".
+# Verbs that open an instruction without saying what it is about ("add X", "use X"): read as verbs when
+# deciding whether a clause starts with one (their place in keys is ``reverie.normal.STOP_WORDS``).
 _GENERIC_VERBS_TEXT = "add adding use using put putting include including have do like want avoid stop no make sure let"
 _GENERIC_VERBS = frozenset(_GENERIC_VERBS_TEXT.split())
 _EDIT_VERB_TEXT = "edit editing"
@@ -121,8 +124,7 @@ def _split_clauses(text: str) -> list[str]:
 
 def is_commentary(piece: str) -> bool:
     """ "we don't do that", "I do not like that": the person's aside about the instruction before it."""
-    words = cues.WORDS.findall(piece.lower())
-    content = [w for w in words if w not in cues.STOPWORDS and w not in _GENERIC_VERBS]
+    content = normal.terms(piece)
     return bool(_COMMENTARY.match(piece)) and len(content) <= 2 and bool(cues.POINTS_BACK.search(piece))
 
 
@@ -192,8 +194,7 @@ def _avoid(target: str) -> str | None:
 def _with_object(text: str, rest: str) -> str | None:
     """A negative instruction whose only object is a pronoun ("never edit it"), or that has none
     ("never edit by hand"), is a fragment of something said before."""
-    words = [w for w in cues.WORDS.findall(rest.lower()) if w not in cues.STOPWORDS]
-    if len(words) <= 1 and _POINTER_OBJECT.search(rest):
+    if len(normal.terms(rest)) <= 1 and _POINTER_OBJECT.search(rest):
         return None
     if _OBJECTLESS.match(rest):
         return None
@@ -239,30 +240,14 @@ def _finish(text: str) -> str | None:
 
 
 def canonical_key(text: str, *, negative: bool) -> str:
-    """What phrasings of one instruction share: polarity, content words and code spans."""
-    spans = sorted({" ".join(span.lower().split()) for span in cues.CODE.findall(text)})
-    prose = cues.CODE.sub(" ", text)
-    words = [
-        w
-        for w in content_stems(prose)
-        if w not in _GENERIC_VERBS and not (negative and w in {"avoid", "never"}) and not w.isdigit()
-    ]
-    words = ["edit" if w in _EDIT_VERBS else w for w in words]
-    numbers = sorted({w for w in content_stems(prose) if w.isdigit()})
+    """What phrasings of one instruction share: polarity, numbers, its terms and exact code spans, in
+    the one normal form (``reverie.normal``) that dedupe and recall read too."""
+    numbers = sorted(set(normal.numbers(normal.prose(text))))
+    subject = {w for w in content_stems(text) if not w.isdigit()} | set(normal.exact_spans(text))
     polarity = "-" if negative else "+"
-    return f"{polarity}{','.join(numbers)}:{' '.join(sorted({*words, *spans}))}"
+    return f"{polarity}{','.join(numbers)}:{' '.join(sorted(subject))}"
 
 
 def content_stems(text: str) -> list[str]:
-    """Lower-case word stems without stop words or cue words: what a statement is about."""
-    words = (_stem(word) for word in cues.WORDS.findall(text.lower()) if word not in cues.STOPWORDS)
-    return [word for word in words if len(word) > 1 or word.isdigit()]
-
-
-def _stem(word: str) -> str:
-    word = word.strip(".-/'")
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+    """What a statement is about: its terms (``reverie.normal``), in order."""
+    return normal.terms(text)

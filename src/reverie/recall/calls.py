@@ -21,7 +21,7 @@ splitter and glob matcher below cover what agents actually run.
 
 from __future__ import annotations
 
-from reverie.recall import terms
+from reverie import normal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def call_in_play(tool_name: str, tool_input: object) -> CallInPlay:
     commands = [part for part in simple_commands(command) if _program(part) not in _NAVIGATION] if command else []
     paths = _paths(fields, commands)
     text = " ".join(filter(None, (command or "", " ".join(paths))))
-    return CallInPlay(tool_name or "", commands, paths, terms.query_terms(text))
+    return CallInPlay(tool_name or "", commands, paths, normal.query_terms(text))
 
 
 def _command_text(fields: Mapping[str, object]) -> str | None:

@@ -29,8 +29,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reverie import normal
 from reverie.domain.lessons import Lesson, LessonKind, LessonStatus, ScopeLevel
-from reverie.recall import calls, intents, lookup, snapshot, terms
+from reverie.recall import calls, intents, lookup, snapshot
 from reverie.store.gate import clean
 from reverie.store.protocol import ArtifactRow
 from reverie.store.recall_index import (
@@ -164,7 +165,7 @@ def indexed(lesson: Lesson) -> IndexedLesson:
         paths=tuple(trigger.paths),
         tools=tuple(trigger.tools),
         keywords=tuple(trigger.keywords),
-        terms=tuple(dict.fromkeys(terms.terms(text))),
+        terms=tuple(dict.fromkeys(normal.terms(text))),
         trigger_keys=trigger_keys(commands, trigger.paths, trigger.keywords),
         digest_weight=digest_weight(lesson),
     )
@@ -180,7 +181,7 @@ def _command_stance(stance: str) -> str:
 def trigger_keys(commands: Sequence[str], paths: Sequence[str], keywords: Sequence[str]) -> tuple[str, ...]:
     keys = ["c:" + command for command in commands]
     keys.extend(calls.glob_key(path) for path in paths)
-    keys.extend("k:" + term for keyword in keywords for term in terms.terms(keyword))
+    keys.extend("k:" + term for keyword in keywords for term in normal.terms(keyword))
     return tuple(dict.fromkeys(keys))
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import os
 
-from reverie.recall import calls, rank, render, terms
+from reverie import normal
+from reverie.recall import calls, rank, render
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -86,7 +87,7 @@ def prompt(
     text: str,
 ) -> Answer:
     text = text[:MAX_PROMPT_CHARS]
-    query = terms.query_terms(text)
+    query = normal.query_terms(text)
     words = prompt_words(text)
     found: dict[str, rank.Hit] = {}
     for row in (*index.by_text(query), *index.by_trigger(rank.prompt_keys(words))):

@@ -13,7 +13,7 @@ them: ``make test`` is for testing, ``python -m pytest`` too.
 
 from __future__ import annotations
 
-from reverie.recall import terms
+from reverie import normal
 
 INTENTS: dict[str, tuple[str, ...]] = {
     "test": (
@@ -129,7 +129,7 @@ def intents_of(commands: tuple[str, ...] | list[str], statement: str) -> list[st
 
 def intent_terms(commands: tuple[str, ...] | list[str], statement: str) -> list[str]:
     """The same, as index terms (stemmed the way prompts are)."""
-    return terms.terms(" ".join(intents_of(commands, statement)))
+    return normal.terms(" ".join(intents_of(commands, statement)))
 
 
 def _tools(words: list[str]) -> list[str]:

@@ -28,7 +28,8 @@ and trigger shape; see ``reverie.recall.index``).
 
 from __future__ import annotations
 
-from reverie.recall import calls, intents, terms
+from reverie import normal as terms  # the one normaliser (reverie.normal)
+from reverie.recall import calls, intents
 from reverie.recall.lookup import cosine
 
 TYPE_CHECKING = False

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reverie import normal
 from reverie.capture.project import identify
-from reverie.recall import config, inject, intents, lookup, rank, terms
+from reverie.recall import config, inject, intents, lookup, rank
 from reverie.recall import session_state as states
 from reverie.store.recall_index import INDEX_FILE, TextMatch, search_text
 from reverie.workspace import Workspace
@@ -87,7 +88,7 @@ def for_prompt(workspace: Workspace, prompt: str, project: str, *, agent: str = 
     if index is None:
         return Report("UserPromptSubmit", project, "", (), notes=notes)
     answer = inject.prompt(index, state, budget, agent, time.time(), prompt)
-    query = terms.query_terms(prompt)
+    query = normal.query_terms(prompt)
     matches = search_text(workspace.home / INDEX_FILE, query)
     bm25 = {match.id: match.bm25 for match in matches}
     hits = tuple(_explained(hit, project, bm25.get(hit.row.id)) for hit in answer.hits)
@@ -176,7 +177,7 @@ def _explained(hit: rank.Hit, project: str, bm25: float | None) -> Explained:
 
 def _intents_matched(hit: rank.Hit) -> tuple[str, ...]:
     """ "test (from `pytest`)": the matched terms that only the lesson's tools brought."""
-    own = set(terms.terms(" ".join((hit.row.statement, *hit.row.keywords, *hit.row.commands))))
+    own = set(normal.terms(" ".join((hit.row.statement, *hit.row.keywords, *hit.row.commands))))
     brought = set(intents.intent_terms(hit.row.commands, hit.row.statement)) - own
     return tuple(term for term in hit.matched if term in brought)
 

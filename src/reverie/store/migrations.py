@@ -233,12 +233,24 @@ def m005_session_activity(db: sqlite3.Connection) -> None:
     )
 
 
+def m006_normal_form_2(db: sqlite3.Connection) -> None:
+    """Lessons that distill keyed by what a person said (``say:...``) in the earlier normal form of
+    text get their key and topic in this one (``reverie.normal``), as a new version of each: the id
+    stays (artifacts, the audit log and the recall ledger name it) and so does the content hash
+    (approvals bind to it). Distill finds such a lesson by topic when its key no longer hashes to its
+    id (``distill.merge``). Only current versions that are not forgotten are re-keyed."""
+    from reverie.store.sqlite_lessons import rekeyed_versions
+
+    rekeyed_versions(db, datetime.now(UTC).isoformat(timespec="seconds"))
+
+
 MIGRATIONS: tuple[tuple[str, Migration], ...] = (
     ("m001_traces", m001_traces),
     ("m002_lessons", m002_lessons),
     ("m003_artifacts", m003_artifacts),
     ("m004_store_versions", m004_store_versions),
     ("m005_session_activity", m005_session_activity),
+    ("m006_normal_form_2", m006_normal_form_2),
 )
 
 

@@ -13,7 +13,6 @@ lessons live in ``postgres_team``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -24,23 +23,26 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
-from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
+from reverie.domain import Event, Session, keys
 from reverie.errors import ConfigError, InputError
 from reverie.store import postgres_migrations
 from reverie.store.postgres_lessons import PostgresLessons
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 from reverie.store.sealing import seal
+from reverie.store.trace_rows import (
+    EVENT_COLUMNS,
+    SESSION_COLUMNS,
+    decoded,
+    event_from_row,
+    event_row,
+    session_from_row,
+    session_row,
+)
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
 POOL_WAIT_S = 10.0  # a request waits this long for a connection, then fails instead of hanging
 TEAM_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-
-_SESSION_COLUMNS = "id, agent, project_key, project_name, cwd, started_at, ended_at, transcript_path, parent_id"
-_EVENT_COLUMNS = (
-    "key, session_id, kind, origin, source, timestamp, text, tool_name, tool_use_id, tool_input,"
-    " is_error, sidechain, transcript_path, transcript_line, data"
-)
 
 
 def describe(url: str) -> str:
@@ -127,9 +129,9 @@ class PostgresStore(PostgresLessons):
                 self._upsert_session(db, session)
             new = 0
             for event in batch.events:
-                row = _event_row(self._complete_key(db, event))
+                row = event_row(self._complete_key(db, event))
                 cursor = db.execute(
-                    f"INSERT INTO events (team_id, {_EVENT_COLUMNS}) VALUES (%s, {', '.join(['%s'] * 15)})"
+                    f"INSERT INTO events (team_id, {EVENT_COLUMNS}) VALUES (%s, {', '.join(['%s'] * 15)})"
                     " ON CONFLICT (team_id, key) DO NOTHING",
                     (self.team, *row),
                 )
@@ -162,11 +164,10 @@ class PostgresStore(PostgresLessons):
         return replace(event, key=keys.with_ordinal(event.key, int(row[0])))
 
     def _upsert_session(self, db: Connection, session: Session) -> None:
-        project = session.project
         # Known values win over unknown ones; the earliest start and the latest end win.
         db.execute(
             f"""
-            INSERT INTO sessions (team_id, {_SESSION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            INSERT INTO sessions (team_id, {SESSION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
             ON CONFLICT (team_id, id) DO UPDATE SET
                 project_key = COALESCE(sessions.project_key, excluded.project_key),
                 project_name = COALESCE(sessions.project_name, excluded.project_name),
@@ -176,18 +177,7 @@ class PostgresStore(PostgresLessons):
                 transcript_path = COALESCE(excluded.transcript_path, sessions.transcript_path),
                 parent_id = COALESCE(sessions.parent_id, excluded.parent_id)
             """,
-            (
-                self.team,
-                session.id,
-                session.agent,
-                project.key if project else None,
-                project.name if project else None,
-                session.cwd,
-                session.started_at,
-                session.ended_at,
-                session.transcript_path,
-                session.parent_id,
-            ),
+            (self.team, *session_row(session)),
         )
 
     def _save_cursor(self, db: Connection, cursor: ImportCursor) -> None:
@@ -202,8 +192,8 @@ class PostgresStore(PostgresLessons):
 
     def session(self, session_id: str) -> Session | None:
         with self.database.transaction(self.team) as db:
-            row = db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = %s", (session_id,)).fetchone()
-        return _session(row) if row else None
+            row = db.execute(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = %s", (session_id,)).fetchone()
+        return session_from_row(row) if row else None
 
     def sessions_started_after(self, since: str, *, project: str | None = None, limit: int | None = None) -> int:
         # ISO 8601 text orders as time, as in SQLite; the limit bounds the scan however long the history.
@@ -221,12 +211,12 @@ class PostgresStore(PostgresLessons):
     def find_sessions(self, prefix: str) -> Sequence[Session]:
         with self.database.transaction(self.team) as db:
             rows = db.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE starts_with(id, %s) ORDER BY started_at", (prefix,)
+                f"SELECT {SESSION_COLUMNS} FROM sessions WHERE starts_with(id, %s) ORDER BY started_at", (prefix,)
             ).fetchall()
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
 
     def sessions(self, project: str | None = None) -> Sequence[SessionSummary]:
-        columns = ", ".join("s." + c.strip() for c in _SESSION_COLUMNS.split(","))
+        columns = ", ".join("s." + c.strip() for c in SESSION_COLUMNS.split(","))
         with self.database.transaction(self.team) as db:
             rows = db.execute(
                 f"""
@@ -241,17 +231,19 @@ class PostgresStore(PostgresLessons):
                 {"project": project},
             ).fetchall()
         return [
-            SessionSummary(_session(row[:9]), events=row[9], prompts=row[10], tool_calls=row[11], errors=row[12])
+            SessionSummary(
+                session_from_row(row[:9]), events=row[9], prompts=row[10], tool_calls=row[11], errors=row[12]
+            )
             for row in rows
         ]
 
     def events(self, session_id: str) -> Sequence[Event]:
         with self.database.transaction(self.team) as db:
             rows = db.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE session_id = %s ORDER BY COALESCE(timestamp, ''), seq",
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE session_id = %s ORDER BY COALESCE(timestamp, ''), seq",
                 (session_id,),
             ).fetchall()
-        return [_event(row) for row in rows]
+        return [event_from_row(row, decoded) for row in rows]
 
     def sessions_since(self, seq: int) -> tuple[tuple[str, ...], int]:
         with self.database.transaction(self.team) as db:
@@ -290,60 +282,6 @@ class PostgresStore(PostgresLessons):
 
     def close(self) -> None:
         """The database (and its pool) belongs to whoever opened it; one store per team shares it."""
-
-
-def _event_row(event: Event) -> tuple[Any, ...]:
-    return (
-        event.key,
-        event.session_id,
-        event.kind.value,
-        event.origin.value,
-        event.source.value,
-        event.timestamp,
-        event.text,
-        event.tool_name,
-        event.tool_use_id,
-        json.dumps(event.tool_input) if event.tool_input is not None else None,
-        event.is_error,
-        event.sidechain,
-        event.transcript_path,
-        event.transcript_line,
-        json.dumps(event.data),
-    )
-
-
-def _event(row: Sequence[Any]) -> Event:
-    return Event(
-        key=row[0],
-        session_id=row[1],
-        kind=EventKind(row[2]),
-        origin=Origin(row[3]),
-        source=Source(row[4]),
-        timestamp=row[5],
-        text=row[6],
-        tool_name=row[7],
-        tool_use_id=row[8],
-        tool_input=row[9],
-        is_error=bool(row[10]),
-        sidechain=bool(row[11]),
-        transcript_path=row[12],
-        transcript_line=row[13],
-        data=row[14],
-    )
-
-
-def _session(row: Sequence[Any]) -> Session:
-    project = Project(key=row[2], name=row[3] or row[2]) if row[2] else None
-    return Session(
-        id=row[0],
-        agent=row[1],
-        project=project,
-        cwd=row[4],
-        started_at=row[5],
-        ended_at=row[6],
-        transcript_path=row[7],
-        parent_id=row[8],
-    )
 
 
 seal(PostgresStore, conflict=psycopg.IntegrityError, failure=psycopg.Error)

@@ -8,16 +8,14 @@ is created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from reverie.domain import Event, EventKind, Origin, Project, Session, Source, keys
+from reverie.domain import Event, Session, keys
 from reverie.store import migrations
 from reverie.store.gate import clean, clean_event
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
@@ -26,14 +24,16 @@ from reverie.store.sqlite_artifacts import ArtifactTables
 from reverie.store.sqlite_dreams import DreamTables
 from reverie.store.sqlite_lessons import LessonTables
 from reverie.store.sqlite_versions import VersionTables
+from reverie.store.trace_rows import (
+    EVENT_COLUMNS,
+    SESSION_COLUMNS,
+    event_from_row,
+    event_row,
+    session_from_row,
+    session_row,
+)
 
 BUSY_TIMEOUT_MS = 10_000
-
-_SESSION_COLUMNS = "id, agent, project_key, project_name, cwd, started_at, ended_at, transcript_path, parent_id"
-_EVENT_COLUMNS = (
-    "key, session_id, kind, origin, source, timestamp, text, tool_name, tool_use_id, tool_input,"
-    " is_error, sidechain, transcript_path, transcript_line, data"
-)
 
 
 @sealed
@@ -88,10 +88,10 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
                 self._db.execute("INSERT INTO receipts (id, applied_at) VALUES (?, ?)", (batch.receipt, _now()))
             for session in batch.sessions:
                 self._upsert_session(clean(session))
-            rows = [_event_row(self._complete_key(clean_event(event))) for event in batch.events]  # the gate
+            rows = [event_row(self._complete_key(clean_event(event))) for event in batch.events]  # the gate
             before = self._db.total_changes
             self._db.executemany(
-                f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT (key) DO NOTHING",
+                f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 15)}) ON CONFLICT (key) DO NOTHING",
                 rows,
             )
             new = self._db.total_changes - before
@@ -117,22 +117,11 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
         return replace(event, key=keys.with_ordinal(event.key, row[0]))
 
     def _upsert_session(self, session: Session) -> None:
-        project = session.project
-        row = (
-            session.id,
-            session.agent,
-            project.key if project else None,
-            project.name if project else None,
-            session.cwd,
-            session.started_at,
-            session.ended_at,
-            session.transcript_path,
-            session.parent_id,
-        )
+        row = session_row(session)
         # Known values win over unknown ones; the earliest start and the latest end win.
         self._db.execute(
             f"""
-            INSERT INTO sessions ({_SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 project_key = COALESCE(sessions.project_key, excluded.project_key),
                 project_name = COALESCE(sessions.project_name, excluded.project_name),
@@ -162,22 +151,22 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
     # -- reading -----------------------------------------------------------------------------
 
     def session(self, session_id: str) -> Session | None:
-        row = self._db.execute(f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return _session(row) if row else None
+        row = self._db.execute(f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return session_from_row(row) if row else None
 
     def find_sessions(self, prefix: str) -> Sequence[Session]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self._db.execute(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at",
+            f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY started_at",
             (escaped + "%",),
         )
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
 
     def sessions(self, project: str | None = None) -> Sequence[SessionSummary]:
         where, params = ("WHERE s.project_key = ?", (project,)) if project else ("", ())
         rows = self._db.execute(
             f"""
-            SELECT {", ".join("s." + c.strip() for c in _SESSION_COLUMNS.split(","))},
+            SELECT {", ".join("s." + c.strip() for c in SESSION_COLUMNS.split(","))},
                 COUNT(e.seq),
                 COALESCE(SUM(e.kind = 'prompt' AND e.origin = 'user'), 0),
                 COALESCE(SUM(e.kind = 'tool_call'), 0),
@@ -190,7 +179,9 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
             params,
         )
         return [
-            SessionSummary(_session(row[:9]), events=row[9], prompts=row[10], tool_calls=row[11], errors=row[12])
+            SessionSummary(
+                session_from_row(row[:9]), events=row[9], prompts=row[10], tool_calls=row[11], errors=row[12]
+            )
             for row in rows
         ]
 
@@ -206,10 +197,10 @@ class SQLiteStore(LessonTables, VersionTables, DreamTables, ArtifactTables):
 
     def events(self, session_id: str) -> Sequence[Event]:
         rows = self._db.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY COALESCE(timestamp, ''), seq",
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY COALESCE(timestamp, ''), seq",
             (session_id,),
         )
-        return [_event(row) for row in rows]
+        return [event_from_row(row) for row in rows]
 
     def import_cursor(self, path: str) -> ImportCursor | None:
         row = self._db.execute(
@@ -282,57 +273,3 @@ def _create_private(path: Path) -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _event_row(event: Event) -> tuple[Any, ...]:
-    return (
-        event.key,
-        event.session_id,
-        event.kind.value,
-        event.origin.value,
-        event.source.value,
-        event.timestamp,
-        event.text,
-        event.tool_name,
-        event.tool_use_id,
-        json.dumps(event.tool_input) if event.tool_input is not None else None,
-        int(event.is_error),
-        int(event.sidechain),
-        event.transcript_path,
-        event.transcript_line,
-        json.dumps(event.data),
-    )
-
-
-def _event(row: Sequence[Any]) -> Event:
-    return Event(
-        key=row[0],
-        session_id=row[1],
-        kind=EventKind(row[2]),
-        origin=Origin(row[3]),
-        source=Source(row[4]),
-        timestamp=row[5],
-        text=row[6],
-        tool_name=row[7],
-        tool_use_id=row[8],
-        tool_input=json.loads(row[9]) if row[9] is not None else None,
-        is_error=bool(row[10]),
-        sidechain=bool(row[11]),
-        transcript_path=row[12],
-        transcript_line=row[13],
-        data=json.loads(row[14]),
-    )
-
-
-def _session(row: Sequence[Any]) -> Session:
-    project = Project(key=row[2], name=row[3] or row[2]) if row[2] else None
-    return Session(
-        id=row[0],
-        agent=row[1],
-        project=project,
-        cwd=row[4],
-        started_at=row[5],
-        ended_at=row[6],
-        transcript_path=row[7],
-        parent_id=row[8],
-    )

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from reverie import normal
 from reverie.domain.lessons import Evidence, Lesson, LessonStatus, Observation, ScopeLevel, lesson_id
 from reverie.store import lesson_codec
 from reverie.store.gate import clean
@@ -203,6 +204,33 @@ def _insert_version(db: sqlite3.Connection, lesson: Lesson, *, store_version: in
     )
     _insert_evidence(db, lesson)
     put_in_head(db, store_version, lesson.id, lesson.version)
+
+
+def rekeyed_versions(db: sqlite3.Connection, now: str) -> int:
+    """A new version of every current ``say:`` lesson whose key changes in this normal form of text
+    (``reverie.normal.rekey``), with the topic and keywords that go with it; the number written."""
+    rows = db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE key LIKE 'say:%' ORDER BY id").fetchall()
+    written = 0
+    for row in rows:
+        lesson = _lesson(db, row)
+        key = normal.rekey(lesson.key, lesson.statement)
+        if key == lesson.key or lesson.forgotten_reason is not None:
+            continue
+        subject = key.partition(":")[2].partition(":")[2]
+        keywords = lesson.trigger.keywords
+        if keywords == tuple(lesson.topic.removeprefix("say:").split()[:6]):
+            keywords = tuple(subject.split()[:6])
+        rekeyed = replace(
+            lesson,
+            key=key,
+            topic=f"say:{subject}" if lesson.topic else "",
+            trigger=replace(lesson.trigger, keywords=keywords),
+            version=lesson.version + 1,
+            recorded_at=now,
+        )
+        _insert_version(db, rekeyed, store_version=join_live_version(db))
+        written += 1
+    return written
 
 
 def _insert_evidence(db: sqlite3.Connection, lesson: Lesson) -> None:

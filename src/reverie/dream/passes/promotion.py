@@ -103,9 +103,10 @@ def _said_general(lesson: Lesson) -> bool:
 def _said_local(lesson: Lesson) -> bool:
     """The person tied it to its project ("in this repo", or the project's name): a coincidence elsewhere
     does not make it general."""
-    name = (lesson.scope.project or "").rsplit("/", 1)[-1].lower()
+    name = (lesson.scope.project or "").rsplit("/", 1)[-1]
+    named = wording.words(name) if len(name) > 2 else frozenset()
     return any(
-        LOCAL.search(e.excerpt) or (len(name) > 2 and name in wording.words(e.excerpt))
+        LOCAL.search(e.excerpt) or (bool(named) and named <= wording.words(e.excerpt))
         for e in lesson.evidence
         if e.basis is Basis.USER_STATEMENT
     )
