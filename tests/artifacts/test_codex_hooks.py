@@ -103,12 +103,26 @@ def test_retiring_the_lesson_takes_the_codex_hook_out(env: Env) -> None:
 
 
 def test_project_hook_lessons_stay_rules_for_codex_and_compile_says_why(env: Env) -> None:
-    env.store([NO_FORCE_PUSH, NO_MIGRATION_EDITS, GLOBAL_MIGRATIONS])
+    env.store([NO_FORCE_PUSH, NO_MIGRATION_EDITS])
     plan = env.compile([Target.CODEX])
     assert [a for a in plan.actions if a.artifact.kind is Kind.HOOK] == []
     assert not (env.codex_dir / "hooks.json").exists()
     assert (
         f"{NO_FORCE_PUSH.id}: Codex has no project hooks file; for Codex it is a rule in AGENTS.md only" in plan.notes
     )
-    assert any(note.startswith(f"{GLOBAL_MIGRATIONS.id}: Codex hooks see shell calls only") for note in plan.notes)
     assert "Never run `git push --force`." in (env.repo / "AGENTS.md").read_text()
+
+
+def test_a_global_path_lesson_blocks_codex_apply_patch_through_the_same_script(env: Env) -> None:
+    env.store([GLOBAL_FORCE_PUSH, GLOBAL_MIGRATIONS])
+    action = _codex_hooks(env)
+    assert action.artifact.lesson_ids == (GLOBAL_FORCE_PUSH.id, GLOBAL_MIGRATIONS.id)
+    (group,) = json.loads((env.codex_dir / "hooks.json").read_text())["hooks"]["PreToolUse"]
+    assert "apply_patch" in group["matcher"].split("|") and "Bash" in group["matcher"].split("|")
+    script = env.codex_dir / "hooks" / "reverie" / "enforce.py"
+    patch = "*** Begin Patch\n*** Add File: migrations/0002.sql\n+create table t (id int);\n*** End Patch\n"
+    payload = {**_codex_payload("", env.repo), "tool_name": "apply_patch", "tool_input": {"command": patch}}
+    blocked = _run_script(script, payload)
+    assert blocked.returncode == 2 and f"Blocked by reverie lesson {GLOBAL_MIGRATIONS.id}" in blocked.stderr
+    elsewhere = {**payload, "tool_input": {"command": patch.replace("migrations/", "docs/")}}
+    assert _run_script(script, elsewhere).returncode == 0

@@ -42,9 +42,13 @@ def test_rules_hooks_and_path_rules_are_written_where_claude_code_loads_them(env
     assert "migrations/**" in (env.repo / "AGENTS.md").read_text()
     settings = json.loads((env.repo / ".claude" / "settings.json").read_text())
     assert schema_problems(settings, "claude-code-settings.json") == []
-    commands = [h["command"] for g in settings["hooks"]["PreToolUse"] for h in g["hooks"]]
-    assert len(commands) == 3 and all('"$CLAUDE_PROJECT_DIR"/.claude/hooks/reverie/' in c for c in commands)
-    assert all(str(env.repo) not in c for c in commands)
+    (command,) = [h["command"] for g in settings["hooks"]["PreToolUse"] for h in g["hooks"]]  # three lessons, one
+    assert command == (
+        'test ! -f "$CLAUDE_PROJECT_DIR"/.claude/hooks/reverie/enforce.py'
+        ' || python3 -I -S "$CLAUDE_PROJECT_DIR"/.claude/hooks/reverie/enforce.py PreToolUse'
+    )
+    assert list(settings["hooks"]) == ["PreToolUse"] and str(env.repo) not in command
+    assert [p.name for p in (env.repo / ".claude" / "hooks" / "reverie").iterdir()] == ["enforce.py"]
 
 
 def test_compiling_again_changes_nothing(env: Env) -> None:
@@ -83,15 +87,38 @@ def test_remove_restores_the_users_files_byte_for_byte(env: Env) -> None:
     assert snapshot(env.repo) == before
 
 
-def test_removing_one_of_two_hooks_keeps_the_other_and_the_users_settings(env: Env) -> None:
+def test_retiring_one_of_two_lessons_takes_its_check_out_of_the_one_script(env: Env) -> None:
     env.store([NO_FORCE_PUSH, NO_MIGRATION_EDITS])
     env.compile([Target.CLAUDE_CODE])
-    hooks = [i.record.artifact for i in compiler.registry(env.workspace.store) if i.record.artifact.kind is Kind.HOOK]
-    compiler.remove(env.workspace.store, hooks[0].id)
+    script = env.repo / ".claude" / "hooks" / "reverie" / "enforce.py"
+    before = script.stat().st_ino
+    assert NO_FORCE_PUSH.id in script.read_text() and NO_MIGRATION_EDITS.id in script.read_text()
+    env.store([replace(NO_FORCE_PUSH, status=LessonStatus.RETIRED)])
+    plan = env.compile([Target.CLAUDE_CODE])
+    (hook,) = [a for a in plan.actions if a.artifact.kind is Kind.HOOK]
+    assert hook.verb == "update" and hook.artifact.lesson_ids == (NO_MIGRATION_EDITS.id,)
+    assert NO_FORCE_PUSH.id not in script.read_text() and NO_MIGRATION_EDITS.id in script.read_text()
+    assert script.stat().st_ino != before  # replaced by a rename, never rewritten in place under a running agent
     settings = json.loads((env.repo / ".claude" / "settings.json").read_text())
-    remaining = [h["command"] for g in settings["hooks"]["PreToolUse"] for h in g["hooks"]]
-    assert len(remaining) == 1 and hooks[1].name in remaining[0]
-    assert not Path(hooks[0].parts[0].path).exists() and Path(hooks[1].parts[0].path).exists()
+    (matcher,) = [g["matcher"] for g in settings["hooks"]["PreToolUse"]]
+    assert matcher == "Edit|Write|MultiEdit|NotebookEdit|apply_patch|Bash"
+
+
+def test_a_reminder_registers_the_same_script_for_post_tool_use_and_leaves_with_its_lesson(env: Env) -> None:
+    remind = replace(TESTS_RULE, id="Lremind00001", key="remind", level=Level.HOOK)
+    remind = replace(remind, trigger=replace(remind.trigger, commands=("make check",)))
+    env.store([NO_FORCE_PUSH, remind])
+    env.compile([Target.CLAUDE_CODE])
+    settings = json.loads((env.repo / ".claude" / "settings.json").read_text())
+    hooks = settings["hooks"]
+    commands = {event: [h["command"] for g in groups for h in g["hooks"]] for event, groups in hooks.items()}
+    assert {event: [c.rsplit(" ", 1)[-1] for c in found] for event, found in commands.items()} == {
+        "PreToolUse": ["PreToolUse"],
+        "PostToolUse": ["PostToolUse"],
+    }
+    env.store([replace(remind, status=LessonStatus.RETIRED)])
+    env.compile([Target.CLAUDE_CODE])
+    assert list(json.loads((env.repo / ".claude" / "settings.json").read_text())["hooks"]) == ["PreToolUse"]
 
 
 def test_a_removed_artifact_stays_removed_until_restored(env: Env) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from reverie.artifacts import enforce
-from reverie.artifacts.hooks import render_script
+from reverie.artifacts.hook_script import render_script
 
 NEVER_PUSH: dict[str, Any] = {
     "check": "never-command",

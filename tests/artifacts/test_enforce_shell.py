@@ -19,7 +19,7 @@ PROJECT = "/work/app"
 NEVER_GENERATED: dict[str, Any] = {
     "check": "never-path",
     "event": "PreToolUse",
-    "tools": ["Edit", "Write", "Bash"],
+    "tools": ["Edit", "Write", "apply_patch", "Bash"],
     "paths": ["src/generated/"],
     "lesson": "L7",
     "artifact": "A7",
@@ -95,13 +95,38 @@ def test_an_unreadable_command_fails_open() -> None:
     assert enforce.decide(NEVER_GENERATED, shell("echo 'unclosed > src/generated/x"), {})[0] == 0
 
 
-def test_a_codex_apply_patch_into_the_forbidden_path_is_blocked() -> None:
-    patch = "*** Begin Patch\n*** Update File: src/generated/api.py\n@@\n-a\n+b\n*** End Patch\n"
-    payload = {"hook_event_name": "PreToolUse", "tool_name": "Edit", "tool_input": {"input": patch}, "cwd": PROJECT}
-    assert enforce.decide(NEVER_GENERATED, payload, {})[0] == enforce.BLOCK
-    elsewhere = patch.replace("src/generated/api.py", "src/api.py")
-    payload["tool_input"] = {"input": elsewhere}
-    assert enforce.decide(NEVER_GENERATED, payload, {})[0] == 0
+def patch(*hunks: str) -> dict[str, Any]:
+    """What Codex 0.169 hands a PreToolUse hook for a freeform ``apply_patch`` call (recorded with the real
+    CLI: the patch text arrives as ``tool_input.command``)."""
+    text = "*** Begin Patch\n" + "".join(hunks) + "*** End Patch\n"
+    call = {"tool_name": "apply_patch", "tool_input": {"command": text}}
+    return {"hook_event_name": "PreToolUse", **call, "cwd": PROJECT}
+
+
+@pytest.mark.parametrize(
+    "hunk",
+    [
+        "*** Update File: src/generated/api.py\n@@\n-a\n+b\n",
+        "*** Add File: src/generated/new.py\n+x\n",
+        "*** Delete File: src/generated/old.py\n",
+        "*** Update File: src/api.py\n*** Move to: src/generated/api.py\n@@\n-a\n+b\n",
+        "*** Add File: notes.md\n+x\n*** Update File: src/generated/api.py\n@@\n-a\n+b\n",
+    ],
+)
+def test_a_codex_apply_patch_into_the_forbidden_path_is_blocked(hunk: str) -> None:
+    code, _, err = enforce.decide(NEVER_GENERATED, patch(hunk), {})
+    assert code == enforce.BLOCK and "matches `src/generated/`" in err
+
+
+def test_a_codex_apply_patch_elsewhere_passes_and_is_not_read_as_a_shell_line() -> None:
+    redirect_inside = patch("*** Update File: src/api.py\n@@\n-a > src/generated/x\n+b\n")
+    assert enforce.decide(NEVER_GENERATED, redirect_inside, {})[0] == 0
+    assert enforce.decide(NEVER_GENERATED, patch("*** Add File: docs/generated.md\n+x\n"), {})[0] == 0
+
+
+def test_a_patch_fed_to_apply_patch_through_the_shell_is_read_too() -> None:
+    heredoc = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: src/generated/x.py\n+x\n*** End Patch\nEOF"
+    assert enforce.decide(NEVER_GENERATED, shell(heredoc), {})[0] == enforce.BLOCK
 
 
 FORCE_PUSHES = [

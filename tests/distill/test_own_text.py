@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from reverie.artifacts import enforce
-from reverie.artifacts.hooks import hook_command
+from reverie.artifacts.hook_script import hook_command
 from reverie.distill import distill, guards
 from reverie.domain.events import Origin
 from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Scope, ScopeLevel

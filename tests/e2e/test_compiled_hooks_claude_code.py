@@ -4,10 +4,11 @@ and removal restores the previous behaviour.
 The project is a real git repository with a local bare remote, so ``git push --force`` really works
 when nothing stops it. Two lessons are stored at level ``hook`` (what an accepted ``evolve`` change
 produces): never ``git push --force``, and never edit ``migrations/``. ``reverie compile`` (the real
-command, in a subprocess) writes the CLAUDE.md block, the two hook scripts and their entries in the
-repository's ``.claude/settings.json``. The scripted model then tries the forbidden command and the
-forbidden edit. After ``reverie artifacts remove`` of both hooks, the same script runs again and both
-calls go through.
+command, in a subprocess) writes the CLAUDE.md block and ONE enforcement script holding both lessons'
+checks, registered once in the repository's ``.claude/settings.json``. The scripted model then tries
+the forbidden command, the forbidden edit and a shell edit into the forbidden folder: the one script
+denies each, naming the lesson it broke. After ``reverie artifacts remove`` of the script, the same
+model script runs again and the calls go through.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class World:
     path_lesson: str
     compiled: dict[str, object]
     settings: str
+    scripts: list[str]
     blocked: Session
     remote_after_block: str
     removed: list[str]
@@ -122,6 +124,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     agent = ClaudeCode("http://127.0.0.1:1", root / "agent", extra_env={"REVERIE_HOME": str(home)})
     compiled = json.loads(_reverie(home, agent, "compile", "--project", str(project), "--yes", "--json").stdout)
     settings = (project / ".claude" / "settings.json").read_text()
+    scripts = sorted(path.name for path in (project / ".claude" / "hooks" / "reverie").iterdir())
     blocked = _session(agent, project, shell_edit=True)
     remote_after_block = _git(remote, "branch", "--list")
     hook_ids = [a["id"] for a in compiled["actions"] if a["kind"] == "hook"]  # type: ignore[attr-defined]
@@ -137,6 +140,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         edit.id,
         compiled,
         settings,
+        scripts,
         blocked,
         remote_after_block,
         hook_ids,
@@ -144,17 +148,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     )
 
 
-def test_compile_wrote_the_rules_and_two_tested_hooks(world: World) -> None:
+def test_compile_wrote_the_rules_and_one_tested_script_for_both_lessons(world: World) -> None:
     actions = world.compiled["actions"]
     assert isinstance(actions, list)
-    assert sorted(a["kind"] for a in actions if a["action"] == "write") == [
-        "hook",
-        "hook",
-        "path-rule",
-        "rules",
-        "rules",
-    ]
-    assert world.settings.count('\\"$CLAUDE_PROJECT_DIR\\"/.claude/hooks/reverie/') == 4  # two hooks, two mentions each
+    assert sorted(a["kind"] for a in actions if a["action"] == "write") == ["hook", "path-rule", "rules", "rules"]
+    (hook,) = [a for a in actions if a["kind"] == "hook"]
+    assert sorted(hook["lessons"]) == sorted([world.push_lesson, world.path_lesson])
+    assert world.scripts == ["enforce.py"]
+    settings = json.loads(world.settings)
+    assert list(settings["hooks"]) == ["PreToolUse"]
+    (group,) = settings["hooks"]["PreToolUse"]  # registered once: one process per tool call
+    (handler,) = group["hooks"]
+    assert handler["command"].count('"$CLAUDE_PROJECT_DIR"/.claude/hooks/reverie/enforce.py') == 2  # test, run
     assert str(world.root) not in world.settings  # no path of this machine: teammates share this file
 
 
@@ -162,7 +167,8 @@ def test_the_forbidden_command_is_blocked_with_the_lessons_message(world: World)
     result = world.blocked.exchanges[1].tool_results[-1]
     assert result.is_error is True
     assert world.push_lesson in result.output and "REVERIE_ALLOW" in result.output
-    assert "reverie artifacts remove" in result.output
+    assert world.path_lesson not in result.output  # the one script names only the lesson that was broken
+    assert "reverie artifacts remove" in result.output and ".claude/hooks/reverie/enforce.py" in result.output
     assert world.remote_after_block == ""  # nothing reached the remote
 
 
@@ -170,6 +176,7 @@ def test_the_forbidden_edit_is_blocked_with_the_lessons_message(world: World) ->
     result = world.blocked.exchanges[2].tool_results[-1]
     assert result.is_error is True
     assert world.path_lesson in result.output and "migrations/**" in result.output
+    assert world.push_lesson not in result.output and ".claude/hooks/reverie/enforce.py" in result.output
 
 
 def test_a_shell_edit_into_the_forbidden_folder_is_blocked_too(world: World) -> None:

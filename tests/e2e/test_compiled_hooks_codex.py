@@ -133,7 +133,7 @@ def test_compile_registered_the_hook_in_codex_home_beside_the_users_hook(world: 
     assert data["hooks"]["Stop"] == [{"hooks": [{"type": "command", "command": "true"}]}]
     (group,) = data["hooks"]["PreToolUse"]
     assert group["matcher"] == "Bash"
-    assert "hooks/reverie/never-run-git-push-force" in group["hooks"][0]["command"]
+    assert group["hooks"][0]["command"].endswith("/hooks/reverie/enforce.py PreToolUse")
 
 
 def test_the_forbidden_command_is_blocked_and_the_model_gets_the_lessons_message(world: World) -> None:

@@ -224,6 +224,17 @@ def test_shell_resolves_to_the_shell_tool_codex_offers(serve: Any, offered: str,
     assert call.call_id.startswith("call_")
 
 
+def test_a_freeform_tool_is_called_with_its_text_as_codex_offers_apply_patch(serve: Any) -> None:
+    patch = "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\n"
+    server = serve(tool("apply_patch", input=patch))
+    offered = {"type": "custom", "name": "apply_patch", "format": {"type": "grammar", "syntax": "lark"}}
+    with openai_client(server).responses.stream(model="m", input="edit", tools=[EXEC_TOOL, offered]) as stream:
+        events = [event.type for event in stream]
+        [call] = stream.get_final_response().output
+    assert (call.type, call.name, call.input) == ("custom_tool_call", "apply_patch", patch)
+    assert "response.custom_tool_call_input.done" in events
+
+
 def test_responses_without_streaming_and_function_call_outputs_are_recorded(serve: Any) -> None:
     server = serve(shell("false"), say("done"))
     client = openai_client(server)

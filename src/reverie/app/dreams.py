@@ -34,8 +34,10 @@ from reverie.distill.lock import single_flight
 from reverie.domain.changes import Change
 from reverie.dream import DreamRequest, run_dream
 from reverie.dream.runner import auto_due, resolve
+from reverie.dream.snapshot import PremiseCheck
 from reverie.errors import NotFoundError
 from reverie.evals.gate import read_labels
+from reverie.recall.session_state import SessionState, safe_session_id
 from reverie.review import decide, history, policy, verdict
 from reverie.review.actor import Actor, policy_actor
 from reverie.review.decide import Acceptance, Rejection
@@ -86,12 +88,25 @@ def dream(workspace: Workspace, order: DreamOrder, *, command: str) -> Dreamt:
         budget_tokens=rules.token_budget,
         wait=order.wait,
         now=order.now,
+        premise_checks=lambda session_ids: premise_checks(workspace.home, session_ids),
     )
     record = run_dream(workspace.store, workspace.home, request, gate=gate(workspace, rules, order))
     if not (order.auto and record.status == "completed" and record.changes and not regressing(record)):
         return Dreamt(record)
     outcome = _accept(workspace, record.id, policy_actor(), rules, command)
     return Dreamt(workspace.store.dream(record.id) or record, auto_accepted=outcome.accepted)
+
+
+def premise_checks(home: Path, session_ids: Sequence[str]) -> list[PremiseCheck]:
+    """What recall's session-start premise checks found in these sessions (``recall/session_state``):
+    the dream reads it as input, since a pass never looks at a checkout itself."""
+    found = []
+    for session_id in session_ids:
+        safe = safe_session_id(session_id)
+        state = SessionState.load(str(home), safe) if safe else None
+        if state is not None and state.loaded:  # recall answered this session
+            found.append(PremiseCheck(session_id, dict(state.unmet)))
+    return found
 
 
 def accept(

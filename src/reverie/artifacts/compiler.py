@@ -5,11 +5,13 @@ change is what puts a lesson there). Compiling is a plan and then its applicatio
 
 1. **Build** what each target should have (``targets.build``), for the project's lessons into the
    repository and for global lessons into the user's agent folders.
-2. **Check** each artifact before anything is written: hooks are replayed against the call that taught
-   them and a nearby harmless one (``replay.py``), skills, commands and subagents validated
-   (``validate.py``). A failing artifact is skipped and reported.
+2. **Check** each artifact before anything is written: each scope's enforcement script is replayed, in
+   a fresh interpreter, against the call that taught each of its lessons and a nearby harmless one
+   (``replay.py``; a lesson whose check fails is left out of the script when it is built); skills,
+   commands and subagents validated (``validate.py``). A failing artifact is skipped and reported.
 3. **Compare** with the registry: new (``write``), changed (``update``), the same (``unchanged``), gone
-   because its lessons were retired or demoted (``remove``). An artifact the user edited by hand is
+   because its lessons were retired or demoted, or left from an earlier version such as the
+   one-script-per-lesson hooks (``remove``). An artifact the user edited by hand is
    ``kept`` as they left it and said so; one the user removed with ``reverie artifacts remove`` stays
    removed.
 4. **Apply** (unless ``--dry-run``): write, update or remove, and record each artifact with its source
@@ -144,7 +146,7 @@ def check(artifact: Artifact) -> list[str]:
         return secrets
     if artifact.kind is Kind.HOOK:
         script = next(part for part in artifact.parts if part.kind is PartKind.WHOLE)
-        return replay.check_script(script.content, artifact.lesson_ids[0], artifact.replays, artifact.root)
+        return replay.check_script(script.content, artifact.replays, artifact.lesson_ids)
     return validate.problems(artifact)
 
 

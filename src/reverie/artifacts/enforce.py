@@ -1,26 +1,34 @@
-"""The runtime of every compiled hook: one stdlib-only file that decides on one tool call.
+"""The runtime of compiled enforcement: one stdlib-only file that decides on one tool call for every
+compiled lesson of its scope.
 
-``reverie compile`` writes each enforcing hook as a copy of this file with its ``CONFIG`` filled in
-(see ``hooks.render_script``), so a hook that is committed to a repository runs on a teammate's
-machine without reverie: any ``python3`` >= 3.9, standard library only, no site-packages (``-I -S``).
+``reverie compile`` writes one copy of this file per scope and agent (a project's
+``.claude/hooks/reverie/enforce.py``, the user's, ``$CODEX_HOME``'s) with its ``CONFIG`` filled in (see
+``hook_script.render_script``): the artifact it belongs to, where it lives, and a list of ``checks``, one per
+lesson. It is registered once per agent event, so a tool call costs one process however many lessons
+there are. A script committed to a repository runs on a teammate's machine without reverie: any
+``python3`` >= 3.9, standard library only, no site-packages (``-I -S``).
 
-One config, four checks:
+Four kinds of check:
 
 ``never-command``  PreToolUse on a shell tool: block a call whose command runs one of ``commands``
                    (a command prefix: ``git push --force`` matches ``sudo git push origin main --force``,
                    not ``echo git push --force`` nor ``git push --force-with-lease``).
-``never-path``     PreToolUse on an edit tool: block a call whose file is under one of ``paths``
-                   (globs relative to the project folder, ``**`` for any depth).
+``never-path``     PreToolUse on an edit tool, ``apply_patch`` or the shell: block a call that writes
+                   under one of ``paths`` (globs relative to the project folder, ``**`` for any depth).
 ``always-before``  PreToolUse on a shell tool: block a call that runs one of ``commands`` unless this
                    session's own transcript (``transcript_path``) shows a call of one of ``required``
                    that did not fail.
 ``remind``         PostToolUse: after a matching call, add the lesson to the model's context.
 
+The event comes from the payload's ``hook_event_name``, or from the first argument when the payload
+has none. Every check that applies is evaluated: a call that two lessons forbid names both.
+
 Blocking is exit status 2 with the reason on stderr: Claude Code and Codex both hand that text to the
-model as the tool's error result. Everything else, including any error inside the hook, is exit 0
-with nothing printed: a broken hook must never stop the agent. ``REVERIE_ALLOW`` (lesson ids separated
-by commas, or ``all``) in the agent's environment turns a hook off without removing it; the model
-cannot set it from a command, because hooks read the environment of the agent, not of the command.
+model as the tool's error result, before the call runs. Everything else, including any error inside
+the hook, is exit 0 with nothing printed: a broken hook must never stop the agent. ``REVERIE_ALLOW``
+(lesson ids separated by commas, or ``all``) in the agent's environment turns checks off without
+removing them; the model cannot set it from a command, because hooks read the environment of the
+agent, not of the command.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from reverie.artifacts.shell import matching_command, written_paths  # inlined by hooks.render_script
+from reverie.artifacts.shell import matching_command, written_paths  # written in by render_script
 
 CONFIG: dict[str, Any] = {}
 
@@ -43,40 +51,96 @@ ALLOW_VARIABLE = "REVERIE_ALLOW"
 # from its own block or reminder texts when the agent reports them back as a tool error.
 MARK = "[reverie-hook]"
 MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024  # beyond this the check gives up (fails open) rather than stall
+PATCH_TOOL = "apply_patch"
 _PATH_KEYS = ("file_path", "notebook_path", "path")
+_PATCH_START = "*** Begin Patch"
+_PATCH_FILE = re.compile(r"^\*\*\* (?:(?:Update|Add|Delete) File|Move to): (.+?)\s*$", re.M)
 
 Verdict = tuple[int, str, str]  # (exit status, stdout, stderr)
 
 
-def decide(config: dict[str, Any], payload: dict[str, Any], env: dict[str, str]) -> Verdict:
-    """What the hook answers to one payload. Pure apart from reading the session's transcript."""
-    if _allowed(config, env) or not _tool_applies(config, payload):
-        return 0, "", ""
-    check = config.get("check")
-    given = payload.get("tool_input")
-    tool_input: dict[str, Any] = given if isinstance(given, dict) else {}
-    if check == "never-command":
-        hit = matching_command(_command_of(tool_input), config.get("commands", []))
-        return (BLOCK, "", _block_message(config, hit)) if hit else (0, "", "")
-    if check == "never-path":
-        hit = _forbidden_write(tool_input, config.get("paths", []), payload, env)
-        return (BLOCK, "", _block_message(config, hit)) if hit else (0, "", "")
-    if check == "always-before":
-        return _check_before(config, payload, _command_of(tool_input))
-    if check == "remind":
-        return _remind(config, tool_input, _project_dir(payload, env))
+def decide(config: dict[str, Any], payload: dict[str, Any], env: dict[str, str], event: str = "") -> Verdict:
+    """What the hook answers to one payload: every check that applies, one verdict. Pure apart from
+    reading the session's transcript. ``config`` holds ``checks``, or is one check itself."""
+    event = str(payload.get("hook_event_name") or event)
+    call = _Call(payload, env)
+    blocks: list[str] = []
+    reminders: list[str] = []
+    for check in checks_of(config):
+        if _allowed(check, env) or not _applies(check, payload, event):
+            continue
+        code, text = _decide_one(check, call)
+        if code == BLOCK:
+            blocks.append(text)
+        elif text:
+            reminders.append(text)
+    if blocks:
+        return BLOCK, "", "\n\n".join(blocks)
+    if reminders:
+        specific = {"hookEventName": event or "PostToolUse", "additionalContext": "\n".join(reminders)}
+        return 0, json.dumps({"hookSpecificOutput": specific}), ""
     return 0, "", ""
 
 
-def _allowed(config: dict[str, Any], env: dict[str, str]) -> bool:
+def checks_of(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each check with the script-wide fields (``artifact``, ``files``) it names in its messages."""
+    shared = {key: value for key, value in config.items() if key != "checks"}
+    listed = config.get("checks")
+    return [{**shared, **item} for item in listed if isinstance(item, dict)] if isinstance(listed, list) else [shared]
+
+
+def _decide_one(check: dict[str, Any], call: _Call) -> tuple[int, str]:
+    kind = check.get("check")
+    if kind == "never-command":
+        hit = matching_command(call.command, check.get("commands", []))
+        return (BLOCK, _block_message(check, hit)) if hit else (0, "")
+    if kind == "never-path":
+        hit = _forbidden_write(call, check.get("paths", []))
+        return (BLOCK, _block_message(check, hit)) if hit else (0, "")
+    if kind == "always-before":
+        return _check_before(check, call)
+    if kind == "remind":
+        return _remind(check, call)
+    return 0, ""
+
+
+class _Call:
+    """One tool call, read once for every check: its command, and where it writes (parsed on demand)."""
+
+    def __init__(self, payload: dict[str, Any], env: dict[str, str]) -> None:
+        given = payload.get("tool_input")
+        self.payload = payload
+        self.tool = str(payload.get("tool_name") or "")
+        self.tool_input: dict[str, Any] = given if isinstance(given, dict) else {}
+        self.project = env.get("CLAUDE_PROJECT_DIR") or str(payload.get("cwd") or "")
+        self.cwd = str(payload.get("cwd") or self.project)
+        text = _command_of(self.tool_input)
+        self.patch = text if self.tool == PATCH_TOOL or text.lstrip().startswith(_PATCH_START) else ""
+        self.command = "" if self.patch and self.tool == PATCH_TOOL else text
+        self._written: list[str] | None = None
+
+    @property
+    def written(self) -> list[str]:
+        """Every path the call writes: the edit tool's file, the files a patch names (Codex's
+        ``apply_patch`` hands its patch over as ``command``; a shell heredoc may carry one too), or
+        whatever a shell command writes (redirections, ``tee``, ``sed -i``, ``rm``, ``mv``, ...)."""
+        if self._written is None:
+            found = written_paths(self.command, self.cwd) if self.command else [_path_of(self.tool_input)]
+            patched = self.patch or (self.command if _PATCH_START in self.command else "")
+            found += [os.path.join(self.cwd, name) for name in _patched_paths(patched)]
+            self._written = found
+        return self._written
+
+
+def _allowed(check: dict[str, Any], env: dict[str, str]) -> bool:
     allowed = {item.strip() for item in env.get(ALLOW_VARIABLE, "").split(",")}
-    return "all" in allowed or config.get("lesson") in allowed
+    return "all" in allowed or check.get("lesson") in allowed
 
 
-def _tool_applies(config: dict[str, Any], payload: dict[str, Any]) -> bool:
-    if payload.get("hook_event_name") not in (None, config.get("event")):
+def _applies(check: dict[str, Any], payload: dict[str, Any], event: str) -> bool:
+    if event and event != check.get("event"):
         return False
-    tools = config.get("tools") or []
+    tools = check.get("tools") or []
     return not tools or payload.get("tool_name") in tools
 
 
@@ -98,20 +162,9 @@ def _path_of(tool_input: dict[str, Any]) -> str:
     return ""
 
 
-def _forbidden_write(
-    tool_input: dict[str, Any], patterns: list[str], payload: dict[str, Any], env: dict[str, str]
-) -> str:
-    """The pattern that a write of this call falls under: the edit tool's file, the files an
-    ``apply_patch`` names, or whatever a shell command writes (redirections, ``tee``, ``sed -i``, ``rm``,
-    ``mv``, ``cp`` into, ``chmod``, inline ``python -c`` writes, ...). "" when it writes nowhere forbidden."""
-    project = _project_dir(payload, env)
-    command = _command_of(tool_input)
-    if command:
-        cwd = str(payload.get("cwd") or project)
-        paths = written_paths(command, cwd)
-    else:
-        paths = [_path_of(tool_input), *_patched_paths(tool_input)]
-    return next((hit for hit in (_touches(path, patterns, project) for path in paths) if hit), "")
+def _forbidden_write(call: _Call, patterns: list[str]) -> str:
+    """The pattern that a write of this call falls under; "" when it writes nowhere forbidden."""
+    return next((hit for hit in (_touches(path, patterns, call.project) for path in call.written) if hit), "")
 
 
 def _touches(path: str, patterns: list[str], project_dir: str) -> str | None:
@@ -132,17 +185,11 @@ def _touches(path: str, patterns: list[str], project_dir: str) -> str | None:
     return None
 
 
-def _patched_paths(tool_input: dict[str, Any]) -> list[str]:
-    """The files a Codex ``apply_patch`` call adds, updates, deletes or moves to."""
-    patch = tool_input.get("input") or tool_input.get("patch")
-    if not isinstance(patch, str):
+def _patched_paths(patch: str) -> list[str]:
+    """The files a patch in Codex's ``apply_patch`` format adds, updates, deletes or moves to."""
+    if _PATCH_START not in patch:
         return []
-    pattern = r"^\*\*\* (?:(?:Update|Add|Delete) File|Move to): (.+?)\s*$"
-    return [match.group(1) for match in re.finditer(pattern, patch, re.M)]
-
-
-def _project_dir(payload: dict[str, Any], env: dict[str, str]) -> str:
-    return env.get("CLAUDE_PROJECT_DIR") or str(payload.get("cwd") or "")
+    return [match.group(1) for match in _PATCH_FILE.finditer(patch)]
 
 
 # -- paths -------------------------------------------------------------------------------------------
@@ -200,15 +247,15 @@ def matching_path(path: str, patterns: list[str], project_dir: str) -> str | Non
 # -- always X before Y -------------------------------------------------------------------------------
 
 
-def _check_before(config: dict[str, Any], payload: dict[str, Any], command: str) -> Verdict:
-    guarded = matching_command(command, config.get("commands", []))
-    transcript = payload.get("transcript_path")
+def _check_before(check: dict[str, Any], call: _Call) -> tuple[int, str]:
+    guarded = matching_command(call.command, check.get("commands", []))
+    transcript = call.payload.get("transcript_path")
     if not guarded or not isinstance(transcript, str) or not transcript:
-        return 0, "", ""  # not the guarded call, or no trace to check: nothing to enforce
-    required = config.get("required", [])
+        return 0, ""  # not the guarded call, or no trace to check: nothing to enforce
+    required = check.get("required", [])
     if any(matching_command(done, required) for done in succeeded_commands(transcript)):
-        return 0, "", ""
-    return BLOCK, "", _block_message(config, guarded, missing=required)
+        return 0, ""
+    return BLOCK, _block_message(check, guarded, missing=required)
 
 
 def succeeded_commands(transcript_path: str) -> list[str]:
@@ -272,40 +319,39 @@ def _note_item(item: dict[str, Any], calls: dict[str, str], failed: set[str]) ->
 # -- reminders and messages --------------------------------------------------------------------------
 
 
-def _remind(config: dict[str, Any], tool_input: dict[str, Any], project_dir: str) -> Verdict:
-    commands, paths = config.get("commands") or [], config.get("paths") or []
-    hit = (commands and matching_command(_command_of(tool_input), commands)) or (
-        paths and matching_path(_path_of(tool_input), paths, project_dir)
+def _remind(check: dict[str, Any], call: _Call) -> tuple[int, str]:
+    commands, paths = check.get("commands") or [], check.get("paths") or []
+    hit = (commands and matching_command(call.command, commands)) or (
+        paths and matching_path(_path_of(call.tool_input), paths, call.project)
     )
     if (commands or paths) and not hit:
-        return 0, "", ""
-    context = f"{MARK} Reminder from reverie lesson {config.get('lesson')}: {config.get('statement')}"
-    answer = {"hookSpecificOutput": {"hookEventName": config.get("event"), "additionalContext": context}}
-    return 0, json.dumps(answer), ""
+        return 0, ""
+    return 0, f"{MARK} Reminder from reverie lesson {check.get('lesson')}: {check.get('statement')}"
 
 
-def _block_message(config: dict[str, Any], hit: str, missing: list[str] | None = None) -> str:
-    lesson = config.get("lesson")
-    lines = [f"{MARK} Blocked by reverie lesson {lesson}: {config.get('statement')}"]
+def _block_message(check: dict[str, Any], hit: str, missing: list[str] | None = None) -> str:
+    lesson = check.get("lesson")
+    lines = [f"{MARK} Blocked by reverie lesson {lesson}: {check.get('statement')}"]
     if missing:
         wanted = " or ".join(f"`{m}`" for m in missing)
         lines.append(f"This session has not run {wanted} successfully yet; run it first, then `{hit}`.")
     else:
         lines.append(f"The call matches `{hit}`.")
     lines.append(
-        f"To override, start the agent with {ALLOW_VARIABLE}={lesson}; to remove this hook, run"
-        f" `reverie artifacts remove {config.get('artifact')}` (or delete {config.get('files')})."
+        f"To override, start the agent with {ALLOW_VARIABLE}={lesson}; to remove reverie's checks here, run"
+        f" `reverie artifacts remove {check.get('artifact')}` (or delete {check.get('files')})."
     )
     return "\n".join(lines)
 
 
-def run(config: dict[str, Any]) -> int:
-    """The hook's entry point: read the payload, answer, never raise."""
+def run(config: dict[str, Any], argv: list[str]) -> int:
+    """The hook's entry point: read the payload, answer, never raise. ``argv[1]``: the event it is
+    registered for, in case the payload does not say."""
     try:
         payload = json.loads(sys.stdin.read() or "{}")
         if not isinstance(payload, dict):
             return 0
-        code, out, err = decide(config, payload, dict(os.environ))
+        code, out, err = decide(config, payload, dict(os.environ), argv[1] if len(argv) > 1 else "")
         if out:
             sys.stdout.write(out)
         if err:
@@ -316,4 +362,4 @@ def run(config: dict[str, Any]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(CONFIG))
+    sys.exit(run(CONFIG, sys.argv))

@@ -91,22 +91,37 @@ def drift(part: Part) -> str:
 
 
 def _settings_drift(part: Part) -> str:
-    entry = json.loads(part.content)
+    entries = _entries(part)
     try:
         data = read_settings(Path(part.path)).data
     except ConfigError:
         return "edited"
-    groups = data.get("hooks", {}).get(entry["event"], []) if isinstance(data.get("hooks"), dict) else []
-    found = [
-        (group.get("matcher"), handler)
-        for group in groups
-        if isinstance(group, dict) and isinstance(group.get("hooks"), list)
-        for handler in group["hooks"]
-        if isinstance(handler, dict) and _is_ours(entry["handler"])(handler)
-    ]
+    given = data.get("hooks")
+    hooks: dict[str, Any] = given if isinstance(given, dict) else {}
+    ours = _is_ours(entries[0]["handler"])
+    found = {
+        event: [
+            (group.get("matcher"), handler)
+            for group in groups
+            if isinstance(group, dict) and isinstance(group.get("hooks"), list)
+            for handler in group["hooks"]
+            if isinstance(handler, dict) and ours(handler)
+        ]
+        for event, groups in hooks.items()
+        if isinstance(groups, list)
+    }
+    found = {event: handlers for event, handlers in found.items() if handlers}
     if not found:
         return "missing"
-    return "ok" if found == [(entry["matcher"], entry["handler"])] else "edited"
+    wanted = {entry["event"]: [(entry["matcher"], entry["handler"])] for entry in entries}
+    return "ok" if found == wanted else "edited"
+
+
+def _entries(part: Part) -> list[dict[str, Any]]:
+    """The handlers a settings part registers: one per event. Records of earlier versions (one handler
+    per lesson's script) hold the entry itself."""
+    content = json.loads(part.content)
+    return list(content["entries"]) if "entries" in content else [content]
 
 
 def _is_ours(handler: Mapping[str, Any]) -> Any:
@@ -178,10 +193,10 @@ def write(store: ArtifactStore, artifact: Artifact, previous: Record | None, now
 
 
 def _identity(part: Part) -> tuple[str, PartKind, str]:
-    """What makes two versions' parts the same part: its file, and for a handler, its script."""
+    """What makes two versions' parts the same part: its file, and for handlers, their script."""
     if part.kind is not PartKind.SETTINGS:
         return (part.path, part.kind, "")
-    command = str(json.loads(part.content)["handler"].get("command", ""))
+    command = str(_entries(part)[0]["handler"].get("command", ""))
     script = _SCRIPT.search(command)
     return (part.path, part.kind, script.group(0) if script else command)
 
@@ -211,17 +226,17 @@ def _write_block(store: ArtifactStore, part: Part) -> str | None:
 
 
 def _write_handler(store: ArtifactStore, part: Part) -> None:
-    entry = json.loads(part.content)
+    """Register the script once per event; its handler leaves the events it no longer answers."""
+    entries = _entries(part)
     path = Path(part.path)
     settings = read_settings(path)
-    merge = merge_hooks(
-        settings.data, [HookEntry(entry["event"], entry["handler"], entry["matcher"])], _is_ours(entry["handler"])
-    )
+    wanted = [HookEntry(entry["event"], entry["handler"], entry["matcher"]) for entry in entries]
+    merge = merge_hooks(settings.data, wanted, _is_ours(entries[0]["handler"]))
     if settings.exists and not merge.changed:
         return
     introduced, _ = new_problems(settings.data, merge.data, part.schema)
     if introduced:
-        raise ConfigError(f"{path}: the hook entry would break the {part.schema} schema: " + "; ".join(introduced))
+        raise ConfigError(f"{path}: the hook entries would break the {part.schema} schema: " + "; ".join(introduced))
     store.keep_baseline(FileBaseline(str(path), "file", settings.raw))
     _note_new_dirs(store, path.parent)
     write_settings(settings, render(merge.data, settings.style))
@@ -320,24 +335,25 @@ def _remove_block(store: ArtifactStore, part: Part, lead: str, artifact: str) ->
 
 
 def _remove_handler(store: ArtifactStore, part: Part, artifact: str) -> str:
-    entry = json.loads(part.content)
+    entries = _entries(part)
+    noun = " hook entry" if len(entries) == 1 else " hook entries"
+    events = " and ".join(entry["event"] for entry in entries) + noun
     path = Path(part.path)
     settings = read_settings(path)
     baseline = store.file_baseline(str(path))
     before = parse_settings(baseline.content, path) if baseline and baseline.content is not None else {}
     hooks_before = before.get("hooks")
     had: list[str] = list(hooks_before) if isinstance(hooks_before, dict) else []
-    removal = remove_hooks(
-        settings.data, _is_ours(entry["handler"]), drop_empty_hooks_key="hooks" not in before, keep_empty_events=had
-    )
+    ours = _is_ours(entries[0]["handler"])
+    removal = remove_hooks(settings.data, ours, drop_empty_hooks_key="hooks" not in before, keep_empty_events=had)
     if not removal.removed:
-        return f"{path}: its {entry['event']} hook entry was already gone"
+        return f"{path}: its {events} {'was' if len(entries) == 1 else 'were'} already gone"
     content: bytes | None = render(removal.data, settings.style)
     if baseline is not None and not _others_use(store, str(path), artifact) and removal.data == before:
         content = baseline.content  # the very bytes the user had, or None: the file did not exist
         store.drop_baseline(str(path))
     write_settings(settings, content)
-    return f"removed the {entry['event']} hook entry from {path}"
+    return f"removed the {events} from {path}"
 
 
 def _remove_empty_dirs(store: ArtifactStore) -> None:

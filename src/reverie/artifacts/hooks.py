@@ -1,24 +1,17 @@
-"""Enforcing hooks: a lesson at level ``hook`` becomes a script and a handler in the agent's settings.
+"""Enforcing hooks: which check a lesson at level ``hook`` compiles to, and the calls it is held to.
 
-Which check a lesson compiles to follows from its statement and trigger, never from a lesson's id:
+Which check follows from the lesson's statement and trigger, never from its id:
 
 * a prohibition ("never ...", "don't ...", or a choice with an ``against``) with paths -> ``never-path``
-  (on the edit tools and the shell: a command that writes into the path is blocked too);
-  with commands -> ``never-command`` (for a choice, only the commands of what it advises against);
+  (on the edit tools, Codex's ``apply_patch`` and the shell: a command that writes into the path is
+  blocked too); with commands -> ``never-command`` (for a choice, only the commands of what it advises
+  against);
 * "always X before Y" (or "never Y before X") with a command on each side -> ``always-before``;
 * anything else with a trigger -> ``remind`` (PostToolUse context after a matching call).
 
-The script is ``enforce.py`` with the check's ``CONFIG`` written in, so it runs where reverie is not
-installed. Claude Code registers them in ``.claude/settings.json`` of the project or the user; Codex
-only in ``$CODEX_HOME/hooks.json``, so Codex gets the user-global ones and no project hooks (and no
-path checks: its edits go through ``apply_patch``, which names no file a hook could match). Project
-hooks are referenced through ``"$CLAUDE_PROJECT_DIR"`` and run with whatever
-``python3`` the machine has; the command first checks that the script is there, because
-``python3 missing.py`` exits 2, which an agent reads as "block every call".
-
-Each hook carries its :class:`~reverie.artifacts.model.Replay` s: the call that taught it (from the
+Each check carries its :class:`~reverie.artifacts.model.Replay` s: the call that taught it (from the
 lesson's evidence, or made from its trigger when the evidence holds no tool call) must be blocked, and
-a nearby harmless call must pass. ``replay.py`` runs them before anything is written.
+a nearby harmless call must pass. ``hook_script.py`` puts the checks of one scope into one script.
 """
 
 from __future__ import annotations
@@ -27,28 +20,20 @@ import json
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from reverie.artifacts import enforce
 from reverie.artifacts import shell as shell_model
-from reverie.artifacts.model import Artifact, Kind, Part, PartKind, Replay, Target, artifact_id, lesson_ref, name_for
-from reverie.artifacts.places import Folders
+from reverie.artifacts.model import Replay
 from reverie.domain.lessons import Lesson
 
 SHELL_TOOLS = ("Bash",)
-EDIT_TOOLS = ("Edit", "Write", "MultiEdit", "NotebookEdit")
-TIMEOUT_SECONDS = 10
-HOOKS_FOLDER = ("hooks", "reverie")  # under .claude/ (project) or the Claude config dir (user)
+PATCH_TOOL = "apply_patch"  # Codex's edit tool: its PreToolUse payload carries the patch as `command`
+EDIT_TOOLS = ("Edit", "Write", "MultiEdit", "NotebookEdit", PATCH_TOOL)
 _NEGATIVE = re.compile(r"^(?:never|don'?t|do not|avoid|stop|no longer)\b", re.IGNORECASE)
 _SCOPE_PREFIX = re.compile(r"^in this (?:project|repo(?:sitory)?)\s*:\s*", re.IGNORECASE)
-_CONFIG_LINE = "CONFIG: dict[str, Any] = {}"
-CLAUDE_SCHEMA = "claude-code-settings.json"
-CODEX_SCHEMA = "codex-hooks.json"
 
 
 class Check(StrEnum):
@@ -120,77 +105,22 @@ def _against_commands(lesson: Lesson) -> tuple[str, ...]:
 
 def _edit_tools(lesson: Lesson) -> tuple[str, ...]:
     named = tuple(t for t in lesson.trigger.tools if t not in SHELL_TOOLS)
-    return named or EDIT_TOOLS
-
-
-# -- the script and its settings entry ---------------------------------------------------------------
-
-
-_SHELL_IMPORT = "from reverie.artifacts.shell import matching_command, written_paths  # inlined by hooks.render_script"
-
-
-@cache
-def _runtime_source() -> str:
-    """enforce.py with shell.py written in where it imports it: one file that needs no reverie."""
-    package = resources.files("reverie.artifacts")
-    runtime = package.joinpath("enforce.py").read_text(encoding="utf-8")
-    shell = package.joinpath("shell.py").read_text(encoding="utf-8")
-    body = shell.split("from __future__ import annotations\n", 1)[1]  # the docstring stays in shell.py
-    if _SHELL_IMPORT not in runtime:
-        raise AssertionError("enforce.py lost its shell import line")  # a packaging bug, not user input
-    return runtime.replace(_SHELL_IMPORT, f"# -- the shell (reverie/artifacts/shell.py) --{body}", 1)
-
-
-def hook_config(spec: HookSpec, lesson: Lesson, artifact: str, files: str) -> dict[str, Any]:
-    return {
-        "check": spec.check.value,
-        "event": spec.event,
-        "tools": list(spec.tools),
-        "commands": list(spec.commands),
-        "paths": list(spec.paths),
-        "required": list(spec.required),
-        "lesson": lesson.id,
-        "artifact": artifact,
-        "statement": plain_statement(lesson),
-        "files": files,
-    }
-
-
-def render_script(config: Mapping[str, Any]) -> str:
-    source = _runtime_source()
-    if _CONFIG_LINE not in source:
-        raise AssertionError("enforce.py lost its CONFIG line")  # a packaging bug, not user input
-    literal = f"CONFIG: dict[str, Any] = json.loads({json.dumps(json.dumps(config, ensure_ascii=False))})"
-    header = (
-        "#!/usr/bin/env python3\n"
-        f"# Compiled by `reverie compile` from lesson {config['lesson']} ({config['check']}).\n"
-        f"# Remove it with `reverie artifacts remove {config['artifact']}`, or delete {config['files']}.\n"
-        "# Needs only python3 >= 3.9 and its standard library. Edits are noticed and never overwritten.\n"
-    )
-    return header + source.replace(_CONFIG_LINE, literal, 1)
-
-
-def hook_command(script: str, *, project: bool) -> str:
-    """The handler's command. ``script`` is relative to the project (project) or absolute (user)."""
-    path = f'"$CLAUDE_PROJECT_DIR"/{shlex.quote(script)}' if project else shlex.quote(script)
-    return f"test ! -f {path} || python3 -I -S {path}"
-
-
-def settings_part(settings_path: str, spec: HookSpec, command: str, schema: str = CLAUDE_SCHEMA) -> Part:
-    entry = {
-        "event": spec.event,
-        "matcher": spec.matcher,
-        "handler": {"type": "command", "command": command, "timeout": TIMEOUT_SECONDS},
-    }
-    return Part(settings_path, PartKind.SETTINGS, json.dumps(entry, sort_keys=True), schema=schema)
+    return tuple(dict.fromkeys((*named, PATCH_TOOL))) if named else EDIT_TOOLS
 
 
 # -- replays: the calls each hook is checked against before it is written ----------------------------
 
 
-def replays(spec: HookSpec, project_dir: str, taught: Sequence[Mapping[str, Any]]) -> tuple[Replay, ...]:
-    """``taught``: the tool calls from the lesson's evidence ({"tool_name", "tool_input"})."""
+def replays(spec: HookSpec, lesson: str, project_dir: str, taught: Sequence[Mapping[str, Any]]) -> tuple[Replay, ...]:
+    """The calls one lesson's check is held to. ``taught``: the tool calls from the lesson's evidence
+    ({"tool_name", "tool_input"})."""
     base = {"hook_event_name": spec.event, "cwd": project_dir, "session_id": "reverie-replay"}
+    return tuple(replace(check, lesson=lesson) for check in _replays(spec, base, project_dir, taught))
+
+
+def _replays(
+    spec: HookSpec, base: Mapping[str, Any], project_dir: str, taught: Sequence[Mapping[str, Any]]
+) -> tuple[Replay, ...]:
     if spec.check is Check.NEVER_PATH:
         return _path_replays(spec, base, project_dir, taught)
     if spec.check is Check.ALWAYS_BEFORE:
@@ -242,9 +172,22 @@ def _path_replays(
         if harmless:
             call = {"tool_name": tool, "tool_input": {"file_path": f"{project_dir}/{harmless}"}}
             checks.append(Replay(f"a nearby harmless edit ({harmless})", {**base, **call}, must_block=False))
+    if PATCH_TOOL in spec.tools:
+        checks.extend(_patch_replays(spec, base))
     if SHELL_TOOLS[0] in spec.tools:
         checks.extend(_shell_path_replays(spec, base))
     return tuple(checks)
+
+
+def _patch_replays(spec: HookSpec, base: Mapping[str, Any]) -> list[Replay]:
+    """A Codex ``apply_patch`` that updates a file in the forbidden path must be blocked (the payload as
+    Codex 0.169 hands it to a PreToolUse hook: the patch text as ``command``)."""
+    checks = []
+    for pattern in spec.paths:
+        patch = f"*** Begin Patch\n*** Update File: {example_path(pattern)}\n@@\n-a\n+b\n*** End Patch\n"
+        call = {"tool_name": PATCH_TOOL, "tool_input": {"command": patch}}
+        checks.append(Replay(f"an apply_patch into {example_path(pattern)}", {**base, **call}, must_block=True))
+    return checks
 
 
 def _shell_path_replays(spec: HookSpec, base: Mapping[str, Any]) -> list[Replay]:
@@ -305,63 +248,3 @@ def _transcript(command: str, succeeded: bool) -> str:
         "message": {"content": [{"type": "tool_result", "tool_use_id": "t1", "is_error": not succeeded}]},
     }
     return json.dumps(call) + "\n" + json.dumps(result) + "\n"
-
-
-# -- the artifact --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class HookHome:
-    """Where one agent keeps one scope's hook scripts, and the settings file that registers them."""
-
-    target: Target
-    scripts: Path
-    settings: Path
-    schema: str
-    project: bool  # referenced through "$CLAUDE_PROJECT_DIR" (committed, shared) or by absolute path
-    base: Path  # the folder the artifact id is made from, so each agent's copy is its own artifact
-
-
-def hook_home(target: Target, folders: Folders) -> HookHome | None:
-    """Claude Code: ``.claude/settings.json`` of either scope. Codex reads hooks only from
-    ``$CODEX_HOME/hooks.json``: it has a home for user-global hooks and none for a project's."""
-    if target is Target.CLAUDE_CODE:
-        scripts = folders.claude.joinpath(*HOOKS_FOLDER)
-        return HookHome(target, scripts, folders.settings, CLAUDE_SCHEMA, folders.project, folders.root)
-    if target is Target.CODEX and folders.codex is not None and not folders.project:
-        scripts = folders.codex.joinpath(*HOOKS_FOLDER)
-        return HookHome(target, scripts, folders.codex / "hooks.json", CODEX_SCHEMA, False, folders.codex)
-    return None
-
-
-def hook_artifact(
-    lesson: Lesson, folders: Folders, taught: Sequence[Mapping[str, Any]], home: HookHome | None = None
-) -> Artifact | None:
-    """The script and its settings entry; None when the lesson names nothing this agent's hooks could see."""
-    home = home or hook_home(Target.CLAUDE_CODE, folders)
-    spec = hook_spec(lesson)
-    if spec is None or home is None or (home.target is Target.CODEX and spec.check is Check.NEVER_PATH):
-        return None  # Codex edits files through apply_patch, which carries no file path a hook could match
-    name = name_for(lesson)
-    script = home.scripts / f"{name}.py"
-    artifact = artifact_id(Kind.HOOK, str(home.base), name)
-    shown = script.relative_to(folders.root).as_posix() if home.project else str(script)
-    settings_shown = home.settings.relative_to(folders.root).as_posix() if home.project else str(home.settings)
-    source = render_script(hook_config(spec, lesson, artifact, f"{shown} and its entry in {settings_shown}"))
-    command = hook_command(shown, project=home.project)
-    what = ", ".join(f"`{c}`" for c in (*spec.commands, *spec.paths))
-    return Artifact(
-        id=artifact,
-        kind=Kind.HOOK,
-        targets=(home.target,),
-        scope=folders.scope,
-        root=str(folders.root),
-        name=name,
-        lessons=(lesson_ref(lesson),),
-        parts=(
-            Part(str(script), PartKind.WHOLE, source),
-            settings_part(str(home.settings), spec, command, home.schema),
-        ),
-        summary=f"{spec.event} {spec.check.value} {what}".strip(),
-        replays=replays(spec, str(folders.root), taught),
-    )

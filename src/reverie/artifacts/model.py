@@ -5,7 +5,7 @@ change to one file:
 
 ``whole``     a file that reverie owns outright (a hook script, a ``.claude/rules/*.md``, a skill);
 ``block``     the managed block between markers in a file the user owns (CLAUDE.md, AGENTS.md);
-``settings``  one hook handler merged into an agent's settings JSON.
+``settings``  hook handlers merged into an agent's settings JSON (one script, one handler per event).
 
 The id is stable for (kind, folder, name), so compiling again finds the same artifact, sees whether
 its content hash changed, and updates it in place. A :class:`Record` is the artifact as written, kept
@@ -27,7 +27,7 @@ from reverie.domain.lessons import Lesson
 class Kind(StrEnum):
     RULES = "rules"  # the managed block in CLAUDE.md / AGENTS.md
     PATH_RULE = "path-rule"  # .claude/rules/<name>.md with paths: frontmatter
-    HOOK = "hook"  # a PreToolUse / PostToolUse script and its settings entry
+    HOOK = "hook"  # one scope's enforcement script and its settings entries
     COMMAND = "command"
     SKILL = "skill"
     SUBAGENT = "subagent"
@@ -53,7 +53,8 @@ class Status(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Part:
     """One change to one file. ``content``: the file's text (whole), the block with its markers
-    (block), or the JSON of ``{"event", "matcher", "handler"}`` (settings)."""
+    (block), or the JSON of ``{"entries": [{"event", "matcher", "handler"}, ...]}`` (settings; records
+    of earlier versions hold one entry's object itself)."""
 
     path: str
     kind: PartKind
@@ -81,6 +82,7 @@ class Replay:
     must_block: bool
     transcript: str | None = None  # JSONL lines for the session's transcript (always-before checks)
     must_remind: bool = False
+    lesson: str = ""  # the lesson whose check this holds to account; the others are allowed meanwhile
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ command substitutions are parsed as commands of their own. A word the shell comp
 a backquote, ``$VAR``) is *dynamic*: it may stand for anything. A line the lexer cannot read (an
 unclosed quote) gives no commands, so the hook fails open on it.
 
-Standard library only, and Python 3.9: ``hooks.render_script`` copies this module into every compiled
-hook (where enforce.py imports it), so a hook committed to a repository runs without reverie.
+Standard library only, and Python 3.9: ``hook_script.render_script`` copies this module into every
+compiled hook (where enforce.py imports it), so a hook committed to a repository runs without reverie.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
@@ -297,8 +298,14 @@ def runs(words: list[str], pattern: str) -> bool:
     return concrete > 0 or have[0] == wanted[0]
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(command: str, cwd: str) -> tuple[Simple, ...]:
+    """One parse per line: a compiled script asks about the same call once for each of its lessons."""
+    return tuple(simple_commands(command, cwd))
+
+
 def matching_command(command: str, patterns: list[str]) -> str | None:
-    for simple in simple_commands(command):
+    for simple in _parsed(command, ""):
         for pattern in patterns:
             if simple.argv and runs(simple.argv, pattern):
                 return pattern
@@ -309,7 +316,7 @@ def written_paths(command: str, cwd: str) -> list[str]:
     """Every file or folder the line writes, moves, deletes or changes the mode of, resolved against
     ``cwd`` and the ``cd`` s before it. Reads are not writes: ``cat``, ``grep``, ``cp`` from a folder."""
     found: list[str] = []
-    for simple in simple_commands(command, cwd):
+    for simple in _parsed(command, cwd):
         targets = simple.redirected + _written_by(simple.argv)
         found.extend(_join(simple.cwd, target) for target in targets if target and DYNAMIC not in target)
     return found

@@ -1,8 +1,9 @@
 """What each target agent gets from a set of lessons: the table of contents of the artifact kinds.
 
-``claude-code``  CLAUDE.md block, ``.claude/rules/``, hooks in ``.claude/settings.json``,
-                 ``.claude/commands/``, ``.claude/skills/``, ``.claude/agents/``
-``codex``        AGENTS.md block, ``.agents/skills/``, user-global hooks in ``$CODEX_HOME/hooks.json``
+``claude-code``  CLAUDE.md block, ``.claude/rules/``, one enforcement script per scope registered in
+                 ``.claude/settings.json``, ``.claude/commands/``, ``.claude/skills/``, ``.claude/agents/``
+``codex``        AGENTS.md block, ``.agents/skills/``, one user-global enforcement script registered in
+                 ``$CODEX_HOME/hooks.json``
 ``agents-md``    AGENTS.md block (Cursor, Aider and the other agents that read AGENTS.md)
 
 A lesson at level ``rule`` or ``hook`` is a rule; at ``hook`` it also gets a hook; at ``command``,
@@ -16,13 +17,12 @@ it to artifacts. The three above are registered here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from reverie.adapters.registry import agents
 from reverie.artifacts import rules, workflows
-from reverie.artifacts.hooks import hook_artifact, hook_home
+from reverie.artifacts.hook_script import TaughtCalls, enforcement, hook_home
 from reverie.artifacts.model import Artifact, Target
 from reverie.artifacts.places import Folders
 from reverie.domain.lessons import Lesson, Level
@@ -30,8 +30,6 @@ from reverie.extensions import ARTIFACT_TARGETS
 
 RULE_LEVELS = (Level.RULE, Level.HOOK)
 COMPILED_LEVELS = (Level.RULE, Level.HOOK, Level.COMMAND, Level.SKILL, Level.SUBAGENT)
-
-TaughtCalls = Callable[[Lesson], Sequence[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,39 +76,32 @@ def _codex(mine: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Bui
 def _codex_hooks(
     lessons: Sequence[Lesson], folders: Folders, taught: TaughtCalls
 ) -> tuple[list[Artifact], tuple[str, ...]]:
-    """User-global hooks go to ``$CODEX_HOME/hooks.json``; Codex reads no project hooks file, so a project
-    lesson reaches Codex only as its rule in the repository's AGENTS.md."""
+    """User-global lessons go into one script registered in ``$CODEX_HOME/hooks.json``; Codex reads no
+    project hooks file, so a project lesson reaches Codex only as its rule in the repository's AGENTS.md."""
     home = hook_home(Target.CODEX, folders)
-    found, notes = [], []
-    for lesson in lessons:
-        hook = hook_artifact(lesson, folders, taught(lesson), home) if home else None
-        if hook is not None:
-            found.append(hook)
-        elif folders.project:
-            notes.append(f"{lesson.id}: Codex has no project hooks file; for Codex it is a rule in AGENTS.md only")
-        else:
-            notes.append(f"{lesson.id}: Codex hooks see shell calls only; for Codex it is a rule in AGENTS.md only")
-    return found, tuple(notes)
+    if home is None:
+        note = "Codex has no project hooks file; for Codex it is a rule in AGENTS.md only"
+        return [], tuple(f"{lesson.id}: {note}" for lesson in lessons)
+    built = enforcement(lessons, folders, taught, home)
+    return ([built.artifact] if built.artifact else []), built.notes
 
 
 def _claude_code(mine: Sequence[Lesson], folders: Folders, taught: TaughtCalls) -> Built:
     ruled = [lesson for lesson in mine if lesson.level in RULE_LEVELS]
     found = list(rules.claude_rules(ruled, folders))
-    notes = []
+    home = hook_home(Target.CLAUDE_CODE, folders)
+    hooked = [lesson for lesson in mine if lesson.level is Level.HOOK]
+    built = enforcement(hooked, folders, taught, home) if home and hooked else None
+    if built and built.artifact:
+        found.append(built.artifact)
     for lesson in mine:
-        if lesson.level is Level.HOOK:
-            hook = hook_artifact(lesson, folders, taught(lesson))
-            if hook is None:
-                notes.append(f"{lesson.id}: its trigger names nothing a hook could watch; kept as a rule")
-            else:
-                found.append(hook)
-        elif lesson.level is Level.COMMAND:
+        if lesson.level is Level.COMMAND:
             found.append(workflows.command(lesson, folders))
         elif lesson.level is Level.SKILL:
             found.append(workflows.skill(lesson, folders, codex=False))
         elif lesson.level is Level.SUBAGENT:
             found.append(workflows.subagent(lesson, folders))
-    return Built(tuple(found), tuple(notes))
+    return Built(tuple(found), built.notes if built else ())
 
 
 def _for_target(lesson: Lesson, target: str) -> bool:

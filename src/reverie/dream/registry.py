@@ -24,7 +24,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reverie.domain.changes import Change
-from reverie.dream.passes import contradictions, dedupe, evolution, expiry, gone, misfires, promotion, staleness
+from reverie.dream.passes import (
+    contradictions,
+    dedupe,
+    evolution,
+    expiry,
+    gone,
+    misfires,
+    premises,
+    promotion,
+    staleness,
+)
 from reverie.dream.snapshot import Snapshot
 from reverie.extensions import DREAM_PASSES
 
@@ -53,6 +63,7 @@ _BUILT_INS = (
     DreamPass("expiry", "one-off items and single-session unconfirmed candidates expire", expiry.propose),
     DreamPass("staleness", "lessons about commands that now fail, and unconfirmed ones that decay", staleness.propose),
     DreamPass("gone", "lessons about files or folders the project has since removed", gone.propose),
+    DreamPass("premises", "lessons whose premise recall found gone from the workspace", premises.propose),
     DreamPass("dedupe", "near-duplicate lessons merge into one", dedupe.propose),
     DreamPass(
         "promotion", "lessons learned in several projects go global; misfiring global ones go local", promotion.propose

@@ -50,6 +50,8 @@ class DreamRequest:
     budget_tokens: int = 0
     wait: float = 5.0  # seconds to wait for another dream to finish
     now: datetime | None = None  # the dream's clock (replays pass the replay time)
+    # what recall's premise checks found in these sessions (the application layer reads recall's state)
+    premise_checks: Callable[[Sequence[str]], Sequence[snapshot.PremiseCheck]] | None = None
 
 
 def run_dream(
@@ -94,6 +96,7 @@ def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass], gat
             instructions=request.instructions,
             lessons=lessons,
             budget=budget,
+            premises=request.premise_checks(session_ids) if request.premise_checks else (),
         )
         changes = run_passes(view, passes, budget)
         verdict = dict(gate(view.live(), view.with_changes(changes).live(), moment)) if gate else {}

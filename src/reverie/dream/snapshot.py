@@ -8,6 +8,10 @@ Cost follows the new work: the lessons read are those that may still act or be c
 candidate, quarantined; retired lessons are tombstones and stay out), and the trace read is the
 events of the sessions in range only.
 
+What recall found in the workspace comes in too: for the sessions in range that recall answered, the
+lessons whose checkable premise did not hold at session start (``PremiseCheck``, read by the
+application layer from recall's session state; a pass never looks at a checkout itself).
+
 Time is activity: for each live lesson the snapshot holds how many sessions of its project started
 after its newest evidence (``idle``, one bounded index range scan each). Passes age lessons by that,
 never by ``now`` minus a timestamp, so a backfill of old transcripts or a project left alone for a
@@ -46,6 +50,16 @@ class CommandRun:
 
 
 @dataclass(frozen=True, slots=True)
+class PremiseCheck:
+    """What recall's session-start check found in one session's workspace: lesson id -> why its premise
+    no longer held there (``reverie.recall.premises``). A session with a check and without a lesson in
+    ``unmet`` saw that lesson's premise hold."""
+
+    session_id: str
+    unmet: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSlice:
     id: str
     project: str | None
@@ -66,6 +80,7 @@ class Snapshot:
     budget: Budget | None = None  # a pass that asks a model charges its tokens here
     # lesson id -> sessions of its project started after its newest evidence (capped): how lessons age
     idle: Mapping[str, int] = field(default_factory=dict)
+    premises: tuple[PremiseCheck, ...] = ()  # recall's premise checks in the sessions in range
 
     def live(self) -> list[Lesson]:
         """Lessons that may still act or be cleaned up, in a stable order."""
@@ -105,6 +120,7 @@ def build(
     instructions: str = "",
     lessons: Sequence[Lesson] | None = None,
     budget: Budget | None = None,
+    premises: Sequence[PremiseCheck] = (),
 ) -> Snapshot:
     """``lessons`` defaults to the head's live lessons; the runner passes the input version's when the
     head moved between sealing and reading."""
@@ -123,6 +139,7 @@ def build(
         session_projects=MappingProxyType(_projects_of_global_lessons(store, found)),
         budget=budget,
         idle=MappingProxyType({lesson.id: idle_sessions(store, lesson) for lesson in found}),
+        premises=tuple(premises),
     )
 
 

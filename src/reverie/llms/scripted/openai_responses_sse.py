@@ -4,7 +4,9 @@ Codex sends ``POST /v1/responses`` with ``stream: true`` and reads server-sent e
 ``sequence_number``: ``response.created``, ``response.in_progress``, then per output item
 ``response.output_item.added``, its deltas (``response.content_part.added`` /
 ``response.output_text.delta`` / ``.done`` / ``response.content_part.done`` for a message,
-``response.function_call_arguments.delta`` / ``.done`` for a ``function_call``), and
+``response.function_call_arguments.delta`` / ``.done`` for a ``function_call``,
+``response.custom_tool_call_input.delta`` / ``.done`` for a ``custom_tool_call``: a freeform tool such as
+the ``apply_patch`` that Codex offers to models whose metadata asks for it), and
 ``response.output_item.done``; finally ``response.completed`` with the whole response and its usage.
 The same response object is returned as plain JSON when ``stream`` is false.
 
@@ -32,19 +34,15 @@ def build_response(reply: Reply, body: JsonObject, ids: IdSource) -> dict[str, A
         content = [{"type": "output_text", "text": reply.text, "annotations": [], "logprobs": []}]
         message = {"id": ids.new("msg"), "type": "message", "status": "completed", "role": "assistant"}
         output.append({**message, "content": content})
-    offered = offered_tool_names(body)
+    offered, freeform = offered_tool_names(body), _freeform_tool_names(body)
     for call in reply.calls:
         resolved = resolve_call(call, offered)
-        output.append(
-            {
-                "id": ids.new("fc"),
-                "type": "function_call",
-                "status": "completed",
-                "call_id": ids.new("call"),
-                "name": resolved.name,
-                "arguments": json.dumps(resolved.arguments),
-            }
-        )
+        item = {"type": "function_call", "status": "completed", "call_id": ids.new("call"), "name": resolved.name}
+        if resolved.name in freeform:  # its one argument is the text itself: `tool("apply_patch", input=patch)`
+            custom = {**item, "type": "custom_tool_call", "input": _freeform_input(resolved)}
+            output.append({"id": ids.new("ctc"), **custom})
+        else:
+            output.append({"id": ids.new("fc"), **item, "arguments": json.dumps(resolved.arguments)})
     input_tokens = estimate_tokens(json.dumps(body))
     output_tokens = estimate_tokens(json.dumps(output))
     return {
@@ -84,6 +82,8 @@ def _events(response: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     for index, item in enumerate(response["output"]):
         if item["type"] == "message":
             yield from _message_events(index, item)
+        elif item["type"] == "custom_tool_call":
+            yield from _custom_call_events(index, item)
         else:
             yield from _function_call_events(index, item)
     yield {"type": "response.completed", "response": response}
@@ -110,6 +110,15 @@ def _function_call_events(index: int, item: Mapping[str, Any]) -> Iterator[dict[
     yield {"type": "response.output_item.done", "output_index": index, "item": item}
 
 
+def _custom_call_events(index: int, item: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    where = {"item_id": item["id"], "output_index": index}
+    yield {"type": "response.output_item.added", "output_index": index, "item": _in_progress(item, input="")}
+    for piece in chunks(item["input"]):
+        yield {"type": "response.custom_tool_call_input.delta", **where, "delta": piece}
+    yield {"type": "response.custom_tool_call_input.done", **where, "input": item["input"]}
+    yield {"type": "response.output_item.done", "output_index": index, "item": item}
+
+
 def _in_progress(item: Mapping[str, Any], **overrides: Any) -> dict[str, Any]:
     return {**item, "status": "in_progress", **overrides}
 
@@ -121,6 +130,17 @@ def offered_tool_names(body: JsonObject) -> list[str]:
         if isinstance(entry, dict):
             names.extend(str(entry["name"]) for entry in [entry, *entry.get("tools", [])] if "name" in entry)
     return names
+
+
+def _freeform_tool_names(body: JsonObject) -> set[str]:
+    """Tools offered as ``custom``: the model answers them with text, not JSON arguments."""
+    tools = body.get("tools") or []
+    return {str(t["name"]) for t in tools if isinstance(t, dict) and t.get("type") == "custom" and "name" in t}
+
+
+def _freeform_input(call: ToolCall) -> str:
+    text = call.arguments.get("input", "")
+    return text if isinstance(text, str) else json.dumps(call.arguments)
 
 
 def resolve_call(call: Call, offered: Sequence[str]) -> ToolCall:
