@@ -154,7 +154,10 @@ open({str(modules)!r}, "w").write(json.dumps(sorted(sys.modules)))
         "reverie.capture.redact_context",
         "reverie.atomic",
         "reverie.lean_json",
+        "reverie.lean_os",
         "reverie.deadline",
+        "reverie.capture.runtime",
+        "reverie.capture.bundle",  # the first run builds the hook runtime file
     }
     foreign = [
         name

@@ -19,8 +19,8 @@ its answer is kept in ``<home>/recall/checked.bin`` for the calls that follow.
 from __future__ import annotations
 
 import marshal
-import os
 
+from reverie import lean_os
 from reverie.atomic import write_atomic
 from reverie.recall import snapshot
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 MAX_TRIGGER_CANDIDATES = 64
 MAX_TEXT_CANDIDATES = 48
-CHECKED_FILE = os.path.join("recall", "checked.bin")
+CHECKED_FILE = lean_os.join("recall", "checked.bin")
 
 
 def scope_token(scope: str, project: str = "", session: str = "") -> str:
@@ -208,7 +208,7 @@ def _guard(home: str, meta: dict[str, Any]) -> tuple[frozenset[str], bool]:
     stamp = _stamp(source)
     if stamp is None:
         return frozenset(), False
-    checked_path = os.path.join(home, CHECKED_FILE)
+    checked_path = lean_os.join(home, CHECKED_FILE)
     checked = _load(checked_path)
     if isinstance(checked, dict) and checked.get("stamp") == stamp and checked.get("watermark") == watermark:
         return frozenset(checked.get("excluded", ())), bool(checked.get("stale"))
@@ -229,7 +229,7 @@ def _stamp(path: str) -> list[int] | None:
     stamp: list[int] = []
     for name in (path, path + "-wal"):
         try:
-            info = os.stat(name)
+            info = lean_os.stat(name)
         except FileNotFoundError:
             if name == path:
                 return None
