@@ -11,7 +11,8 @@ Kept tiny on purpose: a script is compiled from source on every run. Its modules
 runtime file, ``<home>/cache/hook/<interpreter>.bin``, in one read (see ``capture/bundle.py``; ``runtime``
 checks that it is current); when the file cannot be read they are imported the usual way (under ``-I -S``
 neither site-packages nor this folder is on ``sys.path``, so the folder holding the ``reverie`` package is
-added by hand). ``os`` is not loaded under ``-S`` and costs 1 ms, so ``posix`` is read instead.
+added by hand). ``os`` is not loaded under ``-S`` and costs 1 ms, so ``posix`` is read instead; and the
+process ends with ``posix._exit`` once its output is flushed, without the interpreter's teardown.
 """
 
 import sys
@@ -42,4 +43,13 @@ if __name__ == "__main__":
 
         sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
         from reverie.capture import runtime
-    sys.exit(runtime.run(sys.argv[1:], bundle))
+    code = runtime.run(sys.argv[1:], bundle)
+    # Everything the hook wrote is closed by now. The interpreter's teardown (freeing every module and
+    # object one by one) would cost the agent another 2-3 ms: leave at once instead.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        from posix import _exit
+    except BaseException:  # not POSIX, or a closed pipe: the ordinary exit
+        sys.exit(code)
+    _exit(code)
