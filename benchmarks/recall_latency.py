@@ -186,7 +186,8 @@ def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, 
 
 def populate_with(source: Path, home: Path, count: int) -> None:
     """The same lessons and index, written by the checkout whose ``src`` folder is ``source``."""
-    code = f"from pathlib import Path; from benchmarks.recall_latency import populate; populate(Path({str(home)!r}), {count})"
+    code = "from pathlib import Path; from benchmarks.recall_latency import populate; "
+    code += f"populate(Path({str(home)!r}), {count})"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(source), str(ROOT)))}
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 

@@ -140,7 +140,8 @@ def test_the_hook_imports_nothing_outside_the_standard_library(tmp_path: Path) -
         result = subprocess.run(command, input=payload().encode(), capture_output=True, env=environment)
         assert result.returncode == 0 and result.stdout == b"", result.stderr
         lines = result.stderr.decode().splitlines()
-        return [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")][1:]  # [0]: the header
+        names = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")]
+        return names[1:]  # [0] is the table's header
 
     ours = {"reverie", "reverie.capture", "reverie.capture.redact", "reverie.capture.spool"}
     ours |= {"reverie.capture.project", "reverie.capture.pattern_cache", "reverie.capture.lean_json"}

@@ -176,8 +176,8 @@ class RecallIndex:
             places.extend((s, n) for n in found)
             if query_mass > 0:
                 scored.extend(
-                    (-min(1.0, shared[n] / float((query_mass * masses[n]) ** 0.5)) if masses[n] > 0 else 0.0, base + i, s)
-                    for i, n in enumerate(found)
+                    (-min(1.0, shared[n] / float((query_mass * m) ** 0.5)) if (m := masses[n]) > 0 else 0.0, at, s)
+                    for at, n in enumerate(found, base)
                 )
             else:
                 scored.extend((0.0, base + i, s) for i in range(len(found)))
