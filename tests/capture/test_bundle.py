@@ -31,7 +31,7 @@ def test_the_file_holds_every_module_the_hook_imports_and_is_private(tmp_path: P
     assert written.stat().st_mode & 0o777 == 0o600 and written.parent.stat().st_mode & 0o777 == 0o700
     content = marshal.loads(written.read_bytes())
     assert runtime.current(content)
-    for name in ("reverie.capture.hook_call", "reverie.recall.respond", "reverie.recall.terms", "reverie.lean_os"):
+    for name in ("reverie.capture.hook_call", "reverie.recall.respond", "reverie.recall.rank", "reverie.lean_os"):
         source, folder, code = content["modules"][name]
         assert Path(source).is_file() and folder is None and marshal.loads(code).co_filename == source
     assert content["modules"]["reverie.recall"][1] == str(Path(content["modules"]["reverie.recall"][0]).parent)
