@@ -10,7 +10,9 @@ The table gives medians and the ratio hook / floor (goal: at most 1.3x), for the
 runs the benchmark and for the system's ``/usr/bin/python3``. Then, for the hook's main piece of
 work, redaction alone over the real corpus in ``../shared/data`` when it is there (MB/s, best of 3).
 
-    .venv/bin/python -m benchmarks.hook_latency [--rounds 40] [--data ../shared/data]
+    .venv/bin/python -m benchmarks.hook_latency [--rounds 40] [--data ../shared/data] [--before SRC]
+
+``--before SRC`` (the ``src`` folder of another checkout) runs that checkout's hook in the same rounds.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,27 +71,38 @@ def large_payload(cwd: str) -> bytes:
     ).encode()
 
 
-def _time(command: Sequence[str], stdin: bytes, env: dict[str, str]) -> float:
+def _time(command: Sequence[str], stdin: bytes, env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, the child's CPU seconds: user + system, what other load inflates least)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
-def measure(python: str, home: Path, cwd: str, rounds: int) -> dict[str, float]:
+def measure(
+    python: str, home: Path, cwd: str, rounds: int, before: Path | None = None
+) -> dict[str, tuple[float, float]]:
+    """Median (wall, cpu) per case; ``before``: another checkout's ``src``, its hook run in the same rounds."""
     env = {k: v for k, v in os.environ.items() if k not in ("REVERIE_HOME", "REVERIE_CAPTURE")}
-    hook = [python, "-I", "-S", str(HOOK), "--agent", "claude-code", "--event", "PostToolUse", "--home", str(home)]
-    cases = {
-        "floor (-I -S -c pass)": ([python, "-I", "-S", "-c", "pass"], b""),
-        "hook, PostToolUse 3 KB": (hook, realistic_payload(cwd)),
-        "hook, PostToolUse 1 MB": (hook, large_payload(cwd)),
-    }
-    for command, stdin in cases.values():  # warm the page cache and write the .pyc files
+    cases = {"floor (-I -S -c pass)": ([python, "-I", "-S", "-c", "pass"], b"")}
+    hooks = {"": HOOK} | ({"before: ": before / "reverie" / "capture" / "hook.py"} if before else {})
+    for label, script in hooks.items():
+        hook = [python, "-I", "-S", str(script), "--agent", "claude-code", "--event", "PostToolUse"]
+        hook += ["--home", str(home.with_name(home.name + label.strip(": ")))]
+        cases[f"{label}hook, PostToolUse 3 KB"] = (hook, realistic_payload(cwd))
+        cases[f"{label}hook, PostToolUse 1 MB"] = (hook, large_payload(cwd))
+    for command, stdin in cases.values():  # warm the page cache, write the .pyc files and the hook runtime file
         _time(command, stdin, env)
-    samples: dict[str, list[float]] = {name: [] for name in cases}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
     for _ in range(rounds):
         for name, (command, stdin) in cases.items():
             samples[name].append(_time(command, stdin, env))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in samples.items()
+    }
 
 
 def redaction_throughput(data: Path) -> tuple[float, float, float] | None:
@@ -134,19 +148,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hook_latency", description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=40, help="interleaved rounds per case (median reported)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the real corpus, for redaction throughput")
+    parser.add_argument("--before", type=Path, help="the src folder of another checkout, measured in the same rounds")
     options = parser.parse_args(list(argv) if argv is not None else None)
     pythons = [sys.executable] + ([SYSTEM_PYTHON] if os.path.exists(SYSTEM_PYTHON) else [])
     cwd = str(Path(__file__).resolve().parents[1])
     print(f"hook latency: median of {options.rounds} interleaved rounds\n")
-    print(f"{'interpreter':<40} {'case':<26} {'ms':>7} {'ratio':>6}")
+    print(f"{'interpreter':<40} {'case':<34} {'wall ms':>7} {'ratio':>6} {'cpu ms':>7} {'ratio':>6}")
     with tempfile.TemporaryDirectory() as folder:
         for python in pythons:
-            results = measure(python, Path(folder) / "home", cwd, options.rounds)
-            floor = results["floor (-I -S -c pass)"]
+            results = measure(python, Path(folder) / "home", cwd, options.rounds, options.before)
+            floor_wall, floor_cpu = results["floor (-I -S -c pass)"]
             version = subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"], capture_output=True)
             label = f"{python} ({version.stdout.decode().strip()})"
-            for name, seconds in results.items():
-                print(f"{label:<40} {name:<26} {seconds * 1000:7.1f} {seconds / floor:6.2f}x")
+            for name, (wall, cpu) in results.items():
+                print(
+                    f"{label:<40} {name:<34} {wall * 1000:7.1f} {wall / floor_wall:5.2f}x"
+                    f" {cpu * 1000:7.1f} {cpu / floor_cpu:5.2f}x"
+                )
                 label = ""
     throughput = redaction_throughput(options.data) if options.data.is_dir() else None
     if throughput:

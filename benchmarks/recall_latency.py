@@ -14,11 +14,15 @@ one process. Each round runs, interleaved so that drift on a busy machine hits e
   lesson (a glob fires);
 * ``SessionStart`` (the digest) for a session whose project is known and for a fresh one (no state, no
   cached project identity: what a new session pays);
-* ``before:``: the same events as earlier installs ran them, a capture process then a recall process.
+* with ``--before SRC`` (the ``src`` folder of another checkout, e.g. ``git worktree add /tmp/old main``):
+  the same events run by that checkout's hook, on a home whose index that checkout built from the same
+  lessons, in the same rounds (``before:`` rows).
 
-The table gives medians and the ratio hook / floor (goals: capture and the two hot events at most 1.3x,
-a fresh session's SessionStart at most 2x).
-Run: ``python -m benchmarks.recall_latency [--lessons 10000] [--rounds 40]``.
+The hook runtime file (``capture/bundle.py``) is built in the warm-up round, as the first event after
+``reverie init`` or an upgrade builds it. The table gives medians of wall time and of the hook process's
+CPU time (user + system: what other load on a shared machine inflates least) and the ratio hook / floor
+(goals: capture and the two hot events at most 1.3x, a fresh session's SessionStart at most 2x).
+Run: ``python -m benchmarks.recall_latency [--lessons 10000] [--rounds 40] [--before SRC]``.
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ from reverie.recall.index import refresh_index
 from reverie.store import LessonBatch
 from reverie.workspace import Workspace
 
-HOOK = Path(__file__).resolve().parents[1] / "src" / "reverie" / "capture" / "hook.py"
-RECALL_HOOK = HOOK.parents[1] / "recall" / "hook.py"  # the separate recall entry of earlier installs
+ROOT = Path(__file__).resolve().parents[1]
+HOOK = ROOT / "src" / "reverie" / "capture" / "hook.py"
 FLOOR = "floor (-I -S -c pass)"
 FRESH = "bench-fresh"
 PROMPT = "The checkout tests fail after the upgrade; how do I run the tests here and check the build?"
@@ -121,36 +125,35 @@ def fresh_session(home: Path, session: str) -> None:
         path.unlink(missing_ok=True)
 
 
-Case = tuple[list[list[str]], bytes | None]  # the processes one event starts, one after another; stdin
+Case = tuple[list[str], bytes | None, Path]  # the command, its stdin, the home it uses
 
 
-def cases(python: str, home: Path, cwd: str) -> dict[str, Case]:
-    def entry(event: str) -> list[str]:
-        """What ``reverie init`` writes now: one process captures and answers."""
-        args = ["--agent", "claude-code", "--event", event, "--home", str(home), "--recall", "yes"]
-        return [python, "-I", "-S", str(HOOK), *args]
+def cases(python: str, home: Path, cwd: str, before: tuple[Path, Path] | None = None) -> dict[str, Case]:
+    """Every case of one round; ``before`` = (the other checkout's hook script, its home)."""
 
-    def before(event: str) -> list[list[str]]:
-        """What it wrote before: a capture process, then a recall process."""
-        args = ["--agent", "claude-code", "--event", event, "--home", str(home)]
-        return [[python, "-I", "-S", str(HOOK), *args], [python, "-I", "-S", str(RECALL_HOOK), *args]]
+    def entry(event: str, hook: Path = HOOK, where: Path = home) -> list[str]:
+        """What ``reverie init`` writes: one process captures and answers."""
+        return [python, "-I", "-S", str(hook), "--agent", "claude-code", "--event", event, "--home", str(where)]
 
     base = {"session_id": "bench-session", "transcript_path": f"{cwd}/t.jsonl", "cwd": cwd}
     prompt = json.dumps({**base, "prompt": PROMPT}).encode()
-    npm = {**base, "tool_name": "Bash", "tool_input": {"command": "cd web && npm test 2>&1 | tail -5"}}
-    edit = {**base, "tool_name": "Edit", "tool_input": {"file_path": f"{cwd}/migrations/0042_add.py"}}
+    npm = json.dumps({**base, "tool_name": "Bash", "tool_input": {"command": "cd web && npm test 2>&1 | tail -5"}})
+    edit = json.dumps({**base, "tool_name": "Edit", "tool_input": {"file_path": f"{cwd}/migrations/0042_add.py"}})
+    known = json.dumps({**base, "source": "startup"}).encode()
     fresh = json.dumps({**base, "session_id": FRESH, "source": "startup"}).encode()
-    return {
-        FLOOR: ([[python, "-I", "-S", "-c", "pass"]], None),
-        "UserPromptSubmit": ([entry("UserPromptSubmit")], prompt),
-        "PreToolUse Bash npm test": ([entry("PreToolUse")], json.dumps(npm).encode()),
-        "PreToolUse Edit migrations/": ([entry("PreToolUse")], json.dumps(edit).encode()),
-        "SessionStart, known project": ([entry("SessionStart")], json.dumps({**base, "source": "startup"}).encode()),
-        "SessionStart, fresh session": ([entry("SessionStart")], fresh),
-        "before: UserPromptSubmit": (before("UserPromptSubmit"), prompt),
-        "before: PreToolUse npm test": (before("PreToolUse"), json.dumps(npm).encode()),
-        "before: SessionStart, fresh": (before("SessionStart"), fresh),
+    events = {
+        "UserPromptSubmit": ("UserPromptSubmit", prompt),
+        "PreToolUse Bash npm test": ("PreToolUse", npm.encode()),
+        "PreToolUse Edit migrations/": ("PreToolUse", edit.encode()),
+        "SessionStart, known project": ("SessionStart", known),
+        "SessionStart, fresh session": ("SessionStart", fresh),
     }
+    planned: dict[str, Case] = {FLOOR: ([python, "-I", "-S", "-c", "pass"], None, home)}
+    for name, (event, stdin) in events.items():
+        planned[name] = ([*entry(event), "--recall", "yes"], stdin, home)
+        if before is not None:
+            planned[f"before: {name}"] = ([*entry(event, *before), "--recall", "yes"], stdin, before[1])
+    return planned
 
 
 class Result:
@@ -160,52 +163,66 @@ class Result:
         self.output = 0
 
 
-def measure(python: str, home: Path, cwd: str, rounds: int) -> dict[str, Result]:
+def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, Path] | None) -> dict[str, Result]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")} | {"REVERIE_AUTO_INGEST": "0"}
-    planned = cases(python, home, cwd)
+    planned = cases(python, home, cwd, before)
     results = {name: Result() for name in planned}
-    for round_number in range(rounds + 1):  # round 0 warms the page cache and writes the .pyc files
-        for name, (commands, stdin) in planned.items():
-            session_with_known_project(home, "bench-session", cwd)
-            fresh_session(home, FRESH)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for round_number in range(rounds + 1):  # round 0 warms the page cache and builds the hook runtime file
+        for name, (command, stdin, where) in planned.items():
+            session_with_known_project(where, "bench-session", cwd)
+            fresh_session(where, FRESH)
+            start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
-            outputs = [subprocess.run(c, input=stdin, capture_output=True, env=env, check=True) for c in commands]
+            done = subprocess.run(command, input=stdin, capture_output=True, env=env, check=True)
             elapsed = time.perf_counter() - start
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             if round_number:
                 results[name].wall.append(elapsed)
-                results[name].cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-            results[name].output = sum(len(done.stdout) for done in outputs)
+                cpu = after.ru_utime + after.ru_stime - start_usage.ru_utime - start_usage.ru_stime
+                results[name].cpu.append(cpu)
+            results[name].output = len(done.stdout)
     return results
+
+
+def populate_with(source: Path, home: Path, count: int) -> None:
+    """The same lessons and index, written by the checkout whose ``src`` folder is ``source``."""
+    code = "from pathlib import Path; from benchmarks.recall_latency import populate; "
+    code += f"populate(Path({str(home)!r}), {count})"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(source), str(ROOT)))}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lessons", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("RECALL_BENCH_ROUNDS", "40")))
+    parser.add_argument("--before", type=Path, help="the src folder of another checkout, measured in the same rounds")
     options = parser.parse_args()
     pythons = [sys.executable] + (["/usr/bin/python3"] if os.path.exists("/usr/bin/python3") else [])
     folder = Path(tempfile.mkdtemp(prefix="recall-bench-"))
     try:
         home = folder / "home"
         written, built = populate(home, options.lessons)
+        before = None
+        if options.before is not None:
+            populate_with(options.before.resolve(), folder / "before", options.lessons)
+            before = (options.before.resolve() / "reverie" / "capture" / "hook.py", folder / "before")
         size = (home / "recall.db").stat().st_size
         print(
             f"{options.lessons:,} active lessons: written in {written:.1f} s;"
             f" index built in {built:.2f} s, recall.db {size / 1e6:.1f} MB"
         )
         print(f"hook latency where recall answers: median of {options.rounds} interleaved rounds\n")
-        print(f"{'interpreter':<34} {'case':<28} {'wall ms':>8} {'ratio':>6} {'cpu ms':>7} {'ratio':>6} {'output':>7}")
+        print(f"{'interpreter':<34} {'case':<36} {'wall ms':>8} {'ratio':>6} {'cpu ms':>7} {'ratio':>6} {'output':>7}")
         for python in pythons:
-            results = measure(python, home, str(folder / "work"), options.rounds)
+            results = measure(python, home, str(folder / "work"), options.rounds, before)
             floor = results[FLOOR]
             floor_wall, floor_cpu = statistics.median(floor.wall), statistics.median(floor.cpu)
             label = python if len(python) <= 34 else "..." + python[-31:]
             for name, result in results.items():
                 wall, cpu = statistics.median(result.wall), statistics.median(result.cpu)
                 print(
-                    f"{label:<34} {name:<28} {wall * 1000:8.1f} {wall / floor_wall:5.2f}x"
+                    f"{label:<34} {name:<36} {wall * 1000:8.1f} {wall / floor_wall:5.2f}x"
                     f" {cpu * 1000:7.1f} {cpu / floor_cpu:5.2f}x {result.output:>6}B"
                 )
                 label = ""

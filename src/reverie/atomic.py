@@ -1,35 +1,39 @@
 """Writing a file all or nothing: the one atomic writer, standard library only.
 
-The hook path imports it, so it imports ``os`` and nothing else (``tempfile`` would pull in ``random``,
-``shutil`` and more on the agent's critical path). The bytes go to a temporary file beside the target,
-created exclusively with the final mode (so no other user can open it in between), and are renamed over
-the target: a reader sees the old content or the new, never half. Private by default: files 0600,
+The hook path imports it, so it imports ``lean_os`` and nothing else (``os`` is not loaded in the hook,
+and ``tempfile`` would pull in ``random``, ``shutil`` and more on the agent's critical path). The bytes
+go to a temporary file beside the target, created exclusively with the final mode (so no other user can
+open it in between), and are renamed over the target: a reader sees the old content or the new, never
+half. Private by default: files 0600,
 folders 0700, because most of what reverie keeps quotes the user's sessions.
 """
 
 from __future__ import annotations
 
-import os
+from reverie import lean_os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import os
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 TEMP_PREFIX = ".tmp-"
-_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def make_private_dir(folder: str | os.PathLike[str]) -> None:
     """Create ``folder`` and any missing parent 0700 (``os.makedirs`` gives parents the umask's mode)."""
-    folder = os.fspath(folder)
-    if os.path.isdir(folder):
+    folder = lean_os.fspath(folder)
+    if lean_os.isdir(folder):
         return
-    parent = os.path.dirname(os.path.abspath(folder))
-    if parent != folder and not os.path.isdir(parent):
+    parent = lean_os.dirname(lean_os.abspath(folder))
+    if parent != folder and not lean_os.isdir(parent):
         make_private_dir(parent)
     try:
-        os.mkdir(folder, PRIVATE_DIR)
+        lean_os.mkdir(folder, PRIVATE_DIR)
     except FileExistsError:
         return
-    os.chmod(folder, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
+    lean_os.chmod(folder, PRIVATE_DIR)  # mkdir's mode is filtered by the umask
 
 
 def write_atomic(
@@ -46,26 +50,27 @@ def write_atomic(
     and uses ``mode`` only for a new one; ``durable`` syncs the bytes to disk before the rename, for
     files whose loss after a power cut would cost more than the sync.
     """
-    target = os.fspath(path)
-    folder = os.path.dirname(target) or "."
+    target = lean_os.fspath(path)
+    folder = lean_os.dirname(target) or "."
     make_private_dir(folder)
-    if keep_mode and os.path.exists(target):
-        mode = os.stat(target).st_mode & 0o7777
+    if keep_mode and lean_os.exists(target):
+        mode = lean_os.stat(target).st_mode & 0o7777
     # The spool's sweeper removes leftovers by this prefix (a writer killed between open and rename).
-    temp = os.path.join(folder, f"{TEMP_PREFIX}{os.path.basename(target)}.{os.getpid()}.{os.urandom(4).hex()}")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, mode)
+    name = f"{TEMP_PREFIX}{lean_os.basename(target)}.{lean_os.getpid()}.{lean_os.urandom(4).hex()}"
+    temp = lean_os.join(folder, name)
+    descriptor = lean_os.open(temp, lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_EXCL | lean_os.O_BINARY, mode)
     try:
-        with os.fdopen(descriptor, "wb") as file:
+        with open(descriptor, "wb") as file:
             file.write(data)
             if durable:
                 file.flush()
-                os.fsync(file.fileno())
+                lean_os.fsync(file.fileno())
         if keep_mode:
-            os.chmod(temp, mode)  # the umask may have narrowed what os.open was asked for
-        os.replace(temp, target)
+            lean_os.chmod(temp, mode)  # the umask may have narrowed what os.open was asked for
+        lean_os.replace(temp, target)
     except BaseException:
         try:  # noqa: SIM105 - contextlib would cost the hook an import
-            os.unlink(temp)
+            lean_os.unlink(temp)
         except OSError:
             pass
         raise

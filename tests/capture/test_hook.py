@@ -132,21 +132,17 @@ def test_reverie_home_overrides_the_flag(tmp_path: Path) -> None:
 
 
 def test_the_hook_imports_nothing_outside_the_standard_library(tmp_path: Path) -> None:
-    modules = tmp_path / "modules.json"
-    probe = f"""
-import json, runpy, sys
-sys.argv = [{str(HOOK)!r}, "--agent", "claude-code", "--event", "PostToolUse", "--home", {str(tmp_path)!r}]
-try:
-    runpy.run_path({str(HOOK)!r}, run_name="__main__")
-except SystemExit:
-    pass
-open({str(modules)!r}, "w").write(json.dumps(sorted(sys.modules)))
-"""
-    environment = {k: v for k, v in os.environ.items() if k != "REVERIE_HOME"}
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", probe], input=payload().encode(), capture_output=True, env=environment
-    )
-    assert result.returncode == 0 and result.stdout == b"", result.stderr
+    def imported() -> list[str]:
+        """Every module the hook imports, run as agents run it (``-X importtime`` names each one)."""
+        environment = {k: v for k, v in os.environ.items() if k != "REVERIE_HOME"}
+        command = [sys.executable, "-X", "importtime", "-I", "-S", str(HOOK), "--agent", "claude-code"]
+        command += ["--event", "PostToolUse", "--home", str(tmp_path)]
+        result = subprocess.run(command, input=payload().encode(), capture_output=True, env=environment)
+        assert result.returncode == 0 and result.stdout == b"", result.stderr
+        lines = result.stderr.decode().splitlines()
+        names = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")]
+        return names[1:]  # [0] is the table's header
+
     ours = {"reverie", "reverie.capture", "reverie.capture.redact", "reverie.capture.spool"}
     ours |= {"reverie.capture.project", "reverie.capture.pattern_cache", "reverie.capture.lean_json"}
     ours |= {
@@ -154,18 +150,24 @@ open({str(modules)!r}, "w").write(json.dumps(sorted(sys.modules)))
         "reverie.capture.redact_context",
         "reverie.atomic",
         "reverie.lean_json",
+        "reverie.lean_os",
         "reverie.deadline",
+        "reverie.capture.runtime",
+        "reverie.capture.bundle",  # the first run builds the hook runtime file
     }
+    first, second = imported(), imported()  # without the hook runtime file, then from it
+    assert "reverie.capture.bundle" in first and "reverie.capture.bundle" not in second
+    assert "os" not in second  # not loaded under -S, and not needed: lean_os
     foreign = [
         name
-        for name in json.loads(modules.read_text())
+        for name in first + second
         if name.split(".")[0] not in sys.stdlib_module_names
         and name not in ours
         and not name.startswith("reverie.domain")
         and name != "__main__"
     ]
     assert foreign == []
-    assert records(tmp_path)
+    assert len(records(tmp_path)) == 2
 
 
 def test_session_start_records_the_context(tmp_path: Path) -> None:

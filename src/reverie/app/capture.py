@@ -86,3 +86,16 @@ def capture_run(workspace: Workspace, transcripts: Sequence[Path] = ()) -> None:
         if ours:  # another distill is running: it covers this session, or the next run will
             distill(workspace.store)
     lessons_changed(workspace)
+
+
+def build_hook_runtime(home: Path) -> Path | None:
+    """Write the hook runtime file (``capture/bundle.py``) that ``reverie init``'s hook loads its modules
+    from; None when it cannot be written now (the hook's first event then imports the usual way and
+    writes it)."""
+    from reverie.capture import bundle
+
+    try:
+        return Path(bundle.build(str(home)))
+    except (OSError, SyntaxError, ValueError) as error:
+        log.warning("the hook runtime file was not written: %s", error)
+        return None

@@ -7,38 +7,49 @@
 The second form (one command line) also answers the event with recall, in the same process (see
 ``hook_call``).
 
-Kept tiny on purpose: a script is compiled from source on every run, so the work lives in
-``hook_call`` (loaded from cached bytecode). Under ``-I -S`` neither site-packages nor this folder
-is on ``sys.path``, so the folder holding the ``reverie`` package is added by hand.
+Kept tiny on purpose: a script is compiled from source on every run. Its modules come from the hook
+runtime file, ``<home>/cache/hook/<interpreter>.bin``, in one read (see ``capture/bundle.py``; ``runtime``
+checks that it is current); when the file cannot be read they are imported the usual way (under ``-I -S``
+neither site-packages nor this folder is on ``sys.path``, so the folder holding the ``reverie`` package is
+added by hand). ``os`` is not loaded under ``-S`` and costs 1 ms, so ``posix`` is read instead; and the
+process ends with ``posix._exit`` once its output is flushed, without the interpreter's teardown.
 """
 
-import os
 import sys
 
-
-def _fail_open(argv: "list[str]") -> None:
-    """``hook_call`` itself could not be imported (a broken install): log it if we can, never fail."""
-    try:
-        import traceback
-
-        home = os.environ.get("REVERIE_HOME") or dict(zip(argv[::2], argv[1::2], strict=False)).get("--home")
-        if home:
-            os.makedirs(os.path.join(home, "logs"), mode=0o700, exist_ok=True)
-            descriptor = os.open(os.path.join(home, "logs", "hook.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            with os.fdopen(descriptor, "a", encoding="utf-8") as log:
-                log.write(traceback.format_exc())
-    except BaseException:  # nowhere left to report to; the agent must not see it
-        pass
-
-
 if __name__ == "__main__":
-    answering = "--recall" in sys.argv and os.environ.get("REVERIE_INJECT", "").strip() != "0"
-    if os.environ.get("REVERIE_CAPTURE") == "0" and not answering:
-        sys.exit(0)  # before importing anything: reverie's own agent runs pay nothing
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
     try:
-        from reverie.capture.hook_call import main
-    except BaseException:
-        _fail_open(sys.argv[1:])
-        sys.exit(0)
-    sys.exit(main(sys.argv[1:]))
+        from posix import environ
+    except ImportError:  # not POSIX: os, the same answers
+        from os import environ as text_environ
+
+        environ = {key.encode(): value.encode() for key, value in text_environ.items()}
+    answering = "--recall" in sys.argv and environ.get(b"REVERIE_INJECT", b"").strip() != b"0"
+    if environ.get(b"REVERIE_CAPTURE") == b"0" and not answering:
+        sys.exit(0)  # before importing anything: reverie's own agent runs pay nothing
+    try:
+        import marshal
+
+        home = environ.get(b"REVERIE_HOME", b"").decode() or sys.argv[sys.argv.index("--home") + 1]
+        with open(f"{home}/cache/hook/{sys.implementation.cache_tag}-{sys.hexversion:x}.bin", "rb") as file:
+            bundle = marshal.loads(file.read())
+        source, _, code = bundle["modules"]["reverie.capture.runtime"]
+        runtime = type(sys)("reverie.capture.runtime")
+        runtime.__file__ = source
+        exec(marshal.loads(code), runtime.__dict__)
+    except Exception:  # no runtime file yet, or a torn one: every module from its own file
+        bundle = None
+        import os
+
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
+        from reverie.capture import runtime
+    code = runtime.run(sys.argv[1:], bundle)
+    # Everything the hook wrote is closed by now. The interpreter's teardown (freeing every module and
+    # object one by one) would cost the agent another 2-3 ms: leave at once instead.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        from posix import _exit
+    except BaseException:  # not POSIX, or a closed pipe: the ordinary exit
+        sys.exit(code)
+    _exit(code)

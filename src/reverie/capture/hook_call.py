@@ -36,11 +36,10 @@ that Claude Code resolved, which may differ from the working directory.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
-from reverie import deadline
+from reverie import deadline, lean_os
 from reverie.capture import lean_json, redact, spool
 
 CAPTURE_ENV = "REVERIE_CAPTURE"
@@ -63,11 +62,11 @@ _READ_CHUNK = 1024 * 1024
 
 def main(argv: list[str]) -> int:
     options = _options(argv)
-    answering = options.get(RECALL_OPTION) == "yes" and os.environ.get(INJECT_ENV, "").strip() != "0"
-    capturing = os.environ.get(CAPTURE_ENV) != "0"
+    answering = options.get(RECALL_OPTION) == "yes" and (lean_os.getenv(INJECT_ENV) or "").strip() != "0"
+    capturing = lean_os.getenv(CAPTURE_ENV) != "0"
     if not (capturing or answering):
         return 0
-    home = os.environ.get(HOME_ENV) or options.get("home")
+    home = lean_os.getenv(HOME_ENV) or options.get("home")
     agent, event = options.get("agent", "unknown"), options.get("event", "unknown")
     # The agent waits for an answering call (its timeout is 5 s): capture gets a short deadline so that
     # capture and recall together stay inside it.
@@ -105,14 +104,14 @@ def _capture(agent: str, event: str, home: str | None, capturing: bool, seconds:
 
 def _spool(record: dict[str, Any], home: str) -> None:
     try:
-        spool.write_record(os.path.join(home, "spool"), record)
+        spool.write_record(lean_os.join(home, "spool"), record)
     except OSError:  # a full disk: leave a trace that ingest counts and `reverie stats` shows
         payload = record.get("payload")
         session = payload.get("session_id") if isinstance(payload, dict) else None
-        spool.note_dropped(os.path.join(home, "spool"), record["agent"], record["event"], session)
+        spool.note_dropped(lean_os.join(home, "spool"), record["agent"], record["event"], session)
         raise
     ends = record["event"] in _INGEST_AFTER.get(record["agent"], ("SessionEnd",))
-    if ends and os.environ.get("REVERIE_AUTO_INGEST") != "0":
+    if ends and lean_os.getenv("REVERIE_AUTO_INGEST") != "0":
         start_ingest(home)
 
 
@@ -151,7 +150,7 @@ def build_record(agent: str, event: str, raw: bytes, dropped: int = 0, home: str
         record["context"] = {
             "python": sys.version.split()[0],
             "reverie": _reverie_version(),
-            "project_dir": os.environ.get("CLAUDE_PROJECT_DIR"),
+            "project_dir": lean_os.getenv("CLAUDE_PROJECT_DIR"),
         }
     return record
 
@@ -171,7 +170,8 @@ def prompt_key_digest(prompt: str) -> str:
 
 def start_ingest(home: str) -> None:
     """Start ``reverie ingest --quiet`` detached (own session, no stdio) and do not wait for it."""
-    import subprocess  # only here: most hook calls never need it
+    import os  # only here, with subprocess: most hook calls never need them
+    import subprocess
 
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     env = {**os.environ, CAPTURE_ENV: "0", HOME_ENV: home}
@@ -271,7 +271,7 @@ def _project(payload: dict[str, Any], home: str | None) -> dict[str, str] | None
     return identity
 
 
-PROJECT_CACHE = os.path.join("cache", "projects")
+PROJECT_CACHE = lean_os.join("cache", "projects")
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
 
@@ -280,16 +280,16 @@ def _project_cache_path(home: str | None, session_id: object) -> str | None:
         return None
     if not set(session_id) <= _SAFE_ID or session_id.startswith("."):
         return None
-    return os.path.join(home, PROJECT_CACHE, f"{session_id}.json")
+    return lean_os.join(home, PROJECT_CACHE, f"{session_id}.json")
 
 
 def _write_private_json(path: str, data: object) -> None:
-    spool.make_private_dir(os.path.dirname(path))
-    temp = f"{path}.{os.getpid()}.tmp"
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+    spool.make_private_dir(lean_os.dirname(path))
+    temp = f"{path}.{lean_os.getpid()}.tmp"
+    descriptor = lean_os.open(temp, lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_TRUNC, 0o600)
+    with open(descriptor, "w", encoding="utf-8") as file:
         file.write(lean_json.dumps(data))
-    os.replace(temp, path)
+    lean_os.replace(temp, path)
 
 
 def _iso_utc(seconds: float) -> str:
@@ -311,13 +311,13 @@ def log_error(home: str | None) -> None:
 
         if not home:
             return
-        folder = os.path.join(home, "logs")
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        path = os.path.join(folder, "hook.log")
-        if os.path.exists(path) and os.path.getsize(path) > MAX_LOG_BYTES:
-            os.replace(path, path + ".1")
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as log:
+        folder = lean_os.join(home, "logs")
+        spool.make_private_dir(folder)
+        path = lean_os.join(folder, "hook.log")
+        if lean_os.exists(path) and lean_os.getsize(path) > MAX_LOG_BYTES:
+            lean_os.replace(path, path + ".1")
+        descriptor = lean_os.open(path, lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_APPEND, 0o600)
+        with open(descriptor, "a", encoding="utf-8") as log:
             # A traceback can quote the payload: the log is redacted like the spool.
             entry = f"{_iso_utc(time.time())} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n"
             log.write(redact.redact_text(entry))

@@ -17,9 +17,9 @@ implementation, a changed internal API, an unreadable or unwritable cache) falls
 from __future__ import annotations
 
 import marshal
-import os
 import sys
 
+from reverie import lean_os
 from reverie.atomic import write_atomic
 
 _sre: Any
@@ -111,13 +111,13 @@ def _engine_parts(pattern: str, flags: int) -> Any:
 
 def cache_for(module_file: str, name: str) -> PatternCache:
     """The cache of one module, kept in its ``__pycache__`` beside its bytecode."""
-    folder = os.path.join(os.path.dirname(os.path.abspath(module_file)), "__pycache__")
+    folder = lean_os.join(lean_os.dirname(lean_os.abspath(module_file)), "__pycache__")
     # One file per exact interpreter: two of the same minor version (a venv's and the system's) must
     # not overwrite each other's cache on every run.
     tag = f"{sys.implementation.cache_tag or 'python'}-{sys.hexversion:x}"
     try:
-        status = os.stat(module_file)
+        status = lean_os.stat(module_file)
         source = f"{status.st_mtime_ns}:{status.st_size}"  # what bytecode caching trusts too
     except OSError:
         source = ""
-    return PatternCache(os.path.join(folder, f"{name}.{tag}.patterns"), source)
+    return PatternCache(lean_os.join(folder, f"{name}.{tag}.patterns"), source)

@@ -21,15 +21,16 @@ Standard library only: this runs inside the capture hook.
 
 from __future__ import annotations
 
-import os
 import time
 
+from reverie import lean_os
 from reverie.atomic import TEMP_PREFIX, write_atomic
 from reverie.atomic import make_private_dir as make_private_dir  # the hook path has long called it here
 from reverie.capture import lean_json
 
 TYPE_CHECKING = False  # typing and pathlib cost the hook more than writing the record does
 if TYPE_CHECKING:
+    import os
     from pathlib import Path
     from typing import Any
 
@@ -42,14 +43,14 @@ DROPPED_PREFIX = ".dropped-"
 
 def new_record_id() -> str:
     """Sortable by capture time, unique across processes."""
-    return f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}"
+    return f"{time.time_ns():020d}-{lean_os.getpid()}-{lean_os.urandom(4).hex()}"
 
 
 def write_record(spool_dir: str | os.PathLike[str], record: dict[str, Any]) -> str:
     """Write ``record`` (which carries its ``id``) atomically; files 0600, folders 0700."""
-    folder = os.fspath(spool_dir)
+    folder = lean_os.fspath(spool_dir)
     make_private_dir(folder)
-    final = os.path.join(folder, f"{record['id']}{SUFFIX}")
+    final = lean_os.join(folder, f"{record['id']}{SUFFIX}")
     data = lean_json.dumps(record).encode("utf-8", "surrogatepass")  # lone surrogates survive, read back alike
     write_atomic(final, data)
     return final
@@ -60,8 +61,10 @@ def note_dropped(spool_dir: str | os.PathLike[str], agent: str, event: str, sess
     safe = "".join(c for c in str(session_id or "")[:80] if c.isalnum() or c in "-_") or "unknown"
     name = f"{DROPPED_PREFIX}{time.time_ns():020d}-{_word(agent)}-{_word(event)}-{safe}"
     try:
-        make_private_dir(os.fspath(spool_dir))
-        os.close(os.open(os.path.join(os.fspath(spool_dir), name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        folder = lean_os.fspath(spool_dir)
+        make_private_dir(folder)
+        flags = lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_EXCL
+        lean_os.close(lean_os.open(lean_os.join(folder, name), flags, 0o600))
     except OSError:
         return False
     return True
@@ -72,7 +75,7 @@ def dropped_markers(spool_dir: Path) -> list[tuple[Path, str, str, str]]:
     from pathlib import Path
 
     try:
-        names = sorted(entry.name for entry in os.scandir(spool_dir) if entry.name.startswith(DROPPED_PREFIX))
+        names = sorted(entry.name for entry in lean_os.scandir(spool_dir) if entry.name.startswith(DROPPED_PREFIX))
     except OSError:
         return []
     found = []
@@ -93,7 +96,7 @@ def pending(spool_dir: Path) -> list[Path]:
 
     spool_dir = Path(spool_dir)
     try:
-        names = [entry.name for entry in os.scandir(spool_dir) if entry.is_file() and entry.name.endswith(SUFFIX)]
+        names = [entry.name for entry in lean_os.scandir(spool_dir) if entry.is_file() and entry.name.endswith(SUFFIX)]
     except FileNotFoundError:
         return []
     return [spool_dir / name for name in sorted(names) if not name.startswith(_TEMP_PREFIX)]
@@ -109,14 +112,14 @@ def reject(path: Path, reason: str) -> Path | None:
     Returns where it went, or None when another process moved or removed it first.
     """
     folder = path.parent / REJECTED
-    make_private_dir(os.fspath(folder))
+    make_private_dir(lean_os.fspath(folder))
     target = folder / path.name
     try:
-        os.replace(path, target)
+        lean_os.replace(path, target)
     except FileNotFoundError:
         return None
-    descriptor = os.open(folder / f"{path.name}.reason", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+    flags = lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_TRUNC
+    with open(lean_os.open(folder / f"{path.name}.reason", flags, 0o600), "w", encoding="utf-8") as file:
         file.write(reason + "\n")
     return target
 
@@ -128,6 +131,6 @@ def remove(path: Path) -> None:
 
 def _remove_quietly(path: str | os.PathLike[str]) -> None:
     try:  # noqa: SIM105 - contextlib would cost the hook an import
-        os.unlink(path)
+        lean_os.unlink(path)
     except FileNotFoundError:
         pass

@@ -19,7 +19,7 @@ session's state; later events of the session read it from there.
 
 from __future__ import annotations
 
-import os
+from reverie import lean_os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def from_environment(environ: Mapping[str, str], base: Mapping[str, float] | Non
 
 def load(home: str, environ: Mapping[str, str]) -> Budget:
     """Defaults, then ``[recall]`` in ``<home>/config.toml``, then the environment."""
-    return from_environment(environ, Budget(read_file(os.path.join(home, CONFIG_FILE))).values)
+    return from_environment(environ, Budget(read_file(lean_os.join(home, CONFIG_FILE))).values)
 
 
 def read_file(path: str) -> dict[str, float]:

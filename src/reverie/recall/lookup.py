@@ -19,8 +19,8 @@ its answer is kept in ``<home>/recall/checked.bin`` for the calls that follow.
 from __future__ import annotations
 
 import marshal
-import os
 
+from reverie import lean_os
 from reverie.atomic import write_atomic
 from reverie.recall import snapshot
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 MAX_TRIGGER_CANDIDATES = 64
 MAX_TEXT_CANDIDATES = 48
-CHECKED_FILE = os.path.join("recall", "checked.bin")
+CHECKED_FILE = lean_os.join("recall", "checked.bin")
 
 
 def scope_token(scope: str, project: str = "", session: str = "") -> str:
@@ -139,7 +139,7 @@ class RecallIndex:
         return agents if isinstance(agents, list) else []
 
     def in_scope(self) -> list[IndexRow]:
-        return self._kept((s, n) for s, scope in enumerate(self.scopes) for n in range(len(scope.packed_rows)))
+        return self._kept((s, n) for s, scope in enumerate(self.scopes) for n in range(scope.count))
 
     def by_trigger(self, keys: Iterable[str]) -> list[IndexRow]:
         """Lessons with any of these trigger keys (``c:npm``, ``p:migrations`` ...), most confident first."""
@@ -152,24 +152,47 @@ class RecallIndex:
     def by_text(self, query: Sequence[str], limit: int = MAX_TEXT_CANDIDATES) -> list[IndexRow]:
         """The ``limit`` lessons most relevant to the query (``rank.cosine`` over idf-weighted terms),
         ranked from the postings and the stored masses before any row is unpacked: term-at-a-time
-        scoring, as a search engine does it."""
-        weights = self.weights(query)
-        query_mass = sum(weights.get(term, self.unseen_weight) for term in query)
-        shared: dict[tuple[int, int], float] = {}
+        scoring, as a search engine does it. Sums per row in a list and the cosine written out (the
+        same arithmetic as ``cosine``, in the same order, so the same ranking and the same ties), because
+        at a thousand lessons in scope a function call or a dictionary update per posting was most of
+        what a prompt cost."""
+        query_mass = sum(self.weights(query).get(term, self.unseen_weight) for term in query)
+        scored: list[tuple[float, int, int]] = []  # (-cosine, order of first match, scope)
+        places: list[tuple[int, int]] = []
         for s, scope in enumerate(self.scopes):
+            shared = [0.0] * scope.count
+            found: list[int] = []
             for term in query:
-                if term in scope.terms:
-                    weight, packed = scope.terms[term]
-                    for n in snapshot.unpack(packed):
-                        shared[(s, n)] = shared.get((s, n), 0.0) + weight
-        scored = sorted(
-            shared, key=lambda place: -cosine(shared[place], query_mass, self.scopes[place[0]].masses[place[1]])
-        )
-        return self._kept(scored[:limit])
+                entry = scope.posting(term)
+                if entry is None:
+                    continue
+                weight = entry[0]
+                for n in snapshot.unpack(entry[1]):
+                    if not shared[n]:
+                        found.append(n)
+                    shared[n] += weight
+            masses = scope.masses
+            base = len(places)
+            places.extend((s, n) for n in found)
+            if query_mass > 0:
+                scored.extend(
+                    (-min(1.0, shared[n] / float((query_mass * m) ** 0.5)) if (m := masses[n]) > 0 else 0.0, at, s)
+                    for at, n in enumerate(found, base)
+                )
+            else:
+                scored.extend((0.0, base + i, s) for i in range(len(found)))
+        scored.sort()
+        return self._kept(places[order] for _, order, _ in scored[:limit])
 
     def weights(self, query: Iterable[str]) -> dict[str, float]:
         """The idf of each query term that some lesson in scope has."""
-        return {term: scope.terms[term][0] for term in query for scope in self.scopes if term in scope.terms}
+        found: dict[str, float] = {}
+        for term in query:
+            for scope in self.scopes:
+                entry = scope.posting(term)
+                if entry is not None:
+                    found[term] = entry[0]
+        return found
 
     def _kept(self, places: Iterable[tuple[int, int]]) -> list[IndexRow]:
         rows = []
@@ -208,7 +231,7 @@ def _guard(home: str, meta: dict[str, Any]) -> tuple[frozenset[str], bool]:
     stamp = _stamp(source)
     if stamp is None:
         return frozenset(), False
-    checked_path = os.path.join(home, CHECKED_FILE)
+    checked_path = lean_os.join(home, CHECKED_FILE)
     checked = _load(checked_path)
     if isinstance(checked, dict) and checked.get("stamp") == stamp and checked.get("watermark") == watermark:
         return frozenset(checked.get("excluded", ())), bool(checked.get("stale"))
@@ -229,7 +252,7 @@ def _stamp(path: str) -> list[int] | None:
     stamp: list[int] = []
     for name in (path, path + "-wal"):
         try:
-            info = os.stat(name)
+            info = lean_os.stat(name)
         except FileNotFoundError:
             if name == path:
                 return None

@@ -25,11 +25,11 @@ detached (``python -m reverie.recall.index``), at most one every two minutes.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
-from reverie import deadline
+from reverie import deadline, lean_os
+from reverie.atomic import make_private_dir
 from reverie.recall import config, inject, lookup, verdicts, wire
 from reverie.recall import session_state as states
 
@@ -43,7 +43,7 @@ EVENTS = ("SessionStart", "UserPromptSubmit", "PreToolUse")
 MAX_PAYLOAD_BYTES = 4 * 1024 * 1024  # a prompt or a tool input; anything longer is read and dropped
 MAX_LOG_BYTES = 1024 * 1024
 DEADLINE_SECONDS = 3.0  # the agent waits for this hook; its own timeout is 5 s
-REFRESH_LOCK = os.path.join("recall", "refresh.lock")
+REFRESH_LOCK = lean_os.join("recall", "refresh.lock")
 REFRESH_LOCK_SECONDS = 120  # a rebuild that has not finished by then is presumed dead
 _FRESH_CONTEXT = ("startup", "clear", "compact")
 
@@ -51,7 +51,7 @@ _FRESH_CONTEXT = ("startup", "clear", "compact")
 def main(argv: list[str]) -> int:
     """The standalone recall hook (``recall/hook.py``): read stdin, answer, fail open."""
     options = _options(argv)
-    home = os.environ.get(HOME_ENV) or options.get("home")
+    home = lean_os.getenv(HOME_ENV) or options.get("home")
     disarm = deadline.arm(DEADLINE_SECONDS)
     try:
         try:
@@ -80,7 +80,7 @@ def answer_raw(agent: str, event: str, raw: bytes, home: str | None) -> int:
             payload = wire.loads(raw.decode("utf-8", "replace"))
             if not isinstance(payload, dict):
                 raise ValueError("the payload is not a JSON object")
-            output = hook_output(event, *reply(agent, event, payload, home, os.environ))
+            output = hook_output(event, *reply(agent, event, payload, home, lean_os.environ()))
         finally:
             disarm()
         if output:
@@ -173,7 +173,7 @@ def _respond(
 
 
 def _project_dir(payload: dict[str, object]) -> str:
-    folder = os.environ.get("CLAUDE_PROJECT_DIR") or payload.get("cwd")
+    folder = lean_os.getenv("CLAUDE_PROJECT_DIR") or payload.get("cwd")
     return folder if isinstance(folder, str) else ""
 
 
@@ -184,19 +184,20 @@ def _shown_elsewhere(environ: Mapping[str, str]) -> list[str]:
 
 def request_refresh(home: str) -> None:
     """Start ``python -m reverie.recall.index`` detached, unless one started less than two minutes ago."""
-    lock = os.path.join(home, REFRESH_LOCK)
+    lock = lean_os.join(home, REFRESH_LOCK)
     try:
-        if time.time() - os.path.getmtime(lock) < REFRESH_LOCK_SECONDS:
+        if time.time() - lean_os.getmtime(lock) < REFRESH_LOCK_SECONDS:
             return
-        os.unlink(lock)
+        lean_os.unlink(lock)
     except FileNotFoundError:
         pass
-    os.makedirs(os.path.dirname(lock), mode=0o700, exist_ok=True)
+    make_private_dir(lean_os.dirname(lock))
     try:
-        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        lean_os.close(lean_os.open(lock, lean_os.O_CREAT | lean_os.O_EXCL | lean_os.O_WRONLY, 0o600))
     except FileExistsError:
         return  # another hook won the race
-    import subprocess  # only here: most hook calls never need it
+    import os  # only here, with subprocess: most hook calls never need them
+    import subprocess
 
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
     env = {**os.environ, "REVERIE_CAPTURE": "0", config.INJECT_ENV: "0", HOME_ENV: home}
@@ -235,13 +236,13 @@ def _log_error(home: str | None) -> None:
 
         if not home:
             return
-        folder = os.path.join(home, "logs")
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        path = os.path.join(folder, "recall.log")
-        if os.path.exists(path) and os.path.getsize(path) > MAX_LOG_BYTES:
-            os.replace(path, path + ".1")
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "a", encoding="utf-8") as log:
+        folder = lean_os.join(home, "logs")
+        make_private_dir(folder)
+        path = lean_os.join(folder, "recall.log")
+        if lean_os.exists(path) and lean_os.getsize(path) > MAX_LOG_BYTES:
+            lean_os.replace(path, path + ".1")
+        descriptor = lean_os.open(path, lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_APPEND, 0o600)
+        with open(descriptor, "a", encoding="utf-8") as log:
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             log.write(f"{stamp} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}\n")
     except BaseException:

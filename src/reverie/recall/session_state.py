@@ -22,9 +22,9 @@ tracking (``reverie.recall.outcomes``).
 
 from __future__ import annotations
 
-import os
 import time
 
+from reverie import lean_os
 from reverie.atomic import make_private_dir, write_text_atomic
 from reverie.recall import wire
 
@@ -32,8 +32,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-STATE_DIR = os.path.join("recall", "sessions")
-INJECTION_DIR = os.path.join("recall", "injections")
+STATE_DIR = lean_os.join("recall", "sessions")
+INJECTION_DIR = lean_os.join("recall", "injections")
 DIGEST = "digest"
 PROMPT = "prompt"
 TOOL = "tool"
@@ -78,7 +78,7 @@ class SessionState:
 
     @classmethod
     def load(cls, home: str, session_id: str | None) -> SessionState:
-        path = os.path.join(home, STATE_DIR, session_id + ".json") if session_id else None
+        path = lean_os.join(home, STATE_DIR, session_id + ".json") if session_id else None
         state = cls(path)
         if path is None:
             return state
@@ -182,11 +182,11 @@ def log_injection(home: str, session_id: str | None, record: dict[str, object]) 
     """Append one injection to the session's log (what outcome tracking reads later)."""
     if session_id is None:
         return
-    folder = os.path.join(home, INJECTION_DIR)
+    folder = lean_os.join(home, INJECTION_DIR)
     make_private_dir(folder)
     record = {"at": _iso_now(), **record}
-    descriptor = os.open(os.path.join(folder, session_id + ".jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+    flags = lean_os.O_WRONLY | lean_os.O_CREAT | lean_os.O_APPEND
+    with open(lean_os.open(lean_os.join(folder, session_id + ".jsonl"), flags, 0o600), "a", encoding="utf-8") as file:
         file.write(wire.dumps(record) + "\n")
 
 
