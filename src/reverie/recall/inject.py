@@ -18,9 +18,7 @@ read first, so most sessions never compute it twice.
 
 from __future__ import annotations
 
-import os
-
-from reverie import normal
+from reverie import lean_os, normal
 from reverie.recall import calls, rank, render
 from reverie.recall import session_state as states
 
@@ -207,7 +205,7 @@ def _captured_project(home: str, session_id: str | None, cwd: str) -> str | None
     from reverie.recall import wire
 
     try:
-        with open(os.path.join(home, "cache", "projects", session_id + ".json"), encoding="utf-8") as file:
+        with open(lean_os.join(home, "cache", "projects", session_id + ".json"), encoding="utf-8") as file:
             cached = wire.loads(file.read())
     except (OSError, ValueError):
         return None
