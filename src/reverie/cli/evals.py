@@ -33,7 +33,7 @@ from reverie.workspace import Workspace, private_files
     "--report",
     "report_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write report.md, report.json and PNG plots into this folder.",
+    help="Also write report.md, report.json and SVG plots into this folder.",
 )
 @click.option(
     "--replay",
