@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -11,7 +10,7 @@ import click
 
 from reverie.app import evals
 from reverie.app.models import BACKENDS, READERS
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, progress
 from reverie.errors import InputError
 from reverie.evals import real_report, report
 from reverie.evals.baselines import BASELINES
@@ -177,12 +176,18 @@ def _default_workdir() -> Path:
 
 @contextmanager
 def _progress(show: bool, sessions: int, label: str = "") -> Iterator[Callable[[int], None]]:
-    if not show or sessions == 0:
-        yield lambda _: None
-        return
-    length = sessions if label else sessions * 2
-    with click.progressbar(length=length, label=label or "generating and replaying", file=sys.stderr) as bar:
-        yield bar.update
+    """The one progress bar (``output.progress``), fed the steps the eval harness counts one by one:
+    each session generated, then each replayed (or each replayed, for the real corpus)."""
+    total = sessions if label else sessions * 2
+    with progress(label or "generating and replaying", quiet=not show or sessions == 0) as tick:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            tick(done, total)
+
+        yield step
 
 
 def _print(result: RunResult, written: list[Path]) -> None:
