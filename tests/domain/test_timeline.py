@@ -46,6 +46,15 @@ def test_a_version_never_goes_back_in_time_and_months_group_the_weeks() -> None:
     assert [(p.start, p.added, p.activated, p.active) for p in found] == [("2026-05-01", 1, 1, 1)]
 
 
+def test_a_superseded_lesson_retires_when_its_validity_ended_not_when_distill_recorded_it() -> None:
+    old = make("Use npm.", when="2026-03-02T10:00:00Z")
+    superseded = replace(
+        old, version=2, status=LessonStatus.RETIRED, valid_to="2026-03-11T08:00:00Z", recorded_at="2026-06-01T00:00:00"
+    )
+    found = periods([[old, superseded]])
+    assert [(p.start, p.retired) for p in found] == [("2026-03-02", 0), ("2026-03-09", 1)]
+
+
 def test_reactivation_counts_again_and_nothing_gives_no_periods() -> None:
     a = make("Use yarn.", when="2026-03-02T10:00:00Z")
     b = replace(a, version=2, status=LessonStatus.CANDIDATE, recorded_at="2026-03-03T00:00:00")  # no zone: UTC

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from reverie.app import evals
 from reverie.app.models import BACKENDS, READERS
-from reverie.cli.output import emit_json, emit_table, json_option, progress
+from reverie.cli.output import emit_json, emit_table, json_option, steps
 from reverie.errors import InputError
 from reverie.evals import real_report, report
 from reverie.evals.baselines import BASELINES
@@ -122,7 +121,8 @@ def eval_(
         _real(real_dir, folder / "real", reader, (backend_name, model, base_url, tokens), report_dir, as_json)
         return
     private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
-    with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
+    replayed = sessions * 2 if replay_dir is None else 0  # each session generated, then replayed
+    with private, steps("generating and replaying", replayed, quiet=as_json) as tick:
         result = evals.scorecard(
             folder,
             sessions=sessions,
@@ -149,7 +149,7 @@ def _real(
     report_dir: Path | None,
     as_json: bool,
 ) -> None:
-    with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
+    with steps("replaying the real corpus", real_report.sessions(folder), quiet=as_json) as tick:
         result = evals.replay_real(folder, workdir, reader=reader, backend=backend, progress=tick)
     written = real_report.write(result, report_dir) if report_dir else []
     if as_json:
@@ -172,22 +172,6 @@ def _default_workdir() -> Path:
         return workspace.home / "eval"
     finally:
         workspace.close()
-
-
-@contextmanager
-def _progress(show: bool, sessions: int, label: str = "") -> Iterator[Callable[[int], None]]:
-    """The one progress bar (``output.progress``), fed the steps the eval harness counts one by one:
-    each session generated, then each replayed (or each replayed, for the real corpus)."""
-    total = sessions if label else sessions * 2
-    with progress(label or "generating and replaying", quiet=not show or sessions == 0) as tick:
-        done = 0
-
-        def step(count: int) -> None:
-            nonlocal done
-            done += count
-            tick(done, total)
-
-        yield step
 
 
 def _print(result: RunResult, written: list[Path]) -> None:

@@ -53,3 +53,18 @@ def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int]
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@contextmanager
+def steps(label: str, total: int, *, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """``progress`` for work that reports steps as they finish (the eval harness: one per session
+    generated, one per session replayed) rather than (done, total)."""
+    with progress(label, quiet=quiet or total == 0) as tick:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            tick(done, total)
+
+        yield step

@@ -1,7 +1,8 @@
 """What was learned over time: every lesson's versions, counted by week or by month.
 
 Each version of a lesson is placed at the moment of the work that produced it: the newest timestamp of
-the evidence it added (the session where the person said it, or where the fix was seen), else when the
+the evidence it added (the session where the person said it, or where the fix was seen); for a
+retirement without evidence of its own, the end of its validity (a supersession); else when the
 version was recorded (a dream's retirement, a promotion or a ``forget`` adds no evidence). So a month
 of transcripts imported in one afternoon spreads over that month, as the sessions did. A lesson's
 versions never go back in time: a version that adds older evidence counts when the one before it did.
@@ -82,7 +83,10 @@ def periods(histories: Iterable[Sequence[Lesson]], *, by: str = "week") -> list[
 def _moment(version: Lesson, before: Lesson | None) -> datetime | None:
     known = {(e.event_key, e.session_id) for e in before.evidence} if before else set()
     stamps = [e.timestamp for e in version.evidence if e.timestamp and (e.event_key, e.session_id) not in known]
-    for text in [*sorted(stamps, reverse=True), version.recorded_at or ""]:
+    # A lesson retired without new evidence of its own (superseded, forgotten) ended when it stopped
+    # holding, which its validity says; distill may record that long after, in one import.
+    ended = version.valid_to if version.status is LessonStatus.RETIRED else None
+    for text in [*sorted(stamps, reverse=True), ended or "", version.recorded_at or ""]:
         parsed = _parse(text)
         if parsed is not None:
             return parsed
