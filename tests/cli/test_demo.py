@@ -35,6 +35,8 @@ def test_the_demo_ends_with_commands_that_work_as_printed(tmp_path: Path) -> Non
         answer = CliRunner(env={"REVERIE_HOME": str(home)}).invoke(main, words, catch_exceptions=False)
         assert answer.exit_code == 0, (shlex.join(words), answer.output)
         assert answer.output.strip(), shlex.join(words)
+    plots = sorted(path.name for path in (home / "eval" / "report").glob("*.svg"))  # what `reverie ui` shows
+    assert "failure_labels.svg" in plots and all(name in result.output for name in plots)
     over_time = CliRunner(env={"REVERIE_HOME": str(home)}).invoke(main, ["stats", "--over-time", "--json"])
     assert sum(period["added"] for period in json.loads(over_time.output)["periods"]) > 0
 

@@ -194,7 +194,11 @@ def _eval(home: Path, sessions: int) -> None:
         "Read it honestly: the benchmark is generated, and the targets reverie misses here are listed with their"
         " reasons in docs/eval.md. What counts more is the real corpus: reverie eval --real corpus/turns/holdout"
     )
-    click.echo("The full benchmark, with plots: reverie eval --sessions 1000 --report out/")
+    # Where `reverie ui` looks for a report by default, so its Eval page shows this one with its plots.
+    written = report.write(result, home / "eval" / "report")
+    plots = [path.name for path in written if path.suffix == ".svg"]
+    click.echo(f"This report, with its plots ({', '.join(plots)}): {written[0]}, and on the Eval page of `reverie ui`.")
+    click.echo("The full benchmark: reverie eval --sessions 1000 --report out/")
 
 
 def _cut(text: str, width: int) -> str:

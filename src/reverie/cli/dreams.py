@@ -86,8 +86,10 @@ def dream_command(
         click.echo(line)
     if accepted:
         click.echo(f"Accepted by policy (low-risk only): {', '.join(accepted)}.")
-    if record.status == "completed":
+    if record.status == "completed" and record.changes:
         click.echo(f"Review it: reverie review {record.id}")
+    elif record.status == "completed":
+        click.echo("Nothing to review: the dream proposed no change. It dreams again over the sessions that come next.")
 
 
 @click.command(name="dreams")

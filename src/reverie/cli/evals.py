@@ -107,7 +107,8 @@ def eval_(
     workdir: Path | None,
     as_json: bool,
 ) -> None:
-    """Score memories on the six failure labels and on future behaviour.
+    """Score memories on the failure labels of docs/eval.md and on future behaviour, each metric
+    against its target.
 
     Every memory (no memory, remember everything, a keyword detector, reverie) learns from the same
     sessions in time order, and is scored on what it keeps and on what it would have shown each later
