@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from pytest import MonkeyPatch
 
 from reverie.cli import main
 from reverie.domain.lessons import LessonStatus
@@ -116,3 +117,18 @@ def test_review_says_what_an_empty_evidence_quote_is() -> None:
 
     item = Evidence("k", "s1234567890", Origin.TOOL, Basis.OBSERVED, role="fail", excerpt="", transcript_line=20)
     assert _evidence(item) == "session s1234567 line 20 (observed): (fail, no text)"
+
+
+def test_a_dream_with_nothing_to_propose_does_not_send_the_person_to_an_empty_review() -> None:
+    result = run("dream")
+    assert result.exit_code == 0, result.output
+    assert "Nothing to review: the dream proposed no change" in result.output
+    assert "Review it" not in result.output
+
+
+def test_import_with_no_agent_folders_names_both_in_one_sentence(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex"))
+    result = CliRunner().invoke(main, ["import"])
+    assert result.exit_code == 1
+    assert f"neither {tmp_path / 'claude' / 'projects'} nor {tmp_path / 'codex' / 'sessions'} exists" in result.output

@@ -111,3 +111,19 @@ def test_injection_in_every_pushed_field_is_stored_as_data(
     assert call(f"{server.url}/api/proposals/{path}/accept", tokens["bob"], {"content_hash": hostile}, "POST")[0] == 404
     assert call(f"{server.url}/api/lessons?after={path}", tokens["bob"])[0] == 400
     assert len(TeamTables(team_db).proposals("acme")) == 1
+
+
+def test_a_page_of_lessons_says_how_many_remain_after_it(
+    server: ServerThread, team_db: PostgresDatabase, tokens: dict[str, str]
+) -> None:
+    tables = TeamTables(team_db)
+    alice, bob = who(tables, tokens["alice"]), who(tables, tokens["bob"])
+    for statement in ("Use pnpm, not npm.", "Use uv, not pip.", "Use ruff, not flake8."):
+        change = outgoing(lesson(f"say:{statement}", statement), SyncState(), machine="laptop")
+        [made] = tables.push(alice, [change], remote="a")
+        tables.decide(bob, made["proposal"], "accepted", content_hash=str(change["content_hash"]), remote="b")
+    first = tables.lessons(bob, limit=1)[0]
+    assert tables.lessons_after(bob, after=0) == 3 and tables.lessons_after(bob, after=first.cursor) == 2
+    status, body = call(f"{server.url}/api/lessons?after={first.cursor}", tokens["bob"])
+    assert status == 200 and len(body["lessons"]) == 2 and body["remaining"] == 0  # a pull knows it is done
+    assert call(f"{server.url}/api/lessons", tokens["bob"])[1]["remaining"] == 0

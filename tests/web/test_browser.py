@@ -74,6 +74,14 @@ def test_every_page_is_reachable_from_the_start_page_and_reads(page: Page, home:
     page.get_by_role("button", name="Filter").click()
     assert "status=active" in page.url
     shot(page, screenshots, "02-lessons")
+    page.locator("#filter-project").select_option("github.com/acme/app")
+    page.get_by_role("button", name="Filter").click()
+    learned = page.get_by_role("img", name="Learned in github.com/acme/app, week by week")
+    expect(learned).to_be_visible()  # drawn inline, allowed by the page's Content-Security-Policy
+    box = learned.bounding_box()
+    assert box is not None and box["width"] > 200 and box["height"] > 100
+    expect(learned.locator("rect[fill='#0072b2']:has(title)")).to_have_count(2)  # the two weeks with lessons added
+    shot(page, screenshots, "02-lessons-learned")
     page.get_by_role("link", name="Never run `git push --force`.").click()
     expect(page.get_by_role("heading", name=re.compile("^Confidence"))).to_be_visible()
     shot(page, screenshots, "03-lesson")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 from starlette.testclient import TestClient
 
 from reverie.artifacts import compiler
 from reverie.domain.lessons import LessonStatus
 from tests.web.builders import PIXEL, STATEMENTS, Home
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def links(html: str) -> set[str]:
@@ -33,6 +36,21 @@ def test_lessons_filter_by_status_kind_scope_and_project(client: TestClient, hom
     active = client.get("/lessons", params={"status": "active"}).text
     assert f"{len(home.workspace.store.lessons(statuses=[LessonStatus.ACTIVE]))} of 5" in active
     assert '<label for="filter-kind">' in every and 'id="filter-kind"' in every  # labelled controls
+
+
+def test_a_project_chosen_shows_what_was_learned_there_week_by_week_as_an_inline_chart(
+    client: TestClient, home: Home
+) -> None:
+    assert "<svg" not in client.get("/lessons").text  # no project chosen: no chart
+    page = client.get("/lessons", params={"project": "github.com/acme/app"}).text
+    chart = ElementTree.fromstring(page[page.index("<svg") : page.index("</svg>") + len("</svg>")])
+    assert chart.get("aria-label") == "Learned in github.com/acme/app, week by week"
+    drawn = {f"{SVG}rect", f"{SVG}circle"}
+    marks = [element.findtext(f"{SVG}title") for element in chart.iter() if element.tag in drawn]
+    # The builder's lessons were said on 2026-01-05 (yarn), 2026-03-01 (the others) and then pnpm superseded.
+    assert "2026-01-05: added 1" in marks and "2026-02-23: added 4" in marks
+    assert "reverie stats --over-time --project github.com/acme/app" in page
+    assert 'style="' not in page[page.index("<svg") : page.index("</svg>")]  # the CSP forbids inline styles
 
 
 def test_a_lesson_shows_its_confidence_evidence_down_to_the_transcript_line_versions_and_artifacts(
@@ -83,7 +101,11 @@ def test_the_dreams_list_history_and_artifacts_show_their_records(client: TestCl
 def test_the_eval_page_shows_the_report_table_and_serves_only_its_plots(client: TestClient, home: Home) -> None:
     page = client.get("/eval").text
     assert "lesson recall" in page and "0.90 (9/10)" in page and 'src="/eval/plots/failure_labels.png"' in page
-    assert client.get("/eval/plots/failure_labels.png").content == PIXEL
+    assert client.get("/eval/plots/failure_labels.png").content == PIXEL  # a report from before the SVG plots
+    (home.report_dir / "metrics_over_sessions.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    svg = client.get("/eval/plots/metrics_over_sessions.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert 'src="/eval/plots/metrics_over_sessions.svg"' in client.get("/eval").text
     assert client.get("/eval/plots/report.json").status_code == 404
     assert client.get("/eval/plots/..%2Freport.json").status_code == 404
 

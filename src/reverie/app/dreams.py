@@ -22,7 +22,7 @@ Rolling back moves the head pointer back (a person only) and rebuilds the index 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +32,7 @@ from reverie.app.recall import lessons_changed
 from reverie.distill import distill
 from reverie.distill.lock import single_flight
 from reverie.domain.changes import Change
-from reverie.dream import DreamRequest, run_dream
+from reverie.dream import DreamRequest, passes, run_dream
 from reverie.dream.runner import auto_due, resolve
 from reverie.dream.snapshot import PremiseCheck
 from reverie.errors import NotFoundError
@@ -68,11 +68,23 @@ class Dreamt:
     auto_accepted: tuple[str, ...] = ()
 
 
-def dream(workspace: Workspace, order: DreamOrder, *, command: str) -> Dreamt:
+def dream(
+    workspace: Workspace, order: DreamOrder, *, command: str, progress: Callable[[int, int], None] | None = None
+) -> Dreamt:
+    """``progress`` hears (done, total) in steps: the new sessions distilled first, then each pass."""
     rules = policy.load(workspace.home)
+    tick = progress or _unheard
+    steps = len(passes())
+    distilled = 0
+
+    def distilling(done: int, total: int) -> None:
+        nonlocal distilled
+        distilled = total
+        tick(done, total + steps)
+
     with single_flight(workspace.home / "distill.lock") as ours:
         if ours:  # another distill is running: the head it leaves is what the next dream reads
-            distill(workspace.store)
+            distill(workspace.store, progress=distilling)
     if order.auto:
         reason = auto_due(
             workspace.store, min_sessions=rules.auto_after_sessions, cooldown=rules.cooldown, now=datetime.now(UTC)
@@ -90,7 +102,13 @@ def dream(workspace: Workspace, order: DreamOrder, *, command: str) -> Dreamt:
         now=order.now,
         premise_checks=lambda session_ids: premise_checks(workspace.home, session_ids),
     )
-    record = run_dream(workspace.store, workspace.home, request, gate=gate(workspace, rules, order))
+    record = run_dream(
+        workspace.store,
+        workspace.home,
+        request,
+        gate=gate(workspace, rules, order),
+        progress=lambda done, total: tick(distilled + done, distilled + total),
+    )
     if not (order.auto and record.status == "completed" and record.changes and not regressing(record)):
         return Dreamt(record)
     outcome = _accept(workspace, record.id, policy_actor(), rules, command)
@@ -107,6 +125,10 @@ def premise_checks(home: Path, session_ids: Sequence[str]) -> list[PremiseCheck]
         if state is not None and state.loaded:  # recall answered this session
             found.append(PremiseCheck(session_id, dict(state.unmet)))
     return found
+
+
+def _unheard(done: int, total: int) -> None:
+    """No one listens to the progress."""
 
 
 def accept(

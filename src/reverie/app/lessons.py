@@ -16,7 +16,9 @@ from reverie.app.proposals import propose_forget, propose_lesson
 from reverie.app.recall import lessons_changed
 from reverie.distill import EXTRACTORS, DistillReport, distill, forget, remember
 from reverie.distill.lock import single_flight
+from reverie.domain import timeline
 from reverie.domain.lessons import Lesson, ScopeLevel
+from reverie.domain.timeline import Period
 from reverie.review.actor import Actor
 from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
@@ -77,3 +79,10 @@ def remember_text(
     audit(workspace, "remember", actor, ", ".join(lesson.id for lesson in written), command=command)
     lessons_changed(workspace)
     return Written(lessons=tuple(written))
+
+
+def learned_over_time(workspace: Workspace, *, project: str | None = None, by: str = "week") -> list[Period]:
+    """Lessons added, activated and retired per week or month, and those standing at each period's
+    end (``domain.timeline``); ``project`` keeps the lessons scoped to that project."""
+    chosen = [lesson for lesson in workspace.store.lessons() if project is None or lesson.scope.project == project]
+    return timeline.periods((workspace.store.lesson_versions(lesson.id) for lesson in chosen), by=by)

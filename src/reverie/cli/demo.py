@@ -23,10 +23,11 @@ from reverie.app import capture, dreams
 from reverie.app.recall import lessons_changed
 from reverie.artifacts import compiler
 from reverie.artifacts.places import resolve
-from reverie.cli.output import emit_table, plural
+from reverie.cli.output import emit_table, plural, steps
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
 from reverie.domain.lessons import LessonStatus
+from reverie.errors import InputError
 from reverie.evals import generator, report, runner, spoken
 from reverie.recall import session_start_digest
 from reverie.review import NotApprover, render
@@ -43,15 +44,15 @@ REVIEW_SHOWN = 3
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(tempfile.gettempdir()) / "reverie-demo",
     show_default="reverie-demo in the temporary folder",
-    help="A throw-away reverie home for the demo (replaced on every run); never your own.",
+    help="A throw-away reverie home for the demo, replaced on every run; a folder that holds anything else is"
+    " refused, never deleted.",
 )
 @click.option("--sessions", default=40, show_default=True, type=click.IntRange(5, 2000), help="Sample sessions.")
 @click.option("--eval-sessions", default=120, show_default=True, type=click.IntRange(0, 5000), help="0 skips eval.")
 def demo(home: Path, sessions: int, eval_sessions: int) -> None:
     """Run capture, distill, dream, review, recall, compile and eval on generated sample sessions."""
     home = home.resolve()
-    if home.exists():
-        shutil.rmtree(home)
+    _replace(home)
     with _home(home):
         workspace = Workspace.open(home)
         try:
@@ -66,7 +67,7 @@ def demo(home: Path, sessions: int, eval_sessions: int) -> None:
             _eval(home, eval_sessions)
     command = _reverie_command()
     click.echo(f"\nEverything is in {home}, apart from your own reverie home. Look around:")
-    for what in ("lessons", "dreams", "history", "artifacts"):
+    for what in ("lessons", "stats --over-time", "dreams", "history", "artifacts", "ui"):
         click.echo(f"  REVERIE_HOME={home} {command} {what}")
     click.echo(f"Next, in a project of your own: {command} init   (then work as usual; lessons appear as you go)")
 
@@ -185,14 +186,19 @@ def _newest_session_end(workspace: Workspace) -> datetime:
 
 def _eval(home: Path, sessions: int) -> None:
     _step(f"6. eval: memory quality on a {sessions}-session benchmark, against baselines")
-    result = runner.benchmark(sessions, SAMPLE_SEED, home / "eval")
+    with steps("generating and replaying", sessions * 2) as tick:
+        result = runner.benchmark(sessions, SAMPLE_SEED, home / "eval", generated=tick, replayed=tick)
     headers, rows = report.table_rows(result)
     emit_table(headers, rows)
     click.echo(
         "Read it honestly: the benchmark is generated, and the targets reverie misses here are listed with their"
         " reasons in docs/eval.md. What counts more is the real corpus: reverie eval --real corpus/turns/holdout"
     )
-    click.echo("The full benchmark, with plots: reverie eval --sessions 1000 --report out/")
+    # Where `reverie ui` looks for a report by default, so its Eval page shows this one with its plots.
+    written = report.write(result, home / "eval" / "report")
+    plots = [path.name for path in written if path.suffix == ".svg"]
+    click.echo(f"This report, with its plots ({', '.join(plots)}): {written[0]}, and on the Eval page of `reverie ui`.")
+    click.echo("The full benchmark: reverie eval --sessions 1000 --report out/")
 
 
 def _cut(text: str, width: int) -> str:
@@ -212,6 +218,25 @@ def _reverie_command() -> str:
 def _step(title: str) -> None:
     click.echo("")
     click.secho(title, bold=True)
+
+
+MARK = ".reverie-demo"  # in every demo home: the only kind of folder the demo deletes
+
+
+def _replace(home: Path) -> None:
+    """Start from an empty demo home. A folder that holds something other than an earlier demo (your
+    own reverie home given as --home by mistake) is refused, never deleted."""
+    if home.exists() and any(home.iterdir()):
+        # Demos before the mark left their generated samples beside the store.
+        if not (home / MARK).is_file() and not (home / "samples").is_dir():
+            raise InputError(
+                "is not empty and is not a demo home; the demo replaces its --home on every run, so give a new"
+                " folder (or none: a folder in the temporary directory)",
+                path=str(home),
+            )
+        shutil.rmtree(home)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / MARK).write_text("A throw-away home written by `reverie demo`; the next demo replaces it.\n")
 
 
 def _home(home: Path) -> AbstractContextManager[None]:

@@ -21,7 +21,7 @@ import click
 
 from reverie.app import dreams
 from reverie.cli import guard
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, progress
 from reverie.dream.runner import reap_if_idle
 from reverie.errors import InputError, NotFoundError
 from reverie.recall import proposals as agent_proposals
@@ -73,8 +73,8 @@ def dream_command(
         gate=gate_setting,
         cwd=Path.cwd(),
     )
-    with _workspace() as workspace:
-        done = dreams.dream(workspace, order, command=_command())
+    with _workspace() as workspace, progress("dreaming", quiet=as_json) as tick:
+        done = dreams.dream(workspace, order, command=_command(), progress=tick)
     if done.record is None:
         _say(as_json, {"ran": False, "reason": done.reason}, f"Not dreaming: {done.reason}.")
         return
@@ -86,8 +86,10 @@ def dream_command(
         click.echo(line)
     if accepted:
         click.echo(f"Accepted by policy (low-risk only): {', '.join(accepted)}.")
-    if record.status == "completed":
+    if record.status == "completed" and record.changes:
         click.echo(f"Review it: reverie review {record.id}")
+    elif record.status == "completed":
+        click.echo("Nothing to review: the dream proposed no change. It dreams again over the sessions that come next.")
 
 
 @click.command(name="dreams")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from reverie.app import evals
 from reverie.app.models import BACKENDS, READERS
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, steps
 from reverie.errors import InputError
 from reverie.evals import real_report, report
 from reverie.evals.baselines import BASELINES
@@ -33,7 +31,7 @@ from reverie.workspace import Workspace, private_files
     "--report",
     "report_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write report.md, report.json and PNG plots into this folder.",
+    help="Also write report.md, report.json and SVG plots into this folder.",
 )
 @click.option(
     "--replay",
@@ -109,7 +107,8 @@ def eval_(
     workdir: Path | None,
     as_json: bool,
 ) -> None:
-    """Score memories on the six failure labels and on future behaviour.
+    """Score memories on the failure labels of docs/eval.md and on future behaviour, each metric
+    against its target.
 
     Every memory (no memory, remember everything, a keyword detector, reverie) learns from the same
     sessions in time order, and is scored on what it keeps and on what it would have shown each later
@@ -123,7 +122,8 @@ def eval_(
         _real(real_dir, folder / "real", reader, (backend_name, model, base_url, tokens), report_dir, as_json)
         return
     private = private_files() if workdir is None else nullcontext()  # the home's own tree is private
-    with private, _progress(not as_json, sessions if replay_dir is None else 0) as tick:
+    replayed = sessions * 2 if replay_dir is None else 0  # each session generated, then replayed
+    with private, steps("generating and replaying", replayed, quiet=as_json) as tick:
         result = evals.scorecard(
             folder,
             sessions=sessions,
@@ -150,7 +150,7 @@ def _real(
     report_dir: Path | None,
     as_json: bool,
 ) -> None:
-    with _progress(not as_json, real_report.sessions(folder), label="replaying the real corpus") as tick:
+    with steps("replaying the real corpus", real_report.sessions(folder), quiet=as_json) as tick:
         result = evals.replay_real(folder, workdir, reader=reader, backend=backend, progress=tick)
     written = real_report.write(result, report_dir) if report_dir else []
     if as_json:
@@ -173,16 +173,6 @@ def _default_workdir() -> Path:
         return workspace.home / "eval"
     finally:
         workspace.close()
-
-
-@contextmanager
-def _progress(show: bool, sessions: int, label: str = "") -> Iterator[Callable[[int], None]]:
-    if not show or sessions == 0:
-        yield lambda _: None
-        return
-    length = sessions if label else sessions * 2
-    with click.progressbar(length=length, label=label or "generating and replaying", file=sys.stderr) as bar:
-        yield bar.update
 
 
 def _print(result: RunResult, written: list[Path]) -> None:

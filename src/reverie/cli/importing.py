@@ -33,8 +33,9 @@ def import_command(paths: tuple[Path, ...], as_json: bool) -> None:
     if missing:
         raise InputError("no such file or folder", path=str(missing[0]))
     if not paths and not any(folder.is_dir() for folder in default_folders()):
-        looked = " and ".join(str(folder) for folder in default_folders())
-        raise InputError(f"no transcripts to import: neither {looked} exists; name files or folders to import")
+        folders = [str(folder) for folder in default_folders()]
+        looked = f"neither {' nor '.join(folders)} exists" if len(folders) > 1 else f"{folders[0]} does not exist"
+        raise InputError(f"no transcripts to import: {looked}; name files or folders to import")
     try:
         workspace = Workspace.open()
         try:

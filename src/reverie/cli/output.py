@@ -34,7 +34,8 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 @contextmanager
 def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
     """A progress bar on stderr while long work runs on a terminal; nothing when piped or ``quiet``.
-    The callback takes (done, total), so work whose total is known only once it starts can report."""
+    The callback takes (done, total), so work whose total is known only once it starts, or grows as it
+    goes (a pull learns from each page how much is left), can report."""
     if quiet or not sys.stderr.isatty():
         yield lambda done, total: None
         return
@@ -44,10 +45,26 @@ def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int]
         def tick(done: int, total: int) -> None:
             nonlocal bar
             if bar is None:
-                bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr).__enter__()
+                bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr, show_pos=True).__enter__()
+            bar.length = max(total, done, 1)
             bar.update(done - bar.pos)
 
         yield tick
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@contextmanager
+def steps(label: str, total: int, *, quiet: bool = False) -> Iterator[Callable[[int], None]]:
+    """``progress`` for work that reports steps as they finish (the eval harness: one per session
+    generated, one per session replayed) rather than (done, total)."""
+    with progress(label, quiet=quiet or total == 0) as tick:
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            tick(done, total)
+
+        yield step

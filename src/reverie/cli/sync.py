@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from reverie.app.recall import lessons_changed
-from reverie.cli.output import emit_json, emit_table, json_option
+from reverie.cli.output import emit_json, emit_table, json_option, progress
 from reverie.sync import remotes
 from reverie.sync.client import TeamClient
 from reverie.sync.pull import pull
@@ -92,7 +92,8 @@ def push_command(remote_name: str | None, timeout: float, retries: int, with_tra
         chosen = remotes.remote(workspace.home, remote_name)
         state = remotes.load_state(workspace.home, chosen.name)
         client = TeamClient(chosen, timeout=timeout, retries=retries)
-        report = push(client, workspace.store, state)
+        with progress(f"pushing to {chosen.name}", quiet=as_json) as tick:
+            report = push(client, workspace.store, state, progress=tick)
         uploaded = push_traces(client, workspace.store, state) if with_traces else None
         remotes.save_state(workspace.home, chosen.name, state)
     finally:
@@ -122,7 +123,8 @@ def pull_command(remote_name: str | None, timeout: float, as_json: bool) -> None
     try:
         chosen = remotes.remote(workspace.home, remote_name)
         state = remotes.load_state(workspace.home, chosen.name)
-        report = pull(TeamClient(chosen, timeout=timeout), workspace.store, state)
+        with progress(f"pulling from {chosen.name}", quiet=as_json) as tick:
+            report = pull(TeamClient(chosen, timeout=timeout), workspace.store, state, progress=tick)
         remotes.save_state(workspace.home, chosen.name, state)
         if report.written:
             lessons_changed(workspace)

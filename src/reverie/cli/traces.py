@@ -7,9 +7,12 @@ from typing import Any
 
 import click
 
+from reverie.app.lessons import learned_over_time
 from reverie.capture.ingest import capture_drops
+from reverie.cli import timeline
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.domain import Event, Session
+from reverie.domain.timeline import PERIODS
 from reverie.errors import NotFoundError
 from reverie.workspace import Workspace
 
@@ -73,10 +76,29 @@ def trace(session_id: str, width: int, as_json: bool) -> None:
 
 
 @click.command()
+@click.option(
+    "--over-time",
+    is_flag=True,
+    help="What was learned per week (or --by month): lessons added, activated, retired, and those standing.",
+)
+@click.option("--project", help="With --over-time: only the lessons scoped to this project key.")
+@click.option(
+    "--by", type=click.Choice(PERIODS), default="week", show_default=True, help="With --over-time: the period."
+)
 @json_option
-def stats(as_json: bool) -> None:
-    """Counts of sessions, projects and events, by kind, origin and source."""
+def stats(over_time: bool, project: str | None, by: str, as_json: bool) -> None:
+    """Counts of sessions, projects and events, by kind, origin and source; with --over-time, what was
+    learned week by week."""
+    if not over_time and (project or by != "week"):
+        raise click.UsageError("--project and --by go with --over-time")
     workspace = Workspace.open()
+    if over_time:
+        try:
+            found = learned_over_time(workspace, project=project, by=by)
+        finally:
+            workspace.close()
+        timeline.show(found, project=project, by=by, as_json=as_json)
+        return
     numbers = workspace.store.stats()
     drops = capture_drops(workspace.home)
     if as_json:

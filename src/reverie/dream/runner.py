@@ -38,6 +38,7 @@ UNFINISHED = ("pending", "running")
 
 # (input lessons, proposed lessons, the dream's clock) -> numbers to keep in the record's usage
 Gate = Callable[[Sequence[Lesson], Sequence[Lesson], datetime], Mapping[str, float]]
+Progress = Callable[[int, int], None]  # (done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +62,24 @@ def run_dream(
     *,
     passes: Sequence[DreamPass] | None = None,
     gate: Gate | None = None,
+    progress: Progress | None = None,
 ) -> DreamRecord:
+    """``progress`` hears (passes run, passes) after each pass."""
     quiet()
     with single_flight(home, wait=request.wait) as held:
         if not held:
             raise DreamBusy(f"another dream is running in {home}; try again when it has finished (`reverie dreams`)")
         reap(store)
-        return _dream(store, request, passes if passes is not None else registry.passes(), gate)
+        return _dream(store, request, passes if passes is not None else registry.passes(), gate, progress)
 
 
-def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass], gate: Gate | None = None) -> DreamRecord:
+def _dream(
+    store: Store,
+    request: DreamRequest,
+    passes: Sequence[DreamPass],
+    gate: Gate | None = None,
+    progress: Progress | None = None,
+) -> DreamRecord:
     moment = request.now or datetime.now(UTC)
     session_ids, through = select_sessions(store, request, moment)
     record = DreamRecord(
@@ -98,7 +107,7 @@ def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass], gat
             budget=budget,
             premises=request.premise_checks(session_ids) if request.premise_checks else (),
         )
-        changes = run_passes(view, passes, budget)
+        changes = run_passes(view, passes, budget, progress)
         verdict = dict(gate(view.live(), view.with_changes(changes).live(), moment)) if gate else {}
     except BudgetExceeded as error:
         return store.finish_dream(record.id, status="failed", usage=_usage(budget, 0), error=str(error))
@@ -113,10 +122,15 @@ def _dream(store: Store, request: DreamRequest, passes: Sequence[DreamPass], gat
     return store.finish_dream(record.id, status="completed", usage=usage, changes=changes)
 
 
-def run_passes(view: snapshot.Snapshot, passes: Sequence[DreamPass], budget: Budget | None = None) -> list[Change]:
+def run_passes(
+    view: snapshot.Snapshot,
+    passes: Sequence[DreamPass],
+    budget: Budget | None = None,
+    progress: Progress | None = None,
+) -> list[Change]:
     """Every pass in order, each on the snapshot as the earlier ones' changes leave it; ids C1, C2, ..."""
     changes: list[Change] = []
-    for dream_pass in passes:
+    for number, dream_pass in enumerate(passes, 1):
         proposed = [
             replace(change, id=f"C{len(changes) + number}", proposed_by=change.proposed_by or dream_pass.name)
             for number, change in enumerate(dream_pass.run(view), 1)
@@ -125,6 +139,8 @@ def run_passes(view: snapshot.Snapshot, passes: Sequence[DreamPass], budget: Bud
         view = view.with_changes(proposed)
         if budget is not None:
             budget.check_time(f"after the {dream_pass.name} pass")
+        if progress is not None:
+            progress(number, len(passes))
     return changes
 
 

@@ -18,7 +18,7 @@ The table of contents, in the order a run flows through it:
 * ``metrics``     the scorecard, every metric a rate with its counts
 * ``replay``      time-ordered, incremental replay through the real importer
 * ``runner``      the benchmark and the labelled replay of a person's history
-* ``report``, ``plots``   terminal table, JSON, markdown and PNG plots
+* ``report``, ``plots``   terminal table, JSON, markdown and SVG plots (``reverie.charts``)
 
 The generator never imports reverie.distill: it describes the world, not how extractors read it.
 """

@@ -99,7 +99,7 @@ def _memory_json(memory: MemoryResult) -> dict[str, Any]:
 
 
 def write(result: RunResult, folder: Path) -> list[Path]:
-    """The report folder: report.md, report.json and the PNG plots (when matplotlib is installed)."""
+    """The report folder: report.md, report.json and the SVG plots."""
     folder.mkdir(parents=True, exist_ok=True)
     document = as_json(result)
     json_path = folder / "report.json"
@@ -132,7 +132,7 @@ def render_markdown(result: RunResult, images: Sequence[Path]) -> str:
     if images:
         lines += ["## Plots", ""] + [f"![{image.stem}]({image.name})" for image in images] + [""]
     else:
-        lines += ["Plots were skipped: install matplotlib to draw them.", ""]
+        lines += ["No plots: no memory was available to measure.", ""]
     lines += _categories_section(result)
     return "\n".join(lines) + "\n"
 

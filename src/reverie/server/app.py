@@ -4,7 +4,8 @@ Routes (JSON; every ``/api/`` route needs a bearer token, see ``auth``):
 
     GET  /healthz                               open; {"ok": true}
     GET  /api/whoami                            reader
-    GET  /api/lessons?after=CURSOR              reader: accepted team lessons after a cursor
+    GET  /api/lessons?after=CURSOR              reader: accepted team lessons after a cursor (a page, and how
+                                                many remain after it)
     POST /api/push          {"changes": [...]}  member: typed changes -> proposals (idempotent)
     GET  /api/proposals?status=pending          reviewer
     POST /api/proposals/ID/accept|reject        reviewer: {"content_hash": ...}; not the proposer
@@ -90,7 +91,11 @@ async def _lessons(tables: TeamTables, request: Request) -> Response:
     after = _int(request.query_params.get("after", "0"), "after")
     rows = await anyio.to_thread.run_sync(partial(tables.lessons, who, after=after))
     cursor = max((row.cursor for row in rows), default=after)
-    return JSONResponse({"team": who.team, "cursor": cursor, "lessons": [_lesson(row) for row in rows]})
+    # What is left after this page, so a pull can show its progress.
+    remaining = await anyio.to_thread.run_sync(partial(tables.lessons_after, who, after=cursor))
+    return JSONResponse(
+        {"team": who.team, "cursor": cursor, "remaining": remaining, "lessons": [_lesson(row) for row in rows]}
+    )
 
 
 async def _push(tables: TeamTables, request: Request) -> Response:

@@ -250,6 +250,16 @@ class TeamTables:
             ).fetchall()
         return [TeamLesson(*row) for row in rows]
 
+    def lessons_after(self, who: Identity, *, after: int) -> int:
+        """How many lessons ``lessons`` has past the cursor: what a pull still has to receive."""
+        with self.database.transaction(who.team) as db:
+            row = db.execute(
+                "SELECT count(*) FROM team_lessons"
+                " WHERE cursor > %(after)s AND (%(project)s::text IS NULL OR project IS NULL OR project = %(project)s)",
+                {"after": after, "project": who.project},
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def audit_log(self, team: str) -> list[dict[str, Any]]:
         with self.database.transaction(team) as db:
             rows = db.execute(

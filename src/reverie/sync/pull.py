@@ -8,6 +8,7 @@ lesson whose local version already says the same thing is left alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -31,7 +32,11 @@ class PullReport:
     pending_review: int | None  # for reviewers: proposals waiting
 
 
-def pull(client: TeamClient, store: Store, state: SyncState) -> PullReport:
+def pull(
+    client: TeamClient, store: Store, state: SyncState, *, progress: Callable[[int, int], None] | None = None
+) -> PullReport:
+    """``progress`` hears (lessons received, received + what the server says remains) after each page;
+    a server that does not say counts only what has arrived."""
     team, received, written = "", 0, 0
     for _ in range(PAGE_LIMIT):
         page = client.get(f"/api/lessons?after={state.cursor}")
@@ -48,6 +53,8 @@ def pull(client: TeamClient, store: Store, state: SyncState) -> PullReport:
         received += len(rows)
         written += len(fresh)
         state.cursor = max(state.cursor, int(page.get("cursor", state.cursor)))
+        if progress is not None:
+            progress(received, received + int(page.get("remaining", 0)))
     return PullReport(team, received, written, state.cursor, _pending(client))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -78,7 +79,15 @@ def _redacted_evidence(evidence: Evidence) -> Evidence:
     return replace(evidence, excerpt=redact_text(evidence.excerpt), transcript_path=None, transcript_line=None)
 
 
-def push(client: TeamClient, store: Store, state: SyncState, *, machine: str | None = None) -> PushReport:
+def push(
+    client: TeamClient,
+    store: Store,
+    state: SyncState,
+    *,
+    machine: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PushReport:
+    """``progress`` hears (changes sent, changes to send) after each batch."""
     here = machine or socket.gethostname()
     changes = [outgoing(lesson, state, machine=here) for lesson in shareable(store)]
     # What the team already holds, word for word, is not proposed again (e.g. this machine's own
@@ -90,6 +99,8 @@ def push(client: TeamClient, store: Store, state: SyncState, *, machine: str | N
         created = sum(1 for result in answer.get("results", []) if result.get("created"))
         proposed += created
         known += len(answer.get("results", [])) - created
+        if progress is not None:
+            progress(min(start + BATCH, len(changes)), len(changes))
     return PushReport(sent=len(changes), proposed=proposed, known=known)
 
 

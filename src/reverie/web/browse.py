@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from reverie import charts
+from reverie.app.lessons import learned_over_time
 from reverie.artifacts import compiler
 from reverie.domain.lessons import Lesson, LessonKind, LessonStatus, ScopeLevel
+from reverie.domain.timeline import Period
 from reverie.web import evalreport
 from reverie.web.context import render, ui_of
 
@@ -40,6 +46,8 @@ def lessons_page(request: Request) -> Response:
     chosen = {name: request.query_params.get(name, "") for name in ("project", "scope", "status", "kind")}
     with ui_of(request).held() as workspace:
         everything = workspace.store.lessons()
+        # A project chosen: what was learned there, week by week (`reverie stats --over-time --project`).
+        learned = learned_over_time(workspace, project=chosen["project"]) if chosen["project"] else []
     projects = sorted({x.scope.project for x in everything if x.scope.project})
     shown = [lesson for lesson in everything if _matches(lesson, chosen)]
     shown.sort(key=lambda x: (x.status is not LessonStatus.ACTIVE, -x.confidence.value, x.id))
@@ -50,6 +58,7 @@ def lessons_page(request: Request) -> Response:
         lessons=shown,
         total=len(everything),
         chosen=chosen,
+        learned=_learned_chart(chosen["project"], learned),
         choices={
             "project": projects,
             "scope": [s.value for s in ScopeLevel],
@@ -57,6 +66,29 @@ def lessons_page(request: Request) -> Response:
             "kind": [k.value for k in LessonKind],
         },
     )
+
+
+def _learned_chart(project: str, found: Sequence[Period]) -> Markup | None:
+    if not found:
+        return None
+    starts = [period.start for period in found]
+
+    def series(name: str, values: Sequence[int]) -> charts.Series:
+        return charts.Series(name, [(float(n), float(v)) for n, v in enumerate(values)])
+
+    chart = charts.bars(
+        f"Learned in {project}, week by week",
+        starts,
+        [
+            series("added", [p.added for p in found]),
+            series("activated", [p.activated for p in found]),
+            series("retired", [p.retired for p in found]),
+        ],
+        overlays=[series("active", [p.active for p in found]), series("candidates", [p.candidates for p in found])],
+        y_label="lessons (bars: changes in the week; lines: standing at its end)",
+        width=min(960, 200 + 48 * len(found)),
+    )
+    return Markup(chart.svg)  # charts escape every text they draw
 
 
 def _matches(lesson: Lesson, chosen: dict[str, str]) -> bool:

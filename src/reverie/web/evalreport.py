@@ -1,4 +1,5 @@
-"""The eval report as `reverie eval --report DIR` wrote it: report.json for the table, PNGs for plots.
+"""The eval report as `reverie eval --report DIR` wrote it: report.json for the table, its SVG plots
+(and the PNGs of reports written before 0.1).
 
 The UI never runs an eval (minutes of work); it shows the latest report folder it was pointed at
 (``reverie ui --report DIR``, default ``<home>/eval/report``). Plots are served by file name from
@@ -18,6 +19,8 @@ from starlette.responses import FileResponse, Response
 from reverie.evals.metrics import METRICS, Rate
 from reverie.evals.report import cell, meets, target_text
 from reverie.web.context import render, ui_of
+
+_MEDIA = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,7 @@ def load(folder: Path | None) -> Report | None:
 
 
 def plot_names(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.glob("*.png") if path.is_file())
+    return sorted(path.name for path in folder.iterdir() if path.suffix in _MEDIA and path.is_file())
 
 
 def eval_page(request: Request) -> Response:
@@ -73,4 +76,4 @@ def plot(request: Request) -> Response:
     name = request.path_params["name"]
     if folder is None or name not in plot_names(folder):
         return render(request, "error.html", status=404, title="Not found", message=f"No plot {name}.")
-    return FileResponse(folder / name, media_type="image/png")
+    return FileResponse(folder / name, media_type=_MEDIA[Path(name).suffix])
