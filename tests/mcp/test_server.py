@@ -84,7 +84,7 @@ def test_an_agent_searches_reads_provenance_and_proposes_over_stdio(stocked: Wor
     assert structured(proposed)["status"] == "pending" and structured(forget)["kind"] == "forget"
     assert missing.is_error and "no lesson 'Lnothere'" in missing.content[0].text
     text = digest.contents[0].text
-    assert "Use `pnpm`, not `npm`" in text and "yarn" not in text
+    assert "`make check`" in text and "yarn" not in text
 
 
 def test_proposals_change_nothing_in_the_memory(stocked: Workspace, tmp_path: Path) -> None:

@@ -71,7 +71,8 @@ def test_a_session_gets_each_lesson_once_and_a_forbidden_call_is_stopped_before_
 ) -> None:
     home = stocked.home
     digest = context_of(run_hook("SessionStart", payload(checkout, source="startup"), home), "SessionStart")
-    assert PNPM.statement.removeprefix("In this project: ") in digest and BLOG_YARN.statement not in digest
+    assert "`make check`" in digest and BLOG_YARN.statement not in digest
+    assert PNPM.id not in digest  # it stops the call it is about: shown there, not to every session
     asked = run_hook("UserPromptSubmit", payload(checkout, prompt="how do I run the tests?"), home)
     assert context_of(asked, "UserPromptSubmit") == ""  # the digest already said `make check`: not twice
     call = payload(checkout, tool_name="Bash", tool_input={"command": "npm test"}, tool_use_id="toolu_1")
@@ -92,7 +93,7 @@ def test_a_session_gets_each_lesson_once_and_a_forbidden_call_is_stopped_before_
 def test_the_separate_recall_hook_of_earlier_installs_still_answers(stocked: Workspace, checkout: Path) -> None:
     start = payload(checkout, source="startup")
     digest = context_of(run_hook("SessionStart", start, stocked.home, separate=True), "SessionStart")
-    assert PNPM.statement.removeprefix("In this project: ") in digest
+    assert "`make check`" in digest
     assert not (stocked.home / "spool").exists()  # it never captured
 
 
@@ -103,6 +104,9 @@ def test_call_decision_1_asks_the_person_and_0_only_adds_context(stocked: Worksp
     quiet = {**call, "session_id": "s-context"}
     told = run_hook("PreToolUse", quiet, stocked.home, env={"REVERIE_RECALL_CALL_DECISION": "0"})
     assert "before `npm install`" in context_of(told, "PreToolUse")
+    start = payload(checkout, source="startup", session_id="s-context-start")
+    digest = run_hook("SessionStart", start, stocked.home, env={"REVERIE_RECALL_CALL_DECISION": "0"})
+    assert PNPM.id in context_of(digest, "SessionStart")  # no call will be stopped: the digest says it
 
 
 def test_reverie_inject_0_turns_it_off(stocked: Workspace, checkout: Path) -> None:

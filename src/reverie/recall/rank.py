@@ -151,8 +151,43 @@ def _keyword_in(keywords: Sequence[str], words: set[str]) -> str | None:
 
 
 def _follows(row: IndexRow, call: calls.CallInPlay) -> str | None:
-    """The stance the call already takes (``pnpm`` in ``pnpm test`` for "use pnpm, not npm"). The index
-    keeps a stance only when it reads as a command prefix."""
-    if not row.stance or not call.commands:
+    """The advice the call already takes: the stance (``pnpm`` in ``pnpm test`` for "use pnpm, not
+    npm"; the index keeps a stance only when it reads as a command prefix), or the command a lesson
+    about a failing one recommends (``git push --set-upstream origin <branch>`` for "`git push` fails
+    here ...; use `git push --set-upstream origin <branch>` instead")."""
+    if not call.commands:
         return None
-    return row.stance if any(row.stance in calls.prefixes(command) for command in call.commands) else None
+    if row.stance and any(row.stance in calls.prefixes(command) for command in call.commands):
+        return row.stance
+    advised = advised_command(row.statement)
+    return advised if advised and _runs(advised, call.tokens) else None
+
+
+_ADVISED = ("; use `", "` instead"), ("; `", "` worked instead")
+
+
+def advised_command(statement: str) -> str:
+    """The command a lesson about a failing command recommends in its place, as distill words it
+    ("...; use `Y` instead", "...; `Y` worked instead"); "" when it names none."""
+    for opening, closing in _ADVISED:
+        start = statement.find(opening)
+        end = statement.find(closing, start + len(opening)) if start >= 0 else -1
+        if end > start >= 0:
+            return statement[start + len(opening) : end]
+    return ""
+
+
+def _runs(advised: str, tokens: Sequence[str]) -> bool:
+    """Whether a shell line's words include every word of ``advised``: a ``<placeholder>`` stands for
+    any value, and ``NAME=<value>`` for any assignment to ``NAME``."""
+    written = set(tokens)
+    for word in advised.split():
+        if word.startswith("<") and word.endswith(">"):
+            continue
+        name, equals, value = word.partition("=")
+        if equals and value.startswith("<"):
+            if not any(token.startswith(name + "=") for token in written):
+                return False
+        elif word not in written:
+            return False
+    return True

@@ -12,9 +12,13 @@ the person. Which one follows the lesson's force:
   the person may have asked for exactly this call), ``1`` ask the person, ``0`` context only.
 
 A lesson forbids a call when its trigger fired on the call's own command or path (not a keyword) and
-its statement forbids something ("Never ...", "Don't ...", "Avoid ...") or names what it advises
-against ("Use `pnpm`, not `npm`" before ``npm install``; a call that already follows the advice never
-triggers it). Standard library only: this runs inside the hook.
+its statement forbids something ("Never ...", "Don't ...", "Avoid ..."), names what it advises
+against ("Use `pnpm`, not `npm`" before ``npm install``), or says that very command fails here ("`git
+push` fails here (no upstream branch); use `git push --set-upstream origin <branch>` instead" before a
+bare ``git push``); a call that already follows the advice never triggers it. Such a lesson is left
+out of the session-start digest while calls can be stopped (``stops_calls``): the call is where it
+matters, and shown there it costs nothing in sessions that never make the call. Standard library
+only: this runs inside the hook.
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from reverie.recall.lookup import IndexRow
+
 DENY, ASK, CONTEXT_ONLY = 2, 1, 0
 ENFORCING_LEVELS = ("hook", "command", "skill", "subagent")
 _FORBIDDING = ("never ", "do not ", "don't ", "dont ", "avoid ", "stop ", "no longer ")
+_FAILING = ("fails here", "is not installed here", "has failed here")  # how distill words a failing command
 
 
 class Verdict:
@@ -43,10 +50,20 @@ class Verdict:
 
 
 def forbids(hit: rank.Hit) -> bool:
-    if hit.trigger < rank.CALL_COMMAND_OR_PATH:
+    return hit.trigger >= rank.CALL_COMMAND_OR_PATH and stops_calls(hit.row)
+
+
+def stops_calls(row: IndexRow) -> bool:
+    """Whether a call that the lesson's commands or paths match would be stopped by it: it forbids
+    something, names what it advises against, or says the command fails here (distill's "`X` fails
+    here (...); use `Y` instead", "`X` is not installed here"); a call that already runs the advice
+    does not trigger it (``rank.call_trigger``)."""
+    if not (row.commands or row.paths):
         return False
-    text = render.statement_text(hit.row.statement).lower()
-    return text.startswith(_FORBIDDING) or ", not `" in text or (", not " in text and bool(hit.row.stance))
+    text = render.statement_text(row.statement).lower()
+    if text.startswith(_FORBIDDING) or ", not `" in text or (", not " in text and bool(row.stance)):
+        return True
+    return text.startswith("`") and any(f"` {words}" in text for words in _FAILING)
 
 
 def verdict(hits: Sequence[rank.Hit], state: states.SessionState, mode: int) -> Verdict | None:
