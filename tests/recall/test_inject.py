@@ -21,6 +21,7 @@ from tests.recall.builders import (
     PNPM,
     PROJECT,
     PYTHON3,
+    STYLE,
     TESTS,
     lesson,
     store_lessons,
@@ -60,7 +61,7 @@ def before(
 
 @pytest.fixture
 def stocked(workspace: Workspace) -> Workspace:
-    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, BLOG_YARN])
+    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, STYLE, BLOG_YARN])
     return workspace
 
 
@@ -200,7 +201,7 @@ def test_one_token_budget_covers_the_whole_session(workspace: Workspace) -> None
 def test_the_digest_holds_this_project_and_global_lessons_strongest_first(stocked: Workspace) -> None:
     answer = inject.digest(index_for(stocked), states.SessionState(None), CONTEXT_ONLY, "claude-code", time.time())
     ids = shown(answer)
-    assert set(ids) == {PNPM.id, TESTS.id, MIGRATIONS.id, PYTHON3.id}
+    assert set(ids) == {PNPM.id, TESTS.id, MIGRATIONS.id, PYTHON3.id, STYLE.id}
     assert BLOG_YARN.id not in answer.text
     scores = [hit.score for hit in answer.shown]
     assert scores == sorted(scores, reverse=True)
@@ -210,9 +211,9 @@ def test_the_digest_holds_this_project_and_global_lessons_strongest_first(stocke
 
 def test_the_digest_leaves_a_lesson_that_stops_its_call_to_that_call(stocked: Workspace) -> None:
     answer = inject.digest(index_for(stocked), states.SessionState(None), config.Budget(), "claude-code", time.time())
-    assert set(shown(answer)) == {TESTS.id}
+    assert set(shown(answer)) == {STYLE.id}
     left = {hit.row.id for hit in answer.hits if hit.decision == inject.LEFT_FOR_CALL}
-    assert left == {PNPM.id, MIGRATIONS.id, PYTHON3.id}  # "Use X, not Y", "Never edit ...": stopped at the call
+    assert left == {PNPM.id, MIGRATIONS.id, PYTHON3.id, TESTS.id}  # each is said where its call is stopped
 
 
 def test_the_digest_stays_within_its_token_budget(workspace: Workspace) -> None:

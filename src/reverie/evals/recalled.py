@@ -71,8 +71,10 @@ class Recalled:
             answer, _ = inject.call(index, state, budget, AGENT, now, event.tool_name, event.tool_input or {})
             decision = verdicts.verdict(answer.hits, state, budget.integer("call_decision"))
             if decision is not None:  # read before the call runs; no second copy as context
-                cost = render.estimate_tokens(decision.reason)
-                shown += [(lesson_id, cost, decision.decision, calls) for lesson_id in decision.lessons]
+                cost, extra = divmod(render.estimate_tokens(decision.reason), len(decision.lessons))
+                costs = [cost + extra, *[cost] * (len(decision.lessons) - 1)]
+                paired = zip(decision.lessons, costs, strict=True)
+                shown += [(lesson, each, decision.decision, calls) for lesson, each in paired]
             else:  # context reaches the model with the call's result
                 shown += [(h.row.id, h.tokens, states.TOOL, calls + 1) for h in answer.shown]
             calls += 1

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 
-from reverie.recall import calls, rank, render, terms, verdicts
+from reverie.recall import calls, intents, rank, render, terms, verdicts
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -118,9 +118,13 @@ def call(
     tool_input: object,
 ) -> tuple[Answer, calls.CallInPlay]:
     in_play = calls.call_in_play(tool_name, tool_input)
-    hits = [rank.Hit(row) for row in index.by_trigger(in_play.keys())]
+    roles = ["k:" + role for words in in_play.commands for role in intents.roles_of(words)]  # facts of its chore
+    roles += ["k:check"] if roles else []
+    hits = [rank.Hit(row) for row in index.by_trigger([*in_play.keys(), *roles])]
     for hit in hits:
         hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
+    rank.settle_role_facts(hits)
+    for hit in hits:
         hit.rate(now)
     label = in_play.describe()
     answer = _select(index, hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))

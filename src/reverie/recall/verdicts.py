@@ -58,35 +58,50 @@ def stops_calls(row: IndexRow) -> bool:
     something, names what it advises against, or says the command fails here (distill's "`X` fails
     here (...); use `Y` instead", "`X` is not installed here"); a call that already runs the advice
     does not trigger it (``rank.call_trigger``)."""
+    if rank.role_fact_command(row):
+        return True  # "run the tests with `nox -s tests`" stops a call that tests another way
     if not (row.commands or row.paths):
         return False
     text = render.statement_text(row.statement).lower()
     if text.startswith(_FORBIDDING) or ", not `" in text or (", not " in text and bool(row.stance)):
         return True
+    if row.kind == "fact" and row.stance:
+        return True  # "the package manager is `pnpm`" stops `npm install` (``rank.call_trigger``)
     return text.startswith("`") and any(f"` {words}" in text for words in _FAILING)
 
 
+MAX_REASONS = 2  # lessons one decision may carry: two hazards of one command both say why it fails
+
+
 def verdict(hits: Sequence[rank.Hit], state: states.SessionState, mode: int) -> Verdict | None:
-    """The decision for a call whose candidate lessons are ``hits``; None to let it run."""
+    """The decision for a call whose candidate lessons are ``hits``; None to let it run. Every lesson
+    that forbids the call (up to ``MAX_REASONS``, strongest first) goes into one reason: the model
+    reads them all before it tries again."""
+    chosen: list[rank.Hit] = []
     for hit in sorted(hits, key=lambda h: (-h.score, h.row.id)):
-        if not forbids(hit) or hit.decision in ("expired",) or hit.decision.startswith("for "):
-            continue  # another agent's lesson, or an expired one-off, decides nothing here
+        if not forbids(hit) or hit.decision == "expired" or hit.decision.startswith(("for ", "premise gone")):
+            continue  # another agent's lesson, an expired one-off, a premise gone: they decide nothing here
         enforcing = hit.row.level in ENFORCING_LEVELS
         if not enforcing and (mode <= CONTEXT_ONLY or state.denied(hit.row.id)):
             continue
-        decision = "deny" if enforcing or mode >= DENY else "ask"
+        chosen.append(hit)
+        if len(chosen) == MAX_REASONS:
+            break
+    if not chosen:
+        return None
+    enforced = any(hit.row.level in ENFORCING_LEVELS for hit in chosen)
+    decision = "deny" if enforced or mode >= DENY else "ask"
+    for hit in chosen:
         state.mark_denied(hit.row.id)
         hit.decision = decision
-        return Verdict(decision, _reason(hit, decision), [hit.row.id])
-    return None
+    return Verdict(decision, _reason(chosen, decision), [hit.row.id for hit in chosen])
 
 
-def _reason(hit: rank.Hit, decision: str) -> str:
-    statement = render.statement_text(hit.row.statement)
+def _reason(hits: Sequence[rank.Hit], decision: str) -> str:
     then = (
         "Do it the way the lesson says; if this exact call is really wanted, ask the user."
         if decision == "deny"
         else "The user decides whether this call runs."
     )
-    text = f"reverie lesson {hit.row.id} ({hit.row.where()}): {statement}\n{then}"
-    return render.wrap_injected(text, "decision")
+    lines = [f"reverie lesson {h.row.id} ({h.row.where()}): {render.statement_text(h.row.statement)}" for h in hits]
+    return render.wrap_injected("\n".join([*lines, then]), "decision")
