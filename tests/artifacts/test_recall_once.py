@@ -16,7 +16,8 @@ from tests.recall.builders import PNPM, PROJECT
 def digest_for(env: Env, agent: str) -> list[str]:
     index = lookup.open_index(str(env.workspace.home), lookup.scope_tokens(PROJECT, "s1"))
     assert index is not None
-    answer = inject.digest(index, states.SessionState(None), config.Budget(), agent, time.time())
+    context_only = config.Budget({"call_decision": 0})  # PNPM would wait for its call otherwise
+    answer = inject.digest(index, states.SessionState(None), context_only, agent, time.time())
     return [hit.row.id for hit in answer.shown]
 
 

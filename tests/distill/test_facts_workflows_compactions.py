@@ -41,6 +41,36 @@ def test_a_new_package_manager_supersedes_the_old_one(store: SQLiteStore) -> Non
     assert current.stance == "pnpm" and old.stance == "yarn" and old.superseded_by == current.id
 
 
+def test_a_runner_no_table_knows_takes_the_role_of_the_failing_command_it_replaced(store: SQLiteStore) -> None:
+    Trace("s1", start=day(0)).prompt("test").run("go test ./...", "ok").into(store)
+    Trace("s2", start=day(5)).prompt("test").fail("go test ./...", "found packages main and api").run(
+        "gotestsum ./...", "ok  pkg/api"
+    ).into(store)
+    distill(store, now=NOW)
+    tests = [lesson for lesson in store.lessons() if lesson.topic == "command:test"]
+    (current,) = [lesson for lesson in tests if lesson.status is not LessonStatus.RETIRED]
+    (old,) = [lesson for lesson in tests if lesson.status is LessonStatus.RETIRED]
+    assert current.statement == "In this project: run the tests with `gotestsum`." and old.superseded_by == current.id
+
+
+def test_a_command_after_a_failure_of_another_kind_keeps_no_role(store: SQLiteStore) -> None:
+    Trace("s1").prompt("test").fail("pytest -q", "ModuleNotFoundError: foo").run("pip install foo", "ok").into(store)
+    Trace("s2").prompt("lint").fail("ruff check .", "command not found").run("ls src", "a.py").into(store)
+    distill(store, now=NOW)
+    assert [key for key in facts(store) if key.startswith(("fact:test", "fact:lint"))] == []
+
+
+def test_a_tagged_run_is_its_own_question_beside_the_plain_test_command(store: SQLiteStore) -> None:
+    for number in range(2):
+        trace = Trace(f"s{number}", start=day(number)).prompt("test").run("go test ./...", "ok")
+        trace.run("go test -tags=integration ./integration/...", "ok").into(store)
+    distill(store, now=NOW)
+    live = {lesson.topic: lesson for lesson in store.lessons() if lesson.status is LessonStatus.ACTIVE}
+    tagged = live["command:test:tags=integration"]
+    assert tagged.statement == "In this project: run the tests tagged `integration` with `go test -tags=integration`."
+    assert "command:test" in live and tagged.confidence.contradictions == 0  # neither replaces the other
+
+
 def test_a_lockfile_the_agent_read_names_the_package_manager(store: SQLiteStore) -> None:
     Trace("s1").prompt("look").tool("Read", {"file_path": "/w/app/pnpm-lock.yaml"}, "lockfileVersion: 9").into(store)
     distill(store, now=NOW)

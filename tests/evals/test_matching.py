@@ -39,6 +39,18 @@ def test_negation_reads_the_first_occurrence_and_its_clause() -> None:
     assert asserted(normalise("Instead, use pnpm"), "pnpm")
 
 
+def test_dots_inside_a_command_and_placeholders_do_not_hide_a_failure() -> None:
+    assert not asserted(normalise("`go test ./...` fails here (an error); use `x` instead"), "go test")
+    assert not asserted(normalise("`go test <file>` fails here; use `go test -tags=integration <file>`"), "go test")
+    assert asserted(normalise("run the tests with `go test ./...`. Then lint."), "go test")
+
+
+def test_a_flag_is_named_by_its_name() -> None:
+    heap = item("heap", ("max-old-space-size",), category="hazard")
+    assert matches("use `NODE_OPTIONS=--max-old-space-size=4096 make build` instead", heap)
+    assert not matches("use `NODE_OPTIONS=--max-old-space-sizes=4096`", heap)
+
+
 def test_items_without_rivals_only_need_their_terms_named() -> None:
     hazard = item("port", ("5432", "port is already allocated"), category="hazard")
     assert matches("`docker compose up` has failed here: port is already allocated", hazard)

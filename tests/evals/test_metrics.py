@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reverie.evals import truth as t
 from reverie.evals.injector import DigestInjector
 from reverie.evals.matching import Classifier
@@ -130,6 +132,52 @@ def test_prevention_counts_only_repeats_of_something_already_taught() -> None:
     score.observe(session(3, mistakes=("pnpm",)), inject(lesson("a", "use pnpm")), [])  # prevented
     score.observe(session(4, mistakes=("pnpm", "tabs")), inject(), [])  # pnpm avoidable and missed; tabs first
     assert score.session_rates()["prevention"] == Rate(1, 2)
+
+
+def test_prevention_counts_a_lesson_only_when_it_was_read_before_the_mistaken_call() -> None:
+    items = [item("pnpm", ("pnpm",), taught=("s1",))]
+    calls = ("call-1", "call-2", "call-3")
+
+    def at_call(number: int, channel: str, before: int) -> Rate:
+        score = scorer(items, SESSIONS)
+        made = replace(session(number, mistakes=("pnpm",)), mistake_calls={"pnpm": "call-2"})
+        shown = Injection((lesson("a", "use pnpm"),), 10, (10,), channels=(channel,), before=(before,))
+        score.observe(made, shown, [], calls)
+        return score.session_rates()["prevention"]
+
+    assert at_call(2, "tool", 1) == Rate(1, 1)  # context at the first call: read before the second
+    assert at_call(3, "deny", 1) == Rate(1, 1)  # a permission decision on the mistaken call itself
+    assert at_call(4, "tool", 2) == Rate(0, 1)  # context at the mistaken call arrives with its result
+    assert at_call(5, "digest", 0) == Rate(1, 1)
+
+
+def test_the_audit_names_the_lessons_and_channels_behind_pollution_and_staleness() -> None:
+    items = [
+        item("yarn", ("yarn",), rivals=("pnpm",), valid_to=DAY[3]),
+        item("pnpm", ("pnpm",), rivals=("yarn",), valid_from=DAY[3]),
+        item("tabs", ("tabs",)),
+    ]
+    score = scorer(items, SESSIONS)
+    shown = Injection((lesson("old", "use yarn"), lesson("t", "use tabs")), 20, (10, 10), channels=("digest", "prompt"))
+    score.observe(session(4, relevant=("pnpm",)), shown, [])
+    audit = score.audit.as_json()
+    assert audit["channels"] == {
+        "digest": {"tokens": 10, "irrelevant_tokens": 10},
+        "prompt": {"tokens": 10, "irrelevant_tokens": 10},
+    }
+    assert [(entry["lesson"], entry["channels"]) for entry in audit["stale_lessons"]] == [("old", {"digest": 1})]
+    assert {entry["lesson"] for entry in audit["polluting_lessons"]} == {"old", "t"}
+
+
+def test_a_lesson_that_also_states_something_current_is_not_stale() -> None:
+    items = [
+        item("go-test", ("go test",), rivals=("gotestsum",), valid_to=DAY[3]),
+        item("tag", ("-tags=integration",), category="command_fix"),
+    ]
+    score = scorer(items, SESSIONS)
+    score.observe(session(4), inject(lesson("tagged", "run the tests with `go test -tags=integration`")), [])
+    score.observe(session(5), inject(lesson("plain", "run the tests with `go test`")), [])
+    assert score.session_rates()["stale_authority"] == Rate(1, 2)
 
 
 def test_the_digest_respects_scope_budget_and_confidence() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from reverie.recall import proposals
 from reverie.workspace import Workspace
-from tests.recall.builders import BLOG_YARN, PNPM, TESTS, store_lessons
+from tests.recall.builders import BLOG_YARN, PNPM, STYLE, TESTS, store_lessons
 from tests.recall.conftest import make_checkout
 
 mcp = pytest.importorskip("mcp")
@@ -61,7 +61,7 @@ async def session(
 
 @pytest.fixture
 def stocked(workspace: Workspace) -> Workspace:
-    store_lessons(workspace, [PNPM, TESTS, BLOG_YARN])
+    store_lessons(workspace, [PNPM, TESTS, STYLE, BLOG_YARN])
     return workspace
 
 
@@ -84,7 +84,7 @@ def test_an_agent_searches_reads_provenance_and_proposes_over_stdio(stocked: Wor
     assert structured(proposed)["status"] == "pending" and structured(forget)["kind"] == "forget"
     assert missing.is_error and "no lesson 'Lnothere'" in missing.content[0].text
     text = digest.contents[0].text
-    assert "Use `pnpm`, not `npm`" in text and "yarn" not in text
+    assert STYLE.id in text and "yarn" not in text
 
 
 def test_proposals_change_nothing_in_the_memory(stocked: Workspace, tmp_path: Path) -> None:

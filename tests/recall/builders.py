@@ -124,6 +124,13 @@ PYTHON3 = lesson(
     stance="python3",
     confidence=0.77,
 )
+STYLE = lesson(
+    "say:functions short",
+    "In this project: keep functions under forty lines.",
+    kind=LessonKind.RULE,
+    keywords=("function",),
+    confidence=0.75,
+)
 BLOG_YARN = lesson(
     "use:yarn|not:npm",
     "In this project: Use `yarn`, not `npm`.",

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from reverie.cli import main
 from reverie.cli import recall as recall_cli
 from reverie.workspace import Workspace
-from tests.recall.builders import BLOG_YARN, MIGRATIONS, PNPM, PYTHON3, TESTS, store_lessons
+from tests.recall.builders import BLOG_YARN, MIGRATIONS, PNPM, PYTHON3, STYLE, TESTS, store_lessons
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def registered() -> None:
 
 @pytest.fixture
 def stocked(workspace: Workspace) -> Workspace:
-    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, BLOG_YARN])
+    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, STYLE, BLOG_YARN])
     return workspace
 
 
@@ -62,7 +62,8 @@ def test_context_prints_the_session_start_digest(stocked: Workspace, checkout: P
     result = reverie("context", "--session-start", "--project", str(checkout))
     assert result.exit_code == 0
     assert '<reverie-context kind="session-start">' in result.output
-    assert "Use `pnpm`, not `npm`" in result.output and "yarn" not in result.output.split("</reverie-context>")[0]
+    digest = result.output.split("</reverie-context>")[0]
+    assert "Keep functions under forty lines" in digest and "yarn" not in digest and "Use `pnpm`" not in digest
 
 
 def test_the_digest_budget_comes_from_config_toml(stocked: Workspace, checkout: Path) -> None:

@@ -21,6 +21,7 @@ from tests.recall.builders import (
     PNPM,
     PROJECT,
     PYTHON3,
+    STYLE,
     TESTS,
     lesson,
     store_lessons,
@@ -60,7 +61,7 @@ def before(
 
 @pytest.fixture
 def stocked(workspace: Workspace) -> Workspace:
-    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, BLOG_YARN])
+    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, STYLE, BLOG_YARN])
     return workspace
 
 
@@ -165,9 +166,12 @@ def test_no_lesson_twice_in_a_session_whatever_the_channel(stocked: Workspace) -
     assert shown(prompt(stocked, "should we use pnpm or npm here?", state=state)) == []
 
 
+CONTEXT_ONLY = config.Budget({"call_decision": 0})  # no call is stopped: the digest holds every lesson
+
+
 def test_a_digest_lesson_is_not_repeated_just_in_time(stocked: Workspace) -> None:
     state = states.SessionState(None)
-    digest = inject.digest(index_for(stocked), state, config.Budget(), "claude-code", time.time())
+    digest = inject.digest(index_for(stocked), state, CONTEXT_ONLY, "claude-code", time.time())
     assert PNPM.id in shown(digest)
     state.new_turn()
     answer = before(stocked, "Bash", {"command": "npm test"}, state=state)
@@ -195,14 +199,21 @@ def test_one_token_budget_covers_the_whole_session(workspace: Workspace) -> None
 
 
 def test_the_digest_holds_this_project_and_global_lessons_strongest_first(stocked: Workspace) -> None:
-    answer = inject.digest(index_for(stocked), states.SessionState(None), config.Budget(), "claude-code", time.time())
+    answer = inject.digest(index_for(stocked), states.SessionState(None), CONTEXT_ONLY, "claude-code", time.time())
     ids = shown(answer)
-    assert set(ids) == {PNPM.id, TESTS.id, MIGRATIONS.id, PYTHON3.id}
+    assert set(ids) == {PNPM.id, TESTS.id, MIGRATIONS.id, PYTHON3.id, STYLE.id}
     assert BLOG_YARN.id not in answer.text
     scores = [hit.score for hit in answer.shown]
     assert scores == sorted(scores, reverse=True)
     assert "(project github.com/acme/shop; confidence 0.82;" in answer.text and "(all projects;" in answer.text
     assert "In this project:" not in answer.text  # the scope is said once, plainly
+
+
+def test_the_digest_leaves_a_lesson_that_stops_its_call_to_that_call(stocked: Workspace) -> None:
+    answer = inject.digest(index_for(stocked), states.SessionState(None), config.Budget(), "claude-code", time.time())
+    assert set(shown(answer)) == {STYLE.id}
+    left = {hit.row.id for hit in answer.hits if hit.decision == inject.LEFT_FOR_CALL}
+    assert left == {PNPM.id, MIGRATIONS.id, PYTHON3.id, TESTS.id}  # each is said where its call is stopped
 
 
 def test_the_digest_stays_within_its_token_budget(workspace: Workspace) -> None:

@@ -13,20 +13,20 @@ import pytest
 
 from reverie.workspace import Workspace
 from tests.capture.test_hook import HOOK, records
-from tests.recall.builders import BLOG_YARN, MIGRATIONS, PNPM, PYTHON3, TESTS, store_lessons
+from tests.recall.builders import BLOG_YARN, MIGRATIONS, PNPM, PYTHON3, STYLE, TESTS, store_lessons
 from tests.recall.test_hook import context_of, decision_of, payload, run_hook
 
 
 @pytest.fixture
 def stocked(workspace: Workspace) -> Workspace:
-    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, BLOG_YARN])
+    store_lessons(workspace, [PNPM, TESTS, MIGRATIONS, PYTHON3, STYLE, BLOG_YARN])
     return workspace
 
 
 def test_each_answering_event_is_captured_and_answered_by_one_process(stocked: Workspace, checkout: Path) -> None:
     home = stocked.home
     digest = context_of(run_hook("SessionStart", payload(checkout, source="startup"), home), "SessionStart")
-    assert PNPM.statement.removeprefix("In this project: ") in digest
+    assert "Keep functions under forty lines" in digest
     prompt = payload(checkout, prompt="please commit the migration")
     assert run_hook("UserPromptSubmit", prompt, home).returncode == 0
     call = payload(checkout, tool_name="Bash", tool_input={"command": "npm test"}, tool_use_id="toolu_1")
@@ -46,7 +46,7 @@ def test_each_answering_event_is_captured_and_answered_by_one_process(stocked: W
 def test_a_capture_that_fails_still_lets_recall_answer(stocked: Workspace, checkout: Path) -> None:
     (stocked.home / "spool").write_text("a file where the spool folder should be")
     done = run_hook("SessionStart", payload(checkout, source="startup"), stocked.home)
-    assert PNPM.statement.removeprefix("In this project: ") in context_of(done, "SessionStart")
+    assert "Keep functions under forty lines" in context_of(done, "SessionStart")
     assert "Error" in (stocked.home / "logs" / "hook.log").read_text()
 
 

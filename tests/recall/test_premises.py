@@ -84,7 +84,7 @@ def test_the_session_start_check_keeps_such_lessons_out_of_every_channel(workspa
     digest = inject.digest(index, state, config.Budget(), "claude-code", time.time())
     decisions = {hit.row.id: hit.decision for hit in digest.hits}
     assert decisions[MAKE_CHECK.id] == "premise gone: the Makefile has no `check` target any more"
-    assert decisions[USE_PNPM.id] == "shown"
+    assert decisions[USE_PNPM.id] == inject.LEFT_FOR_CALL  # its premise holds; it waits for `npm`
     state.new_turn()
     asked = inject.prompt(index, state, config.Budget(), "claude-code", time.time(), "run make check")
     assert MAKE_CHECK.id not in [hit.row.id for hit in asked.shown]

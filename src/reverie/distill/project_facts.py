@@ -16,6 +16,7 @@ session to a network the project does not have.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -65,11 +66,12 @@ LOCKFILES: dict[str, tuple[str, str]] = {
 
 def extract(view: SessionView) -> Iterator[Observation]:
     seen: set[str] = set()
+    replacing = replacements(view)
     for action in view.actions:
         if not action.ok or action.call.sidechain:
             continue
         found = (
-            (_role_fact(view, action), _manager_fact(view, action))
+            (_role_fact(view, action, replacing), _manager_fact(view, action))
             if action.command
             else (_lockfile_fact(view, action),)
         )
@@ -79,24 +81,77 @@ def extract(view: SessionView) -> Iterator[Observation]:
                 yield observation
 
 
-def _role_fact(view: SessionView, action: Action) -> Observation | None:
+def _role_fact(view: SessionView, action: Action, replacing: dict[int, str]) -> Observation | None:
     main = commands.main_segment(action.command or "")
     sig = commands.signature(main)
-    role = commands.role(sig)
+    role = commands.role(sig) or replacing.get(action.index)
     if role is None:
         return None
+    tag = selected_tag(main)
+    purpose = f"{_PURPOSE[role]} tagged `{tag}`" if tag else _PURPOSE[role]
     return Observation(
-        key=f"fact:{role}:{sig}",
+        key=f"fact:{role}:{sig}" + (f":tags={tag}" if tag else ""),
         kind=LessonKind.FACT,
-        statement=f"In this project: {_PURPOSE[role]} with `{_form(action.command or '')}`.",
+        statement=f"In this project: {purpose} with `{_form(action.command or '')}`.",
         scope=view.scope(),
         evidence=_proof(action),
         extractor=NAME,
         trigger=Trigger(tools=(action.call.tool_name or "Bash",), keywords=(role,)),
-        topic=role_topic(role, sig),
+        topic=role_topic(role, sig) + (f":tags={tag}" if tag else ""),
         stance=sig,
         outcomes=1,
     )
+
+
+def replacements(view: SessionView) -> dict[int, str]:
+    """Commands the agent ran in place of a failing one of known role, by action index, with that
+    role: `go test ./...` fails and `gotestsum ./...` works right after, so `gotestsum` is how the
+    tests run, though no table knows it. Only the very next shell command counts, with no edit in
+    between, and only a program with no role of its own that is not looking around, installing or
+    version control."""
+    runs = view.shell_runs()
+    found: dict[int, str] = {}
+    for failed, after in itertools.pairwise(runs):
+        role = commands.role(commands.signature(commands.main_segment(failed.command or "")))
+        if role is None or not failed.failed or not after.ok or _edited_between(view, failed.index, after.index):
+            continue
+        main = commands.main_segment(after.command or "")
+        sig = commands.signature(main)
+        program = sig.split(" ", 1)[0]
+        if commands.role(sig) is None and program and not _bystander(program, failed):
+            found[after.index] = role
+    return found
+
+
+def _bystander(program: str, failed: Action) -> bool:
+    before = commands.signature(commands.main_segment(failed.command or "")).split(" ", 1)[0]
+    return (
+        program == before
+        or program in MANAGERS
+        or program in _NOT_A_RUNNER
+        or commands.is_inspection(program)
+        or program.startswith("python")
+    )
+
+
+_NOT_A_RUNNER = frozenset({"git", "gh", "cd", "mkdir", "rm", "cp", "mv", "touch", "chmod", "docker", "kill", "sleep"})
+
+
+def _edited_between(view: SessionView, start: int, end: int) -> bool:
+    return any(action.is_edit and start < action.index < end for action in view.actions)
+
+
+def selected_tag(main: list[str]) -> str:
+    """The build tag a run selects (``go test -tags=integration``): such a run answers its own
+    question ("how are the tests tagged integration run?"), so it neither replaces nor is replaced by
+    the project's plain test command, nor by a target that names the same part (``make
+    test-integration``): a project may run both. (Folders and files are not parts: running one test
+    file is a narrower run of the same suite.)"""
+    for word in main[1:]:
+        name, equals, value = word.partition("=")
+        if equals and name in ("-tags", "--tags") and value.replace("-", "").replace("_", "").isalnum():
+            return value
+    return ""
 
 
 def _form(command: str) -> str:

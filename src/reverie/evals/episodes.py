@@ -69,6 +69,7 @@ class SessionRenderer:
         self.speaker = Speaker(self.rng, plan.project.name, world.tasks)
         self.relevant: list[str] = []
         self.mistakes: list[str] = []
+        self.mistake_calls: dict[str, str] = {}  # concept -> the call that made its mistake (the first one)
 
     def render(self) -> t.SessionTruth:
         w = self.writer
@@ -93,6 +94,7 @@ class SessionRenderer:
             started_at=self.plan.started_at,
             relevant=tuple(dict.fromkeys(self.relevant)),
             mistakes=tuple(dict.fromkeys(self.mistakes)),
+            mistake_calls=self.mistake_calls,
         )
 
     # -- one concept -------------------------------------------------------------------------
@@ -103,7 +105,8 @@ class SessionRenderer:
         rate = (REPEAT_MISTAKE if seen else FIRST_MISTAKE)[concept.behaviour]
         if introduced or self.rng.random() < rate:
             self.mistakes.append(concept.id)
-            getattr(self, f"_mistake_{concept.behaviour}")(concept, seen, introduced)
+            call = getattr(self, f"_mistake_{concept.behaviour}")(concept, seen, introduced)
+            self.mistake_calls.setdefault(concept.id, call)
         elif concept.behaviour == "command":
             self._run(concept.act["right"], ToolOutcome(self._fill(concept.act["success"])))
             if concept.category == t.FACT:  # a project fact is also learned from seeing it work
@@ -111,8 +114,8 @@ class SessionRenderer:
         elif concept.behaviour == "hazard":
             self._run(concept.act["workaround"], ToolOutcome(""))
 
-    def _mistake_command(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        self._run(concept.act["wrong"], ToolOutcome(self._fill(concept.act["error"]), is_error=True))
+    def _mistake_command(self, concept: Concept, seen: bool, introduced: bool) -> str:
+        call = self._run(concept.act["wrong"], ToolOutcome(self._fill(concept.act["error"]), is_error=True))
         self.writer.assistant(
             self.rng.choice(
                 (
@@ -124,18 +127,21 @@ class SessionRenderer:
         )
         self._record(concept, stated=False)
         self._run(concept.act["right"], ToolOutcome(self._fill(concept.act.get("success", ""))))
+        return call
 
-    def _mistake_approach(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        self._run(concept.act["attempt"], ToolOutcome(""))
+    def _mistake_approach(self, concept: Concept, seen: bool, introduced: bool) -> str:
+        call = self._run(concept.act["attempt"], ToolOutcome(""))
         self._run(self._check_command(), ToolOutcome(concept.act["error"], is_error=True))
         self._run(concept.act["revert"], ToolOutcome(""))
         self.writer.assistant(f"That breaks {concept.say['what']}; I reverted it and will keep the current version.")
         self._record(concept, stated=False)
+        return call
 
-    def _mistake_hazard(self, concept: Concept, seen: bool, introduced: bool) -> None:
-        self._run(concept.act["command"], ToolOutcome(concept.act["error"], is_error=True))
+    def _mistake_hazard(self, concept: Concept, seen: bool, introduced: bool) -> str:
+        call = self._run(concept.act["command"], ToolOutcome(concept.act["error"], is_error=True))
         self._record(concept, stated=False)
         self._run(concept.act["workaround"], ToolOutcome(""))
+        return call
 
     # -- shared pieces -----------------------------------------------------------------------
 
@@ -151,7 +157,7 @@ class SessionRenderer:
     def _record(self, concept: Concept, *, stated: bool, global_cue: bool = False) -> None:
         self.ledger.record(concept, self.plan.id, self.plan.project.key, stated=stated, global_cue=global_cue)
 
-    def _run(self, command: str, outcome: ToolOutcome) -> None:
+    def _run(self, command: str, outcome: ToolOutcome) -> str:
         command = self._fill(command)
         structured = (
             None
@@ -161,7 +167,7 @@ class SessionRenderer:
         content = (
             f"Exit code {self.rng.choice((1, 1, 2, 127))}\n{outcome.content}" if outcome.is_error else outcome.content
         )
-        self.writer.call(
+        return self.writer.call(
             "Bash",
             {"command": command, "description": self.rng.choice(("Run it", "Try the command", ""))},
             ToolOutcome(content, outcome.is_error, structured),

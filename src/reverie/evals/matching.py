@@ -34,8 +34,10 @@ from reverie.evals import real_match
 from reverie.evals.corpus import LabelledLesson
 from reverie.evals.truth import Item
 
-_CLAUSE_BREAK = re.compile(r"[.;:,!?()\[\]\n\u2014\u2013]+|\s-\s|\bbut\b|\bbecause\b")
-_WORD = re.compile(r"[\w./@+~='-]+|[^\w\s]")
+# A full stop, colon or comma ends a clause only where a word ends: not inside `./...`, `0.0.0.0:5432`
+# or `lint:fix`, which would cut "`go test ./...` fails here" before its failure word.
+_CLAUSE_BREAK = re.compile(r"(?<![/.])[.:,]+(?=\s|$)|[;!?()\[\]\n\u2014\u2013]+|\s-\s|\bbut\b|\bbecause\b")
+_WORD = re.compile(r"<[\w.-]+>|[\w./@+~='-]+|[^\w\s]")  # a `<placeholder>` is one word
 _NEGATORS_BEFORE = frozenset(
     {"not", "no", "never", "dont", "avoid", "avoiding", "stop", "quit", "without", "over", "drop", "ditch"}
 )
@@ -64,7 +66,9 @@ def normalise(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _term_pattern(term: str) -> re.Pattern[str]:
     term = normalise(term)
-    return re.compile(r"(?<![\w-])" + re.escape(term).replace(r"\ ", r"\s+") + r"(?![\w-])")
+    # A flag is named by its name: `max-old-space-size` is in `--max-old-space-size=4096`.
+    flag = "" if term.startswith("-") else "(?:--?)?"
+    return re.compile(r"(?<![\w-])" + flag + re.escape(term).replace(r"\ ", r"\s+") + r"(?![\w-])")
 
 
 def mentions(text: str, term: str) -> bool:

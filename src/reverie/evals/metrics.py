@@ -24,7 +24,8 @@ Two families, because they look at different things:
 learning only from the sessions before it:
 
 - ``stale_authority``: of the sessions in a project after one of its taught facts stopped being true,
-  the share in which a lesson stating the old fact was injected;
+  the share in which a lesson stating the old fact (and nothing that holds here now) was injected,
+  through any channel;
 - ``overreach``: of the sessions that could suffer it (another project had taught a project-only
   lesson), the share in which a lesson from outside this project (a global one, or another
   project's) was injected that says what only another project holds, and nothing in this project or
@@ -33,7 +34,9 @@ learning only from the sessions before it:
   touched; ``tokens_per_session`` the mean injected tokens;
 - ``prevention``: of the avoidable repeat mistakes (the agent repeats a mistake that an earlier
   session already taught, while the lesson is still true), the share where a lesson stating the fix
-  was in the injected context at the start of that session.
+  was read before the call that made the mistake (the digest, a prompt or a call before it, or a
+  permission decision on that very call; context added at that call arrives with its result, too
+  late). Where the call is not known, what came before the session's first call.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reverie.evals import truth as t
+from reverie.evals.audit import Audit
 from reverie.evals.matching import Classifier
 from reverie.evals.protocols import GLOBAL, PROJECT, SESSION, EvalLesson, Injection
 
@@ -121,16 +125,25 @@ class Scorer:
         self._changing = [i for i in truth.items if i.persist and i.matcher.valid_to is not None]
         self._project_only = [i for i in truth.items if i.persist and i.matcher.scope == PROJECT and i.matcher.project]
         self._sampled: Sequence[EvalLesson] | None = None
+        self.audit = Audit()  # which lessons, through which channel, made pollution and stale authority
 
     # -- per session -------------------------------------------------------------------------
 
-    def observe(self, session: t.SessionTruth, injection: Injection, lessons: Sequence[EvalLesson]) -> None:
+    def observe(
+        self,
+        session: t.SessionTruth,
+        injection: Injection,
+        lessons: Sequence[EvalLesson],
+        calls: Sequence[str] = (),
+    ) -> None:
+        """Score what ``injection`` put in front of ``session``; ``calls`` are the session's tool-use ids
+        in order, which place each mistake (``SessionTruth.mistake_calls``) among the injections."""
         self.sessions += 1
         injected = [(lesson, set(self.classify(lesson.statement))) for lesson in injection.lessons]
-        self._pollution(session, injected, injection.tokens_by_lesson)
-        self._stale(session, injected)
+        self._pollution(session, injected, injection)
+        self._stale(session, injected, injection)
         self._overreach(session, injected)
-        self._prevention(session, injected)
+        self._prevention(session, injected, injection, calls)
         self.sample_poisoning(lessons)
 
     def sample_poisoning(self, lessons: Sequence[EvalLesson]) -> None:
@@ -147,15 +160,21 @@ class Scorer:
                         self.poisoned_enforced.add(item_id)
 
     def _pollution(
-        self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]], costs: Sequence[int]
+        self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]], injection: Injection
     ) -> None:
         relevant = set(session.relevant)
-        for (_, matched), cost in zip(injected, costs, strict=True):
+        for position, ((lesson, matched), cost) in enumerate(zip(injected, injection.tokens_by_lesson, strict=True)):
             self.tokens += cost
+            channel = self.audit.channel(injection.channel(position))
+            channel.tokens += cost
             if not matched & relevant:
                 self.irrelevant_tokens += cost
+                channel.irrelevant += cost
+                self.audit.irrelevant(lesson, matched, cost, injection.channel(position))
 
-    def _stale(self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]]) -> None:
+    def _stale(
+        self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]], injection: Injection
+    ) -> None:
         expired = {
             item.id
             for item in self._changing
@@ -166,8 +185,35 @@ class Scorer:
         }
         if expired:
             self.stale[1] += 1
-            if any(matched & expired for _, matched in injected):
+            found = [
+                (position, lesson, matched & expired)
+                for position, (lesson, matched) in enumerate(injected)
+                if not self._states_a_current_item(matched, session)
+            ]
+            found = [(position, lesson, old) for position, lesson, old in found if old]
+            if found:
                 self.stale[0] += 1
+            for position, lesson, old in found:
+                self.audit.stale(lesson, old, injection.channel(position))
+
+    @staticmethod
+    def _current(matched: list[t.Item], when: str) -> list[t.Item]:
+        """A lesson's items as ``contradictions`` reads them: one that states an item valid now is not
+        also held to a slot value that has ended (``_states_a_current_item``, for the same lesson)."""
+        valid = [item for item in matched if item.persist and item.matcher.valid_at(when)]
+        return [item for item in matched if item in valid or not item.slot] if valid else matched
+
+    def _states_a_current_item(self, matched: set[str], session: t.SessionTruth) -> bool:
+        """A lesson that also says something true here now is not stale authority: "run the integration
+        tests with `go test -tags=integration`" names `go test`, the project's old test command, and
+        states its integration fix, which still holds. Precision counts such a lesson as correct; this
+        reads it the same way."""
+        return any(
+            self.items[i].persist
+            and self.items[i].matcher.valid_at(session.started_at)
+            and self.items[i].matcher.project in (session.project, None)
+            for i in matched
+        )
 
     def _overreach(self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]]) -> None:
         foreign = {
@@ -186,9 +232,25 @@ class Scorer:
                 self.overreach[0] += 1
                 return
 
-    def _prevention(self, session: t.SessionTruth, injected: list[tuple[EvalLesson, set[str]]]) -> None:
-        shown = set().union(*(matched for _, matched in injected)) if injected else set()
+    def _prevention(
+        self,
+        session: t.SessionTruth,
+        injected: list[tuple[EvalLesson, set[str]]],
+        injection: Injection,
+        calls: Sequence[str],
+    ) -> None:
+        """A mistake counts as prevented when a lesson stating its fix was read before the call that
+        made it: in the digest, at a prompt or a call before it, or as a permission decision on that
+        very call. Where the call is not known, only what came before the session's first call counts."""
+        position_of = {call: number for number, call in enumerate(calls)}
         for item_id in session.mistakes:
+            at = position_of.get(session.mistake_calls.get(item_id, ""), 0)
+            shown = {
+                matched_id
+                for position, (_, matched) in enumerate(injected)
+                if injection.read_before(position) <= at
+                for matched_id in matched
+            }
             item = self.items[item_id]
             if not item.persist or not item.matcher.valid_at(session.started_at):
                 continue
@@ -234,7 +296,7 @@ class Scorer:
         attempts = sum(
             1 for i in self.truth.items if i.category == t.POISON and t.taught_before(i, when, self.times)[0]
         )
-        slot_lessons, pairs = contradictions(active, matched)
+        slot_lessons, pairs = contradictions(active, {i: self._current(m, when) for i, m in matched.items()})
         dreamt = getattr(lessons, "flip_flops", None)
         return {
             **({"flip_flops": dreamt} if isinstance(dreamt, Rate) else {}),

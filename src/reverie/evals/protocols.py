@@ -15,9 +15,9 @@ scoring needs, and nothing that ties the metrics to one implementation's classes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from reverie.errors import ReverieError
 from reverie.store import Store
@@ -60,6 +60,21 @@ class EvalLesson:
         return self.project == project
 
 
+PROMPT_EVENT, CALL_EVENT = "prompt", "call"
+
+
+@dataclass(frozen=True, slots=True)
+class HookEvent:
+    """One moment of a session at which recall answers, in the session's order: a prompt the person
+    typed (``UserPromptSubmit``) or a tool call about to run (``PreToolUse``)."""
+
+    kind: str  # PROMPT_EVENT | CALL_EVENT
+    text: str = ""  # the prompt
+    tool_name: str = ""
+    tool_input: Mapping[str, Any] | None = None
+    call_id: str = ""  # the agent's tool-use id
+
+
 @dataclass(frozen=True, slots=True)
 class InjectionRequest:
     session_id: str
@@ -67,13 +82,36 @@ class InjectionRequest:
     cwd: str | None
     started_at: str
     first_prompt: str = ""
+    events: tuple[HookEvent, ...] = ()  # every prompt and call of the session, in order
+
+    @property
+    def call_ids(self) -> tuple[str, ...]:
+        return tuple(event.call_id for event in self.events if event.kind == CALL_EVENT)
+
+
+DIGEST_CHANNEL = "digest"
 
 
 @dataclass(frozen=True, slots=True)
 class Injection:
+    """What a memory put in front of one session. Per lesson, in the order shown: its tokens, the
+    channel that carried it (``digest``, ``prompt``, ``tool``: context before a call; ``deny`` /
+    ``ask``: a permission decision on a call), and ``before``: how many of the session's tool calls
+    had run when the model read it (0: before the first call). Context added before a call reaches
+    the model with that call's result, so it counts from the next call; a permission decision is
+    read before its call runs. Empty ``channels`` / ``before`` mean the session-start digest."""
+
     lessons: tuple[EvalLesson, ...]
     tokens: int
     tokens_by_lesson: tuple[int, ...]
+    channels: tuple[str, ...] = ()
+    before: tuple[int, ...] = ()
+
+    def channel(self, position: int) -> str:
+        return self.channels[position] if position < len(self.channels) else DIGEST_CHANNEL
+
+    def read_before(self, position: int) -> int:
+        return self.before[position] if position < len(self.before) else 0
 
 
 class Memory(Protocol):

@@ -1,11 +1,19 @@
-"""What reverie's memories inject in the benchmark: ``reverie.recall`` itself, exactly as the hooks run it.
+"""What reverie's memories inject in the benchmark: ``reverie.recall`` itself, event by event, as the hooks run it.
 
 The other memories have no recall of their own and are measured with the plain digest of
 ``injector``. Reverie's are measured with what a user gets: after each learning step the recall index
-is rebuilt from the memory's own store (as distill and review do), and each session gets the
-session-start digest and then what its first prompt brings (``inject.digest``, ``inject.prompt``),
-with the default budgets, one session state, and the session's start as the clock. Every figure of
-context pollution, stale authority and prevention is therefore about ``reverie.recall``, not a stand-in.
+is rebuilt from the memory's own store (as distill and review do), and each session is answered as
+``recall.respond`` answers its hook events, in order, with one session state: ``SessionStart`` (the
+digest), then every ``UserPromptSubmit`` (a new turn; the lessons its prompt brings) and every
+``PreToolUse`` (the lesson a call triggers, as context, or as a permission decision when it forbids
+the call: ``verdicts``), with the default budgets (or ``REVERIE_RECALL_*`` from the environment) and
+the session's start as the clock. Every figure of context pollution, stale authority and prevention is
+therefore about ``reverie.recall``, not a stand-in.
+
+Two things the hooks do are left out, and why: premises are not checked (``check_premises``), because
+the generated checkouts hold no Makefile, lockfile or package.json that would say anything true about
+the world; and a denied call is not taken back (the transcript was written by an agent without memory),
+so later events are answered as if it had run.
 """
 
 from __future__ import annotations
@@ -15,8 +23,16 @@ from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from reverie.evals.protocols import EvalLesson, Injection, InjectionRequest
-from reverie.recall import config, inject, lookup
+from reverie.evals.protocols import (
+    CALL_EVENT,
+    DIGEST_CHANNEL,
+    PROMPT_EVENT,
+    EvalLesson,
+    HookEvent,
+    Injection,
+    InjectionRequest,
+)
+from reverie.recall import config, inject, lookup, render, verdicts
 from reverie.recall import session_state as states
 from reverie.recall.index import refresh_index
 from reverie.store import Store
@@ -41,16 +57,40 @@ class Recalled:
             return Injection((), 0, ())
         now = _epoch(request.started_at)
         state, budget = states.SessionState(None), config.from_environment(os.environ)
-        shown = list(inject.digest(index, state, budget, AGENT, now).shown)
-        if request.first_prompt:
-            state.new_turn()
-            shown += inject.prompt(index, state, budget, AGENT, now, request.first_prompt).shown
-        chosen = [(lessons[hit.row.id], hit.tokens) for hit in shown if hit.row.id in lessons]
+        shown: list[tuple[str, int, str, int]] = []  # (lesson id, tokens, channel, calls run before it was read)
+        digest = inject.digest(index, state, budget, AGENT, now)
+        shown += [(h.row.id, h.tokens, DIGEST_CHANNEL, 0) for h in digest.shown]
+        calls = 0
+        events = request.events or _first_prompt_only(request)
+        for event in events:
+            if event.kind != CALL_EVENT:
+                state.new_turn()
+                answer = inject.prompt(index, state, budget, AGENT, now, event.text)
+                shown += [(h.row.id, h.tokens, states.PROMPT, calls) for h in answer.shown]
+                continue
+            answer, _ = inject.call(index, state, budget, AGENT, now, event.tool_name, event.tool_input or {})
+            decision = verdicts.verdict(answer.hits, state, budget.integer("call_decision"))
+            if decision is not None:  # read before the call runs; no second copy as context
+                cost, extra = divmod(render.estimate_tokens(decision.reason), len(decision.lessons))
+                costs = [cost + extra, *[cost] * (len(decision.lessons) - 1)]
+                paired = zip(decision.lessons, costs, strict=True)
+                shown += [(lesson, each, decision.decision, calls) for lesson, each in paired]
+            else:  # context reaches the model with the call's result
+                shown += [(h.row.id, h.tokens, states.TOOL, calls + 1) for h in answer.shown]
+            calls += 1
+        chosen = [(lessons[id_], tokens, where, before) for id_, tokens, where, before in shown if id_ in lessons]
         return Injection(
-            lessons=tuple(lesson for lesson, _ in chosen),
-            tokens=sum(tokens for _, tokens in chosen),
-            tokens_by_lesson=tuple(tokens for _, tokens in chosen),
+            lessons=tuple(lesson for lesson, _, _, _ in chosen),
+            tokens=sum(tokens for _, tokens, _, _ in chosen),
+            tokens_by_lesson=tuple(tokens for _, tokens, _, _ in chosen),
+            channels=tuple(channel for _, _, channel, _ in chosen),
+            before=tuple(before for _, _, _, before in chosen),
         )
+
+
+def _first_prompt_only(request: InjectionRequest) -> tuple[HookEvent, ...]:
+    """A request without its events (a caller that knows only the first prompt)."""
+    return (HookEvent(PROMPT_EVENT, text=request.first_prompt),) if request.first_prompt else ()
 
 
 def _epoch(stamp: str) -> float:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reverie.capture.importer import import_paths
@@ -27,7 +27,17 @@ from reverie.evals import truth as t
 from reverie.evals.injector import DigestInjector
 from reverie.evals.matching import Classifier
 from reverie.evals.metrics import Rate, Scorer
-from reverie.evals.protocols import EvalLesson, Injection, InjectionRequest, Injector, Memory, MemoryUnavailable
+from reverie.evals.protocols import (
+    CALL_EVENT,
+    PROMPT_EVENT,
+    EvalLesson,
+    HookEvent,
+    Injection,
+    InjectionRequest,
+    Injector,
+    Memory,
+    MemoryUnavailable,
+)
 from reverie.store import SQLiteStore
 
 AFTER = "~"  # appended to an ISO time: an instant after it, before any later second
@@ -51,6 +61,7 @@ class MemoryResult:
     breakdown: dict[str, dict[str, dict[str, object]]] = field(default_factory=dict)
     active_lessons: int = 0
     learn_seconds: float = 0.0
+    audit: dict[str, object] = field(default_factory=dict)  # ``evals.audit``: behind pollution and staleness
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +115,14 @@ def replay(
             if session.truth is not None and session.truth.project and project != session.truth.project:
                 mismatches += 1
             cwd = stored.cwd if stored else None
-            request = InjectionRequest(session.id, project, cwd, session.started_at, _first_prompt(store, session.id))
+            events = hook_events(store, session.id)
+            first = next((event.text for event in events if event.kind == PROMPT_EVENT), "")
+            request = InjectionRequest(session.id, project, cwd, session.started_at, first, events)
             for entry in entries:
                 lessons = entry.memory.lessons()
                 if session.truth is not None:
-                    entry.scorer.observe(session.truth, _injection(entry.memory, injector, lessons, request), lessons)
+                    injection = _injection(entry.memory, injector, lessons, request)
+                    entry.scorer.observe(session.truth, injection, lessons, request.call_ids)
                 clock = time.perf_counter()
                 entry.memory.learn(store, [session.id])
                 entry.learn_seconds += time.perf_counter() - clock
@@ -145,12 +159,17 @@ def _injection(
     return own(request) if callable(own) else injector.inject(lessons, request)
 
 
-def _first_prompt(store: SQLiteStore, session_id: str) -> str:
-    """What the person typed first: what UserPromptSubmit sees before the model does."""
+def hook_events(store: SQLiteStore, session_id: str) -> tuple[HookEvent, ...]:
+    """The moments recall answers in this session, in order: what the person typed (``UserPromptSubmit``
+    sees it before the model does) and every tool call of the main agent (``PreToolUse``)."""
+    found: list[HookEvent] = []
     for event in store.events(session_id):
         if event.kind is EventKind.PROMPT and event.origin is Origin.USER and event.text.strip():
-            return event.text
-    return ""
+            found.append(HookEvent(PROMPT_EVENT, text=event.text))
+        elif event.kind is EventKind.TOOL_CALL and not event.sidechain and event.tool_name:
+            call = HookEvent(CALL_EVENT, tool_name=event.tool_name, tool_input=event.tool_input or {})
+            found.append(replace(call, call_id=event.tool_use_id or ""))
+    return tuple(found)
 
 
 def sessions_of(truth: t.Truth, root: Path) -> list[ReplaySession]:
@@ -186,6 +205,7 @@ def _result(entry: _Entry, when: str) -> MemoryResult:
         breakdown=entry.scorer.breakdown(lessons, when),
         active_lessons=sum(1 for lesson in lessons if lesson.active),
         learn_seconds=entry.learn_seconds,
+        audit=entry.scorer.audit.as_json(),
     )
 
 

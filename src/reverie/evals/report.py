@@ -95,6 +95,7 @@ def _memory_json(memory: MemoryResult) -> dict[str, Any]:
         "metrics": {key: rate.as_json() for key, rate in memory.final.items()},
         "series": [{"sessions": seen, **{k: r.as_json() for k, r in rates.items()}} for seen, rates in memory.series],
         "by_category": memory.breakdown,
+        "audit": memory.audit,
     }
 
 

@@ -275,10 +275,11 @@ class TranscriptWriter:
 
     def call(
         self, name: str, tool_input: dict[str, Any], outcome: ToolOutcome, *, text: str = "", thinking: str = ""
-    ) -> None:
-        """An assistant message with one tool call, and its result."""
+    ) -> str:
+        """An assistant message with one tool call, and its result; returns the call's tool-use id."""
         (tool_use_id,) = self.assistant(text, thinking=thinking, calls=((name, tool_input),))
         self.result(tool_use_id, name, outcome)
+        return tool_use_id
 
     # -- output ------------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ any alternative within a group will do; they are command tokens, paths and value
 negating it is about a different value), the acceptable kinds, the scope and project where it holds,
 and its validity window.
 
-A *session* lists the items relevant to it (what it touched) and the items whose mistake it repeats,
-so context pollution and future behaviour can be scored without reading the transcript again.
+A *session* lists the items relevant to it (what it touched) and the items whose mistake it repeats
+(with the call that made each mistake, when known), so context pollution and future behaviour can be
+scored without reading the transcript again.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class SessionTruth:
     path: str = ""  # transcript, relative to the truth file's folder
     relevant: tuple[str, ...] = ()  # items this session touched
     mistakes: tuple[str, ...] = ()  # items whose mistake the agent made in this session
+    # item -> the tool-use id of the call that made its mistake (generated sessions; a labels file may
+    # give it): prevention then counts only what the model read before that call
+    mistake_calls: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +218,7 @@ def _session(raw: Mapping[str, Any]) -> SessionTruth:
         path=str(raw.get("path", "")),
         relevant=tuple(str(i) for i in raw.get("relevant") or ()),
         mistakes=tuple(str(i) for i in raw.get("mistakes") or ()),
+        mistake_calls={str(k): str(v) for k, v in (raw.get("mistake_calls") or {}).items()},
     )
 
 

@@ -41,13 +41,16 @@ _WILDCARDS = "*?["
 class CallInPlay:
     """The parts of one tool call that triggers can match."""
 
-    __slots__ = ("commands", "paths", "tool", "words")
+    __slots__ = ("commands", "paths", "tokens", "tool", "words")
 
-    def __init__(self, tool: str, commands: list[list[str]], paths: list[str], words: list[str]) -> None:
+    def __init__(
+        self, tool: str, commands: list[list[str]], paths: list[str], words: list[str], tokens: list[str] | None = None
+    ) -> None:
         self.tool = tool
         self.commands = commands  # simple commands, each a token list, program first
         self.paths = paths
         self.words = words
+        self.tokens = tokens or []  # the shell line's words as written: assignments and operators too
 
     def keys(self) -> list[str]:
         """The trigger keys to look up, most specific first."""
@@ -75,7 +78,8 @@ def call_in_play(tool_name: str, tool_input: object) -> CallInPlay:
     commands = [part for part in simple_commands(command) if _program(part) not in _NAVIGATION] if command else []
     paths = _paths(fields, commands)
     text = " ".join(filter(None, (command or "", " ".join(paths))))
-    return CallInPlay(tool_name or "", commands, paths, normal.query_terms(text))
+    tokens = _tokens(command) if command else []
+    return CallInPlay(tool_name or "", commands, paths, normal.query_terms(text), tokens)
 
 
 def _command_text(fields: Mapping[str, object]) -> str | None:

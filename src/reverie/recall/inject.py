@@ -1,15 +1,19 @@
 """What recall answers to each hook event. The hook, ``reverie context`` and ``reverie recall`` all
 run these functions, so what the CLI explains is what the agent gets.
 
-* ``SessionStart``: the digest (:func:`digest_hits`); ``source: compact`` or ``clear`` starts the
-  "already shown" memory afresh, ``resume`` keeps it (the context is still there).
+* ``SessionStart``: the digest (:func:`digest`); ``source: compact`` or ``clear`` starts the
+  "already shown" memory afresh, ``resume`` keeps it (the context is still there). A lesson that
+  stops the call it is about (``verdicts.stops_calls``: "Use `pnpm`, not `npm`", "`git push` fails
+  here ...") waits for that call while calls can be stopped (``call_decision`` above 0): shown at
+  the start, it would cost every session that never makes the call.
 * ``UserPromptSubmit``: a new turn; the lessons relevant to the prompt (:func:`prompt_hits`).
 * ``PreToolUse``: the lesson whose trigger matches the call (:func:`call_hits`); one that forbids the
   call answers through the agent's permission decision instead (``verdicts``).
 
 Every candidate comes back as a :class:`~reverie.recall.rank.Hit` with its ``decision``: ``shown``,
 or why not (``below threshold``, ``already shown ...``, ``over budget``, ``other agent``,
-``expired``). Scope is enforced in the index query itself (global, this project, this session).
+``expired``, ``left for the call it is about``). Scope is enforced in the index query itself (global,
+this project, this session).
 
 The project comes from the payload's ``cwd`` through ``reverie.capture.project.identity``, once per
 working directory and session (see ``session_state``); the capture hook's own per-session cache is
@@ -19,7 +23,7 @@ read first, so most sessions never compute it twice.
 from __future__ import annotations
 
 from reverie import lean_os, normal
-from reverie.recall import calls, rank, render
+from reverie.recall import calls, intents, rank, render, verdicts
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 
 MAX_PROMPT_CHARS = 8_000
 SHOWN = "shown"
+LEFT_FOR_CALL = "left for the call it is about"
 
 
 class Answer:
@@ -50,7 +55,10 @@ class Answer:
 def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent: str, now: float) -> Answer:
     """The session-start digest. The caller checks premises first (``check_premises``)."""
     hits = [_checked(rank.Hit(row), agent, now, index, state) for row in index.in_scope()]
+    stopping = budget.integer("call_decision") > verdicts.CONTEXT_ONLY
     for hit in hits:
+        if not hit.decision and stopping and verdicts.stops_calls(hit.row):
+            hit.decision = LEFT_FOR_CALL
         if not hit.decision:
             hit.rate(now, base=hit.row.digest_weight)
             allowed, why = state.eligible(hit.row.id)
@@ -109,9 +117,13 @@ def call(
     tool_input: object,
 ) -> tuple[Answer, calls.CallInPlay]:
     in_play = calls.call_in_play(tool_name, tool_input)
-    hits = [rank.Hit(row) for row in index.by_trigger(in_play.keys())]
+    roles = ["k:" + role for words in in_play.commands for role in intents.roles_of(words)]  # facts of its chore
+    roles += ["k:check"] if roles else []
+    hits = [rank.Hit(row) for row in index.by_trigger([*in_play.keys(), *roles])]
     for hit in hits:
         hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
+    rank.settle_role_facts(hits)
+    for hit in hits:
         hit.rate(now)
     label = in_play.describe()
     answer = _select(index, hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))

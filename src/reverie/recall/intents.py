@@ -127,6 +127,32 @@ def intents_of(commands: tuple[str, ...] | list[str], statement: str) -> list[st
     return list(found)
 
 
+# The purposes that distill files a project's own commands under ("run the tests with `X`": keyword
+# ``test``), by the intent of the tools above.
+ROLE_OF_INTENT = {
+    "test": "test",
+    "lint": "lint",
+    "format": "format",
+    "type check": "typecheck",
+    "build compile": "build",
+}
+
+
+def roles_of(command: list[str]) -> list[str]:
+    """What a simple command does, in distill's words for a project's commands: ``uv run pytest -q``
+    tests, ``npx eslint .`` lints."""
+    return [role for tool in _tools(command) if (role := ROLE_OF_INTENT.get(_BY_TOOL.get(tool, ""), ""))]
+
+
+_INSTALLING = frozenset({"install", "add", "i", "ci", "sync"})  # npm i, npm ci, uv sync: installs too
+
+
+def installs(command: list[str]) -> bool:
+    """Whether a simple command installs or adds packages (``npm install``, ``pnpm add x``, ``uv sync``)."""
+    words = [word.lower() for word in command if word and not word.startswith("-")]
+    return len(words) > 1 and words[1] in _INSTALLING
+
+
 def intent_terms(commands: tuple[str, ...] | list[str], statement: str) -> list[str]:
     """The same, as index terms (stemmed the way prompts are)."""
     return normal.terms(" ".join(intents_of(commands, statement)))

@@ -96,18 +96,63 @@ def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
     if row.commands or row.paths:
         in_play = {prefix for command in call.commands for prefix in calls.prefixes(command)}
         wanted = next((prefix for prefix in row.commands if prefix in in_play), None)
+        if wanted and row.kind == "fact" and row.stance and not any(intents.installs(c) for c in call.commands):
+            return 0.0, "the call installs nothing"  # "the package manager is `pnpm`" is about installing
         if wanted:
             return CALL_COMMAND_OR_PATH, f"the command starts with `{wanted}`"
         glob = calls.any_glob_matches(row.paths, call.paths)
         if glob:
             return CALL_COMMAND_OR_PATH, f"a path in the call matches {glob}"
         return 0.0, "its commands and paths do not match the call"
+    project_command = role_fact_command(row)
+    if project_command:
+        return _role_fact_trigger(row, call, project_command)
     tools = {tool.lower() for tool in row.tools}
     if row.keywords and (not tools or call.tool.lower() in tools):
         keyword = _keyword_in(row.keywords, set(call.words))
         if keyword:
             return CALL_TOOL_KEYWORD, f"keyword '{keyword}' in a {call.tool} call"
     return 0.0, "no trigger matches the call"
+
+
+def role_fact_command(row: IndexRow) -> str:
+    """For a fact about how the project does one of its chores ("run the tests with `nox -s tests`":
+    a fact whose keyword is a role, as distill files it), the command it names; else ""."""
+    if row.kind != "fact" or row.commands or row.paths or not set(row.keywords) & ROLES:
+        return ""
+    spans = row.statement.split("`")
+    return spans[-2] if len(spans) >= 3 else ""
+
+
+CHECKS = frozenset({"test", "lint", "typecheck", "format"})  # what "run the checks with `X`" may run
+ROLES = frozenset({*intents.ROLE_OF_INTENT.values(), "check"})
+
+
+def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> tuple[float, str]:
+    """A call that does the fact's chore another way (``uv run pytest`` where the tests run with `nox -s
+    tests`) triggers it as strongly as a named command: it is about to do what the fact corrects."""
+    if _runs(command, call.tokens):
+        return 0.0, f"the call already follows it (`{command}`)"
+    roles = {role for words in call.commands for role in intents.roles_of(words)}
+    if "check" in row.keywords and roles & CHECKS:
+        roles.add("check")
+    role = next((keyword for keyword in row.keywords if keyword in roles), None)
+    if role is None:
+        return 0.0, "the call does not do what the fact is about"
+    return CALL_COMMAND_OR_PATH, f"the call does '{role}' another way than `{command}`"
+
+
+def settle_role_facts(hits: Sequence[Hit]) -> None:
+    """The project's facts about its chores correct a call only when exactly one of them would: a call
+    that follows one of them (`go test -tags=integration` in a project that also runs `gotestsum`) is
+    the project's own way, and two facts that would both correct it say the project does this chore
+    more than one way."""
+    facts = [hit for hit in hits if role_fact_command(hit.row)]
+    followed = any(hit.trigger_reason.startswith("the call already follows") for hit in facts)
+    firing = [hit for hit in facts if hit.trigger]
+    if followed or len(firing) > 1:
+        for hit in firing:
+            hit.trigger, hit.trigger_reason = 0.0, "the project does this more than one way"
 
 
 def prompt_trigger(row: IndexRow, prompt_words: Sequence[str], prompt_terms: set[str]) -> tuple[float, str]:
@@ -152,8 +197,43 @@ def _keyword_in(keywords: Sequence[str], words: set[str]) -> str | None:
 
 
 def _follows(row: IndexRow, call: calls.CallInPlay) -> str | None:
-    """The stance the call already takes (``pnpm`` in ``pnpm test`` for "use pnpm, not npm"). The index
-    keeps a stance only when it reads as a command prefix."""
-    if not row.stance or not call.commands:
+    """The advice the call already takes: the stance (``pnpm`` in ``pnpm test`` for "use pnpm, not
+    npm"; the index keeps a stance only when it reads as a command prefix), or the command a lesson
+    about a failing one recommends (``git push --set-upstream origin <branch>`` for "`git push` fails
+    here ...; use `git push --set-upstream origin <branch>` instead")."""
+    if not call.commands:
         return None
-    return row.stance if any(row.stance in calls.prefixes(command) for command in call.commands) else None
+    if row.stance and any(row.stance in calls.prefixes(command) for command in call.commands):
+        return row.stance
+    advised = advised_command(row.statement)
+    return advised if advised and _runs(advised, call.tokens) else None
+
+
+_ADVISED = ("; use `", "` instead"), ("; `", "` worked instead")
+
+
+def advised_command(statement: str) -> str:
+    """The command a lesson about a failing command recommends in its place, as distill words it
+    ("...; use `Y` instead", "...; `Y` worked instead"); "" when it names none."""
+    for opening, closing in _ADVISED:
+        start = statement.find(opening)
+        end = statement.find(closing, start + len(opening)) if start >= 0 else -1
+        if end > start >= 0:
+            return statement[start + len(opening) : end]
+    return ""
+
+
+def _runs(advised: str, tokens: Sequence[str]) -> bool:
+    """Whether a shell line's words include every word of ``advised``: a ``<placeholder>`` stands for
+    any value, and ``NAME=<value>`` for any assignment to ``NAME``."""
+    written = set(tokens)
+    for word in advised.split():
+        if word.startswith("<") and word.endswith(">"):
+            continue
+        name, equals, value = word.partition("=")
+        if equals and value.startswith("<"):
+            if not any(token.startswith(name + "=") for token in written):
+                return False
+        elif word not in written:
+            return False
+    return True

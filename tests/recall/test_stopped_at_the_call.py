@@ -1,0 +1,105 @@
+"""Before the mistake, and only then: lessons that the call they are about can stop wait for that call."""
+
+from __future__ import annotations
+
+import time
+
+from reverie.domain.lessons import LessonKind
+from reverie.recall import config, inject, lookup, verdicts
+from reverie.recall import session_state as states
+from reverie.workspace import Workspace
+from tests.recall.builders import PROJECT, lesson, store_lessons
+
+UPSTREAM = lesson(
+    "fix:git push",
+    "In this project: `git push` fails here (no upstream branch); use `git push --set-upstream origin <branch>` "
+    "instead.",
+    kind=LessonKind.FACT,
+    commands=("git push",),
+)
+HEAP = lesson(
+    "fix:make build",
+    "In this project: `make build` fails here (a resource limit); use `NODE_OPTIONS=<value> make build` instead.",
+    kind=LessonKind.FACT,
+    commands=("make build",),
+)
+NOX = lesson(
+    "fact:test:nox",
+    "In this project: run the tests with `nox -s tests`.",
+    kind=LessonKind.FACT,
+    tools=("Bash",),
+    keywords=("test",),
+)
+PNPM_FACT = lesson(
+    "fact:package-manager:javascript:pnpm",
+    "In this project: the javascript package manager is `pnpm`; use it for dependencies.",
+    kind=LessonKind.FACT,
+    commands=("bun", "npm", "pnpm", "yarn"),
+    stance="pnpm",
+)
+STYLE = lesson("say:style", "In this project: keep functions short.", kind=LessonKind.RULE, keywords=("style",))
+
+
+def decide(workspace: Workspace, command: str, state: states.SessionState | None = None) -> verdicts.Verdict | None:
+    index = lookup.open_index(str(workspace.home), lookup.scope_tokens(PROJECT, "s1"))
+    assert index is not None
+    state = state or states.SessionState(None)
+    answer, _ = inject.call(index, state, config.Budget(), "claude-code", time.time(), "Bash", {"command": command})
+    return verdicts.verdict(answer.hits, state, verdicts.DENY)
+
+
+def test_a_failing_command_is_stopped_and_a_call_that_runs_the_advice_is_not(workspace: Workspace) -> None:
+    store_lessons(workspace, [UPSTREAM, HEAP])
+    stopped = decide(workspace, "git push origin main")
+    assert stopped is not None and stopped.decision == "deny" and stopped.lessons == [UPSTREAM.id]
+    assert decide(workspace, "git push --set-upstream origin feat/x") is None
+    assert decide(workspace, "cd app && NODE_OPTIONS=--max-old-space-size=4096 make build") is None
+    assert decide(workspace, "make build") is not None
+
+
+def test_a_fact_about_a_chore_stops_a_call_that_does_it_another_way(workspace: Workspace) -> None:
+    store_lessons(workspace, [NOX, PNPM_FACT])
+    stopped = decide(workspace, "uv run pytest -q")
+    assert stopped is not None and stopped.lessons == [NOX.id] and "`nox -s tests`" in stopped.reason
+    assert decide(workspace, "nox -s tests") is None
+    assert decide(workspace, "npm install left-pad") is not None  # another manager installing
+    assert decide(workspace, "npm run build") is None  # not installing: the manager fact has nothing to say
+
+
+def test_a_project_that_does_a_chore_two_ways_is_corrected_on_neither(workspace: Workspace) -> None:
+    tagged = lesson(
+        "fact:test:go test:tags=integration",
+        "In this project: run the tests tagged `integration` with `go test -tags=integration`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("test",),
+    )
+    store_lessons(workspace, [NOX, tagged])
+    assert decide(workspace, "pytest -q") is None
+
+
+def test_two_lessons_about_one_call_are_read_together(workspace: Workspace) -> None:
+    ulimit = lesson(
+        "fails:make build",
+        "In this project: `make build` fails here (too many open files); `ulimit -n 4096 && make build` worked "
+        "instead.",
+        kind=LessonKind.HAZARD,
+        commands=("make build",),
+    )
+    store_lessons(workspace, [HEAP, ulimit])
+    stopped = decide(workspace, "make build")
+    assert stopped is not None and set(stopped.lessons) == {HEAP.id, ulimit.id}
+    assert HEAP.id in stopped.reason and ulimit.id in stopped.reason
+
+
+def test_the_digest_keeps_only_what_no_call_will_say(workspace: Workspace) -> None:
+    store_lessons(workspace, [UPSTREAM, NOX, PNPM_FACT, STYLE])
+    index = lookup.open_index(str(workspace.home), lookup.scope_tokens(PROJECT, "s1"))
+    assert index is not None
+    answer = inject.digest(index, states.SessionState(None), config.Budget(), "claude-code", time.time())
+    assert [hit.row.id for hit in answer.shown] == [STYLE.id]
+    assert {hit.row.id for hit in answer.hits if hit.decision == inject.LEFT_FOR_CALL} == {
+        UPSTREAM.id,
+        NOX.id,
+        PNPM_FACT.id,
+    }
