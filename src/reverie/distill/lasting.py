@@ -28,8 +28,10 @@ from enum import StrEnum
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
 _LEADING_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) )?(?:always|never)\b", re.I)
+# "Always pass `encoding=`", "Never log tokens": any verb after a leading always/never is an instruction.
+_OPENS_WITH_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:always|never)\s+(?!mind\b)[a-z]", re.I)
 _HABIT = re.compile(
-    r"\b(?:whenever|every ?time|each time|from now on|by default|as a (?:general )?rule|in (?:the )?future|"
+    r"\b(?:whenever|every ?time|each time|from now on|by default|in (?:the )?future|"
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more)\b",
     re.I,
@@ -77,16 +79,23 @@ _GENERIC_RULE = re.compile(
     r"there (?:must|should) (?:never )?be no)\b",
     re.I,
 )
+# A preference is standing by its meaning: "Prefer composition over inheritance", "We prefer small PRs".
+_PREFER = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) (?:generally |usually |always )?)?prefer (?!it\b|this\b|that\b)\S",
+    re.I,
+)
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
 _NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
 _PURPOSE = re.compile(
-    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:\w+ing|lint|format|test|build|type[- ]?check)\b",
+    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
+    r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
     re.I,
 )
 _FACT_CONTRAST = re.compile(
     r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
-    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) [^,]{1,80}, (?:not|rather than) \S",
+    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
+    r"(?:not|rather than) \S",
     re.I,
 )
 _CHOICE = re.compile(
@@ -131,7 +140,13 @@ def duration(sentence: str) -> Duration:
     habitual = bool(_HABIT.search(text) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
-    if _of_a_kind(body, framed) or _PURPOSE.match(text) or _FACT_CONTRAST.match(text) or _REMEMBER.match(text):
+    if (
+        _of_a_kind(body, framed)
+        or _PREFER.match(body)
+        or _PURPOSE.match(text)
+        or _FACT_CONTRAST.match(text)
+        or _REMEMBER.match(text)
+    ):
         return Duration.STANDING
     if _NEGATIVE.match(body) and _NAMED_TARGET.search(body) and not _DEICTIC_OBJECT.search(body):
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
@@ -141,7 +156,9 @@ def duration(sentence: str) -> Duration:
 
 
 def _instruction(clause: str) -> bool:
-    return bool(_IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause))
+    return bool(
+        _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
+    )
 
 
 def _of_a_kind(body: str, framed: bool) -> bool:
