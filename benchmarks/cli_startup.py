@@ -59,12 +59,16 @@ def _env(home: Path, src: Path | None = None) -> dict[str, str]:
 
 def populate(home: Path) -> None:
     """A small home, made by this checkout's CLI as a person would make it."""
-    cli = [sys.executable, "-m", "reverie.cli"]
-    run = {"env": _env(home), "check": True, "capture_output": True, "timeout": 300}
-    subprocess.run([*cli, "import", *map(str, TRANSCRIPTS)], **run)  # type: ignore[call-overload]
-    subprocess.run([*cli, "distill"], **run)  # type: ignore[call-overload]
+
+    def cli(*args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "reverie.cli", *args], env=_env(home), check=True, capture_output=True, timeout=300
+        )
+
+    cli("import", *map(str, TRANSCRIPTS))
+    cli("distill")
     for text in REMEMBERED:
-        subprocess.run([*cli, "remember", text, "--scope", "global"], **run)  # type: ignore[call-overload]
+        cli("remember", text, "--scope", "global")
 
 
 def cases(empty: Path, small: Path, before: Path | None) -> list[Case]:
