@@ -2,6 +2,11 @@
 
 Conventions every command follows: ``--json`` on everything that prints data, ``--yes`` on
 everything that would ask, and nothing waits on stdin when stdin is not a terminal.
+
+Start-up is part of the interface: ``COMMANDS`` below names each command's module, and only the module
+of the command that runs is imported (``lazy.py``). A new command is one row there; inside a command
+module, what only some commands need (the app layer's use cases, distill, dream, evals, the servers) is
+imported in those commands, so that ``reverie stats`` does not pay for ``reverie eval``.
 """
 
 from __future__ import annotations
