@@ -122,3 +122,20 @@ def test_a_command_outside_the_table_is_unknown() -> None:
     )
     assert done.returncode == 2
     assert "No such command 'no-such-command'" in done.stderr
+
+
+def test_every_commands_tuple_of_a_command_module_is_in_the_table() -> None:
+    # A command added to a module's COMMANDS (as other branches do) but not to the table would vanish.
+    import importlib
+    import pkgutil
+
+    import reverie.cli
+
+    context = click.Context(main)
+    for info in pkgutil.iter_modules(reverie.cli.__path__):
+        if info.name == "__main__":  # it runs the CLI
+            continue
+        module = importlib.import_module(f"reverie.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            assert command.name in COMMANDS, f"reverie.cli.{info.name} defines {command.name!r}: add it to COMMANDS"
+            assert main.get_command(context, command.name) is command
