@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reverie.distill.reading import calibrate, learn, train
+from reverie.distill.reading import features as reading_features
 from reverie.distill.reading.corpus import examples, fingerprint, load_rules, load_turns, sentence_label
 from reverie.distill.reading.features import Context, features
 from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict, from_json, shipped
@@ -128,28 +129,35 @@ def test_the_shipped_model_reads_a_habit_and_from_now_on_anywhere_as_standing() 
     assert reading.probabilities["one_off"] > reading.standing
 
 
-# The shapes that generalise (reading/shapes.py): each holds for any wording of its kind.
+# The shapes that generalise (reading/shapes.py): each holds for any wording of its kind. They are off in
+# the shipped features (cross-validation did not support them on the grown dev split); these tests turn
+# them on, as `train --shapes` does.
+
+
+@pytest.fixture
+def with_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading_features, "GENERALISING", True)
 
 
 @pytest.mark.parametrize(
     "sentence",
     ["When you add a route, update the docs.", "If the build fails, run the cleaner first", "Before merging, rebase"],
 )
-def test_a_rule_for_a_kind_of_situation_is_conditional(sentence: str) -> None:
+def test_a_rule_for_a_kind_of_situation_is_conditional(sentence: str, with_shapes: None) -> None:
     assert {"conditional", "conditional+imp"} <= shape(sentence)
 
 
-def test_a_condition_without_a_rule_after_it_is_not_conditional() -> None:
+def test_a_condition_without_a_rule_after_it_is_not_conditional(with_shapes: None) -> None:
     assert "conditional" not in shape("when I click save it crashes")
     assert "conditional" not in shape("Add a route, then update the docs")
 
 
 @pytest.mark.parametrize("sentence", ["make sure each file ends with a newline", "Be sure to log errors", "ensure it"])
-def test_make_sure_and_its_kin_are_one_shape(sentence: str) -> None:
+def test_make_sure_and_its_kin_are_one_shape(sentence: str, with_shapes: None) -> None:
     assert "ensure" in shape(sentence)
 
 
-def test_a_modal_says_whom_it_binds() -> None:
+def test_a_modal_says_whom_it_binds(with_shapes: None) -> None:
     assert "obliges:we" in features("we should keep the API stable", Context())
     assert "obliges:you" in features("you must run the migrations first", Context())
     assert "obliges:generic" in features("each rule should be its own file", Context())
@@ -158,7 +166,7 @@ def test_a_modal_says_whom_it_binds() -> None:
     assert not [name for name in features("we have a cat", Context()) if name.startswith("obliges:")]
 
 
-def test_facts_about_how_a_project_is_kept() -> None:
+def test_facts_about_how_a_project_is_kept(with_shapes: None) -> None:
     assert {"generic_subject", "location"} <= shape("Tests go in tests/unit, not next to the code")
     assert "generic_subject" in shape("rules should be cursor rules")
     assert "generic_subject" not in shape("Process the files")  # a verb ending in -s, then an object
@@ -168,7 +176,7 @@ def test_facts_about_how_a_project_is_kept() -> None:
     assert "prefer" in shape("Prefer small functions")
 
 
-def test_future_and_requests_are_told_apart() -> None:
+def test_future_and_requests_are_told_apart(with_shapes: None) -> None:
     assert "future" in shape("next time ask before deleting anything")
     assert "future" in shape("whenever the schema changes, regenerate the types")
     assert "request" in shape("can you fix the header")
@@ -239,3 +247,7 @@ def test_the_active_threshold_needs_more_support_as_the_corpus_grows() -> None:
 
     assert calibrate.thresholds(corpus(40)).active < calibrate.NEVER  # ten sure hits over 40: enough
     assert calibrate.thresholds(corpus(300)).active == calibrate.NEVER  # ten over 300: not enough
+
+
+def test_the_shapes_are_off_in_the_shipped_features() -> None:
+    assert "conditional" not in shape("When you add a route, update the docs.")

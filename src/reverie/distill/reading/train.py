@@ -220,11 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--aux-weight", type=float, default=None, help="weight of an auxiliary sentence (default: CV)")
     parser.add_argument("--method", choices=["auto", *METHODS], default="auto")
-    parser.add_argument("--no-shapes", action="store_true", help="leave out the shapes of shapes.py (to compare)")
+    parser.add_argument("--shapes", action="store_true", help="add the shapes of shapes.py (off: CV, reading.md)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name(MODEL_FILE))
     args = parser.parse_args(argv)
-    if args.no_shapes:
-        reading_features.GENERALISING = False
+    if args.shapes:
+        reading_features.GENERALISING = True
     model = train(
         args.directories,
         aux=args.aux,
