@@ -33,12 +33,17 @@ _OPENS_WITH_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:always|nev
 _HABIT = re.compile(
     r"\b(?:whenever|every ?time|each time|from now on|by default|in (?:the )?future|"
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
-    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more)\b",
+    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more|"
+    # a recurring step of the work, not the task at hand: "before committing", "after you push"
+    r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
+    r"(?! (?:it|this|that)\b))\b",
     re.I,
 )
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
+# "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
+# "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
 _SCOPE = re.compile(
-    r"\b(?:in|for|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
+    r"\b(?:in|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|\beverywhere\b",
     re.I,
 )
@@ -76,6 +81,9 @@ _GENERIC_CONDITION = re.compile(
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
 _GENERIC_RULE = re.compile(
     r"^(?:(?:each|every|all|any) \w+(?: \w+)? (?:must|should|shall|needs? to)|"
+    # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed"
+    r"(?!(?:things|results|changes|errors|numbers|values|we|they|these|those|its|this|is|was|has)\b)[a-z]{3,}s "
+    r"(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end)\b(?!.*\bnow\b)|"
     r"there (?:must|should) (?:never )?be no)\b",
     re.I,
 )
@@ -105,6 +113,11 @@ _CHOICE = re.compile(
     re.I,
 )
 _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
+# The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
+_WE_USE = re.compile(
+    r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S", re.I
+)
+_REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
 _NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
 _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
@@ -143,12 +156,18 @@ def duration(sentence: str) -> Duration:
     if (
         _of_a_kind(body, framed)
         or _PREFER.match(body)
+        or _WE_USE.match(body)
         or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(text)
         or _REMEMBER.match(text)
     ):
         return Duration.STANDING
-    if _NEGATIVE.match(body) and _NAMED_TARGET.search(body) and not _DEICTIC_OBJECT.search(body):
+    if (
+        _NEGATIVE.match(body)
+        and _NAMED_TARGET.search(body)
+        and not _DEICTIC_OBJECT.search(body)
+        and not _REMINDER.match(body)
+    ):
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
     if _CHOICE.search(text) and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
