@@ -73,6 +73,9 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Don't forget @__init__.py",
         "Things should work now.",
         "Make sure to run the tests before pushing this.",
+        "Add a GitHub Actions workflow that runs the linter on every push.",
+        "Use it as context for everything going forward.",
+        "Run the linter on every file.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 from collections import Counter
@@ -14,6 +15,7 @@ from reverie.errors import InputError
 from reverie.evals import runner, spoken
 from reverie.evals import truth as t
 from reverie.evals.generator import Scenario, generate, load_scenario
+from reverie.evals.speech import Speaker
 from reverie.evals.transcript import mangle
 from reverie.store import SQLiteStore
 from tests.evals.conftest import TURNS
@@ -134,3 +136,11 @@ def test_each_project_is_a_repository_that_git_itself_recognises(tmp_path: Path)
             ["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, text=True, check=True
         )
         assert Path(top.stdout.strip()) == folder.resolve()
+
+
+def test_task_requests_are_dealt_not_drawn_so_none_recurs_like_an_instruction() -> None:
+    """A person does not retype one task request word for word in session after session; when the
+    simulated person did, the request recurred like an instruction said twice and was learned."""
+    deck = tuple(f"task {number}" for number in range(5))
+    dealt = [Speaker(random.Random(0), "p", deck, turn=index).task({}) for index in range(5)]
+    assert sorted(dealt) == sorted(deck)

@@ -33,7 +33,9 @@ _OPENS_WITH_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:always|nev
 _HABIT = re.compile(
     r"\b(?:whenever|every ?time|each time|from now on|by default|in (?:the )?future|"
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
-    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more|"
+    r"(?:before|after) (?:every|each|any) \w+|"
+    r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
+    r"every single|at all times|no longer|any ?more|"
     # a recurring step of the work, not the task at hand: "before committing", "after you push"
     r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
     r"(?! (?:it|this|that)\b))\b",
@@ -117,6 +119,9 @@ _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", r
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S", re.I
 )
+# "it", "this", "them" early in an instruction: the thing at hand ("that" is too often a conjunction).
+_AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
 _NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
@@ -150,7 +155,12 @@ def duration(sentence: str) -> Duration:
     instruction = _instruction(body)
     if _BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
         return Duration.BOUNDED
-    habitual = bool(_HABIT.search(text) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
+    # A habit inside a relative clause describes the thing asked for ("add a workflow that runs on every
+    # push"), not how the instruction lasts.
+    main_clause = _RELATIVE.split(text, maxsplit=1)[0]
+    habitual = bool(_HABIT.search(main_clause) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
+    if habitual and _AT_HAND.search(body) and not _NEGATIVE.match(body):
+        return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
     if (

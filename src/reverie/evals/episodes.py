@@ -66,7 +66,7 @@ class SessionRenderer:
         branch = self.rng.choice((plan.project.branch, f"feat/{self.rng.choice(plan.project.modules)}"))
         self.branch = branch
         self.writer = TranscriptWriter(self.rng, plan.id, str(cwd), branch, plan.start)
-        self.speaker = Speaker(self.rng, plan.project.name, world.tasks)
+        self.speaker = Speaker(self.rng, plan.project.name, world.tasks, turn=plan.index)
         self.relevant: list[str] = []
         self.mistakes: list[str] = []
         self.mistake_calls: dict[str, str] = {}  # concept -> the call that made its mistake (the first one)

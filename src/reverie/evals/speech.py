@@ -25,10 +25,11 @@ _ACKS = (
 
 
 class Speaker:
-    def __init__(self, rng: random.Random, project_name: str, tasks: Sequence[str] = ()) -> None:
+    def __init__(self, rng: random.Random, project_name: str, tasks: Sequence[str] = (), turn: int = 0) -> None:
         self.rng = rng
         self.project_name = project_name
         self.tasks = tuple(tasks)
+        self.turn = turn  # which task of the world's deck opens this session
 
     def prompt(self, *parts: str, task: str = "") -> str:
         """A typed prompt: the parts, after the task request when there is one."""
@@ -37,7 +38,10 @@ class Speaker:
 
     def task(self, slots: Mapping[str, str]) -> str:
         if self.tasks:
-            return self.rng.choice(self.tasks)
+            # Dealt from a shuffled deck, not drawn with replacement: a person does not retype the same
+            # task request word for word in session after session, and when the simulated one did, the
+            # request recurred like an instruction said twice (and was learned as one).
+            return self.tasks[self.turn % len(self.tasks)]
         return humanise(GRAMMAR.rule("task", self.rng, {k: code(v, self.rng) for k, v in slots.items()}), self.rng)
 
     def ordinary(self, rule: str, slots: Mapping[str, str]) -> str:

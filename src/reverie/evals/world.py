@@ -35,7 +35,9 @@ def build(sessions: int, seed: int, pool: spoken.Pool | None = None) -> World:
     global_concepts(rng, concepts)
     plans = spoken_concepts(rng, projects, plans, concepts, pool)
     plans = [one_offs_and_poisons(rng, plan, concepts, pool) for plan in plans]
-    return World(seed=seed, projects=tuple(projects), concepts=concepts, sessions=tuple(plans), tasks=pool.tasks)
+    deck = list(pool.tasks)
+    random.Random(f"reverie-eval-tasks:{seed}").shuffle(deck)  # its own stream: the rest of the world is unchanged
+    return World(seed=seed, projects=tuple(projects), concepts=concepts, sessions=tuple(plans), tasks=tuple(deck))
 
 
 def session_uuid(rng: random.Random) -> str:
