@@ -35,7 +35,7 @@ _HABIT = re.compile(
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after) (?:every|each|any) \w+|"
     r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
-    r"every single|at all times|no longer|any ?more|"
+    r"every single|at all times|no longer|any ?more|throughout (?:the )?(?:development|project|codebase)|"
     # a recurring step of the work, not the task at hand: "before committing", "after you push"
     r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
     r"(?! (?:it|this|that)\b))\b",
@@ -122,6 +122,17 @@ _WE_USE = re.compile(
 # "it", "this", "them" early in an instruction: the thing at hand ("that" is too often a conjunction).
 _AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
+# A setting of the project stated as a fact: "the default branch is master", "my build command is
+# `make install`", "the dev server port is 5173". The value is one token (a name, a number, code), not a
+# state ("the port is already in use").
+_SETTING = re.compile(
+    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the|my|our) (?:[\w-]+ ){0,2}"
+    r"(?:command|script|branch|port|url|host|database|db|version|package manager|runtime|registry|remote|env|"
+    r"environment|folder|directory|entry ?point|model) (?:is|are) "
+    r"(?!(?:already|not|still|now|currently|wrong|broken|missing|empty|down|behind|ahead|fine|ok|set|used|in)\b)"
+    r"(?:`[^`]+`|[\w.:/@-]+)(?=\s*(?:$|[.,;!]|\band\b))",
+    re.I,
+)
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
 _NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
@@ -167,6 +178,7 @@ def duration(sentence: str) -> Duration:
         _of_a_kind(body, framed)
         or _PREFER.match(body)
         or _WE_USE.match(body)
+        or _SETTING.match(body)
         or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(text)
         or _REMEMBER.match(text)
