@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -75,6 +76,7 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         "lessons": len(rows),
         "unseen_idf": idf(max(1, len(rows)), 0),
         "built_at": moment.isoformat(timespec="seconds"),
+        "generation": f"{time.time_ns():x}-{os.getpid():x}",  # keys answers cached per build (digest_cache)
         "compiled": compiled,
     }
     snapshot.write(

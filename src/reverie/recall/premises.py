@@ -28,6 +28,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from reverie.capture.file_stamps import Stamps
     from reverie.recall.lookup import IndexRow
 
 MAX_FILE_BYTES = 512 * 1024
@@ -48,21 +49,30 @@ _WILDCARDS = "*?["
 
 
 class Workspace:
-    """The project folder of a session, read lazily and at most once per file."""
+    """The project folder of a session, read lazily and at most once per file. ``stamps`` (optional)
+    collects a stamp of every path looked at, before it is looked at: the session-start digest is
+    cached while they hold (``digest_cache``)."""
 
-    __slots__ = ("files", "root")
+    __slots__ = ("files", "root", "stamps")
 
-    def __init__(self, cwd: str) -> None:
-        self.root = _project_root(cwd)
+    def __init__(self, cwd: str, stamps: Stamps | None = None) -> None:
+        self.stamps = stamps
+        self.root = _project_root(cwd, stamps)
         self.files: dict[str, str | None] = {}
 
     def read(self, name: str) -> str | None:
         if name not in self.files:
-            self.files[name] = _read(os.path.join(self.root, name))
+            path = os.path.join(self.root, name)
+            if self.stamps is not None:
+                self.stamps.content(path)
+            self.files[name] = _read(path)
         return self.files[name]
 
     def exists(self, relative: str) -> bool:
-        return os.path.lexists(os.path.join(self.root, relative))
+        path = os.path.join(self.root, relative)
+        if self.stamps is not None:
+            self.stamps.presence(path)
+        return os.path.lexists(path)
 
 
 def unmet_in(workspace: Workspace, rows: Sequence[IndexRow]) -> dict[str, str]:
@@ -157,11 +167,14 @@ def _forbidding(statement: str) -> bool:
     return text.startswith(("never ", "do not ", "don't ", "avoid ", "stop "))
 
 
-def _project_root(cwd: str) -> str:
+def _project_root(cwd: str, stamps: Stamps | None = None) -> str:
     """The repository root above ``cwd`` (where ``.git`` is), else ``cwd`` itself."""
     folder = os.path.abspath(cwd) if cwd else ""
     for _ in range(MAX_PARENTS):
-        if not folder or os.path.lexists(os.path.join(folder, ".git")):
+        marker = os.path.join(folder, ".git") if folder else ""
+        if stamps is not None and marker:
+            stamps.presence(marker)
+        if not folder or os.path.lexists(marker):
             return folder
         parent = os.path.dirname(folder)
         if parent == folder:

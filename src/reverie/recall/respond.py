@@ -30,7 +30,8 @@ import time
 
 from reverie import deadline, lean_os
 from reverie.atomic import make_private_dir
-from reverie.recall import config, inject, lookup, verdicts, wire
+from reverie.capture import file_stamps
+from reverie.recall import config, digest_cache, inject, lookup, verdicts, wire
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -126,18 +127,61 @@ def reply(
     state.mark_elsewhere(_shown_elsewhere(environ))
     cwd = payload.get("cwd")
     project = inject.project_of(cwd if isinstance(cwd, str) else "", state, home, session_id)
-    index = lookup.open_index(home, lookup.scope_tokens(project, session_id))
-    if index is None:
+    tokens = lookup.scope_tokens(project, session_id)
+    head = lookup.read_head(home)
+    if head is None:
         state.save()
         return "", None
-    text, decision, record = _respond(agent, event, payload, state, budget, index)
+    record: dict[str, object] = {"event": event, "turn": state.turn}
+    if event == "SessionStart":
+        text, decision = _session_start(agent, payload, state, budget, home, head, tokens, record), None
+    else:
+        index = lookup.open_index(home, tokens, head)
+        text, decision = _respond(agent, event, payload, state, budget, index, record) if index else ("", None)
     record["project"] = project
     state.save()
     if text or decision:
         states.log_injection(home, session_id, record)
-    if index.stale:
+    if head.stale:
         request_refresh(home)
     return text, decision
+
+
+def _session_start(
+    agent: str,
+    payload: dict[str, object],
+    state: states.SessionState,
+    budget: config.Budget,
+    home: str,
+    head: lookup.Head,
+    tokens: list[str],
+    record: dict[str, object],
+) -> str:
+    """The digest: from ``digest_cache`` when a fresh session of this project already had it, else built
+    (premises checked first) and kept for the next one."""
+    now = time.time()
+    folder = _project_dir(payload)
+    record["channel"] = states.DIGEST
+    slot = digest_cache.Slot.of(home, head, tokens, state, budget, agent, folder)
+    kept = slot.load(now) if slot is not None else None
+    if kept is not None:
+        state.unmet = kept.unmet
+        if kept.shown:
+            state.mark_shown(kept.shown, states.DIGEST, kept.tokens)
+        record["lessons"] = kept.shown
+        return kept.text
+    index = lookup.open_index(home, tokens, head)
+    if index is None:
+        return ""
+    stamps = file_stamps.Stamps() if slot is not None else None
+    inject.check_premises(index, state, folder, stamps)
+    result = inject.digest(index, state, budget, agent, now)
+    shown = inject.lesson_ids(result.shown)
+    record["lessons"] = shown
+    if slot is not None and stamps is not None:
+        spent = sum(hit.tokens for hit in result.shown)
+        slot.store(now, stamps, digest_cache.Kept(result.text, shown, spent, dict(state.unmet)), index.in_scope())
+    return result.text
 
 
 def _respond(
@@ -147,14 +191,10 @@ def _respond(
     state: states.SessionState,
     budget: config.Budget,
     index: lookup.RecallIndex,
-) -> tuple[str, verdicts.Verdict | None, dict[str, object]]:
+    record: dict[str, object],
+) -> tuple[str, verdicts.Verdict | None]:
     now = time.time()
-    record: dict[str, object] = {"event": event, "turn": state.turn}
-    if event == "SessionStart":
-        inject.check_premises(index, state, _project_dir(payload))
-        result = inject.digest(index, state, budget, agent, now)
-        record["channel"] = states.DIGEST
-    elif event == "UserPromptSubmit":
+    if event == "UserPromptSubmit":
         prompt = payload.get("prompt")
         result = inject.prompt(index, state, budget, agent, now, prompt if isinstance(prompt, str) else "")
         record["channel"] = states.PROMPT
@@ -167,9 +207,9 @@ def _respond(
         decision = verdicts.verdict(result.hits, state, budget.integer("call_decision"))
         if decision is not None:
             record.update(decision=decision.decision, lessons=decision.lessons)
-            return "", decision, record  # the reason carries the lesson: no second copy as context
+            return "", decision  # the reason carries the lesson: no second copy as context
     record["lessons"] = inject.lesson_ids(result.shown)
-    return result.text, None, record
+    return result.text, None
 
 
 def _project_dir(payload: dict[str, object]) -> str:
