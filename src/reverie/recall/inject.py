@@ -102,10 +102,11 @@ def prompt(
     for row in (*index.by_text(query), *index.by_trigger(rank.prompt_keys(words))):
         found.setdefault(row.id, rank.Hit(row))
     known = index.weights(query)
-    query_set = set(query)
+    weighted = rank.weigh(query, known, index.unseen_weight)
+    asked = rank.Prompt(words, set(query))
     for hit in found.values():
-        hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight)
-        hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, words, query_set)
+        hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight, weighted)
+        hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, asked)
         hit.rate(now)
     return _select(index, list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
 

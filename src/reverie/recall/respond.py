@@ -30,8 +30,7 @@ import time
 
 from reverie import deadline, lean_os
 from reverie.atomic import make_private_dir
-from reverie.capture import file_stamps
-from reverie.recall import config, digest_cache, inject, lookup, verdicts, wire
+from reverie.recall import config, inject, lookup, verdicts, wire
 from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
@@ -159,6 +158,9 @@ def _session_start(
 ) -> str:
     """The digest: from ``digest_cache`` when a fresh session of this project already had it, else built
     (premises checked first) and kept for the next one."""
+    from reverie.capture import file_stamps  # only at session start
+    from reverie.recall import digest_cache
+
     now = time.time()
     folder = _project_dir(payload)
     record["channel"] = states.DIGEST
