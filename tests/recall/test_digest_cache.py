@@ -98,3 +98,11 @@ def test_a_file_changed_just_now_is_not_vouched_for(workspace: Workspace, projec
     (project / "Makefile").write_text("check:\n\tpytest -q\n")  # modified within the racy window
     assert MAKE_CHECK.id in start(workspace.home, project, "s-1")
     assert kept_files(workspace.home) == []
+
+
+def test_a_torn_or_foreign_cache_file_is_built_afresh(workspace: Workspace, project: Path) -> None:
+    first = start(workspace.home, project, "s-1")
+    (kept,) = kept_files(workspace.home)
+    kept.write_bytes(b"\x00half a file")
+    assert start(workspace.home, project, "s-2") == first
+    assert kept.read_bytes() != b"\x00half a file"  # and kept again, whole

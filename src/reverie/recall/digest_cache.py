@@ -13,8 +13,9 @@ project folder, agent and set of scopes) and used again only when all of this st
   edited, a named path deleted or created, a lockfile replaced, each make the digest be built afresh;
 * **time**: until the first lesson in scope expires, and at most ``TTL_SECONDS`` (recency moves scores
   by at most 0.05% in six hours: only near-ties could be ordered otherwise);
-* a **fresh** session: nothing shown yet and nothing spent (``startup``, ``clear``, ``compact``); a
-  resumed session's digest depends on what it has seen and is always built.
+* a **fresh** session: nothing shown yet and nothing spent (``startup``, ``clear``, ``compact``) and no
+  lessons scoped to the session itself; a resumed session's digest depends on what it has seen and is
+  always built.
 
 A stale index (lessons changed since the build) is never cached: its rebuild is on the way. Written
 atomically, 0600: it holds lesson text, as the index does.
@@ -77,6 +78,8 @@ class Slot:
         if head.stale or not head.generation or state.shown or state.spent_total:
             return None
         present = tuple(lookup.present_tokens(home, tokens))
+        if any(token.startswith("s") for token in present):
+            return None  # lessons of this session's own: its digest is its own, not the project's
         name = file_stamps.name_of("\0".join((agent, folder, *present)))
         excluded = tuple(sorted(head.excluded))
         key = (FORMAT, head.generation, present, excluded, tuple(sorted(budget.values.items())), agent, folder)
