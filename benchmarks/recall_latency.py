@@ -14,8 +14,9 @@ one process. Each round runs, interleaved so that drift on a busy machine hits e
   lesson (a glob fires);
 * ``SessionStart`` (the digest) for a session whose project is known and for a fresh one (no session
   state, no per-session project identity: what a new session pays once an earlier session in the same
-  folder left the per-folder identity and the digest in ``<home>/cache``), and a fresh one with nothing
-  cached (the first session after an install or in a new folder);
+  folder left the per-folder identity and the digest in ``<home>/cache``), a fresh one with no digest
+  kept (the first session after the index was rebuilt) and one with nothing cached (the first session
+  after an install or in a new folder);
 * the working directory is a git checkout of the project with a Makefile and a ``package.json``, as the
   project identity and the premise checks find them in real sessions;
 * with ``--before SRC`` (the ``src`` folder of another checkout, e.g. ``git worktree add /tmp/old main``):
@@ -56,6 +57,7 @@ HOOK = ROOT / "src" / "reverie" / "capture" / "hook.py"
 FLOOR = "floor (-I -S -c pass)"
 FRESH = "bench-fresh"
 COLD = "SessionStart, fresh, nothing cached"
+REBUILT = "SessionStart, fresh, no digest kept"
 PROMPT = "The checkout tests fail after the upgrade; how do I run the tests here and check the build?"
 PROJECT = "github.com/bench/project-7"
 PROGRAMS = ["npm", "pnpm", "yarn", "python", "python3", "pytest", "make", "cargo", "go", "git", "docker", "uv", "ruff"]
@@ -172,6 +174,7 @@ def cases(python: str, home: Path, cwd: str, before: tuple[Path, Path] | None = 
         "PreToolUse Edit migrations/": ("PreToolUse", edit.encode()),
         "SessionStart, known project": ("SessionStart", known),
         "SessionStart, fresh session": ("SessionStart", fresh),
+        REBUILT: ("SessionStart", fresh),
         COLD: ("SessionStart", fresh),
     }
     planned: dict[str, Case] = {FLOOR: ([python, "-I", "-S", "-c", "pass"], None, home)}
@@ -199,6 +202,8 @@ def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, 
             fresh_session(where, FRESH)
             if name.endswith(COLD):
                 nothing_cached(where)
+            if name.endswith(REBUILT):
+                shutil.rmtree(where / "cache" / "digest", ignore_errors=True)  # as after a new index build
             start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command, input=stdin, capture_output=True, env=env, check=True)
