@@ -106,3 +106,25 @@ def test_a_torn_or_foreign_cache_file_is_built_afresh(workspace: Workspace, proj
     kept.write_bytes(b"\x00half a file")
     assert start(workspace.home, project, "s-2") == first
     assert kept.read_bytes() != b"\x00half a file"  # and kept again, whole
+
+
+def test_a_new_index_build_builds_the_kept_digests_again_ahead_of_the_next_session(
+    workspace: Workspace, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start(workspace.home, project, "s-1")
+    (project / "db" / "schema.sql").unlink()  # the build checks the workspace as it is then
+    reworded = lesson(STYLE.key, "In this project: keep functions under twenty lines.", kind=STYLE.kind)
+    store_lessons(workspace, [reworded])  # refreshes the index, which builds the kept digest again
+    monkeypatch.setattr(inject, "digest", not_built)
+    monkeypatch.setattr(inject, "check_premises", not_built)
+    second = start(workspace.home, project, "s-2")
+    assert "under twenty lines" in second and SCHEMA.id not in second and MAKE_CHECK.id in second
+
+
+def test_digests_not_asked_for_in_a_week_are_not_built_again(workspace: Workspace, project: Path) -> None:
+    start(workspace.home, project, "s-1")
+    (kept,) = kept_files(workspace.home)
+    long_ago = time.time() - 8 * 86_400
+    os.utime(kept, (long_ago, long_ago))
+    store_lessons(workspace, [lesson(STYLE.key, "In this project: keep functions short.", kind=STYLE.kind)])
+    assert kept_files(workspace.home) == []

@@ -87,7 +87,20 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         weights,
         meta,
     )
+    _prewarm_digests(str(workspace.home))
     return len(rows)
+
+
+def _prewarm_digests(home: str) -> None:
+    """The kept session-start digests, built again for the new index (``digest_cache.prewarm``), so the
+    next session does not pay for it. A cache: whatever goes wrong, the index stands and the session
+    builds its digest itself."""
+    from reverie.recall import digest_cache
+
+    try:
+        digest_cache.prewarm(home)
+    except Exception:
+        return
 
 
 RULE_KINDS = ("rules", "path-rule")  # artifacts that put the lesson's text in what the agent loads

@@ -158,32 +158,11 @@ def _session_start(
 ) -> str:
     """The digest: from ``digest_cache`` when a fresh session of this project already had it, else built
     (premises checked first) and kept for the next one."""
-    from reverie.capture import file_stamps  # only at session start
-    from reverie.recall import digest_cache
+    from reverie.recall import digest_cache  # only at session start
 
-    now = time.time()
-    folder = _project_dir(payload)
     record["channel"] = states.DIGEST
-    slot = digest_cache.Slot.of(home, head, tokens, state, budget, agent, folder)
-    kept = slot.load(now) if slot is not None else None
-    if kept is not None:
-        state.unmet = kept.unmet
-        if kept.shown:
-            state.mark_shown(kept.shown, states.DIGEST, kept.tokens)
-        record["lessons"] = kept.shown
-        return kept.text
-    index = lookup.open_index(home, tokens, head)
-    if index is None:
-        return ""
-    stamps = file_stamps.Stamps() if slot is not None else None
-    inject.check_premises(index, state, folder, stamps)
-    result = inject.digest(index, state, budget, agent, now)
-    shown = inject.lesson_ids(result.shown)
-    record["lessons"] = shown
-    if slot is not None and stamps is not None:
-        spent = sum(hit.tokens for hit in result.shown)
-        slot.store(now, stamps, digest_cache.Kept(result.text, shown, spent, dict(state.unmet)), index.in_scope())
-    return result.text
+    text, record["lessons"] = digest_cache.answer(home, head, tokens, state, budget, agent, _project_dir(payload))
+    return text
 
 
 def _respond(
