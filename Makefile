@@ -7,9 +7,12 @@ BIN := $(VENV)/bin
 .PHONY: demo test test-fast lint fix typecheck bench docs clean postgres chromium
 
 $(BIN)/.installed: pyproject.toml
-	@echo "reverie: creating $(VENV) and installing reverie with its dependencies (a minute or two, once)"
+	@echo "reverie: installing reverie with its dependencies into $(VENV) (a minute or two, once)"
+	@echo "reverie: [1/3] creating $(VENV) (about 10 s)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "reverie: [2/3] upgrading pip (about 10 s)"
+	$(BIN)/python -m pip install --progress-bar on --no-color --upgrade pip
+	@echo "reverie: [3/3] installing reverie and its dependencies"
 	$(BIN)/python -m pip install --progress-bar on --no-color -e '.[dev]'
 	touch $@
 

@@ -32,9 +32,11 @@ def split(name: str) -> Path:
 
 
 def test_the_shipped_model_was_trained_on_the_committed_dev_split() -> None:
+    """And on the committed auxiliary corpus (corpus/rules) when training chose to use it."""
     dev = split("dev")
-    assert shipped().meta.get("fingerprint") == fingerprint([dev]), (
-        "retrain: python -m reverie.distill.reading.train corpus/turns/dev"
+    aux = [CORPUS.parent / "rules"] if shipped().meta.get("aux") else []
+    assert shipped().meta.get("fingerprint") == fingerprint([dev], aux), (
+        "retrain: python -m reverie.distill.reading.train corpus/turns/dev --aux corpus/rules"
     )
 
 

@@ -36,6 +36,12 @@ from reverie.domain.lessons import ScopeLevel
         "There should be no print statements in library code.",
         "Next time, if a task is already defined, tell me instead of redoing it.",
         "Going forward, verify the build before saying a change is done.",
+        "Always pass `encoding=` to `open()` in text mode.",
+        "Prefer composition over inheritance.",
+        "Use CSS modules for component styling.",
+        "Tests should live in tests/unit.",
+        "Run the linter before committing.",
+        "We use pnpm.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -61,6 +67,12 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "When you're done, commit the change.",
         "When you add the button, make it blue.",
         "we always end up fixing this by hand",
+        "Make this as a rule.",
+        "The key is for this to feel natural, not forced.",
+        "Write a concise plan for creating jest tests for this repo.",
+        "Don't forget @__init__.py",
+        "Things should work now.",
+        "Make sure to run the tests before pushing this.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from reverie.distill.reading import train
-from reverie.distill.reading.corpus import examples, fingerprint, load_turns, sentence_label
+from reverie.distill.reading import calibrate, learn, train
+from reverie.distill.reading import features as reading_features
+from reverie.distill.reading.corpus import examples, fingerprint, load_rules, load_turns, sentence_label
 from reverie.distill.reading.features import Context, features
 from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict, from_json, shipped
 from reverie.distill.statements import parse_statements
 
 TOY = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
+RULES = Path(__file__).resolve().parents[1] / "fixtures" / "reading-rules"
 
 
 def shape(sentence: str, **context: object) -> set[str]:
@@ -125,3 +127,127 @@ def test_the_shipped_model_reads_a_habit_and_from_now_on_anywhere_as_standing() 
         assert reading.verdict in (Verdict.ACTIVE, Verdict.CANDIDATE), (sentence, reading.probabilities)
     reading = model.read("skip the slow tests just this once", Context(position=1, sentences=2))
     assert reading.probabilities["one_off"] > reading.standing
+
+
+# The shapes that generalise (reading/shapes.py): each holds for any wording of its kind. They are off in
+# the shipped features (cross-validation did not support them on the grown dev split); these tests turn
+# them on, as `train --shapes` does.
+
+
+@pytest.fixture
+def with_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading_features, "GENERALISING", True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["When you add a route, update the docs.", "If the build fails, run the cleaner first", "Before merging, rebase"],
+)
+def test_a_rule_for_a_kind_of_situation_is_conditional(sentence: str, with_shapes: None) -> None:
+    assert {"conditional", "conditional+imp"} <= shape(sentence)
+
+
+def test_a_condition_without_a_rule_after_it_is_not_conditional(with_shapes: None) -> None:
+    assert "conditional" not in shape("when I click save it crashes")
+    assert "conditional" not in shape("Add a route, then update the docs")
+
+
+@pytest.mark.parametrize("sentence", ["make sure each file ends with a newline", "Be sure to log errors", "ensure it"])
+def test_make_sure_and_its_kin_are_one_shape(sentence: str, with_shapes: None) -> None:
+    assert "ensure" in shape(sentence)
+
+
+def test_a_modal_says_whom_it_binds(with_shapes: None) -> None:
+    assert "obliges:we" in features("we should keep the API stable", Context())
+    assert "obliges:you" in features("you must run the migrations first", Context())
+    assert "obliges:generic" in features("each rule should be its own file", Context())
+    assert "obliges:deictic" in features("it should be faster", Context())
+    assert "obliges:i" in features("I need to leave soon", Context())
+    assert not [name for name in features("we have a cat", Context()) if name.startswith("obliges:")]
+
+
+def test_facts_about_how_a_project_is_kept(with_shapes: None) -> None:
+    assert {"generic_subject", "location"} <= shape("Tests go in tests/unit, not next to the code")
+    assert "generic_subject" in shape("rules should be cursor rules")
+    assert "generic_subject" not in shape("Process the files")  # a verb ending in -s, then an object
+    assert "we_verb" in shape("we deploy with fly, not heroku")
+    assert "we_verb" not in shape("we are done")
+    assert "i_want" in shape("I'd like to use pnpm")
+    assert "prefer" in shape("Prefer small functions")
+
+
+def test_future_and_requests_are_told_apart(with_shapes: None) -> None:
+    assert "future" in shape("next time ask before deleting anything")
+    assert "future" in shape("whenever the schema changes, regenerate the types")
+    assert "request" in shape("can you fix the header")
+    assert "request" in shape("help me push this to github")
+    assert "request" not in shape("keep the header fixed")
+
+
+# The auxiliary corpus (corpus/rules/): labelled sentences without a session around them.
+
+
+def test_rules_are_read_without_a_context_and_provenance_is_not_a_sentence() -> None:
+    found = load_rules([RULES])
+    assert [example.turn_id for example in found][:2] == ["toy-rules#1", "toy-rules#2"] and len(found) == 6
+    assert all(example.context is None for example in found)
+    assert {example.label for example in found} == {"standing_project", "standing_global", "none"}
+    read = features(found[0].sentence, found[0].context)
+    assert [name for name in read if name.startswith(("ch:", "pos:", "turn:"))] == []  # no place it never had
+
+
+def test_a_rule_with_an_unknown_label_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"id": "bad#1", "sentence": "x", "label": "task"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown label"):
+        load_rules([tmp_path])
+
+
+def test_the_fingerprint_covers_the_auxiliary_files(tmp_path: Path) -> None:
+    assert fingerprint([TOY], []) == fingerprint([TOY])
+    assert fingerprint([TOY], [RULES]) != fingerprint([TOY])
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES, copy)
+    assert fingerprint([TOY], [copy]) == fingerprint([TOY], [RULES])
+    (copy / "toy-rules.jsonl").write_text((copy / "toy-rules.jsonl").read_text() + "\n", encoding="utf-8")
+    assert fingerprint([TOY], [copy]) != fingerprint([TOY], [RULES])
+
+
+def test_training_with_rules_scores_only_session_sentences_and_says_so() -> None:
+    model = train.train([TOY], aux=[RULES], aux_weight=1.0, method="logistic", log=lambda _line: None)
+    assert model.meta["sentences"] == 8  # the session sentences; the rules are never a test
+    assert model.meta["fingerprint"] == fingerprint([TOY], [RULES]) or "aux" not in model.meta
+    names = set(model.meta["cross_validation"])
+    assert names == {"logistic", "logistic+aux1", "logistic+aux-shape1"}
+    chosen = train.Candidate("logistic", 1.0)
+    scored = calibrate.out_of_fold(
+        train.samples(examples(load_turns([TOY]))),
+        calibrate.folds(examples(load_turns([TOY])), train.FOLDS),
+        lambda data: chosen.fit(data, train.samples(load_rules([RULES]))),
+    )
+    assert len(scored) == 8
+
+
+def test_a_sample_weight_moves_the_model_towards_that_sample() -> None:
+    data = train.samples(examples(load_turns([TOY])))
+    rule = train.samples(load_rules([RULES]))[3]  # "When you add a route, update the docs." standing
+    light = learn.logistic([*data, rule], sample_weights=[1.0] * len(data) + [0.05])
+    heavy = learn.logistic([*data, rule], sample_weights=[1.0] * len(data) + [3.0])
+    assert heavy.probabilities(rule[0])["standing_project"] > light.probabilities(rule[0])["standing_project"]
+
+
+def test_the_active_threshold_needs_more_support_as_the_corpus_grows() -> None:
+    assert calibrate.active_support(44) == 5
+    assert calibrate.active_support(300) == 30
+
+    def corpus(positives: int) -> list[calibrate.Scored]:
+        top = [({"standing_project": 0.99, "standing_global": 0.0, "one_off": 0.0, "none": 0.01}, "standing_project")]
+        low = [({"standing_project": 0.04, "standing_global": 0.0, "one_off": 0.0, "none": 0.96}, "standing_project")]
+        rest = [({"standing_project": 0.05, "standing_global": 0.0, "one_off": 0.0, "none": 0.95}, "none")]
+        return top * 10 + low * (positives - 10) + rest * 500
+
+    assert calibrate.thresholds(corpus(40)).active < calibrate.NEVER  # ten sure hits over 40: enough
+    assert calibrate.thresholds(corpus(300)).active == calibrate.NEVER  # ten over 300: not enough
+
+
+def test_the_shapes_are_off_in_the_shipped_features() -> None:
+    assert "conditional" not in shape("When you add a route, update the docs.")

@@ -75,7 +75,14 @@ def test_a_project_left_alone_for_a_year_keeps_its_lessons(tmp_path: Path) -> No
 
 def test_many_sessions_of_work_without_confirmation_decay_a_lesson(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "store.db")
-    candidate = make("Maybe use ruff.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
+    candidate = make(
+        "Run the linter with `ruff check`.",
+        key="cmd:ruff",
+        status=LessonStatus.CANDIDATE,
+        basis=Basis.OBSERVED,
+        when="2026-01-01T10:00:00Z",
+    )
+    said_once = make("The API is REST only, not gRPC.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
     observed = make(
         "Use `python3`, not `python`.",
         key="fix:python3",
@@ -84,7 +91,7 @@ def test_many_sessions_of_work_without_confirmation_decay_a_lesson(tmp_path: Pat
         when="2026-01-01T10:00:00Z",
     )
     stated = make("Never force-push to main.", when="2026-01-01T10:00:00Z")
-    put(store, candidate, observed, stated)
+    put(store, candidate, said_once, observed, stated)
     now = datetime(2026, 1, 20, tzinfo=UTC)  # under three weeks: the clock alone would retire nothing
 
     busy(store, expiry.UNCONFIRMED_SESSIONS - 1, start="2026-01-02", prefix="a")
@@ -94,7 +101,8 @@ def test_many_sessions_of_work_without_confirmation_decay_a_lesson(tmp_path: Pat
     assert retirements(store, now) == {candidate.id: "retire.unconfirmed"}
 
     busy(store, staleness.DECAY_SESSIONS - expiry.UNCONFIRMED_SESSIONS, start="2026-01-03", prefix="c")
-    # The person's own statement never decays by silence; one observed session does.
+    # The person's own words never lapse or decay by silence (said once, a candidate waits for review);
+    # what was only observed in one session does.
     assert retirements(store, now) == {candidate.id: "retire.unconfirmed", observed.id: "retire.decayed"}
 
 

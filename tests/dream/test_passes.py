@@ -186,13 +186,27 @@ def test_expired_one_offs_and_unconfirmed_candidates_expire_as_low_risk(store: S
     one_off = make(
         "Skip the linter just this once.", durable=False, status=LessonStatus.CANDIDATE, valid_to="2026-03-01T23:59:59Z"
     )
-    lonely = make("Maybe use ruff.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
-    fresh = make("Maybe use black.", status=LessonStatus.CANDIDATE, when="2026-03-19T10:00:00Z")
-    put(store, one_off, lonely, fresh)
+    lonely = make(
+        "Format with `black`.",
+        key="cmd:black",
+        basis=Basis.OBSERVED,
+        status=LessonStatus.CANDIDATE,
+        when="2026-01-01T10:00:00Z",
+    )
+    said = make("Maybe use ruff.", status=LessonStatus.CANDIDATE, when="2026-01-01T10:00:00Z")
+    fresh = make(
+        "Lint with `ruff`.",
+        key="cmd:ruff",
+        basis=Basis.OBSERVED,
+        status=LessonStatus.CANDIDATE,
+        when="2026-03-19T10:00:00Z",
+    )
+    put(store, one_off, lonely, said, fresh)
     busy(store, expiry.UNCONFIRMED_SESSIONS, start="2026-01-10")  # work in the project after `lonely`
     changes = {change.before[0].id: change for change in expiry.propose(view(store))}
     assert changes[one_off.id].policy_name == "retire.expired"
     assert changes[lonely.id].policy_name == "retire.unconfirmed"
+    assert said.id not in changes  # the person's words wait for a review, however long
     assert fresh.id not in changes
     assert not any(change.shapes_behaviour for change in changes.values())
 

@@ -12,12 +12,14 @@ from click.testing import CliRunner
 from reverie.capture.importer import import_paths
 from reverie.cli.evals import eval_
 from reverie.domain import EventKind, Origin
+from reverie.domain.changes import Change, ChangeType
 from reverie.errors import InputError
 from reverie.evals import corpus, real
 from reverie.evals.corpus import LabelledLesson
 from reverie.evals.real_match import label_key, matches
 from reverie.evals.real_score import Produced, score
 from reverie.store import SQLiteStore
+from tests.dream.factory import make
 
 pytestmark = pytest.mark.usefixtures("grammar_reader")  # these test what follows reading, not the model
 
@@ -115,3 +117,27 @@ def test_a_bad_turn_line_names_its_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text('{"id": "x"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl:1"):
         corpus.load(tmp_path)
+
+
+def test_an_expiring_one_off_reading_is_not_an_age_retirement(tmp_path: Path) -> None:
+    """A standing instruction read as a one-off is a miss of recall; its expiry is the dream doing its job.
+    A durable lesson that expires, a decayed one, an unconfirmed one: those are retirements for age."""
+    machine = real.Machine(tmp_path)
+    one_off = make("Skip the linter this time.", durable=False)
+    durable = make("Use ruff for linting.")
+    decayed = make("Run the tests with make check.")
+    for policy, lesson in (("expired", one_off), ("expired", durable), ("decayed", decayed)):
+        machine._record(
+            Change(
+                id="",
+                type=ChangeType.RETIRE,
+                rationale="",
+                before=(lesson,),
+                after=(lesson,),
+                evidence=(),
+                confidence_delta=0.0,
+                proposed_by="test",
+                qualifier=policy,
+            )
+        )
+    assert machine.retired_for_age == {durable.id: "retire.expired", decayed.id: "retire.decayed"}

@@ -34,11 +34,12 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from reverie.errors import ConfigError
+
+if TYPE_CHECKING:  # jsonschema is imported when a settings file is checked, not by every reader of the agents
+    import jsonschema
 
 Json = dict[str, Any]
 HandlerPredicate = Callable[[Mapping[str, Any]], bool]
@@ -215,6 +216,8 @@ def backup(settings: SettingsFile, folder: Path, label: str) -> Path | None:
 
 @cache
 def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     text = resources.files("reverie.adapters.schemas").joinpath(schema_name).read_text(encoding="utf-8")
     schema = json.loads(text)
     validator_class = jsonschema.validators.validator_for(schema)

@@ -12,17 +12,18 @@ The reader can also be chosen in ``<home>/config.toml`` (flags win)::
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reverie.distill.extractor import Extractor
-from reverie.distill.llm import LLMDistiller, extractor, reader
 from reverie.errors import ConfigError, InputError
 from reverie.llms.accounting import Budget, Cooldown, Metered, UsageLedger
 from reverie.llms.backends import Price, backend_specs, build_backend
+
+if TYPE_CHECKING:  # distill is imported when a model runs, not by every command that lists --llm's choices
+    from reverie.distill.extractor import Extractor
+    from reverie.distill.llm import LLMDistiller
 
 BACKENDS = tuple(spec.name for spec in backend_specs())  # the extension table's LLM backends
 READERS = ("rules", "llm")
@@ -58,6 +59,8 @@ class ModelRun:
         reads_person: bool = False,
     ) -> ModelRun:
         """``extractors`` are added to distill's own; as the reader (``reads_person``) they replace them."""
+        from reverie.distill.llm import extractor, reader
+
         cooldown = Cooldown(home / "llm-last-run", timedelta(minutes=minutes))
         now = datetime.now(UTC)
         if not cooldown.ready(now):
@@ -122,6 +125,8 @@ def reader_for_eval(
     name: str | None, model: str | None, base_url: str | None, tokens: int
 ) -> tuple[tuple[Extractor, ...], Metered]:
     """The model as the reader for an eval replay: no cooldown, no ledger; the meter says what it spent."""
+    from reverie.distill.llm import reader
+
     meter = Metered(build_backend(name or "claude-cli", model, base_url), Budget(tokens))
     extractors, _ = reader(meter)
     return extractors, meter
@@ -132,6 +137,8 @@ def reader_settings(home: Path) -> dict[str, str]:
     path = home / CONFIG_FILE
     if not path.exists():
         return {}
+    import tomllib
+
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("reader", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reverie.distill.statements import parse_statements
-from reverie.recall import outcomes
 from reverie.recall.index import refresh_index
 from reverie.store.recall_index import OutcomeRow
 from reverie.workspace import Workspace
@@ -23,4 +21,9 @@ def lessons_changed(workspace: Workspace, *, now: datetime | None = None) -> int
 
 def track_outcomes(workspace: Workspace) -> list[OutcomeRow]:
     """Judge the logged injections, reading the person's words with the parser that made the lessons."""
+    # The parser loads distill's reading of people's words: only this use case needs it, and every command
+    # that changes lessons imports this module for lessons_changed.
+    from reverie.distill.statements import parse_statements
+    from reverie.recall import outcomes
+
     return outcomes.track(workspace, parse_statements)

@@ -5,7 +5,8 @@ The use cases are in ``reverie.app.dreams`` (what happens when a dream is run or
 module turns flags into their arguments and their results into text or JSON. ``accept`` shows each
 change it is about to accept and approves exactly what it showed; inside an agent session it refuses
 behaviour-shaping changes (``reverie.review.actor``); a dream its gate marked regressing needs
-``--accept-regression``.
+``--accept-regression``. The use cases (which load the dream passes and the eval gate) are imported by
+the commands that run them: ``dreams`` and ``history`` start without them.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from pathlib import Path
 
 import click
 
-from reverie.app import dreams
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option, progress
 from reverie.dream.runner import reap_if_idle
 from reverie.errors import InputError, NotFoundError
-from reverie.recall import proposals as agent_proposals
 from reverie.review import actor as actors
 from reverie.review import render
 from reverie.store.protocol import DreamRecord, StoredChange
@@ -64,6 +63,8 @@ def dream_command(
 
     The current store is never modified; `reverie review` shows the proposal, `reverie accept` or
     `reverie discard` decides."""
+    from reverie.app import dreams
+
     order = dreams.DreamOrder(
         session_ids=session_ids,
         since=_duration(since) if since else None,
@@ -131,6 +132,9 @@ def dreams_command(as_json: bool) -> None:
 def review_command(dream_id: str | None, edit_id: str | None, statement: str | None, as_json: bool) -> None:
     """A dream's change-set, one change at a time, like a code review. Agents' proposals are listed by
     `reverie proposals`."""
+    from reverie.app import dreams
+    from reverie.recall import proposals as agent_proposals
+
     with _workspace() as workspace:
         waiting = len(agent_proposals.pending(workspace))
         try:
@@ -178,6 +182,8 @@ def accept_command(
     dream_id: str | None, only: str, exclude: str, yes: bool, accept_regression: bool, as_json: bool
 ) -> None:
     """Accept a dream's changes into a new store version (the head moves to it)."""
+    from reverie.app import dreams
+
     with _workspace() as workspace:
         record = _dream(workspace, dream_id)
         who = actors.current()
@@ -213,6 +219,8 @@ def accept_command(
 @json_option
 def discard_command(dream_id: str | None, as_json: bool) -> None:
     """Reject every undecided change of a dream. The store stays as it is."""
+    from reverie.app import dreams
+
     who = actors.current()
     with _workspace() as workspace:
         record, count = dreams.discard(workspace, dream_id, actor=who, command=_command())
@@ -279,6 +287,8 @@ def history_command(as_json: bool) -> None:
 @json_option
 def rollback_command(version: int | None, yes: bool, as_json: bool) -> None:
     """Point the head back at an earlier store version (default: before the last accepted dream)."""
+    from reverie.app import dreams
+
     with _workspace() as workspace:
         who = actors.current()
         head, target, differ = dreams.rollback_plan(workspace, version, actor=who, command=_command())
@@ -298,6 +308,8 @@ def vars_of(item: object) -> dict[str, object]:
 
 
 def _dream(workspace: Workspace, prefix: str | None) -> DreamRecord:
+    from reverie.app import dreams
+
     return dreams.pick(workspace, prefix)
 
 

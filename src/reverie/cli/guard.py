@@ -14,17 +14,20 @@ stdin, so a pipe cannot answer for the person; ``--yes`` skips the question, whi
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from reverie.app import authority
 from reverie.errors import InputError
-from reverie.review import actor as actors
-from reverie.review.actor import Actor
 from reverie.workspace import Workspace, default_home
+
+if TYPE_CHECKING:  # who is asking is worked out when a command changes something, not when one loads
+    from reverie.review.actor import Actor
 
 
 def actor() -> Actor:
+    from reverie.review import actor as actors
+
     return actors.current()
 
 
@@ -33,11 +36,15 @@ def command_line() -> str:
 
 
 def audit(workspace: Workspace, action: str, who: Actor, detail: str = "") -> None:
+    from reverie.app import authority
+
     authority.audit(workspace, action, who, detail, command=command_line())
 
 
 def refuse_agent(who: Actor, command: str, workspace: Workspace | None = None) -> None:
     """Raise (after auditing the attempt) when an agent runs a command that has no proposal form."""
+    from reverie.app import authority
+
     authority.refuse_agent(who, command, workspace, command=command_line())
 
 

@@ -23,7 +23,6 @@ from reverie.adapters.hook_install import (
     resolve_target,
     uninstall_hooks,
 )
-from reverie.app.capture import build_hook_runtime
 from reverie.cli import guard
 from reverie.cli.output import emit_json, json_option
 from reverie.workspace import default_home
@@ -73,6 +72,8 @@ def init(agent: str, project: str | None, dry_run: bool, as_json: bool, yes: boo
     target = resolve_target(agent, project)
     outcome = install_hooks(target, current_runtime(default_home()), dry_run=dry_run, confirm=_ask(yes, default=True))
     if not dry_run:
+        from reverie.app.capture import build_hook_runtime  # capture's use cases load distill: only here
+
         build_hook_runtime(default_home())  # the hook's modules in one file: its first event need not write it
     if as_json:
         emit_json(outcome.to_json())

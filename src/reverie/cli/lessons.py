@@ -5,22 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from reverie.app import lessons as use
 from reverie.app.models import BACKENDS, READERS, chosen
 from reverie.capture.project import identify
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option, progress
-from reverie.distill import DistillReport
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.errors import NotFoundError
-from reverie.review.actor import Actor
 from reverie.store.lesson_codec import confidence_to_dict, evidence_to_dict, trigger_to_dict
-from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reverie.distill import DistillReport
+    from reverie.review.actor import Actor
+    from reverie.store.recall_index import ProposalRow
 
 _STATUSES = [status.value for status in LessonStatus]
 _SCOPES = [ScopeLevel.PROJECT.value, ScopeLevel.GLOBAL.value, ScopeLevel.SESSION.value]
@@ -59,6 +60,8 @@ def distill_command(
     rules (backend from --llm or [reader] backend, default claude-cli). The same guards decide on what
     it proposes, within a token budget, at most once per cooldown, and every call is recorded in
     usage.jsonl in the reverie home."""
+    from reverie.app import lessons as use
+
     with _workspace() as workspace:
         model_run = chosen(workspace.home, backend_name, model, base_url, budget, cooldown, price, reader)
         with progress("distilling sessions", quiet=as_json) as tick:
@@ -136,6 +139,8 @@ def forget_command(lesson_id: str, reason: str, as_json: bool) -> None:
     """Retire a lesson: a tombstone with your reason. Nothing is deleted from the trace.
 
     From inside an agent session this records a proposal for a person to decide on (`reverie proposals`)."""
+    from reverie.app import lessons as use
+
     who = guard.actor()
     with _workspace() as workspace:
         lesson = _resolve(workspace, lesson_id)
@@ -168,6 +173,8 @@ def remember_command(text: str, scope: str | None, project_dir: Path | None, as_
     From inside an agent session this records a proposal for a person to decide on (`reverie proposals`)."""
     level = ScopeLevel(scope) if scope else None
     project = None if level is ScopeLevel.GLOBAL else identify(str((project_dir or Path.cwd()).resolve())).key
+    from reverie.app import lessons as use
+
     who = guard.actor()
     with _workspace() as workspace:
         done = use.remember_text(workspace, text, scope=level, project=project, actor=who, command=guard.command_line())

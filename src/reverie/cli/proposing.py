@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
-from reverie.app import proposals as use
 from reverie.cli import guard
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.recall import proposals
-from reverie.store.recall_index import ProposalRow
 from reverie.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reverie.store.recall_index import ProposalRow
 
 
 @click.group(name="proposals", invoke_without_command=True)
@@ -54,6 +56,8 @@ def proposals_group(ctx: click.Context, show_all: bool, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask.")
 def accept_command(proposal_id: str, yes: bool) -> None:
     """Apply a proposal (a person only): remember, forget, reword, or hand a promotion to review."""
+    from reverie.app import proposals as use  # deciding loads distill and review; listing does not
+
     who = guard.actor()
     with _workspace() as workspace:
         guard.refuse_agent(who, "proposals accept", workspace)
@@ -69,6 +73,8 @@ def accept_command(proposal_id: str, yes: bool) -> None:
 @click.option("--reason", default="", help="Why, for the record.")
 def reject_command(proposal_id: str, reason: str) -> None:
     """Reject a proposal (a person only). Nothing changes."""
+    from reverie.app import proposals as use  # deciding loads distill and review; listing does not
+
     who = guard.actor()
     with _workspace() as workspace:
         row = use.reject(workspace, proposal_id, reason=reason, actor=who, command=guard.command_line())

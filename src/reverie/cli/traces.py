@@ -7,8 +7,6 @@ from typing import Any
 
 import click
 
-from reverie.app.lessons import learned_over_time
-from reverie.capture.ingest import capture_drops
 from reverie.cli import timeline
 from reverie.cli.output import emit_json, emit_table, json_option
 from reverie.domain import Event, Session
@@ -93,12 +91,16 @@ def stats(over_time: bool, project: str | None, by: str, as_json: bool) -> None:
         raise click.UsageError("--project and --by go with --over-time")
     workspace = Workspace.open()
     if over_time:
+        from reverie.app.lessons import learned_over_time
+
         try:
             found = learned_over_time(workspace, project=project, by=by)
         finally:
             workspace.close()
         timeline.show(found, project=project, by=by, as_json=as_json)
         return
+    from reverie.capture.ingest import capture_drops  # it pulls in every agent's adapter
+
     numbers = workspace.store.stats()
     drops = capture_drops(workspace.home)
     if as_json:

@@ -28,15 +28,22 @@ from enum import StrEnum
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
 _LEADING_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) )?(?:always|never)\b", re.I)
+# "Always pass `encoding=`", "Never log tokens": any verb after a leading always/never is an instruction.
+_OPENS_WITH_HABIT = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:always|never)\s+(?!mind\b)[a-z]", re.I)
 _HABIT = re.compile(
-    r"\b(?:whenever|every ?time|each time|from now on|by default|as a (?:general )?rule|in (?:the )?future|"
+    r"\b(?:whenever|every ?time|each time|from now on|by default|in (?:the )?future|"
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
-    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more)\b",
+    r"(?:before|after|on) (?:every|each|any) \w+|every single|at all times|no longer|any ?more|"
+    # a recurring step of the work, not the task at hand: "before committing", "after you push"
+    r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
+    r"(?! (?:it|this|that)\b))\b",
     re.I,
 )
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
+# "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
+# "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
 _SCOPE = re.compile(
-    r"\b(?:in|for|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
+    r"\b(?:in|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|\beverywhere\b",
     re.I,
 )
@@ -74,19 +81,29 @@ _GENERIC_CONDITION = re.compile(
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
 _GENERIC_RULE = re.compile(
     r"^(?:(?:each|every|all|any) \w+(?: \w+)? (?:must|should|shall|needs? to)|"
+    # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed"
+    r"(?!(?:things|results|changes|errors|numbers|values|we|they|these|those|its|this|is|was|has)\b)[a-z]{3,}s "
+    r"(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end)\b(?!.*\bnow\b)|"
     r"there (?:must|should) (?:never )?be no)\b",
+    re.I,
+)
+# A preference is standing by its meaning: "Prefer composition over inheritance", "We prefer small PRs".
+_PREFER = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) (?:generally |usually |always )?)?prefer (?!it\b|this\b|that\b)\S",
     re.I,
 )
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
 _NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
 _PURPOSE = re.compile(
-    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:\w+ing|lint|format|test|build|type[- ]?check)\b",
+    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
+    r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
     re.I,
 )
 _FACT_CONTRAST = re.compile(
     r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
-    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) [^,]{1,80}, (?:not|rather than) \S",
+    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
+    r"(?:not|rather than) \S",
     re.I,
 )
 _CHOICE = re.compile(
@@ -96,6 +113,11 @@ _CHOICE = re.compile(
     re.I,
 )
 _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
+# The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
+_WE_USE = re.compile(
+    r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S", re.I
+)
+_REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
 _NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
 _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
@@ -131,9 +153,21 @@ def duration(sentence: str) -> Duration:
     habitual = bool(_HABIT.search(text) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
-    if _of_a_kind(body, framed) or _PURPOSE.match(text) or _FACT_CONTRAST.match(text) or _REMEMBER.match(text):
+    if (
+        _of_a_kind(body, framed)
+        or _PREFER.match(body)
+        or _WE_USE.match(body)
+        or _PURPOSE.match(text)
+        or _FACT_CONTRAST.match(text)
+        or _REMEMBER.match(text)
+    ):
         return Duration.STANDING
-    if _NEGATIVE.match(body) and _NAMED_TARGET.search(body) and not _DEICTIC_OBJECT.search(body):
+    if (
+        _NEGATIVE.match(body)
+        and _NAMED_TARGET.search(body)
+        and not _DEICTIC_OBJECT.search(body)
+        and not _REMINDER.match(body)
+    ):
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
     if _CHOICE.search(text) and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
@@ -141,7 +175,9 @@ def duration(sentence: str) -> Duration:
 
 
 def _instruction(clause: str) -> bool:
-    return bool(_IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause))
+    return bool(
+        _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
+    )
 
 
 def _of_a_kind(body: str, framed: bool) -> bool:

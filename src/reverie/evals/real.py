@@ -38,7 +38,9 @@ from reverie.store import SQLiteStore
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 STEP = timedelta(hours=8)
 DREAM_EVERY = 25
-AGE_RETIREMENTS = frozenset({"retire.unconfirmed", "retire.expired"})  # retired for time, not for evidence
+# Retired for time, not for evidence. An expired one-off is a one-off reading ending as it should (when
+# the label says standing, recall counts that miss); only a durable lesson that "expired" is counted.
+AGE_RETIREMENTS = frozenset({"retire.unconfirmed", "retire.decayed", "retire.expired"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,8 @@ class Machine:
     def _record(self, change: Any) -> None:
         if change.policy_name in AGE_RETIREMENTS:
             for lesson in change.before:
-                self.retired_for_age[lesson.id] = change.policy_name
+                if lesson.durable or change.policy_name != "retire.expired":
+                    self.retired_for_age[lesson.id] = change.policy_name
 
     def learn(self, path: Path, session_id: str, now: datetime) -> list[str]:
         report = import_paths(self.store, [path])

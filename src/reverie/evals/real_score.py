@@ -13,7 +13,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
 * ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
   scope;
 * ``retired_for_age`` (must be 0): standing labels (not superseded) whose lesson a dream retired for
-  time alone (``retire.unconfirmed``, ``retire.expired``), of those that ever had a lesson;
+  time alone (``retire.unconfirmed``, ``retire.decayed``, a durable lesson's ``retire.expired``), of
+  those that ever had a lesson; a one-off reading that expires is a miss of recall, not an age retirement;
 * ``self_learned`` (must be 0): lessons with evidence from reverie's own injected context, or quoting
   it and nothing that the person or the agent wrote.
 """

@@ -6,6 +6,7 @@ person's habits in one file cannot leak from training into its own test fold.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ ONE_OFF_FLOOR = 0.3  # a one-off below this is a guess: a session lesson nobody 
 CANDIDATE_FLOOR = 0.2  # below this a "candidate" is mostly tasks and chit-chat: recall is not worth that
 GRID = tuple(round(step / 100, 2) for step in range(5, 100))
 NEVER = 1.01  # no threshold reaches the precision: nothing is active at once, all must recur
+# "95% precision" means something only over enough sentences: at least five, and at least a tenth of the
+# standing sentences of the corpus, so the bar rises as the corpus grows (44 standing: 5; 300: 30).
+ACTIVE_MIN_SUPPORT = 5
+ACTIVE_MIN_SHARE = 0.1
 
 Scored = tuple[dict[str, float], str]  # probabilities, gold label
 
@@ -47,13 +52,19 @@ def out_of_fold(
     return [item for item in scored if item is not None]
 
 
+def active_support(positives: int) -> int:
+    """How many sentences the 95% precision of ``active`` must hold over."""
+    return max(ACTIVE_MIN_SUPPORT, math.ceil(ACTIVE_MIN_SHARE * positives))
+
+
 def thresholds(scored: Sequence[Scored]) -> Thresholds:
-    """``active``: the lowest threshold whose standing predictions are 95% right (``NEVER`` when none
-    is, on at least five predictions); ``candidate``: the
+    """``active``: the lowest threshold whose standing predictions are 95% right over at least
+    ``active_support`` sentences (``NEVER`` when none is); ``candidate``: the
     highest that still finds 90% of the standing sentences (never above ``active``); ``one_off``:
     the best F1 for one-offs."""
     standing = [(p["standing_project"] + p["standing_global"], gold in STANDING) for p, gold in scored]
-    active = next((t for t in GRID if _precision(standing, t) >= TARGET_ACTIVE_PRECISION), NEVER)
+    support = active_support(sum(gold for _, gold in standing))
+    active = next((t for t in GRID if _precision(standing, t, support) >= TARGET_ACTIVE_PRECISION), NEVER)
     reaching = [t for t in GRID if _recall(standing, t) >= TARGET_STANDING_RECALL and CANDIDATE_FLOOR <= t <= active]
     candidate = max(reaching) if reaching else max(CANDIDATE_FLOOR, min(active, _best_f1(standing)))
     one_offs = [(p["one_off"], gold == "one_off") for p, gold in scored]
@@ -79,9 +90,9 @@ def average_precision(scored: Sequence[Scored], label: str) -> float:
     return total / hits if hits else 0.0
 
 
-def _precision(pairs: Sequence[tuple[float, bool]], threshold: float) -> float:
+def _precision(pairs: Sequence[tuple[float, bool]], threshold: float, support: int = ACTIVE_MIN_SUPPORT) -> float:
     chosen = [gold for p, gold in pairs if p >= threshold]
-    return sum(chosen) / len(chosen) if len(chosen) >= 5 else 0.0  # five at least: one lucky hit is not 100%
+    return sum(chosen) / len(chosen) if len(chosen) >= support else 0.0  # one lucky hit is not 100%
 
 
 def _recall(pairs: Sequence[tuple[float, bool]], threshold: float) -> float:

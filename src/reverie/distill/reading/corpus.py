@@ -4,6 +4,11 @@ A turn is labelled as a whole and each instruction in it by the exact ``quote`` 
 sentence takes the label of the quote it overlaps; every other sentence of the turn is ``none``
 (the task around an instruction, a question, a pasted line). So a turn that mixes a task with a
 standing instruction teaches both.
+
+The auxiliary corpus (``corpus/rules/``) is different in kind: sentences from the rule files people
+commit for their agents (CLAUDE.md, AGENTS.md, .cursorrules, ...), one labelled sentence a line,
+with no session around them. Their ``context`` is ``None``: the model sees their words and shape,
+never a channel or a place in a turn they did not have.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class Turn:
 class Example:
     turn_id: str
     sentence: str
-    context: Context
+    context: Context | None  # None: an auxiliary sentence, outside any session
     label: str
 
 
@@ -83,14 +88,37 @@ def _read(path: Path) -> Iterator[Turn]:
         )
 
 
-def fingerprint(directories: list[Path]) -> str:
-    """What the model was trained on: a hash of the names and bytes of the corpus files."""
+def fingerprint(directories: list[Path], aux: list[Path] | None = None) -> str:
+    """What the model was trained on: a hash of the names and bytes of the corpus files, and of the
+    auxiliary files after a separator (without any, the hash is the one of the sessions alone)."""
     digest = hashlib.sha256()
-    for path in corpus_files(directories):
-        digest.update(path.name.encode())
-        digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for index, files in enumerate((corpus_files(directories), corpus_files(aux or []))):
+        if index and files:
+            digest.update(b"\0aux\0")
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+RULES_SOURCES = "sources.jsonl"  # provenance of an auxiliary directory, not sentences
+
+
+def load_rules(directories: list[Path]) -> list[Example]:
+    """The labelled sentences of the auxiliary directories (``corpus/rules/*.jsonl``), file by file."""
+    found: list[Example] = []
+    for path in corpus_files(directories):
+        if path.name == RULES_SOURCES:
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                label = str(row.get("label") or "none")
+                if label not in (*LESSON_LABELS, "none"):
+                    raise ValueError(f"{path.name}: unknown label {label!r} in {row.get('id')}")
+                found.append(Example(str(row.get("id", "")), str(row.get("sentence") or ""), None, label))
+    return found
 
 
 def examples(turns: list[Turn]) -> list[Example]:

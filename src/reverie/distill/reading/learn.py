@@ -9,7 +9,8 @@
   that knowledge rather than having to rediscover it. Cross-validation decides whether it helps.
 * **Bernoulli naive Bayes** with add-one smoothing, folded into the same linear form.
 
-Both return a ``Model`` with default thresholds; ``train`` calibrates them.
+Both take an optional weight per sample (the auxiliary corpus counts for less than a person's own
+words in a session) and return a ``Model`` with default thresholds; ``train`` calibrates them.
 """
 
 from __future__ import annotations
@@ -52,24 +53,33 @@ def vocabulary(samples: Sequence[Sample]) -> set[str]:
     return {name for name, count in counts.items() if count >= MIN_COUNT}
 
 
-def class_weights(samples: Sequence[Sample]) -> dict[str, float]:
-    counts = Counter(label for _, label in samples)
-    total = len(samples)
+def class_weights(samples: Sequence[Sample], sample_weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Rare labels count more, by the square root of how rare they are (weighted counts)."""
+    counts: dict[str, float] = dict.fromkeys(LABELS, 0.0)
+    for (_, label), weight in zip(samples, sample_weights or [1.0] * len(samples), strict=True):
+        counts[label] += weight
+    total = sum(counts.values())
     return {label: math.sqrt(total / (len(LABELS) * counts[label])) if counts[label] else 1.0 for label in LABELS}
 
 
 def logistic(
-    samples: Sequence[Sample], *, l2: float = L2, prior: dict[str, dict[str, float]] | None = None, seed: int = 1
+    samples: Sequence[Sample],
+    *,
+    l2: float = L2,
+    prior: dict[str, dict[str, float]] | None = None,
+    sample_weights: Sequence[float] | None = None,
+    seed: int = 1,
 ) -> Model:
     prior = prior or {}
     known = vocabulary(samples) | set(prior)
     data = [([name for name in active if name in known], label) for active, label in samples]
+    weight_of = list(sample_weights) if sample_weights is not None else [1.0] * len(samples)
     centre = {name: {label: prior.get(name, {}).get(label, 0.0) for label in LABELS} for name in sorted(known)}
     weights = {name: dict(row) for name, row in centre.items()}
     bias = dict.fromkeys(LABELS, 0.0)
     squares: dict[str, dict[str, float]] = {name: dict.fromkeys(LABELS, 1e-8) for name in weights}
     bias_squares = dict.fromkeys(LABELS, 1e-8)
-    per_class = class_weights(samples)
+    per_class = class_weights(samples, weight_of)
     order = list(range(len(data)))
     shuffler = random.Random(seed)
     for _ in range(EPOCHS):
@@ -78,7 +88,7 @@ def logistic(
             active, gold = data[index]
             model = Model(labels=LABELS, bias=bias, weights=weights)
             probabilities = model.probabilities(active)
-            scale = per_class[gold]
+            scale = per_class[gold] * weight_of[index]
             for label in LABELS:
                 gradient = scale * (probabilities[label] - (1.0 if label == gold else 0.0))
                 bias_squares[label] += gradient * gradient
@@ -90,20 +100,23 @@ def logistic(
     return Model(labels=LABELS, bias=bias, weights=weights)
 
 
-def bayes(samples: Sequence[Sample]) -> Model:
+def bayes(samples: Sequence[Sample], *, sample_weights: Sequence[float] | None = None) -> Model:
     known = sorted(vocabulary(samples))
-    per_label = Counter(label for _, label in samples)
-    counts: dict[str, Counter[str]] = {label: Counter() for label in LABELS}
-    for active, label in samples:
-        counts[label].update(set(active))
+    weight_of = list(sample_weights) if sample_weights is not None else [1.0] * len(samples)
+    per_label: dict[str, float] = dict.fromkeys(LABELS, 0.0)
+    counts: dict[str, dict[str, float]] = {label: {} for label in LABELS}
+    for (active, label), weight in zip(samples, weight_of, strict=True):
+        per_label[label] += weight
+        for name in set(active):
+            counts[label][name] = counts[label].get(name, 0.0) + weight
     bias: dict[str, float] = {}
     weights: dict[str, dict[str, float]] = {name: {} for name in known}
     for label in LABELS:
         n = per_label[label]
-        prior = (n + 1) / (len(samples) + len(LABELS))
+        prior = (n + 1) / (sum(weight_of) + len(LABELS))
         absent = 0.0
         for name in known:
-            p = (counts[label][name] + 1) / (n + 2)
+            p = (counts[label].get(name, 0.0) + 1) / (n + 2)
             weights[name][label] = math.log(p / (1 - p))
             absent += math.log(1 - p)
         bias[label] = math.log(prior) + absent

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reverie.distill.reading.features import DISCOURSE, NOT_VERBS
+from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS
 from reverie.domain.markers import strip_injected
 
 MAX_ANALYSED_CHARS = 6_000  # beyond this a prompt is a paste: its instructions are someone else's

@@ -1,59 +1,111 @@
 """Train the reading model on a directory of labelled turns and write ``model.json``.
 
-    python -m reverie.distill.reading.train corpus/turns/dev
+    python -m reverie.distill.reading.train corpus/turns/dev --aux corpus/rules
 
 compares logistic regression and naive Bayes by cross-validation on that directory (folds by
-source), keeps the better one (standing recall in the right scope at the calibrated thresholds,
-then precision of what becomes active), calibrates its thresholds on the out-of-fold
-probabilities, fits it on all of the directory and writes it with a fingerprint of the files it
-was trained on. Deterministic: the same files give the same bytes.
+source), each alone and with the auxiliary corpus (``--aux``: rule files people commit for their
+agents) added to every training fold at a few weights. Only held-out session sentences are scored:
+the auxiliary sentences are never a test, so they are kept only where they help read what people
+type. The best candidate (average precision of standing instructions, then of one-offs) has its
+thresholds calibrated on its out-of-fold probabilities, is fitted on all of the directory (and the
+auxiliary corpus if it was chosen with it) and written with a fingerprint of the files it was
+trained on. Deterministic: the same files give the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reverie.distill.reading import calibrate, learn
-from reverie.distill.reading.corpus import Example, corpus_files, examples, fingerprint, load_turns
+from reverie.distill.reading import features as reading_features
+from reverie.distill.reading.corpus import Example, corpus_files, examples, fingerprint, load_rules, load_turns
 from reverie.distill.reading.features import features
 from reverie.distill.reading.learn import Sample
 from reverie.distill.reading.model import LABELS, MODEL_FILE, Model, Thresholds
 
 FOLDS = 5
 _WORD_FEATURES = ("w:", "b:", "first:", "imp:", "lead:")  # learned words; the rest is the shape of the sentence
+# How much one auxiliary sentence counts against one sentence typed in a session: cross-validation picks.
+AUX_WEIGHTS = (0.3, 1.0)
+
+Fit = Callable[[list[Sample], list[float]], Model]
 
 
-def _shape_only(fit: Callable[[list[Sample]], Model]) -> Callable[[list[Sample]], Model]:
-    def fit_shape(data: list[Sample]) -> Model:
-        return fit([([name for name in active if not name.startswith(_WORD_FEATURES)], gold) for active, gold in data])
+def _logistic(data: list[Sample], weights: list[float]) -> Model:
+    return learn.logistic(data, sample_weights=weights)
+
+
+def _logistic_strong(data: list[Sample], weights: list[float]) -> Model:
+    return learn.logistic(data, l2=1e-2, sample_weights=weights)
+
+
+def _logistic_prior(data: list[Sample], weights: list[float]) -> Model:
+    return learn.logistic(data, prior=learn.PRIOR, sample_weights=weights)
+
+
+def _logistic_prior_strong(data: list[Sample], weights: list[float]) -> Model:
+    return learn.logistic(data, l2=1e-2, prior=learn.PRIOR, sample_weights=weights)
+
+
+def _bayes(data: list[Sample], weights: list[float]) -> Model:
+    return learn.bayes(data, sample_weights=weights)
+
+
+def _shape_only(fit: Fit) -> Fit:
+    def fit_shape(data: list[Sample], weights: list[float]) -> Model:
+        shapes = [([name for name in active if not name.startswith(_WORD_FEATURES)], gold) for active, gold in data]
+        return fit(shapes, weights)
 
     return fit_shape
 
 
 # What cross-validation chooses between: two learners, with and without learned words, two penalties.
-METHODS: dict[str, Callable[[list[Sample]], Model]] = {
-    "logistic": learn.logistic,
-    "logistic-strong": lambda data: learn.logistic(data, l2=1e-2),
-    "logistic-shape": _shape_only(learn.logistic),
-    "logistic-prior": lambda data: learn.logistic(data, prior=learn.PRIOR),
-    "logistic-prior-strong": lambda data: learn.logistic(data, l2=1e-2, prior=learn.PRIOR),
-    "bayes": learn.bayes,
-    "bayes-shape": _shape_only(learn.bayes),
+METHODS: dict[str, Fit] = {
+    "logistic": _logistic,
+    "logistic-strong": _logistic_strong,
+    "logistic-shape": _shape_only(_logistic),
+    "logistic-prior": _logistic_prior,
+    "logistic-prior-strong": _logistic_prior_strong,
+    "bayes": _bayes,
+    "bayes-shape": _shape_only(_bayes),
 }
 
 
-def samples(found: list[Example]) -> list[Sample]:
+def samples(found: Sequence[Example]) -> list[Sample]:
     return [(features(example.sentence, example.context), example.label) for example in found]
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """A method, and how much the auxiliary corpus counts in its training data (0: not used)."""
+
+    method: str
+    aux_weight: float = 0.0
+    aux_words: bool = True  # False: the auxiliary sentences teach shape only, words come from sessions
+
+    @property
+    def name(self) -> str:
+        if not self.aux_weight:
+            return self.method
+        return f"{self.method}+aux{'' if self.aux_words else '-shape'}{self.aux_weight:g}"
+
+    def fit(self, data: list[Sample], aux: list[Sample]) -> Model:
+        extra = aux if self.aux_weight else []
+        if not self.aux_words:
+            extra = [([name for name in active if not name.startswith(_WORD_FEATURES)], gold) for active, gold in extra]
+        return METHODS[self.method]([*data, *extra], [1.0] * len(data) + [self.aux_weight] * len(extra))
+
+
+@dataclass(frozen=True, slots=True)
 class Validated:
-    """What cross-validation says of one method: its calibrated thresholds and how it did at those."""
+    """What cross-validation says of one candidate: its calibrated thresholds and how it did at those."""
 
     thresholds: Thresholds
     report: calibrate.Report
@@ -66,37 +118,84 @@ class Validated:
         return round(self.ranking["standing"] + 0.25 * self.ranking["one_off"], 4)
 
 
-def cross_validate(found: list[Example], method: str) -> Validated:
-    """The thresholds that the out-of-fold scores of ``method`` calibrate, and its report at those."""
-    data = samples(found)
-    scored = calibrate.out_of_fold(data, calibrate.folds(found, FOLDS), METHODS[method])
+def cross_validate(
+    found: list[Example], candidate: Candidate, aux: list[Sample] | None = None, data: list[Sample] | None = None
+) -> Validated:
+    """The thresholds that the out-of-fold scores of ``candidate`` calibrate, and its report at those.
+    Every fold trains on the other folds' session sentences plus ``aux``; only held-out session
+    sentences are scored."""
+    data = data if data is not None else samples(found)
+    extra = aux or []
+    scored = calibrate.out_of_fold(data, calibrate.folds(found, FOLDS), lambda train: candidate.fit(train, extra))
     thresholds = calibrate.thresholds(scored)
     judge = Model(labels=LABELS, bias={}, weights={}, thresholds=thresholds)
     ranking = {label: round(calibrate.average_precision(scored, label), 3) for label in ("standing", "one_off")}
     return Validated(thresholds, calibrate.report(judge, scored), ranking)
 
 
-def train(directories: list[Path], *, method: str = "auto", log: Callable[[str], None] = print) -> Model:
+def _validate(job: tuple[list[Example], Candidate, list[Sample], list[Sample]]) -> Validated:
+    found, candidate, aux, data = job
+    return cross_validate(found, candidate, aux, data)
+
+
+def candidates(method: str, aux: bool, aux_weight: float | None) -> list[Candidate]:
+    """Every method alone; with an auxiliary corpus, also with it at each weight, its words and shape
+    or its shape only (a shape-only method has no words to take from it)."""
+    methods = list(METHODS) if method == "auto" else [method]
+    weights = [] if not aux else [aux_weight] if aux_weight is not None else list(AUX_WEIGHTS)
+    found = [Candidate(name) for name in methods]
+    for name in methods:
+        modes = (True,) if name.endswith("-shape") else (True, False)
+        found += [Candidate(name, weight, words) for weight in weights for words in modes if weight]
+    return found
+
+
+def train(
+    directories: list[Path],
+    *,
+    aux: list[Path] | None = None,
+    aux_weight: float | None = None,
+    method: str = "auto",
+    log: Callable[[str], None] = print,
+) -> Model:
     found = examples(load_turns(directories))
     if not found:
         raise SystemExit(f"no labelled turns in {', '.join(map(str, directories))}")
-    reports: dict[str, Validated] = {}
-    for name in METHODS if method == "auto" else (method,):
-        reports[name] = cross_validate(found, name)
-        log(f"== {name}: {FOLDS}-fold cross-validation, folds by source ({len(found)} sentences)")
-        log(f"average precision {reports[name].ranking}; thresholds {reports[name].thresholds}")
-        log(calibrate.render(reports[name].report))
-    chosen = max(reports, key=lambda name: reports[name].merit)
-    model = METHODS[chosen](samples(found))
-    meta = {
-        "method": chosen,
-        "fingerprint": fingerprint(directories),
+    extra = load_rules(aux or [])
+    data, aux_data = samples(found), samples(extra)
+    trying = candidates(method, bool(extra), aux_weight)
+    jobs = [(found, candidate, aux_data, data) for candidate in trying]
+    if len(jobs) > 1 and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+            results = list(pool.map(_validate, jobs))
+    else:
+        results = [_validate(job) for job in jobs]
+    reports = {candidate.name: result for candidate, result in zip(trying, results, strict=True)}
+    for candidate in trying:
+        result = reports[candidate.name]
+        log(f"== {candidate.name}: {FOLDS}-fold cross-validation, folds by source ({len(found)} sentences)")
+        log(f"average precision {result.ranking}; thresholds {result.thresholds}")
+        log(calibrate.render(result.report))
+    chosen = max(trying, key=lambda candidate: reports[candidate.name].merit)
+    model = chosen.fit(data, aux_data)
+    used = aux if chosen.aux_weight else None
+    meta: dict[str, object] = {
+        "method": chosen.method,
+        "fingerprint": fingerprint(directories, used),
         "files": len(corpus_files(directories)),
         "sentences": len(found),
-        "cross_validation": {name: _summary(result) for name, result in reports.items()},
     }
-    log(f"chose {chosen}")
-    return replace(model, thresholds=reports[chosen].thresholds, meta=meta)
+    if used:
+        meta["aux"] = {
+            "files": len(corpus_files(used)),
+            "sentences": len(extra),
+            "weight": chosen.aux_weight,
+            "words": chosen.aux_words,
+        }
+    meta["active_reached"] = reports[chosen.name].thresholds.active < calibrate.NEVER
+    meta["cross_validation"] = {candidate.name: _summary(reports[candidate.name]) for candidate in trying}
+    log(f"chose {chosen.name}")
+    return replace(model, thresholds=reports[chosen.name].thresholds, meta=meta)
 
 
 def _summary(validated: Validated) -> dict[str, float | int]:
@@ -116,10 +215,23 @@ def _summary(validated: Validated) -> dict[str, float | int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reverie.distill.reading.train", description=__doc__.split("\n")[0])
     parser.add_argument("directories", nargs="+", type=Path, help="directories of labelled turns (*.jsonl)")
+    parser.add_argument(
+        "--aux", action="append", type=Path, default=[], help="auxiliary labelled sentences (corpus/rules)"
+    )
+    parser.add_argument("--aux-weight", type=float, default=None, help="weight of an auxiliary sentence (default: CV)")
     parser.add_argument("--method", choices=["auto", *METHODS], default="auto")
+    parser.add_argument("--shapes", action="store_true", help="add the shapes of shapes.py (off: CV, reading.md)")
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name(MODEL_FILE))
     args = parser.parse_args(argv)
-    model = train(args.directories, method=args.method, log=lambda line: print(line, file=sys.stderr))
+    if args.shapes:
+        reading_features.GENERALISING = True
+    model = train(
+        args.directories,
+        aux=args.aux,
+        aux_weight=args.aux_weight,
+        method=args.method,
+        log=lambda line: print(line, file=sys.stderr),
+    )
     data = model.as_json()
     weights = data.pop("weights")
     lines = [json.dumps(data, indent=1)[:-2] + ',\n "weights": {']  # one feature a line: diffs stay readable

@@ -4,7 +4,9 @@
   retired (``retire.expired``).
 * A candidate seen in a single session and not confirmed by any of the ``UNCONFIRMED_SESSIONS``
   sessions of its project that followed it is retired (``retire.unconfirmed``): it was never active,
-  so nothing an agent sees changes.
+  so nothing an agent sees changes. Not when the person said it: a command seen once and never run
+  again has lapsed, but "the API is REST only" said once is no less true for not being said again.
+  Those wait for a review (or a later statement that supersedes them).
 
 "Unconfirmed" counts work, not days (``Snapshot.idle``): a project nobody opened for a year keeps
 its candidates, and a year of transcripts imported at once is not a year of silence.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from reverie.domain.changes import Change, ChangeType
 from reverie.domain.confidence import parse_time
-from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
+from reverie.domain.lessons import Basis, Lesson, LessonStatus, ScopeLevel
 from reverie.dream.passes import edits
 from reverie.dream.snapshot import Snapshot
 
@@ -49,6 +51,8 @@ def _expired(lesson: Lesson, snapshot: Snapshot) -> bool:
 
 
 def _unconfirmed(lesson: Lesson, snapshot: Snapshot) -> bool:
+    if any(evidence.basis is Basis.USER_STATEMENT for evidence in lesson.evidence):
+        return False  # the person's own words do not lapse for silence
     return bool(edits.newest(lesson)) and snapshot.idle_sessions(lesson) >= UNCONFIRMED_SESSIONS
 
 
