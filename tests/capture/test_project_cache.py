@@ -69,4 +69,3 @@ def test_a_config_written_just_now_is_not_kept(repo: Path, tmp_path: Path) -> No
     home = tmp_path / "home"
     assert project_cache.identity(str(repo), str(home))[0] == "github.com/acme/app"
     assert not (home / "cache" / "projects" / "cwd").exists()
-
