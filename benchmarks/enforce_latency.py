@@ -114,7 +114,10 @@ def run_parallel(commands: Sequence[Sequence[str]], stdin: bytes, env: dict[str,
 
 
 def measure(python: str, sizes: Sequence[int], rounds: int, folder: Path) -> dict[str, Sample]:
+    # Agents run hooks with the user's HOME: the script keeps its compiled code in the cache folder there
+    # (the warm-up round below writes it, as a machine's first tool call after ``reverie compile`` does).
     env = {"PATH": os.environ.get("PATH", ""), "CLAUDE_PROJECT_DIR": str(folder)}
+    env["XDG_CACHE_HOME"] = str(folder / "cache")
     stdin = payload(str(folder))
     floor = [[python, "-I", "-S", "-c", "pass"]]
     cases: dict[str, tuple[Any, list[list[str]]]] = {"floor (-I -S -c pass)": (run_sequential, floor)}

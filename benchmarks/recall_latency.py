@@ -12,8 +12,13 @@ one process. Each round runs, interleaved so that drift on a busy machine hits e
   its SessionStart) and where nothing has been shown yet, so the hook does all of its work;
 * ``PreToolUse`` for ``npm test`` (a command trigger fires) and for an ``Edit`` under a path with a
   lesson (a glob fires);
-* ``SessionStart`` (the digest) for a session whose project is known and for a fresh one (no state, no
-  cached project identity: what a new session pays);
+* ``SessionStart`` (the digest) for a session whose project is known and for a fresh one (no session
+  state, no per-session project identity: what a new session pays once an earlier session in the same
+  folder left the per-folder identity and the digest in ``<home>/cache``), a fresh one with no digest
+  kept (the first session after the index was rebuilt) and one with nothing cached (the first session
+  after an install or in a new folder);
+* the working directory is a git checkout of the project with a Makefile and a ``package.json``, as the
+  project identity and the premise checks find them in real sessions;
 * with ``--before SRC`` (the ``src`` folder of another checkout, e.g. ``git worktree add /tmp/old main``):
   the same events run by that checkout's hook, on a home whose index that checkout built from the same
   lessons, in the same rounds (``before:`` rows).
@@ -51,6 +56,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HOOK = ROOT / "src" / "reverie" / "capture" / "hook.py"
 FLOOR = "floor (-I -S -c pass)"
 FRESH = "bench-fresh"
+COLD = "SessionStart, fresh, nothing cached"
+REBUILT = "SessionStart, fresh, no digest kept"
 PROMPT = "The checkout tests fail after the upgrade; how do I run the tests here and check the build?"
 PROJECT = "github.com/bench/project-7"
 PROGRAMS = ["npm", "pnpm", "yarn", "python", "python3", "pytest", "make", "cargo", "go", "git", "docker", "uv", "ruff"]
@@ -125,6 +132,26 @@ def fresh_session(home: Path, session: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def nothing_cached(home: Path) -> None:
+    """No project identity or digest kept from an earlier session (the first session after an install)."""
+    for folder in (home / "cache" / "projects" / "cwd", home / "cache" / "digest"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def checkout(folder: Path) -> str:
+    """A working directory as a session has one: a git checkout of ``PROJECT`` with a Makefile and a
+    ``package.json`` (what the premise checks read), last changed an hour ago."""
+    (folder / ".git").mkdir(parents=True, exist_ok=True)
+    (folder / ".git" / "config").write_text('[remote "origin"]\n\turl = git@github.com:bench/project-7.git\n')
+    (folder / "Makefile").write_text("test:\n\tpytest\nbuild:\n\tpython -m build\ncheck: test\n")
+    (folder / "package.json").write_text('{"scripts": {"test": "jest", "build": "tsc", "lint": "eslint ."}}\n')
+    (folder / "package-lock.json").write_text("{}\n")
+    an_hour_ago = time.time() - 3600
+    for name in (".git/config", "Makefile", "package.json", "package-lock.json"):
+        os.utime(folder / name, (an_hour_ago, an_hour_ago))
+    return str(folder)
+
+
 Case = tuple[list[str], bytes | None, Path]  # the command, its stdin, the home it uses
 
 
@@ -147,6 +174,8 @@ def cases(python: str, home: Path, cwd: str, before: tuple[Path, Path] | None = 
         "PreToolUse Edit migrations/": ("PreToolUse", edit.encode()),
         "SessionStart, known project": ("SessionStart", known),
         "SessionStart, fresh session": ("SessionStart", fresh),
+        REBUILT: ("SessionStart", fresh),
+        COLD: ("SessionStart", fresh),
     }
     planned: dict[str, Case] = {FLOOR: ([python, "-I", "-S", "-c", "pass"], None, home)}
     for name, (event, stdin) in events.items():
@@ -171,6 +200,10 @@ def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, 
         for name, (command, stdin, where) in planned.items():
             session_with_known_project(where, "bench-session", cwd)
             fresh_session(where, FRESH)
+            if name.endswith(COLD):
+                nothing_cached(where)
+            if name.endswith(REBUILT):
+                shutil.rmtree(where / "cache" / "digest", ignore_errors=True)  # as after a new index build
             start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command, input=stdin, capture_output=True, env=env, check=True)
@@ -215,7 +248,7 @@ def main() -> None:
         print(f"hook latency where recall answers: median of {options.rounds} interleaved rounds\n")
         print(f"{'interpreter':<34} {'case':<36} {'wall ms':>8} {'ratio':>6} {'cpu ms':>7} {'ratio':>6} {'output':>7}")
         for python in pythons:
-            results = measure(python, home, str(folder / "work"), options.rounds, before)
+            results = measure(python, home, checkout(folder / "work"), options.rounds, before)
             floor = results[FLOOR]
             floor_wall, floor_cpu = statistics.median(floor.wall), statistics.median(floor.cpu)
             label = python if len(python) <= 34 else "..." + python[-31:]

@@ -37,6 +37,7 @@ def _restore_environment() -> Iterator[None]:
 def reverie_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "reverie-home"
     monkeypatch.setenv("REVERIE_HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # compiled hooks keep their code there
     monkeypatch.delenv("CLAUDECODE", raising=False)
     yield home
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from reverie.artifacts import enforce
 from reverie.artifacts.hook_script import render_script
+from reverie.artifacts.replay import runtime_of
 
 NEVER_PUSH: dict[str, Any] = {
     "check": "never-command",
@@ -192,8 +194,36 @@ def test_an_error_inside_the_hook_fails_open(tmp_path: Path) -> None:
     assert done.returncode == 2 and "L123" in done.stderr
 
 
-def test_the_runtime_parses_as_python_3_9_and_imports_only_the_standard_library() -> None:
-    source = render_script(NEVER_PUSH)  # enforce.py with shell.py written in: what is really run
+def test_the_script_runs_its_kept_code_only_for_the_source_it_was_compiled_from(tmp_path: Path) -> None:
+    script, cache = tmp_path / "hook.py", tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache)}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-I", "-S", str(script), "PreToolUse"]
+        payload = json.dumps(bash("git push --force"))
+        return subprocess.run(command, input=payload, capture_output=True, text=True, env=env, check=False)
+
+    script.write_text(render_script(NEVER_PUSH))
+    assert run().returncode == 2  # compiled, and kept
+    (kept,) = (cache / "reverie" / "enforce").glob("*.bin")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    source, _ = marshal.loads(kept.read_bytes())
+    kept.write_bytes(marshal.dumps((source, compile("raise SystemExit(7)", str(script), "exec"))))
+    assert run().returncode == 7  # the kept code is what runs
+    script.write_text(render_script({**NEVER_PUSH, "statement": "Edited by hand."}))
+    edited = run()  # another source: compiled afresh, never the kept code
+    assert edited.returncode == 2 and "Edited by hand." in edited.stderr
+    kept.write_bytes(b"torn")
+    assert run().returncode == 2
+    env.pop("XDG_CACHE_HOME")  # no HOME either: nowhere to keep it, compiled every time
+    assert run().returncode == 2
+
+
+@pytest.mark.parametrize("part", ["loader", "runtime"])
+def test_the_runtime_parses_as_python_3_9_and_imports_only_the_standard_library(part: str) -> None:
+    script = render_script(NEVER_PUSH)  # the loader, holding enforce.py with shell.py written in
+    source = script if part == "loader" else runtime_of(script)
+    assert source is not None
     tree = ast.parse(source, feature_version=(3, 9))
     imported = {
         alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names

@@ -145,6 +145,7 @@ def test_the_hook_imports_nothing_outside_the_standard_library(tmp_path: Path) -
 
     ours = {"reverie", "reverie.capture", "reverie.capture.redact", "reverie.capture.spool"}
     ours |= {"reverie.capture.project", "reverie.capture.pattern_cache", "reverie.capture.lean_json"}
+    ours |= {"reverie.capture.project_cache", "reverie.capture.file_stamps"}
     ours |= {
         "reverie.capture.hook_call",
         "reverie.capture.redact_context",

@@ -10,9 +10,12 @@ the scope, whatever the number of lessons (``benchmarks/enforce_latency.py``). W
 ``codex``        ``$CODEX_HOME/hooks/reverie/enforce.py``, registered in ``$CODEX_HOME/hooks.json``
                  (global lessons: Codex reads no project hooks file).
 
-The script is ``enforce.py`` with ``shell.py`` written in where it imports it and its ``CONFIG``
-filled in; it is registered once for each event one of its checks answers (PreToolUse, PostToolUse),
-with a matcher naming every tool those checks watch, and is told the event as its first argument.
+The script is ``enforce_loader.py`` holding, as the string ``RUNTIME``, ``enforce.py`` with ``shell.py``
+and ``lean_json.py`` written in where it imports them and its ``CONFIG`` filled in: the loader compiles
+``RUNTIME`` once per interpreter and keeps the code in the user's cache folder, so a tool call does not
+compile 40 KB of Python (see ``enforce_loader``). It is registered once for each event one of its checks
+answers (PreToolUse, PostToolUse), with a matcher naming every tool those checks watch, and is told the
+event as its first argument.
 
 A lesson whose check fails its own replays (run here, in this process, through ``enforce.decide``),
 or would carry a secret into the file, is left out and a note says why; the script as written is
@@ -24,6 +27,7 @@ removed as leftovers.
 
 from __future__ import annotations
 
+import ast
 import json
 import shlex
 from collections.abc import Callable, Mapping, Sequence
@@ -47,7 +51,10 @@ EVENTS = ("PreToolUse", "PostToolUse")
 CLAUDE_SCHEMA = "claude-code-settings.json"
 CODEX_SCHEMA = "codex-hooks.json"
 _CONFIG_LINE = "CONFIG: dict[str, Any] = {}"
+_RUNTIME_LINE = 'RUNTIME = ""  # written in by render_script'
 _SHELL_IMPORT = "from reverie.artifacts.shell import matching_command, written_paths  # written in by render_script"
+_JSON_IMPORT = "from reverie.lean_json import dumps, loads  # written in by render_script (not json: 1.5 ms)"
+_WRITTEN_IN = ((_SHELL_IMPORT, "reverie.artifacts", "shell.py"), (_JSON_IMPORT, "reverie", "lean_json.py"))
 
 TaughtCalls = Callable[[Lesson], Sequence[Mapping[str, Any]]]
 
@@ -169,30 +176,53 @@ def _summary(specs: Sequence[HookSpec], shown: int = 5) -> str:
 
 @cache
 def _runtime_source() -> str:
-    """enforce.py with shell.py written in where it imports it: one file that needs no reverie."""
-    package = resources.files("reverie.artifacts")
-    runtime = package.joinpath("enforce.py").read_text(encoding="utf-8")
-    shell = package.joinpath("shell.py").read_text(encoding="utf-8")
-    body = shell.split("from __future__ import annotations\n", 1)[1]  # the docstring stays in shell.py
-    if _SHELL_IMPORT not in runtime:
-        raise AssertionError("enforce.py lost its shell import line")  # a packaging bug, not user input
-    return runtime.replace(_SHELL_IMPORT, f"# -- the shell (reverie/artifacts/shell.py) --{body}", 1)
+    """enforce.py with shell.py and lean_json.py written in where it imports them: one file that needs
+    no reverie."""
+    runtime = resources.files("reverie.artifacts").joinpath("enforce.py").read_text(encoding="utf-8")
+    for line, package, name in _WRITTEN_IN:
+        module = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+        body = module.split("from __future__ import annotations\n", 1)[1]  # the docstring stays in the module
+        if line not in runtime:
+            raise AssertionError(f"enforce.py lost its {name} import line")  # a packaging bug, not user input
+        where = "/".join((*package.split("."), name))
+        runtime = runtime.replace(line, f"# -- {where} --{body}", 1)
+    return runtime
+
+
+@cache
+def _loader_source() -> str:
+    return resources.files("reverie.artifacts").joinpath("enforce_loader.py").read_text(encoding="utf-8")
 
 
 def render_script(config: Mapping[str, Any]) -> str:
+    """The script as written: ``enforce_loader.py`` holding the hook (``runtime_of``) with its CONFIG."""
     source = _runtime_source()
     if _CONFIG_LINE not in source:
         raise AssertionError("enforce.py lost its CONFIG line")  # a packaging bug, not user input
-    literal = f"CONFIG: dict[str, Any] = json.loads({json.dumps(json.dumps(config, ensure_ascii=False))})"
+    literal = f"CONFIG: dict[str, Any] = loads({json.dumps(json.dumps(config, ensure_ascii=False))})"
+    runtime = source.replace(_CONFIG_LINE, literal, 1)
     checks = config.get("checks")
     count = len(checks) if isinstance(checks, list) else 1
     header = (
         "#!/usr/bin/env python3\n"
-        f"# Compiled by `reverie compile`: the checks of {count} lesson(s), listed in CONFIG below.\n"
+        f"# Compiled by `reverie compile`: the checks of {count} lesson(s), listed in CONFIG in RUNTIME below.\n"
         f"# Remove it with `reverie artifacts remove {config.get('artifact')}`, or delete {config.get('files')}.\n"
         "# Needs only python3 >= 3.9 and its standard library. Edits are noticed and never overwritten.\n"
     )
-    return header + source.replace(_CONFIG_LINE, literal, 1)
+    loader = _loader_source()
+    if _RUNTIME_LINE not in loader:
+        raise AssertionError("enforce_loader.py lost its RUNTIME line")  # a packaging bug, not user input
+    return header + loader.replace(_RUNTIME_LINE, f"RUNTIME = {_string_literal(runtime)}", 1)
+
+
+def _string_literal(text: str) -> str:
+    """``text`` as a Python literal a person can read: a raw triple-quoted string when that says it
+    exactly, else its escaped form."""
+    if "'''" not in text and not text.endswith(("\\", "'")):
+        literal = f"r'''{text}'''"
+        if ast.literal_eval(literal) == text:
+            return literal
+    return repr(text)
 
 
 def hook_command(script: str, *, project: bool, event: str = "") -> str:

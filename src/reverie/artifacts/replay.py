@@ -50,6 +50,7 @@ def check_script(source: str, replays: Sequence[Replay], lessons: Sequence[str])
     """Problems found running the script as written; empty when it does what it must on every replay."""
     try:
         ast.parse(source, feature_version=OLDEST_PYTHON)
+        ast.parse(runtime_of(source) or "", feature_version=OLDEST_PYTHON)  # the hook the loader runs
     except SyntaxError as error:
         return [f"the script is not valid Python {OLDEST_PYTHON[0]}.{OLDEST_PYTHON[1]}: {error}"]
     if not replays:
@@ -123,3 +124,16 @@ def _judge(item: Replay, code: int, out: str, err: str) -> list[str]:
     if not item.must_remind and out.strip():
         return [f"{item.label}: printed {out.strip()[:120]!r} though it must stay silent"]
     return []
+
+
+def runtime_of(script: str) -> str | None:
+    """The hook's source inside a script that ``render_script`` wrote (None for any other file)."""
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["RUNTIME"]:
+            value = node.value
+            return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+    return None

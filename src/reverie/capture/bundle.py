@@ -46,6 +46,8 @@ ROOTS = (
     "reverie.capture.hook_call",
     "reverie.recall.respond",
     "reverie.capture.project",
+    "reverie.capture.project_cache",
+    "reverie.recall.digest_cache",
     "reverie.recall.premises",
     "reverie.store.lesson_changes",
     "reverie.errors",

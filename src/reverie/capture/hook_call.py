@@ -247,8 +247,10 @@ def _project(payload: dict[str, Any], home: str | None) -> dict[str, str] | None
 
     Importing ``capture.project`` (and the domain's dataclasses with it) costs more than the rest of
     the hook together, so its answer is kept in ``<home>/cache/projects/<session id>.json`` and the
-    session's later events read that instead. The identity is still read at capture time, when the
-    session starts, as it must be: the worktree may be gone by the time anything is ingested.
+    session's later events read that instead; a new session in a known folder finds it in
+    ``project_cache`` (kept per working directory while the git files it was read from are unchanged).
+    The identity is still read at capture time, when the session starts, as it must be: the worktree
+    may be gone by the time anything is ingested.
     """
     cwd = payload.get("cwd")
     if not isinstance(cwd, str) or not cwd:
@@ -262,9 +264,9 @@ def _project(payload: dict[str, Any], home: str | None) -> dict[str, str] | None
                 return dict(cached["project"])
         except (OSError, ValueError):
             pass  # no cache yet, or a garbled one: read the project afresh
-    from reverie.capture import project
+    from reverie.capture import project_cache  # once per session: kept per working directory across sessions
 
-    key, name = project.identity(cwd)
+    key, name = project_cache.identity(cwd, home)
     identity = {"key": key, "name": name}
     if cache is not None:
         _write_private_json(cache, {"cwd": cwd, "project": identity})

@@ -20,6 +20,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False  # the hook imports this module: typing and the domain cost it more than its work
 if TYPE_CHECKING:
+    from reverie.capture.file_stamps import Stamps
     from reverie.domain.sessions import Project
 
 POINTER_BYTES = 4096  # a ".git" file or "commondir": one line
@@ -35,17 +36,19 @@ def identify(cwd: str) -> Project:
     return Project(key=key, name=name)
 
 
-def identity(cwd: str) -> tuple[str, str]:
+def identity(cwd: str, stamps: Stamps | None = None) -> tuple[str, str]:
     """(key, name) of the project that ``cwd`` belongs to: :func:`identify` without the domain's
-    dataclasses, whose import costs the hooks more than a fresh session's whole capture."""
+    dataclasses, whose import costs the hooks more than a fresh session's whole capture. ``stamps``
+    collects a stamp of every file looked at, before it is looked at (``project_cache`` keeps the answer
+    while they hold)."""
     if not _is_absolute(cwd):
         # A path from another platform (``C:\\work\\app`` read on Linux) or a relative one: never
         # resolve it against this process's own folder, which would name the wrong repository.
         name = re.split(r"[\\/]", cwd.rstrip("\\/"))[-1] or cwd
         return f"path:{cwd}", name
-    git_dir = _find_git_dir(Path(cwd))
+    git_dir = _find_git_dir(Path(cwd), stamps)
     if git_dir is not None:
-        url = _remote_url(_common_dir(git_dir) / "config")
+        url = _remote_url(_common_dir(git_dir, stamps) / "config", stamps)
         if url:
             key = normalise_remote(url)
             return key, "/".join(key.split("/")[-2:])
@@ -74,12 +77,16 @@ def _is_absolute(path: str) -> bool:
     return os.path.isabs(path)
 
 
-def _find_git_dir(start: Path) -> Path | None:
+def _find_git_dir(start: Path, stamps: Stamps | None) -> Path | None:
     for folder in (start, *start.parents):
         candidate = folder / ".git"
+        if stamps is not None:
+            stamps.presence(str(candidate))
         if candidate.is_dir():
             return candidate
         if os.path.lexists(candidate):  # a worktree or submodule: ".git" names the real git dir
+            if stamps is not None:
+                stamps.content(str(candidate))
             raw = read_regular(candidate, POINTER_BYTES)
             if raw is None:
                 return None
@@ -91,8 +98,10 @@ def _find_git_dir(start: Path) -> Path | None:
     return None
 
 
-def _common_dir(git_dir: Path) -> Path:
+def _common_dir(git_dir: Path, stamps: Stamps | None = None) -> Path:
     """A linked worktree's git dir points at the main repository's through ``commondir``."""
+    if stamps is not None:
+        stamps.content(str(git_dir / "commondir"))
     raw = read_regular(git_dir / "commondir", POINTER_BYTES)
     if raw is None:
         return git_dir
@@ -102,9 +111,11 @@ def _common_dir(git_dir: Path) -> Path:
     return (git_dir / relative).resolve() if not os.path.isabs(relative) else Path(relative)
 
 
-def _remote_url(config_path: Path) -> str | None:
+def _remote_url(config_path: Path, stamps: Stamps | None = None) -> str | None:
     """The ``url`` of ``[remote "origin"]``, else of the first other remote by name. Read by hand:
     ``configparser`` costs a fresh session's hook 6 ms to import, and only this one key is needed."""
+    if stamps is not None:
+        stamps.content(str(config_path))
     raw = read_regular(config_path, CONFIG_BYTES)
     if raw is None:
         return None

@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -75,6 +76,7 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         "lessons": len(rows),
         "unseen_idf": idf(max(1, len(rows)), 0),
         "built_at": moment.isoformat(timespec="seconds"),
+        "generation": f"{time.time_ns():x}-{os.getpid():x}",  # keys answers cached per build (digest_cache)
         "compiled": compiled,
     }
     snapshot.write(
@@ -85,7 +87,20 @@ def refresh_index(workspace: Workspace, *, now: datetime | None = None) -> int:
         weights,
         meta,
     )
+    _prewarm_digests(str(workspace.home))
     return len(rows)
+
+
+def _prewarm_digests(home: str) -> None:
+    """The kept session-start digests, built again for the new index (``digest_cache.prewarm``), so the
+    next session does not pay for it. A cache: whatever goes wrong, the index stands and the session
+    builds its digest itself."""
+    from reverie.recall import digest_cache
+
+    try:
+        digest_cache.prewarm(home)
+    except Exception:
+        return
 
 
 RULE_KINDS = ("rules", "path-rule")  # artifacts that put the lesson's text in what the agent loads

@@ -17,7 +17,8 @@ this project, this session).
 
 The project comes from the payload's ``cwd`` through ``reverie.capture.project.identity``, once per
 working directory and session (see ``session_state``); the capture hook's own per-session cache is
-read first, so most sessions never compute it twice.
+read first, so most sessions never compute it twice, and ``capture.project_cache`` keeps it per working
+directory across sessions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from reverie.capture.file_stamps import Stamps
     from reverie.recall.config import Budget
     from reverie.recall.lookup import RecallIndex
 
@@ -77,11 +79,12 @@ def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent
     return Answer(render.digest(kept, len(left)), ordered)
 
 
-def check_premises(index: RecallIndex, state: states.SessionState, cwd: str) -> None:
-    """Which in-scope lessons no longer hold in this workspace; kept for the session's later events."""
+def check_premises(index: RecallIndex, state: states.SessionState, cwd: str, stamps: Stamps | None = None) -> None:
+    """Which in-scope lessons no longer hold in this workspace; kept for the session's later events.
+    ``stamps`` collects what the checks looked at (``digest_cache``)."""
     from reverie.recall import premises  # only at session start
 
-    state.unmet = premises.unmet_in(premises.Workspace(cwd), index.in_scope()) if cwd else {}
+    state.unmet = premises.unmet_in(premises.Workspace(cwd, stamps), index.in_scope()) if cwd else {}
 
 
 def prompt(
@@ -99,10 +102,11 @@ def prompt(
     for row in (*index.by_text(query), *index.by_trigger(rank.prompt_keys(words))):
         found.setdefault(row.id, rank.Hit(row))
     known = index.weights(query)
-    query_set = set(query)
+    weighted = rank.weigh(query, known, index.unseen_weight)
+    asked = rank.Prompt(words, set(query))
     for hit in found.values():
-        hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight)
-        hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, words, query_set)
+        hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight, weighted)
+        hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, asked)
         hit.rate(now)
     return _select(index, list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
 
@@ -203,9 +207,9 @@ def project_of(cwd: str, state: states.SessionState, home: str, session_id: str 
         return known or None
     key = _captured_project(home, session_id, cwd)
     if key is None:
-        from reverie.capture.project import identity  # only on a new cwd: imports more than the rest
+        from reverie.capture import project_cache  # only on a new cwd
 
-        key = identity(cwd)[0]
+        key = project_cache.identity(cwd, home)[0]
     state.projects[cwd] = key
     return key
 

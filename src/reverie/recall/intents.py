@@ -155,7 +155,14 @@ def installs(command: list[str]) -> bool:
 
 def intent_terms(commands: tuple[str, ...] | list[str], statement: str) -> list[str]:
     """The same, as index terms (stemmed the way prompts are)."""
-    return normal.terms(" ".join(intents_of(commands, statement)))
+    words = " ".join(intents_of(commands, statement))
+    found = _STEMMED.get(words)
+    if found is None:  # a prompt's candidates share a handful of intents: each is stemmed once
+        found = _STEMMED[words] = normal.terms(words)
+    return list(found)
+
+
+_STEMMED: dict[str, list[str]] = {}  # a few dozen intents at most (``INTENTS``)
 
 
 def _tools(words: list[str]) -> list[str]:

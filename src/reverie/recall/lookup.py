@@ -206,14 +206,44 @@ class RecallIndex:
         return rows
 
 
-def open_index(home: str, tokens: Sequence[str]) -> RecallIndex | None:
-    """The lessons of these scopes, guarded against staleness; None when there is no index yet."""
+class Head:
+    """What the index says before any scope is read: its ``meta.bin`` and the stale guard's answer.
+    Enough to key a cached answer by (``digest_cache``)."""
+
+    __slots__ = ("excluded", "meta", "stale")
+
+    def __init__(self, meta: dict[str, Any], excluded: frozenset[str], stale: bool) -> None:
+        self.meta = meta
+        self.excluded = excluded
+        self.stale = stale
+
+    @property
+    def generation(self) -> str:
+        """Different for every build of the index (``index.refresh_index``)."""
+        return str(self.meta.get("generation", ""))
+
+
+def read_head(home: str) -> Head | None:
+    """The index's meta and the stale guard's answer; None when there is no index yet."""
     meta = snapshot.read_meta(home)
     if meta is None:
         return None
+    return Head(meta, *_guard(home, meta))
+
+
+def present_tokens(home: str, tokens: Sequence[str]) -> list[str]:
+    """The scopes among ``tokens`` that have a file (a session has one only with lessons of its own)."""
+    return [token for token in tokens if lean_os.exists(lean_os.join(home, snapshot.FOLDER, snapshot.file_name(token)))]
+
+
+def open_index(home: str, tokens: Sequence[str], head: Head | None = None) -> RecallIndex | None:
+    """The lessons of these scopes, guarded against staleness; None when there is no index yet."""
+    head = head or read_head(home)
+    if head is None:
+        return None
     scopes = [scope for token in tokens if (scope := snapshot.read_scope(home, token)) is not None]
-    index = RecallIndex(meta, scopes)
-    index.excluded, index.stale = _guard(home, meta)
+    index = RecallIndex(head.meta, scopes)
+    index.excluded, index.stale = head.excluded, head.stale
     return index
 
 

@@ -17,17 +17,19 @@ what it warns against: "never run `make deploy-prod`" stays true when the target
 decided on absence of evidence: no project folder, no lesson premise, a file that cannot be read,
 all mean "holds". The next dream proposes such lessons as stale (``dream`` reads the same function).
 
-Standard library only, without ``re`` or ``json``: it runs inside the session-start hook.
+Standard library only, without ``re``, ``json`` or ``os`` (``lean_os``): it runs inside the session-start
+hook.
 """
 
 from __future__ import annotations
 
-import os
+from reverie import lean_os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from reverie.capture.file_stamps import Stamps
     from reverie.recall.lookup import IndexRow
 
 MAX_FILE_BYTES = 512 * 1024
@@ -48,21 +50,30 @@ _WILDCARDS = "*?["
 
 
 class Workspace:
-    """The project folder of a session, read lazily and at most once per file."""
+    """The project folder of a session, read lazily and at most once per file. ``stamps`` (optional)
+    collects a stamp of every path looked at, before it is looked at: the session-start digest is
+    cached while they hold (``digest_cache``)."""
 
-    __slots__ = ("files", "root")
+    __slots__ = ("files", "root", "stamps")
 
-    def __init__(self, cwd: str) -> None:
-        self.root = _project_root(cwd)
+    def __init__(self, cwd: str, stamps: Stamps | None = None) -> None:
+        self.stamps = stamps
+        self.root = _project_root(cwd, stamps)
         self.files: dict[str, str | None] = {}
 
     def read(self, name: str) -> str | None:
         if name not in self.files:
-            self.files[name] = _read(os.path.join(self.root, name))
+            path = lean_os.join(self.root, name)
+            if self.stamps is not None:
+                self.stamps.content(path)
+            self.files[name] = _read(path)
         return self.files[name]
 
     def exists(self, relative: str) -> bool:
-        return os.path.lexists(os.path.join(self.root, relative))
+        path = lean_os.join(self.root, relative)
+        if self.stamps is not None:
+            self.stamps.presence(path)
+        return lean_os.lexists(path)
 
 
 def unmet_in(workspace: Workspace, rows: Sequence[IndexRow]) -> dict[str, str]:
@@ -89,7 +100,7 @@ def unmet(
             return reason
     for path in paths:
         literal = path.strip().rstrip("/").removeprefix("./")
-        checkable = literal and not any(char in literal for char in _WILDCARDS) and not os.path.isabs(literal)
+        checkable = literal and not any(char in literal for char in _WILDCARDS) and not lean_os.isabs(literal)
         if checkable and not workspace.exists(literal):
             return f"`{literal}` no longer exists"
     return None
@@ -157,33 +168,34 @@ def _forbidding(statement: str) -> bool:
     return text.startswith(("never ", "do not ", "don't ", "avoid ", "stop "))
 
 
-def _project_root(cwd: str) -> str:
+def _project_root(cwd: str, stamps: Stamps | None = None) -> str:
     """The repository root above ``cwd`` (where ``.git`` is), else ``cwd`` itself."""
-    folder = os.path.abspath(cwd) if cwd else ""
+    folder = lean_os.abspath(cwd) if cwd else ""
     for _ in range(MAX_PARENTS):
-        if not folder or os.path.lexists(os.path.join(folder, ".git")):
+        marker = lean_os.join(folder, ".git") if folder else ""
+        if stamps is not None and marker:
+            stamps.presence(marker)
+        if not folder or lean_os.lexists(marker):
             return folder
-        parent = os.path.dirname(folder)
+        parent = lean_os.dirname(folder)
         if parent == folder:
             break
         folder = parent
-    return os.path.abspath(cwd) if cwd else ""
+    return lean_os.abspath(cwd) if cwd else ""
 
 
 def _read(path: str) -> str | None:
     """A regular file's text (a symlinked Makefile is fine), at most ``MAX_FILE_BYTES``; None for anything
     else: ``O_NONBLOCK`` keeps a FIFO from hanging the hook, and ``fstat`` turns it away."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = lean_os.open(path, lean_os.O_RDONLY | lean_os.O_NONBLOCK)
     except OSError:
         return None
     try:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        if lean_os.fstat(descriptor).st_mode & 0o170000 != 0o100000:  # not a regular file (S_ISREG)
             return None
-        return os.read(descriptor, MAX_FILE_BYTES).decode("utf-8", "replace")
+        return lean_os.read(descriptor, MAX_FILE_BYTES).decode("utf-8", "replace")
     except OSError:
         return None
     finally:
-        os.close(descriptor)
+        lean_os.close(descriptor)

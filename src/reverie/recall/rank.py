@@ -79,13 +79,26 @@ def recency(newest: float, now: float) -> float:
     return 0.75 + 0.25 * float(0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS))
 
 
-def relevance(query: Sequence[str], row: IndexRow, known: dict[str, float], unseen: float) -> tuple[float, list[str]]:
+def relevance(
+    query: Sequence[str],
+    row: IndexRow,
+    known: dict[str, float],
+    unseen: float,
+    weighted: tuple[dict[str, float], float] | None = None,
+) -> tuple[float, list[str]]:
     """(cosine of idf-weighted term sets, the shared terms). ``known`` holds the idf of query terms
-    that some lesson has (``RecallIndex.weights``); any other term weighs ``unseen``."""
-    weights = {term: known.get(term, unseen) for term in query}
+    that some lesson has (``RecallIndex.weights``); any other term weighs ``unseen``. ``weighted``:
+    ``weigh(query, known, unseen)``, computed once for every candidate of one query."""
+    weights, query_mass = weighted or weigh(query, known, unseen)
     lesson_terms = set(row.terms)
     shared = [term for term in query if term in lesson_terms]
-    return cosine(sum(weights[term] for term in shared), sum(weights.values()), row.mass), shared
+    return cosine(sum(weights[term] for term in shared), query_mass, row.mass), shared
+
+
+def weigh(query: Sequence[str], known: dict[str, float], unseen: float) -> tuple[dict[str, float], float]:
+    """Each query term's weight, and their sum (the query's mass)."""
+    weights = {term: known.get(term, unseen) for term in query}
+    return weights, sum(weights.values())
 
 
 def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
@@ -155,14 +168,25 @@ def settle_role_facts(hits: Sequence[Hit]) -> None:
             hit.trigger, hit.trigger_reason = 0.0, "the project does this more than one way"
 
 
-def prompt_trigger(row: IndexRow, prompt_words: Sequence[str], prompt_terms: set[str]) -> tuple[float, str]:
+class Prompt:
+    """A prompt's words, as every candidate's trigger reads them: worked out once per prompt."""
+
+    __slots__ = ("paths", "terms", "text", "words")
+
+    def __init__(self, words: Sequence[str], terms: set[str]) -> None:
+        self.words = words
+        self.terms = terms
+        self.text = " " + " ".join(words) + " "
+        self.paths = [word for word in words if "/" in word or "." in word.strip(".")]
+
+
+def prompt_trigger(row: IndexRow, prompt: Prompt) -> tuple[float, str]:
     """How strongly a prompt that names a command, path or keyword of the lesson triggers it."""
-    text = " " + " ".join(prompt_words) + " "
+    text, prompt_terms = prompt.text, prompt.terms
     wanted = next((prefix for prefix in row.commands if f" {prefix} " in text), None)
     if wanted:
         return PROMPT_COMMAND_OR_PATH, f"the prompt names `{wanted}`"
-    paths = [word for word in prompt_words if "/" in word or "." in word.strip(".")]
-    glob = calls.any_glob_matches(row.paths, paths)
+    glob = calls.any_glob_matches(row.paths, prompt.paths) if row.paths else None
     if glob:
         return PROMPT_COMMAND_OR_PATH, f"the prompt names a path matching {glob}"
     keyword = _keyword_in(row.keywords, prompt_terms)

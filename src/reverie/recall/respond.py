@@ -126,18 +126,43 @@ def reply(
     state.mark_elsewhere(_shown_elsewhere(environ))
     cwd = payload.get("cwd")
     project = inject.project_of(cwd if isinstance(cwd, str) else "", state, home, session_id)
-    index = lookup.open_index(home, lookup.scope_tokens(project, session_id))
-    if index is None:
+    tokens = lookup.scope_tokens(project, session_id)
+    head = lookup.read_head(home)
+    if head is None:
         state.save()
         return "", None
-    text, decision, record = _respond(agent, event, payload, state, budget, index)
+    record: dict[str, object] = {"event": event, "turn": state.turn}
+    if event == "SessionStart":
+        text, decision = _session_start(agent, payload, state, budget, home, head, tokens, record), None
+    else:
+        index = lookup.open_index(home, tokens, head)
+        text, decision = _respond(agent, event, payload, state, budget, index, record) if index else ("", None)
     record["project"] = project
     state.save()
     if text or decision:
         states.log_injection(home, session_id, record)
-    if index.stale:
+    if head.stale:
         request_refresh(home)
     return text, decision
+
+
+def _session_start(
+    agent: str,
+    payload: dict[str, object],
+    state: states.SessionState,
+    budget: config.Budget,
+    home: str,
+    head: lookup.Head,
+    tokens: list[str],
+    record: dict[str, object],
+) -> str:
+    """The digest: from ``digest_cache`` when a fresh session of this project already had it, else built
+    (premises checked first) and kept for the next one."""
+    from reverie.recall import digest_cache  # only at session start
+
+    record["channel"] = states.DIGEST
+    text, record["lessons"] = digest_cache.answer(home, head, tokens, state, budget, agent, _project_dir(payload))
+    return text
 
 
 def _respond(
@@ -147,14 +172,10 @@ def _respond(
     state: states.SessionState,
     budget: config.Budget,
     index: lookup.RecallIndex,
-) -> tuple[str, verdicts.Verdict | None, dict[str, object]]:
+    record: dict[str, object],
+) -> tuple[str, verdicts.Verdict | None]:
     now = time.time()
-    record: dict[str, object] = {"event": event, "turn": state.turn}
-    if event == "SessionStart":
-        inject.check_premises(index, state, _project_dir(payload))
-        result = inject.digest(index, state, budget, agent, now)
-        record["channel"] = states.DIGEST
-    elif event == "UserPromptSubmit":
+    if event == "UserPromptSubmit":
         prompt = payload.get("prompt")
         result = inject.prompt(index, state, budget, agent, now, prompt if isinstance(prompt, str) else "")
         record["channel"] = states.PROMPT
@@ -167,9 +188,9 @@ def _respond(
         decision = verdicts.verdict(result.hits, state, budget.integer("call_decision"))
         if decision is not None:
             record.update(decision=decision.decision, lessons=decision.lessons)
-            return "", decision, record  # the reason carries the lesson: no second copy as context
+            return "", decision  # the reason carries the lesson: no second copy as context
     record["lessons"] = inject.lesson_ids(result.shown)
-    return result.text, None, record
+    return result.text, None
 
 
 def _project_dir(payload: dict[str, object]) -> str:

@@ -49,7 +49,8 @@ TERMS_PER_BUCKET = 16  # about this many terms are unpacked for each word of a p
 
 
 def file_name(token: str) -> str:
-    """FNV-1a, 64 bits: stable across processes (``hash()`` is salted per process) and import-free."""
+    """FNV-1a, 64 bits: stable across processes (``hash()`` is salted per process) and import-free (the
+    same as ``file_stamps.name_of``, which the hot events do not load)."""
     value = 0xCBF29CE484222325
     for byte in token.encode("utf-8"):
         value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
@@ -146,7 +147,7 @@ def unpack(packed: bytes) -> Sequence[int]:
 class Scope:
     """One scope's file as read: a row is unpacked when asked for, a term's bucket on first use."""
 
-    __slots__ = ("_buckets", "_offsets", "_rows", "_unpacked", "count", "keys", "masses", "path", "token")
+    __slots__ = ("_buckets", "_offsets", "_postings", "_rows", "_unpacked", "count", "keys", "masses", "path", "token")
 
     def __init__(self, token: str, path: str, content: dict[str, Any]) -> None:
         self.token = token
@@ -158,14 +159,18 @@ class Scope:
         self.keys: dict[str, list[int]] = content["keys"]
         self._buckets: list[bytes] = content["buckets"]
         self._unpacked: dict[int, dict[str, tuple[float, bytes]]] = {}
+        self._postings: dict[str, tuple[float, bytes] | None] = {}
 
     def posting(self, term: str) -> tuple[float, bytes] | None:
         """(the term's idf, the numbers of the rows that have it), or None when no row here has it."""
+        if term in self._postings:  # a prompt asks for each of its terms more than once
+            return self._postings[term]
         number = bucket_of(term, len(self._buckets))
         bucket = self._unpacked.get(number)
         if bucket is None:
             bucket = self._unpacked[number] = marshal.loads(self._buckets[number])
-        return bucket.get(term)
+        found = self._postings[term] = bucket.get(term)
+        return found
 
     def row(self, number: int) -> tuple[Any, ...] | None:
         """The row, or None when it belongs to another scope whose name hashed to the same file."""
