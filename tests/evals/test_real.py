@@ -83,6 +83,7 @@ def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text(
     assert rates["recall"] == (1, 5)  # ruff; the emoji label is global, its lesson project-scoped
     assert rates["recall_any_scope"] == (2, 5)
     assert rates["precision"] == (1, 4)
+    assert rates["candidate_precision"] == (0, 1)  # "something reverie said" states no label
     assert rates["one_offs_persisted"] == (1, 1)
     assert rates["retired_for_age"] == (1, 3)
     assert rates["self_learned"] == (1, 6)

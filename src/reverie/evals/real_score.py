@@ -10,6 +10,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
   candidate of the right scope holds (read, not yet shown to agents);
 * ``precision``: active lessons (project or global scope) that state a standing label (not
   superseded) with the right scope;
+* ``candidate_precision``: the same of the candidates (project or global scope): how much of the
+  review queue a person meets is worth their time;
 * ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
   scope;
 * ``retired_for_age`` (must be 0): standing labels (not superseded) whose lesson a dream retired for
@@ -37,6 +39,7 @@ TARGETS: dict[str, tuple[str, float | None]] = {
     "recall_any_scope": ("recall, any scope", None),
     "kept_as_candidate": ("  held as candidates, right scope", None),
     "precision": ("precision of active lessons", 0.9),
+    "candidate_precision": ("  precision of what waits for review", None),
     "one_offs_persisted": ("one-offs persisted", 0.0),
     "retired_for_age": ("standing lessons retired for age", 0.0),
     "self_learned": ("lessons from reverie's own text", 0.0),
@@ -144,6 +147,11 @@ def score(
         ),
         "precision": _rate(
             active, lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
+        ),
+        # The review queue a person meets: how much of it is a standing instruction in the right scope.
+        "candidate_precision": _rate(
+            [p for p in lessons if p.status == CANDIDATE and p.scope in (PROJECT, GLOBAL)],
+            lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing),
         ),
         "one_offs_persisted": _one_offs(all_labels, active),
         "retired_for_age": _aged(standing, lessons, retired_for_age),
