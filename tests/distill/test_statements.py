@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from reverie.distill import phrasing
 from reverie.distill.reading.evaluate import acceptable
 from reverie.distill.statements import Strength, parse_statements, prose_sentences
 from reverie.domain.lessons import LessonKind, ScopeLevel
@@ -174,3 +175,8 @@ def test_sentences_split_and_join_as_written() -> None:
 def test_adversarial_lines_are_parsed_without_runaway_backtracking() -> None:
     for line in ("use" + " " * 580 + "x", "use a" + " ," * 290, "don't " * 100, '"a" - not ' * 50):
         assert isinstance(parse_statements("\n".join([line] * 10)), list)
+
+
+def test_files_attached_by_name_are_not_part_of_the_statement() -> None:
+    clause, _ = phrasing.strip_lead("@src/app.py @README.md, change kiro to Driven")
+    assert clause == "change kiro to Driven"

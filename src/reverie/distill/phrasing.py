@@ -26,6 +26,9 @@ from reverie.domain.lessons import LessonKind
 MAX_CHARS = 140  # room for the scope prefix within the ~160 characters a reviewer reads at a glance
 MAX_PATHS = 3
 
+# Files attached to a prompt by name ("@src/app.py @README.md change X"): what the words are about, not
+# part of them.
+_ATTACHED = re.compile(r"^(?:@[\w./-]+[,\s]+)+")
 _NEGATIVE_OPENING = re.compile(r"^(?:do not|never|avoid|stop)\b", re.I)
 _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|must|need to|have to|will))\s+", re.I)
 _URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
@@ -40,12 +43,14 @@ _CLAUSE_END = re.compile(r"[,;:]\s|\s[-\u2013\u2014]\s")
 
 
 def strip_lead(sentence: str) -> tuple[str, bool]:
-    """Drop fillers ("no,", "ok", "please") and restatements ("again,", "I told you"), which say
-    the person had to correct this before; "could you not X" is "do not X"."""
+    """Drop fillers ("no,", "ok", "please"), files attached by name ("@README.md") and restatements
+    ("again,", "I told you"), which say the person had to correct this before; "could you not X" is
+    "do not X"."""
     clause, restated = sentence.strip(), False
     for _ in range(8):
         before = clause
         clause = cues.FILLER.sub("", clause).strip()
+        clause = _ATTACHED.sub("", clause).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
         if told := cues.TOLD_YOU.match(clause):
