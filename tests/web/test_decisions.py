@@ -10,12 +10,13 @@ from starlette.testclient import TestClient
 from reverie.artifacts import compiler
 from reverie.cli import main
 from reverie.domain.changes import Change, ChangeType
+from reverie.domain.lessons import LessonStatus
 from reverie.dream import DreamPass, DreamRequest, run_dream
 from reverie.review import decide
 from reverie.review.actor import Actor
 from reverie.review.gate import DreamGate
 from reverie.web import Guard, create_app
-from tests.dream.factory import NOW, choice
+from tests.dream.factory import NOW, choice, make, put
 from tests.web.builders import Home
 from tests.web.conftest import PERSON
 
@@ -164,3 +165,22 @@ def test_rewording_in_the_browser_needs_a_decision_on_the_new_wording(client: Te
     decide_on(client, home, f"Accept {merge}</button>", "accept")
     assert home.decisions()[merge] == "accepted"
     assert any(x.statement == "Indent with tabs." for x in home.workspace.store.lessons())
+
+
+def test_a_stated_candidate_is_shown_with_the_persons_words_and_accepting_it_makes_it_active(
+    client: TestClient, home: Home
+) -> None:
+    (said,) = put(
+        home.workspace.store,
+        make("Keep changelog entries in past tense.", key="past", status=LessonStatus.CANDIDATE, sessions=("e",)),
+    )
+    record = run_dream(home.workspace.store, home.workspace.home, DreamRequest(now=NOW))
+    stored = home.workspace.store.dream_changes(record.id)
+    (change,) = [item.change for item in stored if item.change.policy_name == "activate.stated"]
+    page = client.get(f"/dreams/{record.id}").text
+    assert "activate.stated" in page and "not sure it was meant to last" in page
+    fields = form_of(client, f"/dreams/{record.id}", f"Accept {change.id}</button>")
+    answer = client.post(f"/dreams/{record.id}/decide", data=fields | {"action": "accept"})
+    assert f"Accepted {change.id}." in answer.text
+    activated = home.workspace.store.lesson(said.id)
+    assert activated is not None and activated.status is LessonStatus.ACTIVE

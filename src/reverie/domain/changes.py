@@ -13,6 +13,8 @@ of them become part of the accepted store. One change is one named operation:
     promote            wider scope (project -> global)
     evolve             a step up the force ladder (instinct -> rule -> hook, or -> command, skill)
     flag_contradiction contradictory lessons that code cannot order: held as candidates for a person
+    activate           a candidate starts to act: the person said it once and the reader was not sure
+                       it was meant to last (``activate.stated``); always a person's decision
 
 Every change carries its ``before`` (the lessons as the input store had them), its ``after`` (the
 same ids as they would be, plus any new ones), a rationale, the evidence that justifies it and the
@@ -45,7 +47,12 @@ class ChangeType(StrEnum):
     PROMOTE = "promote"
     EVOLVE = "evolve"
     FLAG_CONTRADICTION = "flag_contradiction"
+    ACTIVATE = "activate"
 
+
+# The decisions review records on a change (``StoredChange.decision``); undecided is None.
+ACCEPTED = "accepted"
+REJECTED = "rejected"
 
 # The only names a policy file may auto-accept: none of them changes what acts on an agent.
 LOW_RISK = frozenset(

@@ -13,6 +13,8 @@ from reverie.domain.confidence import ACTIVITY_CAP
 from reverie.domain.lessons import Basis, Lesson, LessonStatus, ScopeLevel
 
 HELD = "held for a person: "  # how a lesson that the dream's contradictions pass held starts its note
+# how a candidate that a person made active in review (the dream's ``stated`` pass) starts its note
+ACTIVATED = "made active in review: "
 
 
 def held_since(lesson: Lesson | None) -> str | None:

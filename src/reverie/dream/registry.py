@@ -15,7 +15,8 @@ passes through its ``reverie.dream_passes`` entry-point group (each entry point 
 ``passes()`` loads them after the built-ins. Order matters: each pass
 sees the snapshot as the passes before it would leave it, so clean-up runs first (fewer lessons to
 compare), then dedupe, promotion, contradictions (last of those that change what is active, so
-nothing an earlier pass proposed is left contradicting anything), then evolution.
+nothing an earlier pass proposed is left contradicting anything), then evolution, and last the
+activation of stated candidates, which only a person accepts.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from reverie.dream.passes import (
     premises,
     promotion,
     staleness,
+    stated,
 )
 from reverie.dream.snapshot import Snapshot
 from reverie.extensions import DREAM_PASSES
@@ -82,6 +84,8 @@ _BUILT_INS = (
         "repeated or severe never/always lessons become rules or hooks; workflows commands",
         evolution.propose,
     ),
+    # last: no other pass may read an activation a person has not accepted yet as an active lesson
+    DreamPass("stated", "candidates the person said once, proposed for a person to make active", stated.propose),
 )
 for _built_in in _BUILT_INS:
     register(_built_in)

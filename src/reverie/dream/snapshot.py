@@ -8,6 +8,11 @@ Cost follows the new work: the lessons read are those that may still act or be c
 candidate, quarantined; retired lessons are tombstones and stay out), and the trace read is the
 events of the sessions in range only.
 
+What review turned down comes in too (``declined``): for every change a person rejected (or a
+discarded dream left undecided), its policy name and the lesson versions it was based on, so a pass
+that should not ask twice (``stated``) can tell. It is read from the dreams a person decided on, not
+from all of them.
+
 What recall found in the workspace comes in too: for the sessions in range that recall answered, the
 lessons whose checkable premise did not hold at session start (``PremiseCheck``, read by the
 application layer from recall's session state; a pass never looks at a checkout itself).
@@ -26,7 +31,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from reverie.domain import EventKind
-from reverie.domain.changes import Change
+from reverie.domain.changes import REJECTED, Change
 from reverie.domain.holds import idle_sessions
 from reverie.domain.lessons import Lesson, LessonStatus, ScopeLevel
 from reverie.dream.safety import Budget
@@ -81,6 +86,8 @@ class Snapshot:
     # lesson id -> sessions of its project started after its newest evidence (capped): how lessons age
     idle: Mapping[str, int] = field(default_factory=dict)
     premises: tuple[PremiseCheck, ...] = ()  # recall's premise checks in the sessions in range
+    # (policy name, lesson id, lesson version) of every lesson a rejected change was based on
+    declined: frozenset[tuple[str, str, int]] = field(default_factory=frozenset)
 
     def live(self) -> list[Lesson]:
         """Lessons that may still act or be cleaned up, in a stable order."""
@@ -140,6 +147,20 @@ def build(
         budget=budget,
         idle=MappingProxyType({lesson.id: idle_sessions(store, lesson) for lesson in found}),
         premises=tuple(premises),
+        declined=declined(store),
+    )
+
+
+def declined(store: Store) -> frozenset[tuple[str, str, int]]:
+    """What review rejected, by policy name and the lesson versions the change was based on. Only dreams
+    with decisions are opened, so the cost follows what people decided, not how often reverie dreamt."""
+    return frozenset(
+        (item.change.policy_name, lesson.id, lesson.version)
+        for record in store.dreams()
+        if record.decided
+        for item in store.dream_changes(record.id)
+        if item.decision == REJECTED
+        for lesson in item.change.before
     )
 
 

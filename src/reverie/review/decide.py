@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from reverie.domain.changes import Change
+from reverie.domain.changes import ACCEPTED, REJECTED, Change
 from reverie.dream.runner import resolve
 from reverie.errors import InputError, ReverieError
 from reverie.review import apply, verdict
@@ -34,9 +34,6 @@ from reverie.review.actor import Actor
 from reverie.review.policy import Policy
 from reverie.store import Store
 from reverie.store.protocol import AuditEntry, StoredChange, StoreVersion
-
-ACCEPTED = "accepted"
-REJECTED = "rejected"
 
 
 class NotApprover(ReverieError):

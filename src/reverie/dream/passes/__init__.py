@@ -7,6 +7,7 @@
 * ``promotion``       the same lesson learned in two projects, or stated as general, goes global; a global
                       lesson a project contradicts is proposed for that project only
 * ``evolution``       repeated or severe never/always lessons -> rule or hook; repeated workflows -> command
+* ``stated``          candidates from the person's own words, said once: proposed for a person to make active
 
 ``edits`` holds the lesson edits they share (retire, merge evidence, rescore).
 """
