@@ -13,17 +13,19 @@ from click.testing import CliRunner
 
 from reverie.app import dreams
 from reverie.cli import main
+from reverie.distill.merge import Ledger
 from reverie.domain.changes import LOW_RISK, ChangeType
-from reverie.domain.holds import HELD
-from reverie.domain.lessons import Basis, Lesson, LessonStatus, Level, Scope, ScopeLevel
+from reverie.domain.holds import ACTIVATED, HELD
+from reverie.domain.lessons import Basis, Lesson, LessonKind, LessonStatus, Level, Observation, Scope, ScopeLevel
 from reverie.dream.passes import stated
 from reverie.dream.snapshot import Snapshot
 from reverie.errors import ConfigError
 from reverie.review import NotApprover
 from reverie.review.actor import Actor
 from reverie.review.policy import load
+from reverie.store import SQLiteStore
 from reverie.workspace import Workspace
-from tests.dream.factory import NOW, choice, make, put
+from tests.dream.factory import NOW, choice, evidence, make, put, scope
 
 PERSON = Actor(name="ada")
 AGENT = Actor(name="ada", agent_marker="CLAUDECODE")
@@ -158,3 +160,25 @@ def test_an_unattended_dream_never_accepts_it_whatever_the_policy(workspace: Wor
     policy.write_text('[review]\nauto_accept = ["activate.stated"]\n')
     with pytest.raises(ConfigError, match="low-risk"):
         load(workspace.home)
+
+
+def test_distill_keeps_a_lesson_a_person_made_active_when_evidence_alone_would_not(tmp_path: Path) -> None:
+    """More evidence that does not earn activation on its own (here the agent's claim in another
+    session) must not turn a lesson the person accepted in review back into a candidate."""
+    store = SQLiteStore(tmp_path / "store.db")
+    accepted = make(
+        "Keep the changelog entries in past tense.", uncertainty=ACTIVATED + "said 1 time(s) in 1 session(s)"
+    )
+    put(store, accepted)
+    claim = Observation(
+        key=accepted.key,
+        kind=LessonKind.PREFERENCE,
+        statement=accepted.statement,
+        scope=scope(),
+        evidence=(evidence("s2", "2026-03-10T10:00:00Z", accepted.statement, Basis.AGENT_CLAIM),),
+        extractor="test",
+        max_status=LessonStatus.CANDIDATE,
+    )
+    folded = Ledger(store=store, now=NOW).fold(claim)
+    assert folded is not None and folded.id == accepted.id
+    assert folded.status is LessonStatus.ACTIVE

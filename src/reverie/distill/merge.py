@@ -43,7 +43,7 @@ from datetime import datetime
 from reverie.distill import guards
 from reverie.distill.contradiction import can_supersede, contradicts, held_since, newest, restates, strength_of
 from reverie.domain import confidence
-from reverie.domain.holds import idle_sessions
+from reverie.domain.holds import activated_in_review, idle_sessions
 from reverie.domain.lessons import (
     UNRATED,
     Basis,
@@ -122,11 +122,13 @@ class Ledger:
     def _respect_decisions(self, lesson: Lesson, current: Lesson | None, observation: Observation) -> Lesson:
         """What earlier decisions leave of the status the evidence earns: back from a retirement only
         as a new decision that says so; still held while the person has not spoken and something
-        active still disagrees."""
+        active still disagrees; still active when a person made it active in review."""
         if current is None:
             return lesson
         if _retirement(current) is not None and lesson.status is not LessonStatus.RETIRED:
             return _revived(lesson, current, observation)
+        if activated_in_review(current) and lesson.status is LessonStatus.CANDIDATE:
+            return replace(lesson, status=LessonStatus.ACTIVE, level=current.level, uncertainty=current.uncertainty)
         held = held_since(current)
         if held is None or _spoken_after(observation, held):
             return lesson

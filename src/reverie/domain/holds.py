@@ -26,6 +26,14 @@ def held_since(lesson: Lesson | None) -> str | None:
     return lesson.recorded_at or ""
 
 
+def activated_in_review(lesson: Lesson | None) -> bool:
+    """A person accepted this candidate's activation in review: more evidence that would not earn
+    activation alone (an agent's claim, a later sighting) must not turn it back into a candidate."""
+    return (
+        lesson is not None and lesson.status is LessonStatus.ACTIVE and (lesson.uncertainty or "").startswith(ACTIVATED)
+    )
+
+
 def ran_something_else(lesson: Lesson, command: str) -> bool:
     """``lesson`` rests on runs of commands, none of them ``command``. A fact read from
     `TEST_DATABASE_URL=... make test-integration` working is filed under `make test-integration`
