@@ -294,6 +294,31 @@ def test_run_the_tests_finds_the_lesson_about_the_projects_test_command(workspac
     assert shown(prompt(workspace, "can you lint this file?")) == [ruff_lesson.id]
 
 
+def test_a_word_inside_a_path_is_not_what_the_prompt_asks_for(stocked: Workspace) -> None:
+    """A word in a file name names the file: "test" there is not a wish to run the tests."""
+    for text in (
+        "give me the example command to call scripts/test/test_single_pusher.py",
+        r"compare it with @\home\me\ws\scripts\test\test_magnum.py please",
+        "show me the diff of tests/poi_validator.test.ts",
+    ):
+        assert TESTS.id not in shown(prompt(stocked, text)), text
+    assert shown(prompt(stocked, "the test in tests/test_api.py fails, run it")) == [TESTS.id]
+
+
+def test_a_lesson_about_pushing_is_not_one_about_committing(workspace: Workspace) -> None:
+    push = lesson(
+        "fix:git push",
+        "In this project: `git push` fails here (no upstream branch); use `git push --set-upstream origin <branch>`"
+        " instead.",
+        kind=LessonKind.FACT,
+        commands=("git push",),
+    )
+    store_lessons(workspace, [push])
+    assert shown(prompt(workspace, "commit changes")) == []
+    assert shown(prompt(workspace, "I ran commit and the git tree still has changes")) == []
+    assert shown(prompt(workspace, "push it to the remote")) == [push.id]
+
+
 def test_recall_json_says_which_match_came_from_what_a_tool_is_for(workspace: Workspace) -> None:
     from reverie.recall import search
 

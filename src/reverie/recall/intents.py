@@ -93,7 +93,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "build compile": ("make", "cmake", "gradle", "mvn", "webpack", "vite", "esbuild", "rollup", "build", "bazel"),
     "database migration migrate": ("alembic", "prisma", "flyway", "liquibase", "migrate", "knex", "diesel"),
-    "git commit push branch": ("git", "gh", "commit", "push"),
+    # Version control by what it does: a lesson about `git push` is not one about committing, and
+    # "git" alone says nothing of which (``git`` is a runner below: its subcommand carries the intent).
+    "commit": ("commit",),
+    "push": ("push",),
+    "branch": ("branch", "checkout", "switch"),
     "deploy release publish": (
         "twine",
         "kubectl",
@@ -112,7 +116,9 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "run serve start dev": ("uvicorn", "gunicorn", "flask", "nodemon", "serve", "dev", "start"),
     "docs documentation": ("sphinx", "mkdocs", "docusaurus", "typedoc", "docs"),
 }
-_RUNNERS = frozenset({"make", "just", "task", "npm", "pnpm", "yarn", "bun", "mix", "cargo", "go", "poetry", "uv"})
+_RUNNERS = frozenset(
+    {"make", "just", "task", "npm", "pnpm", "yarn", "bun", "mix", "cargo", "go", "poetry", "uv", "git", "gh"}
+)
 _BY_TOOL: dict[str, str] = {tool: intent for intent, tools in INTENTS.items() for tool in tools}
 
 
