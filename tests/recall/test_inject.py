@@ -319,6 +319,20 @@ def test_a_lesson_about_pushing_is_not_one_about_committing(workspace: Workspace
     assert shown(prompt(workspace, "push it to the remote")) == [push.id]
 
 
+def test_one_word_in_common_is_not_a_topic_in_common(workspace: Workspace) -> None:
+    upstream = lesson(
+        "fix:git push upstream",
+        "In this project: `git push` fails here (no upstream branch); use `git push --set-upstream origin <branch>`"
+        " instead.",
+        kind=LessonKind.FACT,
+        commands=("git push",),
+    )
+    store_lessons(workspace, [upstream])
+    answer = prompt(workspace, "How do I set this project up?")
+    assert shown(answer) == [] and answer.hits[0].trigger_reason == "one word in common (set)"
+    assert shown(prompt(workspace, "why is there no upstream branch on origin?")) == [upstream.id]
+
+
 def test_recall_json_says_which_match_came_from_what_a_tool_is_for(workspace: Workspace) -> None:
     from reverie.recall import search
 

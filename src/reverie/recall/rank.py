@@ -10,7 +10,8 @@
   reported), but its idf drops to zero for a term that half the lessons share, which in a store of five
   lessons is most terms; the ``1 +`` form stays positive at any size. Prompt words the index has never
   seen weigh as much as the rarest known term: a prompt mostly about something else is not relevant
-  to a lesson because one common word is shared.
+  to a lesson because one common word is shared. Nor is a short one: without a trigger, a prompt must
+  share two terms with a lesson (``MIN_SHARED_TERMS``).
 * **trigger** is what the lesson's own trigger says about this moment. Before a tool call: 1.0 when a
   command prefix or a path glob matches the call, 0.6 when its keywords appear in a call of one of its
   tools; a lesson with commands or paths that do not match is not triggered by its keywords alone. In
@@ -45,6 +46,7 @@ CALL_COMMAND_OR_PATH = 1.0
 CALL_TOOL_KEYWORD = 0.6
 PROMPT_COMMAND_OR_PATH = 0.8
 PROMPT_KEYWORD = 0.4
+MIN_SHARED_TERMS = 2  # a prompt's text alone (no trigger) matches a lesson on two terms or more
 
 
 class Hit:
