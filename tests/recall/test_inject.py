@@ -10,7 +10,7 @@ import pytest
 
 from reverie.distill.explicit import forget
 from reverie.domain.lessons import LessonKind, LessonStatus, ScopeLevel
-from reverie.recall import config, inject, lookup
+from reverie.recall import config, inject, intents, lookup
 from reverie.recall import session_state as states
 from reverie.recall.index import refresh_index
 from reverie.workspace import Workspace
@@ -331,6 +331,21 @@ def test_one_word_in_common_is_not_a_topic_in_common(workspace: Workspace) -> No
     answer = prompt(workspace, "How do I set this project up?")
     assert shown(answer) == [] and answer.hits[0].trigger_reason == "one word in common (set)"
     assert shown(prompt(workspace, "why is there no upstream branch on origin?")) == [upstream.id]
+
+
+def test_a_runner_has_the_purpose_of_what_it_runs(workspace: Workspace) -> None:
+    """`uv run pytest` tests: a lesson about it is not one about installing dependencies, and a call
+    to `make test` does not build."""
+    nox = lesson(
+        "use:nox|not:uv run pytest",
+        "In this project: Use `nox -s tests`, not `uv run pytest`.",
+        kind=LessonKind.PREFERENCE,
+        commands=("uv run pytest",),
+    )
+    store_lessons(workspace, [nox])
+    assert shown(prompt(workspace, "install the dependencies please")) == []
+    assert shown(prompt(workspace, "run the tests please")) == [nox.id]
+    assert intents.roles_of(["make", "test"]) == ["test"]
 
 
 def test_recall_json_says_which_match_came_from_what_a_tool_is_for(workspace: Workspace) -> None:
