@@ -60,6 +60,16 @@ def test_a_command_after_a_failure_of_another_kind_keeps_no_role(store: SQLiteSt
     assert [key for key in facts(store) if key.startswith(("fact:test", "fact:lint"))] == []
 
 
+def test_a_step_before_the_same_command_is_not_a_new_test_runner(store: SQLiteStore) -> None:
+    """`ulimit -n 4096 && cargo test` fixes `cargo test`; "run the tests with `ulimit -n 4096`" would
+    answer the test question and fight the real test command in every session."""
+    Trace("s1").prompt("test").fail("cargo test", "Too many open files (os error 24)").run(
+        "ulimit -n 4096 && cargo test", "test result: ok"
+    ).into(store)
+    distill(store, now=NOW)
+    assert not [key for key in facts(store) if key.startswith("fact:test:ulimit")]
+
+
 def test_a_tagged_run_is_its_own_question_beside_the_plain_test_command(store: SQLiteStore) -> None:
     for number in range(2):
         trace = Trace(f"s{number}", start=day(number)).prompt("test").run("go test ./...", "ok")

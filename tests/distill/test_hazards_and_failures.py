@@ -43,6 +43,20 @@ def test_a_failure_fixed_right_after_is_a_fix_not_a_hazard(store: SQLiteStore) -
     assert LessonKind.HAZARD not in kinds and LessonKind.PREFERENCE in kinds
 
 
+def test_a_step_before_the_same_command_is_the_fix_not_the_next_command_that_worked(store: SQLiteStore) -> None:
+    """`ulimit -n 4096 && cargo test` fixed the failing `cargo test`; the `cargo test --workspace` that
+    the agent ran next for other work did not, and must not be learned as its fix."""
+    for number in range(2):
+        trace = Trace(f"s{number}", start=day(number)).prompt("run the tests")
+        trace.fail("cargo test", "thread 'main' panicked: Too many open files (os error 24)")
+        trace.run("ulimit -n 4096 && cargo test", "").run("cargo test --workspace", "test result: ok").into(store)
+    distill(store, now=NOW)
+    statements = [lesson.statement for lesson in store.lessons()]
+    assert not [s for s in statements if "use `cargo test --workspace` instead" in s], statements
+    (hazard,) = [lesson for lesson in store.lessons() if lesson.kind is LessonKind.HAZARD]
+    assert "`ulimit -n 4096 && cargo test` worked instead" in hazard.statement
+
+
 def test_a_failing_action_repeated_and_given_up_is_a_failed_approach(store: SQLiteStore) -> None:
     (
         Trace("s1")

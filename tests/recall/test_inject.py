@@ -10,7 +10,7 @@ import pytest
 
 from reverie.distill.explicit import forget
 from reverie.domain.lessons import LessonKind, LessonStatus, ScopeLevel
-from reverie.recall import config, inject, lookup
+from reverie.recall import config, inject, intents, lookup
 from reverie.recall import session_state as states
 from reverie.recall.index import refresh_index
 from reverie.workspace import Workspace
@@ -292,6 +292,60 @@ def test_run_the_tests_finds_the_lesson_about_the_projects_test_command(workspac
     store_lessons(workspace, [pytest_lesson, ruff_lesson])
     assert shown(prompt(workspace, "run the tests please")) == [pytest_lesson.id]
     assert shown(prompt(workspace, "can you lint this file?")) == [ruff_lesson.id]
+
+
+def test_a_word_inside_a_path_is_not_what_the_prompt_asks_for(stocked: Workspace) -> None:
+    """A word in a file name names the file: "test" there is not a wish to run the tests."""
+    for text in (
+        "give me the example command to call scripts/test/test_single_pusher.py",
+        r"compare it with @\home\me\ws\scripts\test\test_magnum.py please",
+        "show me the diff of tests/poi_validator.test.ts",
+    ):
+        assert TESTS.id not in shown(prompt(stocked, text)), text
+    assert shown(prompt(stocked, "the test in tests/test_api.py fails, run it")) == [TESTS.id]
+
+
+def test_a_lesson_about_pushing_is_not_one_about_committing(workspace: Workspace) -> None:
+    push = lesson(
+        "fix:git push",
+        "In this project: `git push` fails here (no upstream branch); use `git push --set-upstream origin <branch>`"
+        " instead.",
+        kind=LessonKind.FACT,
+        commands=("git push",),
+    )
+    store_lessons(workspace, [push])
+    assert shown(prompt(workspace, "commit changes")) == []
+    assert shown(prompt(workspace, "I ran commit and the git tree still has changes")) == []
+    assert shown(prompt(workspace, "push it to the remote")) == [push.id]
+
+
+def test_one_word_in_common_is_not_a_topic_in_common(workspace: Workspace) -> None:
+    upstream = lesson(
+        "fix:git push upstream",
+        "In this project: `git push` fails here (no upstream branch); use `git push --set-upstream origin <branch>`"
+        " instead.",
+        kind=LessonKind.FACT,
+        commands=("git push",),
+    )
+    store_lessons(workspace, [upstream])
+    answer = prompt(workspace, "How do I set this project up?")
+    assert shown(answer) == [] and answer.hits[0].trigger_reason == "one word in common (set)"
+    assert shown(prompt(workspace, "why is there no upstream branch on origin?")) == [upstream.id]
+
+
+def test_a_runner_has_the_purpose_of_what_it_runs(workspace: Workspace) -> None:
+    """`uv run pytest` tests: a lesson about it is not one about installing dependencies, and a call
+    to `make test` does not build."""
+    nox = lesson(
+        "use:nox|not:uv run pytest",
+        "In this project: Use `nox -s tests`, not `uv run pytest`.",
+        kind=LessonKind.PREFERENCE,
+        commands=("uv run pytest",),
+    )
+    store_lessons(workspace, [nox])
+    assert shown(prompt(workspace, "install the dependencies please")) == []
+    assert shown(prompt(workspace, "run the tests please")) == [nox.id]
+    assert intents.roles_of(["make", "test"]) == ["test"]
 
 
 def test_recall_json_says_which_match_came_from_what_a_tool_is_for(workspace: Workspace) -> None:

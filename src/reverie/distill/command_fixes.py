@@ -66,7 +66,18 @@ def _first_fix(view: SessionView, failed: Action, following: list[Action]) -> Ac
             return None  # the same command again: if it worked now, that was flakiness
         if candidate.ok and _close(before, after):
             return candidate
+        if candidate.ok and _step_before(failed, candidate):
+            return None  # `ulimit -n 4096 && cargo test` fixed it (a hazard's remedy): what runs next is other work
     return None
+
+
+def _step_before(failed: Action, candidate: Action) -> bool:
+    """The candidate runs the failed command itself after a step of its own (``ulimit -n 4096 &&
+    cargo test``). When that step is no close variant, ``hazards._remedy`` reads the fix; either way
+    a later command is not what fixed the failure."""
+    head = canonical.of_command(failed.command or "")
+    parts = canonical.of_parts(candidate.command or "")
+    return head is not None and len(parts) > 1 and any(part.head == head.head for part in parts)
 
 
 def _edited_between(view: SessionView, start: int, end: int) -> bool:

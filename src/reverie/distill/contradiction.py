@@ -10,6 +10,9 @@ Distill (``merge``) and the dream's contradictions pass read disagreement the sa
   test-integration`, not `make test-integration`" rather than contradicting it.
 * **A plain instruction says to do what the other advises against** ("Always single quotes" against
   "use double quotes, not single quotes"), when those words are what the instruction is about.
+* **A choice and a fact answer one question differently.** "Use `go test`, not `make test`" also says
+  how the tests run here (``question``); "run the tests with `gotestsum`" says otherwise. Without this
+  the newer test command retired the older fact and left the older choice recommending it.
 
 Which one wins is decided by the order of the evidence in time (``newest``) and its strength: the
 newer wins when its evidence is at least as strong, or when it is observed behaviour that shows what
@@ -21,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from reverie.distill import commands
+from reverie.distill.project_facts import role_topic, selected_tag
 from reverie.distill.wording import content_stems
 from reverie.domain.holds import HELD, held_since, newest, ran_something_else
 from reverie.domain.lessons import Basis, Evidence, Lesson
@@ -41,7 +46,38 @@ def contradicts(first: Lesson, second: Lesson) -> bool:
         return True
     if same_thing(first.stance, second.against) and not ran_something_else(first, second.against):
         return True
+    if _answer_differs(first, second) or _answer_differs(second, first):
+        return True
     return says_to_do(first, second.against) or says_to_do(second, first.against)
+
+
+def question(lesson: Lesson) -> str:
+    """The project question a lesson answers, as a role fact's topic ("command:test": how are the tests
+    run here?): a role fact's own topic, or the one a choice answers when the command it recommends
+    has a role ("Use `go test`, not `make test`"); "" for anything else."""
+    if lesson.topic.startswith("command:"):
+        return lesson.topic
+    if not lesson.topic.startswith("choice:") or not lesson.stance:
+        return ""
+    main = commands.main_segment(lesson.stance)
+    sig = commands.signature(main)
+    role = commands.role(sig) if sig else None
+    if role is None:
+        return ""
+    tag = selected_tag(main)
+    return role_topic(role, sig) + (f":tags={tag}" if tag else "")
+
+
+def _answer_differs(fact: Lesson, choice: Lesson) -> bool:
+    """A role fact and a choice recommending another command for that role. Only a fact against a
+    choice: two choices that recommend different spellings of one run ("`pytest -x`", "`python -m
+    pytest`") each fix their own failure, and one topic's facts already settle among themselves."""
+    if not fact.topic.startswith("command:") or not choice.topic.startswith("choice:"):
+        return False
+    if question(choice) != fact.topic:
+        return False
+    recommended = commands.signature(commands.main_segment(choice.stance))
+    return not (same_thing(fact.stance, choice.stance) or same_thing(fact.stance, recommended))
 
 
 def says_to_do(lesson: Lesson, unwanted: str) -> bool:

@@ -41,7 +41,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from reverie.distill import guards
-from reverie.distill.contradiction import can_supersede, contradicts, held_since, newest, restates, strength_of
+from reverie.distill.contradiction import (
+    can_supersede,
+    contradicts,
+    held_since,
+    newest,
+    question,
+    restates,
+    strength_of,
+)
 from reverie.domain import confidence
 from reverie.domain.holds import activated_in_review, idle_sessions
 from reverie.domain.lessons import (
@@ -258,7 +266,7 @@ class Ledger:
         found = self.store.contenders(
             lesson.scope.project, topic=lesson.topic, stance=lesson.stance, against=lesson.against
         )
-        known = {rival.id: rival for rival in found}
+        known = {rival.id: rival for rival in (*found, *self._same_question(lesson, found))}
         known.update({p.id: p for p in self._pending.values()})
         return [
             current
@@ -270,6 +278,20 @@ class Ledger:
             and current.scope.project == lesson.scope.project
             and (contradicts(lesson, current) or restates(lesson, current) or restates(current, lesson))
         ]
+
+    def _same_question(self, lesson: Lesson, found: Sequence[Lesson]) -> list[Lesson]:
+        """Lessons that answer the lesson's question under another topic (``contradiction.question``),
+        which ``contenders`` does not look up: for a choice, the role facts on its question; for a role
+        fact, the choices recommending a command its topic has had (a choice's command ran clean, so
+        a fact on that command exists beside it)."""
+        asked = question(lesson)
+        if not asked:
+            return []
+        if asked != lesson.topic:
+            return list(self.store.lessons_on_topic(asked))
+        answered = sorted({rival.stance for rival in found if rival.topic == asked and rival.stance})
+        project = lesson.scope.project
+        return [found for old in answered for found in self.store.contenders(project, topic="", stance="", against=old)]
 
     def _retire(self, loser: Lesson, winner: Lesson, *, contradicted: bool = True) -> Lesson:
         retired = replace(

@@ -118,15 +118,19 @@ def replacements(view: SessionView) -> dict[int, str]:
         main = commands.main_segment(after.command or "")
         sig = commands.signature(main)
         program = sig.split(" ", 1)[0]
-        if commands.role(sig) is None and program and not _bystander(program, failed):
+        if commands.role(sig) is None and program and not _bystander(program, failed, after):
             found[after.index] = role
     return found
 
 
-def _bystander(program: str, failed: Action) -> bool:
+def _bystander(program: str, failed: Action, after: Action) -> bool:
     before = commands.signature(commands.main_segment(failed.command or "")).split(" ", 1)[0]
+    # A step before the same command (``ulimit -n 4096 && cargo test``) fixes that command; it is
+    # not a new way to run the tests.
+    again = any(commands.signature(part).split(" ", 1)[0] == before for part in commands.segments(after.command or ""))
     return (
         program == before
+        or again
         or program in MANAGERS
         or program in _NOT_A_RUNNER
         or commands.is_inspection(program)

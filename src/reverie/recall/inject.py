@@ -107,6 +107,10 @@ def prompt(
     for hit in found.values():
         hit.relevance, hit.matched = rank.relevance(query, hit.row, known, index.unseen_weight, weighted)
         hit.trigger, hit.trigger_reason = rank.prompt_trigger(hit.row, asked)
+        if not hit.trigger and len(hit.matched) < rank.MIN_SHARED_TERMS:
+            # One word in common is not a topic in common: "How do I set this project up?" shares only
+            # "set" with a lesson about `git push --set-upstream`, and in a short prompt it weighs a lot.
+            hit.relevance, hit.trigger_reason = 0.0, f"one word in common ({', '.join(hit.matched)})"
         hit.rate(now)
     return _select(index, list(found.values()), state, budget, agent, now, states.PROMPT, render.for_prompt)
 

@@ -93,7 +93,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "build compile": ("make", "cmake", "gradle", "mvn", "webpack", "vite", "esbuild", "rollup", "build", "bazel"),
     "database migration migrate": ("alembic", "prisma", "flyway", "liquibase", "migrate", "knex", "diesel"),
-    "git commit push branch": ("git", "gh", "commit", "push"),
+    # Version control by what it does: a lesson about `git push` is not one about committing, and
+    # "git" alone says nothing of which (``git`` is a runner below: its subcommand carries the intent).
+    "commit": ("commit",),
+    "push": ("push",),
+    "branch": ("branch", "checkout", "switch"),
     "deploy release publish": (
         "twine",
         "kubectl",
@@ -112,7 +116,9 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "run serve start dev": ("uvicorn", "gunicorn", "flask", "nodemon", "serve", "dev", "start"),
     "docs documentation": ("sphinx", "mkdocs", "docusaurus", "typedoc", "docs"),
 }
-_RUNNERS = frozenset({"make", "just", "task", "npm", "pnpm", "yarn", "bun", "mix", "cargo", "go", "poetry", "uv"})
+_RUNNERS = frozenset(
+    {"make", "just", "task", "npm", "pnpm", "yarn", "bun", "mix", "cargo", "go", "poetry", "uv", "git", "gh"}
+)
 _BY_TOOL: dict[str, str] = {tool: intent for intent, tools in INTENTS.items() for tool in tools}
 
 
@@ -120,7 +126,7 @@ def intents_of(commands: tuple[str, ...] | list[str], statement: str) -> list[st
     """The intent words of the tools a lesson names, in order, without repeats."""
     found: dict[str, None] = {}
     for words in [command.split() for command in commands] + [span.split() for span in _code_spans(statement)]:
-        for tool in _tools(words):
+        for tool in _meant(words):
             intent = _BY_TOOL.get(tool)
             if intent:
                 found.update(dict.fromkeys(intent.split()))
@@ -141,7 +147,7 @@ ROLE_OF_INTENT = {
 def roles_of(command: list[str]) -> list[str]:
     """What a simple command does, in distill's words for a project's commands: ``uv run pytest -q``
     tests, ``npx eslint .`` lints."""
-    return [role for tool in _tools(command) if (role := ROLE_OF_INTENT.get(_BY_TOOL.get(tool, ""), ""))]
+    return [role for tool in _meant(command) if (role := ROLE_OF_INTENT.get(_BY_TOOL.get(tool, ""), ""))]
 
 
 _INSTALLING = frozenset({"install", "add", "i", "ci", "sync"})  # npm i, npm ci, uv sync: installs too
@@ -180,6 +186,14 @@ def _tools(words: list[str]) -> list[str]:
         target = rest[1] if rest[0] in ("run", "exec", "x") and len(rest) > 1 else rest[0]
         tools.append(target.split(":")[0])
     return tools
+
+
+def _meant(words: list[str]) -> list[str]:
+    """The tools whose purpose the command has: what a runner runs, when that has a purpose of its
+    own (``uv run pytest`` tests and installs nothing, ``make test`` tests and builds nothing), else
+    the program too (``uv sync`` installs: ``uv`` is a package manager)."""
+    tools = _tools(words)
+    return tools[1:] if len(tools) > 1 and tools[1] in _BY_TOOL else tools
 
 
 def _code_spans(statement: str) -> list[str]:

@@ -10,14 +10,17 @@
   reported), but its idf drops to zero for a term that half the lessons share, which in a store of five
   lessons is most terms; the ``1 +`` form stays positive at any size. Prompt words the index has never
   seen weigh as much as the rarest known term: a prompt mostly about something else is not relevant
-  to a lesson because one common word is shared.
+  to a lesson because one common word is shared. Nor is a short one: without a trigger, a prompt must
+  share two terms with a lesson (``MIN_SHARED_TERMS``).
 * **trigger** is what the lesson's own trigger says about this moment. Before a tool call: 1.0 when a
   command prefix or a path glob matches the call, 0.6 when its keywords appear in a call of one of its
   tools; a lesson with commands or paths that do not match is not triggered by its keywords alone. In
   a prompt, a command or path it names counts 0.8, and a keyword, or what its tool is for
-  (``intents``: "run the tests" for a lesson about ``pytest``), 0.4. A call that already does what
-  the lesson says (its command starts with the lesson's chosen stance, ``pnpm`` for "use pnpm, not
-  npm") does not trigger it: the agent needs no reminder to do what it is doing.
+  (``intents``: "run the tests" for a lesson about ``pytest``), 0.4, read from the prompt's own
+  words: "test" inside ``scripts/test/test_pusher.py`` names a file, not a wish to run the tests. A
+  call that already does what the lesson says (its command starts with the lesson's chosen stance,
+  ``pnpm`` for "use pnpm, not npm") does not trigger it: the agent needs no reminder to do what it is
+  doing.
 * **confidence** is the lesson's own, computed by distill from evidence.
 * **recency** is gentle, ``0.75 + 0.25 x 0.5 ^ (age / 90 days)``: confidence already decays; here an
   old lesson only yields to a newer one of the same strength.
@@ -43,6 +46,7 @@ CALL_COMMAND_OR_PATH = 1.0
 CALL_TOOL_KEYWORD = 0.6
 PROMPT_COMMAND_OR_PATH = 0.8
 PROMPT_KEYWORD = 0.4
+MIN_SHARED_TERMS = 2  # a prompt's text alone (no trigger) matches a lesson on two terms or more
 
 
 class Hit:
@@ -173,11 +177,13 @@ class Prompt:
 
     __slots__ = ("paths", "terms", "text", "words")
 
-    def __init__(self, words: Sequence[str], terms: set[str]) -> None:
+    def __init__(self, words: Sequence[str], query: set[str]) -> None:
         self.words = words
-        self.terms = terms
         self.text = " " + " ".join(words) + " "
         self.paths = [word for word in words if "/" in word or "." in word.strip(".")]
+        # Keywords and intents are read from the prose: a path, file name or URL names a thing.
+        prose = " ".join(word for word in words if word not in self.paths and "\\" not in word)
+        self.terms = query & set(terms.terms(prose))
 
 
 def prompt_trigger(row: IndexRow, prompt: Prompt) -> tuple[float, str]:
