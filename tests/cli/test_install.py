@@ -245,7 +245,7 @@ def test_init_replaces_the_separate_recall_handlers_with_one_handler_per_event(m
     schema = CLAUDE_SCHEMA if agent == "claude-code" else CODEX_SCHEMA
     assert schema_problems(written, schema) == []
     handlers = [h for groups in written["hooks"].values() for g in groups for h in g["hooks"]]
-    assert not any("recall" in h["command"] and "--recall yes" not in h["command"] for h in handlers)
+    assert not any("recall/hook.py" in h["command"] for h in handlers)  # the separate handler, not a path word
     assert len(ours(written, agent)) == (CLAUDE_EVENTS if agent == "claude-code" else CODEX_EVENTS)
     for event in ("SessionStart", "UserPromptSubmit", "PreToolUse"):
         mine = [h for g in written["hooks"][event] for h in g["hooks"] if "reverie" in h["command"]]
