@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar, overload
 
@@ -127,6 +126,14 @@ class StoreBackend:
     open: Callable[[str], Any]
 
 
+def entry_points(*, group: str) -> tuple[Any, ...]:
+    """The installed packages' entry points of ``group``. ``importlib.metadata`` costs about 20 ms to
+    import, so it is imported here, when a kind is first scanned, not by every command that opens a store."""
+    from importlib import metadata
+
+    return tuple(metadata.entry_points(group=group))
+
+
 class Kind(Generic[T]):
     """One kind of extension: its built-ins and run-time registrations, plus its entry points."""
 
@@ -163,6 +170,12 @@ class Kind(Generic[T]):
         if self._installed is None:
             self._installed = tuple(entry.load() for entry in entry_points(group=self.group))
         return self._installed
+
+    def named(self, name: str, expected: type[T]) -> T | None:
+        """The one called ``name``. A built-in or run-time registration is found without scanning the
+        installed packages: an entry point of the same name never replaces it (``all`` keeps the first)."""
+        found = next((item for item in self._registered if item.name == name), None)
+        return found or next((item for item in self.all(expected) if item.name == name), None)
 
     def reload(self) -> None:
         """Read the entry points again on next use (after installing a package in a running process)."""

@@ -78,7 +78,7 @@ class Workspace:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         private(home)
         _private_entries(home)
-        spec = next((known for known in STORE_BACKENDS.all(StoreBackend) if known.name == backend), None)
+        spec = STORE_BACKENDS.named(backend, StoreBackend)
         if spec is None:
             raise ConfigError(f"no store backend named {backend!r}")
         store: Store = spec.open(str(home / "reverie.db"))

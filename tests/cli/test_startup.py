@@ -93,6 +93,13 @@ def test_stats_and_lessons_import_nothing_heavy(tmp_path: Path, command: list[st
     assert sorted(name for name in HEAVY if name in loaded) == []
 
 
+def test_opening_the_built_in_store_scans_no_installed_packages(tmp_path: Path) -> None:
+    """The entry-point scan (``importlib.metadata``, about 20 ms) is for plug-ins: the built-in SQLite
+    backend is found without it. (``lessons`` still scans for its ``--llm`` choices.)"""
+    loaded = _modules_after(tmp_path, "stats", "--json")
+    assert "reverie.workspace" in loaded and "importlib.metadata" not in loaded
+
+
 def test_every_summary_is_the_first_sentence_of_its_commands_help() -> None:
     context = click.Context(main)
     for name, entry in COMMANDS.items():
