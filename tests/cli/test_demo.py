@@ -10,6 +10,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from reverie.cli import main
+from reverie.domain.changes import ChangeType
+from reverie.workspace import Workspace
 
 
 def test_the_demo_ends_with_commands_that_work_as_printed(tmp_path: Path) -> None:
@@ -49,3 +51,20 @@ def test_the_demo_refuses_to_replace_a_folder_that_is_not_a_demo_home(tmp_path: 
     assert result.exit_code != 0
     assert "is not a demo home" in result.output and str(precious) in result.output
     assert (precious / "reverie.db").read_bytes() == b"years of lessons"
+
+
+def test_the_demo_leaves_activations_to_the_person_and_shows_what_a_question_brings(tmp_path: Path) -> None:
+    """The demo accepts the consolidation for whoever runs it, but not "make this candidate active":
+    only the person who said it knows whether it was meant to last."""
+    home = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", "--home", str(home), "--eval-sessions", "0"])
+    assert result.exit_code == 0, result.output
+    assert "The person asks 'How do I run the tests here?'; the agent is told:" in result.output
+    workspace = Workspace.open(home)
+    try:
+        (dream,) = workspace.store.dreams()
+        decided = {item.change.type: item.decision for item in workspace.store.dream_changes(dream.id)}
+    finally:
+        workspace.close()
+    assert decided[ChangeType.ACTIVATE] is None and "wait for the person who said it" in result.output
+    assert any(decision is not None for kind, decision in decided.items() if kind is not ChangeType.ACTIVATE)

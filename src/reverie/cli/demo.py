@@ -26,10 +26,11 @@ from reverie.artifacts.places import resolve
 from reverie.cli.output import emit_table, plural, steps
 from reverie.cli.traces import timeline_line
 from reverie.distill import distill
+from reverie.domain.changes import ChangeType
 from reverie.domain.lessons import LessonStatus
 from reverie.errors import InputError
 from reverie.evals import generator, report, runner, spoken
-from reverie.recall import session_start_digest
+from reverie.recall import search, session_start_digest
 from reverie.review import NotApprover, render
 from reverie.review import actor as actors
 from reverie.workspace import HOME_ENV, Workspace
@@ -138,23 +139,41 @@ def _dream_and_review(workspace: Workspace) -> None:
         for line in render.change_lines(item):
             click.echo("  " + line)
     click.echo(f"\n... the rest: reverie review {record.id}")
-    # In its throw-away home the demo approves every change on behalf of the person running it; on a
-    # real store, `reverie review` and `reverie accept` are where a person decides.
-    approved = {item.change.id: item.change.content_hash for item in changes}
+    # In its throw-away home the demo approves the consolidation on behalf of the person running it; on
+    # a real store, `reverie review` and `reverie accept` are where a person decides. Whether something
+    # said once was meant to last (an activation) only the person who said it can tell: left undecided.
+    approved = {
+        item.change.id: item.change.content_hash for item in changes if item.change.type is not ChangeType.ACTIVATE
+    }
+    left = len(changes) - len(approved)
+    if not approved:  # `only` empty would mean every change
+        click.echo(f"\nNothing for the demo to accept: reverie review {record.id}")
+        return
     try:
         accepted = dreams.accept(
-            workspace, record.id, actor=actors.current(), command="reverie demo", approved=approved
+            workspace, record.id, actor=actors.current(), command="reverie demo", only=list(approved), approved=approved
         )
     except NotApprover as refusal:
         click.echo(f"\nNot accepted: {refusal}")
         return
     click.echo(f"\nThe demo approved and accepted {len(accepted.accepted)} changes as {actors.current().describe()}.")
+    if left:
+        click.echo(
+            f"{plural(left, 'proposal')} to make a candidate active {'waits' if left == 1 else 'wait'} for the "
+            f"person who said it (only they know whether it was meant to last): reverie review {record.id}"
+        )
     click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
 
 
 def _recall(workspace: Workspace, samples: generator.Scenario) -> None:
-    _step("4. recall: what a new session in the first project would be shown")
-    click.echo(session_start_digest(workspace, cwd=str(_first_project(samples))) or "(nothing relevant yet)")
+    _step("4. recall: what a new session in the first project is shown, and what a question brings")
+    project_dir = _first_project(samples)
+    click.echo(session_start_digest(workspace, cwd=str(project_dir)) or "(no lesson for the session's start)")
+    # A lesson about a command waits for the call it is about: show the test run being asked about.
+    asked = "How do I run the tests here?"
+    answer = search.for_prompt(workspace, asked, search.project_key(project_dir))
+    click.echo(f"\nThe person asks {asked!r}; the agent is told:")
+    click.echo(answer.text or "(nothing)")
 
 
 def _compile(workspace: Workspace, samples: generator.Scenario) -> None:
