@@ -201,7 +201,7 @@ def _source_observation(view: SessionView, action: Action, ecosystem: str, form:
         scope=view.scope(),
         evidence=_proof(action),
         extractor=NAME,
-        trigger=Trigger(commands=tuple(sorted({name for name, v in MANAGERS.items() if v[0] == ecosystem}))),
+        trigger=_managers_of(ecosystem),
         topic=f"install-source:{ecosystem}",
         stance=form.key,
         outcomes=1,
@@ -215,6 +215,11 @@ def _lockfile_fact(view: SessionView, action: Action) -> Observation | None:
     return _manager_observation(view, action, *found) if found else None
 
 
+def _managers_of(ecosystem: str) -> Trigger:
+    """The programs of every package manager of ``ecosystem``: what a lesson about installing watches."""
+    return Trigger(commands=tuple(sorted({name for name, (kind, _) in MANAGERS.items() if kind == ecosystem})))
+
+
 def _manager_observation(view: SessionView, action: Action, ecosystem: str, manager: str) -> Observation:
     return Observation(
         key=f"fact:package-manager:{ecosystem}:{manager}",
@@ -223,7 +228,7 @@ def _manager_observation(view: SessionView, action: Action, ecosystem: str, mana
         scope=view.scope(),
         evidence=_proof(action),
         extractor=NAME,
-        trigger=Trigger(commands=tuple(sorted({name for name, v in MANAGERS.items() if v[0] == ecosystem}))),
+        trigger=_managers_of(ecosystem),
         topic=f"package-manager:{ecosystem}",
         stance=manager,
         outcomes=1,

@@ -106,11 +106,8 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     strength = _strength(reading, lasting.duration(sentence), explicit=explicit)
     if strength is None:
         return None
-    # Few people in the corpus say "in all my projects"; where they do, grammar says it. The model's
-    # scope counts only where the model itself reads a standing instruction: when grammar alone decided,
-    # its project/global split is between two probabilities near zero.
-    model_global = reading.global_scope and reading.verdict in (Verdict.ACTIVE, Verdict.CANDIDATE)
-    scope = ScopeLevel.GLOBAL if model_global or cues.GLOBAL.search(sentence) else ScopeLevel.PROJECT
+    # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
+    scope = ScopeLevel.GLOBAL if reading.global_scope or cues.GLOBAL.search(sentence) else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     clause, repeated = phrasing.strip_lead(sentence)

@@ -45,7 +45,11 @@ class Reading:
 
     @property
     def global_scope(self) -> bool:
-        return self.probabilities["standing_global"] > self.probabilities["standing_project"]
+        """The model reads a standing instruction for the person everywhere. Only where it reads a
+        standing instruction at all: below that, its project/global split is between two probabilities
+        near zero and says nothing."""
+        standing = self.verdict in (Verdict.ACTIVE, Verdict.CANDIDATE)
+        return standing and self.probabilities["standing_global"] > self.probabilities["standing_project"]
 
 
 @dataclass(frozen=True, slots=True)
