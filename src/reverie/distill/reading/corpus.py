@@ -23,6 +23,8 @@ from reverie.distill.reading.features import Context, tokens
 from reverie.distill.reading.sentences import prose_sentences
 
 LESSON_LABELS = frozenset({"standing_project", "standing_global", "one_off"})
+# What a standing lesson is about (corpus/README.md): how to work, the project's setup, or the product.
+KINDS = ("instruction", "fact", "requirement")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class Quote:
     quote: str
     label: str
     statement: str
+    kind: str | None = None  # one of KINDS on a standing lesson; None on a one-off or an unlabelled one
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ def _read(path: Path) -> Iterator[Turn]:
                     quote=str(q.get("quote") or ""),
                     label=str(q.get("label") or ""),
                     statement=str(q.get("statement") or ""),
+                    kind=q.get("kind") if q.get("kind") in KINDS else None,
                 )
                 for q in row.get("lessons") or ()
                 if q.get("label") in LESSON_LABELS
@@ -139,14 +143,21 @@ def examples(turns: list[Turn]) -> list[Example]:
 
 def sentence_label(sentence: str, lessons: tuple[Quote, ...]) -> str:
     """The label of the quote this sentence is part of (or that is part of it), else ``none``."""
-    best, best_overlap = "none", 0.0
+    quote = matching_quote(sentence, lessons)
+    return quote.label if quote else "none"
+
+
+def matching_quote(sentence: str, lessons: tuple[Quote, ...]) -> Quote | None:
+    """The quote this sentence is part of (or that is part of it, or shares most words with)."""
+    best: Quote | None = None
+    best_overlap = 0.0
     words = set(tokens(sentence))
     for lesson in lessons:
         quote = " ".join(lesson.quote.split())
         if quote and (quote in sentence or sentence in quote):
-            return lesson.label
+            return lesson
         quoted = set(tokens(quote))
         overlap = len(words & quoted) / max(1, min(len(words), len(quoted)))
         if overlap > best_overlap:
-            best, best_overlap = lesson.label, overlap
-    return best if best_overlap >= 0.6 else "none"
+            best, best_overlap = lesson, overlap
+    return best if best_overlap >= 0.6 else None

@@ -6,7 +6,8 @@ Every turn goes through ``statements.parse_statements`` with its channel, its pl
 and what came before it, exactly as distill reads a session; each sentence is then compared with
 its label. Prints per-label precision and recall, the confusion matrix, standing recall in any
 scope and in the right scope, the precision of what would become active at once, the one-offs
-that would persist, and whether every statement is one a reviewer could accept.
+that would persist, whether every statement is one a reviewer could accept, and the standing recall
+by the kind of lesson (instruction, fact, requirement: corpus/README.md).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from reverie.distill.phrasing import path_count
 from reverie.distill.reading import calibrate
-from reverie.distill.reading.corpus import Turn, load_turns, sentence_label
+from reverie.distill.reading.corpus import KINDS, Turn, load_turns, matching_quote
 from reverie.distill.reading.model import Verdict
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements, prose_sentences
 from reverie.domain.lessons import ScopeLevel
@@ -52,21 +53,33 @@ def predicted(statement: ParsedStatement | None) -> str:
     return "standing_global" if statement.scope is ScopeLevel.GLOBAL else "standing_project"
 
 
-def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str]]:
-    """The report, the statements a reviewer could not accept as they stand, and the mistakes
-    (a standing sentence missed, or something else kept as durable), each as one line."""
+Kept = dict[str, tuple[int, int]]  # kind of lesson -> (standing sentences kept as durable, standing sentences)
+
+
+def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str], Kept]:
+    """The report, the statements a reviewer could not accept as they stand, the mistakes (a standing
+    sentence missed, or something else kept as durable), each as one line, and the standing recall
+    (any scope) by kind of lesson."""
     rows: list[tuple[str, str, Verdict]] = []
     rejected: list[str] = []
     mistakes: list[str] = []
+    kinds: dict[str, list[int]] = {}
     for turn, sentence, statement in read_turns(turns):
         verdict = _VERDICT[statement.strength] if statement else Verdict.NONE
-        gold, label = sentence_label(sentence, turn.lessons), predicted(statement)
+        quote = matching_quote(sentence, turn.lessons)
+        gold, label = quote.label if quote else "none", predicted(statement)
         rows.append((gold, label, verdict))
+        if quote is not None and gold in calibrate.STANDING:
+            tally = kinds.setdefault(quote.kind or "no kind", [0, 0])
+            tally[0] += verdict in (Verdict.ACTIVE, Verdict.CANDIDATE)
+            tally[1] += 1
         if statement is not None and not acceptable(statement.statement):
             rejected.append(statement.statement)
         if gold != label and calibrate.STANDING & {gold, label}:
             mistakes.append(f"{turn.id}  gold {gold}, read {label}: {sentence[:120]}")
-    return calibrate.tally(rows), rejected, mistakes
+    order = {kind: index for index, kind in enumerate((*KINDS, "no kind"))}
+    by_kind = {kind: (kept, total) for kind, (kept, total) in sorted(kinds.items(), key=lambda item: order[item[0]])}
+    return calibrate.tally(rows), rejected, mistakes, by_kind
 
 
 def acceptable(statement: str) -> bool:
@@ -93,9 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     if not turns:
         print(f"no labelled turns in {', '.join(map(str, args.directories))}", file=sys.stderr)
         return 1
-    report, rejected, mistakes = score(turns)
+    report, rejected, mistakes, by_kind = score(turns)
     print(f"{len(turns)} turns")
     print(calibrate.render(report))
+    print("standing recall (kept, any scope) by kind of lesson")
+    for kind, (kept, total) in by_kind.items():
+        print(f"  {kind:<12} {kept / total:.2f} ({kept}/{total})")
     print(f"statements a reviewer could not accept: {len(rejected)}")
     for statement in rejected[:20]:
         print(f"  {statement}")
