@@ -10,4 +10,5 @@ how sure we are. A small linear model, trained on the labelled real corpus (``co
 * ``calibrate``  folds by source, out-of-fold thresholds, the figures that judge a reading
 * ``train``      ``python -m reverie.distill.reading.train corpus/turns/dev``
 * ``evaluate``   ``python -m reverie.distill.reading.evaluate corpus/turns/holdout``
+* ``agreement``  a second labeller against the first: kappa, sentence-level standing agreement by kind
 """
