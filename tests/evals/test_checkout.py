@@ -12,8 +12,9 @@ from reverie.evals.baselines import from_domain
 from reverie.evals.checkout import LOCKFILES, Checkouts
 from reverie.evals.generator import Scenario, world_of
 from reverie.evals.plan import SessionPlan, World
-from reverie.evals.protocols import CALL_EVENT, PROMPT_EVENT, HookEvent, InjectionRequest
+from reverie.evals.protocols import CALL_EVENT, PROMPT_EVENT, HookEvent, Injection, InjectionRequest
 from reverie.evals.recalled import Recalled
+from reverie.evals.replay import replay, sessions_of
 from reverie.store import LessonBatch, SQLiteStore
 from tests.recall.builders import NOW, PROJECT, lesson
 
@@ -99,3 +100,37 @@ def test_a_lesson_whose_lockfile_the_checkout_no_longer_has_is_not_injected_in_t
         "s-after": {PNPM_FACT.id: "`pnpm-lock.yaml` is gone and the project has `yarn.lock`"},
     }
     store.close()
+
+
+class _Watching:
+    """A memory that learns nothing and notes the project folder each session's request carries."""
+
+    name = "watching"
+
+    def __init__(self) -> None:
+        self.folders: dict[str, str] = {}
+
+    def learn(self, store: object, session_ids: object) -> None:
+        return None
+
+    def lessons(self) -> tuple[()]:
+        return ()
+
+    def inject(self, request: InjectionRequest) -> Injection:
+        folder = Path(request.project_dir)
+        files = sorted(folder.rglob("*")) if request.project_dir else []
+        self.folders[request.session_id] = "".join(
+            sorted(f"{path.relative_to(folder)}={path.read_text()}" for path in files if path.is_file())
+        )
+        return Injection((), 0, ())
+
+
+def test_the_replay_hands_each_session_its_checkout_as_the_project_folder(scenario: Scenario, tmp_path: Path) -> None:
+    watching = _Watching()
+    replay(scenario.truth, sessions_of(scenario.truth, scenario.root), [lambda: watching], workdir=tmp_path)
+    states = scenario.truth.checkouts
+    expected = {
+        session.id: "".join(sorted(f"{path}={text}" for path, text in states[session.checkout].items()))
+        for session in scenario.truth.sessions
+    }
+    assert watching.folders == expected
