@@ -166,7 +166,9 @@ class ReverieDreams:
 
     The stated review policy: accept every consolidation (merge, supersede, retire, flag a
     contradiction, ...) and leave changes of scope and force (promote, demote, evolve) to a person,
-    which this replay does not have: they are discarded. ``accept_types`` changes it (pass every type to
+    which this replay does not have: they are discarded. Retiring a lesson whose premise recall found gone
+    (the ``premises`` pass, fed what this replay's recall checked) is a consolidation like the others, so
+    it is accepted. ``accept_types`` changes it (pass every type to
     measure a reviewer who accepts everything). It keeps its own store (a copy of each new session's
     events), because accepting changes must not touch what the other memories read. The dream's clock
     is the end of the newest session, like distill's.
@@ -246,7 +248,8 @@ class ReverieDreams:
     def _dream(self, now: datetime | None) -> None:
         self._since_dream = 0
         before = dream_states(self._store.lessons())
-        record = self._run_dream(self._store, self._home, self._request(now=now, wait=0))
+        request = self._request(now=now, wait=0, premise_checks=self._recall.premise_checks)
+        record = self._run_dream(self._store, self._home, request)
         self.dreams += 1
         if record.status != "completed" or not record.changes:
             self.flip_flops.record(before, before)

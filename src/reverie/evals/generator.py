@@ -6,7 +6,9 @@
   so that project identity is read from the checkout exactly as for a real session;
 - ``claude/projects/<mangled cwd>/<session>.jsonl``: the transcripts, in Claude Code's own layout
   and format, to be read by the real importer;
-- ``truth.json``: the ground truth (``reverie.evals.truth``).
+- ``truth.json``: the ground truth (``reverie.evals.truth``), with what each project's checkout held
+  at the start of each session (``reverie.evals.checkout``; the replay materialises it, so recall can
+  check lessons' premises against it).
 
 What the person says (standing instructions, one-off requests, task requests) is drawn from real
 labelled turns (``turns=``, see ``spoken``); the ground truth of each is its labelled statement. The
@@ -23,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reverie.errors import InputError
-from reverie.evals import spoken
+from reverie.evals import checkout, spoken
 from reverie.evals import truth as t
 from reverie.evals.episodes import Ledger, SessionRenderer
 from reverie.evals.plan import Concept, ProjectSpec, World
@@ -61,11 +63,15 @@ def generate(
     ledger = Ledger()
     truths: list[t.SessionTruth] = []
     paths: list[Path] = []
+    checkouts: dict[str, dict[str, str]] = {}
     for plan in world.sessions:
         renderer = SessionRenderer(world, plan, ledger, out_dir)
         session_truth = renderer.render()
         path = renderer.writer.write(out_dir / TRANSCRIPTS / mangle(renderer.writer.cwd))
-        truths.append(replace(session_truth, path=str(path.relative_to(out_dir))))
+        files = checkout.files_at(world, plan)
+        key = checkout.key_of(plan.project.name, files)
+        checkouts.setdefault(key, files)
+        truths.append(replace(session_truth, path=str(path.relative_to(out_dir)), checkout=key))
         paths.append(path)
         if progress is not None:
             progress(1)
@@ -74,6 +80,7 @@ def generate(
         sessions=tuple(truths),
         seed=seed,
         meta=_meta(world, sessions, pool),
+        checkouts=checkouts,
     )
     t.dump(truth, out_dir / TRUTH_FILE)
     return Scenario(root=out_dir, truth=truth, transcripts=tuple(paths))
@@ -81,6 +88,7 @@ def generate(
 
 _GENERATOR_MODULES = (
     "catalogue",
+    "checkout",
     "concepts",
     "episodes",
     "exposures",

@@ -83,6 +83,7 @@ class InjectionRequest:
     started_at: str
     first_prompt: str = ""
     events: tuple[HookEvent, ...] = ()  # every prompt and call of the session, in order
+    project_dir: str = ""  # the project's checkout as it was when the session started; "": none known
 
     @property
     def call_ids(self) -> tuple[str, ...]:

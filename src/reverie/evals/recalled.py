@@ -10,19 +10,27 @@ the call: ``verdicts``), with the default budgets (or ``REVERIE_RECALL_*`` from 
 the session's start as the clock. Every figure of context pollution, stale authority and prevention is
 therefore about ``reverie.recall``, not a stand-in.
 
-Two things the hooks do are left out, and why: premises are not checked (``check_premises``), because
-the generated checkouts hold no Makefile, lockfile or package.json that would say anything true about
-the world; and a denied call is not taken back (the transcript was written by an agent without memory),
-so later events are answered as if it had run.
+Premises are checked as the hook checks them at session start (``inject.check_premises`` on the project
+folder, before the digest): the replay gives each session the project's checkout as it was when the
+session started (``request.project_dir``, written from the world's truth by ``evals.checkout``), so a
+lesson naming a package manager whose lockfile is gone, a Makefile target or package script that no
+longer exists, or a path that is gone is not shown. What the check found is kept per session
+(``premise_checks``), as the hook keeps it in the session's state, for the dream's ``premises`` pass. A
+replay without checkouts (a labelled replay of real transcripts) checks nothing: their folders are
+not there as they were.
+
+One thing the hooks do is left out, and why: a denied call is not taken back (the transcript was
+written by an agent without memory), so later events are answered as if it had run.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from reverie.dream.snapshot import PremiseCheck
 from reverie.evals.protocols import (
     CALL_EVENT,
     DIGEST_CHANNEL,
@@ -47,6 +55,7 @@ class Recalled:
     def __init__(self, home: Path) -> None:
         self.home = home
         self.home.mkdir(parents=True, exist_ok=True)
+        self.unmet: dict[str, dict[str, str]] = {}  # session id -> lesson id -> why its premise failed there
 
     def refresh(self, store: Store, now: datetime | None) -> None:
         refresh_index(Workspace(home=self.home, store=store), now=now)
@@ -57,6 +66,9 @@ class Recalled:
             return Injection((), 0, ())
         now = _epoch(request.started_at)
         state, budget = states.SessionState(None), config.from_environment(os.environ)
+        if request.project_dir:
+            inject.check_premises(index, state, request.project_dir)
+            self.unmet[request.session_id] = dict(state.unmet)
         shown: list[tuple[str, int, str, int]] = []  # (lesson id, tokens, channel, calls run before it was read)
         digest = inject.digest(index, state, budget, AGENT, now)
         shown += [(h.row.id, h.tokens, DIGEST_CHANNEL, 0) for h in digest.shown]
@@ -86,6 +98,10 @@ class Recalled:
             channels=tuple(channel for _, _, channel, _ in chosen),
             before=tuple(before for _, _, _, before in chosen),
         )
+
+    def premise_checks(self, session_ids: Sequence[str]) -> list[PremiseCheck]:
+        """What the premise checks found in these sessions, for a dream (as ``app.dreams`` reads the hooks')."""
+        return [PremiseCheck(session, self.unmet[session]) for session in session_ids if session in self.unmet]
 
 
 def _first_prompt_only(request: InjectionRequest) -> tuple[HookEvent, ...]:

@@ -5,7 +5,10 @@ For each session, in order of its start:
 1. its transcript is imported into one fresh store with the real importer (all memories share the
    store: they see the same events);
 2. every memory's current lessons go through the injector for this session, and the session metrics
-   score what would have been in its context (the memory has not seen this session yet);
+   score what would have been in its context (the memory has not seen this session yet). When the
+   truth says what the project's checkout held then (``Truth.checkouts``), that checkout is written
+   to a temporary folder (once per state, ``evals.checkout``) and given as the session's project
+   folder, so recall checks premises against it as the hooks do;
 3. every memory learns the session (``Memory.learn``; distill is incremental, so each step costs
    what the new session costs, not what history costs);
 4. at checkpoints, the store metrics are taken on every memory's lessons.
@@ -16,6 +19,7 @@ score, for every memory on the same data.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +28,7 @@ from pathlib import Path
 from reverie.capture.importer import import_paths
 from reverie.domain import EventKind, Origin
 from reverie.evals import truth as t
+from reverie.evals.checkout import Checkouts
 from reverie.evals.injector import DigestInjector
 from reverie.evals.matching import Classifier
 from reverie.evals.metrics import Rate, Scorer
@@ -103,6 +108,8 @@ def replay(
     for leftover in workdir.glob("replay.db*"):
         leftover.unlink()
     store = SQLiteStore(database)
+    folders = tempfile.TemporaryDirectory(prefix="reverie-checkouts-")
+    checkouts = Checkouts(Path(folders.name), truth.checkouts)
     problems: list[str] = []
     mismatches = 0
     marks = _checkpoint_indices(len(sessions), checkpoints)
@@ -117,7 +124,10 @@ def replay(
             cwd = stored.cwd if stored else None
             events = hook_events(store, session.id)
             first = next((event.text for event in events if event.kind == PROMPT_EVENT), "")
-            request = InjectionRequest(session.id, project, cwd, session.started_at, first, events)
+            folder = checkouts.folder(session.truth.checkout) if session.truth is not None else None
+            request = InjectionRequest(
+                session.id, project, cwd, session.started_at, first, events, str(folder) if folder else ""
+            )
             for entry in entries:
                 lessons = entry.memory.lessons()
                 if session.truth is not None:
@@ -138,6 +148,7 @@ def replay(
                 progress(1)
     finally:
         store.close()
+        folders.cleanup()
     when = (sessions[-1].started_at if sessions else "") + AFTER
     results = [_result(entry, when) for entry in entries]
     return RunResult(

@@ -84,6 +84,7 @@ class SessionTruth:
     # item -> the tool-use id of the call that made its mistake (generated sessions; a labels file may
     # give it): prevention then counts only what the model read before that call
     mistake_calls: Mapping[str, str] = field(default_factory=dict)
+    checkout: str = ""  # the project's checkout when the session starts (a key of ``Truth.checkouts``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class Truth:
     sessions: tuple[SessionTruth, ...]  # in time order
     seed: int | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # what each project's checkout held, per state (``evals.checkout``): relative path -> content
+    checkouts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def item(self, item_id: str) -> Item:
         return self.by_id()[item_id]
@@ -129,6 +132,7 @@ def dump(truth: Truth, path: Path) -> None:
         "meta": dict(truth.meta),
         "items": [asdict(item) for item in truth.items],
         "sessions": [asdict(session) for session in truth.sessions],
+        "checkouts": {key: dict(files) for key, files in truth.checkouts.items()},
     }
     path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -174,7 +178,13 @@ def from_document(document: Mapping[str, Any]) -> Truth:
         unknown = [i for i in (*session.relevant, *session.mistakes) if i not in known]
         if unknown:
             raise ValueError(f"session {session.id} names unknown items {unknown}")
-    return Truth(items=items, sessions=sessions, seed=document.get("seed"), meta=document.get("meta") or {})
+    checkouts = {
+        str(key): {str(path): str(text) for path, text in files.items()}
+        for key, files in (document.get("checkouts") or {}).items()
+    }
+    return Truth(
+        items=items, sessions=sessions, seed=document.get("seed"), meta=document.get("meta") or {}, checkouts=checkouts
+    )
 
 
 def _item(raw: Mapping[str, Any]) -> Item:
@@ -219,6 +229,7 @@ def _session(raw: Mapping[str, Any]) -> SessionTruth:
         relevant=tuple(str(i) for i in raw.get("relevant") or ()),
         mistakes=tuple(str(i) for i in raw.get("mistakes") or ()),
         mistake_calls={str(k): str(v) for k, v in (raw.get("mistake_calls") or {}).items()},
+        checkout=str(raw.get("checkout") or ""),
     )
 
 
