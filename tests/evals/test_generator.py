@@ -144,3 +144,24 @@ def test_task_requests_are_dealt_not_drawn_so_none_recurs_like_an_instruction() 
     deck = tuple(f"task {number}" for number in range(5))
     dealt = [Speaker(random.Random(0), "p", deck, turn=index).task({}) for index in range(5)]
     assert sorted(dealt) == sorted(deck)
+
+
+def test_a_failed_approach_runs_with_the_package_manager_the_checkout_holds(tmp_path: Path) -> None:
+    """Run with npm in a pnpm project, the attempt succeeded and taught every memory "npm" against the
+    world's own facts; the stale lesson then flip-flopped between the dream's retirement and distill."""
+    scenario = generate(sessions=200, seed=1, out_dir=tmp_path, turns=TURNS)  # has node projects' approaches
+    lockfiles = {"package-lock.json": "npm", "yarn.lock": "yarn", "pnpm-lock.yaml": "pnpm", "bun.lock": "bun"}
+    checked = 0
+    for session in scenario.truth.sessions:
+        files = scenario.truth.checkouts.get(session.checkout, {})
+        managers = {manager for name, manager in lockfiles.items() if name in files}
+        if len(managers) != 1:
+            continue
+        transcript = next(path for path in scenario.transcripts if session.id in path.name)
+        for line in transcript.read_text().splitlines():
+            for block in (json.loads(line).get("message") or {}).get("content") or []:
+                command = block.get("input", {}).get("command", "") if isinstance(block, dict) else ""
+                if "eslint@9" in command or "pkg set type=module" in command:
+                    checked += 1
+                    assert command.split()[0] in managers, (command, managers)
+    assert checked  # the scenario has failed approaches in node projects

@@ -19,6 +19,7 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
+from reverie.evals import catalogue as cat
 from reverie.evals import exposures
 from reverie.evals import truth as t
 from reverie.evals.plan import Concept, SessionPlan, World
@@ -130,7 +131,7 @@ class SessionRenderer:
         return call
 
     def _mistake_approach(self, concept: Concept, seen: bool, introduced: bool) -> str:
-        call = self._run(concept.act["attempt"], ToolOutcome(""))
+        call = self._run(self._with_package_manager(concept.act["attempt"]), ToolOutcome(""))
         self._run(self._check_command(), ToolOutcome(concept.act["error"], is_error=True))
         self._run(concept.act["revert"], ToolOutcome(""))
         self.writer.assistant(f"That breaks {concept.say['what']}; I reverted it and will keep the current version.")
@@ -180,6 +181,28 @@ class SessionRenderer:
             "go": "go build ./...",
             "rust": "cargo check",
         }[self.plan.project.ecosystem]
+
+    def _with_package_manager(self, command: str) -> str:
+        """An attempt written with npm, run with the package manager the project uses at the time: an agent
+        in a pnpm project adds a package with pnpm. Run with npm, it succeeded and taught every memory that
+        the project uses npm, against the world's own facts (and the lockfile its checkout holds)."""
+        if not command.startswith("npm "):
+            return command
+        manager = next(
+            (
+                c.value
+                for c in self.world.concepts.values()
+                if c.project == self.plan.project.key
+                and c.slot == cat.PACKAGE_MANAGERS.slot
+                and c.value
+                and c.valid_at(self.plan.started_at)
+            ),
+            "npm",
+        )
+        if manager == "npm":
+            return command
+        verb, rest = command.removeprefix("npm ").split(" ", 1)
+        return f"{manager} {'add' if verb == 'install' else verb} {rest}"
 
     def _fill(self, text: str) -> str:
         """Fill the ``{name}`` holes of catalogue commands and output (only these names: code has braces)."""
