@@ -95,6 +95,18 @@ def test_a_long_sentence_is_cut_at_a_clause_boundary() -> None:
     assert parsed.statement.endswith("into the release branch.")
 
 
+def test_a_long_sentence_that_opens_with_a_subordinate_clause_keeps_its_main_clause_or_nothing() -> None:
+    # Real sessions (dev split): cut at the first comma, these became "Although the duckdb database is
+    # read-only." and "When writing AL code.", fragments that recurred and went active.
+    fragment = (
+        "Although the duckdb database is read-only, you can create views with screentime_sql so you can test "
+        "your SQL before using it in the duckdb_views.sql"
+    )
+    assert parse_statements(fragment, explicit=True) == []
+    long_main = "When you change the schema, regenerate the client, " + "then check every generated file by hand " * 3
+    assert remembered(long_main).statement.endswith(": When you change the schema, regenerate the client.")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -142,9 +142,21 @@ def path_count(text: str) -> int:
 
 
 def _shortened(text: str) -> str:
-    """Cut at the last clause boundary that fits: the instruction comes first, the detail after."""
-    cuts = [match.start() for match in _CLAUSE_END.finditer(text) if 20 <= match.start() <= MAX_CHARS - 1]
+    """Cut at the last clause boundary that fits: the instruction comes first, the detail after. A
+    sentence that opens with a subordinate clause ("Although the database is read-only, you can ...",
+    "When writing AL code, follow ...") keeps at least its main clause: cut before it, what is left is
+    a fragment, not a lesson."""
+    subordinate = _SUBORDINATE.match(text)
+    floor = text.find(",") + 1 if subordinate else 20
+    if subordinate and not floor:
+        return ""
+    cuts = [match.start() for match in _CLAUSE_END.finditer(text) if max(20, floor) <= match.start() <= MAX_CHARS - 1]
     return text[: cuts[-1]].rstrip(" ,;:-") + "." if cuts else ""
+
+
+_SUBORDINATE = re.compile(
+    r"^(?:although|though|even though|even if|when|whenever|while|if|unless|because|since|as|after|before|once)\b", re.I
+)
 
 
 def _code(phrase: str | None) -> str:
