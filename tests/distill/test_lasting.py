@@ -76,6 +76,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Add a GitHub Actions workflow that runs the linter on every push.",
         "Use it as context for everything going forward.",
         "Run the linter on every file.",
+        "Create a key decisions section that captures the decision to use Railway instead of other options.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -191,7 +191,9 @@ def duration(sentence: str) -> Duration:
         and not _REMINDER.match(body)
     ):
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
-    if _CHOICE.search(text) and (instruction or habitual or _SCOPE.search(text)):
+    # A choice inside a relative clause is the thing asked for ("create a section that captures the
+    # decision to use Railway instead of other options"), as a habit there is.
+    if _CHOICE.search(main_clause) and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
     return Duration.UNSAID
 
