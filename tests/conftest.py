@@ -24,9 +24,17 @@ def _runner_is_the_person(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(actor, "agent_ancestor", lambda pid, proc=None: None)
 
 
+_STARTING_ENVIRONMENT = dict(os.environ)
+_QUIETING = ("REVERIE_CAPTURE", "REVERIE_INJECT")  # what a dream sets in its own process (dream/safety.py)
+
+
 @pytest.fixture(autouse=True)
 def _restore_environment() -> Iterator[None]:
-    """Code under test may set variables in its own process (a dream turns capture off for itself)."""
+    """Code under test may set variables in its own process (a dream turns capture off for itself). A
+    module-scoped fixture that ran a dream did so before this snapshot: its quieting is undone first."""
+    for name in _QUIETING:
+        if name not in _STARTING_ENVIRONMENT:
+            os.environ.pop(name, None)
     before = dict(os.environ)
     yield
     os.environ.clear()
