@@ -40,13 +40,16 @@ def test_an_answer_to_the_question_tool_is_the_persons_words() -> None:
     events = feed(ask("t1"), answered("t1", content, {"Which linter?": "ruff, and always run it before committing"}))
     result, answer = events[1:]
     assert (result.kind, result.origin) == (EventKind.TOOL_RESULT, Origin.TOOL)
-    assert (answer.kind, answer.origin, answer.data) == (EventKind.PROMPT, Origin.USER, {"answer": True})
+    assert (answer.kind, answer.origin) == (EventKind.PROMPT, Origin.USER)
     assert answer.text == "ruff, and always run it before committing"
+    asked = [{"question": "Which linter?", "answer": "ruff, and always run it before committing"}]
+    assert answer.data == {"answer": True, "asked": asked}  # "ruff" says something only with its question
 
 
 def test_an_answer_is_read_from_the_result_text_when_the_record_has_no_answers() -> None:
     events = feed(ask("t1"), answered("t1", 'User has answered your questions: "Which linter?"="ruff".'))
     assert events[-1].text == "ruff" and events[-1].origin is Origin.USER
+    assert events[-1].data["asked"] == [{"question": "Which linter?", "answer": "ruff"}]
 
 
 def test_the_result_of_any_other_tool_is_never_the_persons() -> None:

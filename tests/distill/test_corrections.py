@@ -152,3 +152,21 @@ def test_the_newer_statement_wins_whatever_order_the_sessions_are_read_in(store:
     (active,) = store.lessons(statuses=[LessonStatus.ACTIVE])
     (retired,) = store.lessons(statuses=[LessonStatus.RETIRED])
     assert active.key == "use:npm|not:yarn" and retired.superseded_by == active.id
+
+
+def test_an_answer_is_read_with_its_question(store: SQLiteStore) -> None:
+    def answer(question: str, chosen: str) -> dict[str, object]:
+        return {"answer": True, "asked": [{"question": question, "answer": chosen}]}
+
+    trace = Trace("s1").prompt("set up the frontend").run("ls")
+    trace.say("Which package manager should we use?").prompt(
+        "pnpm", data=answer("Which package manager should we use?", "pnpm")
+    )
+    where = "Where should the settings panel live in the new layout?"
+    trace.say(where).prompt("Sidebar (Recommended)", data=answer(where, "Sidebar (Recommended)"))
+    trace.into(store)
+    distill(store, now=NOW)
+    (lesson,) = store.lessons()  # the panel's place is a decision of the moment, not a convention
+    assert lesson.statement.endswith("Use pnpm as the package manager.")
+    assert lesson.status is LessonStatus.CANDIDATE  # chosen once among the agent's options: a candidate
+    assert lesson.evidence[0].basis is Basis.USER_STATEMENT and lesson.evidence[0].origin is Origin.USER

@@ -6,6 +6,8 @@ never the model's text, never tool output, never injected context, never a subag
 ``statements.parse_statements`` finds the instructions and how long they are meant to last, with
 where each turn stands: its channel, whether it opens the session (the task request, before the
 agent has done anything), and what happened just before it (the agent's last words or a failure).
+An answer is also read with its question (``answers``): "pnpm" for "Which package manager should we
+use?" is a candidate "Use pnpm as the package manager.".
 
 Within one session, instructions are emitted in order with their timestamps, so when the person
 contradicts themselves the distill pass lets the newer one supersede the older.
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Prompt, SessionView, evidence
-from reverie.distill.statements import ParsedStatement, Strength, parse_statements
+from reverie.distill.statements import ParsedStatement, Strength, parse_statements, read_answer
 from reverie.distill.triggers import trigger_from
 from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
 
@@ -36,6 +38,9 @@ def extract(view: SessionView) -> Iterator[Observation]:
         )
         for parsed in found:
             yield observation(view, prompt, parsed)
+        for question, answer in prompt.answered():
+            if (chosen := read_answer(question, answer)) is not None:
+                yield observation(view, prompt, chosen)
 
 
 def observation(view: SessionView, prompt: Prompt, parsed: ParsedStatement) -> Observation:

@@ -38,6 +38,16 @@ class Prompt:
     before: str = ""  # the agent's last words or the failing output just before, at most BEFORE_CHARS
     after_failure: bool = False  # the last tool call before it had failed
 
+    def answered(self) -> list[tuple[str, str]]:
+        """An answer's (question, answer) pairs, in the order asked; empty for other channels."""
+        asked = self.event.data.get("asked") if self.channel == "answer" else None
+        if not isinstance(asked, list):
+            return []
+        pairs = [
+            (str(item.get("question") or ""), str(item.get("answer") or "")) for item in asked if isinstance(item, dict)
+        ]
+        return [(question, answer) for question, answer in pairs if question.strip() and answer.strip()]
+
 
 @dataclass(frozen=True, slots=True)
 class Action:

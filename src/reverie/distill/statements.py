@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reverie.distill import cues, lasting, phrasing, wording
+from reverie.distill import answers, cues, lasting, phrasing, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -28,7 +28,15 @@ from reverie.distill.reading.model import Reading, Verdict, shipped
 from reverie.distill.reading.sentences import MAX_ANALYSED_CHARS, prose_sentences
 from reverie.domain.lessons import LessonKind, ScopeLevel
 
-__all__ = ["MAX_ANALYSED_CHARS", "ParsedStatement", "Strength", "content_words", "parse_statements", "prose_sentences"]
+__all__ = [
+    "MAX_ANALYSED_CHARS",
+    "ParsedStatement",
+    "Strength",
+    "content_words",
+    "parse_statements",
+    "prose_sentences",
+    "read_answer",
+]
 
 
 class Strength(StrEnum):
@@ -116,6 +124,16 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     if pair is not None:
         return _pair_statement(sentence, pair, strength, scope, repeated, reading.standing)
     return _directive_statement(sentence, clause, strength, scope, repeated, reading.standing)
+
+
+def read_answer(question: str, answer: str) -> ParsedStatement | None:
+    """An answer to the agent's question about the project's conventions (``answers``), as a candidate:
+    the person chose once, among options the agent offered; a second sighting or review makes it active."""
+    sentence = answers.convention(question, answer)
+    if sentence is None:
+        return None
+    reading = shipped().read(sentence, Context(channel="answer"))
+    return _directive_statement(sentence, sentence, Strength.CORRECTION, ScopeLevel.PROJECT, False, reading.standing)
 
 
 def _strength(reading: Reading, said: Duration, *, explicit: bool) -> Strength | None:

@@ -63,7 +63,7 @@ _HARNESS_TAG = re.compile(r"^\s*<(?P<tag>[a-z]+(?:[-_][a-z]+)+)[\s>]")
 # The IDE extensions prepend what the person has open or selected; the words typed follow the block.
 _IDE_CONTEXT = re.compile(r"\s*<(?P<tag>ide_[a-z_]+)>.*?</(?P=tag)>\s*", re.DOTALL)
 _QUESTION_TOOL = "AskUserQuestion"
-_ANSWER = re.compile(r'"[^"\n]*"="(?P<answer>[^"]*)"')
+_ANSWER = re.compile(r'"(?P<question>[^"\n]*)"="(?P<answer>[^"]*)"')
 _COMMAND_OUTPUT_TAGS = frozenset({"bash-stdout", "bash-stderr"})  # output of the person's own "!cmd"
 
 
@@ -293,23 +293,27 @@ class ClaudeTranscript:
             at, key, EventKind.PROMPT, Origin.USER, said, tool_use_id=tool_use_id, data={"feedback": True}
         )
 
-    def _answers(self, block: dict[str, Any], record: dict[str, Any]) -> str:
-        """What the person chose or typed in answer to the agent's question tool, one answer a line."""
+    def _answers(self, block: dict[str, Any], record: dict[str, Any]) -> list[tuple[str, str]]:
+        """What the person chose or typed in answer to the agent's question tool, with each question."""
         if self._tool_names.get(str(block.get("tool_use_id") or "")) != _QUESTION_TOOL or block.get("is_error"):
-            return ""
+            return []
         answers = _mapping(record.get("toolUseResult")).get("answers")
         if isinstance(answers, dict):
-            return "\n".join(str(value).strip() for value in answers.values() if str(value).strip())
-        content = _flatten(block.get("content"))[0]
-        return "\n".join(match["answer"].strip() for match in _ANSWER.finditer(content) if match["answer"].strip())
+            pairs = [(str(question).strip(), str(answer).strip()) for question, answer in answers.items()]
+        else:
+            content = _flatten(block.get("content"))[0]
+            pairs = [(match["question"].strip(), match["answer"].strip()) for match in _ANSWER.finditer(content)]
+        return [(question, answer) for question, answer in pairs if answer]
 
-    def _answer(self, answers: str, block: dict[str, Any], at: _Record) -> Event:
-        """The person's answer to the agent's question: their words, though they arrive as a tool result."""
+    def _answer(self, answers: list[tuple[str, str]], block: dict[str, Any], at: _Record) -> Event:
+        """The person's answer to the agent's question: their words, though they arrive as a tool result.
+        The questions stay beside the answers: "pnpm" says something only as the answer to "Which package
+        manager should we use?"."""
         tool_use_id = str(block.get("tool_use_id") or at.uuid or at.line)
         key = keys.record_key(at.session_id, "answer", tool_use_id)
-        return self._event(
-            at, key, EventKind.PROMPT, Origin.USER, answers, tool_use_id=tool_use_id, data={"answer": True}
-        )
+        text = "\n".join(answer for _, answer in answers)
+        data = {"answer": True, "asked": [{"question": question, "answer": answer} for question, answer in answers]}
+        return self._event(at, key, EventKind.PROMPT, Origin.USER, text, tool_use_id=tool_use_id, data=data)
 
     def _compaction_summary(self, text: str, at: _Record) -> Event:
         boundary, self._compaction = self._compaction, {}

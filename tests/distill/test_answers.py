@@ -1,0 +1,40 @@
+"""An answer to the agent's question is a lesson only when the question asks how the project works."""
+
+from __future__ import annotations
+
+import pytest
+
+from reverie.distill.answers import convention
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "statement"),
+    [
+        ("Which package manager should we use?", "pnpm", "Use pnpm as the package manager."),
+        (
+            "What test runner do you want me to use for this project?",
+            "vitest (Recommended)",
+            "Use vitest as the test runner.",
+        ),
+        ("Which database should the app use?", "PostgreSQL", "Use PostgreSQL as the database."),
+        ("Which linters should we set up?", "ruff + mypy", "Set up ruff + mypy as the linters."),
+    ],
+)
+def test_a_choice_of_how_the_project_works_is_an_instruction(question: str, answer: str, statement: str) -> None:
+    assert convention(question, answer) == statement
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("How would you like me to proceed with these failures?", "Fix both (Recommended)"),
+        ("Where should the settings panel live in the new layout?", "Sidebar"),
+        ("Which approach sounds most promising?", "The second one"),
+        ("Which layout do you prefer?", "Compact"),
+        ("Which package manager should we use?", "Other"),
+        ("Which package manager should we use?", "Whatever is fastest. Ask me again later if it breaks."),
+        ("Which database should the app use?", "x" * 80),
+    ],
+)
+def test_a_decision_of_the_moment_or_no_clear_choice_is_not(question: str, answer: str) -> None:
+    assert convention(question, answer) is None
