@@ -164,9 +164,25 @@ def test_an_answer_is_read_with_its_question(store: SQLiteStore) -> None:
     )
     where = "Where should the settings panel live in the new layout?"
     trace.say(where).prompt("Sidebar (Recommended)", data=answer(where, "Sidebar (Recommended)"))
+    rig = "Which rig do these files belong to?"
+    trace.say(rig).prompt("No rig", data=answer(rig, "No rig"))  # an option's label: nothing without its question
     trace.into(store)
     distill(store, now=NOW)
     (lesson,) = store.lessons()  # the panel's place is a decision of the moment, not a convention
     assert lesson.statement.endswith("Use pnpm as the package manager.")
     assert lesson.status is LessonStatus.CANDIDATE  # chosen once among the agent's options: a candidate
     assert lesson.evidence[0].basis is Basis.USER_STATEMENT and lesson.evidence[0].origin is Origin.USER
+
+
+def test_an_answer_typed_as_a_sentence_is_read_as_typed(store: SQLiteStore) -> None:
+    typed = "never push to main directly, always open a pull request"
+    asked = [{"question": "How should I deliver the change?", "answer": typed}]
+    trace = Trace("s1").prompt("fix the bug").run("ls").say("How should I deliver the change?")
+    trace.prompt(typed, data={"answer": True, "asked": asked}).into(store)
+    distill(store, now=NOW)
+    lessons = store.lessons()  # "never ...", "always ...": said plainly
+    assert sorted(lesson.statement for lesson in lessons) == [
+        "In this project: Always open a pull request.",
+        "In this project: Never push to main directly.",
+    ]
+    assert {lesson.status for lesson in lessons} == {LessonStatus.ACTIVE}

@@ -28,6 +28,7 @@ _RECOMMENDED = re.compile(r"\s*\((?:recommended|default)\)\s*$", re.I)
 _NOT_A_CHOICE = re.compile(r"^(?:yes|no|ok|okay|sure|other|none|skip|either|both|all|any|you decide|up to you)\b", re.I)
 _VERBS = {"go with": "use", "stick with": "use", "standardise on": "use", "standardize on": "use"}
 MAX_ANSWER_CHARS = 60
+TYPED_WORDS = 5  # an answer this long is the person's own sentence ("Other"), not an option's label
 
 
 def convention(question: str, answer: str) -> str | None:
@@ -42,3 +43,8 @@ def convention(question: str, answer: str) -> str | None:
     verb = asked["verb"].lower()
     verb = _VERBS.get(verb, verb)
     return f"{verb[0].upper()}{verb[1:]} {chosen} as the {asked['kind'].lower()}."
+
+
+def typed_sentence(answer: str) -> bool:
+    """Whether an answer reads on its own: typed by the person rather than an option's short label."""
+    return len(_RECOMMENDED.sub("", answer).split()) >= TYPED_WORDS

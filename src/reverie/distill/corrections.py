@@ -16,7 +16,9 @@ contradicts themselves the distill pass lets the newer one supersede the older.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
+from reverie.distill import answers
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Prompt, SessionView, evidence
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements, read_answer
@@ -28,19 +30,27 @@ NAME = "corrections"
 
 def extract(view: SessionView) -> Iterator[Observation]:
     for prompt in view.prompts:
-        task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
-        found = parse_statements(
-            prompt.text,
-            task_request=task_request,
-            channel=prompt.channel,
-            before=prompt.before,
-            after_failure=prompt.after_failure,
-        )
-        for parsed in found:
+        for parsed in _read(view, prompt):
             yield observation(view, prompt, parsed)
-        for question, answer in prompt.answered():
-            if (chosen := read_answer(question, answer)) is not None:
-                yield observation(view, prompt, chosen)
+
+
+def _read(view: SessionView, prompt: Prompt) -> list[ParsedStatement]:
+    """What one turn says. An answer with its questions is read pair by pair: a choice of how the project
+    works in the question's terms, an answer typed as a sentence as it was typed, and an option's label
+    ("No rig", "Fix both issues") not at all: without its question it says nothing."""
+    task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
+    read = partial(parse_statements, channel=prompt.channel, before=prompt.before, after_failure=prompt.after_failure)
+    pairs = prompt.answered()
+    if not pairs:
+        return read(prompt.text, task_request=task_request)
+    found: list[ParsedStatement] = []
+    for question, answer in pairs:
+        chosen = read_answer(question, answer)
+        if chosen is not None:
+            found.append(chosen)
+        elif answers.typed_sentence(answer):
+            found.extend(read(answer))
+    return found
 
 
 def observation(view: SessionView, prompt: Prompt, parsed: ParsedStatement) -> Observation:
