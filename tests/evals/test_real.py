@@ -89,6 +89,8 @@ def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text(
     assert rates["self_learned"] == (1, 6)
     unmatched = [label["statement"] for label in result.audit["unmatched_labels"]]
     assert "Keep versions pinned in requirements.txt." in unmatched
+    by_kind = {kind: [(r.numerator, r.denominator) for r in pair] for kind, pair in result.by_kind.items()}
+    assert by_kind == {"fact": [(0, 1), (0, 1)], "instruction": [(1, 2), (1, 2)]}  # the ruff choice is active
 
 
 def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: Path) -> None:

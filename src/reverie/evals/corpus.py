@@ -34,6 +34,7 @@ class LabelledLesson:
     label: str
     statement: str
     supersedes: str | None = None
+    kind: str = ""  # instruction | fact | requirement, on standing lessons (corpus/README.md)
 
     @property
     def standing(self) -> bool:
@@ -111,6 +112,7 @@ def _lesson(item: object, turn_label: str) -> LabelledLesson:
         label=str(item.get("label") or turn_label),
         statement=str(item["statement"]),
         supersedes=str(supersedes) if supersedes else None,
+        kind=str(item.get("kind") or ""),
     )
 
 

@@ -44,6 +44,8 @@ def table_rows(run: RealRun) -> tuple[list[str], list[list[str]]]:
         rows.append(
             [f"recall, {channel} turns", _cell(rate), *(_cell(o.by_channel.get(channel, rate)) for o in others), ""]
         )
+    for kind, (shown, read) in run.score.by_kind.items():
+        rows.append([f"{kind}s: active / read", f"{_cell(shown)} / {_cell(read)}", *("" for _ in others), ""])
     headers = ["metric", f"reverie ({run.meta.get('reader', 'rules')} reader)", *run.baselines, "target"]
     return headers, rows
 
@@ -60,6 +62,10 @@ def as_json(run: RealRun) -> dict[str, Any]:
         "meta": run.meta,
         "metrics": {key: rate.as_json() for key, rate in run.score.rates.items()},
         "recall_by_channel": {key: rate.as_json() for key, rate in run.score.by_channel.items()},
+        "recall_by_kind": {
+            kind: {"active": shown.as_json(), "read": read.as_json()}
+            for kind, (shown, read) in run.score.by_kind.items()
+        },
         "audit": run.score.audit,
         "baselines": {
             name: {"metrics": {key: rate.as_json() for key, rate in other.rates.items()}}

@@ -78,6 +78,9 @@ class RealScore:
     rates: dict[str, Rate]
     by_channel: dict[str, Rate]
     audit: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Per kind of standing lesson (instruction, fact, requirement): active in the right scope, and
+    # read at all (active or a candidate waiting for review), so a report says what reverie reads.
+    by_kind: dict[str, tuple[Rate, Rate]] = field(default_factory=dict)
 
 
 def labels(turns: Sequence[corpus.Turn]) -> list[Label]:
@@ -162,7 +165,19 @@ def score(
         channel: _rate([s for s in standing if s.turn.channel == channel], lambda label: bool(right[label.id]))
         for channel in channels
     }
-    return RealScore(rates, by_channel, _audit(standing, active, right))
+    candidates = [p for p in lessons if p.status == CANDIDATE]
+
+    def read(label: Label) -> bool:
+        return bool(right[label.id]) or any(
+            _right_scope(p, label) and matches(p.statement, label.lesson) for p in candidates
+        )
+
+    by_kind = {
+        kind: (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
+        for kind in sorted({label.lesson.kind for label in standing if label.lesson.kind})
+        for of_kind in [[label for label in standing if label.lesson.kind == kind]]
+    }
+    return RealScore(rates, by_channel, _audit(standing, active, right), by_kind)
 
 
 def _right_scope(lesson: Produced, label: Label) -> bool:
