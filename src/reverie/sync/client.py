@@ -7,6 +7,7 @@ arrives, and answers a retry with the proposal it created the first time.
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -65,7 +66,9 @@ class TeamClient:
                 f"team server {self.remote.name} refused {method} {path}: {error.code} {_reason(error)}",
                 status=error.code,
             ) from error
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
+            # HTTPException: a server killed while answering leaves a cut body (IncompleteRead) or status
+            # line; like an unreachable server, worth another try (a push is idempotent on the server).
             reason = getattr(error, "reason", error)
             raise RemoteError(f"team server {self.remote.name} ({self.remote.url}) is unreachable: {reason}") from error
         if not isinstance(body, dict):
