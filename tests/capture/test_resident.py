@@ -5,6 +5,7 @@ leaves when idle or when its code changed."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from reverie.capture import resident_call, resident_start
+from reverie.capture import bundle, resident_call, resident_start
 from reverie.workspace import Workspace
 from tests.capture.resident_helpers import (
     CAPTURE,
@@ -173,7 +174,7 @@ def test_half_garbage_and_huge_requests_never_hang_the_server(twins: tuple[Path,
 
 def test_a_payload_too_large_for_bash_goes_to_the_python_hook_whole(twins: tuple[Path, Path, Path]) -> None:
     per_event, home, checkout = twins
-    big = json.dumps({"session_id": "s", "cwd": str(checkout), "tool_response": {"stdout": "word " * 1_800_000}})
+    big = json.dumps({"session_id": "s", "cwd": str(checkout), "tool_response": {"stdout": "word " * 40_000}})
     with server(home):
         through_client("PostToolUse", big.encode(), home, recall=False)
     through_python("PostToolUse", big.encode(), per_event, recall=False)
@@ -202,15 +203,20 @@ def test_a_server_whose_code_changed_leaves_at_the_next_event(tmp_path: Path, tw
     assert announced(home) is None and len(spooled(home)) == 1
 
 
-def test_a_changed_hook_runtime_file_stops_the_server(twins: tuple[Path, Path, Path]) -> None:
+def test_a_hook_runtime_file_from_other_sources_stops_the_server_and_one_from_the_same_does_not(
+    twins: tuple[Path, Path, Path],
+) -> None:
     _, home, checkout = twins
     (event, payload, _) = session(checkout)[0]
     through_python(event, payload, home)  # builds the hook runtime file
     with server(home) as process:
-        runtime = next((home / "cache" / "hook").glob("*.bin"))
-        runtime.write_bytes(runtime.read_bytes() + b"")
-        time.sleep(0.01)
-        runtime.touch()
+        bundle.build(str(home))  # what `reverie init` does: the same sources, written afresh
+        assert through_client(event, payload, home, python="/nonexistent/python").stdout != b""
+        assert alive(process.pid)
+        runtime = Path(bundle.path(str(home)))
+        written = marshal.loads(runtime.read_bytes())
+        written["stamp"][0] = (written["stamp"][0][0], 1, 1)  # built from a source as it was once
+        runtime.write_bytes(marshal.dumps(written))
         process.wait(timeout=30)  # noticed on its own within a tick, without an event
     assert announced(home) is None
 

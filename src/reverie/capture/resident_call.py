@@ -18,7 +18,7 @@ whatever the event leaves behind (state, file descriptors) ends with the child.
 
 A wrong token, a request that is not one, or one that does not arrive within ``READ_SECONDS`` is closed
 without a word; so is one larger than ``MAX_REQUEST_BYTES`` (``hook.sh`` hands payloads of more than
-8 Mi characters to the Python hook itself, so this bound never cuts what the per-event hook would keep).
+128 Ki characters to the Python hook itself, so this bound never cuts what the per-event hook would keep).
 """
 
 from __future__ import annotations
