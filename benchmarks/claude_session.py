@@ -79,7 +79,12 @@ EXPLAIN = {
     "no recall": {"REVERIE_INJECT": "0"},
     "no ingest": {"REVERIE_AUTO_INGEST": "0"},
     "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
-    "capture off, per-event": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0", "REVERIE_RESIDENT": "0"},
+    "capture off, per-event": {
+        "REVERIE_INJECT": "0",
+        "REVERIE_CAPTURE": "0",
+        "REVERIE_AUTO_INGEST": "0",
+        "REVERIE_RESIDENT": "0",
+    },
 }
 
 

@@ -103,7 +103,8 @@ def measure(
         cases[f"{label}hook, PostToolUse 3 KB"] = (hook, realistic_payload(cwd))
         cases[f"{label}hook, PostToolUse 1 MB"] = (hook, large_payload(cwd))
     resident_home = home.with_name(home.name + "-resident")
-    resident = ["/bin/sh", "-c", claude_code.HOOKS.command(Path(python), HOOK, "PostToolUse", resident_home, resident=True)]
+    command = claude_code.HOOKS.command(Path(python), HOOK, "PostToolUse", resident_home, resident=True)
+    resident = ["/bin/sh", "-c", command]
     cases["shell floor (/bin/sh -c :)"] = (["/bin/sh", "-c", ":"], b"")
     cases[f"{RESIDENT}PostToolUse 3 KB"] = (resident, realistic_payload(cwd))
     cases[f"{RESIDENT}PostToolUse 1 MB"] = (resident, large_payload(cwd))

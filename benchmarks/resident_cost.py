@@ -9,6 +9,7 @@ rounds (total server CPU / events), added to the client's own median.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -27,7 +28,7 @@ def start(python: str, home: Path) -> int:
     subprocess.Popen(resident_start.server_command(str(home), python), env=env, start_new_session=True, **quiet)
     for _ in range(1000):
         try:
-            port, _, pid = (home / "run" / "resident").read_text().split()
+            _, _, pid = (home / "run" / "resident").read_text().split()
             return int(pid)
         except (OSError, ValueError):
             time.sleep(0.01)
@@ -35,10 +36,8 @@ def start(python: str, home: Path) -> int:
 
 
 def stop(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
 
 
 def cpu_seconds(pid: int) -> float:

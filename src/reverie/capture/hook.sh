@@ -25,6 +25,11 @@ python_hook() {
 }
 
 args=("$@")
+answering=
+[[ " $* " == *" --recall yes "* && ${REVERIE_INJECT-} != 0 ]] && answering=yes
+if [[ ${REVERIE_CAPTURE-} == 0 && -z $answering ]]; then
+	exit 0 # nothing to capture and nothing to answer: what the Python hook would do first
+fi
 if [[ ${REVERIE_RESIDENT-} == 0 || ${BASH_VERSINFO[0]} -lt 5 ]]; then
 	"$python" -I -S "$hook" "$@"
 	exit 0
