@@ -19,8 +19,10 @@ The session-end ingest runs detached after the agent exits, so it is not on the 
 (as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
 (goal: at most 10% added). ``--explain`` adds sessions with parts of reverie off (recall with
 ``REVERIE_INJECT=0``, the session-end ingest with ``REVERIE_AUTO_INGEST=0``, and everything but the hook
-processes themselves) to show where the added time goes, and the hooks as earlier versions wrote them
-(capture and recall as separate processes), in the same interleaved rounds.
+processes themselves, for both hook commands) to show where the added time goes, the hooks as earlier
+versions wrote them (capture and recall as separate processes), a session whose first event finds no
+server running, and the same hooks each running ``true`` (what Claude Code spends on a hook at all), in
+the same interleaved rounds.
 Run: ``python -m benchmarks.claude_session [--rounds 8] [--explain]``.
 """
 
@@ -69,6 +71,7 @@ def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
 
 SEPARATE = "separate"  # the case that runs the hooks as reverie wrote them before one process per event
 COLD = "cold"  # the case whose session starts with no resident server running
+NOOP = "noop"  # the case whose every hook command is `true`: what registering the hooks costs at all
 PER_EVENT = "per-event process"
 
 
@@ -79,6 +82,7 @@ EXPLAIN = {
     "no recall": {"REVERIE_INJECT": "0"},
     "no ingest": {"REVERIE_AUTO_INGEST": "0"},
     "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
+    "every hook is `true`": {NOOP: "1"},
     "capture off, per-event": {
         "REVERIE_INJECT": "0",
         "REVERIE_CAPTURE": "0",
@@ -104,6 +108,15 @@ def separate_entries(settings: Path) -> None:
     settings.write_text(json.dumps(data, indent=2))
 
 
+def noop_entries(settings: Path) -> None:
+    """Every handler's command replaced by ``true``: the agent's own cost of running a hook at all."""
+    data = json.loads(settings.read_text())
+    for groups in data["hooks"].values():
+        for group in groups:
+            group["hooks"] = [{**handler, "command": "true"} for handler in group["hooks"]]
+    settings.write_text(json.dumps(data, indent=2))
+
+
 @dataclass(frozen=True)
 class Sample:
     """One session: its wall time, and the CPU time (user + system) of the CLI and every hook it waited
@@ -117,6 +130,7 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
     extra = dict(extra or {})
     separate = extra.pop(SEPARATE, None) is not None
+    noop = extra.pop(NOOP, None) is not None
     if extra.pop(COLD, None) is not None:
         stop_server(home)
     with ScriptedServer(script) as server:
@@ -127,6 +141,8 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
             subprocess.run(init, env=env, cwd=project, capture_output=True, check=True)
             if separate:
                 separate_entries(root / "claude-config" / "settings.json")
+            if noop:
+                noop_entries(root / "claude-config" / "settings.json")
         args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
         args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)

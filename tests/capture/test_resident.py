@@ -12,6 +12,7 @@ import signal
 import socket
 import stat
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,21 +231,41 @@ def test_one_server_per_home(twins: tuple[Path, Path, Path]) -> None:
         assert alive(first.pid) and announced(home) == before
 
 
-def test_requests_are_read_within_bounds_in_process() -> None:
+def fed(token: bytes, data: bytes, piece: int) -> resident_call.Request | None:
+    """``data`` fed to a request in pieces of ``piece`` bytes, as the server's reads may cut it."""
+    incoming = resident_call.Incoming(token, until=0.0)
+    got = None
+    for start in range(0, len(data), piece):
+        got = incoming.feed(data[start : start + piece])
+    return got
+
+
+@pytest.mark.parametrize("piece", [1, 7, 1 << 20])
+def test_a_request_is_read_whole_however_it_arrives(piece: int) -> None:
     token = b"ab" * 32
-    left, right = socket.socketpair()
-    with left, right:
-        left.sendall(request(token.decode(), ["--event", "Stop"], b'{"a": 1}', {"REVERIE_INJECT": "0", "PATH": "/x"}))
-        got = resident_call.read_request(right, token)
-    assert got.argv == ["--event", "Stop"] and got.payload == b'{"a": 1}'
+    data = request(token.decode(), ["--event", "Stop"], b'{"a": 1}', {"REVERIE_INJECT": "0", "PATH": "/x"})
+    got = fed(token, data, piece)
+    assert got is not None and got.argv == ["--event", "Stop"] and got.payload == b'{"a": 1}'
     assert got.environment == {"REVERIE_INJECT": "0"}  # only what the hook reads is taken from the client
-    for bad in (request("cd" * 32, [], b"{}"), b"reverie-hook-1", b"x" * (resident_call.MAX_FIELD_BYTES + 10)):
-        left, right = socket.socketpair()
-        with left, right:
-            left.sendall(bad)
-            left.shutdown(socket.SHUT_WR)
-            with pytest.raises(resident_call.Refused):
-                resident_call.read_request(right, token)
+    assert fed(token, data[:-1], piece) is None  # no final NUL: not complete yet
+    empty = fed(token, request(token.decode(), [], b""), piece)
+    assert empty is not None and empty.argv == [] and empty.payload == b""
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        request("cd" * 32, [], b"{}"),  # a wrong token
+        request("", [], b"{}"),  # none
+        b"GET / HTTP/1.1\r\n",  # not ours at all: refused on its first bytes
+        b"reverie-hook-1 " + b"x" * (resident_call.MAX_FIELD_BYTES + 10),  # a field that never ends
+        b"reverie-hook-1 " + b"ab" * 32 + b"\0" + b"--a\0" * 200,  # too many fields
+        b"",  # closed before anything came
+    ],
+)
+def test_what_is_not_a_request_is_refused_in_process(bad: bytes) -> None:
+    with pytest.raises(resident_call.Refused):
+        fed(b"ab" * 32, bad or b"", 1 << 20) if bad else resident_call.Incoming(b"", 0.0).feed(b"")
 
 
 def test_the_run_folder_is_refused_when_others_can_enter_it_and_fixed_when_ours(tmp_path: Path) -> None:
@@ -266,3 +287,28 @@ def test_resident_off_runs_the_python_hook_and_starts_nothing(twins: tuple[Path,
     assert done.stdout == through_python(event, payload, per_event).stdout
     time.sleep(0.3)
     assert announced(home) is None and not (home / "run").exists()
+
+
+@pytest.mark.parametrize("reply", [b"c", b'c12\n{"hookSpec', b""])
+def test_an_answer_cut_short_is_answered_by_the_python_hook_without_capturing_twice(
+    twins: tuple[Path, Path, Path], reply: bytes
+) -> None:
+    """A server that dies mid-answer: after ``c`` the event is spooled, so the Python hook only answers."""
+    per_event, home, checkout = twins
+    (event, payload, _) = session(checkout)[1]
+    with socket.create_server(("127.0.0.1", 0)) as fake:
+        (home / "run").mkdir(mode=0o700)
+        (home / "run" / "resident").write_text(f"{fake.getsockname()[1]} {'ab' * 32} 1\n")
+
+        def serve_once() -> None:
+            connection, _ = fake.accept()
+            with connection:
+                connection.recv(1 << 20)
+                connection.sendall(reply)
+
+        thread = threading.Thread(target=serve_once)
+        thread.start()
+        done = through_client(event, payload, home)
+        thread.join()
+    assert done.stdout == through_python(event, payload, per_event).stdout != b""
+    assert len(spooled(home)) == (0 if reply else 1)  # "c" said it was captured; nothing said: captured now

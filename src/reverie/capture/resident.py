@@ -8,12 +8,15 @@ client and its fallback, ``resident_call`` for the request and the answer).
 
 How it runs:
 
-* **Per event, a fork.** The listening process accepts and forks; the child reads the request, checks
-  the token and runs the per-event hook's own ``hook_call.main`` (capture, then recall), answers and
-  exits. So each event starts from the same state as a fresh hook process (nothing one event leaves
-  behind reaches the next), the hook's ``SIGALRM`` deadlines work, events of parallel hooks run in
-  parallel, and the listening process never opens the store, a spool file or a lock: there is nothing
-  it could hold between events. A fork of this small process costs well under a millisecond.
+* **Per event, the hook's own code, in this process.** Requests are read as they arrive, several at a
+  time; once one is complete and its token matched, the event runs through the per-event hook's own
+  ``hook_call.main`` (capture, then recall) with that event's argv, stdin, stdout and environment, and the
+  answer goes back (``resident_call``). Events run one after another: each takes a few milliseconds and
+  has the hook's own deadlines, so a slow one delays the next by at most those; the client gives up
+  after 4 s and runs the Python hook. The hook keeps nothing between events that depends on an event
+  and holds no store lock, file or connection once it returns. Forking a child per event was measured
+  first: the fork, the copy-on-write faults of a cold child and its exit cost 2.5 ms of CPU an event,
+  and a cold child's recall 6.5 ms where a warm process needs 2.5 (benchmarks/README.md).
 * **Found by a file.** It binds 127.0.0.1 on a port the kernel picks and writes ``<home>/run/resident``
   (``<port> <token> <pid>``; 0600 in a 0700 folder; ``resident_start``). The token is 256 random bits;
   a request that does not start with it is closed unanswered (compared in constant time).
@@ -24,8 +27,9 @@ How it runs:
   sources it runs, as ``reverie init`` does, is no change); when its run file no longer names it; and
   on SIGTERM. The sources are stat'ed at every connection (about 60 files, tens of microseconds). One
   server per home: it holds ``<home>/run/resident.lock`` (``flock``) while it runs.
-* **Bounded.** At most ``MAX_CHILDREN`` events at once (more are closed: their hooks fall back); each
-  request must arrive within a few seconds and under 32 MiB (``resident_call``).
+* **Bounded.** At most ``MAX_INCOMING`` requests on their way in (more are closed: their hooks fall
+  back); each must be complete within ``resident_call.READ_SECONDS`` and under 32 MiB; after
+  ``MAX_EVENTS`` events the process leaves and the next event starts a fresh one.
 
 ``reverie init`` writes ``hook.sh`` as the command where the agent's hook runner can reach it;
 ``REVERIE_RESIDENT=0`` turns it off (``hook.sh`` then runs the Python hook directly, and no server starts).
@@ -50,14 +54,17 @@ from reverie.capture import runtime as hook_runtime
 
 IDLE_SECONDS = 20 * 60.0
 TICK_SECONDS = 1.0  # how often an idle server looks at its run file and its sources
-MAX_CHILDREN = 32
+MAX_INCOMING = 64  # requests on their way in at once; more are closed (their hooks fall back)
+MAX_EVENTS = 100_000  # then a fresh process: whatever a long life accumulates does not
+ANSWER_SEND_SECONDS = 2.0
 LOCK_WAIT_SECONDS = 2.0  # a server that found its code changed may still be on its way out
 BACKLOG = 128
 _HOOK_FILE = "hook.py"
 
 
 class Server:
-    """The listening socket, the run file that announces it, and what decides that it should go."""
+    """The listening socket, the run file that announces it, the requests on their way in, and what
+    decides that the server should go."""
 
     def __init__(self, home: str, *, idle_seconds: float = IDLE_SECONDS) -> None:
         self.home = home
@@ -66,14 +73,17 @@ class Server:
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(BACKLOG)
+        self.listener.setblocking(False)
         self.port = self.listener.getsockname()[1]
-        self.children: set[int] = set()
+        self.incoming: dict[socket.socket, resident_call.Incoming] = {}
+        self.events = 0
         self.runtime_file = os.path.join(home, *hook_runtime.FOLDER, hook_runtime.file_name())
         self.stamps = _stamps(_watched_files())
         self.runtime_stamp = _stamps([self.runtime_file])
         self.hook_file = os.path.join(os.path.dirname(os.path.abspath(resident_call.__file__)), _HOOK_FILE)
         self.last_seen = time.monotonic()
-        # A child's exit wakes the loop (SIGCHLD through the wakeup socket), so it is reaped at once.
+        # The hook may start detached processes (ingest, an index rebuild): SIGCHLD wakes the loop through
+        # this socket so that they are reaped at once instead of lingering as zombies.
         self.wakeup, self.wakeup_writer = socket.socketpair()
         self.wakeup_writer.setblocking(False)
         signal.set_wakeup_fd(self.wakeup_writer.fileno())
@@ -88,72 +98,90 @@ class Server:
     def serve(self) -> str:
         """Answer connections until a reason to stop; that reason."""
         while True:
-            ready, _, _ = select.select([self.listener, self.wakeup], [], [], TICK_SECONDS)
+            now = time.monotonic()
+            waits = [incoming.until - now for incoming in self.incoming.values()]
+            timeout = max(0.0, min([TICK_SECONDS, *waits]))
+            ready, _, _ = select.select([self.listener, self.wakeup, *self.incoming], [], [], timeout)
             if self.wakeup in ready:
-                self.wakeup.recv(4096)
-                ready.remove(self.wakeup)
-            self._reap()
+                with contextlib.suppress(OSError):
+                    self.wakeup.recv(4096)
+                _reap()
+            if self.listener in ready and not self._accept():
+                return "code changed"
+            for connection in ready:
+                if connection in self.incoming:
+                    self._receive(connection)
+            self._expire(time.monotonic())
+            if self.events >= MAX_EVENTS:
+                return "enough events"
             if not ready:
                 reason = self._why_stop(time.monotonic())
                 if reason:
                     return reason
-                continue
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                continue
-            self.last_seen = time.monotonic()
-            if self._changed():
-                connection.close()  # unanswered: the hook falls back to the new code
-                return "code changed"
-            self._fork(connection)
 
     def close(self) -> None:
-        """Withdraw the run file (when it still names this server) and the socket."""
-        with contextlib.suppress(OSError):
-            with open(resident_start.run_file(self.home), "rb") as file:
-                mine = file.read().split()[1:2] == [self.token]
-            if mine:
+        """Withdraw the run file (when it still names this server) and the sockets."""
+        if self._announced():
+            with contextlib.suppress(OSError):
                 os.unlink(resident_start.run_file(self.home))
+        for connection in list(self.incoming):
+            connection.close()
         for own in (self.listener, self.wakeup, self.wakeup_writer):
             own.close()
 
-    def _fork(self, connection: socket.socket) -> None:
-        if len(self.children) >= MAX_CHILDREN:
-            connection.close()
-            return
-        pid = os.fork()
-        if pid:
-            connection.close()
-            self.children.add(pid)
-            return
-        code = 0
-        try:
-            signal.set_wakeup_fd(-1)
-            for inherited in (self.listener, self.wakeup, self.wakeup_writer):
-                inherited.close()
-            for number in (signal.SIGTERM, signal.SIGCHLD):
-                signal.signal(number, signal.SIG_DFL)
-            request = resident_call.read_request(connection, self.token)
-            connection.settimeout(None)
-            resident_call.answer(connection, request, os.environ, self.hook_file)
-        except BaseException:
-            code = 1
-        finally:
-            with contextlib.suppress(BaseException):
+    def _accept(self) -> bool:
+        """Take the waiting connections; False when the code changed (each is then closed unanswered,
+        and its hook falls back to the Python hook: the new code)."""
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return True
+            except OSError:
+                return True
+            self.last_seen = time.monotonic()
+            if self._changed():
                 connection.close()
-            os._exit(code)
+                return False
+            if len(self.incoming) >= MAX_INCOMING:
+                connection.close()  # its hook falls back at once
+                continue
+            connection.setblocking(False)
+            self.incoming[connection] = resident_call.Incoming(self.token, self.last_seen + resident_call.READ_SECONDS)
 
-    def _reap(self) -> None:
-        for pid in list(self.children):
-            with contextlib.suppress(ChildProcessError):
-                done, _ = os.waitpid(pid, os.WNOHANG)
-                if not done:
-                    continue
-            self.children.discard(pid)
+    def _receive(self, connection: socket.socket) -> None:
+        incoming = self.incoming[connection]
+        try:
+            request = incoming.feed(connection.recv(resident_call.CHUNK))
+        except (BlockingIOError, InterruptedError):
+            return
+        except (OSError, resident_call.Refused):
+            self._drop(connection)
+            return
+        if request is None:
+            return
+        del self.incoming[connection]
+        self.events += 1
+        try:
+            connection.setblocking(True)
+            connection.settimeout(ANSWER_SEND_SECONDS)
+            resident_call.answer(connection, request, os.environ, self.hook_file)
+        except Exception:  # a client gone before its answer: the event itself failed open in the hook
+            pass
+        finally:
+            connection.close()
+
+    def _drop(self, connection: socket.socket) -> None:
+        self.incoming.pop(connection, None)
+        connection.close()
+
+    def _expire(self, now: float) -> None:
+        for connection, incoming in list(self.incoming.items()):
+            if incoming.until <= now:
+                self._drop(connection)
 
     def _why_stop(self, now: float) -> str:
-        if now - self.last_seen >= self.idle_seconds:
+        if now - self.last_seen >= self.idle_seconds and not self.incoming:
             return "idle"
         if not self._announced():
             return "run file gone"
@@ -196,28 +224,32 @@ def main(argv: list[str]) -> int:
         return 2
     os.closerange(3, 256)  # whatever the agent let its hook inherit is not ours to keep open
     folder = resident_start.private_run_folder(home)
+    if _lock(os.path.join(folder, resident_start.LOCK_FILE)) is None:
+        return 0  # another server holds this home
+    _preload()
+    server = Server(home, idle_seconds=float(options.get("--idle", IDLE_SECONDS)))
+    signal.signal(signal.SIGTERM, _stop)
     try:
-        lock = _lock(os.path.join(folder, resident_start.LOCK_FILE))
-        if lock is None:
-            return 0  # another server holds this home
-        _preload()
-        server = Server(home, idle_seconds=float(options.get("--idle", IDLE_SECONDS)))
-        signal.signal(signal.SIGTERM, _stop)
-        try:
-            server.announce()
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(folder, resident_start.STARTING_FILE))  # started: the next may try
-            server.serve()
-        finally:
-            server.close()
+        server.announce()
+        server.serve()
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(folder, resident_start.STARTING_FILE))
+        server.close()
+    # A server that ran and left (idle, changed code): the next hook may start one at once. One that
+    # could not start leaves the marker, so hooks try again only every START_INTERVAL_SECONDS.
+    with contextlib.suppress(OSError):
+        os.unlink(os.path.join(folder, resident_start.STARTING_FILE))
     return 0
 
 
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _reap() -> None:
+    """Every child that has ended (the hook's detached starts are children of this process)."""
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
 
 
 def _ignore(signum: int, frame: object) -> None:
@@ -239,9 +271,8 @@ def _lock(path: str) -> int | None:
 
 
 def _preload() -> None:
-    """Import what the hook imports (the runtime file's roots and what they import inside functions),
-    so that each forked event finds it loaded; then keep those objects out of the collector's way, so
-    that a child does not copy the pages the collector would touch."""
+    """Import what the hook imports (the runtime file's roots and what they import inside functions), so
+    that no event pays for it; then keep those objects out of the collector's way for good."""
     for name in (*bundle.ROOTS, "reverie.capture.resident_call", "hashlib", "traceback", "subprocess"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)

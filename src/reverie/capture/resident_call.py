@@ -10,14 +10,17 @@ The request (``hook.sh`` writes it with one ``printf``) is a sequence of NUL-ter
 The answer is ``c`` as soon as capture is done (so a client that loses the connection later knows not
 to capture the event a second time), then ``<length>\\n`` and the hook's stdout (ASCII JSON or nothing).
 
-The event runs through ``hook_call.main``, the per-event hook's own code, in a child the server forked
-for this connection: ``sys.argv``, stdin, stdout and the environment variables that the hook reads
-are set to what the client sent, so capture and recall see what the per-event process would have seen
-and answer byte for byte the same; the deadlines (``SIGALRM``) work because the child is single-threaded;
-whatever the event leaves behind (state, file descriptors) ends with the child.
+The event runs through ``hook_call.main``, the per-event hook's own code, in the server's one thread:
+``sys.argv``, stdin, stdout and the environment variables that the hook reads are set to what the client
+sent (and put back afterwards), so capture and recall see what the per-event process would have seen and
+answer byte for byte the same, and the hook's deadlines (``SIGALRM``) work as in its own process. Nothing
+the hook keeps between calls depends on the event (its module-level caches hold compiled patterns and
+stemmed words), and it holds no file, lock or connection once it returns.
 
-A wrong token, a request that is not one, or one that does not arrive within ``READ_SECONDS`` is closed
-without a word; so is one larger than ``MAX_REQUEST_BYTES`` (``hook.sh`` hands payloads of more than
+Requests are read as they arrive, several at a time (``Incoming``), and an event runs only once its
+whole request is in: a client that sends half a request holds a slot, never the server. A wrong token,
+a request that is not one, or one that is not complete within ``READ_SECONDS`` is closed without a
+word; so is one larger than ``MAX_REQUEST_BYTES`` (``hook.sh`` hands payloads of more than
 128 Ki characters to the Python hook itself, so this bound never cuts what the per-event hook would keep).
 """
 
@@ -26,22 +29,21 @@ from __future__ import annotations
 import hmac
 import io
 import sys
-import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import socket
     from collections.abc import MutableMapping
 
-MAGIC = b"reverie-hook-1"
+MAGIC = b"reverie-hook-1 "
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 64  # argv and environment together
 MAX_REQUEST_BYTES = 32 * 1024 * 1024 + 256 * 1024
-READ_SECONDS = 3.0  # the whole request; each recv has its own timeout too
+READ_SECONDS = 3.0  # from the connection to the last byte of its request
 # What the hook reads from its environment: the client's values replace the server's for each event.
 FORWARDED_PREFIXES = ("REVERIE_",)
 FORWARDED_NAMES = frozenset({"CLAUDE_PROJECT_DIR"})
-_CHUNK = 256 * 1024
+CHUNK = 256 * 1024
 
 
 class Refused(Exception):
@@ -57,103 +59,90 @@ class Request:
         self.payload = payload
 
 
-def read_request(connection: socket.socket, token: bytes) -> Request:
-    """The request on ``connection`` once its token matched (compared in constant time); ``Refused``
-    for anything else. Bounded in size and in time."""
-    reader = _Fields(connection, time.monotonic() + READ_SECONDS)
-    reader.expect(MAGIC + b" ")  # anything else (a browser, a port scan) is closed at once
-    first = reader.field()
-    magic, _, offered = first.partition(b" ")
-    if magic != MAGIC or not hmac.compare_digest(offered, token):
-        raise Refused("wrong token")
-    argv = reader.section()
-    environment = {}
-    for item in reader.section():
-        name, equals, value = item.partition("=")
-        if equals and _forwarded(name):
-            environment[name] = value
-    return Request(argv, environment, reader.rest())
+class Incoming:
+    """One connection's request as its bytes arrive: ``feed`` each chunk; the ``Request`` once complete
+    (``Refused`` as soon as it cannot be one from the user's hook)."""
+
+    def __init__(self, token: bytes, until: float) -> None:
+        self.token = token
+        self.until = until
+        self.buffer = bytearray()
+        self.searched = 0  # bytes already looked at for the request's last NUL: each byte is looked at once
+
+    def feed(self, chunk: bytes) -> Request | None:
+        if not chunk:
+            raise Refused("the connection closed before the request was complete")
+        self.buffer += chunk
+        if len(self.buffer) > MAX_REQUEST_BYTES:
+            raise Refused("the request is over the bound")
+        head = bytes(self.buffer[: len(MAGIC)])
+        if not MAGIC.startswith(head) and not head.startswith(MAGIC):
+            raise Refused("not a hook request")  # a browser, a port scan: closed at once
+        if self.buffer.find(b"\0", self.searched) < 0:
+            self.searched = len(self.buffer)
+            if len(self.buffer) > MAX_FIELD_BYTES and self.buffer.find(b"\0", 0, MAX_FIELD_BYTES) < 0:
+                raise Refused("a field too long")
+            return None
+        self.searched = len(self.buffer)
+        return self._parse()
+
+    def _parse(self) -> Request | None:
+        fields = bytes(self.buffer).split(b"\0")
+        if len(fields) < 2:
+            return None
+        if not fields[0].startswith(MAGIC) or not hmac.compare_digest(fields[0][len(MAGIC) :], self.token):
+            raise Refused("wrong token")
+        try:
+            argv_end = fields.index(b"", 1)
+            environment_end = fields.index(b"", argv_end + 1)
+        except ValueError:
+            self._check_unfinished(fields)
+            return None
+        if len(fields) < environment_end + 3:  # the payload and what follows its NUL
+            self._check_unfinished(fields)
+            return None
+        if environment_end > MAX_FIELDS + 2 or any(len(field) > MAX_FIELD_BYTES for field in fields[:environment_end]):
+            raise Refused("too many fields, or one too long")
+        argv = [field.decode("utf-8", "surrogateescape") for field in fields[1:argv_end]]
+        environment = {}
+        for field in fields[argv_end + 1 : environment_end]:
+            name, equals, value = field.decode("utf-8", "surrogateescape").partition("=")
+            if equals and forwarded(name):
+                environment[name] = value
+        return Request(argv, environment, fields[environment_end + 1])
+
+    def _check_unfinished(self, fields: list[bytes]) -> None:
+        if len(fields) > MAX_FIELDS + 4 or any(len(field) > MAX_FIELD_BYTES for field in fields[:-1][: MAX_FIELDS + 3]):
+            raise Refused("too many fields, or one too long")
 
 
 def answer(connection: socket.socket, request: Request, environ: MutableMapping[str, str], hook_file: str) -> None:
-    """Run the hook on ``request`` as the per-event process would, and send its stdout."""
+    """Run the hook on ``request`` as the per-event process would, send its stdout, and put back the
+    process's argv, stdio and environment."""
     from reverie.capture import hook_call
 
-    for name in [name for name in environ if _forwarded(name)]:
-        del environ[name]
-    environ.update(request.environment)
-    sys.argv = [hook_file, *request.argv]
-    sys.stdin = io.TextIOWrapper(io.BytesIO(request.payload), encoding="utf-8")
-    out = io.BytesIO()
-    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
-    hook_call.main(request.argv, captured=lambda: connection.sendall(b"c"))
-    sys.stdout.flush()
-    text = out.getvalue()
+    saved = {name: value for name, value in environ.items() if forwarded(name)}
+    argv, stdin, stdout = sys.argv, sys.stdin, sys.stdout
+    try:
+        _replace(environ, request.environment)
+        sys.argv = [hook_file, *request.argv]
+        sys.stdin = io.TextIOWrapper(io.BytesIO(request.payload), encoding="utf-8")
+        out = io.BytesIO()
+        sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+        hook_call.main(request.argv, captured=lambda: connection.sendall(b"c"))
+        sys.stdout.flush()
+        text = out.getvalue()  # before the wrapper goes: it closes its buffer when it is collected
+    finally:
+        sys.argv, sys.stdin, sys.stdout = argv, stdin, stdout
+        _replace(environ, saved)
     connection.sendall(b"%d\n" % len(text) + text)
 
 
-def _forwarded(name: str) -> bool:
+def forwarded(name: str) -> bool:
     return name in FORWARDED_NAMES or name.startswith(FORWARDED_PREFIXES)
 
 
-class _Fields:
-    """NUL-terminated fields off a socket, within a byte budget and a deadline."""
-
-    def __init__(self, connection: socket.socket, until: float) -> None:
-        self.connection = connection
-        self.until = until
-        self.buffer = bytearray()
-        self.start = 0
-        self.received = 0
-        self.count = 0
-
-    def expect(self, prefix: bytes) -> None:
-        while len(self.buffer) < len(prefix) and self.buffer == prefix[: len(self.buffer)]:
-            self._receive()
-        if not self.buffer.startswith(prefix):
-            raise Refused("not a hook request")
-
-    def field(self) -> bytes:
-        while True:
-            end = self.buffer.find(b"\0", self.start)
-            if end >= 0:
-                value = bytes(self.buffer[self.start : end])
-                self.start = end + 1
-                self.count += 1
-                if self.count > MAX_FIELDS + 3 or len(value) > MAX_FIELD_BYTES:
-                    raise Refused("too many fields, or one too long")
-                return value
-            if len(self.buffer) - self.start > MAX_FIELD_BYTES:
-                raise Refused("a field too long")
-            self._receive()
-
-    def section(self) -> list[str]:
-        """Fields up to an empty one, as text (the hook's argv and environment are text)."""
-        values = []
-        while value := self.field():
-            values.append(value.decode("utf-8", "surrogateescape"))
-        return values
-
-    def rest(self) -> bytes:
-        """The payload: everything up to the final NUL."""
-        seen = 0  # bytes of the payload already searched: each is looked at once, however many chunks
-        while (end := self.buffer.find(b"\0", self.start + seen)) < 0:
-            seen = len(self.buffer) - self.start
-            self._receive()
-        return bytes(self.buffer[self.start : end])
-
-    def _receive(self) -> None:
-        left = self.until - time.monotonic()
-        if left <= 0:
-            raise Refused("the request did not arrive in time")
-        self.connection.settimeout(left)
-        chunk = self.connection.recv(_CHUNK)
-        if not chunk:
-            raise Refused("the connection closed before the request was complete")
-        self.received += len(chunk)
-        if self.received > MAX_REQUEST_BYTES:
-            raise Refused("the request is over the bound")
-        if self.start > _CHUNK:  # drop what was read already, so that finding the end stays linear
-            del self.buffer[: self.start]
-            self.start = 0
-        self.buffer += chunk
+def _replace(environ: MutableMapping[str, str], values: dict[str, str]) -> None:
+    for name in [name for name in environ if forwarded(name)]:
+        del environ[name]
+    environ.update(values)
