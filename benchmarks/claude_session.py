@@ -10,8 +10,8 @@ working session, where every tool call crosses PreToolUse and PostToolUse. Round
   resident server (``capture/resident.py``; capture on every event, recall answering at SessionStart,
   UserPromptSubmit and PreToolUse) with a store of 200 active lessons for this project and others. The
   server is running already (the first event after 20 idle minutes starts it: ``first event starts the
-  server`` with ``--explain``), and its CPU time per session is added to the case's (its mean over the
-  rounds: ``benchmarks/resident_cost.py``);
+  server`` with ``--explain``), and its own CPU time in the session is added to the case's
+  (``benchmarks/resident_cost.py``; not the session-end ingest it starts, which no case counts);
 * **per-event process**: ``REVERIE_RESIDENT=0 reverie init``: the hooks of the previous version, one
   ``python -I -S capture/hook.py`` process per event.
 

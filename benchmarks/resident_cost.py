@@ -1,10 +1,11 @@
 """What the resident hook server spends, for the benchmarks that compare it with the per-event hook.
 
-A hook answered by the resident server (``capture/resident.py``) runs in a child the server forks, not
-in a process the benchmark started, so ``RUSAGE_CHILDREN`` misses it. The server reaps its children,
-so their CPU time lands in its ``cutime``/``cstime`` (``/proc/<pid>/stat``), counted in clock ticks
-(10 ms): one event's share is below that resolution, so the benchmarks report it as the mean over all
-rounds (total server CPU / events), added to the client's own median.
+A hook answered by the resident server (``capture/resident.py``) does its work in the server, not in a
+process the benchmark started, so ``RUSAGE_CHILDREN`` misses it. The server's own user + system time
+(``/proc/<pid>/stat``; not its reaped children's: those are the detached ingest and index builds the hook
+starts, which the per-event hook's figures do not count either) is counted in clock ticks (10 ms): one
+event's share is below that resolution, so the benchmarks report it as the mean over all rounds (server
+CPU / events), added to the client's own median.
 """
 
 from __future__ import annotations
@@ -41,23 +42,6 @@ def stop(pid: int) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system time of the server and of the children it reaped."""
-    settle(pid)
+    """User + system time of the server process itself."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(value) for value in fields[11:15]) / TICK
-
-
-def settle(pid: int) -> None:
-    """Wait (up to a second) until the server has no child left running: an event's child may still be
-    on its way out after its answer went back."""
-    for _ in range(100):
-        if not any(_parent(entry) == pid for entry in os.scandir("/proc") if entry.name.isdigit()):
-            return
-        time.sleep(0.01)
-
-
-def _parent(entry: os.DirEntry[str]) -> int:
-    try:
-        return int(Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
+    return sum(int(value) for value in fields[11:13]) / TICK
