@@ -5,8 +5,9 @@
 # Reads the event (read -N: buffered, unlike read -d), finds the server in <home>/run/resident
 # ("<port> <token> <pid>", 0600), sends token, argv, the REVERIE_* and CLAUDE_PROJECT_DIR variables and
 # the event over /dev/tcp/127.0.0.1 (capture/resident_call.py has the format), and prints the answer.
-# Whenever that fails (no run file, no server, a refused or cut answer) or the payload is large, it runs the Python hook, <python> -I -S capture/hook.py with the same arguments, which also
-# starts the server for the next event (--resident start). REVERIE_RESIDENT=0 goes straight to it.
+# Whenever that fails (no run file, no server, a refused or cut answer) or the payload is large, it runs
+# the Python hook, <python> -I -S capture/hook.py with the same arguments, which also starts the server
+# for the next event (--resident start). REVERIE_RESIDENT=0 goes straight to it.
 # Whatever happens, the exit status is 0 and stdout carries only a complete answer.
 
 python=$1
@@ -53,7 +54,9 @@ if ((${#payload} >= limit)); then
 	exit 0
 fi
 
+[[ -n $home ]] || python_hook no
 IFS=" " read -r port token _ 2>/dev/null <"$home/run/resident" || python_hook no
+[[ $port =~ ^[0-9]+$ && $token =~ ^[0-9a-f]+$ ]] || python_hook no
 { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || python_hook no
 
 environment=()
