@@ -224,6 +224,7 @@ def main(argv: list[str]) -> int:
         return 2
     os.closerange(3, 256)  # whatever the agent let its hook inherit is not ours to keep open
     folder = resident_start.private_run_folder(home)
+    os.chdir(folder)  # not the first hook's project folder: a server must not keep a checkout busy
     if _lock(os.path.join(folder, resident_start.LOCK_FILE)) is None:
         return 0  # another server holds this home
     _preload()
