@@ -6,16 +6,23 @@ against the scripted model server on 127.0.0.1. Each session is one prompt and f
 working session, where every tool call crosses PreToolUse and PostToolUse. Rounds alternate:
 
 * **bare**: no hooks at all;
-* **reverie**: ``reverie init`` (one process per event: capture on every event, recall answering at
-  SessionStart, UserPromptSubmit and PreToolUse in the same process) with a store of 200 active
-  lessons for this project and others.
+* **reverie**: ``reverie init`` as it writes hooks by default: ``hook.sh`` sending each event to the
+  resident server (``capture/resident.py``; capture on every event, recall answering at SessionStart,
+  UserPromptSubmit and PreToolUse) with a store of 200 active lessons for this project and others. The
+  server is running already (the first event after 20 idle minutes starts it: ``first event starts the
+  server`` with ``--explain``), and its own CPU time in the session is added to the case's
+  (``benchmarks/resident_cost.py``; not the session-end ingest it starts, which no case counts);
+* **per-event process**: ``REVERIE_RESIDENT=0 reverie init``: the hooks of the previous version, one
+  ``python -I -S capture/hook.py`` process per event.
 
 The session-end ingest runs detached after the agent exits, so it is not on the agent's wall time
 (as for a person). Reported: medians per case, the added wall time and its ratio to the bare session
 (goal: at most 10% added). ``--explain`` adds sessions with parts of reverie off (recall with
 ``REVERIE_INJECT=0``, the session-end ingest with ``REVERIE_AUTO_INGEST=0``, and everything but the hook
-processes themselves) to show where the added time goes, and the hooks as earlier versions wrote them
-(capture and recall as separate processes), in the same interleaved rounds.
+processes themselves, for both hook commands) to show where the added time goes, the hooks as earlier
+versions wrote them (capture and recall as separate processes), a session whose first event finds no
+server running, and the same hooks each running ``true`` (what Claude Code spends on a hook at all), in
+the same interleaved rounds.
 Run: ``python -m benchmarks.claude_session [--rounds 8] [--explain]``.
 """
 
@@ -34,6 +41,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks import resident_cost
 from reverie.distill.explicit import remember
 from reverie.domain.lessons import ScopeLevel
 from reverie.llms.scripted_server import Script, ScriptedServer, say, shell
@@ -62,14 +70,25 @@ def environment(root: Path, server_url: str, home: Path) -> dict[str, str]:
 
 
 SEPARATE = "separate"  # the case that runs the hooks as reverie wrote them before one process per event
+COLD = "cold"  # the case whose session starts with no resident server running
+NOOP = "noop"  # the case whose every hook command is `true`: what registering the hooks costs at all
+PER_EVENT = "per-event process"
 
 
 # With --explain, the same session with parts of reverie turned off, to show where the added time goes.
 EXPLAIN = {
-    "separate (before)": {SEPARATE: "1"},
+    "first event starts the server": {COLD: "1"},
+    "separate (before)": {SEPARATE: "1", "REVERIE_RESIDENT": "0"},
     "no recall": {"REVERIE_INJECT": "0"},
     "no ingest": {"REVERIE_AUTO_INGEST": "0"},
     "capture off": {"REVERIE_INJECT": "0", "REVERIE_CAPTURE": "0", "REVERIE_AUTO_INGEST": "0"},
+    "every hook is `true`": {NOOP: "1"},
+    "capture off, per-event": {
+        "REVERIE_INJECT": "0",
+        "REVERIE_CAPTURE": "0",
+        "REVERIE_AUTO_INGEST": "0",
+        "REVERIE_RESIDENT": "0",
+    },
 }
 
 
@@ -89,6 +108,15 @@ def separate_entries(settings: Path) -> None:
     settings.write_text(json.dumps(data, indent=2))
 
 
+def noop_entries(settings: Path) -> None:
+    """Every handler's command replaced by ``true``: the agent's own cost of running a hook at all."""
+    data = json.loads(settings.read_text())
+    for groups in data["hooks"].values():
+        for group in groups:
+            group["hooks"] = [{**handler, "command": "true"} for handler in group["hooks"]]
+    settings.write_text(json.dumps(data, indent=2))
+
+
 @dataclass(frozen=True)
 class Sample:
     """One session: its wall time, and the CPU time (user + system) of the CLI and every hook it waited
@@ -102,6 +130,9 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
     script = Script([*(shell(command) for command in COMMANDS), say("Done.")])
     extra = dict(extra or {})
     separate = extra.pop(SEPARATE, None) is not None
+    noop = extra.pop(NOOP, None) is not None
+    if extra.pop(COLD, None) is not None:
+        stop_server(home)
     with ScriptedServer(script) as server:
         env = environment(root, server.url, home) | extra
         (root / "claude-config").mkdir(parents=True, exist_ok=True)
@@ -110,6 +141,8 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
             subprocess.run(init, env=env, cwd=project, capture_output=True, check=True)
             if separate:
                 separate_entries(root / "claude-config" / "settings.json")
+            if noop:
+                noop_entries(root / "claude-config" / "settings.json")
         args = [str(CLAUDE), "-p", "Look around the repository.", "--output-format", "json"]
         args += ["--dangerously-skip-permissions", "--allowedTools", "Bash"]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -120,6 +153,23 @@ def one_session(root: Path, project: Path, home: Path, *, hooks: bool, extra: di
         if done.returncode != 0 or not script.done:
             raise SystemExit(f"the session failed: {done.stderr[-500:]}")
         return Sample(elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def server_pid(home: Path) -> int | None:
+    try:
+        return int((home / "run" / "resident").read_text().split()[2])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def stop_server(home: Path) -> None:
+    pid = server_pid(home)
+    if pid is not None:
+        resident_cost.stop(pid)
+        for _ in range(200):
+            if not Path(f"/proc/{pid}").exists():
+                break
+            time.sleep(0.01)
 
 
 def stocked_home(root: Path) -> Path:
@@ -142,9 +192,10 @@ def report(samples: dict[str, list[Sample]], rounds: int) -> None:
         for case, runs in samples.items()
     }
     (bare, bare_cpu), (with_hooks, with_cpu) = medians["bare"], medians["reverie"]
-    print(f"{'case':<20} {'wall s':>7} {'added':>7} {'cpu s':>7} {'added':>7}")
+    print(f"load average {os.getloadavg()}")
+    print(f"{'case':<30} {'wall s':>7} {'added':>7} {'cpu s':>7} {'added':>7}")
     for case, (wall, cpu) in medians.items():
-        print(f"{case:<20} {wall:7.3f} {wall - bare:+7.3f} {cpu:7.3f} {cpu - bare_cpu:+7.3f}")
+        print(f"{case:<30} {wall:7.3f} {wall - bare:+7.3f} {cpu:7.3f} {cpu - bare_cpu:+7.3f}")
     share = 100 * (with_hooks - bare) / bare
     print(f"added: {with_hooks - bare:.3f} s ({share:.1f}% of the bare session's wall time; goal <= 10%)")
     summary = {
@@ -155,6 +206,7 @@ def report(samples: dict[str, list[Sample]], rounds: int) -> None:
         "added_s": round(with_hooks - bare, 3),
         "added_ratio": round((with_hooks - bare) / bare, 3),
         "added_cpu_s": round(with_cpu - bare_cpu, 3),
+        "per_event_added_s": round(medians[PER_EVENT][0] - bare, 3),
     }
     print(json.dumps(summary))
 
@@ -174,17 +226,28 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["git", "init", "-q", str(project)], check=True)
         (project / "README.md").write_text("# A project\n")
         home = stocked_home(root)
-        cases = {"bare": None, "reverie": {}, **(EXPLAIN if options.explain else {})}
+        cases = {"bare": None, "reverie": {}, PER_EVENT: {"REVERIE_RESIDENT": "0"}}
+        cases |= EXPLAIN if options.explain else {}
         samples: dict[str, list[Sample]] = {case: [] for case in cases}
         for round_number in range(options.rounds + 1):
             for case, extra in cases.items():
-                run_root = root / f"{case.replace(' ', '-')}-{round_number}"
+                run_root = root / f"{case.replace(' ', '-').replace(',', '')}-{round_number}"
+                server = server_pid(home)
+                served = resident_cost.cpu_seconds(server) if server else 0.0
                 sample = one_session(run_root, project, home, hooks=extra is not None, extra=extra)
+                server_after = server_pid(home)
+                if server_after is not None and server_after == server:
+                    served = resident_cost.cpu_seconds(server_after) - served
+                elif server_after is not None:  # started in this session
+                    served = resident_cost.cpu_seconds(server_after)
+                else:
+                    served = 0.0
                 if round_number:  # the first round warms caches (node, the CLI's own files)
-                    samples[case].append(sample)
+                    samples[case].append(Sample(sample.wall, sample.cpu + served))
         report(samples, options.rounds)
         return 0
     finally:
+        stop_server(home)
         shutil.rmtree(root, ignore_errors=True)
 
 

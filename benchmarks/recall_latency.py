@@ -19,6 +19,10 @@ one process. Each round runs, interleaved so that drift on a busy machine hits e
   after an install or in a new folder);
 * the working directory is a git checkout of the project with a Makefile and a ``package.json``, as the
   project identity and the premise checks find them in real sessions;
+* the resident path (``capture/resident.py``, what ``reverie init`` writes by default): the same events
+  through ``/bin/sh -c '<the command>'`` as Claude Code runs it (``hook.sh`` sends the event to a server
+  that is already running), with ``/bin/sh -c :`` as the floor of any hook command (``resident:`` rows;
+  their CPU is the client's median plus the server's mean per event, ``benchmarks/resident_cost.py``);
 * with ``--before SRC`` (the ``src`` folder of another checkout, e.g. ``git worktree add /tmp/old main``):
   the same events run by that checkout's hook, on a home whose index that checkout built from the same
   lessons, in the same rounds (``before:`` rows).
@@ -47,6 +51,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks import resident_cost
+from reverie.adapters.claude_code import settings as claude_code
 from reverie.domain.lessons import Confidence, Lesson, LessonKind, LessonStatus, Scope, ScopeLevel, Trigger, lesson_id
 from reverie.recall.index import refresh_index
 from reverie.store import LessonBatch
@@ -55,6 +61,13 @@ from reverie.workspace import Workspace
 ROOT = Path(__file__).resolve().parents[1]
 HOOK = ROOT / "src" / "reverie" / "capture" / "hook.py"
 FLOOR = "floor (-I -S -c pass)"
+RESIDENT = "resident: "
+RESIDENT_EVENTS = (
+    "UserPromptSubmit",
+    "PreToolUse Bash npm test",
+    "PreToolUse Edit migrations/",
+    "SessionStart, fresh session",
+)
 FRESH = "bench-fresh"
 COLD = "SessionStart, fresh, nothing cached"
 REBUILT = "SessionStart, fresh, no digest kept"
@@ -182,6 +195,11 @@ def cases(python: str, home: Path, cwd: str, before: tuple[Path, Path] | None = 
         planned[name] = ([*entry(event), "--recall", "yes"], stdin, home)
         if before is not None:
             planned[f"before: {name}"] = ([*entry(event, *before), "--recall", "yes"], stdin, before[1])
+    planned[f"{RESIDENT}shell floor (/bin/sh -c :)"] = (["/bin/sh", "-c", ":"], None, home)
+    for name in RESIDENT_EVENTS:
+        event, stdin = events[name]
+        command = claude_code.HOOKS.command(Path(python), HOOK, event, home, recall=True, resident=True)
+        planned[f"{RESIDENT}{name}"] = (["/bin/sh", "-c", command], stdin, home)
     return planned
 
 
@@ -190,12 +208,28 @@ class Result:
         self.wall: list[float] = []
         self.cpu: list[float] = []  # user + system time of the hook process: what load on the machine cannot inflate
         self.output = 0
+        self.served: list[float] = []  # the resident server's CPU time for this event (resident rows)
+
+    def cpu_median(self) -> float:
+        """The process's median, plus the server's mean share where a resident server did the work."""
+        return statistics.median(self.cpu) + (statistics.mean(self.served) if self.served else 0.0)
 
 
 def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, Path] | None) -> dict[str, Result]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REVERIE_")} | {"REVERIE_AUTO_INGEST": "0"}
     planned = cases(python, home, cwd, before)
     results = {name: Result() for name in planned}
+    server = resident_cost.start(python, home)
+    try:
+        run_rounds(planned, results, env, cwd, rounds, server)
+    finally:
+        resident_cost.stop(server)
+    return results
+
+
+def run_rounds(
+    planned: dict[str, Case], results: dict[str, Result], env: dict[str, str], cwd: str, rounds: int, server: int
+) -> None:
     for round_number in range(rounds + 1):  # round 0 warms the page cache and builds the hook runtime file
         for name, (command, stdin, where) in planned.items():
             session_with_known_project(where, "bench-session", cwd)
@@ -204,6 +238,8 @@ def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, 
                 nothing_cached(where)
             if name.endswith(REBUILT):
                 shutil.rmtree(where / "cache" / "digest", ignore_errors=True)  # as after a new index build
+            resident = name.startswith(RESIDENT)
+            served = resident_cost.cpu_seconds(server) if resident else 0.0
             start_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(command, input=stdin, capture_output=True, env=env, check=True)
@@ -213,8 +249,9 @@ def measure(python: str, home: Path, cwd: str, rounds: int, before: tuple[Path, 
                 results[name].wall.append(elapsed)
                 cpu = after.ru_utime + after.ru_stime - start_usage.ru_utime - start_usage.ru_stime
                 results[name].cpu.append(cpu)
+                if resident:
+                    results[name].served.append(resident_cost.cpu_seconds(server) - served)
             results[name].output = len(done.stdout)
-    return results
 
 
 def populate_with(source: Path, home: Path, count: int) -> None:
@@ -245,15 +282,16 @@ def main() -> None:
             f"{options.lessons:,} active lessons: written in {written:.1f} s;"
             f" index built in {built:.2f} s, recall.db {size / 1e6:.1f} MB"
         )
-        print(f"hook latency where recall answers: median of {options.rounds} interleaved rounds\n")
+        print(f"hook latency where recall answers: median of {options.rounds} interleaved rounds")
+        print(f"load average {os.getloadavg()}\n")
         print(f"{'interpreter':<34} {'case':<36} {'wall ms':>8} {'ratio':>6} {'cpu ms':>7} {'ratio':>6} {'output':>7}")
         for python in pythons:
             results = measure(python, home, checkout(folder / "work"), options.rounds, before)
             floor = results[FLOOR]
-            floor_wall, floor_cpu = statistics.median(floor.wall), statistics.median(floor.cpu)
+            floor_wall, floor_cpu = statistics.median(floor.wall), floor.cpu_median()
             label = python if len(python) <= 34 else "..." + python[-31:]
             for name, result in results.items():
-                wall, cpu = statistics.median(result.wall), statistics.median(result.cpu)
+                wall, cpu = statistics.median(result.wall), result.cpu_median()
                 print(
                     f"{label:<34} {name:<36} {wall * 1000:8.1f} {wall / floor_wall:5.2f}x"
                     f" {cpu * 1000:7.1f} {cpu / floor_cpu:5.2f}x {result.output:>6}B"

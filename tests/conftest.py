@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,20 @@ _RUNNER_UNDER_AGENT = actor.agent_ancestor(os.getpid()) is not None
 def _runner_is_the_person(monkeypatch: pytest.MonkeyPatch) -> None:
     if _RUNNER_UNDER_AGENT:
         monkeypatch.setattr(actor, "agent_ancestor", lambda pid, proc=None: None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_resident_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hooks run through ``reverie init``'s command start a resident server for their home (it would
+    leave by itself after 20 idle minutes): the suite stops every one it started before it ends."""
+    yield
+    for run_file in tmp_path_factory.getbasetemp().glob("**/run/resident"):
+        try:
+            pid = int(run_file.read_text().split()[2])
+            if b"reverie.capture.resident" in Path(f"/proc/{pid}/cmdline").read_bytes():  # not a reused pid
+                os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 _STARTING_ENVIRONMENT = dict(os.environ)

@@ -218,11 +218,41 @@ def test_a_missing_hook_script_never_blocks_the_agent(tmp_path: Path) -> None:
     assert claude_code.HOOKS.is_ours({"type": "command", "command": command})
 
 
+def test_the_resident_command_runs_hook_sh_under_bash_with_the_interpreter_as_its_fallback() -> None:
+    command = claude_code.HOOKS.command(PYTHON, HOOK, "PreToolUse", HOME, recall=True, resident=True)
+    client = str(HOOK.with_name("hook.sh"))
+    assert shlex.split(command) == [
+        "[", "-f", client, "]", "&&", "exec", "/bin/bash", client, str(PYTHON),
+        "--agent", "claude-code", "--event", "PreToolUse", "--home", str(HOME), "--recall", "yes;", "true",
+    ]  # fmt: skip
+    assert claude_code.HOOKS.is_ours({"type": "command", "command": command})
+    assert not codex.HOOKS.is_ours({"type": "command", "command": command})
+
+
+@pytest.mark.parametrize("shell", ["/bin/sh", "/bin/bash"])  # Claude Code's runner, Codex's
+def test_a_missing_resident_client_never_blocks_the_agent(tmp_path: Path, shell: str) -> None:
+    gone = tmp_path / "gone" / "reverie" / "capture" / "hook.py"
+    command = codex.HOOKS.command(Path(sys.executable), gone, "PreToolUse", tmp_path, recall=True, resident=True)
+    done = subprocess.run([shell, "-c", command], input="{}", capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_init_writes_the_resident_command_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reverie.adapters import hook_install
+
+    monkeypatch.delenv("REVERIE_RESIDENT", raising=False)
+    assert hook_install.current_runtime(HOME).resident is True
+    monkeypatch.setenv("REVERIE_RESIDENT", "0")
+    assert hook_install.current_runtime(HOME).resident is False
+
+
 @pytest.mark.parametrize(
     "command",
     [
         "/usr/bin/python3 -I -S /usr/lib/python3/site-packages/reverie/capture/hook.py --agent claude-code "
         "--event Stop --home /data",
+        "[ -f /x/reverie/capture/hook.sh ] && exec /bin/bash /x/reverie/capture/hook.sh /usr/bin/python3 "
+        "--agent claude-code --event Stop --home /data; true",
         '"C:\\Program Files\\Python311\\python.exe" -I -S "C:\\Users\\Dev User\\AppData\\Roaming\\Python\\'
         'site-packages\\reverie\\capture\\hook.py" --agent claude-code --event Stop --home "C:\\reverie data"',
         "'/x y/python' -I -S '/x y/reverie/capture/hook.py' --agent 'claude-code' --event Stop --home /d",

@@ -7,6 +7,7 @@ One session is run for the whole module (about three seconds) and each test asse
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from collections.abc import Iterator
 
@@ -55,7 +56,9 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CapturedSessi
 def test_init_wrote_the_capture_hooks_into_the_user_settings(captured: CapturedSession) -> None:
     settings = json.loads(captured.hooks_file.read_text())
     assert set(CAPTURED_EVENTS) <= set(settings["hooks"])
-    assert all(command.startswith("/") for command in captured.hook_commands())  # the interpreter, by absolute path
+    words = [shlex.split(command) for command in captured.hook_commands()]  # init's default: the resident client
+    assert all(w[5:8] == ["exec", "/bin/bash", w[2]] and w[2].endswith("/hook.sh") for w in words)
+    assert all(w[8].startswith("/") for w in words)  # the interpreter of the fallback, by absolute path
 
 
 def test_the_session_ran_as_scripted(captured: CapturedSession) -> None:

@@ -9,6 +9,7 @@ command failed; the rollout has the exit code, and the reconciled trace must kee
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from collections.abc import Iterator
 
@@ -59,7 +60,9 @@ def captured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CapturedSessi
 def test_init_wrote_the_capture_hooks_into_codex_home(captured: CapturedSession) -> None:
     hooks = json.loads(captured.hooks_file.read_text())
     assert set(CAPTURED_EVENTS) <= set(hooks["hooks"])
-    assert all(command.startswith("/") for command in captured.hook_commands())
+    words = [shlex.split(command) for command in captured.hook_commands()]  # init's default: the resident client
+    assert all(w[5:8] == ["exec", "/bin/bash", w[2]] and w[2].endswith("/hook.sh") for w in words)
+    assert all(w[8].startswith("/") for w in words)  # the interpreter of the fallback, by absolute path
 
 
 def test_the_session_ran_as_scripted(captured: CapturedSession) -> None:

@@ -37,6 +37,7 @@ from reverie.adapters.claude_code import settings as claude_code
 from reverie.adapters.codex import settings as codex
 from reverie.adapters.registry import ByAgent
 from reverie.adapters.settings_file import (
+    RESIDENT_SHELL,
     AgentHooks,
     ConcurrentEdit,
     Merge,
@@ -75,6 +76,7 @@ class Runtime:
     python: Path
     hook: Path
     home: Path
+    resident: bool = False  # the command is ``hook.sh`` (the resident server, Python as the fallback)
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,16 @@ def capture_hook_script(package: Path | None = None) -> Path:
 
 
 def current_runtime(home: Path) -> Runtime:
-    return Runtime(python=interpreter(), hook=capture_hook_script(), home=home)
+    return Runtime(python=interpreter(), hook=capture_hook_script(), home=home, resident=resident_default())
+
+
+def resident_default() -> bool:
+    """Hook events go to the resident server (``capture/resident.py``) wherever ``hook.sh`` can run:
+    POSIX with ``/bin/bash``, unless ``REVERIE_RESIDENT=0``. Measured in benchmarks/README.md ("A resident
+    hook server"): an event then costs a bash start instead of a Python process."""
+    if os.name != "posix" or os.environ.get("REVERIE_RESIDENT", "").strip() == "0":
+        return False
+    return os.access(RESIDENT_SHELL, os.X_OK) and (capture_hook_script().with_name("hook.sh")).is_file()
 
 
 def resolve_target(agent: str, project: str | None) -> Target:
@@ -243,7 +254,7 @@ def _retrying(attempt: Callable[[Confirm], Outcome], confirm: Confirm) -> Outcom
 
 def _install_once(target: Target, runtime: Runtime, dry_run: bool, confirm: Confirm) -> Outcome:
     settings = read_settings(target.path)
-    entries = target.hooks.entries(runtime.python, runtime.hook, runtime.home)
+    entries = target.hooks.entries(runtime.python, runtime.hook, runtime.home, resident=runtime.resident)
     merge = _without_old_recall(target, merge_hooks(settings.data, entries, target.hooks.is_ours))
     outcome = Outcome(
         agent=target.agent,

@@ -246,7 +246,8 @@ def new_problems(before: Json, after: Json, schema_name: str) -> tuple[list[str]
 # What an agent adapter declares: which events, and how its handlers look
 
 
-_HOOK_SCRIPT = re.compile(r"reverie[\\/]+capture[\\/]+hook\.py")
+_HOOK_SCRIPT = re.compile(r"reverie[\\/]+capture[\\/]+hook\.(?:py|sh)")
+RESIDENT_SHELL = "/bin/bash"  # what runs ``hook.sh``: it needs bash's /dev/tcp and ``read -N``
 
 
 @dataclass(frozen=True)
@@ -270,24 +271,34 @@ class AgentHooks:
     events: tuple[EventPolicy, ...]
     quote: Callable[[str], str]
 
-    def command(self, python: Path, hook: Path, event: str, home: Path, *, recall: bool = False) -> str:
-        # `|| true`: if reverie or its venv is removed without `reverie uninstall`, the interpreter
-        # exits 2 ("file not found"), which both agents read as "block". Capture must never block.
+    def command(
+        self, python: Path, hook: Path, event: str, home: Path, *, recall: bool = False, resident: bool = False
+    ) -> str:
+        """The handler's command line. ``resident``: ``hook.sh`` beside ``hook`` under ``/bin/bash``, which
+        sends the event to the resident server (``capture/resident.py``) and runs the Python hook only when
+        no server answers. Claude Code runs hook commands with ``/bin/sh -c`` (dash on Debian, which has no
+        ``/dev/tcp``) and Codex with ``/bin/bash -c``; ``exec`` replaces that shell with bash either way."""
+        # `|| true` / `; true`: if reverie or its venv is removed without `reverie uninstall`, the command
+        # fails (2 for a missing script), which both agents read as "block". Capture must never block.
         q = self.quote
-        answer = " --recall yes" if recall else ""
-        return (
-            f"{q(str(python))} -I -S {q(str(hook))} --agent {self.agent} --event {event} --home {q(str(home))}"
-            f"{answer} || true"
-        )
+        arguments = f"--agent {self.agent} --event {event} --home {q(str(home))}{' --recall yes' if recall else ''}"
+        if resident:
+            client = q(str(hook.with_name("hook.sh")))
+            return f"[ -f {client} ] && exec {RESIDENT_SHELL} {client} {q(str(python))} {arguments}; true"
+        return f"{q(str(python))} -I -S {q(str(hook))} {arguments} || true"
 
-    def entries(self, python: Path, hook: Path, home: Path) -> tuple[HookEntry, ...]:
+    def entries(self, python: Path, hook: Path, home: Path, *, resident: bool = False) -> tuple[HookEntry, ...]:
         return tuple(
-            HookEntry(event=policy.event, matcher=policy.matcher, handler=self._handler(policy, python, hook, home))
+            HookEntry(
+                event=policy.event,
+                matcher=policy.matcher,
+                handler=self._handler(policy, python, hook, home, resident),
+            )
             for policy in self.events
         )
 
-    def _handler(self, policy: EventPolicy, python: Path, hook: Path, home: Path) -> Json:
-        command = self.command(python, hook, policy.event, home, recall=policy.recall)
+    def _handler(self, policy: EventPolicy, python: Path, hook: Path, home: Path, resident: bool) -> Json:
+        command = self.command(python, hook, policy.event, home, recall=policy.recall, resident=resident)
         handler: Json = {"type": "command", "command": command}
         handler["timeout"] = policy.timeout
         if policy.run_async:

@@ -51,6 +51,7 @@ ROOTS = (
     "reverie.recall.premises",
     "reverie.store.lesson_changes",
     "reverie.errors",
+    "reverie.capture.resident_start",
 )
 _FUTURE_ANNOTATIONS = 0x1000000  # __future__.annotations.compiler_flag (CO_FUTURE_ANNOTATIONS)
 

@@ -5,7 +5,9 @@
         --recall yes
 
 The second form (one command line) also answers the event with recall, in the same process (see
-``hook_call``).
+``hook_call``). ``reverie init`` writes these by default behind ``hook.sh``, which sends the event to the
+resident server (``resident.py``) and runs this script only when no server answers, adding
+``--resident start`` so that the script starts one for the next event (``runtime.run``).
 
 Kept tiny on purpose: a script is compiled from source on every run. Its modules come from the hook
 runtime file, ``<home>/cache/hook/<interpreter>.bin``, in one read (see ``capture/bundle.py``; ``runtime``

@@ -49,6 +49,7 @@ RECALL_OPTION = "recall"  # ``--recall yes``: this entry also answers the event 
 
 TYPE_CHECKING = False  # typing costs the hook more than its own work
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 MAX_PAYLOAD_BYTES = 32 * 1024 * 1024
 MAX_FIELD_CHARS = 256 * 1024
@@ -60,7 +61,9 @@ _INGEST_AFTER = {"claude-code": ("SessionEnd",), "codex": ("SessionEnd",)}
 _READ_CHUNK = 1024 * 1024
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], captured: Callable[[], None] | None = None) -> int:
+    """One event. ``captured`` is called once capture is done, before recall answers (the resident
+    server tells its client then that the event is spooled)."""
     options = _options(argv)
     answering = options.get(RECALL_OPTION) == "yes" and (lean_os.getenv(INJECT_ENV) or "").strip() != "0"
     capturing = lean_os.getenv(CAPTURE_ENV) != "0"
@@ -71,6 +74,8 @@ def main(argv: list[str]) -> int:
     # The agent waits for an answering call (its timeout is 5 s): capture gets a short deadline so that
     # capture and recall together stay inside it.
     raw = _capture(agent, event, home, capturing, ANSWERING_DEADLINE_SECONDS if answering else DEADLINE_SECONDS)
+    if captured is not None:
+        captured()
     if answering and raw is not None:
         from reverie.recall import respond  # only for the events where recall answers
 

@@ -98,6 +98,13 @@ def run(argv: list[str], bundle: dict[str, Any] | None) -> int:
             sources.build(home)
         except BaseException:
             pass
+    if home and "--resident" in argv:  # ``hook.sh`` found no resident server: start one for the next event
+        try:
+            from reverie.capture import resident_start
+
+            resident_start.start(home)
+        except BaseException:
+            pass
     return code
 
 

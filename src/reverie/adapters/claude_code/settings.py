@@ -8,11 +8,12 @@ it by hand), so :func:`git_ignore_status` checks with git itself, and a missing 
 clone's own ``.git/info/exclude``, which is never committed, rather than into the shared ``.gitignore``.
 A ``settings.local.json`` that git already tracks is refused.
 
-**How.** Claude Code runs command hooks through bash (Git Bash on Windows), so arguments are quoted for
-a POSIX shell. Tool events use the matcher ``"*"``; the others omit it (an omitted matcher matches every
-occurrence). One handler per event does everything reverie does there, in one process: capture, and at
-``SessionStart``, ``UserPromptSubmit`` and ``PreToolUse`` recall as well (``--recall yes``), which must
-answer before the agent goes on, so those three run synchronously. Capture alone needs no answer, so
+**How.** Claude Code runs command hooks with ``/bin/sh -c`` (dash on Debian; Git Bash on Windows), so
+arguments are quoted for a POSIX shell, and the resident client ``exec``s ``/bin/bash`` itself. Tool
+events use the matcher ``"*"``; the others omit it (an omitted matcher matches every occurrence). One
+handler per event does everything reverie does there, in one process: capture, and at ``SessionStart``,
+``UserPromptSubmit`` and ``PreToolUse`` recall as well (``--recall yes``), which must answer before the
+agent goes on, so those three run synchronously. Capture alone needs no answer, so
 the other handlers run ``async`` (in the background, off the agent's critical path) except two: ``Stop``
 and ``SessionEnd`` come right before the process
 exits, and in ``claude -p`` Claude Code kills async hooks that are still running at teardown, which
