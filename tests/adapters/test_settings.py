@@ -221,12 +221,26 @@ def test_a_missing_hook_script_never_blocks_the_agent(tmp_path: Path) -> None:
 def test_the_resident_command_runs_hook_sh_under_bash_with_the_interpreter_as_its_fallback() -> None:
     command = claude_code.HOOKS.command(PYTHON, HOOK, "PreToolUse", HOME, recall=True, resident=True)
     client = str(HOOK.with_name("hook.sh"))
+    arguments = ["--agent", "claude-code", "--event", "PreToolUse", "--home", str(HOME), "--recall", "yes"]
     assert shlex.split(command) == [
-        "[", "-f", client, "]", "&&", "exec", "/bin/bash", client, str(PYTHON),
-        "--agent", "claude-code", "--event", "PreToolUse", "--home", str(HOME), "--recall", "yes;", "true",
+        "if", "[", "-x", "/bin/bash", "]", "&&", "[", "-f", client, "];", "then",
+        "exec", "/bin/bash", client, str(PYTHON), *arguments[:-1], "yes;", "fi;",
+        str(PYTHON), "-I", "-S", str(HOOK), *arguments, "||", "true",
     ]  # fmt: skip
     assert claude_code.HOOKS.is_ours({"type": "command", "command": command})
     assert not codex.HOOKS.is_ours({"type": "command", "command": command})
+
+
+@pytest.mark.parametrize("shell", ["/bin/sh", "/bin/bash"])  # Claude Code's runner, Codex's
+def test_without_the_resident_client_the_python_hook_runs_as_before(tmp_path: Path, shell: str) -> None:
+    hook = tmp_path / "reverie" / "capture" / "hook.py"  # no hook.sh beside it: a partial install
+    hook.parent.mkdir(parents=True)
+    seen = tmp_path / "seen"
+    hook.write_text(f"import sys\nopen({str(seen)!r}, 'w').write(sys.stdin.read() + ' ' + ' '.join(sys.argv[1:]))\n")
+    command = codex.HOOKS.command(Path(sys.executable), hook, "Stop", tmp_path, resident=True)
+    done = subprocess.run([shell, "-c", command], input='{"event": 1}', capture_output=True, text=True)
+    assert done.returncode == 0
+    assert seen.read_text().startswith('{"event": 1} --agent codex --event Stop')
 
 
 @pytest.mark.parametrize("shell", ["/bin/sh", "/bin/bash"])  # Claude Code's runner, Codex's
@@ -253,6 +267,9 @@ def test_init_writes_the_resident_command_unless_turned_off(monkeypatch: pytest.
         "--event Stop --home /data",
         "[ -f /x/reverie/capture/hook.sh ] && exec /bin/bash /x/reverie/capture/hook.sh /usr/bin/python3 "
         "--agent claude-code --event Stop --home /data; true",
+        "if [ -x /bin/bash ] && [ -f /x/reverie/capture/hook.sh ]; then exec /bin/bash /x/reverie/capture/hook.sh "
+        "/usr/bin/python3 --agent claude-code --event Stop --home /data; fi; /usr/bin/python3 -I -S "
+        "/x/reverie/capture/hook.py --agent claude-code --event Stop --home /data || true",
         '"C:\\Program Files\\Python311\\python.exe" -I -S "C:\\Users\\Dev User\\AppData\\Roaming\\Python\\'
         'site-packages\\reverie\\capture\\hook.py" --agent claude-code --event Stop --home "C:\\reverie data"',
         "'/x y/python' -I -S '/x y/reverie/capture/hook.py' --agent 'claude-code' --event Stop --home /d",

@@ -57,8 +57,9 @@ def test_init_wrote_the_capture_hooks_into_the_user_settings(captured: CapturedS
     settings = json.loads(captured.hooks_file.read_text())
     assert set(CAPTURED_EVENTS) <= set(settings["hooks"])
     words = [shlex.split(command) for command in captured.hook_commands()]  # init's default: the resident client
-    assert all(w[5:8] == ["exec", "/bin/bash", w[2]] and w[2].endswith("/hook.sh") for w in words)
-    assert all(w[8].startswith("/") for w in words)  # the interpreter of the fallback, by absolute path
+    assert all(w[11:14] == ["exec", "/bin/bash", w[8]] and w[8].endswith("/hook.sh") for w in words)
+    assert all(w[14].startswith("/") for w in words)  # the interpreter of the fallback, by absolute path
+    assert all(w[w.index("fi;") + 1 : w.index("fi;") + 4] == [w[14], "-I", "-S"] for w in words)  # no client, no bash
 
 
 def test_the_session_ran_as_scripted(captured: CapturedSession) -> None:

@@ -282,10 +282,15 @@ class AgentHooks:
         # fails (2 for a missing script), which both agents read as "block". Capture must never block.
         q = self.quote
         arguments = f"--agent {self.agent} --event {event} --home {q(str(home))}{' --recall yes' if recall else ''}"
+        direct = f"{q(str(python))} -I -S {q(str(hook))} {arguments} || true"
         if resident:
+            # Without bash or the client (a minimal image, a partial install), the Python hook runs as before.
             client = q(str(hook.with_name("hook.sh")))
-            return f"[ -f {client} ] && exec {RESIDENT_SHELL} {client} {q(str(python))} {arguments}; true"
-        return f"{q(str(python))} -I -S {q(str(hook))} {arguments} || true"
+            return (
+                f"if [ -x {RESIDENT_SHELL} ] && [ -f {client} ]; then exec {RESIDENT_SHELL} {client} "
+                f"{q(str(python))} {arguments}; fi; {direct}"
+            )
+        return direct
 
     def entries(self, python: Path, hook: Path, home: Path, *, resident: bool = False) -> tuple[HookEntry, ...]:
         return tuple(
