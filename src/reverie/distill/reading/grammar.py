@@ -18,5 +18,6 @@ NOT_VERBS = words_of(
     "might must has have had not no yes ok okay if for in on at with to from by of about into since until "
     "because as like all any every each some both many much more most just only also very really maybe "
     "before after whenever once unless "
+    "next again still already great good nice thanks thank sorry "
     "<code> <path> <url> <num>"
 )
