@@ -57,7 +57,11 @@ def test_nothing_durable_from_harness_text_requests_or_rollouts(store: SQLiteSto
     )
     active = [lesson for lesson in store.lessons(statuses=[LessonStatus.ACTIVE])]
     user_lessons = [lesson for lesson in active if any(e.basis is Basis.USER_STATEMENT for e in lesson.evidence)]
-    assert user_lessons == []  # none of these people gave a standing instruction
+    # One of these people gave a standing instruction, as an answer to the agent's question "Which tools
+    # should we set up?" (labelled standing in corpus/shared-labels.jsonl); nothing else they typed is one.
+    assert [lesson.statement for lesson in user_lessons] == [
+        "In this project: Set up Credo + Dialyxir + mix_audit as the tools."
+    ]
     text = " ".join(lesson.statement for lesson in store.lessons()).lower()
     assert "stop hook" not in text and "uncommitted" not in text and "git status" not in text
     for lesson in store.lessons():

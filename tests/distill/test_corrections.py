@@ -170,7 +170,7 @@ def test_an_answer_is_read_with_its_question(store: SQLiteStore) -> None:
     distill(store, now=NOW)
     (lesson,) = store.lessons()  # the panel's place is a decision of the moment, not a convention
     assert lesson.statement.endswith("Use pnpm as the package manager.")
-    assert lesson.status is LessonStatus.CANDIDATE  # chosen once among the agent's options: a candidate
+    assert lesson.status is LessonStatus.ACTIVE  # said as plainly as "use pnpm"
     assert lesson.evidence[0].basis is Basis.USER_STATEMENT and lesson.evidence[0].origin is Origin.USER
 
 

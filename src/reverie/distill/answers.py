@@ -5,7 +5,8 @@ choice. Only questions about how the project works become lessons: which tool, p
 runner, framework, library, database, language, style or branch the project uses or should use.
 Questions about the task at hand ("How would you like me to proceed?", "Where should the panel live in
 the new layout?", "Which approach sounds most promising?") give nothing: in real sessions most answers
-are decisions of the moment or of the product's design. The words here are grammar (interrogatives,
+are decisions of the moment or of the product's design. What a convention answer gives is said as
+plainly as "use pnpm", and is active at once like it. The words here are grammar (interrogatives,
 auxiliaries, the nouns that name a kind of tool), not phrasings of anyone's questions.
 """
 

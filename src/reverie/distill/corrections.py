@@ -7,7 +7,7 @@ never the model's text, never tool output, never injected context, never a subag
 where each turn stands: its channel, whether it opens the session (the task request, before the
 agent has done anything), and what happened just before it (the agent's last words or a failure).
 An answer is also read with its question (``answers``): "pnpm" for "Which package manager should we
-use?" is a candidate "Use pnpm as the package manager.".
+use?" is "Use pnpm as the package manager.", active at once like a plain instruction.
 
 Within one session, instructions are emitted in order with their timestamps, so when the person
 contradicts themselves the distill pass lets the newer one supersede the older.

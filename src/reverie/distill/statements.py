@@ -127,13 +127,13 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
 
 
 def read_answer(question: str, answer: str) -> ParsedStatement | None:
-    """An answer to the agent's question about the project's conventions (``answers``), as a candidate:
-    the person chose once, among options the agent offered; a second sighting or review makes it active."""
+    """An answer to the agent's question about the project's conventions (``answers``): the person said
+    plainly how the project works, as plainly as "use pnpm", so it is active at once like that."""
     sentence = answers.convention(question, answer)
     if sentence is None:
         return None
     reading = shipped().read(sentence, Context(channel="answer"))
-    return _directive_statement(sentence, sentence, Strength.CORRECTION, ScopeLevel.PROJECT, False, reading.standing)
+    return _directive_statement(sentence, sentence, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 
 def _strength(reading: Reading, said: Duration, *, explicit: bool) -> Strength | None:
