@@ -14,7 +14,7 @@ from reverie.domain import EventKind, Origin
 from reverie.errors import InputError
 from reverie.evals import runner, spoken
 from reverie.evals import truth as t
-from reverie.evals.generator import Scenario, generate, load_scenario
+from reverie.evals.generator import Scenario, generate, load_scenario, world_of
 from reverie.evals.speech import Speaker
 from reverie.evals.transcript import mangle
 from reverie.store import SQLiteStore
@@ -165,3 +165,26 @@ def test_a_failed_approach_runs_with_the_package_manager_the_checkout_holds(tmp_
                     checked += 1
                     assert command.split()[0] in managers, (command, managers)
     assert checked  # the scenario has failed approaches in node projects
+
+
+def test_an_instruction_the_person_said_stays_relevant_in_later_sessions_and_a_fact_does_not(
+    scenario: Scenario,
+) -> None:
+    """A rule on how to work stands for every later session of its project, as a rule file's line does;
+    a fact or a requirement said in passing matters where the work touches it, which the generator
+    cannot know, so it counts only where it was said."""
+    world = world_of(120, 11, TURNS)  # the plan behind the ``scenario`` fixture
+    spoken_kinds = {c.id: c.say.get("kind") for c in world.concepts.values() if c.behaviour == "spoken"}
+    checked: dict[str, int] = {}
+    for kind in ("instruction", "fact"):
+        for concept_id in (c for c, k in spoken_kinds.items() if k == kind and ":said:" in c):
+            sessions = [s for s in scenario.truth.sessions if concept_id in s.relevant]
+            said = next(index for index, s in enumerate(scenario.truth.sessions) if concept_id in s.relevant)
+            project = scenario.truth.sessions[said].project
+            later = [s for s in scenario.truth.sessions[said + 1 :] if s.project == project]
+            if kind == "instruction":
+                assert all(concept_id in s.relevant for s in later)
+            else:
+                assert len(sessions) == 1
+            checked[kind] = checked.get(kind, 0) + 1
+    assert checked.get("instruction") and checked.get("fact")

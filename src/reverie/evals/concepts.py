@@ -222,7 +222,7 @@ def _spoken(said: spoken.Spoken, concept_id: str, category: str, scope: str, pro
         scope=scope,
         project=project,
         terms=(),
-        say={"text": said.text, "before": said.before, "channel": said.channel},
+        say={"text": said.text, "before": said.before, "channel": said.channel, "kind": said.kind},
         note=said.statement,
         statement=said.statement,
         quote=said.quote,

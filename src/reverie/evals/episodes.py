@@ -81,6 +81,7 @@ class SessionRenderer:
         for concept_id in self.plan.spoken:
             self.say(self.world.concepts[concept_id])
         in_scope = self.world.in_scope(self.plan)
+        self.relevant.extend(self._standing_instructions())
         for stage in STAGES:
             if stage in self.plan.topics:
                 concepts = [c for c in in_scope if c.topic == stage]
@@ -97,6 +98,21 @@ class SessionRenderer:
             mistakes=tuple(dict.fromkeys(self.mistakes)),
             mistake_calls=self.mistake_calls,
         )
+
+    def _standing_instructions(self) -> list[str]:
+        """Instructions on how to work that the person said in an earlier session of this project (or
+        everywhere): they stand for every later session, as a line of a rule file does. Facts and
+        requirements said in passing matter where the work touches them, which a generated session
+        cannot know, so they count only where they were said."""
+        return [
+            concept.id
+            for concept in self.world.concepts.values()
+            if concept.behaviour == "spoken"
+            and concept.say.get("kind") == "instruction"
+            and concept.scope in (t.PROJECT, t.GLOBAL)
+            and (concept.scope == t.GLOBAL or concept.project == self.plan.project.key)
+            and self.ledger.seen(concept.id)
+        ]
 
     # -- one concept -------------------------------------------------------------------------
 

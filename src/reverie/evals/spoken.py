@@ -40,6 +40,7 @@ class Spoken:
     text: str
     before: str
     channel: str
+    kind: str = ""  # instruction | fact | requirement (corpus/README.md): what a standing lesson is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ def load(folder: Path | None) -> Pool:
                         turn.text,
                         turn.before,
                         turn.channel,
+                        lesson.kind,
                     )
                 )
     tasks = tuple(t.text for t in turns if t.label == corpus.TASK and t.channel == "prompt" and len(t.text) < 400)
