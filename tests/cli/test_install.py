@@ -19,6 +19,7 @@ from reverie.adapters.settings_file import read_settings, schema_problems
 from reverie.cli import install as install_cli
 from reverie.cli import main
 from reverie.errors import ConfigError
+from tests.capture.resident_helpers import alive, server, wait_for
 
 CLAUDE_SCHEMA = "claude-code-settings.json"
 CODEX_SCHEMA = "codex-hooks.json"
@@ -516,3 +517,13 @@ def test_the_command_names_this_interpreter_by_absolute_path(machine: Machine) -
     python = hook_install.interpreter()
     assert python.is_absolute()
     assert command.startswith(f"{python} -I -S {machine.hook} --agent claude-code --event SessionStart --home ")
+
+
+def test_uninstall_tells_the_resident_hook_server_to_leave(machine: Machine) -> None:
+    reverie("init")
+    with server(machine.reverie_home) as process:
+        result = reverie("uninstall", "--yes")
+        assert "the resident hook server was told to leave" in result.output
+        assert not (machine.reverie_home / "run" / "resident").exists()
+        wait_for(lambda: process.poll() is not None or not alive(process.pid), "the server to leave")
+    assert "told to leave" not in reverie("uninstall", "--yes").output  # nothing of ours left, no server

@@ -51,6 +51,17 @@ def private_run_folder(home: str) -> str:
     return folder
 
 
+def withdraw(home: str) -> bool:
+    """Take the resident server's run file away: the server leaves within a second (it looks at the file
+    whenever it is idle), and no hook finds it meanwhile. Whether there was one. ``reverie uninstall``
+    calls it; a hook still registered elsewhere starts a server again at its next event."""
+    try:
+        lean_os.unlink(run_file(home))
+    except OSError:
+        return False
+    return True
+
+
 def enabled() -> bool:
     return (lean_os.getenv(RESIDENT_ENV) or "").strip() != "0"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from dataclasses import replace
 
 import click
 
@@ -23,6 +24,7 @@ from reverie.adapters.hook_install import (
     resolve_target,
     uninstall_hooks,
 )
+from reverie.capture import resident_start
 from reverie.cli import guard
 from reverie.cli.output import emit_json, json_option
 from reverie.workspace import default_home
@@ -104,6 +106,12 @@ def uninstall(agent: str, every: bool, project: str | None, dry_run: bool, as_js
         targets = [resolve_target(agent, project)]
     unique = list({(t.agent, t.path): t for t in targets}.values())
     outcomes = [uninstall_hooks(t, home, dry_run=dry_run, confirm=_ask(yes, default=False)) for t in unique]
+    taken_out = [index for index, o in enumerate(outcomes) if o.status in _TAKEN_OUT]
+    if taken_out and resident_start.withdraw(str(home)):
+        # Its run file gone, the resident hook server leaves within a second instead of idling on its
+        # port for 20 minutes; a hook still registered elsewhere starts one again at its next event.
+        first = outcomes[taken_out[0]]
+        outcomes[taken_out[0]] = replace(first, notes=(*first.notes, "the resident hook server was told to leave"))
     if as_json:
         emit_json([o.to_json() for o in outcomes])
     else:
@@ -140,6 +148,7 @@ def _command_options(outcome: Outcome) -> str:
     return options
 
 
+_TAKEN_OUT = frozenset({"removed", "restored", "deleted"})  # what uninstall did to a settings file
 _HEADLINES = {
     "installed": "Installed reverie's capture hooks for {name} in {path}",
     "updated": "Updated reverie's capture hooks for {name} in {path}",
