@@ -42,6 +42,8 @@ from reverie.domain.lessons import ScopeLevel
         "Tests should live in tests/unit.",
         "Run the linter before committing.",
         "We use pnpm.",
+        "don't use npm here, use pnpm",  # the feedback of a refused tool call
+        "no, we use pnpm in this repo",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -77,6 +79,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Use it as context for everything going forward.",
         "Run the linter on every file.",
         "Create a key decisions section that captures the decision to use Railway instead of other options.",
+        "Don't use it, use the other one.",
+        "no tests for this one",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

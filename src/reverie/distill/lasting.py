@@ -55,7 +55,7 @@ _BOUNDED = re.compile(
     re.I,
 )
 _IMPERATIVE = re.compile(
-    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|fyi|btw|hey|oh|note)[\s,:]+)*"
+    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|fyi|btw|hey|oh|note|no(?=,))[\s,:]+)*"
     r"(?:(?:i|we) (?:always |never )?(?:want|prefer|like|need) (?:you )?(?:to )?|"
     r"(?:we|i) (?:always |only |never )?(?=use\b))?"
     r"(?:always |never |don'?t |do not |make sure (?:to |you )?)?(?:just |only )?"
@@ -95,7 +95,7 @@ _PREFER = re.compile(
     re.I,
 )
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
-_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
+_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so|no(?=,))[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
 _PURPOSE = re.compile(
     r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
     r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
@@ -110,6 +110,9 @@ _FACT_CONTRAST = re.compile(
 )
 _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
+    # "don't use npm here, use pnpm": the refused tool and the one to use instead
+    r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
+    r"(?:use|try) (?!(?:it|this|that|them)\b)\S|"
     r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!not\b)\S+){0,4},? "
     r"(?:not|instead of|rather than) \S+",
     re.I,
@@ -117,7 +120,9 @@ _CHOICE = re.compile(
 _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
-    r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S", re.I
+    r"^(?:(?:please|and|also|so|fyi|btw|note|no(?=,))[\s,:]+)*"
+    r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S",
+    re.I,
 )
 # "it", "this", "them" early in an instruction: the thing at hand ("that" is too often a conjunction).
 _AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
