@@ -44,6 +44,9 @@ from reverie.domain.lessons import ScopeLevel
         "We use pnpm.",
         "don't use npm here, use pnpm",  # the feedback of a refused tool call
         "no, we use pnpm in this repo",
+        "wait, always run the linter first",  # after an interrupt
+        "actually, use yarn in this project",
+        "Oh, and never commit .env files",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -81,6 +84,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Create a key decisions section that captures the decision to use Railway instead of other options.",
         "Don't use it, use the other one.",
         "no tests for this one",
+        "so we need a parser",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

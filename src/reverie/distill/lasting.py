@@ -152,6 +152,16 @@ _FRAME = re.compile(
 )
 
 
+# An interjection before the instruction says nothing of how long it lasts: "wait, always run the linter
+# first", "actually, use yarn in this project", "hold on, we deploy with fly, not heroku". Closed words;
+# those that also open a sentence of their own ("no tests", "so we...") count only with punctuation.
+_INTERJECTION = re.compile(
+    r"^(?:(?:(?:wait|hmm+|hold on|oh|ok(?:ay)?|well|no|yes|yeah|right|sorry|also|and|but|so|actually|btw|fyi)[,:;!.]|"
+    r"(?:actually|wait|hmm+|oh|sorry)(?=\s))\s*)+",
+    re.I,
+)
+
+
 class Duration(StrEnum):
     STANDING = "standing"  # meant to last: a reviewer accepts it without a second sighting
     BOUNDED = "bounded"  # for this session only
@@ -160,7 +170,7 @@ class Duration(StrEnum):
 
 def duration(sentence: str) -> Duration:
     """What the sentence's grammar says about how long it lasts."""
-    text = " ".join(sentence.split())
+    text = _INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
     body = _FRAME.sub("", text, count=1)
