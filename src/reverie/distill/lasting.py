@@ -55,7 +55,7 @@ _BOUNDED = re.compile(
     re.I,
 )
 _IMPERATIVE = re.compile(
-    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|fyi|btw|hey|oh|note|no(?=,))[\s,:]+)*"
+    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|fyi|btw|hey|oh|note)[\s,:]+)*"
     r"(?:(?:i|we) (?:always |never )?(?:want|prefer|like|need) (?:you )?(?:to )?|"
     r"(?:we|i) (?:always |only |never )?(?=use\b))?"
     r"(?:always |never |don'?t |do not |make sure (?:to |you )?)?(?:just |only )?"
@@ -95,7 +95,7 @@ _PREFER = re.compile(
     re.I,
 )
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
-_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so|no(?=,))[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
+_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
 _PURPOSE = re.compile(
     r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
     r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
@@ -120,7 +120,7 @@ _CHOICE = re.compile(
 _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
-    r"^(?:(?:please|and|also|so|fyi|btw|note|no(?=,))[\s,:]+)*"
+    r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
     r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S",
     re.I,
 )

@@ -61,9 +61,12 @@ ALWAYS_TARGETS = ("setup",)  # ``make setup`` runs in any project (the command-o
 def files_at(world: World, plan: SessionPlan) -> dict[str, str]:
     """Relative path -> content of the project's checkout when ``plan`` starts."""
     project = plan.project
-    mine = [c for c in world.concepts.values() if c.project == project.key and c.valid_at(plan.started_at)]
-    facts = {c.slot: c for c in mine if c.slot and c.value}
-    working = [c for c in mine if c.behaviour in ("command", "hazard")]
+    facts = world.facts_at(plan)
+    working = [
+        c
+        for c in world.concepts.values()
+        if c.project == project.key and c.valid_at(plan.started_at) and c.behaviour in ("command", "hazard")
+    ]
     files = {".git/HEAD": f"ref: refs/heads/{project.branch}\n"}
     files.update((path, f"# {project.name}\n") for path in _SHARED)
     for module in project.modules:

@@ -204,17 +204,8 @@ class SessionRenderer:
         the project uses npm, against the world's own facts (and the lockfile its checkout holds)."""
         if not command.startswith("npm "):
             return command
-        manager = next(
-            (
-                c.value
-                for c in self.world.concepts.values()
-                if c.project == self.plan.project.key
-                and c.slot == cat.PACKAGE_MANAGERS.slot
-                and c.value
-                and c.valid_at(self.plan.started_at)
-            ),
-            "npm",
-        )
+        fact = self.world.facts_at(self.plan).get(cat.PACKAGE_MANAGERS.slot)
+        manager = fact.value if fact is not None and fact.value else "npm"
         if manager == "npm":
             return command
         verb, rest = command.removeprefix("npm ").split(" ", 1)

@@ -124,6 +124,17 @@ class World:
     sessions: tuple[SessionPlan, ...]
     tasks: tuple[str, ...] = ()  # real task requests to open sessions with (``spoken.Pool.tasks``)
 
+    def facts_at(self, plan: SessionPlan) -> dict[str, Concept]:
+        """Slot -> the project's fact that holds when ``plan`` starts (its package manager, test command...)."""
+        return {
+            concept.slot: concept
+            for concept in self.concepts.values()
+            if concept.project == plan.project.key
+            and concept.slot
+            and concept.value
+            and concept.valid_at(plan.started_at)
+        }
+
     def in_scope(self, plan: SessionPlan) -> list[Concept]:
         """Durable concepts that may matter in this session: its project's, and the global ones for its ecosystem."""
         found = []

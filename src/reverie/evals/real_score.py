@@ -172,11 +172,10 @@ def score(
             _right_scope(p, label) and matches(p.statement, label.lesson) for p in candidates
         )
 
-    by_kind = {
-        kind: (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
-        for kind in sorted({label.lesson.kind for label in standing if label.lesson.kind})
-        for of_kind in [[label for label in standing if label.lesson.kind == kind]]
-    }
+    by_kind: dict[str, tuple[Rate, Rate]] = {}
+    for kind in sorted({label.lesson.kind for label in standing if label.lesson.kind}):
+        of_kind = [label for label in standing if label.lesson.kind == kind]
+        by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     return RealScore(rates, by_channel, _audit(standing, active, right), by_kind)
 
 
