@@ -100,11 +100,13 @@ def test_a_later_session_can_flip_a_choice_back(store: SQLiteStore) -> None:
 
 
 def test_a_bare_correction_is_a_candidate_until_it_recurs(store: SQLiteStore) -> None:
-    Trace("s1", start=day(0)).prompt("add the endpoint").run("ls").prompt("don't add docstrings to tests").into(store)
+    Trace("s1", start=day(0)).prompt("add the endpoint").run("ls").prompt("don't add a docstring to the view").into(
+        store
+    )
     distill(store, now=NOW)
     (lesson,) = store.lessons()
     assert lesson.status is LessonStatus.CANDIDATE and lesson.uncertainty
-    Trace("s2", start=day(1)).prompt("add a test").run("ls").prompt("do not add docstrings to tests").into(store)
+    Trace("s2", start=day(1)).prompt("add a test").run("ls").prompt("do not add a docstring to the view").into(store)
     distill(store, now=NOW)
     (lesson,) = store.lessons()
     assert lesson.status is LessonStatus.ACTIVE and len(lesson.sessions) == 2

@@ -47,6 +47,32 @@ from reverie.domain.lessons import ScopeLevel
         "wait, always run the linter first",  # after an interrupt
         "actually, use yarn in this project",
         "Oh, and never commit .env files",
+        # an obligation on a kind named by a longer subject, or by a passive
+        "Commit messages should follow the conventional commits format.",
+        "All new modules need a test file.",
+        "Type annotations are required on public functions.",
+        "Integration tests must not call the real payment API.",
+        "All database writes go through the repository layer.",
+        # a statement under a scope frame; the team's way of doing a kind of work, with its contrast
+        "In this repo, fixtures live in tests/fixtures.",
+        "We deploy with Docker, not Heroku.",
+        "Secrets live in the vault, never in the repo.",
+        "Use uv, never pip.",
+        "Stop using print for debugging, use the logger.",
+        # a kind of place or manner, a kind named by a bare plural, a limit on a kind
+        "Don't mock the network in tests.",
+        "No emojis in commit messages.",
+        "Name test functions in snake case.",
+        "Avoid global variables.",
+        "Don't add dependencies without asking first.",
+        "Keep functions under 40 lines.",
+        "Keep PRs small and focused.",
+        "Keep one assertion per test.",
+        "Keep the changelog updated with every release.",
+        "Our timestamps are always UTC.",
+        "Put new hooks in src/hooks.",
+        "Run the tests with `just test`.",
+        "The API server runs on port 8080.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -85,6 +111,12 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Don't use it, use the other one.",
         "no tests for this one",
         "so we need a parser",
+        "Don't render the legend if the chart is empty.",
+        "Do not change the tests.",
+        "Don't add comments to this file.",
+        "In this repo, the build is broken.",
+        "For each file in src, add a license header.",
+        "Both handlers should return JSON.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:
@@ -110,3 +142,11 @@ def test_statements_drop_what_the_duration_already_says() -> None:
     assert fact.statement == "In this project: The staging DB is on port 5433."
     (choice,) = parse_statements("Please use python3, not python, in this repo.")
     assert choice.statement == "In this project: Use `python3`, not `python`."
+
+
+def test_a_rule_amid_a_pasted_specification_waits_for_the_model() -> None:
+    specification = "\n".join(f"Step {n}: render section {n} of the report." for n in range(1, 31))
+    (short,) = [p for p in parse_statements("Never commit to main.") if "commit" in p.statement]
+    long = [p for p in parse_statements(f"{specification}\nNever commit to main.") if "commit" in p.statement]
+    assert short.strength is Strength.EXPLICIT
+    assert all(parsed.strength is not Strength.EXPLICIT for parsed in long)

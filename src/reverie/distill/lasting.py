@@ -13,7 +13,11 @@ without a second sighting:
 * a choice between two named things: "use `pnpm`, not `npm`", "pytest instead of unittest";
 * an instruction of a kind, not of the moment: under a condition of a kind ("When fixing a bug, first
   write a failing test"), a habit of the team or the agent ("we always squash", "you must never push
-  to main"), an obligation on every member of a kind ("each migration should be reversible").
+  to main"), an obligation on every member of a kind ("each migration should be reversible", "commit
+  messages should follow conventional commits", "type hints are required"), a prohibition or limit on a
+  kind named by a bare plural or a kind of place ("avoid global variables", "keep functions under 50
+  lines", "don't mock the network in tests", "no emojis in commit messages");
+* a statement under a scope frame: "In this repo, fixtures live in tests/fixtures".
 
 And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
 last the session whatever else they say. Everything here is generic English grammar (habit, frame,
@@ -35,7 +39,12 @@ _HABIT = re.compile(
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after) (?:every|each|any) \w+|"
     r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
-    r"every single|at all times|no longer|any ?more|throughout (?:the )?(?:development|project|codebase)|"
+    r"every single|at all times|no longer|any ?more|with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
+    r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
+    # a distributive rule: "one concern per PR", "a single assertion per test"
+    r"(?:one|a single|at most \w+|no more than \w+) [\w-]+ per (?:pr|pull request|commit|file|module|function|"
+    r"class|test|component|endpoint|migration|feature|change|line|package)|"
+    r"throughout (?:the )?(?:development|project|codebase)|"
     # a recurring step of the work, not the task at hand: "before committing", "after you push"
     r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
     r"(?! (?:it|this|that)\b))\b",
@@ -82,10 +91,16 @@ _GENERIC_CONDITION = re.compile(
 )
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
 _GENERIC_RULE = re.compile(
-    r"^(?:(?:each|every|all|any) \w+(?: \w+)? (?:must|should|shall|needs? to)|"
-    # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed"
-    r"(?!(?:things|results|changes|errors|numbers|values|we|they|these|those|its|this|is|was|has)\b)[a-z]{3,}s "
-    r"(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end)\b(?!.*\bnow\b)|"
+    r"^(?:(?:each|every|all|any) (?:new )?\w+(?: \w+)? (?:must|should|shall|needs?(?: to)?|(?:is|are) required|"
+    r"go(?:es)? (?:through|in|into|under)|lives? in|belongs? in)|"
+    # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed",
+    # "Commit messages should follow ...", "Type hints are required on ..."
+    r"(?!(?:the|both|things|results|changes|errors|numbers|values|we|they|these|those|its|this|is|was|has)\b)"
+    r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both)\b)[a-z-]{2,} ){0,2}"
+    r"(?!(?:things|results|changes|errors|numbers|values|is|was|has|this)\b)[a-z]{3,}s "
+    r"(?:(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end|include|contain)"
+    r"|(?:must|should)(?: not| never|n't) \w+"
+    r"|(?:are|is) (?:required|not allowed|forbidden))\b(?!.*\bnow\b)|"
     r"there (?:must|should) (?:never )?be no)\b",
     re.I,
 )
@@ -105,7 +120,7 @@ _FACT_CONTRAST = re.compile(
     r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
     r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
-    r"(?:not|rather than) \S",
+    r"(?:not|never|rather than) \S",
     re.I,
 )
 _CHOICE = re.compile(
@@ -114,7 +129,7 @@ _CHOICE = re.compile(
     r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
     r"(?:use|try) (?!(?:it|this|that|them)\b)\S|"
     r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!not\b)\S+){0,4},? "
-    r"(?:not|instead of|rather than) \S+",
+    r"(?:not|never|instead of|rather than) \S+",
     re.I,
 )
 _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
@@ -135,7 +150,10 @@ _SETTING = re.compile(
     r"(?:command|script|branch|port|url|host|database|db|version|package manager|runtime|registry|remote|env|"
     r"environment|folder|directory|entry ?point|model) (?:is|are) "
     r"(?!(?:already|not|still|now|currently|wrong|broken|missing|empty|down|behind|ahead|fine|ok|set|used|in)\b)"
-    r"(?:`[^`]+`|[\w.:/@-]+)(?=\s*(?:$|[.,;!]|\band\b))",
+    r"(?:`[^`]+`|[\w.:/@-]+)(?=\s*(?:$|[.,;!]|\band\b))|"
+    # "the dev server runs on port 3000"
+    r"^(?:the|my|our) (?:[\w-]+ ){0,2}(?:server|app|api|service|database|db|frontend|backend) "
+    r"(?:runs|listens|is served|is available) on port \d+",
     re.I,
 )
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
@@ -151,6 +169,82 @@ _FRAME = re.compile(
     re.I,
 )
 
+# The scope frames of _FRAME: what follows them is about the project (or every project), not the moment.
+_SCOPE_FRAME = re.compile(
+    r"^(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
+    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases)[,:]\s+",
+    re.I,
+)
+# A state of the moment, not how the project works: "In this repo, the tests are broken".
+_TROUBLE = re.compile(
+    r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
+)
+# The team's way of doing a kind of work, with what it is not done with: "We deploy with fly, not heroku",
+# "we host on Vercel rather than Netlify".
+_WE_DO_NOT = re.compile(
+    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*we (?:always |only )?"
+    r"(?:deploy|host|build|test|lint|format|release|ship|package|publish|store|manage|bundle|compile|install|"
+    r"run|target|support|follow|version|name|write|keep|prefer|track|document|log)\b[^,;]{1,60}[,;] "
+    r"(?:not|never|rather than|instead of) \S",
+    re.I,
+)
+# Where an instruction applies, named as a kind of text or code: "in tests", "in commit messages", "in
+# TypeScript code", "in user-facing text" (no article: every one of them, not the one at hand).
+_KIND_SCOPE = re.compile(
+    r"\bin (?:(?:all|any|every|new) )?(?:(?!(?:the|this|that|these|those|my|your|our|a|an)\b)[\w-]+ ){0,2}"
+    r"(?:tests|test files|code|files|messages|commits|comments|docstrings|documentation|functions|"
+    r"methods|classes|modules|components|prs|pull requests|strings|scripts|queries|endpoints|migrations|"
+    r"templates|text|output|logs|names|variables)\b(?![\w/-]|\.\w)"
+    # or a manner of a kind: "in Google style", "in snake case"
+    r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b",
+    re.I,
+)
+# A property every one of the project's things has: "Our API responses are always camelCase".
+_OUR_HABIT = re.compile(
+    r"^(?:our|all(?: of)?(?: our)?) [\w -]{1,40}? (?:is|are|should be|must be) (?:always|never)\b(?! \w+ing\b)", re.I
+)
+# A limit on a kind of thing: "Keep functions under 50 lines", "limit modules to 300 lines".
+_KIND_LIMIT = re.compile(
+    r"^(?:(?:please|and|also)[\s,]+)*(?:keep|limit|cap) (?!(?:it|this|that|them|the|these|those|your|my)\b)"
+    r"(?:[\w-]+ ){0,2}?[a-z]+s (?:(?:under|below|to|within|at most|shorter than|no longer than|less than) \d|"
+    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable)\b)",
+    re.I,
+)
+# How a kind of work is run in this project: "Run the tests with `uv run pytest`".
+_RUN_WITH = re.compile(
+    r"^(?:(?:please|and|also)[\s,]+)*(?:run|build|start|lint|format|install|deploy|serve|test|type-?check) "
+    r"(?:the |all )?(?:[\w-]+ )?"
+    r"(?:tests?|suite|app|server|build|linter|formatter|project|migrations|dependencies|checks)"
+    r" (?:with|using|via|through) `[^`]+`",
+    re.I,
+)
+# Where new things of a kind go: "Put new components in src/components/ui".
+_NEW_KIND = re.compile(
+    r"^(?:(?:please|and|also)[\s,]+)*(?:put|place|add|create|keep|store|write) new "
+    r"(?:[\w-]+ )?[a-z]+s (?:in|under|into|to) \S",
+    re.I,
+)
+# A prohibition on a kind of thing, named by a bare plural: "Don't commit .env files", "Avoid adding comments
+# that restate the code", "Never use default exports".
+_NEGATIVE_KIND = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid) \w+ "
+    r"(?:(?!(?:the|this|that|these|those|it|them|my|your|our|a|an|any|anything|some|all|is|are)\b)[\w.*-]+ ){0,2}?"
+    r"(?!(?:things|changes|this|is|was|has|does|yes|less|unless)\b)[a-z]{2,}(?<![su])s\b(?! (?:yet|now|again|here)\b)",
+    re.I,
+)
+_THIS = re.compile(r"\b(?:it|this|these|those|them|here)\b", re.I)  # "don't add comments to this file": the one at hand
+_IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
+_NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no [a-z-]+s\b", re.I)
+# Asking first is a standing permission rule: "Don't add dependencies without asking me first".
+_WITHOUT_ASKING = re.compile(
+    r"\bwithout (?:first )?(?:asking|checking with|consulting|telling|confirming with|my|our|explicit) "
+    r"?(?:me|us|approval|permission|ok|go-ahead|consent)?",
+    re.I,
+)
+# "Stop using X, use Y": the tool given up and the one to use.
+_STOP_USING = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:stop|quit) using \S+[^,;]{0,40}[,;] (?:and )?use \S", re.I
+)
 
 # An interjection before the instruction says nothing of how long it lasts: "wait, always run the linter
 # first", "actually, use yarn in this project", "hold on, we deploy with fly, not heroku". Closed words;
@@ -189,6 +283,8 @@ def duration(sentence: str) -> Duration:
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
+    if _SCOPE_FRAME.match(text) and not _BOUNDED.search(text) and not _TROUBLE.search(body) and len(body.split()) >= 3:
+        return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
     if (
         _of_a_kind(body, framed)
         or _PREFER.match(body)
@@ -198,6 +294,8 @@ def duration(sentence: str) -> Duration:
         or _FACT_CONTRAST.match(text)
         or _REMEMBER.match(text)
     ):
+        return Duration.STANDING
+    if _of_every_one(text, body, main_clause, instruction):
         return Duration.STANDING
     if (
         _NEGATIVE.match(body)
@@ -217,6 +315,22 @@ def _instruction(clause: str) -> bool:
     return bool(
         _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
     )
+
+
+def _of_every_one(text: str, body: str, main_clause: str, instruction: bool) -> bool:
+    """About every thing of a kind, not the one at hand: the team's way with its contrast ("we deploy with
+    fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
+    under 50 lines"), where new ones go, a prohibition on a kind named by a bare plural ("avoid global
+    variables") or in a kind of place ("don't mock the network in tests"), how a kind of work is run."""
+    if any(pattern.match(body) for pattern in (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND)):
+        return True
+    if _BOUNDED.search(text):
+        return False
+    if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(body) and not _IF.search(body)):
+        return True
+    prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
+    in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(text)
+    return bool(prohibition and in_kind and not _AT_HAND.search(body))
 
 
 def _of_a_kind(body: str, framed: bool) -> bool:
