@@ -50,6 +50,8 @@ PROJECT = re.compile(r"\b(?:in|for) (?:this|the|our) (?:repo|repository|project|
 GLOBAL = re.compile(
     r"\b(?:everywhere|globally|(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b", re.I
 )
+# "We use cursor pagination everywhere": the team's everywhere is this codebase, not every project.
+TEAM = re.compile(r"\b(?:we|our|us)\b", re.I)
 CODE = re.compile(r"`([^`]+)`")
 WORDS = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)

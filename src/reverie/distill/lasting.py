@@ -91,7 +91,8 @@ _GENERIC_CONDITION = re.compile(
 )
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
 _GENERIC_RULE = re.compile(
-    r"^(?:(?:each|every|all|any) (?:new )?\w+(?: \w+)? (?:must|should|shall|needs?(?: to)?|(?:is|are) required|"
+    r"^(?:(?:each|every|all|any) (?:new )?\w+(?: \w+)? (?:must|should|shall|needs?(?: to)?|ha(?:s|ve) to|"
+    r"(?:is|are) required|"
     r"go(?:es)? (?:through|in|into|under)|lives? in|belongs? in)|"
     # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed",
     # "Commit messages should follow ...", "Type hints are required on ..."
@@ -197,6 +198,18 @@ _KIND_SCOPE = re.compile(
     r"templates|text|output|logs|names|variables)\b(?![\w/-]|\.\w)"
     # or a manner of a kind: "in Google style", "in snake case"
     r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b",
+    re.I,
+)
+# A generic sentence: a kind named by a bare plural, in the present simple of a convention ("Branch names
+# follow feature/<ticket>", "Database tables are named in singular form", "Config values come from
+# the environment", "Releases are tagged vX.Y.Z").
+_KIND_CONVENTION = re.compile(
+    r"^(?!(?:the|things|results|changes|errors|numbers|values|we|they|these|those|its|this|there|users|lets|"
+    r"perhaps|maybe|tests|since|though|although|because|as|if|when|while|once|unless|whether)\b)"
+    r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both|the)\b)[a-z-]{2,} ){0,2}"
+    r"[a-z]{3,}(?<![su])s (?:are (?:always |never |all )?(?:named|tagged|stored|kept|written|versioned|managed|"
+    r"formatted|prefixed|suffixed|generated|configured|declared|placed|organi[sz]ed|deployed|released)\b|"
+    r"(?:always )?(?:follow|live (?:in|under)|go (?:in|into|under)|come from|belong (?:in|to))\b)(?!.*\bnow\b)",
     re.I,
 )
 # A property every one of the project's things has: "Our API responses are always camelCase".
@@ -322,7 +335,8 @@ def _of_every_one(text: str, body: str, main_clause: str, instruction: bool) -> 
     fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
     under 50 lines"), where new ones go, a prohibition on a kind named by a bare plural ("avoid global
     variables") or in a kind of place ("don't mock the network in tests"), how a kind of work is run."""
-    if any(pattern.match(body) for pattern in (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND)):
+    kinds = (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND, _KIND_CONVENTION)
+    if any(pattern.match(body) for pattern in kinds):
         return True
     if _BOUNDED.search(text):
         return False

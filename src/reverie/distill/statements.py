@@ -122,7 +122,7 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     if strength is None:
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
-    scope = ScopeLevel.GLOBAL if reading.global_scope or cues.GLOBAL.search(sentence) else ScopeLevel.PROJECT
+    scope = ScopeLevel.GLOBAL if reading.global_scope or _said_everywhere(sentence) else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     clause, repeated = phrasing.strip_lead(sentence)
@@ -131,6 +131,12 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     if pair is not None:
         return _pair_statement(sentence, pair, strength, scope, repeated, reading.standing)
     return _directive_statement(sentence, clause, strength, scope, repeated, reading.standing)
+
+
+def _said_everywhere(sentence: str) -> bool:
+    """ "In all my projects", "globally"; a bare "everywhere" only when the person speaks of themselves."""
+    found = cues.GLOBAL.search(sentence)
+    return found is not None and (found.group(0).lower() != "everywhere" or not cues.TEAM.search(sentence))
 
 
 def read_answer(question: str, answer: str) -> ParsedStatement | None:
