@@ -78,6 +78,10 @@ from reverie.domain.lessons import ScopeLevel
         "Feature flags are managed in Unleash.",
         "Environment settings come from the .env file.",
         "Every job has to be idempotent.",
+        "Module names are snake_case.",
+        "Timestamps are returned as ISO 8601 strings.",
+        "Format stylesheets with prettier.",
+        "Icons come from the design kit, never ad-hoc SVGs.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:

@@ -208,7 +208,11 @@ _KIND_CONVENTION = re.compile(
     r"perhaps|maybe|tests|since|though|although|because|as|if|when|while|once|unless|whether)\b)"
     r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both|the)\b)[a-z-]{2,} ){0,2}"
     r"[a-z]{3,}(?<![su])s (?:are (?:always |never |all )?(?:named|tagged|stored|kept|written|versioned|managed|"
-    r"formatted|prefixed|suffixed|generated|configured|declared|placed|organi[sz]ed|deployed|released)\b|"
+    r"formatted|prefixed|suffixed|generated|configured|declared|placed|organi[sz]ed|deployed|released|"
+    r"(?:returned|sent|encoded|serialized|represented|expressed|written) (?:as|in))\b|"
+    # a naming convention: "Command names are kebab-case"
+    r"are (?:always |all )?(?:kebab|snake|camel|pascal|upper|lower|title|sentence)[ _-]?case\b|"
+    r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
     r"(?:always )?(?:follow|live (?:in|under)|go (?:in|into|under)|come from|belong (?:in|to))\b)(?!.*\bnow\b)",
     re.I,
 )
@@ -228,7 +232,12 @@ _RUN_WITH = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:run|build|start|lint|format|install|deploy|serve|test|type-?check) "
     r"(?:the |all )?(?:[\w-]+ )?"
     r"(?:tests?|suite|app|server|build|linter|formatter|project|migrations|dependencies|checks)"
-    r" (?:with|using|via|through) `[^`]+`",
+    r" (?:with|using|via|through) `[^`]+`|"
+    # or a kind of thing handled with a named tool: "Sort imports with isort", "Format files with prettier"
+    r"^(?:(?:please|and|also)[\s,]+)*(?:sort|format|lint|check|build|bundle|compile|type-?check|manage|install|"
+    r"validate|parse|serialize|generate|mock|handle|log|replace) "
+    r"(?!(?:the|this|that|these|those|it|them|my|your|our|a|an)\b)"
+    r"(?:[\w-]+ )?[a-z]{3,}(?<![su])s (?:with|using|via|through) (?!(?:the|a|an)\b)\S",
     re.I,
 )
 # Where new things of a kind go: "Put new components in src/components/ui".

@@ -31,11 +31,9 @@ _CONTINUES = re.compile(r"^(?:not|rather than|instead of)\s", re.I)
 _VERBLESS = re.compile(
     r"^(?:and |but |so )?(?:don'?t|do not|never|always)\s+(?:in|on|at|for|with|to|the|a|an|from|by)\b", re.I
 )
-# "use pnpm, never npm": a single word after the negation is the other half of a choice, not a new
-# instruction; after a "use", a few words are ("use alembic for schema changes, never raw SQL scripts").
-_CONTRAST_TAIL = re.compile(r"^(?:and |but )?(?:never|not) [\w`.@/-]+[.!]?$", re.I)
-_CHOICE_TAIL = re.compile(r"^(?:and |but )?(?:never|not) (?:\S+ ){0,3}\S+[.!]?$", re.I)
-_USE = re.compile(r"\buse\b", re.I)
+# "use pnpm, never npm", "colors come from the theme tokens, never hex literals": a few words after the
+# negation are the other half of a contrast, not a new instruction.
+_CONTRAST_TAIL = re.compile(r"^(?:and |but )?(?:never|not) (?:\S+ ){0,3}\S+[.!]?$", re.I)
 _POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 
@@ -82,17 +80,13 @@ def clauses(sentence: str) -> list[str]:
     merged: list[str] = []
     for part in parts:
         lead_in = merged and len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])
-        if merged and (lead_in or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _contrast(merged[-1], part)):
+        if merged and (lead_in or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _CONTRAST_TAIL.match(part)):
             # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
             # in Z", "keep X in Y, never in Z": the second clause needs the first
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
     return merged
-
-
-def _contrast(previous: str, part: str) -> bool:
-    return bool(_CONTRAST_TAIL.match(part) or (_USE.search(previous) and _CHOICE_TAIL.match(part)))
 
 
 def _opens_with_verb(clause: str) -> bool:
