@@ -18,31 +18,60 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from reverie.distill import answers
+from reverie.distill import answers, commands
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Prompt, SessionView, evidence
-from reverie.distill.statements import ParsedStatement, Strength, parse_statements, read_answer
+from reverie.distill.statements import ParsedStatement, Strength, parse_statements, read_answer, read_redirect
 from reverie.distill.triggers import trigger_from
+from reverie.domain import EventKind
 from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
 
 NAME = "corrections"
 
 
 def extract(view: SessionView) -> Iterator[Observation]:
+    ran = commands_before(view)
     for prompt in view.prompts:
-        for parsed in _read(view, prompt):
+        for parsed in _read(view, prompt, ran.get(prompt.index)):
             yield observation(view, prompt, parsed)
 
 
-def _read(view: SessionView, prompt: Prompt) -> list[ParsedStatement]:
-    """What one turn says. An answer with its questions is read pair by pair: a choice of how the project
-    works in the question's terms, an answer typed as a sentence as it was typed, and an option's label
-    ("No rig", "Fix both issues") not at all: without its question it says nothing."""
+def commands_before(view: SessionView) -> dict[int, str]:
+    """For each of the person's turns (by event index), the shell command the agent ran last before it,
+    when that was the agent's last act since the person's previous words."""
+    found: dict[int, str] = {}
+    actions = [action for action in view.actions if not action.call.sidechain]
+    position = 0
+    for prompt in view.prompts:
+        last = None
+        while position < len(actions) and actions[position].index < prompt.index:
+            last = actions[position]
+            position += 1
+        command = _refused(view, prompt) if prompt.channel == "denial" else last.command if last else None
+        if command:
+            found[prompt.index] = command
+    return found
+
+
+def _refused(view: SessionView, prompt: Prompt) -> str | None:
+    """The command the person refused, just before their feedback (refused calls taught nothing about
+    the project, so they are not among the view's actions)."""
+    call = next((event for event in reversed(view.events[: prompt.index]) if event.kind is EventKind.TOOL_CALL), None)
+    return commands.shell_command(call) if call is not None else None
+
+
+def _read(view: SessionView, prompt: Prompt, command: str | None = None) -> list[ParsedStatement]:
+    """What one turn says. A short turn right after a command that names another way to do its job is
+    that choice ("no, use pnpm" after `npm install`). An answer with its questions is read pair by pair:
+    a choice of how the project works in the question's terms, an answer typed as a sentence as it was
+    typed, and an option's label ("No rig", "Fix both issues") not at all: without its question it says
+    nothing."""
     task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
     read = partial(parse_statements, channel=prompt.channel, before=prompt.before, after_failure=prompt.after_failure)
     pairs = prompt.answered()
     if not pairs:
-        return read(prompt.text, task_request=task_request)
+        redirected = read_redirect(prompt.text, command) if prompt.channel != "answer" else None
+        return [redirected] if redirected is not None else read(prompt.text, task_request=task_request)
     found: list[ParsedStatement] = []
     for question, answer in pairs:
         chosen = read_answer(question, answer)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from reverie.distill import answers, cues, lasting, phrasing, wording
+from reverie.distill import answers, cues, lasting, phrasing, redirects, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -131,6 +131,16 @@ def read_sentence(sentence: str, context: Context, *, explicit: bool = False) ->
     if pair is not None:
         return _pair_statement(sentence, pair, strength, scope, repeated, reading.standing)
     return _directive_statement(sentence, clause, strength, scope, repeated, reading.standing)
+
+
+def read_redirect(text: str, command: str | None) -> ParsedStatement | None:
+    """A short turn naming another way to do what the agent just ran (``redirects``): a named choice,
+    active at once like "use pnpm, not npm"."""
+    pair = redirects.redirect(text, command)
+    if pair is None:
+        return None
+    reading = shipped().read(text, Context())
+    return _pair_statement(text, pair, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 
 def _said_everywhere(sentence: str) -> bool:
