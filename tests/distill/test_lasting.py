@@ -170,3 +170,8 @@ def test_a_choice_keeps_its_rejected_half() -> None:
 def test_the_teams_everywhere_is_the_project() -> None:
     (parsed,) = parse_statements("We use cursor pagination everywhere, not offsets.")
     assert parsed.strength is Strength.EXPLICIT and parsed.scope is ScopeLevel.PROJECT
+
+
+def test_installing_globally_is_the_kind_of_install_not_every_project() -> None:
+    (parsed,) = parse_statements("Don't install packages globally.")
+    assert parsed.scope is ScopeLevel.PROJECT and "globally" in parsed.statement

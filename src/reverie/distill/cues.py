@@ -48,7 +48,11 @@ UNWORKABLE = re.compile(r"^(?P<action>\S+(?:\s+\S+){1,8}?)\s+(?:will not|does no
 # Scope asides, read as the lesson's scope and left out of its text.
 PROJECT = re.compile(r"\b(?:in|for) (?:this|the|our) (?:repo|repository|project|codebase)\b", re.I)
 GLOBAL = re.compile(
-    r"\b(?:everywhere|globally|(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b", re.I
+    # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
+    # ("don't install packages globally" is about npm -g, in this project)
+    r"\b(?:everywhere|(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b"
+    r"|(?:^|,\s*)globally\b",
+    re.I,
 )
 # "We use cursor pagination everywhere": the team's everywhere is this codebase, not every project.
 TEAM = re.compile(r"\b(?:we|our|us)\b", re.I)
