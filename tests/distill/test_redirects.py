@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reverie.distill import distill
-from reverie.distill.redirects import redirect
+from reverie.distill.redirects import forbids, redirect
 from reverie.domain.lessons import LessonStatus
 from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
@@ -73,3 +73,25 @@ def test_the_feedback_of_a_refused_command_is_read_with_it(store: SQLiteStore) -
     distill(store, now=NOW)
     (lesson,) = [lesson for lesson in store.lessons() if lesson.key.startswith("use:")]
     assert lesson.statement == "In this project: Use `yarn`, not `npm`." and lesson.status is LessonStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("command", "said", "forbidden"),
+    [
+        ("git push origin main", "don't push to main, open a PR", True),
+        ("git commit -am wip", "never commit the lock file", True),
+        ("git push", "don't push it yet", False),  # about the moment
+        ("npm install", "don't install anything else", False),
+        ("ls", "don't push to main", False),  # not what the agent did
+    ],
+)
+def test_a_prohibition_of_what_the_agent_just_ran(command: str, said: str, forbidden: bool) -> None:
+    assert forbids(said, command) is forbidden
+
+
+def test_a_prohibition_of_what_the_agent_just_ran_waits_for_review(store: SQLiteStore) -> None:
+    Trace("s1").prompt("ship it").run("git push origin main", "ok").prompt("don't push to main, open a PR").into(store)
+    distill(store, now=NOW)
+    (lesson,) = store.lessons()
+    assert lesson.statement == "In this project: Do not push to main, open a PR."
+    assert lesson.status is LessonStatus.CANDIDATE

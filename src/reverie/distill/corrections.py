@@ -15,13 +15,20 @@ contradicts themselves the distill pass lets the newer one supersede the older.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 
 from reverie.distill import answers, commands
 from reverie.distill.extractor import Extractor
 from reverie.distill.session_view import Prompt, SessionView, evidence
-from reverie.distill.statements import ParsedStatement, Strength, parse_statements, read_answer, read_redirect
+from reverie.distill.statements import (
+    ParsedStatement,
+    Strength,
+    parse_statements,
+    read_answer,
+    read_prohibition,
+    read_redirect,
+)
 from reverie.distill.triggers import trigger_from
 from reverie.domain import EventKind
 from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
@@ -66,12 +73,26 @@ def _read(view: SessionView, prompt: Prompt, command: str | None = None) -> list
     a choice of how the project works in the question's terms, an answer typed as a sentence as it was
     typed, and an option's label ("No rig", "Fix both issues") not at all: without its question it says
     nothing."""
-    task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
     read = partial(parse_statements, channel=prompt.channel, before=prompt.before, after_failure=prompt.after_failure)
     pairs = prompt.answered()
-    if not pairs:
-        redirected = read_redirect(prompt.text, command) if prompt.channel != "answer" else None
-        return [redirected] if redirected is not None else read(prompt.text, task_request=task_request)
+    if pairs:
+        return _answered(pairs, read)
+    task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
+    after = command if prompt.channel != "answer" else None
+    return _typed(prompt.text, after, partial(read, task_request=task_request))
+
+
+def _typed(text: str, command: str | None, read: Callable[[str], list[ParsedStatement]]) -> list[ParsedStatement]:
+    """A turn as typed; a short one right after a command is first read with it (``redirects``)."""
+    redirected = read_redirect(text, command)
+    if redirected is not None:
+        return [redirected]
+    found = read(text)
+    forbidden = None if found else read_prohibition(text, command)
+    return [forbidden] if forbidden is not None else found
+
+
+def _answered(pairs: list[tuple[str, str]], read: Callable[[str], list[ParsedStatement]]) -> list[ParsedStatement]:
     found: list[ParsedStatement] = []
     for question, answer in pairs:
         chosen = read_answer(question, answer)

@@ -42,6 +42,10 @@ _STOP_WORDS = words_of(
 # Words that open a phrase but never name a program ("no, we format with ruff": not "we format").
 _NOT_PROGRAMS = words_of("we i you they use using run with it its it's that this the a an")
 _VERSION = re.compile(r"[\d.]+$")
+# "don't run that again", "don't install anything else yet": about the moment, not the project
+_MOMENT = re.compile(r"\b(?:it|that|this|anything|else|yet|again|now|more|today)\b", re.I)
+# "don't push to main", "never force-push", "stop committing": the verb of a prohibition.
+_FORBIDDING = re.compile(r"^(?:(?:please|no|ok|okay),?\s+)*(?:don'?t|do not|never|stop|quit)\s+([a-z][a-z-]*)", re.I)
 
 
 def redirect(text: str, command: str | None) -> tuple[str, str] | None:
@@ -112,3 +116,17 @@ def _respelled(named: list[str], ran: list[str]) -> str | None:
 def _spelling(program: str) -> str:
     """One program however it is spelled: python3 / python, pip3 / pip, docker-compose / docker compose."""
     return _VERSION.sub("", program.lower()).replace("-", " ")
+
+
+def forbids(text: str, command: str | None) -> bool:
+    """A short prohibition of what the agent just ran: "don't push to main" after `git push origin main`,
+    "never commit the lock file" after `git commit -am ...`. Its verb is the command's program or
+    subcommand; "it", "that", "yet", "again"... make it about the moment ("don't run that again")."""
+    words = text.split()
+    found = _FORBIDDING.match(text)
+    if not command or found is None or len(words) > MAX_WORDS or _MOMENT.search(text):
+        return False
+    ran = [word.rsplit("/", 1)[-1].lower() for word in commands.main_segment(command)[:2]]
+    verb = found.group(1).lower()
+    stem = verb[:-3] if verb.endswith("ing") else verb
+    return bool(ran) and any(word in (verb, stem, stem + "e") for word in ran)

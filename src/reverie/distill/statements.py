@@ -143,6 +143,15 @@ def read_redirect(text: str, command: str | None) -> ParsedStatement | None:
     return _pair_statement(text, pair, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 
+def read_prohibition(text: str, command: str | None) -> ParsedStatement | None:
+    """A short prohibition of what the agent just ran (``redirects.forbids``): a correction, a candidate
+    until it recurs, whatever the model made of the words alone."""
+    if not redirects.forbids(text, command):
+        return None
+    reading = shipped().read(text, Context())
+    return _directive_statement(text, text, Strength.CORRECTION, ScopeLevel.PROJECT, False, reading.standing)
+
+
 def _said_everywhere(sentence: str) -> bool:
     """ "In all my projects", "globally"; a bare "everywhere" only when the person speaks of themselves."""
     found = cues.GLOBAL.search(sentence)
