@@ -58,6 +58,19 @@ def test_a_package_manager_whose_lockfile_was_replaced(tmp_path: Path) -> None:
     assert unmet(tmp_path, USE_PNPM) == "`pnpm-lock.yaml` is gone and the project has `yarn.lock`"
 
 
+def test_a_lockfile_already_there_when_the_lesson_was_said_is_no_news(tmp_path: Path) -> None:
+    """ "no, use pnpm" right after the agent's `npm install` wrote package-lock.json corrects that install."""
+    lockfile = tmp_path / "package-lock.json"
+    lockfile.write_text("{}")
+    said_at = lockfile.stat().st_mtime + 5
+    check = premises.Workspace(str(tmp_path))
+    assert premises.unmet(check, USE_PNPM.statement, "pnpm", ["npm"], [], since=said_at) is None
+    os.utime(lockfile, (said_at + 60, said_at + 60))  # written again after the lesson: the project moved
+    check = premises.Workspace(str(tmp_path))
+    reason = premises.unmet(check, USE_PNPM.statement, "pnpm", ["npm"], [], since=said_at)
+    assert reason == "`pnpm-lock.yaml` is gone and the project has `package-lock.json`"
+
+
 def test_a_named_path_that_is_gone_and_what_a_lesson_forbids_is_never_checked(tmp_path: Path) -> None:
     assert unmet(tmp_path, GENERATED) == "`src/client` no longer exists"
     (tmp_path / "src" / "client").mkdir(parents=True)

@@ -24,7 +24,7 @@ from reverie.distill.project_facts import MANAGERS
 from reverie.distill.reading.grammar import words_of
 
 MAX_WORDS = 12  # a redirect is said in a breath; a longer turn is a new request
-_NEW_REQUEST = re.compile(r"^(?:let'?s|lets|can you|could you|would you|now)\b", re.I)  # a task, not a correction
+_NEW_REQUEST = re.compile(r"^(?:let'?s|lets|now)\b", re.I)  # a task, not a correction
 _CORRECTING = re.compile(
     r"^(?:no|nope|nah|not that|wrong)\b|\b(?:use|using|with|via|switch to|prefer|it'?s|its|try)\b", re.I
 )
@@ -36,7 +36,8 @@ _NAMED = re.compile(
     r"([a-z][\w.+-]*(?:\s+[a-z][\w.:+-]*){0,2}))",
     re.I,
 )
-_STOP_WORDS = words_of(
+# Words after a program's name that are not part of it ("use pnpm here, not npm").
+_ENDS_A_NAME = words_of(
     "not instead here for in please now to and or but rather than always only this that it the a an of on"
 )
 # Words that open a phrase but never name a program ("no, we format with ruff": not "we format").
@@ -76,7 +77,7 @@ def _named(text: str) -> Iterator[list[str]]:
         if found.group(1).split()[0].lower() in _NOT_PROGRAMS:
             continue
         for word in found.group(1).split():
-            if word.lower() in _STOP_WORDS:
+            if word.lower() in _ENDS_A_NAME:
                 break
             tokens.append(word.lower())
         for length in range(len(tokens), 0, -1):

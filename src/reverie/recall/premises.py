@@ -69,6 +69,16 @@ class Workspace:
             self.files[name] = _read(path)
         return self.files[name]
 
+    def modified(self, relative: str) -> float:
+        """Epoch seconds of the file's last change (0 when it cannot be read)."""
+        path = lean_os.join(self.root, relative)
+        if self.stamps is not None:
+            self.stamps.content(path)
+        try:
+            return lean_os.getmtime(path)
+        except OSError:
+            return 0.0
+
     def exists(self, relative: str) -> bool:
         path = lean_os.join(self.root, relative)
         if self.stamps is not None:
@@ -82,20 +92,27 @@ def unmet_in(workspace: Workspace, rows: Sequence[IndexRow]) -> dict[str, str]:
         return {}
     found = {}
     for row in rows:
-        reason = unmet(workspace, row.statement, row.stance, row.commands, row.paths)
+        reason = unmet(workspace, row.statement, row.stance, row.commands, row.paths, since=row.newest)
         if reason:
             found[row.id] = reason
     return found
 
 
 def unmet(
-    workspace: Workspace, statement: str, stance: str, commands: Sequence[str], paths: Sequence[str]
+    workspace: Workspace,
+    statement: str,
+    stance: str,
+    commands: Sequence[str],
+    paths: Sequence[str],
+    *,
+    since: float = 0.0,
 ) -> str | None:
-    """Why the lesson's premise no longer holds here, or None when it holds (or cannot be checked)."""
+    """Why the lesson's premise no longer holds here, or None when it holds (or cannot be checked).
+    ``since``: epoch seconds of the lesson's newest evidence (0: unknown)."""
     if _forbidding(statement):
         return None
     for command in _recommended(statement, stance, commands):
-        reason = _command_gone(workspace, command.split())
+        reason = _command_gone(workspace, command.split(), since)
         if reason:
             return reason
     for path in paths:
@@ -113,7 +130,7 @@ def _recommended(statement: str, stance: str, commands: Sequence[str]) -> list[s
     return [*spans, *commands]
 
 
-def _command_gone(workspace: Workspace, words: list[str]) -> str | None:
+def _command_gone(workspace: Workspace, words: list[str], since: float = 0.0) -> str | None:
     words = [word for word in words if "=" not in word]  # TEST_DATABASE_URL=... make test-integration
     if not words:
         return None
@@ -123,7 +140,7 @@ def _command_gone(workspace: Workspace, words: list[str]) -> str | None:
     if program in _SCRIPT_RUNNERS and len(words) > 1:
         return _script_gone(workspace, program, words[1:])
     if program in LOCKFILES and len(words) == 1:
-        return _lockfile_gone(workspace, program)
+        return _lockfile_gone(workspace, program, since)
     return None
 
 
@@ -154,13 +171,18 @@ def _script_gone(workspace: Workspace, runner: str, rest: list[str]) -> str | No
     return None if f'"{script}"' in block else f"package.json has no `{script}` script any more"
 
 
-def _lockfile_gone(workspace: Workspace, manager: str) -> str | None:
+def _lockfile_gone(workspace: Workspace, manager: str, since: float) -> str | None:
+    """Another manager's lockfile instead of this one's. One that was already there when the lesson was
+    last said or seen is no news: "no, use pnpm" right after the agent's `npm install` wrote
+    package-lock.json is the person correcting that, not a project that moved to npm."""
     if any(workspace.exists(name) for name in LOCKFILES[manager]):
         return None
     other = next(
         (name for tool, names in LOCKFILES.items() if tool != manager for name in names if workspace.exists(name)), None
     )
-    return f"`{LOCKFILES[manager][0]}` is gone and the project has `{other}`" if other else None
+    if other is None or workspace.modified(other) <= since:
+        return None
+    return f"`{LOCKFILES[manager][0]}` is gone and the project has `{other}`"
 
 
 def _forbidding(statement: str) -> bool:

@@ -1,0 +1,79 @@
+"""Learning from a correction, end to end, with the real Claude Code: the scripted model runs `npm install`,
+the person answers "no, use pnpm", and after `reverie ingest` and `reverie distill` the choice is an active
+lesson that the next session's model receives with its first request (though `npm install` left a
+package-lock.json: a lockfile already there when the person spoke does not make the choice stale).
+
+One set of sessions is run for the module; each test asserts one property of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from reverie.llms.scripted_server import ScriptedServer, say, shell
+from tests.e2e.agents import CLAUDE_BINARY, ClaudeCode, require
+from tests.e2e.capture_checks import capture_session, run_reverie
+from tests.e2e.scenarios import Turn, script_of
+
+pytestmark = pytest.mark.e2e
+
+CHOICE = "In this project: Use `pnpm`, not `npm`."
+TURNS = (
+    Turn("Set up the project.", (shell("npm install --offline --no-audit --no-fund"), say("Installed."))),
+    Turn("no, use pnpm", (say("Understood."),)),
+)
+NEXT = Turn("Add the left-pad dependency.", (say("Which version?"),))
+
+
+@dataclass(frozen=True)
+class Learned:
+    lessons: list[dict[str, Any]]
+    next_request: str  # what the model was sent in the next session
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learned]:
+    require(CLAUDE_BINARY)
+    root = tmp_path_factory.mktemp("learn-claude")
+    home, project = root / "reverie-home", root / "shop"
+    project.mkdir()
+    (project / "package.json").write_text(json.dumps({"name": "shop", "version": "1.0.0", "private": True}))
+    with ScriptedServer(script_of((*TURNS, NEXT))) as server:
+        claude = ClaudeCode(
+            server.url, root / "agent", extra_env={"REVERIE_HOME": str(home), "REVERIE_AUTO_INGEST": "0"}
+        )
+        capture_session(
+            claude,
+            server,
+            TURNS,
+            project_dir=project,
+            home=home,
+            init_args=["--agent", "claude-code"],
+            transcript_of=claude.transcript,
+        )
+        env = claude.environment()
+        assert run_reverie(["distill"], env).returncode == 0
+        listed = run_reverie(["lessons", "--json"], env)
+        before = len(server.main_exchanges())
+        claude.run(NEXT.prompt, cwd=project).check()
+        requests = [json.dumps(exchange.body) for exchange in server.main_exchanges()[before:]]
+    yield Learned(lessons=json.loads(listed.stdout), next_request="\n".join(requests))
+
+
+def test_the_correction_is_an_active_choice(learned: Learned) -> None:
+    active = [lesson["statement"] for lesson in learned.lessons if lesson["status"] == "active"]
+    assert CHOICE in active
+
+
+def test_the_corrected_command_is_not_what_the_project_is_said_to_use(learned: Learned) -> None:
+    held = [lesson["statement"] for lesson in learned.lessons if lesson["status"] in ("active", "candidate")]
+    assert not [statement for statement in held if "package manager is `npm`" in statement]
+
+
+def test_the_next_session_is_told_the_choice_before_it_acts(learned: Learned) -> None:
+    assert "Use `pnpm`, not `npm`." in learned.next_request
