@@ -200,6 +200,12 @@ def test_only_the_sentence_with_the_instruction_is_kept() -> None:
             "Regenerate the schema after changing the models, the serializers, the admin forms, or the migration "
             "helpers.",
         ),
+        # a participle adds to a whole clause: the cut goes before it
+        (
+            "Design notes for accepted proposals go to `notes/design/` as one markdown file per proposal, linked "
+            "from the index page that the documentation site builds on every merge to main.",
+            "Design notes for accepted proposals go to `notes/design/` as one markdown file per proposal.",
+        ),
         # nor inside brackets or quotes, nor after a word that needs more
         (
             "Write the release notes for the people who use the library (both current and future, human and "
@@ -223,3 +229,20 @@ def test_a_long_sentence_is_cut_only_where_a_whole_sentence_is_left(text: str, s
     found = parse_statements(text, explicit=True)
     got = found[0].statement.removeprefix("In this project: ") if found else None
     assert got == statement
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("--watch is on, so the server reloads itself after every edit", "--watch is on, so the server reloads itself"),
+        ("#12 is the tracking issue for the migration", "#12 is the tracking issue for the migration."),
+        ("## Always run the linter", "Always run the linter."),
+        ("- never push to main", "Never push to main."),
+        ("Yes please update the docs for the new deploy target", "Update the docs for the new deploy target."),
+    ],
+)
+def test_a_flag_or_an_issue_number_is_not_markdown_and_an_assent_is_not_the_instruction(
+    text: str, statement: str
+) -> None:
+    found = directive(phrasing.strip_lead(text)[0])
+    assert found is not None and found.startswith(statement)

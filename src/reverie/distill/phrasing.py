@@ -50,7 +50,7 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     for _ in range(8):
         before = clause
         clause = cues.FILLER.sub("", clause).strip()
-        clause = _ATTACHED.sub("", clause).strip()
+        clause = _ATTACHED.sub("", _YES.sub("", clause)).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
         if told := cues.TOLD_YOU.match(clause):
@@ -64,6 +64,8 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     return clause, restated
 
 
+# "Yes please update the docs": the assent answers the agent; what follows is the instruction.
+_YES = re.compile(r"^(?:yes|yeah|yep|sure)\b[\s,!.]*(?=\w)", re.I)
 # Markdown's bold lead: "**Fix causes, not symptoms.** When a PR ..." (the rule, then why), "**Testing**:
 # Always run X" (a label, then the rule).
 _BOLD_SENTENCE = re.compile(r"^\*\*(?P<bold>[^*]{3,}?[.!])\*\*\s+\S")
@@ -160,8 +162,12 @@ def tidy(clause: str) -> str:
         sentences.pop()  # "Strip the banners. We don't do that.": the aside says why, not what
     text = _YOU_SHOULD.sub("", _FROM_NOW_ON.sub("", " ".join(sentences)))
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
-    text = re.sub(r"^[#*>\-\u2013\u2014\u2022\s]+", "", text.strip())
+    text = _MARKDOWN_LEAD.sub("", text.strip())
     return wording.as_sentence(text, paths=True)
+
+
+# A heading, bullet or quote mark before the sentence, but not a flag ("--once") or an issue ("#271").
+_MARKDOWN_LEAD = re.compile(r"^(?:[*>\u2022\s]|#+(?![\w#])|[-\u2013\u2014]+(?![\w-]))+")
 
 
 def kind_of(clause: str, *, negative: bool) -> LessonKind:
@@ -234,7 +240,12 @@ def _clean_cut(text: str, boundary: re.Match[str]) -> bool:
         return True
     after = text[boundary.end() :]
     segment = _CLAUSE_END.split(after, maxsplit=1)[0]
-    return bool(_CLAUSE_OPENER.match(after) or _FINITE.search(segment) or wording.opens_instruction(after))
+    if _CLAUSE_OPENER.match(after) or _FINITE.search(segment) or wording.opens_instruction(after):
+        return True
+    # "..., linked from X", "..., favoring Y": a participle adds to a whole clause, unless a colon opened a
+    # list of items that may start with one ("bugs first: failing tests, broken imports").
+    previous = _CLAUSE_END.split(head)[-1]
+    return bool(_PARTICIPLE.match(after)) and ":" not in head and len(previous.split()) > 3
 
 
 _DANGLING = re.compile(
@@ -247,6 +258,7 @@ _CLAUSE_OPENER = re.compile(
     r"these|those|they|we|you|i|there|currently|now|also|still|later|first|finally|however|meanwhile)\b",
     re.I,
 )
+_PARTICIPLE = re.compile(r"[a-z]{3,}(?:ed|ing)\b", re.I)
 # A verb that makes what follows a comma a clause of its own ("..., rules should be modular").
 _FINITE = re.compile(r"\b(?:should|must|is|are|was|were|will|would|can|could|has|have|needs?|does|do)\b", re.I)
 

@@ -86,7 +86,7 @@ def strip_asides(text: str) -> str:
         prose = re.sub(r"\(\s*\)", " ", prose)
         prose = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", re.sub(r"\s+", " ", prose))
         parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", prose)
-    return re.sub(r"^[\s,.;:!?-]+|[\s,;:-]+$", "", "".join(parts))
+    return re.sub(r"^(?:[\s,.;:!?]|-+(?![\w-]))+|[\s,;:-]+$", "", "".join(parts))
 
 
 # Markdown that only decorates: "**must**", "__Note__"; the words stay.
