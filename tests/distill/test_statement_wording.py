@@ -246,3 +246,9 @@ def test_a_flag_or_an_issue_number_is_not_markdown_and_an_assent_is_not_the_inst
 ) -> None:
     found = directive(phrasing.strip_lead(text)[0])
     assert found is not None and found.startswith(statement)
+
+
+def test_a_list_of_words_is_not_a_filler_before_the_instruction() -> None:
+    listed = "small, focused, reviewable pull requests"
+    assert phrasing.strip_lead(listed)[0] == listed
+    assert phrasing.strip_lead("Nah, never commit build output")[0] == "never commit build output"

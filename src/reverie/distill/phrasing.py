@@ -49,7 +49,8 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     clause, restated = _bold_lead(sentence.strip()), False
     for _ in range(8):
         before = clause
-        clause = cues.FILLER.sub("", clause).strip()
+        if not _WORD_LIST.match(clause):  # "modern, idiomatic, concise code": a list, not a filler
+            clause = cues.FILLER.sub("", clause).strip()
         clause = _ATTACHED.sub("", _YES.sub("", clause)).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
@@ -64,6 +65,7 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     return clause, restated
 
 
+_WORD_LIST = re.compile(r"^[\w-]+\s*,\s*[\w-]+\s*,")
 # "Yes please update the docs": the assent answers the agent; what follows is the instruction.
 _YES = re.compile(r"^(?:yes|yeah|yep|sure)\b[\s,!.]*(?=\w)", re.I)
 # Markdown's bold lead: "**Fix causes, not symptoms.** When a PR ..." (the rule, then why), "**Testing**:
