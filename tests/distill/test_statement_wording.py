@@ -252,3 +252,19 @@ def test_a_list_of_words_is_not_a_filler_before_the_instruction() -> None:
     listed = "small, focused, reviewable pull requests"
     assert phrasing.strip_lead(listed)[0] == listed
     assert phrasing.strip_lead("Nah, never commit build output")[0] == "never commit build output"
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("Note: Using the staging bucket instead of the prod one", "Use the staging bucket instead of the prod one."),
+        ("Using the cache makes the tests flaky", "Using the cache makes the tests flaky."),
+        ("(But keep the old endpoint until the clients move.)", "Keep the old endpoint until the clients move."),
+        ("I don't want you to nest the handlers", "Do not nest the handlers."),
+        ("2. Use pnpm for installs", "Use pnpm for installs."),
+        ("(3) the worker polls every minute", "The worker polls every minute."),
+        ("1.5 seconds is the timeout", "1.5 seconds is the timeout."),
+    ],
+)
+def test_a_heading_style_gerund_brackets_and_list_numbers_are_not_the_statement(text: str, statement: str) -> None:
+    assert directive(phrasing.strip_lead(text)[0]) == statement

@@ -46,7 +46,7 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     """Drop fillers ("no,", "ok", "please"), files attached by name ("@README.md") and restatements
     ("again,", "I told you"), which say the person had to correct this before; "could you not X" is
     "do not X"."""
-    clause, restated = _bold_lead(sentence.strip()), False
+    clause, restated = _bold_lead(_unbracketed(sentence.strip())), False
     for _ in range(8):
         before = clause
         if not _WORD_LIST.match(clause):  # "modern, idiomatic, concise code": a list, not a filler
@@ -72,6 +72,12 @@ _YES = re.compile(r"^(?:yes|yeah|yep|sure)\b[\s,!.]*(?=\w)", re.I)
 # Always run X" (a label, then the rule).
 _BOLD_SENTENCE = re.compile(r"^\*\*(?P<bold>[^*]{3,}?[.!])\*\*\s+\S")
 _BOLD_LABEL = re.compile(r"^\*\*(?P<label>[^*:]{1,40}?)(?::\*\*|\*\*\s*:)\s*(?P<rest>\S.*)$")
+
+
+def _unbracketed(sentence: str) -> str:
+    """ "(But keep the old endpoint working.)": a sentence set in brackets is still the sentence."""
+    bracketed = re.fullmatch(r"\((?P<inner>[^()]+)\)[.!]?", sentence)
+    return bracketed.group("inner").strip() if bracketed else sentence
 
 
 def _bold_lead(sentence: str) -> str:
@@ -163,13 +169,21 @@ def tidy(clause: str) -> str:
     while len(sentences) > 1 and wording.is_commentary(sentences[-1].rstrip(".!? ")):
         sentences.pop()  # "Strip the banners. We don't do that.": the aside says why, not what
     text = _YOU_SHOULD.sub("", _FROM_NOW_ON.sub("", " ".join(sentences)))
+    text = _USING.sub("use ", text)
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
     text = _MARKDOWN_LEAD.sub("", text.strip())
     return wording.as_sentence(text, paths=True)
 
 
 # A heading, bullet or quote mark before the sentence, but not a flag ("--once") or an issue ("#271").
-_MARKDOWN_LEAD = re.compile(r"^(?:[*>\u2022\s]|#+(?![\w#])|[-\u2013\u2014]+(?![\w-]))+")
+_MARKDOWN_LEAD = re.compile(r"^(?:[*>\u2022\s]|#+(?![\w#])|[-\u2013\u2014]+(?![\w-])|\(?\d{1,2}[.)](?!\d))+")
+# "Using X instead of Y" (a note's heading style) is the instruction "Use X instead of Y", unless a verb
+# follows that makes it a sentence about using X ("Using X is slow").
+_USING = re.compile(
+    r"^using\s+(?!.*\b(?:is|are|was|were|will|would|should|must|can|could|has|have|had|does|did|"
+    r"makes?|breaks?|causes?|fails?|works?)\b)",
+    re.I,
+)
 
 
 def kind_of(clause: str, *, negative: bool) -> LessonKind:

@@ -266,7 +266,7 @@ def _avoid(target: str) -> str | None:
     """ "Avoid X" for a thing not wanted; "Do not X" for an action ("I don't want to rely on X", "no
     need to X"), "Avoid X" for "no need for X"."""
     target = re.sub(r"^need (?:for (?=\w))?(?=to |\w)", "", target.strip(), flags=re.I)
-    if wanted := re.match(r"^to\s+(?P<action>\w.*)$", target, re.I):
+    if wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
         return _with_object(f"Do not {wanted.group('action')}", wanted.group("action"))
     if not target or _POINTER_OBJECT.fullmatch(target):
         return None
