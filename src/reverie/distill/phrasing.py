@@ -181,7 +181,7 @@ _MARKDOWN_LEAD = re.compile(r"^(?:[*>\u2022\s]|#+(?![\w#])|[-\u2013\u2014]+(?![\
 # follows that makes it a sentence about using X ("Using X is slow").
 _USING = re.compile(
     r"^using\s+(?!.*\b(?:is|are|was|were|will|would|should|must|can|could|has|have|had|does|did|"
-    r"makes?|breaks?|causes?|fails?|works?)\b)",
+    r"makes?|breaks?|causes?)\b)",
     re.I,
 )
 
