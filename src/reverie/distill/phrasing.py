@@ -8,12 +8,19 @@ statement only tidies them:
 * fillers and restatements that lead the sentence go ("ok so,", "again,", "I told you,"), as do
   politeness and scope asides (the scope is the lesson's, not its text's);
 * a negative reads one way ("Do not ...", "Never ...", "Avoid ..."), through ``wording``;
-* a short choice ("python3, not python") reads "Use `python3`, not `python`."; in a longer sentence
-  the person's own sentence is kept, so two unrelated words are never paired up;
+* a short choice ("python3, not python") reads "Use `python3`, not `python`." with only code in
+  backticks ("Use early returns, not nested ifs."); a preference keeps its verb ("Prefer X over
+  Y."); in a longer sentence the person's own sentence is kept, so two unrelated words are never
+  paired up;
 * a negative without a verb reads "Avoid ..." ("never bare pytest" is "Avoid bare pytest.");
+* markdown is not part of it (bold, a bold label before an instruction, links, list numbers), nor
+  shouting ("ALWAYS" is "Always"); code spans, names and URLs keep their case and characters;
+* a question is the request it makes ("Can you always X?" is "Always X.") or nothing;
 * what cannot be a clean statement is dropped rather than stored: more than one sentence, more
   than three paths (a file list), mostly symbols (a pasted error), a pronoun with nothing to
-  resolve it ("never edit it"), or longer than ``MAX_CHARS`` even when cut at a clause boundary.
+  resolve it ("never edit it"), a question that asks rather than requests, or longer than
+  ``MAX_CHARS`` even when cut where a whole sentence is left (not inside brackets, quotes or a
+  list, not after "because").
 """
 
 from __future__ import annotations
