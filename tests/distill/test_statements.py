@@ -26,7 +26,7 @@ def remembered(text: str):  # type: ignore[no-untyped-def]
         ("use make check, not pytest", "make check", "pytest"),
         ("no, don't use npm here, we use pnpm", "pnpm", "npm"),
         ("instead of pip, use uv", "uv", "pip"),
-        ("prefer `rg` over `grep`", "rg", "grep"),
+        ("use `rg` rather than `grep`", "rg", "grep"),
         ("`python3`, not `python`", "python3", "python"),
         ("python3, not python", "python3", "python"),
         ("`ruff format` please, not `black`", "ruff format", "black"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import cues
+
 MAX_OBJECT_WORDS = 6
 _CODE = re.compile(r"`([^`]+)`")
 _QUOTED = re.compile(r'"([^"]+)"')
@@ -32,6 +34,8 @@ _PAIRS = (
         r"(?:use|run|call)\s+(?P<x>.+)",
         re.I,
     ),
+    # "don't use `Y` use X": a code span ends the refused side even without a comma
+    re.compile(r"^(?:don'?t|do not|never)\s+(?:use|run|call)\s+(?P<y>`[^`]+`)\s*(?:use|run|call)\s+(?P<x>.+)", re.I),
     # "we moved to X rather than Y"
     re.compile(r"\bto\s+(?P<x>.+?)\s+(?:rather than|instead of)\s+(?P<y>.+)", re.I),
     # "`X`, not `Y`", "`X` instead of npm"
@@ -56,9 +60,14 @@ def choice(clause: str) -> tuple[str, str | None] | None:
         if match is None:
             continue
         preferred, rejected = _object(match.group("x")), _object(match.group("y"))
-        if preferred and rejected and norm(rejected) != norm(preferred):
+        if preferred and rejected and norm(rejected) != norm(preferred) and not _function_word(preferred):
             return preferred, rejected
     return None
+
+
+def _function_word(phrase: str) -> bool:
+    """ "do not fabricate", "is not needed": a negated verb, not a thing chosen over another."""
+    return phrase.lower() in cues.NOT_VERBS
 
 
 def _object(phrase: str) -> str:

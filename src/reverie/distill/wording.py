@@ -30,10 +30,13 @@ from collections.abc import Callable
 from reverie import normal
 from reverie.distill import cues
 
+# "in the project root", "in this repo's CI": a place in the project, named, not the lesson's scope.
+_PLACE_IN_IT = r"(?:root|directory|dir|folder|tree|level|settings|config\w*)\b"
 _SCOPE_ASIDE = re.compile(
     r"\s*[(\[]\s*(?:" + cues.GLOBAL.pattern + "|" + cues.PROJECT.pattern + r"|for \w[\w.-]*)\s*[)\]]"
     r"|\s*\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
-    r"(?:repo|repository|project|codebase|code base|workspace)\b|\bhere(?! (?:is|are)\b)\b)",
+    r"(?:repo|repository|project|codebase|code base|workspace)\b(?!['\u2019]s|\s+" + _PLACE_IN_IT + r")"
+    r"|\bhere(?! (?:is|are)\b)\b)",
     re.I,
 )
 _POLITE = re.compile(
@@ -43,7 +46,7 @@ _POLITE = re.compile(
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
 _LEADING_NEGATIVE = re.compile(
     r"^(?:don'?t|dont|do not|you (?:should|must|shall|need to) not|you (?:shouldn'?t|mustn'?t|can'?t|cannot)|"
-    r"(?:we|i) (?:don'?t|do not))\s+(?=[\w`\"'])",
+    r"(?:we|i|you) (?:don'?t|do not))\s+(?=[\w`\"'])",
     re.I,
 )
 _LEADING_NEVER = re.compile(r"^(?:you (?:should|must) never|(?:we|i) never|never(?: ever)?)\s+", re.I)
@@ -58,7 +61,9 @@ _DESCRIBED = re.compile(
 _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]*$|\s+(?:by|with|in|manually)\b)", re.I)
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
-PATH = re.compile(r"(?<![`\w/])(?:\.{0,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])")
+PATH = re.compile(
+    r"(?<![`\w/~])(?:~?/|\.{1,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?<!\.)(?::\d+)?(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])"
+)
 # A verb with nothing but a pronoun or an adverb after it ("never edit it", "don't touch manually").
 _OBJECTLESS = re.compile(r"^[a-z]+(?:\s+(?:it|them|that|this))?(?:\s+(?:manually|directly|ever))*\s*$", re.I)
 _URL = re.compile(r"https?://", re.I)
@@ -71,55 +76,102 @@ _EDIT_VERBS = frozenset(_EDIT_VERB_TEXT.split())
 
 
 def strip_asides(text: str) -> str:
-    """The clause without scope cues, politeness or emoji; whitespace and dangling commas tidied."""
-    text = _EMOJI.sub(" ", text)
-    text = _SCOPE_ASIDE.sub(" ", text)
-    text = _POLITE.sub(" ", text)
-    text = " ".join(re.sub(r"\(\s*\)", " ", text).split())
-    parts = re.split(r"(`[^`]*`)", text)  # code spans stay exactly as typed
+    """The clause without scope cues, politeness or emoji; whitespace and dangling commas tidied. Code
+    spans stay exactly as typed (`open()`, `echo ok`)."""
+    parts = re.split(r"(`[^`]*`)", " ".join(_LINK.sub(_link_text, text).split()))
     for index in range(0, len(parts), 2):
-        tidied = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", parts[index])
-        parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", tidied)
-    return re.sub(r"^[\s,.;:!?-]+|[\s,;:-]+$", "", "".join(parts))
+        prose = _EMPHASIS.sub("", _EMOJI.sub(" ", parts[index]))
+        prose = _SCOPE_ASIDE.sub(" ", prose)
+        prose = _POLITE.sub(_unless_predicate, prose)
+        prose = re.sub(r"\(\s*\)", " ", prose)
+        prose = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", re.sub(r"\s+", " ", prose))
+        parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", prose)
+    return re.sub(r"^(?:[\s,.;:!?]|-+(?![\w-]))+|[\s,;:-]+$", "", "".join(parts))
+
+
+# Markdown that only decorates: "**must**", "__Note__"; the words stay.
+_EMPHASIS = re.compile(r"\*\*|(?<![\w])__|__(?![\w])")
+_LINK = re.compile(r"\[(?P<label>[^\]\n]{1,80})\]\((?P<target>[^)\s]{1,200})\)")
+
+
+def _link_text(match: re.Match[str]) -> str:
+    """A markdown link reads as its label and where it points: "[guide](docs/guide.md)" is "guide
+    (`docs/guide.md`)", "[`README.md`](README.md)" is "`README.md`"."""
+    label, target = match.group("label"), match.group("target")
+    if label.strip("`") == target or target.endswith("/" + label.strip("`")):
+        return f"`{target}`" if not _URL.match(target) else target
+    return f"{label} ({target if _URL.match(target) else f'`{target}`'})"
+
+
+# "it's OK to ...", "that is ok": "ok" says what is allowed, not how politely it is asked.
+_PREDICATE = re.compile(r"(?:\b(?:is|it's|that's|be|are|was|were|seems?|looks?|not|all)|'s)\s+$", re.I)
+
+
+def _unless_predicate(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word.lower().startswith("ok") and _PREDICATE.search(match.string[: match.start()]):
+        return word
+    return " "
 
 
 def phrase_directive(clause: str) -> tuple[str, str] | None:
     """The instruction in ``clause`` (already without lead fillers and lasting frames), worded cleanly,
     and its core (the instruction alone, without context or reasons: what its key is made from);
-    None when what is left is a fragment (an instruction about "it" with nothing to say what it is)."""
-    pieces = [p.strip().rstrip(".!? ") for p in _split_clauses(strip_asides(clause))]
-    pieces = [p for p in pieces if p]
-    while len(pieces) > 1 and is_commentary(pieces[-1]):
-        pieces.pop()
-    if not pieces:
+    None when what is left is a fragment (an instruction about "it" with nothing to say what it is).
+    Only the sentence the instruction is in is kept: "Drop X now that it is fixed. Yank it." is not
+    one sentence, and joining them with a comma would make it read as one."""
+    split = [(p.strip().rstrip(".!? "), sentence) for p, sentence in _split_clauses(strip_asides(clause))]
+    split = [(p, sentence) for p, sentence in split if p]
+    while len(split) > 1 and is_commentary(split[-1][0]):
+        split.pop()
+    if not split:
         return None
+    pieces = [piece for piece, _ in split]
     directive = next((index for index, piece in enumerate(pieces) if _opens_instruction(piece)), None)
     if directive is None:  # framed or explicit: the first piece that says something
         directive = next((i for i, piece in enumerate(pieces) if len(content_stems(piece)) >= 2), 0)
-    reason = _resolve_subject(pieces, directive)
-    directive = min(directive, len(pieces) - 1)
+    resolved = _resolve_subject(pieces, directive)
+    reason = None
+    if resolved is not None:
+        reason, described = resolved
+        del split[described]
+        directive -= described < directive
+    own_sentence = split[directive][1]
     rendered: list[str] = []
+    core = None
     for index, piece in enumerate(pieces):
+        if split[index][1] != own_sentence:
+            continue
         worded = _normalise_negation(piece) if index == directive or _opens_instruction(piece) else piece
         if worded is None and index == directive:
             return None
-        if index > 0:  # inside the sentence the person's own words read best
+        if rendered:  # inside the sentence the person's own words read best
             worded = piece
         rendered.append(code_paths(worded or piece))
-    core = _finish(rendered[directive])
+        if index == directive:
+            core = _finish(rendered[-1])
     text = _finish(", ".join(rendered) + (f" because {reason}" if reason else ""))
     return (text, core) if text and core else None
 
 
-def _split_clauses(text: str) -> list[str]:
-    """Clauses, split at commas, semicolons, colons, dashes and sentence ends, but never inside
-    brackets, quotes or code spans ("conventional prefixes (feat:, fix:)" is one clause)."""
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|no)\.$", re.I)
+
+
+def _split_clauses(text: str) -> list[tuple[str, int]]:
+    """Clauses with the number of the sentence each is in, split at commas, semicolons, colons, dashes
+    and sentence ends, but never inside brackets, quotes or code spans ("conventional prefixes (feat:,
+    fix:)" is one clause)."""
     protected = re.sub(r"`[^`]*`|\([^()]*\)|\[[^\]]*\]|\"[^\"]*\"", lambda m: "\x00" * len(m.group(0)), text)
-    pieces, start = [], 0
+    pieces: list[tuple[str, int]] = []
+    start, sentence = 0, 0
     for match in _CLAUSE_SPLIT.finditer(protected):
-        pieces.append(text[start : match.start()])
+        ends = not match.group(0).strip()
+        if ends and _ABBREVIATION.search(protected[: match.start()]):
+            continue  # "e.g. X" goes on
+        pieces.append((text[start : match.start()], sentence))
+        sentence += ends
         start = match.end()
-    return [*pieces, text[start:]]
+    return [*pieces, (text[start:], sentence)]
 
 
 def is_commentary(piece: str) -> bool:
@@ -128,19 +180,27 @@ def is_commentary(piece: str) -> bool:
     return bool(_COMMENTARY.match(piece)) and len(content) <= 2 and bool(cues.POINTS_BACK.search(piece))
 
 
-def _resolve_subject(pieces: list[str], directive: int) -> str | None:
+def _resolve_subject(pieces: list[str], directive: int) -> tuple[str, int] | None:
     """ "X is generated, never edit it": the directive becomes about X (in place, in ``pieces``), and
-    "it is generated" is returned as its reason."""
-    for index, piece in enumerate(pieces):
+    "it is generated" is returned as its reason, with the index of the piece that said it (deleted)."""
+    nearest_first = [*range(directive - 1, -1, -1), *range(directive + 1, len(pieces))]
+    for index in nearest_first:
+        piece = pieces[index]
         described = _DESCRIBED.match(piece)
         if index == directive or described is None or not _POINTER_OBJECT.search(pieces[directive]):
             continue
-        subject = described.group("named")
+        subject = _mid_sentence(described.group("named"))
         pieces[directive] = _POINTER_OBJECT.sub(_literal(subject), pieces[directive], count=1)
         del pieces[index]
         pronoun = "they are" if described.group("verb").lower() == "are" else "it is"
-        return f"{pronoun} {described.group('what').strip()}"
+        return f"{pronoun} {described.group('what').strip()}", index
     return None
+
+
+def _mid_sentence(subject: str) -> str:
+    """ "The staging database" moved inside a sentence reads "the staging database"; a name keeps its
+    capitals ("README.md", "Postgres")."""
+    return re.sub(r"^(?:The|A|An|This|That|These|Those|Our|My|Your|Its|Their)\b", lambda m: m.group(0).lower(), subject)
 
 
 def _literal(text: str) -> Callable[[re.Match[str]], str]:
@@ -159,6 +219,23 @@ def _opens_instruction(piece: str) -> bool:
     )
 
 
+def opens_instruction(text: str) -> bool:
+    """Whether ``text`` opens with an instruction: a negative, "always ...", or a verb of doing work."""
+    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    return _opens_instruction(text) or first in _IMPERATIVE_VERBS
+
+
+_IMPERATIVE_VERBS = frozenset(
+    (
+        _GENERIC_VERBS_TEXT
+        + " "
+        + _EDIT_VERB_TEXT
+        + " follow keep write place focus prefer ensure check read update test verify name format document "
+        "review work act run commit push install call import export delete skip pin fix prefix mark treat"
+    ).split()
+) - {"have", "like", "want", "no", "using", "adding", "putting", "including", "editing"}
+
+
 def _normalise_negation(head: str) -> str | None:
     head = head.strip()
     if hands_off := _HANDS_OFF.match(head):
@@ -168,6 +245,10 @@ def _normalise_negation(head: str) -> str | None:
         rest = head[match.end() :]
         if unwanted := re.match(r"^(?:like|want)\s+(?P<object>.+)$", rest, re.I):
             return _avoid(unwanted.group("object"))
+        if needless := re.match(r"^(?:need|wish) to\s+(?P<action>\w.*)$", rest, re.I):
+            return _with_object(f"Do not {needless.group('action')}", needless.group("action"))
+        if re.match(r"^(?:need|have)\b", rest, re.I):
+            return head  # "We don't need a table", "you don't have to": optional, not forbidden; as typed
         return _with_object(f"Do not {rest}", rest)
     if match := _LEADING_NEVER.match(head):
         rest = head[match.end() :]
@@ -182,12 +263,18 @@ def _normalise_negation(head: str) -> str | None:
 
 
 def _avoid(target: str) -> str | None:
-    target = target.strip()
+    """ "Avoid X" for a thing not wanted; "Do not X" for an action ("I don't want to rely on X", "no
+    need to X"), "Avoid X" for "no need for X"."""
+    target = re.sub(r"^need (?:for (?=\w))?(?=to |\w)", "", target.strip(), flags=re.I)
+    if wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
+        return _with_object(f"Do not {wanted.group('action')}", wanted.group("action"))
     if not target or _POINTER_OBJECT.fullmatch(target):
         return None
     spanned = re.match(r"^(`[^`]+`)\s+(?P<next>\w+)", target)
     if spanned and spanned.group("next").lower() in _COMMON_VERBS:  # "no `X` update the version": a new request
         target = spanned.group(1)
+    if alternative := re.match(r"^(?P<unwanted>[^,;]+?)[,;]?\s+only\s+(?P<wanted>\w[^,;]*)$", target, re.I):
+        return f"Avoid {alternative.group('unwanted')}; use only {alternative.group('wanted')}"  # "no X only Y"
     return f"Avoid {target}"
 
 
@@ -226,17 +313,75 @@ def _as_code(match: re.Match[str]) -> str:
     """ "src/gen/", "db/migrations", ".env.local" are paths; "and/or" and "input/output" are words."""
     token = match.group(0)
     looks_like_path = token.endswith("/") or token.count("/") >= 2 or bool(re.search(r"[._@-]", token))
-    return f"`{token}`" if looks_like_path else token
+    return f"`{token}`" if looks_like_path and not _alternatives(token) else token
+
+
+# Folders found in most projects: "docs/api/guides" is a path although every part is a word.
+_FOLDERS_TEXT = (
+    "src lib libs docs doc test tests spec specs app apps pkg cmd internal packages components config db "
+    "scripts bin build dist public assets static templates vendor modules crates api utils tools examples"
+)
+_FOLDERS = frozenset(_FOLDERS_TEXT.split())
+
+
+def _alternatives(token: str) -> bool:
+    """ "imports/variables/functions", "pre-commit/CI", "title/body": words offered as alternatives."""
+    parts = token.split("/")
+    return all(re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z]+)*", part) for part in parts) and not any(
+        part.lower() in _FOLDERS for part in parts
+    )
 
 
 def _finish(text: str) -> str | None:
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
-    text = re.sub(r"[\s!?.,;:-]+$", "", text.strip())
-    if not text or len(cues.WORDS.findall(text)) < 2:
+    if len(cues.WORDS.findall(text)) < 2:
         return None
-    if text[0].isalpha():
+    return as_sentence(text) or None
+
+
+_TRAILING = re.compile(r"[\s!?.,;:\-\u3002\uff01\uff1f\uff1b\uff0c\u3001]+$")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+# A first word that is a plain word ("never", "use"), not a name written in its own case ("rawData",
+# "npm-run-all", "src/app.py", "https://...").
+_PLAIN_FIRST_WORD = re.compile(r"^(?P<word>[a-z]+(?:['-][a-z]+)*(?:/[a-z]+(?:-[a-z]+)*)*)(?=[\s,.;:!?)]|$)(?!:/)")
+
+
+# Words typed in capitals for emphasis ("ALWAYS", "you MUST", "do NOT"); never acronyms.
+_SHOUTED = re.compile(
+    r"\b(?:ALWAYS|NEVER|EVER|MUST|SHOULD|SHALL|NOT|DO|DON'T|DOESN'T|CANNOT|CAN'T|WON'T|ALL|ONLY|ANY|EVERY|EACH|"
+    r"YOU|ARE|IS|BE|AND|OR|BUT|JUST|EXACTLY|PLEASE|NOTHING|NO|BEFORE|AFTER|WITHOUT|FIRST)\b"
+)
+
+
+def _unshouted(text: str) -> str:
+    """Emphasis in capitals, in lower case: the statement is read, not shouted. Code and quotes stay."""
+    parts = re.split(r"(`[^`]*`|\"[^\"]*\")", text)
+    return "".join(part if index % 2 else _SHOUTED.sub(_lower, part) for index, part in enumerate(parts))
+
+
+def _lower(match: re.Match[str]) -> str:
+    return match.group(0).lower()
+
+
+def as_sentence(text: str, *, paths: bool = False) -> str:
+    """One sentence: a plain first word capitalised, one full stop at the end (a Chinese one after
+    Chinese), trailing punctuation and dashes gone; ``paths``: bare paths put in code spans. Empty
+    when nothing is left."""
+    text = text.strip()
+    if quoted := re.fullmatch(r"[\"\u201c]\s*(?P<inner>[^\"\u201c\u201d]+?)\s*[\"\u201d]", text):
+        text = quoted.group("inner")  # the whole sentence in quotes: the quotes say nothing
+    trailing = _TRAILING.search(text)
+    ending = trailing.group(0) if trailing else ""
+    text = text[: len(text) - len(ending)]
+    if not text:
+        return ""
+    text = _unshouted(code_paths(text) if paths else text)
+    first = _PLAIN_FIRST_WORD.match(text)
+    if first and ("/" not in first.group("word") or _alternatives(first.group("word"))):
         text = text[0].upper() + text[1:]
-    return text + "."
+    if re.search(r"[.!?][\"'\u201d]$", text):
+        return text  # 'says "Done."': the quotation already ends the sentence
+    return text + ("\u3002" if _CJK.match(text[-1]) or _CJK.search(ending) else ".")
 
 
 def canonical_key(text: str, *, negative: bool) -> str:
