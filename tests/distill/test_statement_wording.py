@@ -268,3 +268,15 @@ def test_a_list_of_words_is_not_a_filler_before_the_instruction() -> None:
 )
 def test_a_heading_style_gerund_brackets_and_list_numbers_are_not_the_statement(text: str, statement: str) -> None:
     assert directive(phrasing.strip_lead(text)[0]) == statement
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("I don't want the legacy banner in there anymore", "Avoid the legacy banner."),
+        ("I don't want any emojis in commit messages", "Avoid emojis in commit messages."),
+        ("We don't use jQuery anymore.", "Do not use jQuery anymore."),
+    ],
+)
+def test_what_the_person_does_not_want_is_named_without_its_time_words(text: str, statement: str) -> None:
+    assert worded(text) == statement

@@ -39,7 +39,8 @@ _HABIT = re.compile(
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after) (?:every|each|any) \w+|"
     r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
-    r"every single|at all times|no longer|any ?more|with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
+    r"every single|at all times|no longer|anymore|any more(?=\s*(?:$|[.,;!]))|"
+    r"with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
     r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
     # a distributive rule: "one concern per PR", "a single assertion per test"
     r"(?:one|a single|at most \w+|no more than \w+) [\w-]+ per (?:pr|pull request|commit|file|module|function|"
@@ -111,7 +112,13 @@ _PREFER = re.compile(
     re.I,
 )
 _DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
-_NEGATIVE = re.compile(r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b", re.I)
+_NEGATIVE = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b"
+    # the person's or the team's refusal: "we don't use semicolons", "I don't want emojis in commits"
+    r"|^(?:(?:and|also|so)[\s,]+)*(?:we|i) (?:don'?t|do not|never) "
+    r"(?=(?:use|want|like|allow|accept|write|add|commit)\b)",
+    re.I,
+)
 _PURPOSE = re.compile(
     r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
     r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
@@ -249,7 +256,7 @@ _NEW_KIND = re.compile(
 # A prohibition on a kind of thing, named by a bare plural: "Don't commit .env files", "Avoid adding comments
 # that restate the code", "Never use default exports".
 _NEGATIVE_KIND = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid) \w+ "
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:we|i) (?=don'?t|do not|never))?(?:never|don'?t|do not|avoid) \w+ "
     r"(?:(?!(?:the|this|that|these|those|it|them|my|your|our|a|an|any|anything|some|all|is|are)\b)[\w.*-]+ ){0,2}?"
     r"(?!(?:things|changes|this|is|was|has|does|yes|less|unless)\b)[a-z]{2,}(?<![su])s\b(?! (?:yet|now|again|here)\b)",
     re.I,

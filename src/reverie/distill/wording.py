@@ -262,10 +262,18 @@ def _normalise_negation(head: str) -> str | None:
     return head
 
 
+_NO_LONGER = re.compile(
+    r"\s+(?:(?:in|from) (?:there|here)\s+)?(?:anymore|any more|any longer)(?=\s*(?:$|[.,;!]))", re.I
+)
+
+
 def _avoid(target: str) -> str | None:
     """ "Avoid X" for a thing not wanted; "Do not X" for an action ("I don't want to rely on X", "no
     need to X"), "Avoid X" for "no need for X"."""
     target = re.sub(r"^need (?:for (?=\w))?(?=to |\w)", "", target.strip(), flags=re.I)
+    # "I don't want UX5 in there anymore": the time word says it was there until now, not what to avoid
+    target = re.sub(_NO_LONGER, "", target)
+    target = re.sub(r"^any\s+(?=\w)", "", target, flags=re.I)  # "Avoid any emojis" says no more than "Avoid emojis"
     if wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
         return _with_object(f"Do not {wanted.group('action')}", wanted.group("action"))
     if not target or _POINTER_OBJECT.fullmatch(target):
