@@ -181,3 +181,17 @@ def test_the_teams_everywhere_is_the_project() -> None:
 def test_installing_globally_is_the_kind_of_install_not_every_project() -> None:
     (parsed,) = parse_statements("Don't install packages globally.")
     assert parsed.scope is ScopeLevel.PROJECT and "globally" in parsed.statement
+
+
+def test_the_items_of_a_list_announced_as_rules_are_rules() -> None:
+    text = "A few conventions for this repo:\n- use yarn\n- fixtures go in tests/fixtures\n\nNow fix the login bug."
+    found = {parsed.statement: parsed.strength for parsed in parse_statements(text)}
+    assert found == {
+        "In this project: Use yarn.": Strength.EXPLICIT,
+        "In this project: Fixtures go in tests/fixtures.": Strength.EXPLICIT,
+    }
+
+
+def test_the_items_of_a_plan_are_not_rules() -> None:
+    text = "Here is the plan:\n- use yarn\n- add the endpoint"
+    assert all(parsed.strength is not Strength.EXPLICIT for parsed in parse_statements(text))

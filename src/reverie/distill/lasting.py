@@ -291,11 +291,14 @@ class Duration(StrEnum):
     UNSAID = "unsaid"  # grammar says nothing: the model decides
 
 
-def duration(sentence: str) -> Duration:
-    """What the sentence's grammar says about how long it lasts."""
+def duration(sentence: str, *, ruled: bool = False) -> Duration:
+    """What the sentence's grammar says about how long it lasts. ``ruled``: the sentence is an item of a
+    list the person announced as rules ("Ground rules:"), framed like "As a rule, ..."."""
     text = _INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
+    if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
+        return Duration.STANDING
     body = _FRAME.sub("", text, count=1)
     framed = body != text and not _BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
     condition = _GENERIC_CONDITION.match(body)

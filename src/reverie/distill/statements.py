@@ -25,7 +25,7 @@ from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
 from reverie.distill.reading.model import Reading, Verdict, shipped
-from reverie.distill.reading.sentences import MAX_ANALYSED_CHARS, prose_sentences
+from reverie.distill.reading.sentences import MAX_ANALYSED_CHARS, listed_under_rules, prose_sentences
 from reverie.domain.lessons import LessonKind, ScopeLevel
 
 __all__ = [
@@ -94,6 +94,7 @@ def parse_statements(
     (prompt, answer, denial, interrupt); ``before``: what happened just before (the agent's last
     words or a failing output); ``explicit`` is for ``reverie remember``: every sentence counts."""
     sentences = prose_sentences(text)
+    ruled = listed_under_rules(text) if ":" in text else frozenset()
     found: list[ParsedStatement] = []
     for position, sentence in enumerate(sentences):
         context = Context(
@@ -104,18 +105,21 @@ def parse_statements(
             position=position,
             sentences=len(sentences),
         )
-        parsed = read_sentence(sentence, context, explicit=explicit)
+        parsed = read_sentence(sentence, context, explicit=explicit, ruled=sentence in ruled)
         if parsed is not None:
             found.append(parsed)
     return found
 
 
-def read_sentence(sentence: str, context: Context, *, explicit: bool = False) -> ParsedStatement | None:
-    """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly)."""
+def read_sentence(
+    sentence: str, context: Context, *, explicit: bool = False, ruled: bool = False
+) -> ParsedStatement | None:
+    """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly).
+    ``ruled``: an item of a list the person announced as rules (``listed_under_rules``)."""
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
-    said = lasting.duration(sentence)
+    said = lasting.duration(sentence, ruled=ruled)
     if said is Duration.STANDING and context.sentences > SPECIFICATION_SENTENCES:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
     strength = _strength(reading, said, explicit=explicit)

@@ -74,6 +74,29 @@ def prose_sentences(text: str) -> list[str]:
     return [sentence for sentence in sentences if sentence.strip()]
 
 
+# A line that announces a list of rules: "Some ground rules for this repo:", "Conventions:", "Keep in mind:".
+_RULES_HEADING = re.compile(
+    r"\b(?:rules?|conventions?|guidelines?|standards?|polic(?:y|ies)|preferences|keep in mind|remember)\b"
+    r"[^:]{0,40}:$",
+    re.I,
+)
+
+
+def listed_under_rules(text: str) -> frozenset[str]:
+    """The sentences of the list items right under a line that announces rules ("Ground rules:" then
+    "- use pnpm", "- tests go in tests/"): each is a rule, as if it opened with "As a rule,". A markdown
+    heading is a document's, not a turn's (``is_pasted``)."""
+    found: set[str] = set()
+    under = False
+    for line in strip_injected(text)[:MAX_ANALYSED_CHARS].splitlines():
+        stripped = line.strip()
+        if _LIST_MARKER.match(stripped) and under:
+            found.update(prose_sentences(stripped))
+        elif stripped:
+            under = bool(_RULES_HEADING.search(stripped)) and not is_pasted(line)
+    return frozenset(found)
+
+
 def clauses(sentence: str) -> list[str]:
     """Split before a new instruction inside a sentence; a short lead-in stays with what follows."""
     parts = [part.strip() for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
