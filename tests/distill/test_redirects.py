@@ -95,3 +95,12 @@ def test_a_prohibition_of_what_the_agent_just_ran_waits_for_review(store: SQLite
     (lesson,) = store.lessons()
     assert lesson.statement == "In this project: Do not push to main, open a PR."
     assert lesson.status is LessonStatus.CANDIDATE
+
+
+@pytest.mark.parametrize("command", ['echo "unterminated', "", "   ", "\x00\x01", "a" * 5000, "$(npm install)"])
+def test_a_command_that_cannot_be_read_corrects_nothing(command: str) -> None:
+    assert redirect("no, use pnpm", command) is None and not forbids("don't install it globally", command)
+
+
+def test_the_command_is_found_inside_its_wrappers() -> None:
+    assert redirect("no, use pnpm", "cd web && sudo npm install") == ("pnpm", "npm")

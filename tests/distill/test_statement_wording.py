@@ -234,7 +234,7 @@ def test_a_long_sentence_is_cut_only_where_a_whole_sentence_is_left(text: str, s
 @pytest.mark.parametrize(
     ("text", "statement"),
     [
-        ("--watch is on, so the server reloads itself after every edit", "--watch is on, so the server reloads itself"),
+        ("--watch is on, so it reloads itself after every edit", "`--watch` is on, so it reloads itself"),
         ("#12 is the tracking issue for the migration", "#12 is the tracking issue for the migration."),
         ("## Always run the linter", "Always run the linter."),
         ("- never push to main", "Never push to main."),

@@ -384,6 +384,7 @@ def as_sentence(text: str, *, paths: bool = False) -> str:
     if not text:
         return ""
     text = _unshouted(code_paths(text) if paths else text)
+    text = re.sub(r"^(--?[a-z][\w-]*)(?=[\s,.;:]|$)", r"`\1`", text)  # "--once is active": a flag is code
     first = _PLAIN_FIRST_WORD.match(text)
     if first and ("/" not in first.group("word") or _alternatives(first.group("word"))):
         text = text[0].upper() + text[1:]

@@ -83,13 +83,16 @@ def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str], Ke
 
 
 def acceptable(statement: str) -> bool:
-    """One line, one sentence that starts upper-case (or with code, a digit, or a letter of a script
-    without case) and ends with a period, short, at most three paths."""
+    """One line, one sentence that starts upper-case (or with code, a digit, an issue's number, or a
+    letter of a script without case) and ends with a period (a Chinese one after Chinese), short, at most
+    three paths."""
     first = statement[:1]
+    numbered = first == "#" and statement[1:2].isdigit()  # "#271 ..."
+    cased = first.isupper() or (first.isalpha() and not first.islower())
     return (
         "\n" not in statement
-        and (first.isupper() or first == "`" or first.isdigit() or (first.isalpha() and not first.islower()))
-        and statement.endswith(".")
+        and (cased or first == "`" or first.isdigit() or numbered)
+        and statement.endswith((".", "\u3002"))
         and len(statement) <= 160
         and path_count(statement) <= 3
     )
