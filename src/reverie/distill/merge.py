@@ -75,6 +75,7 @@ class Ledger:
     _base: dict[str, Lesson | None] = field(default_factory=dict)
     _pending: dict[str, Lesson] = field(default_factory=dict)
     _observations: dict[str, list[Observation]] = field(default_factory=dict)
+    _topics: dict[str, tuple[Lesson, ...]] = field(default_factory=dict)
 
     # -- reading through the pending changes ---------------------------------------------------
 
@@ -90,6 +91,16 @@ class Ledger:
             self._observations[identifier] = list(self.store.observations_for(identifier))
         return self._observations[identifier]
 
+    def on_topic(self, topic: str) -> tuple[Lesson, ...]:
+        """The stored lessons on ``topic``, asked once per unit of work. Each one read is also the base
+        of its id (the very version ``store.lesson`` returns: nothing is written before ``batch``), so
+        a lesson found by its topic is not read again, with all its evidence, when it is folded."""
+        if topic not in self._topics:
+            self._topics[topic] = tuple(self.store.lessons_on_topic(topic))
+            for lesson in self._topics[topic]:
+                self._base.setdefault(lesson.id, lesson)
+        return self._topics[topic]
+
     def identity(self, key: str, topic: str, scope: Scope) -> str:
         """The id of the lesson keyed ``key`` in ``scope``: the one minted from the key, or a lesson
         minted under an earlier normal form of text and re-keyed since (store migration
@@ -97,7 +108,7 @@ class Ledger:
         minted = lesson_id(key, scope)
         if not topic or self.current(minted) is not None:
             return minted
-        found = next((o.id for o in self.store.lessons_on_topic(topic) if o.key == key and o.scope == scope), None)
+        found = next((o.id for o in self.on_topic(topic) if o.key == key and o.scope == scope), None)
         if found is None:
             return minted
         if found not in self._observations:  # what was observed since the re-key is stored by its key
@@ -155,7 +166,7 @@ class Ledger:
         the failure is no longer the state of the world. New failures bring them back. ``worked``
         maps the topics that a clean run answers (``hazards.outcome_topic``, ...) to its time."""
         for topic, when in worked.items():
-            for found in self.store.lessons_on_topic(topic):
+            for found in self.on_topic(topic):
                 lesson = self.current(found.id) or found
                 if lesson.status is LessonStatus.RETIRED or lesson.scope.project != project or newest(lesson) >= when:
                     continue
@@ -288,7 +299,7 @@ class Ledger:
         if not asked:
             return []
         if asked != lesson.topic:
-            return list(self.store.lessons_on_topic(asked))
+            return list(self.on_topic(asked))
         answered = sorted({rival.stance for rival in found if rival.topic == asked and rival.stance})
         project = lesson.scope.project
         return [found for old in answered for found in self.store.contenders(project, topic="", stance="", against=old)]

@@ -69,7 +69,13 @@ class PostgresLessons:
              lesson.scope.level.value, lesson.scope.project, lesson.scope.session, lesson.status.value,
              lesson.confidence.value, Jsonb(lesson_codec.lesson_to_dict(lesson, with_evidence=False))),
         )  # fmt: skip
+        # Only evidence the lesson did not cite before (earlier rows keep their first version): a write
+        # costs what it adds, not one round trip per item of the lesson's whole history.
+        cited = db.execute("SELECT event_key, role FROM lesson_evidence WHERE lesson_id = %s", (lesson.id,)).fetchall()
+        known = {(str(row[0]), str(row[1])) for row in cited}
         for item in lesson.evidence:
+            if (item.event_key, item.role) in known:
+                continue
             db.execute(
                 "INSERT INTO lesson_evidence (team_id, lesson_id, event_key, role, since_version, body)"
                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",

@@ -28,6 +28,7 @@ _LESSON_COLUMNS = (
     " confidence, content_hash, body, recorded_at"
 )
 _BODY = 15  # position of ``body`` in _LESSON_COLUMNS
+_HEAD_COLUMNS = ", ".join(f"l.{name.strip()}" for name in _LESSON_COLUMNS.split(","))
 
 
 class LessonTables:
@@ -81,9 +82,12 @@ class LessonTables:
     def pending_sessions(self) -> Sequence[PendingSession]:
         row = self._db.execute("SELECT through_seq FROM distill_watermark WHERE id = 1").fetchone()
         watermark = row[0] if row else 0
+        # NOT INDEXED: read the rows above the watermark by their seq (a range of the primary key).
+        # Left to itself the planner walks the whole of ``events_by_session`` to group without a
+        # sort, which costs every event ever stored.
         rows = self._db.execute(
             """
-            SELECT e.session_id, MAX(e.seq), MIN(e.seq) FROM events e
+            SELECT e.session_id, MAX(e.seq), MIN(e.seq) FROM events e NOT INDEXED
             WHERE e.seq > ?
             GROUP BY e.session_id
             HAVING MAX(e.seq) > COALESCE(
@@ -136,14 +140,20 @@ class LessonTables:
     def lessons_on_topic(self, topic: str) -> Sequence[Lesson]:
         if not topic:
             return []
-        rows = self._db.execute(f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE topic = ? ORDER BY id", (topic,))
+        # ``topic != ''`` lets SQLite use the partial index ``lessons_by_topic`` instead of every version.
+        rows = self._db.execute(
+            f"SELECT {_LESSON_COLUMNS} FROM current_lessons WHERE topic = ? AND topic != '' ORDER BY id", (topic,)
+        )
         return [_lesson(self._db, row) for row in rows]
 
     def contenders(self, project: str | None, *, topic: str, stance: str, against: str) -> Sequence[Lesson]:
         # "Names the other whole" is approximated with a word-bounded LIKE here; the caller checks exactly.
+        # The LIKEs cannot use an index, so this reads the current lessons from the head (CROSS JOIN
+        # keeps that order): through the lessons table it would read every version ever written.
         rows = self._db.execute(
             f"""
-            SELECT {_LESSON_COLUMNS} FROM current_lessons
+            SELECT {_HEAD_COLUMNS} FROM head_lessons h CROSS JOIN lessons l
+                ON l.id = h.lesson_id AND l.version = h.lesson_version
             WHERE (topic != '' AND topic = :topic AND stance != :stance)
                OR (project_key IS :project AND (
                     (:stance != '' AND against != '' AND (
@@ -154,7 +164,7 @@ class LessonTables:
                         OR ' ' || stance || ' ' LIKE '% ' || :against || ' %'))
                  OR (:against != '' AND topic LIKE 'say:%' AND stance LIKE '+%')
                  OR (:topic LIKE 'say:%' AND :stance LIKE '+%' AND against != '')))
-            ORDER BY id
+            ORDER BY l.id
             """,
             {"topic": topic, "stance": stance, "against": against, "project": project},
         )
@@ -171,7 +181,15 @@ class LessonTables:
 def _insert_version(db: sqlite3.Connection, lesson: Lesson, *, store_version: int) -> None:
     """Write one lesson version into ``store_version`` (and the head). The writer numbered it one above
     the version it read at the head; after a rollback the stored number is the next free one."""
-    lesson = clean(lesson)  # the redaction gate (store/gate.py): its content hash is that of what is stored
+    known = {
+        (row[0], row[1])
+        for row in db.execute("SELECT event_key, role FROM lesson_evidence WHERE lesson_id = ?", (lesson.id,))
+    }
+    # The redaction gate (store/gate.py): its content hash is that of what is stored. Evidence the
+    # lesson cited before is stored (and was cleaned) already, and the body leaves evidence out, so
+    # only the new evidence goes through it: a write costs what it adds, not the lesson's history.
+    fresh = tuple(item for item in lesson.evidence if (item.event_key, item.role) not in known)
+    lesson = clean(replace(lesson, evidence=fresh))
     read = head_version_of(db, lesson.id)
     if lesson.version != read + 1:
         # Two writers raced on one lesson; the caller rolls back and the next run redoes the work.
@@ -202,7 +220,7 @@ def _insert_version(db: sqlite3.Connection, lesson: Lesson, *, store_version: in
             lesson.recorded_at or _now(),
         ),
     )
-    _insert_evidence(db, lesson)
+    _insert_evidence(db, lesson)  # ``lesson`` holds only its new evidence now
     put_in_head(db, store_version, lesson.id, lesson.version)
 
 
@@ -234,11 +252,8 @@ def rekeyed_versions(db: sqlite3.Connection, now: str) -> int:
 
 
 def _insert_evidence(db: sqlite3.Connection, lesson: Lesson) -> None:
-    """Only evidence the lesson did not cite before: earlier rows keep their first version."""
-    known = {
-        (row[0], row[1])
-        for row in db.execute("SELECT event_key, role FROM lesson_evidence WHERE lesson_id = ?", (lesson.id,))
-    }
+    """The lesson's evidence, which ``_insert_version`` cut to what it did not cite before: earlier rows
+    keep their first version (a repeat within it is written once)."""
     db.executemany(
         "INSERT INTO lesson_evidence (lesson_id, event_key, role, since_version, session_id, body)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -252,7 +267,6 @@ def _insert_evidence(db: sqlite3.Connection, lesson: Lesson) -> None:
                 json.dumps(lesson_codec.evidence_to_dict(item), ensure_ascii=False),
             )
             for item in lesson.evidence
-            if (item.event_key, item.role) not in known
         ],
     )
 
