@@ -192,3 +192,29 @@ def test_the_lesson_watermark_rises_with_every_change_and_names_what_changed(sto
     assert changed_since(*after) == (frozenset(), False)
     store.write_lessons(LessonBatch(lessons=[lesson(version=2, status=LessonStatus.RETIRED)]))
     assert changed_since(*after) == (frozenset({lesson().id}), True)  # what the hook must no longer inject
+
+
+SECRET = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # a GitHub token's shape
+
+
+def test_every_backend_writes_lessons_and_observations_through_the_redaction_gate(store: Store) -> None:
+    leaky = lesson(statement=f"In this project: Push with token {SECRET}.")
+    said = Observation(
+        key=leaky.key,
+        kind=leaky.kind,
+        statement=leaky.statement,
+        scope=PROJECT,
+        evidence=(replace(proof("e2"), excerpt=f"push with {SECRET}"),),
+        extractor="corrections",
+    )
+    store.write_lessons(LessonBatch(lessons=(replace(leaky, evidence=said.evidence),), observations=(said,)))
+    (stored,) = store.lessons()
+    assert SECRET not in stored.statement and all(SECRET not in item.excerpt for item in stored.evidence)
+    assert all(SECRET not in found.statement for found in store.observations_for(stored.id))
+
+
+def test_every_backend_writes_events_and_sessions_through_the_redaction_gate(store: Store) -> None:
+    event = Event("k1", "s9", EventKind.PROMPT, Origin.USER, Source.HOOK, "2026-03-01T10:00:00Z", f"deploy {SECRET}")
+    store.write(Batch(events=(event,), sessions=(Session(id="s9", agent="claude-code", cwd=f"/w/{SECRET}"),)))
+    assert SECRET not in str(store.session("s9"))
+    assert all(SECRET not in found.text for found in store.events("s9"))

@@ -26,6 +26,7 @@ from psycopg_pool import ConnectionPool
 from reverie.domain import Event, Session, keys
 from reverie.errors import ConfigError, InputError
 from reverie.store import postgres_migrations
+from reverie.store.gate import clean, clean_event
 from reverie.store.postgres_lessons import PostgresLessons
 from reverie.store.protocol import Batch, ImportCursor, SessionSummary, StoreStats
 from reverie.store.sealing import seal
@@ -126,10 +127,10 @@ class PostgresStore(PostgresLessons):
                 if inserted.rowcount == 0:
                     return 0
             for session in batch.sessions:
-                self._upsert_session(db, session)
+                self._upsert_session(db, clean(session))  # the redaction gate, as in every store
             new = 0
             for event in batch.events:
-                row = event_row(self._complete_key(db, event))
+                row = event_row(self._complete_key(db, clean_event(event)))
                 cursor = db.execute(
                     f"INSERT INTO events (team_id, {EVENT_COLUMNS}) VALUES (%s, {', '.join(['%s'] * 15)})"
                     " ON CONFLICT (team_id, key) DO NOTHING",

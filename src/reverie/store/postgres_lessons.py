@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import Any
 
 import psycopg
@@ -17,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from reverie.domain.lessons import Evidence, Lesson, LessonStatus, Observation, ScopeLevel, lesson_id
 from reverie.store import lesson_codec
+from reverie.store.gate import clean
 from reverie.store.protocol import DistillProgress, LessonBatch, PendingSession
 
 Connection = psycopg.Connection[tuple[Any, ...]]
@@ -38,7 +40,7 @@ class PostgresLessons:
         with self._tx() as db:
             for lesson in batch.lessons:
                 self._insert_version(db, lesson)
-            for observation in batch.observations:
+            for observation in map(clean, batch.observations):  # the redaction gate
                 db.execute(
                     "INSERT INTO observations (team_id, lesson_id, session_id, extractor, body, recorded_at)"
                     " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (team_id, lesson_id, session_id, extractor)"
@@ -57,6 +59,12 @@ class PostgresLessons:
                 )
 
     def _insert_version(self, db: Connection, lesson: Lesson) -> None:
+        # The redaction gate (store/gate.py), as in SQLite: only the evidence not cited before goes through
+        # it (what is stored was cleaned when it was first written), so the body's hash is what is stored.
+        cited = db.execute("SELECT event_key, role FROM lesson_evidence WHERE lesson_id = %s", (lesson.id,)).fetchall()
+        known = {(str(row[0]), str(row[1])) for row in cited}
+        fresh = tuple(item for item in lesson.evidence if (item.event_key, item.role) not in known)
+        lesson = clean(replace(lesson, evidence=fresh))
         row = db.execute("SELECT COALESCE(MAX(version), 0) FROM lessons WHERE id = %s", (lesson.id,)).fetchone()
         stored = int(row[0]) if row else 0
         if lesson.version != stored + 1:
@@ -71,11 +79,7 @@ class PostgresLessons:
         )  # fmt: skip
         # Only evidence the lesson did not cite before (earlier rows keep their first version): a write
         # costs what it adds, not one round trip per item of the lesson's whole history.
-        cited = db.execute("SELECT event_key, role FROM lesson_evidence WHERE lesson_id = %s", (lesson.id,)).fetchall()
-        known = {(str(row[0]), str(row[1])) for row in cited}
         for item in lesson.evidence:
-            if (item.event_key, item.role) in known:
-                continue
             db.execute(
                 "INSERT INTO lesson_evidence (team_id, lesson_id, event_key, role, since_version, body)"
                 " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
