@@ -127,3 +127,12 @@ def test_a_page_of_lessons_says_how_many_remain_after_it(
     status, body = call(f"{server.url}/api/lessons?after={first.cursor}", tokens["bob"])
     assert status == 200 and len(body["lessons"]) == 2 and body["remaining"] == 0  # a pull knows it is done
     assert call(f"{server.url}/api/lessons", tokens["bob"])[1]["remaining"] == 0
+
+
+def test_a_pushed_lesson_that_holds_a_secret_is_refused(server: ServerThread, tokens: dict[str, str]) -> None:
+    """A reverie client redacts before pushing; any other client meets the server's own gate."""
+    change = outgoing(PNPM, SyncState(), machine="laptop")
+    secret = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    change["lesson"] = {**change["lesson"], "statement": f"Push with the token {secret}."}
+    status, body = call(server.url + "/api/push", tokens["alice"], {"changes": [change]}, "POST")
+    assert status == 400 and "secret" in body["error"] and secret not in body["error"]

@@ -2,8 +2,10 @@
 
 A change is ``{"kind": "lesson.propose", "idempotency_key", "content_hash", "base_version", "lesson",
 "provenance"}``. The lesson must parse, its content hash is recomputed here (a proposal binds to the
-exact meaning it carries, whatever the client claimed), session-scoped lessons never leave a machine,
-and a project-scoped token may only propose lessons of its project.
+exact meaning it carries, whatever the client claimed), a lesson that still holds what looks like a
+secret is refused (the client redacts before pushing; the server's patterns may know more),
+session-scoped lessons never leave a machine, and a project-scoped token may only propose lessons of
+its project.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from reverie.domain.lessons import ScopeLevel
 from reverie.errors import InputError
 from reverie.server.auth import Forbidden
+from reverie.store.gate import clean
 from reverie.store.lesson_codec import lesson_from_dict
 from reverie.store.postgres_team import Identity
 
@@ -43,6 +46,8 @@ def _check(change: object, who: Identity, index: int) -> dict[str, Any]:
         lesson = lesson_from_dict(change["lesson"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(f"change {index}: not a lesson ({type(error).__name__}: {error})") from error
+    if clean(lesson) is not lesson:  # the redaction gate: a reverie client redacted it before pushing
+        raise InputError(f"change {index}: the lesson holds what looks like a secret; redact it and push again")
     if lesson.scope.level is ScopeLevel.SESSION or not lesson.durable:
         raise InputError(f"change {index}: session-scoped and one-off lessons stay on their machine")
     if who.project is not None and lesson.scope.project != who.project:
