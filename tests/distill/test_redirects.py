@@ -104,3 +104,12 @@ def test_a_command_that_cannot_be_read_corrects_nothing(command: str) -> None:
 
 def test_the_command_is_found_inside_its_wrappers() -> None:
     assert redirect("no, use pnpm", "cd web && sudo npm install") == ("pnpm", "npm")
+
+
+def test_a_call_a_permission_denied_is_what_the_next_words_correct(store: SQLiteStore) -> None:
+    denied = "Permission to use Bash with command npm install has been denied."
+    trace = Trace("s1").prompt("set up the project").run("ls", "package.json")
+    trace.tool("Bash", {"command": "npm install"}, denied, error=True)
+    trace.prompt("use pnpm").into(store)
+    distill(store, now=NOW)
+    assert "In this project: Use `pnpm`, not `npm`." in {lesson.statement for lesson in store.lessons()}

@@ -30,7 +30,7 @@ from reverie.distill.statements import (
     read_redirect,
 )
 from reverie.distill.triggers import trigger_from
-from reverie.domain import EventKind
+from reverie.domain import Event, EventKind
 from reverie.domain.lessons import Basis, LessonStatus, Observation, Trigger
 
 NAME = "corrections"
@@ -44,27 +44,22 @@ def extract(view: SessionView) -> Iterator[Observation]:
 
 
 def commands_before(view: SessionView) -> dict[int, str]:
-    """For each of the person's turns (by event index), the shell command the agent ran last before it,
-    when that was the agent's last act since the person's previous words."""
+    """For each of the person's turns (by event index), the shell command the agent called last before
+    it, when that was the agent's last call since the person's previous words. Calls the person refused
+    or a permission denied count (they are not among the view's actions: they taught nothing about the
+    project, but the person's next words answer them)."""
     found: dict[int, str] = {}
-    actions = [action for action in view.actions if not action.call.sidechain]
-    position = 0
-    for prompt in view.prompts:
-        last = None
-        while position < len(actions) and actions[position].index < prompt.index:
-            last = actions[position]
-            position += 1
-        command = _refused(view, prompt) if prompt.channel == "denial" else last.command if last else None
-        if command:
-            found[prompt.index] = command
+    turns = {prompt.index for prompt in view.prompts}
+    last: Event | None = None
+    for index, event in enumerate(view.events):
+        if index in turns:
+            command = commands.shell_command(last) if last is not None else None
+            if command:
+                found[index] = command
+            last = None
+        elif event.kind is EventKind.TOOL_CALL and not event.sidechain:
+            last = event
     return found
-
-
-def _refused(view: SessionView, prompt: Prompt) -> str | None:
-    """The command the person refused, just before their feedback (refused calls taught nothing about
-    the project, so they are not among the view's actions)."""
-    call = next((event for event in reversed(view.events[: prompt.index]) if event.kind is EventKind.TOOL_CALL), None)
-    return commands.shell_command(call) if call is not None else None
 
 
 def _read(view: SessionView, prompt: Prompt, command: str | None = None) -> list[ParsedStatement]:
