@@ -262,6 +262,14 @@ _NEGATIVE_KIND = re.compile(
     re.I,
 )
 _THIS = re.compile(r"\b(?:it|this|these|those|them|here)\b", re.I)  # "don't add comments to this file": the one at hand
+# A change to make, wherever it is made, is the task's: "Update all references in scripts and docs", "add a
+# new test for code", "get rid of the fix recommendations for TypeScript tests" (dev's readings of a kind
+# of place that were wrong all opened so).
+_CHANGE_AT_HAND = re.compile(
+    r"^(?:(?:please|and|also|so|now|then)[\s,]+)*(?:let'?s\s+)?(?:update|fix|add|build|create|rename|replace|"
+    r"remove|delete|refactor|implement|migrate|change|move|convert|rewrite|get rid of|clean up)\b",
+    re.I,
+)
 _IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
 _NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no [a-z-]+s\b", re.I)
 # Asking first is a standing permission rule: "Don't add dependencies without asking me first".
@@ -363,7 +371,7 @@ def _of_every_one(text: str, body: str, main_clause: str, instruction: bool) -> 
         return True
     prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
     in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(text)
-    return bool(prohibition and in_kind and not _AT_HAND.search(body))
+    return bool(prohibition and in_kind and not _AT_HAND.search(body) and not _CHANGE_AT_HAND.match(body))
 
 
 def _of_a_kind(body: str, framed: bool) -> bool:
