@@ -218,7 +218,7 @@ _KIND_CONVENTION = re.compile(
     r"formatted|prefixed|suffixed|generated|configured|declared|placed|organi[sz]ed|deployed|released|"
     r"(?:returned|sent|encoded|serialized|represented|expressed|written) (?:as|in))\b|"
     # a naming convention: "Command names are kebab-case"
-    r"are (?:always |all )?(?:kebab|snake|camel|pascal|upper|lower|title|sentence)[ _-]?case\b|"
+    r"are (?:always |all )?(?:kebab|snake|camel|pascal|title|sentence)[ _-]?case\b|"
     r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
     r"(?:always )?(?:follow|live (?:in|under)|go (?:in|into|under)|come from|belong (?:in|to))\b)(?!.*\bnow\b)",
     re.I,
@@ -267,7 +267,7 @@ _THIS = re.compile(r"\b(?:it|this|these|those|them|here)\b", re.I)  # "don't add
 # of place that were wrong all opened so).
 _CHANGE_AT_HAND = re.compile(
     r"^(?:(?:please|and|also|so|now|then)[\s,]+)*(?:let'?s\s+)?(?:update|fix|add|build|create|rename|replace|"
-    r"remove|delete|refactor|implement|migrate|change|move|convert|rewrite|get rid of|clean up)\b",
+    r"remove|delete|refactor|migrate|change|move|convert|rewrite|get rid of)\b",
     re.I,
 )
 _IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
