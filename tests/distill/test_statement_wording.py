@@ -276,6 +276,8 @@ def test_a_heading_style_gerund_brackets_and_list_numbers_are_not_the_statement(
         ("I don't want the legacy banner in there anymore", "Avoid the legacy banner."),
         ("I don't want any emojis in commit messages", "Avoid emojis in commit messages."),
         ("We don't use jQuery anymore.", "Do not use jQuery anymore."),
+        ("I don't want you editing the lockfile by hand", "Avoid editing the lockfile by hand."),
+        ("I don't want to see print statements in library code", "Avoid print statements in library code."),
     ],
 )
 def test_what_the_person_does_not_want_is_named_without_its_time_words(text: str, statement: str) -> None:

@@ -274,8 +274,15 @@ def _avoid(target: str) -> str | None:
     # "I don't want UX5 in there anymore": the time word says it was there until now, not what to avoid
     target = re.sub(_NO_LONGER, "", target)
     target = re.sub(r"^any\s+(?=\w)", "", target, flags=re.I)  # "Avoid any emojis" says no more than "Avoid emojis"
-    if wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
+    if seen := re.match(r"^to\s+(?:see|have|find|get)\s+(?P<thing>\w.*)$", target, re.I):
+        target = seen.group("thing")  # "I don't want to see TODO comments in PRs": the comments are unwanted
+    elif wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
         return _with_object(f"Do not {wanted.group('action')}", wanted.group("action"))
+    elif doing := re.match(r"^you\s+(?P<action>\w+ing\b.*)$", target, re.I):
+        return f"Avoid {doing.group('action')}"  # "I don't want you touching X": "Avoid touching X"
+    elif made := re.match(r"^(?P<who>(?:the|our|any|all)\s+[\w .-]{1,40}?)\s+to\s+(?P<action>\w.*)$", target, re.I):
+        who = re.sub(r"^any\s+", "", made.group("who"), flags=re.I)  # "the tests to hit the network"
+        return f"{who[0].upper()}{who[1:]} should not {made.group('action')}"
     if not target or _POINTER_OBJECT.fullmatch(target):
         return None
     spanned = re.match(r"^(`[^`]+`)\s+(?P<next>\w+)", target)
