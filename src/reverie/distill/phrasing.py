@@ -151,7 +151,7 @@ def directive(clause: str) -> tuple[str, str, bool] | None:
     request = as_request(clause)
     if request is None:
         return None
-    clause = request
+    clause = _REMINDED.sub("", request)  # "don't forget to use the venv" asks to use the venv
     worded = wording.phrase_directive(clause)
     if worded is not None and _NEGATIVE_OPENING.match(worded[0]):
         text, core = worded
@@ -182,6 +182,10 @@ def tidy(clause: str) -> str:
     return wording.as_sentence(text, paths=True)
 
 
+# "Don't forget to X", "remember to X", "make sure you X": the instruction is X.
+_REMINDED = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:don'?t|do not|never) forget|remember|make sure) (?:to |you )(?=\w)", re.I
+)
 # A heading, bullet or quote mark before the sentence, but not a flag ("--once") or an issue ("#271").
 _MARKDOWN_LEAD = re.compile(r"^(?:[*>\u2022\s]|#+(?![\w#])|[-\u2013\u2014]+(?![\w-])|\(?\d{1,2}[.)](?!\d))+")
 # "Using X instead of Y" (a note's heading style) is the instruction "Use X instead of Y", unless a verb

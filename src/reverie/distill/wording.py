@@ -263,7 +263,8 @@ def _normalise_negation(head: str) -> str | None:
 
 
 _NO_LONGER = re.compile(
-    r"\s+(?:(?:in|from) (?:there|here)\s+)?(?:anymore|any more|any longer)(?=\s*(?:$|[.,;!]))", re.I
+    r"\s+(?:(?:in|from) (?:there|here)\s+)?(?:anymore|any more|any longer)(?:\s+now that\b.*)?(?=\s*(?:$|[.,;!]))",
+    re.I,
 )
 
 
