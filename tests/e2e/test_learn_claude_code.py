@@ -1,7 +1,8 @@
 """Learning from a correction, end to end, with the real Claude Code: the scripted model runs `npm install`,
 the person answers "no, use pnpm", and after `reverie ingest` and `reverie distill` the choice is an active
 lesson that the next session's model receives with its first request (though `npm install` left a
-package-lock.json: a lockfile already there when the person spoke does not make the choice stale).
+package-lock.json: a lockfile already there when the person spoke does not make the choice stale), and
+the next session's `npm install` is stopped before it runs, with the lesson as the reason.
 
 One set of sessions is run for the module; each test asserts one property of it.
 """
@@ -27,13 +28,15 @@ TURNS = (
     Turn("Set up the project.", (shell("npm install --offline --no-audit --no-fund"), say("Installed."))),
     Turn("no, use pnpm", (say("Understood."),)),
 )
-NEXT = Turn("Add the left-pad dependency.", (say("Which version?"),))
+NEXT = Turn("Add the left-pad dependency.", (shell("npm install left-pad; touch npm-ran"), say("Done.")))
 
 
 @dataclass(frozen=True)
 class Learned:
     lessons: list[dict[str, Any]]
     next_request: str  # what the model was sent in the next session
+    next_call: Any  # how the next session's `npm install` ended, as the model was told
+    project: Path
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +64,10 @@ def learned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learned]:
         listed = run_reverie(["lessons", "--json"], env)
         before = len(server.main_exchanges())
         claude.run(NEXT.prompt, cwd=project).check()
-        requests = [json.dumps(exchange.body) for exchange in server.main_exchanges()[before:]]
-    yield Learned(lessons=json.loads(listed.stdout), next_request="\n".join(requests))
+        exchanges = server.main_exchanges()[before:]
+        requests = [json.dumps(exchange.body) for exchange in exchanges]
+    call = next(exchange.tool_results[-1] for exchange in exchanges if exchange.tool_results)
+    yield Learned(json.loads(listed.stdout), "\n".join(requests), call, project)
 
 
 def test_the_correction_is_an_active_choice(learned: Learned) -> None:
@@ -77,3 +82,8 @@ def test_the_corrected_command_is_not_what_the_project_is_said_to_use(learned: L
 
 def test_the_next_session_is_told_the_choice_before_it_acts(learned: Learned) -> None:
     assert "Use `pnpm`, not `npm`." in learned.next_request
+
+
+def test_the_next_sessions_npm_install_is_stopped_before_it_runs(learned: Learned) -> None:
+    assert learned.next_call.is_error is True and "Use `pnpm`, not `npm`" in learned.next_call.output
+    assert not (learned.project / "npm-ran").exists()  # denied: the command never ran
