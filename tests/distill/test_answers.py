@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from reverie.distill import distill
 from reverie.distill.answers import convention
+from reverie.store import SQLiteStore
+from tests.distill.conftest import NOW
+from tests.distill.trace import Trace
 
 
 @pytest.mark.parametrize(
@@ -38,3 +42,11 @@ def test_a_choice_of_how_the_project_works_is_an_instruction(question: str, answ
 )
 def test_a_decision_of_the_moment_or_no_clear_choice_is_not(question: str, answer: str) -> None:
     assert convention(question, answer) is None
+
+
+def test_a_short_reply_to_the_agents_typed_question_is_its_answer(store: SQLiteStore) -> None:
+    asked = "I can scaffold it with Vite. Which package manager should we use for this project?"
+    trace = Trace("s1").prompt("set up the frontend").say(asked).prompt("pnpm")
+    trace.say("How would you like me to proceed?").prompt("quickly").into(store)
+    distill(store, now=NOW)
+    assert [lesson.statement for lesson in store.lessons()] == ["In this project: Use pnpm as the package manager."]

@@ -46,6 +46,15 @@ def convention(question: str, answer: str) -> str | None:
     return f"{verb[0].upper()}{verb[1:]} {chosen} as the {asked['kind'].lower()}."
 
 
+def asked_last(words: str) -> str | None:
+    """The question the agent's last words end with ("... Which test runner should we use?"), if any: a
+    short reply typed after it answers it as the question tool's answer would."""
+    tail = " ".join(words.split())[-400:]
+    if not tail.endswith("?"):
+        return None
+    return re.split(r"(?<=[.!?:])\s+", tail)[-1]
+
+
 def typed_sentence(answer: str) -> bool:
     """Whether an answer reads on its own: typed by the person rather than an option's short label."""
     return len(_RECOMMENDED.sub("", answer).split()) >= TYPED_WORDS

@@ -74,6 +74,10 @@ def _read(view: SessionView, prompt: Prompt, command: str | None = None) -> list
         return _answered(pairs, read)
     task_request = prompt.channel == "prompt" and not any(action.index < prompt.index for action in view.actions)
     after = command if prompt.channel != "answer" else None
+    asked = answers.asked_last(prompt.before) if prompt.channel == "prompt" else None
+    replied = read_answer(asked, prompt.text) if asked and not answers.typed_sentence(prompt.text) else None
+    if replied is not None:
+        return [replied]  # "Which test runner should we use?" typed by the agent, "vitest" by the person
     return _typed(prompt.text, after, partial(read, task_request=task_request))
 
 
