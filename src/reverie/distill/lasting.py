@@ -267,7 +267,7 @@ _THIS = re.compile(r"\b(?:it|this|these|those|them|here)\b", re.I)  # "don't add
 # of place that were wrong all opened so).
 _CHANGE_AT_HAND = re.compile(
     r"^(?:(?:please|and|also|so|now|then)[\s,]+)*(?:let'?s\s+)?(?:update|fix|add|build|create|rename|replace|"
-    r"remove|delete|refactor|migrate|change|move|convert|rewrite|get rid of)\b",
+    r"remove|delete|refactor|migrate|change|move|convert|rewrite|modify|get rid of)\b",
     re.I,
 )
 _IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
@@ -346,7 +346,9 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
     # A choice inside a relative clause is the thing asked for ("create a section that captures the
     # decision to use Railway instead of other options"), as a habit there is.
-    if _CHOICE.search(main_clause) and (instruction or habitual or _SCOPE.search(text)):
+    # A change to make ("refactor X to use Y instead of Z") is the task's, as it is in a kind of place.
+    chosen = _CHOICE.search(main_clause) and not _CHANGE_AT_HAND.match(body)
+    if chosen and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
     return Duration.UNSAID
 
