@@ -135,6 +135,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Rename every old import in tests and notebooks.",  # a change to make, wherever it is made
         "Refactor the lookup to use `dict.get` instead of the linear loop.",
         "Let's update the Dockerfile to use npm install instead of npm ci.",
+        "But these are in the old module, not part of this task.",
         "I don't know why it fails in this repo.",
     ],
 )

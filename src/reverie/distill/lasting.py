@@ -131,6 +131,9 @@ _FACT_CONTRAST = re.compile(
     r"(?:not|never|rather than) \S",
     re.I,
 )
+# "But these are in Ship.cs, not ...": a leading conjunction joins the sentence to what came before; the
+# subject after it decides ("these" is the thing at hand).
+_CONJUNCTION = re.compile(r"^(?:but|and|so|also|yet)[\s,]+", re.I)
 _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
@@ -331,7 +334,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         or _WE_USE.match(body)
         or _SETTING.match(body)
         or _PURPOSE.match(text)
-        or _FACT_CONTRAST.match(text)
+        or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
         or _REMEMBER.match(text)
     ):
         return Duration.STANDING
