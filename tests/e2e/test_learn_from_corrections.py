@@ -1,10 +1,11 @@
-"""Learning from a correction, end to end, with the real Claude Code: the scripted model runs `npm install`,
+"""Learning from a correction, end to end, with the real Claude Code and Codex CLIs: the scripted model runs
+`npm install`,
 the person answers "no, use pnpm", and after `reverie ingest` and `reverie distill` the choice is an active
 lesson that the next session's model receives with its first request (though `npm install` left a
 package-lock.json: a lockfile already there when the person spoke does not make the choice stale), and
 the next session's `npm install` is stopped before it runs, with the lesson as the reason.
 
-One set of sessions is run for the module; each test asserts one property of it.
+One set of sessions is run per agent; each test asserts one property of it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from reverie.llms.scripted_server import ScriptedServer, say, shell
-from tests.e2e.agents import CLAUDE_BINARY, ClaudeCode, require
+from tests.e2e.agents import CLAUDE_BINARY, CODEX_BINARY, ClaudeCode, Codex, require
 from tests.e2e.capture_checks import capture_session, run_reverie
 from tests.e2e.scenarios import Turn, script_of
 
@@ -40,31 +41,39 @@ class Learned:
     project: Path
 
 
-@pytest.fixture(scope="module")
-def learned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learned]:
-    require(CLAUDE_BINARY)
-    root = tmp_path_factory.mktemp("learn-claude")
+def agent_for(name: str, server: ScriptedServer, root: Path, env: dict[str, str]) -> ClaudeCode | Codex:
+    if name == "claude-code":
+        require(CLAUDE_BINARY)
+        return ClaudeCode(server.url, root / "agent", extra_env=env)
+    require(CODEX_BINARY)
+    codex = Codex(server.openai_base_url, root / "agent", extra_env=env)
+    codex.write_config()
+    return codex
+
+
+@pytest.fixture(scope="module", params=["claude-code", "codex"])
+def learned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Learned]:
+    root = tmp_path_factory.mktemp(f"learn-{request.param}")
     home, project = root / "reverie-home", root / "shop"
     project.mkdir()
     (project / "package.json").write_text(json.dumps({"name": "shop", "version": "1.0.0", "private": True}))
     with ScriptedServer(script_of((*TURNS, NEXT))) as server:
-        claude = ClaudeCode(
-            server.url, root / "agent", extra_env={"REVERIE_HOME": str(home), "REVERIE_AUTO_INGEST": "0"}
-        )
+        agent = agent_for(request.param, server, root, {"REVERIE_HOME": str(home), "REVERIE_AUTO_INGEST": "0"})
+        transcript_of = agent.transcript if isinstance(agent, ClaudeCode) else agent.rollout
         capture_session(
-            claude,
+            agent,
             server,
             TURNS,
             project_dir=project,
             home=home,
-            init_args=["--agent", "claude-code"],
-            transcript_of=claude.transcript,
+            init_args=["--agent", request.param],
+            transcript_of=transcript_of,
         )
-        env = claude.environment()
+        env = agent.environment()
         assert run_reverie(["distill"], env).returncode == 0
         listed = run_reverie(["lessons", "--json"], env)
         before = len(server.main_exchanges())
-        claude.run(NEXT.prompt, cwd=project).check()
+        agent.run(NEXT.prompt, cwd=project).check()
         exchanges = server.main_exchanges()[before:]
         requests = [json.dumps(exchange.body) for exchange in exchanges]
     call = next(exchange.tool_results[-1] for exchange in exchanges if exchange.tool_results)
@@ -86,5 +95,6 @@ def test_the_next_session_is_told_the_choice_before_it_acts(learned: Learned) ->
 
 
 def test_the_next_sessions_npm_install_is_stopped_before_it_runs(learned: Learned) -> None:
-    assert learned.next_call.is_error is True and "Use `pnpm`, not `npm`" in learned.next_call.output
+    # Claude Code marks the refused call an error; Codex's tool output carries no such flag
+    assert learned.next_call.is_error is not False and "Use `pnpm`, not `npm`" in learned.next_call.output
     assert not (learned.project / "npm-ran").exists()  # denied: the command never ran
