@@ -86,6 +86,9 @@ from reverie.domain.lessons import ScopeLevel
         "We don't use semicolons in this codebase.",
         "I don't want emojis in commit messages.",
         "I don't like long functions.",
+        "We squash commits before merging into trunk.",
+        "We treat compiler warnings as errors.",
+        "Keep the changelog under 500 lines.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -136,6 +139,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Refactor the lookup to use `dict.get` instead of the linear loop.",
         "Let's update the Dockerfile to use npm install instead of npm ci.",
         "But these are in the old module, not part of this task.",
+        "We deploy the hotfix tomorrow.",
         "I don't know why it fails in this repo.",
     ],
 )

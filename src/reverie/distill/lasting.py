@@ -61,7 +61,8 @@ _SCOPE = re.compile(
 )
 _BOUNDED = re.compile(
     r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
-    r"tonight|temporarily|right now|until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
+    r"tonight|tomorrow|temporarily|right now|"
+    r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
     re.I,
 )
 _IMPERATIVE = re.compile(
@@ -147,7 +148,11 @@ _REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", r
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
-    r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S",
+    r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S"
+    # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"
+    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always |usually |generally |only )?"
+    r"(?:pin|treat|validate|version|squash|rebase|tag|sign|host|deploy|publish|release|ship|lint|format|"
+    r"document|follow|prefer|target|support|store|name) (?!(?:it|this|that|them)\b)\S",
     re.I,
 )
 # "it", "this", "them" early in an instruction: the thing at hand ("that" is too often a conjunction).
@@ -234,7 +239,11 @@ _OUR_HABIT = re.compile(
 _KIND_LIMIT = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:keep|limit|cap) (?!(?:it|this|that|them|the|these|those|your|my)\b)"
     r"(?:[\w-]+ ){0,2}?[a-z]+s (?:(?:under|below|to|within|at most|shorter than|no longer than|less than) \d|"
-    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable)\b)",
+    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable)\b)"
+    # or a size limit on one of the project's things: "Keep the README under 200 lines"
+    r"|^(?:(?:please|and|also)[\s,]+)*keep (?:the |our |each |every )?(?:[\w.-]+ ){1,2}"
+    r"(?:under|below|within|at most|shorter than|no longer than|less than) \d+ ?"
+    r"(?:lines|characters|chars|words|kb|mb|ms|seconds|pages|tokens)\b",
     re.I,
 )
 # How a kind of work is run in this project: "Run the tests with `uv run pytest`".
@@ -331,7 +340,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     if (
         _of_a_kind(body, framed)
         or _PREFER.match(body)
-        or _WE_USE.match(body)
+        or (_WE_USE.match(body) and not _BOUNDED.search(text))
         or _SETTING.match(body)
         or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
