@@ -89,6 +89,11 @@ from reverie.domain.lessons import ScopeLevel
         "We squash commits before merging into trunk.",
         "We treat compiler warnings as errors.",
         "Keep the changelog under 500 lines.",
+        "don't print secrets anywhere",
+        "the signing key comes from SIGNING_KEY, never hardcode it",
+        "run the linter before you say a task is done",
+        "Keep one fixture file per model.",
+        "Unit tests live next to the code they test.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -140,6 +145,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Let's update the Dockerfile to use npm install instead of npm ci.",
         "But these are in the old module, not part of this task.",
         "We deploy the hotfix tomorrow.",
+        "rename Foo to Bar everywhere in this file",
+        "I can't find the config anywhere.",
         "I don't know why it fails in this repo.",
     ],
 )
@@ -203,3 +210,8 @@ def test_the_items_of_a_list_announced_as_rules_are_rules() -> None:
 def test_the_items_of_a_plan_are_not_rules() -> None:
     text = "Here is the plan:\n- use yarn\n- add the endpoint"
     assert all(parsed.strength is not Strength.EXPLICIT for parsed in parse_statements(text))
+
+
+def test_everywhere_in_the_thing_at_hand_is_not_every_project() -> None:
+    found = parse_statements("rename Foo to Bar everywhere in this file")
+    assert all(parsed.scope is not ScopeLevel.GLOBAL for parsed in found)

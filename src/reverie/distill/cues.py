@@ -50,7 +50,8 @@ PROJECT = re.compile(r"\b(?:in|for) (?:this|the|our) (?:repo|repository|project|
 GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
-    r"\b(?:everywhere|(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b"
+    r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
+    r"(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b"
     r"|(?:^|,\s*)globally\b",
     re.I,
 )

@@ -43,10 +43,10 @@ _HABIT = re.compile(
     r"with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
     r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
     # a distributive rule: "one concern per PR", "a single assertion per test"
-    r"(?:one|a single|at most \w+|no more than \w+) [\w-]+ per (?:pr|pull request|commit|file|module|function|"
-    r"class|test|component|endpoint|migration|feature|change|line|package)|"
+    r"(?:one|a single|at most \w+|no more than \w+) [\w-]+(?: [\w-]+)? per (?!(?:the|this|that|it)\b)[a-z][\w-]*|"
     r"throughout (?:the )?(?:development|project|codebase)|"
     # a recurring step of the work, not the task at hand: "before committing", "after you push"
+    r"before (?:you |we )?(?:say|report|claim|declare|mark|call)\w*\b[^,.]{0,30}\b(?:done|finished|complete|ready)|"
     r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
     r"(?! (?:it|this|that)\b))\b",
     re.I,
@@ -56,7 +56,9 @@ _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|kne
 # "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
 _SCOPE = re.compile(
     r"\b(?:in|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
-    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|\beverywhere\b",
+    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|"
+    # "everywhere", or "anywhere" in a prohibition, unless narrowed to the thing at hand ("everywhere in this file")
+    r"\b(?:everywhere|(?<=\S )anywhere)\b(?! (?:in|within|on) (?:this|that|the|these|those)\b)",
     re.I,
 )
 _BOUNDED = re.compile(
@@ -128,7 +130,7 @@ _PURPOSE = re.compile(
 _FACT_CONTRAST = re.compile(
     r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
-    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
+    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?|comes? from) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
     r"(?:not|never|rather than) \S",
     re.I,
 )
@@ -228,7 +230,8 @@ _KIND_CONVENTION = re.compile(
     # a naming convention: "Command names are kebab-case"
     r"are (?:always |all )?(?:kebab|snake|camel|pascal|title|sentence)[ _-]?case\b|"
     r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
-    r"(?:always )?(?:follow|live (?:in|under)|go (?:in|into|under)|come from|belong (?:in|to))\b)(?!.*\bnow\b)",
+    r"(?:always )?(?:follow|live (?:in|under|next to)|go (?:in|into|under|next to)|come from|belong (?:in|to))\b)"
+    r"(?!.*\bnow\b)",
     re.I,
 )
 # A property every one of the project's things has: "Our API responses are always camelCase".
