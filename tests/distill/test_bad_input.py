@@ -20,9 +20,11 @@ CODE = "```ts\nexport const never = () => { always(); };\n```"
 LOG = "npm ERR! never gonna build\nError: Cannot find module 'x'\n    at Object.<anonymous> (/app/index.js:1:1)"
 MIXED = "Add a retry to the upload job. Never commit the generated client, it is rebuilt in CI."
 FOREIGN = "Никогда не используй npm, только pnpm. 请一直使用 pnpm。"
+RULED = "Some rules for this repo:\n" + "- use pnpm, never " + "npm " * 140 + "\n" * 3 + "- x\n" * 20_000
+NESTED = "no, use " + "(" * 5_000 + "pnpm" + ")" * 5_000
 
 
-@pytest.mark.parametrize("bad", [HUGE, CODE, LOG, FOREIGN, "", "\x00\x01", "?" * 5_000])
+@pytest.mark.parametrize("bad", [HUGE, CODE, LOG, FOREIGN, RULED, NESTED, "", "\x00\x01", "?" * 5_000])
 def test_a_bad_turn_is_survived_and_the_rest_of_the_session_is_learned(store: SQLiteStore, bad: str) -> None:
     Trace("s1").prompt("set up the project").run("ls").prompt(bad).prompt("never force-push to main").into(store)
     report = distill(store, now=NOW)
