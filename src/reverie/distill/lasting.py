@@ -14,10 +14,14 @@ without a second sighting:
 * an instruction of a kind, not of the moment: under a condition of a kind ("When fixing a bug, first
   write a failing test"), a habit of the team or the agent ("we always squash", "you must never push
   to main"), an obligation on every member of a kind ("each migration should be reversible", "commit
-  messages should follow conventional commits", "type hints are required"), a prohibition or limit on a
-  kind named by a bare plural or a kind of place ("avoid global variables", "keep functions under 50
-  lines", "don't mock the network in tests", "no emojis in commit messages");
-* a statement under a scope frame: "In this repo, fixtures live in tests/fixtures".
+  messages should follow conventional commits", "type hints are required"), or any other rule about
+  every thing of a kind (``kinds``: "avoid global variables", "keep functions under 50 lines", "don't
+  mock the network in tests", "branch names follow feature/<ticket>");
+* a statement under a scope frame: "In this repo, fixtures live in tests/fixtures", or an item of a
+  list the person announced as rules ("Ground rules:" then "- use yarn").
+
+A rule amid a pasted specification (a turn of more than 30 sentences) is left to the model by the caller
+(``statements``).
 
 And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
 last the session whatever else they say. Everything here is generic English grammar (habit, frame,
@@ -28,6 +32,8 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+
+from reverie.distill import kinds
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -197,107 +203,6 @@ _SCOPE_FRAME = re.compile(
 _TROUBLE = re.compile(
     r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
 )
-# The team's way of doing a kind of work, with what it is not done with: "We deploy with fly, not heroku",
-# "we host on Vercel rather than Netlify".
-_WE_DO_NOT = re.compile(
-    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*we (?:always |only )?"
-    r"(?:deploy|host|build|test|lint|format|release|ship|package|publish|store|manage|bundle|compile|install|"
-    r"run|target|support|follow|version|name|write|keep|prefer|track|document|log)\b[^,;]{1,60}[,;] "
-    r"(?:not|never|rather than|instead of) \S",
-    re.I,
-)
-# Where an instruction applies, named as a kind of text or code: "in tests", "in commit messages", "in
-# TypeScript code", "in user-facing text" (no article: every one of them, not the one at hand).
-_KIND_SCOPE = re.compile(
-    r"\bin (?:(?:all|any|every|new) )?(?:(?!(?:the|this|that|these|those|my|your|our|a|an)\b)[\w-]+ ){0,2}"
-    r"(?:tests|test files|code|files|messages|commits|comments|docstrings|documentation|functions|"
-    r"methods|classes|modules|components|prs|pull requests|strings|scripts|queries|endpoints|migrations|"
-    r"templates|text|output|logs|names|variables)\b(?![\w/-]|\.\w)"
-    # or a manner of a kind: "in Google style", "in snake case"
-    r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b",
-    re.I,
-)
-# A generic sentence: a kind named by a bare plural, in the present simple of a convention ("Branch names
-# follow feature/<ticket>", "Database tables are named in singular form", "Config values come from
-# the environment", "Releases are tagged vX.Y.Z").
-_KIND_CONVENTION = re.compile(
-    r"^(?!(?:the|things|results|changes|errors|numbers|values|we|they|these|those|its|this|there|users|lets|"
-    r"perhaps|maybe|tests|since|though|although|because|as|if|when|while|once|unless|whether)\b)"
-    r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both|the)\b)[a-z-]{2,} ){0,2}"
-    r"[a-z]{3,}(?<![su])s (?:are (?:always |never |all )?(?:named|tagged|stored|kept|written|versioned|managed|"
-    r"formatted|prefixed|suffixed|generated|configured|declared|placed|organi[sz]ed|deployed|released|"
-    r"(?:returned|sent|encoded|serialized|represented|expressed|written) (?:as|in))\b|"
-    # a naming convention: "Command names are kebab-case"
-    r"are (?:always |all )?(?:kebab|snake|camel|pascal|title|sentence)[ _-]?case\b|"
-    r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
-    r"(?:always )?(?:follow|live (?:in|under|next to)|go (?:in|into|under|next to)|come from|belong (?:in|to))\b)"
-    r"(?!.*\bnow\b)",
-    re.I,
-)
-# A property every one of the project's things has: "Our API responses are always camelCase".
-_OUR_HABIT = re.compile(
-    r"^(?:our|all(?: of)?(?: our)?) [\w -]{1,40}? (?:is|are|should be|must be) (?:always|never)\b(?! \w+ing\b)", re.I
-)
-# A limit on a kind of thing: "Keep functions under 50 lines", "limit modules to 300 lines".
-_KIND_LIMIT = re.compile(
-    r"^(?:(?:please|and|also)[\s,]+)*(?:keep|limit|cap) (?!(?:it|this|that|them|the|these|those|your|my)\b)"
-    r"(?:[\w-]+ ){0,2}?[a-z]+s (?:(?:under|below|to|within|at most|shorter than|no longer than|less than) \d|"
-    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable)\b)"
-    # or a size limit on one of the project's things: "Keep the README under 200 lines"
-    r"|^(?:(?:please|and|also)[\s,]+)*keep (?:the |our |each |every )?(?:[\w.-]+ ){1,2}"
-    r"(?:under|below|within|at most|shorter than|no longer than|less than) \d+ ?"
-    r"(?:lines|characters|chars|words|kb|mb|ms|seconds|pages|tokens)\b",
-    re.I,
-)
-# How a kind of work is run in this project: "Run the tests with `uv run pytest`".
-_RUN_WITH = re.compile(
-    r"^(?:(?:please|and|also)[\s,]+)*(?:run|build|start|lint|format|install|deploy|serve|test|type-?check) "
-    r"(?:the |all )?(?:[\w-]+ )?"
-    r"(?:tests?|suite|app|server|build|linter|formatter|project|migrations|dependencies|checks)"
-    r" (?:with|using|via|through) `[^`]+`|"
-    # or a kind of thing handled with a named tool: "Sort imports with isort", "Format files with prettier"
-    r"^(?:(?:please|and|also)[\s,]+)*(?:sort|format|lint|check|build|bundle|compile|type-?check|manage|install|"
-    r"validate|parse|serialize|generate|mock|handle|log|replace) "
-    r"(?!(?:the|this|that|these|those|it|them|my|your|our|a|an)\b)"
-    r"(?:[\w-]+ )?[a-z]{3,}(?<![su])s (?:with|using|via|through) (?!(?:the|a|an)\b)\S",
-    re.I,
-)
-# Where new things of a kind go: "Put new components in src/components/ui".
-_NEW_KIND = re.compile(
-    r"^(?:(?:please|and|also)[\s,]+)*(?:put|place|add|create|keep|store|write) new "
-    r"(?:[\w-]+ )?[a-z]+s (?:in|under|into|to) \S",
-    re.I,
-)
-# A prohibition on a kind of thing, named by a bare plural: "Don't commit .env files", "Avoid adding comments
-# that restate the code", "Never use default exports".
-_NEGATIVE_KIND = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:we|i) (?=don'?t|do not|never))?(?:never|don'?t|do not|avoid) \w+ "
-    r"(?:(?!(?:the|this|that|these|those|it|them|my|your|our|a|an|any|anything|some|all|is|are)\b)[\w.*-]+ ){0,2}?"
-    r"(?!(?:things|changes|this|is|was|has|does|yes|less|unless)\b)[a-z]{2,}(?<![su])s\b(?! (?:yet|now|again|here)\b)",
-    re.I,
-)
-_THIS = re.compile(r"\b(?:it|this|these|those|them|here)\b", re.I)  # "don't add comments to this file": the one at hand
-# A change to make, wherever it is made, is the task's: "Update all references in scripts and docs", "add a
-# new test for code", "get rid of the fix recommendations for TypeScript tests" (dev's readings of a kind
-# of place that were wrong all opened so).
-_CHANGE_AT_HAND = re.compile(
-    r"^(?:(?:please|and|also|so|now|then)[\s,]+)*(?:let'?s\s+)?(?:update|fix|add|build|create|rename|replace|"
-    r"remove|delete|refactor|migrate|change|move|convert|rewrite|modify|get rid of)\b",
-    re.I,
-)
-_IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
-_NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no [a-z-]+s\b", re.I)
-# Asking first is a standing permission rule: "Don't add dependencies without asking me first".
-_WITHOUT_ASKING = re.compile(
-    r"\bwithout (?:first )?(?:asking|checking with|consulting|telling|confirming with|my|our|explicit) "
-    r"?(?:me|us|approval|permission|ok|go-ahead|consent)?",
-    re.I,
-)
-# "Stop using X, use Y": the tool given up and the one to use.
-_STOP_USING = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:stop|quit) using \S+[^,;]{0,40}[,;] (?:and )?use \S", re.I
-)
-
 # An interjection before the instruction says nothing of how long it lasts: "wait, always run the linter
 # first", "actually, use yarn in this project", "hold on, we deploy with fly, not heroku". Closed words;
 # those that also open a sentence of their own ("no tests", "so we...") count only with punctuation.
@@ -350,7 +255,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         or _REMEMBER.match(text)
     ):
         return Duration.STANDING
-    if _of_every_one(text, body, main_clause, instruction):
+    if kinds.of_every_one(body, main_clause, instruction, bounded=bool(_BOUNDED.search(text)), whole=text):
         return Duration.STANDING
     if (
         _NEGATIVE.match(body)
@@ -362,7 +267,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     # A choice inside a relative clause is the thing asked for ("create a section that captures the
     # decision to use Railway instead of other options"), as a habit there is.
     # A change to make ("refactor X to use Y instead of Z") is the task's, as it is in a kind of place.
-    chosen = _CHOICE.search(main_clause) and not _CHANGE_AT_HAND.match(body)
+    chosen = _CHOICE.search(main_clause) and not kinds.CHANGE_AT_HAND.match(body)
     if chosen and (instruction or habitual or _SCOPE.search(text)):
         return Duration.STANDING
     return Duration.UNSAID
@@ -372,23 +277,6 @@ def _instruction(clause: str) -> bool:
     return bool(
         _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
     )
-
-
-def _of_every_one(text: str, body: str, main_clause: str, instruction: bool) -> bool:
-    """About every thing of a kind, not the one at hand: the team's way with its contrast ("we deploy with
-    fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
-    under 50 lines"), where new ones go, a prohibition on a kind named by a bare plural ("avoid global
-    variables") or in a kind of place ("don't mock the network in tests"), how a kind of work is run."""
-    kinds = (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND, _KIND_CONVENTION)
-    if any(pattern.match(body) for pattern in kinds):
-        return True
-    if _BOUNDED.search(text):
-        return False
-    if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(body) and not _IF.search(body)):
-        return True
-    prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
-    in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(text)
-    return bool(prohibition and in_kind and not _AT_HAND.search(body) and not _CHANGE_AT_HAND.match(body))
 
 
 def _of_a_kind(body: str, framed: bool) -> bool:
