@@ -260,6 +260,20 @@ def test_init_writes_the_resident_command_unless_turned_off(monkeypatch: pytest.
     assert hook_install.current_runtime(HOME).resident is False
 
 
+def test_the_home_config_can_turn_the_resident_server_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reverie.adapters import hook_install
+    from reverie.errors import ConfigError
+
+    monkeypatch.delenv("REVERIE_RESIDENT", raising=False)
+    (tmp_path / "config.toml").write_text("[hooks]\nresident = false\n")
+    assert hook_install.current_runtime(tmp_path).resident is False
+    (tmp_path / "config.toml").write_text("[hooks]\nresident = true\n")
+    assert hook_install.current_runtime(tmp_path).resident is True
+    (tmp_path / "config.toml").write_text('[hooks]\nresident = "no"\n')
+    with pytest.raises(ConfigError, match="true or false"):
+        hook_install.current_runtime(tmp_path)
+
+
 @pytest.mark.parametrize(
     "command",
     [

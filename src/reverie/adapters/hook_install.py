@@ -133,16 +133,34 @@ def capture_hook_script(package: Path | None = None) -> Path:
 
 
 def current_runtime(home: Path) -> Runtime:
-    return Runtime(python=interpreter(), hook=capture_hook_script(), home=home, resident=resident_default())
+    resident = resident_default() and _resident_setting(home) is not False
+    return Runtime(python=interpreter(), hook=capture_hook_script(), home=home, resident=resident)
 
 
 def resident_default() -> bool:
     """Hook events go to the resident server (``capture/resident.py``) wherever ``hook.sh`` can run:
-    POSIX with ``/bin/bash``, unless ``REVERIE_RESIDENT=0``. Measured in benchmarks/README.md ("A resident
-    hook server"): an event then costs a bash start instead of a Python process."""
+    POSIX with ``/bin/bash``, unless ``REVERIE_RESIDENT=0`` (or ``[hooks] resident = false`` in the
+    home's config.toml). Measured in benchmarks/README.md ("A resident hook server"): an event then
+    costs a bash start instead of a Python process."""
     if os.name != "posix" or os.environ.get("REVERIE_RESIDENT", "").strip() == "0":
         return False
     return os.access(RESIDENT_SHELL, os.X_OK) and (capture_hook_script().with_name("hook.sh")).is_file()
+
+
+def _resident_setting(home: Path) -> bool | None:
+    """``[hooks] resident`` in ``<home>/config.toml``: None when unset."""
+    path = home / "config.toml"
+    if not path.is_file():
+        return None
+    import tomllib
+
+    try:
+        value = tomllib.loads(path.read_text(encoding="utf-8")).get("hooks", {}).get("resident")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError) as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    if value is not None and not isinstance(value, bool):
+        raise ConfigError(f"{path}: [hooks] resident must be true or false, not {value!r}")
+    return value
 
 
 def resolve_target(agent: str, project: str | None) -> Target:
