@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 
-# "it", "this", "them" early in an instruction: the thing at hand.
-_AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
+# "it", "this", "them" early in an instruction: the thing at hand ("use it as context going forward",
+# whatever "it" is). ``lasting`` asks the same ("that" is too often a conjunction).
+AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
 # The team's way of doing a kind of work, with what it is not done with: "We deploy with fly, not heroku",
 # "we host on Vercel rather than Netlify".
 _WE_DO_NOT = re.compile(
@@ -133,4 +134,4 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         return True
     prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
     in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(whole)
-    return bool(prohibition and in_kind and not _AT_HAND.search(body) and not CHANGE_AT_HAND.match(body))
+    return bool(prohibition and in_kind and not AT_HAND.search(body) and not CHANGE_AT_HAND.match(body))

@@ -163,8 +163,6 @@ _WE_USE = re.compile(
     r"document|follow|prefer|target|support|store|name) (?!(?:it|this|that|them)\b)\S",
     re.I,
 )
-# "it", "this", "them" early in an instruction: the thing at hand ("that" is too often a conjunction).
-_AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
 # A setting of the project stated as a fact: "the default branch is master", "my build command is
 # `make install`", "the dev server port is 5173". The value is one token (a name, a number, code), not a
@@ -239,7 +237,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     # push"), not how the instruction lasts.
     main_clause = _RELATIVE.split(text, maxsplit=1)[0]
     habitual = bool(_HABIT.search(main_clause) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
-    if habitual and _AT_HAND.search(body) and not _NEGATIVE.match(body):
+    if habitual and kinds.AT_HAND.search(body) and not _NEGATIVE.match(body):
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
     if instruction and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
