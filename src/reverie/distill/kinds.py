@@ -83,6 +83,12 @@ _RUN_WITH = re.compile(
     r"(?:[\w-]+ )?[a-z]{3,}(?<![su])s (?:with|using|via|through) (?!(?:the|a|an)\b)\S",
     re.I,
 )
+# Where a kind of thing must not be: "Let's keep queries out of the views", "keep business logic out of controllers".
+_KEEP_OUT = re.compile(
+    r"^(?:(?:please|and|also|so|let'?s)[\s,]+)*keep (?!(?:it|this|that|them)\b)(?:[\w-]+ ){1,3}out of "
+    r"(?:the |our |any )?(?:[\w-]+ )?[a-z]{3,}s\b",
+    re.I,
+)
 # Where new things of a kind go: "Put new components in src/components/ui".
 _NEW_KIND = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:put|place|add|create|keep|store|write) new "
@@ -114,6 +120,12 @@ _WITHOUT_ASKING = re.compile(
     r"?(?:me|us|approval|permission|ok|go-ahead|consent)?",
     re.I,
 )
+# Asking first, said as running every one of a kind by the person: "Run any new gem past me before adding it".
+_PAST_ME = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:run|check|clear) (?:any|every|each|all) (?:new )?[\w-]+ "
+    r"(?:past|by|with) (?:me|us)\b",
+    re.I,
+)
 # "Stop using X, use Y": the tool given up and the one to use.
 _STOP_USING = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:stop|quit) using \S+[^,;]{0,40}[,;] (?:and )?use \S", re.I
@@ -125,7 +137,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
     fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
     under 50 lines"), where new ones go, a prohibition on a kind named by a bare plural ("avoid global
     variables") or in a kind of place ("don't mock the network in tests"), how a kind of work is run."""
-    kinds = (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND, _KIND_CONVENTION)
+    kinds = (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND, _KIND_CONVENTION, _KEEP_OUT, _PAST_ME)
     if any(pattern.match(body) for pattern in kinds):
         return True
     if bounded:

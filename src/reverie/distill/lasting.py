@@ -45,18 +45,22 @@ _HABIT = re.compile(
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after) (?:every|each|any) \w+|"
     r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
-    r"every single|at all times|no longer|anymore|any more(?=\s*(?:$|[.,;!]))|"
+    r"every single|at all times|no longer|anymore|(?:unless|until) (?:i|we) say otherwise|any more(?=\s*(?:$|[.,;!]))|"
     r"with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
     r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
     # a distributive rule: "one concern per PR", "a single assertion per test"
     r"(?:one|a single|at most \w+|no more than \w+) [\w-]+(?: [\w-]+)? per (?!(?:the|this|that|it)\b)[a-z][\w-]*|"
     r"throughout (?:the )?(?:development|project|codebase)|"
     # a recurring step of the work, not the task at hand: "before committing", "after you push"
-    r"before (?:you |we )?(?:say|report|claim|declare|mark|call)\w*\b[^,.]{0,30}\b(?:done|finished|complete|ready)|"
+    r"before (?:you |we )?(?:say|report|claim|declare|mark|call|tell|telling)\w*\b[^,.]{0,30}\b"
+    r"(?:done|finished|complete|ready)|"
+    r"before (?:you )?(?:hand|handing|give|giving) (?:it|this|that|anything|something|the \w+) back\b|"
     r"(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*"
     r"(?! (?:it|this|that)\b))\b",
     re.I,
 )
+# "List the columns explicitly in every model": a habit, unless it is a change to make there ("fix X in every file").
+_IN_EVERY = re.compile(r"\bin (?:every|each) (?!one\b|time\b|of\b|way\b|case\b|sense\b)[\w-]+", re.I)
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
 # "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
 # "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
@@ -69,7 +73,7 @@ _SCOPE = re.compile(
 )
 _BOUNDED = re.compile(
     r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
-    r"tonight|tomorrow|temporarily|right now|"
+    r"tonight|tomorrow|temporarily|right now|not now|"
     r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
     re.I,
 )
@@ -81,7 +85,7 @@ _IMPERATIVE = re.compile(
     r"(?P<verb>use|run|keep|put|write|add|avoid|prefer|make|commit|push|wait|check|call|name|format|lint|test|"
     r"install|build|deploy|start|stop|follow|store|place|import|pin|set|target|read|respond|reply|answer|ask|"
     r"document|log|tag|sign|open|merge|rebase|squash|review|prefix|end|begin|indent|quote|wrap|include|exclude|"
-    r"leave|treat|skip|ignore|remove|delete|do|let|mention|explain|return|raise|handle|migrate|bump|update|"
+    r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|explain|return|raise|handle|migrate|bump|update|"
     r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
     r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
     r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull)\b",
@@ -89,19 +93,26 @@ _IMPERATIVE = re.compile(
 )
 # A habit stated of the team or the agent: "we always squash", "you must never push to main".
 _STATED_HABIT = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:we|you)(?: (?:must|should|shall|need to|have to|are to))? "
-    r"(?:always|never|not ever)\s+(?!(?:end|wind) up\b)",
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:we|you)(?: (?:must|should|shall|need to|have to|are to|can|can'?t|cannot))? "
+    r"(?:always|never|not ever|ever|only ever)\s+(?!(?:end|wind) up\b)",
+    re.I,
+)
+# After "we never", "you only ever": what the team or the agent does, whatever the verb ("hard-delete").
+_ANY_VERB = re.compile(
+    r"(?!(?:be|been|get|got|had|have|seen|heard|know|knew|thought|think|did|do|really|even|the|a|an)\b)[a-z][a-z-]+ \S",
     re.I,
 )
 # A condition of a kind, not of the moment: "When fixing a bug, ...", "If you add a new endpoint, ...".
 _GENERIC_CONDITION = re.compile(
-    r"^(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b)"
+    r"^(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b|"
+    # or a recurring step of the work: "When you commit, ...", "Whenever you open a PR, ..."
+    r"(?:you|we) (?:commit|push|merge|deploy|release|publish|open a (?:pr|pull request)|review)\b)"
     r"[^,]{0,80},\s*(?:(?:always|first|then|also|please)\s+)*",
     re.I,
 )
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
 _GENERIC_RULE = re.compile(
-    r"^(?:(?:each|every|all|any) (?:new )?\w+(?: \w+)? (?:must|should|shall|needs?(?: to)?|ha(?:s|ve) to|"
+    r"^(?:(?:each|every|all|any) (?:new )?[\w-]+(?: [\w-]+)? (?:must|should|shall|needs?(?: to)?|ha(?:s|ve) to|"
     r"(?:is|are) required|"
     r"go(?:es)? (?:through|in|into|under)|lives? in|belongs? in)|"
     # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed",
@@ -120,12 +131,16 @@ _PREFER = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) (?:generally |usually |always )?)?prefer (?!it\b|this\b|that\b)\S",
     re.I,
 )
-_DESIRE = re.compile(r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b)", re.I)
+_DESIRE = re.compile(
+    r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b|(?:i'?d|i would) (?:much |really )?rather\b)", re.I
+)
 _NEGATIVE = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b"
     # the person's or the team's refusal: "we don't use semicolons", "I don't want emojis in commits"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:we|i) (?:don'?t|do not|never) "
-    r"(?=(?:use|want|like|allow|accept|write|add|commit)\b)",
+    r"(?=(?:use|want|like|allow|accept|write|add|commit)\b)"
+    # "I'd rather you didn't use raw SQL"
+    r"|^(?:(?:and|also|so)[\s,]+)*(?:i'?d|i would) rather (?:you )?(?:didn'?t|did not|not|never)\b",
     re.I,
 )
 _PURPOSE = re.compile(
@@ -134,7 +149,8 @@ _PURPOSE = re.compile(
     re.I,
 )
 _FACT_CONTRAST = re.compile(
-    r"^(?!(?:it|this|that|these|those|i|you|we|he|she|they|since|because|if|when|as|although|so)\b)"
+    r"^(?!(?:it|this(?! (?:project|repo|repository|codebase|app)\b)|that|these|those|i|you|we|he|she|they|"
+    r"since|because|if|when|as|although|so|later)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
     r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?|comes? from) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
     r"(?:not|never|rather than) \S",
@@ -152,7 +168,9 @@ _CHOICE = re.compile(
     r"(?:not|never|instead of|rather than) \S+",
     re.I,
 )
-_REMEMBER = re.compile(r"^(?:(?:please|pls)[\s,]+)?(?:remember|note) that \S", re.I)
+_REMEMBER = re.compile(
+    r"^(?:(?:please|pls)[\s,]+)?(?:(?:remember|note) that|(?:keep|bear) in mind(?: that)?) (?!to\b)\S", re.I
+)
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
@@ -160,9 +178,35 @@ _WE_USE = re.compile(
     # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"
     r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always |usually |generally |only )?"
     r"(?:pin|treat|validate|version|squash|rebase|tag|sign|host|deploy|publish|release|ship|lint|format|"
-    r"document|follow|prefer|target|support|store|name) (?!(?:it|this|that|them)\b)\S",
+    r"document|follow|prefer|target|support|store|name) (?!(?:it|this|that|them)\b)\S"
+    # what the team tries to keep to: "We try really hard to keep custom JS small"
+    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always )?(?:try|aim|strive) (?:\w+ )?(?:hard )?to "
+    r"(?:keep|avoid|use|write|stick|stay|limit)\b",
     re.I,
 )
+# The platform the team is on, named with its version: "we're on node 20", "we are on aws-sdk-go-v2".
+_WE_ARE_ON = re.compile(
+    r"^(?:(?:so|and|also|fyi|btw|note|but)[\s,:]+)*we(?:'re| are) (?:now |still )?on "
+    r"(?!(?:step|line|phase|part|track|iteration|attempt|round|day|ticket|pr|the|a|it)\b)"
+    r"(?:[\w.]+ )?(?:v?\d[\w.]*|[a-z]+-[\w.-]+|`[^`]+`)(?=\s|[.,;!]|$)",
+    re.I,
+)
+# An "always" right after what the instruction acts on: "wrap errors always with fmt.Errorf".
+_HABIT_AFTER_OBJECT = re.compile(
+    r"^[a-z]+ (?:[\w.-]+ ){1,3}always (?=with|before|after|using|via|through|first)\b", re.I
+)
+# "No JWT in this project at all": a thing refused in the project.
+_NO_THING = re.compile(r"^(?:(?:and|also|so)[\s,]+)*no (?!(?:one|more|need|problem|worries|idea|way)\b)\S", re.I)
+# "Rather than a BashOperator, use cosmos' DbtTaskGroup": the choice said the other way round.
+_RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?use (?!(?:it|this|that)\b)\S", re.I)
+# How the project is, said of a place in it: "catchup is off on every DAG in this repo", "staging is views
+# across the board here". Not a plan or a state of the moment.
+_PROJECT_WIDE = re.compile(
+    r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application)\b|\bacross the board\b",
+    re.I,
+)
+_PRESENT_STATE = re.compile(r"\b(?:is|are|isn'?t|aren'?t|stays?|lives?|goes|belongs?|runs?|uses?)\b(?!.*\bwork)", re.I)
+_PLANNED = re.compile(r"\b(?:now|let'?s|going to|gonna|will|would|following|want|wanted|try|trying|plan|need)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
 # A setting of the project stated as a fact: "the default branch is master", "my build command is
 # `make install`", "the dev server port is 5173". The value is one token (a name, a number, code), not a
@@ -185,6 +229,7 @@ _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)
 # A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
 _FRAME = re.compile(
     r"^(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
+    r"normally|usually|generally|in general|as a habit|"
     r"next time|going forward|moving forward|from here on(?: out)?|henceforth|"
     r"(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases))[,:]?\s+",
@@ -205,8 +250,10 @@ _TROUBLE = re.compile(
 # first", "actually, use yarn in this project", "hold on, we deploy with fly, not heroku". Closed words;
 # those that also open a sentence of their own ("no tests", "so we...") count only with punctuation.
 _INTERJECTION = re.compile(
-    r"^(?:(?:(?:wait|hmm+|hold on|oh|ok(?:ay)?|well|no|yes|yeah|right|sorry|also|and|but|so|actually|btw|fyi)[,:;!.]|"
-    r"(?:actually|wait|hmm+|oh|sorry)(?=\s))\s*)+",
+    r"^(?:(?:(?:wait|hmm+|m+|hold on|o+h+|a+h+|whoa|woah|ugh|oops|nope|nah|well|no|yes|yeah|right|sorry|also|and|"
+    r"but|so|actually|btw|fyi)[,:;!.]|(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
+    # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
+    r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
     re.I,
 )
 
@@ -236,17 +283,29 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     # A habit inside a relative clause describes the thing asked for ("add a workflow that runs on every
     # push"), not how the instruction lasts.
     main_clause = _RELATIVE.split(text, maxsplit=1)[0]
-    habitual = bool(_HABIT.search(main_clause) or _LEADING_HABIT.match(body)) and not _NOT_HABIT.search(text)
+    habitual = bool(
+        _HABIT.search(main_clause)
+        or _LEADING_HABIT.match(body)
+        or _HABIT_AFTER_OBJECT.match(body)
+        or (_IN_EVERY.search(main_clause) and not kinds.CHANGE_AT_HAND.match(body))
+    ) and not _NOT_HABIT.search(text)
     if habitual and kinds.AT_HAND.search(body) and not _NEGATIVE.match(body):
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
-    if instruction and (habitual or _SCOPE.search(text)):
+    if (instruction or _NO_THING.match(body)) and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
+    later = body.split(", ")[1:]
+    if not kinds.AT_HAND.search(body) and any(_instruction(part) and _HABIT.search(part) for part in later):
+        return Duration.STANDING  # "sqlfluff has to pass, run it before you tell me you're done"
     if _SCOPE_FRAME.match(text) and not _BOUNDED.search(text) and not _TROUBLE.search(body) and len(body.split()) >= 3:
         return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
+    if _project_wide(text, instruction):
+        return Duration.STANDING
+    if _RATHER_USE.match(body) and not _BOUNDED.search(text):
+        return Duration.STANDING
     if (
         _of_a_kind(body, framed)
         or _PREFER.match(body)
-        or (_WE_USE.match(body) and not _BOUNDED.search(text))
+        or ((_WE_USE.match(body) or _WE_ARE_ON.match(body)) and not _BOUNDED.search(text))
         or _SETTING.match(body)
         or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
@@ -271,6 +330,22 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     return Duration.UNSAID
 
 
+def _project_wide(text: str, instruction: bool) -> bool:
+    """A statement of how the project is, with the project as its place ("X is off on every DAG in this repo")."""
+    return (
+        not instruction
+        and bool(_PROJECT_WIDE.search(text))
+        and bool(_PRESENT_STATE.search(text))
+        and len(text.split()) >= 5
+        and not (_BOUNDED.search(text) or _TROUBLE.search(text) or _PLANNED.search(text) or _DESIRE.match(text))
+        and not re.match(
+            r"^(?:i|you|we|can|could|would|please|how|what|why|where|is|are|do|does|that'?s|this|that|it'?s|it)\b",
+            text,
+            re.I,
+        )
+    )
+
+
 def _instruction(clause: str) -> bool:
     return bool(
         _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
@@ -282,7 +357,7 @@ def _of_a_kind(body: str, framed: bool) -> bool:
     obligation on every member of a kind ("each migration should be reversible"), or, after a standing
     frame, a condition of any kind with its instruction ("next time, if you see X, tell me")."""
     habit = _STATED_HABIT.match(body)
-    if habit is not None and _instruction(body[habit.end() :]):
+    if habit is not None and (_instruction(body[habit.end() :]) or _ANY_VERB.match(body[habit.end() :])):
         return True
     if _GENERIC_RULE.match(body):
         return True

@@ -40,7 +40,9 @@ _NEGATIVE_OPENING = re.compile(r"^(?:do not|never|avoid|stop)\b", re.I)
 _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|must|need to|have to|will))\s+", re.I)
 _URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
 # What the lesson's duration says already: "From now on, ...", "... from now on"; "Remember that X": X.
-_FROM_NOW_ON = re.compile(r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|^(?:remember|note) that\s+", re.I)
+_FROM_NOW_ON = re.compile(
+    r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|^(?:remember|note|keep in mind|bear in mind) that\s+", re.I
+)
 _COPULA = re.compile(r"^(?!(?:do|does|please|always|never|make)\b)[\w`'\"./@ -]{1,60}?\b(?:is|are|lives?|goes)\b", re.I)
 _PROCEDURE = re.compile(r"\b(?:before|after|then|first|once)\b", re.I)
 _ANY_PATH = re.compile(
@@ -177,11 +179,14 @@ def tidy(clause: str) -> str:
         sentences.pop()  # "Strip the banners. We don't do that.": the aside says why, not what
     text = _YOU_SHOULD.sub("", _FROM_NOW_ON.sub("", " ".join(sentences)))
     text = _USING.sub("use ", text)
+    text = _RATHER_NOT.sub("do not ", text)
     text = re.sub(r"\bdont\b", "don't", text, flags=re.I)
     text = _MARKDOWN_LEAD.sub("", text.strip())
     return wording.as_sentence(text, paths=True)
 
 
+# "I'd rather you didn't use X": do not use X.
+_RATHER_NOT = re.compile(r"^(?:i'?d|i would) rather (?:you )?(?:didn'?t|did not|not)\s+", re.I)
 # "Don't forget to X", "remember to X", "make sure you X": the instruction is X.
 _REMINDED = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:don'?t|do not|never) forget|remember|make sure) (?:to |you )(?=\w)", re.I

@@ -17,10 +17,10 @@ sentence in the person's terms, with a choice "use X, not Y" as its key when the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from reverie.distill import answers, cues, lasting, phrasing, redirects, wording
+from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -95,8 +95,13 @@ def parse_statements(
     words or a failing output); ``explicit`` is for ``reverie remember``: every sentence counts."""
     sentences = prose_sentences(text)
     ruled = listed_under_rules(text) if ":" in text else frozenset()
-    found: list[ParsedStatement] = []
-    for position, sentence in enumerate(sentences):
+    # "I work from WSL, in every project. Always give me linux commands": said once for the whole turn.
+    turn_everywhere = any(_said_everywhere(sentence) for sentence in sentences)
+    read_at: dict[int, ParsedStatement] = {}
+    for position, said in enumerate(sentences):
+        lead_in = frames.lead_in(said)  # "One thing that's a hard rule here: X" is a rule, X
+        sentence = lead_in.said if lead_in is not None else said
+        everywhere = turn_everywhere or (lead_in is not None and lead_in.everywhere)
         context = Context(
             channel=channel,
             opening=task_request,
@@ -105,17 +110,29 @@ def parse_statements(
             position=position,
             sentences=len(sentences),
         )
-        parsed = read_sentence(sentence, context, explicit=explicit, ruled=sentence in ruled)
+        announced = (lead_in is not None and lead_in.rule) or said in ruled
+        parsed = read_sentence(sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere)
         if parsed is not None:
-            found.append(parsed)
-    return found
+            read_at[position] = parsed
+    return [_with_reason(parsed, sentences, position, read_at) for position, parsed in read_at.items()]
+
+
+def _with_reason(
+    parsed: ParsedStatement, sentences: list[str], position: int, read_at: dict[int, ParsedStatement]
+) -> ParsedStatement:
+    """A standing lesson with the reason the person gave in the next sentence, if that is one."""
+    after = position + 1
+    if not parsed.durable or after >= len(sentences) or after in read_at:
+        return parsed
+    return replace(parsed, statement=frames.with_reason(parsed.statement, parsed.clause, sentences[after]))
 
 
 def read_sentence(
-    sentence: str, context: Context, *, explicit: bool = False, ruled: bool = False
+    sentence: str, context: Context, *, explicit: bool = False, ruled: bool = False, everywhere: bool = False
 ) -> ParsedStatement | None:
     """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly).
-    ``ruled``: an item of a list the person announced as rules (``listed_under_rules``)."""
+    ``ruled``: an item of a list the person announced as rules (``listed_under_rules``), or what follows
+    a lead-in that announces one (``frames``); ``everywhere``: the turn says it holds in every project."""
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
@@ -126,7 +143,9 @@ def read_sentence(
     if strength is None:
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
-    scope = ScopeLevel.GLOBAL if reading.global_scope or _said_everywhere(sentence) else ScopeLevel.PROJECT
+    here = cues.PROJECT.search(sentence) is not None  # "in this repo" outweighs the turn's "everywhere"
+    everywhere = (everywhere and not here) or _said_everywhere(sentence)
+    scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     clause, repeated = phrasing.strip_lead(sentence)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS
-from reverie.domain.markers import strip_injected
+from reverie.domain.markers import HOOK_MARK, strip_injected
 
 MAX_ANALYSED_CHARS = 6_000  # beyond this a prompt is a paste: its instructions are someone else's
 MAX_LINE_CHARS = 600
@@ -60,9 +60,9 @@ def prose_sentences(text: str) -> list[str]:
     text = re.sub(r"```.*?(```|$)", "\n", text, flags=re.S)
     sentences: list[str] = []
     for line in text.splitlines():
-        if is_pasted(line):
+        if is_pasted(line) or HOOK_MARK in line:  # a compiled hook's message, however it reached the turn
             continue
-        line = _LIST_MARKER.sub("", " ".join(line.split()))
+        line = _emoji_ends(_LIST_MARKER.sub("", " ".join(line.split())))
         pieces: list[str] = []
         for piece in _SENTENCE_END.split(line.strip()):
             if pieces and (_CONTINUES.match(piece) or _refers_back(piece)):
@@ -135,6 +135,15 @@ def is_pasted(line: str) -> bool:
         or _mostly_symbols(stripped)
         or bool(_BLOB.search(stripped))
     )
+
+
+# Emoji between two sentences: "600 lines 🙈 We've been ...", "why does it? 😬 I'd rather ...".
+_EMOJI_BETWEEN = re.compile("(?P<end>[.!?])?\\s*[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+(?=\\s+[A-Z])")
+
+
+def _emoji_ends(line: str) -> str:
+    """An emoji before a capitalised word ends a sentence as a period would; the emoji itself says nothing."""
+    return _EMOJI_BETWEEN.sub(lambda match: match.group("end") or ".", line)
 
 
 def _mostly_symbols(line: str) -> bool:

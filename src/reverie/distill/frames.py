@@ -1,0 +1,103 @@
+"""A rule the person announces before a colon, and whom it is for.
+
+People who explain a project to an agent often say first what kind of thing follows: "One thing
+that's a hard rule in this system: reservations are never hard-deleted", "A general thing about how
+I like to work, in any project: if you're torn, ask me", "important for all public pages, not only
+this one: never show full address". What follows the colon is a rule as surely as an item under
+"Ground rules:" (``reading.sentences.listed_under_rules``), and the lead-in may say that it holds for
+the person everywhere ("applies to me everywhere", "generally for me").
+
+Only a lead-in that names a rule, says the rule is general, or names its scope counts. "Note:",
+"Context:", "Important:" alone open a task's details as often as a rule (unlabelled prompts: most of
+them were details of the task), and a request ("Please fix the following in this project:") is the task.
+Real sessions rarely talk so (2 such sentences in the dev split, 8 in 54,000 unlabelled prompt
+sentences); people who explain their project in full sentences do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reverie.distill import cues, wording
+
+_MAX_LEAD_IN_WORDS = 18
+
+_ANNOUNCES = re.compile(
+    # a rule named as one: "a hard rule in this system", "one convention I should have told you about"
+    # (not "Rule 2" or "**Rule 1**" of a specification)
+    r"\b(?:rules?|conventions?|guidelines?)\b(?!\.\w|\s*#?\d)|"
+    r"\b(?:in general|generally|more generally|for the record|for future reference|reminder)\b|"
+    r"\bgeneral thing\b|"
+    # for whom or where it holds: "applies to me everywhere", "goes for every export we build"
+    r"\b(?:applies|apply|goes|go|holds|hold) (?:to|for) (?:me|us|all|every|any|everything|everyone)\b|"
+    r"\beverywhere\b|\bnot (?:only|just) (?:this|here|for this|in this|now)\b|"
+    r"\b(?:about|for) me\b|"
+    r"\bhow (?:i|we) (?:like to |want to |usually |always )?(?:work|do things|write|handle|name|structure)\b|"
+    r"\b(?:in|for|across) (?:any|every|all) (?:of )?(?:my |our )?(?:projects?|repos?|codebases?)\b",
+    re.I,
+)
+# A lead-in that asks for something opens the task: "Please fix the following in every repo:".
+_REQUEST = re.compile(
+    r"^(?:\W*(?:please|pls|(?:can|could|would) you|now|then|let'?s)\b|.*\bfollowing\b)|\*\*|\bhere (?:is|are)\b|"
+    # or quotes an error or a file: "Access to 'file:///...' has been blocked by CORS policy:"
+    r"['\"`]|://",
+    re.I,
+)
+# Whom the rule is for, said in the lead-in: the person, in every project.
+_PERSONAL = re.compile(
+    r"\b(?:(?:about|for) me|applies to me|how i (?:like to |want to |usually |always )?work|whatever project|"
+    r"(?:everything|anything) i (?:work on|do|write|build))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LeadIn:
+    said: str  # what follows the lead-in
+    rule: bool  # the lead-in announces a rule: what follows is one
+    everywhere: bool  # the lead-in says it holds for the person in every project
+
+
+def lead_in(sentence: str) -> LeadIn | None:
+    """What follows a short lead-in before a colon ("A bit of context: X", "One thing that's a hard rule
+    here: X"), read on its own; a rule when the lead-in announces one. None without such a lead-in, or
+    when the lead-in asks for something ("Please fix the following:")."""
+    opening, colon, said = sentence.partition(": ")
+    said = said.strip()
+    if not colon or len(opening.split()) > _MAX_LEAD_IN_WORDS or len(said.split()) < 2 or _REQUEST.search(opening):
+        return None
+    if wording.opens_instruction(opening):
+        return None  # "Fix correctness bugs first: broken imports, ...": the instruction, then its list
+    everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening)) and not cues.TEAM.search(opening)
+    return LeadIn(said, rule=bool(_ANNOUNCES.search(opening)), everywhere=everywhere)
+
+
+# The reason said in the sentence after a rule: "Don't put sleeps in Celery tasks. The workers run with a
+# concurrency of 4 and a sleeping task blocks a slot." It opens with what a reason opens with, or it
+# speaks of what the rule speaks of, and it is no instruction or question of its own.
+_REASON_OPENS = re.compile(
+    r"^(?:because|since|otherwise|it'?s|its|it is|it \w+s|this is|that'?s|that is|the reason|they|as)\b", re.I
+)
+_NOT_A_REASON = re.compile(
+    r"^(?:thanks?|thank you|ok(?:ay)?|great|nice|cool|good|looks|sorry|also|then|now|next|after that|but)\b|\?\s*$",
+    re.I,
+)
+_MAX_REASON_WORDS = 30
+_MAX_STATEMENT_CHARS = 160  # what a reviewer reads at a glance (``reading.evaluate.acceptable``)
+
+
+def with_reason(statement: str, rule: str, after: str) -> str:
+    """The statement with the reason the person gave right after the rule, when ``after`` is one."""
+    after = after.strip()
+    words = after.split()
+    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.match(after) or wording.opens_instruction(after):
+        return statement
+    shared = set(wording.content_stems(rule)) & set(wording.content_stems(after))
+    if not (_REASON_OPENS.match(after) or shared):
+        return statement
+    reason = after.rstrip(".!; ")
+    if reason[:1].isupper() and not reason[1:2].isupper():
+        reason = reason[0].lower() + reason[1:]
+    joined = f"{statement.rstrip('.!; ')}: {reason}."
+    return joined if len(joined) <= _MAX_STATEMENT_CHARS else statement

@@ -1,0 +1,121 @@
+"""How people frame a rule when they explain a project in full sentences: a lead-in that announces it, a
+scope said once for the whole turn, the reason in the next sentence (``distill.frames``), and the forms
+of a standing rule that such explanations use (``distill.lasting``). Through ``parse_statements``, with
+the shipped model."""
+
+from __future__ import annotations
+
+import pytest
+
+from reverie.distill.reading.sentences import prose_sentences
+from reverie.distill.statements import Strength, parse_statements
+from reverie.domain.lessons import ScopeLevel
+from reverie.domain.markers import HOOK_MARK
+
+
+def standing(text: str) -> dict[str, ScopeLevel]:
+    return {p.statement: p.scope for p in parse_statements(text) if p.strength is Strength.EXPLICIT}
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("Right, one house rule before we go on: invoices are never deleted, only voided.", ScopeLevel.PROJECT),
+        ("A convention you should know about: feature branches are named after the ticket.", ScopeLevel.PROJECT),
+        ("This goes for every report we ship, not only this one: totals are rounded half-even.", ScopeLevel.PROJECT),
+        ("Something that applies to me everywhere: show me the plan before you edit anything.", ScopeLevel.GLOBAL),
+        ("Generally for me: keep answers short.", ScopeLevel.GLOBAL),
+        ("For the record: the worker image is built by CI, not locally.", ScopeLevel.PROJECT),
+    ],
+)
+def test_what_follows_a_lead_in_that_announces_a_rule_is_one(text: str, scope: ScopeLevel) -> None:
+    found = standing(text)
+    assert list(found.values()) == [scope], found
+    (statement,) = found
+    assert ":" not in statement.removeprefix("In this project: ")  # the lead-in is not part of the lesson
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fix correctness bugs before adding features: broken imports, failing tests and stale fixtures.",
+        "Please fix the following in every repo: the README links.",
+        "rules.js: pure game logic, move generation and check detection.",
+        "Access to 'file:///app.js' has been blocked by CORS policy: only some schemes are supported.",
+        "Here are the rules of the game: each player moves one piece.",
+        "Note: the chart should turn red on errors.",
+    ],
+)
+def test_a_lead_in_that_asks_quotes_or_only_notes_announces_nothing(text: str) -> None:
+    assert standing(text) == {}
+
+
+def test_a_scope_said_once_holds_for_the_whole_turn() -> None:
+    found = standing("I'm on a linux laptop in every project. Always give me bash commands, never PowerShell.")
+    assert ScopeLevel.GLOBAL in found.values()
+    here = standing("In all my projects I like small commits. In this repo, always rebase before merging.")
+    assert here["In this project: Always rebase before merging."] is ScopeLevel.PROJECT
+
+
+def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
+    (statement,) = standing("Please don't hit the payment API in tests. It bills a real card every time.")
+    assert statement == "In this project: Do not hit the payment API in tests: it bills a real card every time."
+    # the next sentence is a task or a thanks, not a reason
+    (alone,) = standing("Never edit vendored code in third_party/. Then rerun the build.")
+    assert alone == "In this project: Never edit vendored code in `third_party/`."
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We never hard-delete customer records.",
+        "We can't ever drop rows silently.",
+        "You only ever touch the sandbox account.",
+        "Keep in mind that prices are stored in cents.",
+        "I'd rather you didn't use raw SQL anywhere in this codebase.",
+        "we're on node 20, so no node 22 features",
+        "no Redux in this project at all",
+        "wrap errors always with fmt.Errorf and %w",
+        "List the fields explicitly in every serializer.",
+        "When you commit, write the subject line in the imperative.",
+        "Normally every user-facing string goes through the translation layer.",
+        "Rather than a cron job, use the task scheduler like the other jobs do.",
+        "Autoscaling is off on every queue in this repo.",
+        "let's keep queries out of the templates",
+        "Please run any new dependency past me before adding it.",
+        "linting has to pass, run `make lint` before you tell me you're done",
+        "stick to the unit tests unless I say otherwise",
+        "Ooh, hold on, please don't touch schema.rb by hand!",
+        "That works, but let's keep business logic out of the controllers.",
+    ],
+)
+def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
+    assert standing(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "That's how everything in this project gets run.",  # points back: no lesson of its own
+        "Later it comes from the user settings, not now.",
+        "Now in this project, let's deploy the API.",
+        "Fix the typo in every file.",
+        "Whenever I click save, the dialog should close.",
+        "Before any coding begins, review the specification document.",
+    ],
+)
+def test_what_only_looks_like_those_forms_is_not_standing(sentence: str) -> None:
+    assert standing(sentence) == {}, sentence
+
+
+def test_an_emoji_between_sentences_ends_the_first() -> None:
+    assert prose_sentences("The model is 600 lines \U0001f648 We move logic into services. ok \U0001f44d") == [
+        "The model is 600 lines.",
+        "We move logic into services.",
+        "ok \U0001f44d",
+    ]
+
+
+def test_a_compiled_hooks_message_in_a_turn_is_never_read() -> None:
+    text = f"{HOOK_MARK} Reminder from reverie lesson L7: Always run `make check` before `git push`."
+    assert prose_sentences(text) == [] and parse_statements(text) == []
