@@ -57,6 +57,20 @@ def test_a_scope_said_once_holds_for_the_whole_turn() -> None:
     assert here["In this project: Always rebase before merging."] is ScopeLevel.PROJECT
 
 
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("Tiny commits please. Thats for all my stuff, not just this repo.", ScopeLevel.GLOBAL),
+        ("Keep answers short, bullets over paragraphs. Goes for everything you do for me.", ScopeLevel.GLOBAL),
+        ("Dates in UTC in the API. Same for every export we ship.", ScopeLevel.PROJECT),
+        ("Paste the whole plan output. That goes for any repo I work on: I read every line.", ScopeLevel.GLOBAL),
+    ],
+)
+def test_a_sentence_that_says_what_the_one_before_was(text: str, scope: ScopeLevel) -> None:
+    found = standing(text)
+    assert list(found.values()) == [scope], found
+
+
 def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
     (statement,) = standing("Please don't hit the payment API in tests. It bills a real card every time.")
     assert statement == "In this project: Do not hit the payment API in tests: it bills a real card every time."
@@ -76,7 +90,6 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "we're on node 20, so no node 22 features",
         "no Redux in this project at all",
         "wrap errors always with fmt.Errorf and %w",
-        "List the fields explicitly in every serializer.",
         "When you commit, write the subject line in the imperative.",
         "Normally every user-facing string goes through the translation layer.",
         "Rather than a cron job, use the task scheduler like the other jobs do.",
@@ -87,6 +100,23 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "stick to the unit tests unless I say otherwise",
         "Ooh, hold on, please don't touch schema.rb by hand!",
         "That works, but let's keep business logic out of the controllers.",
+        "Before you start, please note that we deploy from the release branch.",
+        "The team standard here is pytest, rather than unittest.",
+        "We are not allowed to add new services without approval from the platform team.",
+        "By team agreement, new modules are written in TypeScript.",
+        "Please leave the lockfiles alone.",
+        "Never edit an applied migration.",
+        "No secrets in log output.",
+        "According to the security guideline, no endpoint may ever return a full card number.",
+        "In this team every service has a runbook.",
+        "its yarn btw. not npm",
+        "the admin token does not go anywhere near client code",
+        "schema changes go through alembic migrations",
+        "anything scheduled has to be a celery beat task",
+        "can u stop adding comments to every line?",
+        "dont push to main, open a PR",
+        "pydantic models on every request body, no exceptions.",
+        "Going forward: the API docs are generated from the OpenAPI file.",
     ],
 )
 def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
@@ -102,6 +132,9 @@ def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
         "Fix the typo in every file.",
         "Whenever I click save, the dialog should close.",
         "Before any coding begins, review the specification document.",
+        "In the README, note that the flag is deprecated.",
+        "The rule is not enabled, so there is nothing to fix.",
+        "Do not modify existing backend code; only add the files listed.",
     ],
 )
 def test_what_only_looks_like_those_forms_is_not_standing(sentence: str) -> None:

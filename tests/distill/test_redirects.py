@@ -90,11 +90,19 @@ def test_a_prohibition_of_what_the_agent_just_ran(command: str, said: str, forbi
 
 
 def test_a_prohibition_of_what_the_agent_just_ran_waits_for_review(store: SQLiteStore) -> None:
+    Trace("s1").prompt("ship it").run("git push --force origin dev", "ok").prompt("don't force push").into(store)
+    distill(store, now=NOW)
+    (lesson,) = store.lessons()
+    assert lesson.statement == "In this project: Do not force push."
+    assert lesson.status is LessonStatus.CANDIDATE
+
+
+def test_a_prohibition_that_names_the_main_branch_is_a_rule_at_once(store: SQLiteStore) -> None:
     Trace("s1").prompt("ship it").run("git push origin main", "ok").prompt("don't push to main, open a PR").into(store)
     distill(store, now=NOW)
     (lesson,) = store.lessons()
     assert lesson.statement == "In this project: Do not push to main, open a PR."
-    assert lesson.status is LessonStatus.CANDIDATE
+    assert lesson.status is LessonStatus.ACTIVE
 
 
 @pytest.mark.parametrize("command", ['echo "unterminated', "", "   ", "\x00\x01", "a" * 5000, "$(npm install)"])

@@ -25,6 +25,16 @@ FILLER = re.compile(
     r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,
 )
+# An interjection before the instruction says nothing of how long it lasts or what it says: "wait, always
+# run the linter first", "hold on, we deploy with fly, not heroku". Closed words; those that also open a
+# sentence of their own ("no tests", "so we...") count only with punctuation.
+INTERJECTION = re.compile(
+    r"^(?:(?:(?:wait|hmm+|m+|hold on|o+h+|a+h+|whoa|woah|ugh|oops|nope|nah|well|no|yes|yeah|right|sorry|also|and|"
+    r"but|so|actually|btw|fyi)[,:;!.]|(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
+    # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
+    r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
+    re.I,
+)
 # The person says they said it before: the instruction that follows is a repeated correction.
 RESTATED = re.compile(r"^again\b[\s,!.:;?-]*", re.I)
 POLITE = re.compile(r"^(?:can|could|would|will) you (?:please )?(?P<rest>(?:not|stop|always|never)\b)", re.I)
@@ -51,7 +61,11 @@ GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
     r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
-    r"(?:in|for|across) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?))\b"
+    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)|"
+    # said after the rule: "not just this repo", "that goes for any Terraform I work on"
+    r"not (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)|"
+    r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
+    r"(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"
     r"|(?:^|,\s*)globally\b",
     re.I,
 )

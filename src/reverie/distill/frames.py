@@ -19,16 +19,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reverie.distill import cues, wording
+from reverie.distill import cues, lasting, wording
 
-_MAX_LEAD_IN_WORDS = 18
+_MAX_LEAD_IN_WORDS = 25
 
 _ANNOUNCES = re.compile(
     # a rule named as one: "a hard rule in this system", "one convention I should have told you about"
     # (not "Rule 2" or "**Rule 1**" of a specification)
     r"\b(?:rules?|conventions?|guidelines?)\b(?!\.\w|\s*#?\d)|"
+    r"\b(?:my|personal|quick|general|one more|team) pref(?:erence)?s?\b|"
     r"\b(?:in general|generally|more generally|for the record|for future reference|reminder)\b|"
-    r"\bgeneral thing\b|"
+    r"\bgeneral (?:thing|preference)\b|\bdefinition of done\b|\b(?:requirement|standard) for (?:any|every|all)\b|"
     # for whom or where it holds: "applies to me everywhere", "goes for every export we build"
     r"\b(?:applies|apply|goes|go|holds|hold) (?:to|for) (?:me|us|all|every|any|everything|everyone)\b|"
     r"\beverywhere\b|\bnot (?:only|just) (?:this|here|for this|in this|now)\b|"
@@ -40,14 +41,21 @@ _ANNOUNCES = re.compile(
 # A lead-in that asks for something opens the task: "Please fix the following in every repo:".
 _REQUEST = re.compile(
     r"^(?:\W*(?:please|pls|(?:can|could|would) you|now|then|let'?s)\b|.*\bfollowing\b)|\*\*|\bhere (?:is|are)\b|"
+    # or weighs something against rules: "Follows all the rules: ...", "Per the guidelines: ..."
+    r"^(?:follows?|broke|breaks?|violates?|per|see|check|read|about|against)\b|"
     # or quotes an error or a file: "Access to 'file:///...' has been blocked by CORS policy:"
-    r"['\"`]|://",
+    r"\"|(?<!\w)'[^']+'(?!\w)|://",
+    re.I,
+)
+# A lead-in that introduces what the agent should know: "A bit of context before we start: ...".
+_INTRODUCES = re.compile(
+    r"\b(?:context|background|heads[- ]up|fyi|btw|by the way|remark|side note|for the record|one more thing|"
+    r"small thing|quick thing|while i think of it|i should have (?:told|mentioned))\b",
     re.I,
 )
 # Whom the rule is for, said in the lead-in: the person, in every project.
 _PERSONAL = re.compile(
-    r"\b(?:(?:about|for) me|applies to me|how i (?:like to |want to |usually |always )?work|whatever project|"
-    r"(?:everything|anything) i (?:work on|do|write|build))\b",
+    r"\b(?:(?:about|for) me|applies to me|how i (?:like to |want to |usually |always )?work|whatever project)\b",
     re.I,
 )
 
@@ -67,34 +75,64 @@ def lead_in(sentence: str) -> LeadIn | None:
     said = said.strip()
     if not colon or len(opening.split()) > _MAX_LEAD_IN_WORDS or len(said.split()) < 2 or _REQUEST.search(opening):
         return None
-    if wording.opens_instruction(opening):
-        return None  # "Fix correctness bugs first: broken imports, ...": the instruction, then its list
+    if wording.opens_instruction(opening) or lasting.duration(opening) is lasting.Duration.STANDING:
+        return None  # "Fix correctness bugs first: broken imports, ...": the rule, then its list or its reason
     everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening)) and not cues.TEAM.search(opening)
-    return LeadIn(said, rule=bool(_ANNOUNCES.search(opening)), everywhere=everywhere)
+    rule = bool(_ANNOUNCES.search(opening)) or lasting.standing_frame(opening)  # "Going forward: ..."
+    if not (rule or _INTRODUCES.search(opening)):
+        return None  # "Data Fetching: use X", "excerpt: ...": a heading or a label, not a lead-in
+    return LeadIn(said, rule=rule, everywhere=everywhere)
+
+
+# "That goes for any repo I work on: ...", "That's a general preference, not just for this repo": a sentence
+# that says what the one before it was.
+_POINTS_BACK = re.compile(
+    r"^(?:and |but |also )?(?:(?:that|this)(?:'?s| is| goes| applies| holds| counts)|(?:goes|applies|holds) for|"
+    r"same (?:goes )?for (?:every|all|any))\b",
+    re.I,
+)
+
+
+def points_back(sentence: str) -> LeadIn | None:
+    """The sentence says the one before it is a rule, and perhaps for every project; what it says after a
+    colon is the reason (``said``, empty when there is none)."""
+    pointer = _POINTS_BACK.match(sentence)
+    if pointer is None:
+        return None
+    opening, _, said = sentence.partition(": ")
+    if not (_ANNOUNCES.search(opening) or pointer.group(0).lower().startswith("same")):
+        return None
+    everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening)) and not cues.TEAM.search(opening)
+    return LeadIn(said.strip(), rule=True, everywhere=everywhere)
 
 
 # The reason said in the sentence after a rule: "Don't put sleeps in Celery tasks. The workers run with a
 # concurrency of 4 and a sleeping task blocks a slot." It opens with what a reason opens with, or it
 # speaks of what the rule speaks of, and it is no instruction or question of its own.
 _REASON_OPENS = re.compile(
-    r"^(?:because|since|otherwise|it'?s|its|it is|it \w+s|this is|that'?s|that is|the reason|they|as)\b", re.I
+    r"^(?:because|since|otherwise|it'?s|its|it is|it \w+s|this is|that'?s|that is|the reason)\b", re.I
 )
 _NOT_A_REASON = re.compile(
-    r"^(?:thanks?|thank you|ok(?:ay)?|great|nice|cool|good|looks|sorry|also|then|now|next|after that|but)\b|\?\s*$",
+    r"^(?:thanks?|thank you|ok(?:ay)?|great|nice|cool|good|looks|sorry|also|then|now|next|after that|but|so|"
+    r"e\.g|i\.e|for example|let me|let'?s)\b|\?\s*$",
     re.I,
 )
 _MAX_REASON_WORDS = 30
 _MAX_STATEMENT_CHARS = 160  # what a reviewer reads at a glance (``reading.evaluate.acceptable``)
 
 
+def _instruction(sentence: str) -> bool:
+    return wording.opens_instruction(sentence) or lasting.is_instruction(sentence)
+
+
 def with_reason(statement: str, rule: str, after: str) -> str:
     """The statement with the reason the person gave right after the rule, when ``after`` is one."""
     after = after.strip()
     words = after.split()
-    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.match(after) or wording.opens_instruction(after):
+    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _instruction(after):
         return statement
     shared = set(wording.content_stems(rule)) & set(wording.content_stems(after))
-    if not (_REASON_OPENS.match(after) or shared):
+    if not (_REASON_OPENS.match(after) or len(shared) >= 2):
         return statement
     reason = after.rstrip(".!; ")
     if reason[:1].isupper() and not reason[1:2].isupper():

@@ -51,8 +51,35 @@ _KIND_CONVENTION = re.compile(
     # a naming convention: "Command names are kebab-case"
     r"are (?:always |all )?(?:kebab|snake|camel|pascal|title|sentence)[ _-]?case\b|"
     r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
-    r"(?:always )?(?:follow|live (?:in|under|next to)|go (?:in|into|under|next to)|come from|belong (?:in|to))\b)"
+    r"(?:always )?(?:follow|live (?:only )?(?:in|under|next to)|go (?:in|into|under|next to|through|thru|via)|"
+    r"come from|belong (?:in|to))\b)"
     r"(?!.*\bnow\b)",
+    re.I,
+)
+# What every thing of a kind does or never does: "Workloads never get cluster-admin", "Secrets only ever enter
+# the cluster through External Secrets".
+_KIND_HABIT = re.compile(
+    r"^(?!(?:the|things|results|changes|errors|numbers|values|we|they|these|those|its|this|there|users|tests|"
+    r"people|players|i|you)\b)(?:[\w-]+ ){0,2}[a-z]{3,}(?<![su])s (?:never|only ever|always) "
+    r"(?!(?:been|had|seen|was|were|became|worked|work)\b)[a-z]{3,}\b(?!.*\bnow\b)",
+    re.I,
+)
+# Every thing of a kind, with the code it has: "every script starts with `set -euo pipefail`".
+_EVERY_ONE_HAS = re.compile(
+    r"^(?:each|every|all|any) (?:new )?[\w-]+(?: [\w-]+)? (?:starts?|ends?|begins?|has|have|gets?|uses?|"
+    r"carr(?:y|ies)|includes?) (?:with )?[^`]{0,30}`[^`]+`(?!.*\b(?:already|now|yet)\b)",
+    re.I,
+)
+# How a kind of work is run here: "tests run with `xcodebuild test ...`", "migrations are run via `make migrate`".
+_RUNS_WITH = re.compile(
+    r"^(?:the |our |all )?(?:[\w-]+ )?(?:tests?|specs?|suite|migrations|builds?|linting|linter|e2e|checks|seeds?) "
+    r"(?:run|runs|are run|is run|build|builds|are built) (?:with|via|using|through) `",
+    re.I,
+)
+# Everything that does a kind of thing goes one way: "anything that talks to the API goes through the SDK client".
+_ANYTHING_THAT = re.compile(
+    r"^(?:anything|everything|nothing) (?:that|which|with|\w+ed\b) ?[^,]{0,40} "
+    r"(?:goes|must|should|has to|needs to|lives|belongs|stays)\b",
     re.I,
 )
 # A property every one of the project's things has: "Our API responses are always camelCase".
@@ -89,6 +116,13 @@ _KEEP_OUT = re.compile(
     r"(?:the |our |any )?(?:[\w-]+ )?[a-z]{3,}s\b",
     re.I,
 )
+# A kind of thing to leave as it is: "Please leave dependency versions alone", "do not modify an existing
+# migration" (any one of them, not the one at hand).
+_LEAVE_ALONE = re.compile(
+    r"^(?:(?:please|and|also|so)[\s,]+)*(?:leave (?:the |our |all )?(?:[\w-]+ ){0,2}[a-z]+s alone\b|"
+    r"(?:never|don'?t|do not|avoid) \w+ an? (?:existing|old|released|applied|published) [\w-]+)",
+    re.I,
+)
 # Where new things of a kind go: "Put new components in src/components/ui".
 _NEW_KIND = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:put|place|add|create|keep|store|write) new "
@@ -113,10 +147,11 @@ CHANGE_AT_HAND = re.compile(
     re.I,
 )
 _IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
-_NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no [a-z-]+s\b", re.I)
+_NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no (?:[a-z-]+ ){0,2}[a-z-]+\b", re.I)
 # Asking first is a standing permission rule: "Don't add dependencies without asking me first".
 _WITHOUT_ASKING = re.compile(
-    r"\bwithout (?:first )?(?:asking|checking with|consulting|telling|confirming with|my|our|explicit) "
+    r"\bwithout (?:first )?(?:asking|checking with|consulting|telling|confirming with|my|our|explicit|approval|"
+    r"permission|sign-off) "
     r"?(?:me|us|approval|permission|ok|go-ahead|consent)?",
     re.I,
 )
@@ -124,6 +159,12 @@ _WITHOUT_ASKING = re.compile(
 _PAST_ME = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:run|check|clear) (?:any|every|each|all) (?:new )?[\w-]+ "
     r"(?:past|by|with) (?:me|us)\b",
+    re.I,
+)
+# "Stop adding comments to every line": a habit given up, whatever it was.
+_STOP_DOING = re.compile(
+    r"^(?:(?:please|and|so|also|pls)[\s,]+)*(?:stop|quit) (?!being\b)\w+ing "
+    r"(?!(?:the|this|that|these|those|it|them)\b)",
     re.I,
 )
 # "Stop using X, use Y": the tool given up and the one to use.
@@ -137,12 +178,28 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
     fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
     under 50 lines"), where new ones go, a prohibition on a kind named by a bare plural ("avoid global
     variables") or in a kind of place ("don't mock the network in tests"), how a kind of work is run."""
-    kinds = (_WE_DO_NOT, _STOP_USING, _OUR_HABIT, _KIND_LIMIT, _NEW_KIND, _KIND_CONVENTION, _KEEP_OUT, _PAST_ME)
+    kinds = (
+        _WE_DO_NOT,
+        _STOP_USING,
+        _OUR_HABIT,
+        _KIND_LIMIT,
+        _NEW_KIND,
+        _KIND_CONVENTION,
+        _KEEP_OUT,
+        _PAST_ME,
+        _KIND_HABIT,
+        _EVERY_ONE_HAS,
+        _RUNS_WITH,
+        _ANYTHING_THAT,
+        _LEAVE_ALONE,
+        _STOP_DOING,
+    )
     if any(pattern.match(body) for pattern in kinds):
         return True
     if bounded:
         return False
-    if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(body) and not _IF.search(body)):
+    own = body.split(", ", 1)[0]  # "don't update packages, it only moves when I bump it": the rule's own clause
+    if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(own) and not _IF.search(own)):
         return True
     prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
     in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(whole)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import kinds
+from reverie.distill import cues, kinds
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -45,7 +45,8 @@ _HABIT = re.compile(
     r"going forward|moving forward|from here on(?: out)?|henceforth|no matter what|"
     r"(?:before|after) (?:every|each|any) \w+|"
     r"on (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request|build|change|save)|"
-    r"every single|at all times|no longer|anymore|(?:unless|until) (?:i|we) say otherwise|any more(?=\s*(?:$|[.,;!]))|"
+    r"every single|at all times|no longer|anymore|any more(?=\s*(?:$|[.,;!]))|"
+    r"(?:unless|until) (?:i|we) say otherwise|unless (?:i|we) (?:ask|say so|tell you)|"
     r"with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
     r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
     # a distributive rule: "one concern per PR", "a single assertion per test"
@@ -59,8 +60,18 @@ _HABIT = re.compile(
     r"(?! (?:it|this|that)\b))\b",
     re.I,
 )
-# "List the columns explicitly in every model": a habit, unless it is a change to make there ("fix X in every file").
-_IN_EVERY = re.compile(r"\bin (?:every|each) (?!one\b|time\b|of\b|way\b|case\b|sense\b)[\w-]+", re.I)
+# A habit of the work itself, not of the program: "before you tell me you're done", "before every push".
+_WORK_HABIT = re.compile(
+    r"\bbefore (?:you |we )?(?:say|report|claim|declare|mark|call|tell|telling|hand|handing)\w*\b|"
+    r"\b(?:before|after) (?:every|each|any) (?:commit|push|merge|release|deploy|pr|pull request)\b|"
+    r"\b(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish)\w*\b",
+    re.I,
+)
+_EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on)\b", re.I)
+# A recurring step of the work opening the sentence: "Before you push, ..., run X".
+_WORK_STEP = re.compile(
+    r"^(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*\b", re.I
+)
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
 # "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
 # "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
@@ -123,7 +134,8 @@ _GENERIC_RULE = re.compile(
     r"(?:(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end|include|contain)"
     r"|(?:must|should)(?: not| never|n't) \w+"
     r"|(?:are|is) (?:required|not allowed|forbidden))\b(?!.*\bnow\b)|"
-    r"there (?:must|should) (?:never )?be no)\b",
+    r"there (?:must|should) (?:never )?be no|"
+    r"no (?:[\w-]+ ){1,3}(?:may|must|should|shall|can) (?:ever |never )?\w+)\b",
     re.I,
 )
 # A preference is standing by its meaning: "Prefer composition over inheritance", "We prefer small PRs".
@@ -139,6 +151,9 @@ _NEGATIVE = re.compile(
     # the person's or the team's refusal: "we don't use semicolons", "I don't want emojis in commits"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:we|i) (?:don'?t|do not|never) "
     r"(?=(?:use|want|like|allow|accept|write|add|commit)\b)"
+    # "you do not push", "we are not allowed to introduce new infrastructure"
+    r"|^(?:(?:and|also|so)[\s,]+)*(?:you|we) (?:do not|don'?t|must not|may not|mustn'?t|should not|shouldn'?t|"
+    r"(?:are|'re) not allowed to|never) (?!(?:need|have|know|want|seem|mind)\b)[a-z]"
     # "I'd rather you didn't use raw SQL"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:i'?d|i would) rather (?:you )?(?:didn'?t|did not|not|never)\b",
     re.I,
@@ -152,7 +167,8 @@ _FACT_CONTRAST = re.compile(
     r"^(?!(?:it|this(?! (?:project|repo|repository|codebase|app)\b)|that|these|those|i|you|we|he|she|they|"
     r"since|because|if|when|as|although|so|later)\b)"
     r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
-    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?|comes? from) (?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
+    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?|comes? from|gets? \w+ed) "
+    r"(?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
     r"(?:not|never|rather than) \S",
     re.I,
 )
@@ -169,7 +185,11 @@ _CHOICE = re.compile(
     re.I,
 )
 _REMEMBER = re.compile(
-    r"^(?:(?:please|pls)[\s,]+)?(?:(?:remember|note) that|(?:keep|bear) in mind(?: that)?) (?!to\b)\S", re.I
+    # after a short opener: "Before you start, please note that ..."
+    r"^(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?(?:(?:please|pls)[\s,]+)?"
+    r"(?:(?:remember|note|reminder|be aware) that|"
+    r"(?:keep|bear) in mind(?: that)?) (?!to\b)\S",
+    re.I,
 )
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
@@ -202,10 +222,15 @@ _RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?u
 # How the project is, said of a place in it: "catchup is off on every DAG in this repo", "staging is views
 # across the board here". Not a plan or a state of the moment.
 _PROJECT_WIDE = re.compile(
-    r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application)\b|\bacross the board\b",
+    r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application|system|team)\b|"
+    r"\bacross the board\b",
     re.I,
 )
-_PRESENT_STATE = re.compile(r"\b(?:is|are|isn'?t|aren'?t|stays?|lives?|goes|belongs?|runs?|uses?)\b(?!.*\bwork)", re.I)
+_PRESENT_STATE = re.compile(
+    r"\b(?:is|are|isn'?t|aren'?t|stays?|lives?|goes|belongs?|runs?|uses?|carries|has|have|gets|starts|ends|follows|"
+    r"needs)\b(?!.*\bwork)",
+    re.I,
+)
 _PLANNED = re.compile(r"\b(?:now|let'?s|going to|gonna|will|would|following|want|wanted|try|trying|plan|need)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
 # A setting of the project stated as a fact: "the default branch is master", "my build command is
@@ -222,14 +247,44 @@ _SETTING = re.compile(
     r"(?:runs|listens|is served|is available) on port \d+",
     re.I,
 )
+# The standard named as one: "the team standard here is AssertJ", "our convention is snake_case".
+_STANDARD = re.compile(
+    r"^(?:the |our )?(?:team(?:'s)? |house |project(?:'s)? )?(?:standard|convention|rule|policy) "
+    r"(?:here |in this \w+ |for (?:this|our) \w+ )?is\b(?! not\b)",
+    re.I,
+)
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
-_NAMED_TARGET = re.compile(r"`[^`]+`|\b[\w.-]+/[\w./-]*|\b\w+\.(?:py|js|ts|go|rs|rb|md|json|ya?ml|toml|lock|sql|sh)\b")
+# "its pnpm btw. not npm": the one thing, not the other (two names, not two states)
+_ITS_NOT = re.compile(
+    r"^(?:it'?s|its) (?!(?:fine|ok|okay|good|bad|broken|done|working|not|a|an|the|just|only|still|now)\b)[\w.-]+"
+    r"(?: btw| here)?[.,]? not (?!(?:working|a|an|the|just|only|that|what)\b)[\w.-]+[.!]?$",
+    re.I,
+)
+# "the service role key does NOT go anywhere near browser code": where a thing never goes
+_NEVER_GOES = re.compile(
+    r"^(?:the |our )?[\w .-]{1,40}? (?:does not|doesn'?t|do not|don'?t|never) (?:go|goes|belong|get|gets|live|end up) "
+    r"(?:anywhere|in|into|near|on)\b",
+    re.I,
+)
+_NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
+_ASKED_HABIT = re.compile(
+    r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
+)
+_ASKED_TO_STOP = re.compile(
+    r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please )?)(?=(?:stop|quit) \w+ing\b)", re.I
+)
+_NAMED_TARGET = re.compile(
+    r"\b(?:to|on|into) (?:main|master|trunk|develop|production|prod)\b|`[^`]+`|\b[\w.-]+/[\w./-]*|"
+    r"\b\w+\.(?!(?:e|g|i|etc)\b)[a-z]{2,12}\b"
+)
 _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
 # A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
 _FRAME = re.compile(
     r"^(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
-    r"normally|usually|generally|in general|as a habit|"
+    r"normally|usually|generally|in general|as a habit|by (?:team )?(?:agreement|convention)|"
+    r"according to (?:the |our )?(?:[\w-]+ ){0,3}(?:guidelines?|polic(?:y|ies)|rules?|standards?|conventions?)|"
+    r"as of (?:monday|tuesday|wednesday|thursday|friday|today|this week|yesterday|last week|v?\d[\w.]*)|"
     r"next time|going forward|moving forward|from here on(?: out)?|henceforth|"
     r"(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases))[,:]?\s+",
@@ -246,16 +301,6 @@ _SCOPE_FRAME = re.compile(
 _TROUBLE = re.compile(
     r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
 )
-# An interjection before the instruction says nothing of how long it lasts: "wait, always run the linter
-# first", "actually, use yarn in this project", "hold on, we deploy with fly, not heroku". Closed words;
-# those that also open a sentence of their own ("no tests", "so we...") count only with punctuation.
-_INTERJECTION = re.compile(
-    r"^(?:(?:(?:wait|hmm+|m+|hold on|o+h+|a+h+|whoa|woah|ugh|oops|nope|nah|well|no|yes|yeah|right|sorry|also|and|"
-    r"but|so|actually|btw|fyi)[,:;!.]|(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
-    # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
-    r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
-    re.I,
-)
 
 
 class Duration(StrEnum):
@@ -267,9 +312,13 @@ class Duration(StrEnum):
 def duration(sentence: str, *, ruled: bool = False) -> Duration:
     """What the sentence's grammar says about how long it lasts. ``ruled``: the sentence is an item of a
     list the person announced as rules ("Ground rules:"), framed like "As a rule, ..."."""
-    text = _INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    asked = _ASKED_HABIT.match(text)
+    if asked is not None and (_HABIT.search(text) or _ASKED_TO_STOP.match(text)):
+        text = text[asked.end() :].rstrip("? ")  # "can you run X before you tell me it's done?": a habit, asked
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
+    ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)
@@ -284,21 +333,25 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     # push"), not how the instruction lasts.
     main_clause = _RELATIVE.split(text, maxsplit=1)[0]
     habitual = bool(
-        _HABIT.search(main_clause)
-        or _LEADING_HABIT.match(body)
-        or _HABIT_AFTER_OBJECT.match(body)
-        or (_IN_EVERY.search(main_clause) and not kinds.CHANGE_AT_HAND.match(body))
+        _HABIT.search(main_clause) or _LEADING_HABIT.match(body) or _HABIT_AFTER_OBJECT.match(body)
     ) and not _NOT_HABIT.search(text)
     if habitual and kinds.AT_HAND.search(body) and not _NEGATIVE.match(body):
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
     if (instruction or _NO_THING.match(body)) and (habitual or _SCOPE.search(text)):
         return Duration.STANDING
-    later = body.split(", ")[1:]
-    if not kinds.AT_HAND.search(body) and any(_instruction(part) and _HABIT.search(part) for part in later):
+    first, *later = body.split(", ")
+    # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every push,
+    # run X" is a habit
+    step = _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
+    if not kinds.AT_HAND.search(body) and any(
+        _instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
+    ):
         return Duration.STANDING  # "sqlfluff has to pass, run it before you tell me you're done"
     if _SCOPE_FRAME.match(text) and not _BOUNDED.search(text) and not _TROUBLE.search(body) and len(body.split()) >= 3:
         return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
-    if _project_wide(text, instruction):
+    # How the project is, with the project as its place ("X is off on every DAG in this repo") or after a
+    # standing frame ("As of Monday, CI runs on our own runners", "Going forward: the tables are generated").
+    if (_PROJECT_WIDE.search(text) or framed) and _how_it_is(body, instruction):
         return Duration.STANDING
     if _RATHER_USE.match(body) and not _BOUNDED.search(text):
         return Duration.STANDING
@@ -310,6 +363,9 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
         or _REMEMBER.match(text)
+        or _STANDARD.match(body)
+        or _ITS_NOT.match(body)
+        or _NEVER_GOES.match(body)
     ):
         return Duration.STANDING
     if kinds.of_every_one(body, main_clause, instruction, bounded=bool(_BOUNDED.search(text)), whole=text):
@@ -330,13 +386,19 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     return Duration.UNSAID
 
 
-def _project_wide(text: str, instruction: bool) -> bool:
-    """A statement of how the project is, with the project as its place ("X is off on every DAG in this repo")."""
+def standing_frame(opening: str) -> bool:
+    """ "Going forward", "As of Monday", "In this repo": what follows lasts (``frames`` asks of a lead-in)."""
+    return bool(_FRAME.fullmatch(f"{opening.strip()} ")) and not _BOUNDED.match(opening)
+
+
+def _how_it_is(text: str, instruction: bool) -> bool:
+    """A statement in the present of how things are, not an instruction, a plan, a wish or a trouble."""
     return (
         not instruction
-        and bool(_PROJECT_WIDE.search(text))
         and bool(_PRESENT_STATE.search(text))
-        and len(text.split()) >= 5
+        and len(text.split()) >= 4
+        and not re.search(r"\b(?:i|i'm|i've|my)\b", text, re.I)  # what the person sees or did, not the project
+        and not re.search(r"\"(?:[^\"]+\s){4,}[^\"]*\"", text)  # quoting someone's sentence
         and not (_BOUNDED.search(text) or _TROUBLE.search(text) or _PLANNED.search(text) or _DESIRE.match(text))
         and not re.match(
             r"^(?:i|you|we|can|could|would|please|how|what|why|where|is|are|do|does|that'?s|this|that|it'?s|it)\b",
@@ -344,6 +406,11 @@ def _project_wide(text: str, instruction: bool) -> bool:
             re.I,
         )
     )
+
+
+def is_instruction(clause: str) -> bool:
+    """The clause opens with an instruction: an imperative, a prohibition, a wish, "always/never ..."."""
+    return _instruction(clause)
 
 
 def _instruction(clause: str) -> bool:

@@ -59,7 +59,8 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     for _ in range(8):
         before = clause
         if not _WORD_LIST.match(clause):  # "modern, idiomatic, concise code": a list, not a filler
-            clause = cues.FILLER.sub("", clause).strip()
+            clause = cues.FILLER.sub("", cues.INTERJECTION.sub("", clause)).strip()
+        clause = _LETS.sub("", clause)
         clause = _ATTACHED.sub("", _YES.sub("", clause)).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
@@ -74,6 +75,7 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
     return clause, restated
 
 
+_LETS = re.compile(r"^let'?s\s+(?=(?:keep|use|stick|avoid|stay|not|always|never)\b)", re.I)  # "let's keep X out of Y"
 _WORD_LIST = re.compile(r"^[\w-]+\s*,\s*[\w-]+\s*,")
 # "Yes please update the docs": the assent answers the agent; what follows is the instruction.
 _YES = re.compile(r"^(?:yes|yeah|yep|sure)\b[\s,!.]*(?=\w)", re.I)
@@ -140,7 +142,8 @@ _TAG_QUESTION = re.compile(
 )
 _REQUEST = re.compile(
     r"^(?P<frame>(?:for|in|when|before|after) [^,?]{1,60},\s*)?"
-    r"(?:(?:can|could|would|will) (?:you|we) (?:please |also |just |now )*|did you (?P<remember>remember to ))"
+    r"(?:(?:and )?(?:can|could|would|will) (?:you|u|we) (?:please |also |just |now )*|"
+    r"did you (?P<remember>remember to ))"
     r"(?P<rest>[a-z].*?)[?\s]*$",
     re.I,
 )

@@ -97,11 +97,17 @@ def parse_statements(
     ruled = listed_under_rules(text) if ":" in text else frozenset()
     # "I work from WSL, in every project. Always give me linux commands": said once for the whole turn.
     turn_everywhere = any(_said_everywhere(sentence) for sentence in sentences)
+    # "Paste the whole plan. That goes for any repo I work on: I read every line": the second says what the
+    # first is, and why.
+    back = [frames.points_back(sentence) for sentence in sentences[1:]] + [None]
     read_at: dict[int, ParsedStatement] = {}
     for position, said in enumerate(sentences):
+        if position and back[position - 1] is not None:
+            continue
         lead_in = frames.lead_in(said)  # "One thing that's a hard rule here: X" is a rule, X
         sentence = lead_in.said if lead_in is not None else said
-        everywhere = turn_everywhere or (lead_in is not None and lead_in.everywhere)
+        framing = [frame for frame in (lead_in, back[position]) if frame is not None]
+        everywhere = turn_everywhere or any(frame.everywhere for frame in framing)
         context = Context(
             channel=channel,
             opening=task_request,
@@ -110,21 +116,23 @@ def parse_statements(
             position=position,
             sentences=len(sentences),
         )
-        announced = (lead_in is not None and lead_in.rule) or said in ruled
+        announced = any(frame.rule for frame in framing) or said in ruled
         parsed = read_sentence(sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere)
         if parsed is not None:
             read_at[position] = parsed
-    return [_with_reason(parsed, sentences, position, read_at) for position, parsed in read_at.items()]
+    # what could be the reason for each sentence's rule: the next sentence, or what a pointer back says after its colon
+    after = [
+        frame.said if frame is not None else sentence
+        for frame, sentence in zip(back, [*sentences[1:], ""], strict=True)
+    ]
+    return [_with_reason(parsed, after[position], position + 1 in read_at) for position, parsed in read_at.items()]
 
 
-def _with_reason(
-    parsed: ParsedStatement, sentences: list[str], position: int, read_at: dict[int, ParsedStatement]
-) -> ParsedStatement:
-    """A standing lesson with the reason the person gave in the next sentence, if that is one."""
-    after = position + 1
-    if not parsed.durable or after >= len(sentences) or after in read_at:
+def _with_reason(parsed: ParsedStatement, after: str, read: bool) -> ParsedStatement:
+    """A standing lesson with the reason the person gave right after it, if that is one (and no lesson itself)."""
+    if not parsed.durable or not after or read:
         return parsed
-    return replace(parsed, statement=frames.with_reason(parsed.statement, parsed.clause, sentences[after]))
+    return replace(parsed, statement=frames.with_reason(parsed.statement, parsed.clause, after))
 
 
 def read_sentence(

@@ -77,7 +77,10 @@ def prose_sentences(text: str) -> list[str]:
 # A line that announces a list of rules: "Some ground rules for this repo:", "Conventions:", "Keep in mind:".
 _RULES_HEADING = re.compile(
     r"\b(?:rules?|conventions?|guidelines?|standards?|polic(?:y|ies)|preferences|keep in mind|remember)\b"
-    r"[^:]{0,40}:$",
+    # close to the colon, or further when the line says they are to be followed ("... that I'd like you to follow
+    # from now on whenever you commit:")
+    r"(?:[^:]{0,40}|[^:]{0,100}\b(?:follow|from now on|going forward|in this (?:repo|repository|project|codebase))"
+    r"\b[^:]{0,60}):$",
     re.I,
 )
 
@@ -138,7 +141,7 @@ def is_pasted(line: str) -> bool:
 
 
 # Emoji between two sentences: "600 lines 🙈 We've been ...", "why does it? 😬 I'd rather ...".
-_EMOJI_BETWEEN = re.compile("(?P<end>[.!?])?\\s*[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+(?=\\s+[A-Z])")
+_EMOJI_BETWEEN = re.compile("(?P<end>[.!?])?(?<=[\\w.!?)])\\s*[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+(?=\\s+[A-Z])")
 
 
 def _emoji_ends(line: str) -> str:
