@@ -75,13 +75,23 @@ def lead_in(sentence: str) -> LeadIn | None:
     said = said.strip()
     if not colon or len(opening.split()) > _MAX_LEAD_IN_WORDS or len(said.split()) < 2 or _REQUEST.search(opening):
         return None
-    if wording.opens_instruction(opening) or lasting.duration(opening) is lasting.Duration.STANDING:
-        return None  # "Fix correctness bugs first: broken imports, ...": the rule, then its list or its reason
+    if wording.opens_instruction(opening) or _is_rule(opening):
+        # "Fix correctness bugs first: broken imports, ...", "We format with ruff, not black: reformatting
+        # everything makes the PR unreadable": the rule, then its list or its reason
+        return None
     everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening)) and not cues.TEAM.search(opening)
     rule = bool(_ANNOUNCES.search(opening)) or lasting.standing_frame(opening)  # "Going forward: ..."
     if not (rule or _INTRODUCES.search(opening)):
         return None  # "Data Fetching: use X", "excerpt: ...": a heading or a label, not a lead-in
     return LeadIn(said, rule=rule, everywhere=everywhere)
+
+
+_RULE_WORDS = re.compile(r"\b(?:may|must|should|never|always|not|no|don'?t)\b", re.I)
+
+
+def _is_rule(opening: str) -> bool:
+    """The opening is a rule of its own (a prohibition, an obligation), not only the announcement of one."""
+    return bool(_RULE_WORDS.search(opening)) and lasting.duration(opening) is lasting.Duration.STANDING
 
 
 # "That goes for any repo I work on: ...", "That's a general preference, not just for this repo": a sentence

@@ -67,6 +67,10 @@ _WORK_HABIT = re.compile(
     r"\b(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish)\w*\b",
     re.I,
 )
+# Every project of the person's, said in so many words (not a bare "everywhere", which is often the codebase's).
+_EVERY_PROJECT = re.compile(
+    r"\b(?:in|for|across|to) (?:all|every|any) (?:of )?my (?:projects?|repos?|repositories|codebases?)\b", re.I
+)
 _EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on)\b", re.I)
 # A recurring step of the work opening the sentence: "Before you push, ..., run X".
 _WORK_STEP = re.compile(
@@ -271,9 +275,6 @@ _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I
 _ASKED_HABIT = re.compile(
     r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
 )
-_ASKED_TO_STOP = re.compile(
-    r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please )?)(?=(?:stop|quit) \w+ing\b)", re.I
-)
 _NAMED_TARGET = re.compile(
     r"\b(?:to|on|into) (?:main|master|trunk|develop|production|prod)\b|`[^`]+`|\b[\w.-]+/[\w./-]*|"
     r"\b\w+\.(?!(?:e|g|i|etc)\b)[a-z]{2,12}\b"
@@ -314,8 +315,8 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     list the person announced as rules ("Ground rules:"), framed like "As a rule, ..."."""
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     asked = _ASKED_HABIT.match(text)
-    if asked is not None and (_HABIT.search(text) or _ASKED_TO_STOP.match(text)):
-        text = text[asked.end() :].rstrip("? ")  # "can you run X before you tell me it's done?": a habit, asked
+    if asked is not None:
+        text = text[asked.end() :].rstrip("? ")  # "could you leave X alone?": the request it makes
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
@@ -347,6 +348,8 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         _instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
     ):
         return Duration.STANDING  # "sqlfluff has to pass, run it before you tell me you're done"
+    if _EVERY_PROJECT.search(text) and not (_BOUNDED.search(text) or _TROUBLE.search(text)) and len(text.split()) >= 4:
+        return Duration.STANDING  # "I write British English everywhere, in all my projects"
     if _SCOPE_FRAME.match(text) and not _BOUNDED.search(text) and not _TROUBLE.search(body) and len(body.split()) >= 3:
         return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
     # How the project is, with the project as its place ("X is off on every DAG in this repo") or after a
