@@ -71,6 +71,28 @@ def test_a_sentence_that_says_what_the_one_before_was(text: str, scope: ScopeLev
     assert list(found.values()) == [scope], found
 
 
+def test_a_pointer_after_a_reason_lands_on_the_rule_before_it() -> None:
+    text = "If you touch the schema, say so in the PR text. Reviewers miss it otherwise. Goes for everything I do."
+    assert standing(text) == {
+        "If you touch the schema, say so in the PR text: reviewers miss it otherwise.": ScopeLevel.GLOBAL
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("Before you start, please note that we build with the wrapper only.", "We build with the wrapper only."),
+        ("reminder that fixtures live in tests/data", "Fixtures live in tests/data."),
+        (
+            "the admin key does NOT go anywhere near browser code lol",
+            "The admin key does not go anywhere near browser code.",
+        ),
+    ],
+)
+def test_what_only_frames_the_rule_is_not_in_its_statement(text: str, statement: str) -> None:
+    assert [s.removeprefix("In this project: ") for s in standing(text)] == [statement]
+
+
 def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
     (statement,) = standing("Please don't hit the payment API in tests. It bills a real card every time.")
     assert statement == "In this project: Do not hit the payment API in tests: it bills a real card every time."

@@ -17,6 +17,7 @@ sentences); people who explain their project in full sentences do.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reverie.distill import cues, lasting, wording
@@ -86,6 +87,8 @@ def lead_in(sentence: str) -> LeadIn | None:
     return LeadIn(said, rule=rule, everywhere=everywhere)
 
 
+# "goes for everything, not just this board": every context of the person's
+_EVERYTHING = re.compile(r"\bfor everything\b(?! (?:in|on|under) )", re.I)
 _RULE_WORDS = re.compile(r"\b(?:may|must|should|never|always|not|no|don'?t)\b", re.I)
 
 
@@ -112,8 +115,9 @@ def points_back(sentence: str) -> LeadIn | None:
     opening, _, said = sentence.partition(": ")
     if not (_ANNOUNCES.search(opening) or pointer.group(0).lower().startswith("same")):
         return None
-    everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening)) and not cues.TEAM.search(opening)
-    return LeadIn(said.strip(), rule=True, everywhere=everywhere)
+    here = cues.TEAM.search(opening) or cues.PROJECT.search(opening)
+    everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening) or _EVERYTHING.search(opening))
+    return LeadIn(said.strip(), rule=True, everywhere=everywhere and not here)
 
 
 # The reason said in the sentence after a rule: "Don't put sleeps in Celery tasks. The workers run with a
@@ -135,17 +139,54 @@ def _instruction(sentence: str) -> bool:
     return wording.opens_instruction(sentence) or lasting.is_instruction(sentence)
 
 
-def with_reason(statement: str, rule: str, after: str) -> str:
-    """The statement with the reason the person gave right after the rule, when ``after`` is one."""
+def reason_of(rule: str, after: str, *, given: bool = False) -> str | None:
+    """``after``, worded to follow a colon, when it gives the reason for ``rule``; None otherwise.
+    ``given``: the structure of the turn already says it is the reason (``pointed_at``)."""
     after = after.strip()
     words = after.split()
     if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _instruction(after):
-        return statement
+        return None
     shared = set(wording.content_stems(rule)) & set(wording.content_stems(after))
-    if not (_REASON_OPENS.match(after) or len(shared) >= 2):
-        return statement
+    if not (given or _REASON_OPENS.match(after) or len(shared) >= 2):
+        return None
     reason = after.rstrip(".!; ")
-    if reason[:1].isupper() and not reason[1:2].isupper():
-        reason = reason[0].lower() + reason[1:]
-    joined = f"{statement.rstrip('.!; ')}: {reason}."
+    return reason[0].lower() + reason[1:] if reason[:1].isupper() and not reason[1:2].isupper() else reason
+
+
+def with_reason(statement: str, rule: str, after: str, *, given: bool = False) -> str:
+    """The statement with the reason the person gave right after the rule, when ``after`` is one."""
+    reason = reason_of(rule, after, given=given)
+    joined = f"{statement.rstrip('.!; ')}: {reason}." if reason else statement
     return joined if len(joined) <= _MAX_STATEMENT_CHARS else statement
+
+
+def _reason_after_rule(rule: str, said: str) -> bool:
+    """``said`` explains ``rule`` rather than being one: a reason by its words, or a statement after an
+    instruction ("Say you don't know. A confident guess costs me an afternoon.")."""
+    if reason_of(rule, said):
+        return True
+    condition, comma, then = rule.partition(", ")
+    commands = _instruction(rule) or (
+        bool(comma) and condition.lower().startswith(("if ", "when ")) and _instruction(then)
+    )
+    return commands and not _instruction(said) and not said.rstrip().endswith("?")
+
+
+def pointed_at(sentences: Sequence[str]) -> tuple[list[LeadIn | None], frozenset[int]]:
+    """For each sentence, what a later sentence says of it ("That goes for all my repos"), and the sentences
+    that only frame another. "Ask when you don't know. A confident guess costs me an afternoon. Goes for
+    everything": the pointer skips the reason and lands on the rule before it."""
+    framing: list[LeadIn | None] = [None] * len(sentences)
+    only_framing: set[int] = set()
+    for position in range(1, len(sentences)):
+        pointer = points_back(sentences[position])
+        if pointer is None:
+            continue
+        only_framing.add(position)
+        target = position - 1
+        if target and framing[target - 1] is None and _reason_after_rule(sentences[target - 1], sentences[target]):
+            only_framing.add(target)  # the sentence pointed at is the reason of the one before it
+            pointer = LeadIn(pointer.said or sentences[target], rule=True, everywhere=pointer.everywhere)
+            target -= 1
+        framing[target] = pointer
+    return framing, frozenset(only_framing)

@@ -100,7 +100,7 @@ _IMPERATIVE = re.compile(
     r"(?P<verb>use|run|keep|put|write|add|avoid|prefer|make|commit|push|wait|check|call|name|format|lint|test|"
     r"install|build|deploy|start|stop|follow|store|place|import|pin|set|target|read|respond|reply|answer|ask|"
     r"document|log|tag|sign|open|merge|rebase|squash|review|prefix|end|begin|indent|quote|wrap|include|exclude|"
-    r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|explain|return|raise|handle|migrate|bump|update|"
+    r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|say|admit|explain|return|raise|handle|migrate|bump|update|"
     r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
     r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
     r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull)\b",

@@ -41,7 +41,12 @@ _YOU_SHOULD = re.compile(r"^(?:(?:i want|i'd like|i need) you to|you (?:should|m
 _URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
 # What the lesson's duration says already: "From now on, ...", "... from now on"; "Remember that X": X.
 _FROM_NOW_ON = re.compile(
-    r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|^(?:remember|note|keep in mind|bear in mind) that\s+", re.I
+    r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|"
+    r"^(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?(?:please\s+)?"
+    r"(?:remember|note|reminder|keep in mind|bear in mind|be aware) that\s+|"
+    # what only pointed at the rule, once its scope is gone: "..., that goes."
+    r"[\s,]+(?:that|this) (?:goes|applies|holds)(?: for)?(?=[\s.!]*$)",
+    re.I,
 )
 _COPULA = re.compile(r"^(?!(?:do|does|please|always|never|make)\b)[\w`'\"./@ -]{1,60}?\b(?:is|are|lives?|goes)\b", re.I)
 _PROCEDURE = re.compile(r"\b(?:before|after|then|first|once)\b", re.I)

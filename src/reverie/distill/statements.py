@@ -99,10 +99,10 @@ def parse_statements(
     turn_everywhere = any(_said_everywhere(sentence) for sentence in sentences)
     # "Paste the whole plan. That goes for any repo I work on: I read every line": the second says what the
     # first is, and why.
-    back = [frames.points_back(sentence) for sentence in sentences[1:]] + [None]
+    back, only_framing = frames.pointed_at(sentences)
     read_at: dict[int, ParsedStatement] = {}
     for position, said in enumerate(sentences):
-        if position and back[position - 1] is not None:
+        if position in only_framing:
             continue
         lead_in = frames.lead_in(said)  # "One thing that's a hard rule here: X" is a rule, X
         sentence = lead_in.said if lead_in is not None else said
@@ -120,19 +120,27 @@ def parse_statements(
         parsed = read_sentence(sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere)
         if parsed is not None:
             read_at[position] = parsed
-    # what could be the reason for each sentence's rule: the next sentence, or what a pointer back says after its colon
-    after = [
-        frame.said if frame is not None else sentence
-        for frame, sentence in zip(back, [*sentences[1:], ""], strict=True)
-    ]
-    return [_with_reason(parsed, after[position], position + 1 in read_at) for position, parsed in read_at.items()]
+    return [_with_reason(parsed, sentences, position, back[position], read_at) for position, parsed in read_at.items()]
 
 
-def _with_reason(parsed: ParsedStatement, after: str, read: bool) -> ParsedStatement:
-    """A standing lesson with the reason the person gave right after it, if that is one (and no lesson itself)."""
-    if not parsed.durable or not after or read:
+def _with_reason(
+    parsed: ParsedStatement,
+    sentences: list[str],
+    position: int,
+    pointer: frames.LeadIn | None,
+    read_at: dict[int, ParsedStatement],
+) -> ParsedStatement:
+    """A standing lesson with the reason the person gave right after it: what a sentence pointing back at it
+    gives as one, or the next sentence if that reads as a reason (and is no lesson itself)."""
+    if not parsed.durable:
         return parsed
-    return replace(parsed, statement=frames.with_reason(parsed.statement, parsed.clause, after))
+    if pointer is not None and pointer.said:
+        worded = frames.with_reason(parsed.statement, parsed.clause, pointer.said, given=True)
+    elif pointer is None and position + 1 < len(sentences) and position + 1 not in read_at:
+        worded = frames.with_reason(parsed.statement, parsed.clause, sentences[position + 1])
+    else:
+        return parsed
+    return replace(parsed, statement=worded)
 
 
 def read_sentence(

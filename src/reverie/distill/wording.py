@@ -40,7 +40,7 @@ _SCOPE_ASIDE = re.compile(
     re.I,
 )
 _POLITE = re.compile(
-    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|thanks|thx|ok(?:ay)?)(?=[\s,.;:!?)]|$)",
+    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|thanks|thx|ok(?:ay)?|lol|lmao|haha)(?=[\s,.;:!?)]|$)",
     re.I,
 )
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
