@@ -64,6 +64,9 @@ def test_a_scope_said_once_holds_for_the_whole_turn() -> None:
         ("Keep answers short, bullets over paragraphs. Goes for everything you do for me.", ScopeLevel.GLOBAL),
         ("Dates in UTC in the API. Same for every export we ship.", ScopeLevel.PROJECT),
         ("Paste the whole plan output. That goes for any repo I work on: I read every line.", ScopeLevel.GLOBAL),
+        ("Mocks go in tests/unit, hardware tests hit real hardware. Period.", ScopeLevel.PROJECT),
+        ("can you drop the summary headers. I read the diff. same in every repo I work in.", ScopeLevel.GLOBAL),
+        ("The export must keep every column. That must hold for every 2.x release.", ScopeLevel.PROJECT),
     ],
 )
 def test_a_sentence_that_says_what_the_one_before_was(text: str, scope: ScopeLevel) -> None:
@@ -139,6 +142,17 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "dont push to main, open a PR",
         "pydantic models on every request body, no exceptions.",
         "Going forward: the API docs are generated from the OpenAPI file.",
+        "there's no heap in this image, HEAP_SIZE=0 on purpose",
+        "prj.conf is the production config, nothing experimental goes in there",
+        "the SDK is pinned in west.yml at v2.6.1",
+        "UUIDs stay the SIG-assigned ones.",
+        "Could you leave conftest.py alone?",
+        "Could you keep unrelated changes out of pull requests, please?",
+        "please build the docs with `nox -s docs` rather than calling sphinx-build yourself",
+        "anything we remove has to go through a deprecation cycle first",
+        "everything here goes through nox",
+        "new parameters on public functions always go in as keyword-only",
+        "docstrings are NumPy style",
     ],
 )
 def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
@@ -157,6 +171,10 @@ def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
         "In the README, note that the flag is deprecated.",
         "The rule is not enabled, so there is nothing to fix.",
         "Do not modify existing backend code; only add the files listed.",
+        "Everything should be scaled the same.",
+        "Nothing should be shown below the loading indicator.",
+        "Can we test and make sure this is working locally before pushing up to git?",
+        "Can you put the port into a config file, instead of a magic number in every file?",
     ],
 )
 def test_what_only_looks_like_those_forms_is_not_standing(sentence: str) -> None:

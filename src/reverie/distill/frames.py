@@ -51,7 +51,8 @@ _REQUEST = re.compile(
 # A lead-in that introduces what the agent should know: "A bit of context before we start: ...".
 _INTRODUCES = re.compile(
     r"\b(?:context|background|heads[- ]up|fyi|btw|by the way|remark|side note|for the record|one more thing|"
-    r"small thing|quick thing|while i think of it|i should have (?:told|mentioned))\b",
+    r"small thing|quick thing|while i think of it|(?:i )?should have (?:told|mentioned|said)|"
+    r"moved|changed|update|news)\b",
     re.I,
 )
 # Whom the rule is for, said in the lead-in: the person, in every project.
@@ -89,6 +90,9 @@ def lead_in(sentence: str) -> LeadIn | None:
 
 # "goes for everything, not just this board": every context of the person's
 _EVERYTHING = re.compile(r"\bfor everything\b(?! (?:in|on|under) )", re.I)
+_CLOSES = re.compile(
+    r"same|keep|period|full stop|no exceptions|not negotiable|non-negotiable|(?:that|this) (?:must|has to|should)", re.I
+)
 _RULE_WORDS = re.compile(r"\b(?:may|must|should|never|always|not|no|don'?t)\b", re.I)
 
 
@@ -101,7 +105,10 @@ def _is_rule(opening: str) -> bool:
 # that says what the one before it was.
 _POINTS_BACK = re.compile(
     r"^(?:and |but |also )?(?:(?:that|this)(?:'?s| is| goes| applies| holds| counts)|(?:goes|applies|holds) for|"
-    r"same (?:goes )?for (?:every|all|any))\b",
+    r"same (?:goes )?(?:for|in|across) (?:every|all|any)|keep (?:that|this) in mind|"
+    r"(?:that|this) (?:must|has to|should) (?:hold|stay|apply)|"
+    # said after a rule to close it: "HIL tests hit real hardware. Period."
+    r"period|full stop|no exceptions|(?:not|non)[- ]negotiable)\b",
     re.I,
 )
 
@@ -113,7 +120,7 @@ def points_back(sentence: str) -> LeadIn | None:
     if pointer is None:
         return None
     opening, _, said = sentence.partition(": ")
-    if not (_ANNOUNCES.search(opening) or pointer.group(0).lower().startswith("same")):
+    if not (_ANNOUNCES.search(opening) or _CLOSES.match(pointer.group(0))):
         return None
     here = cues.TEAM.search(opening) or cues.PROJECT.search(opening)
     everywhere = bool(_PERSONAL.search(opening) or cues.GLOBAL.search(opening) or _EVERYTHING.search(opening))
@@ -136,7 +143,12 @@ _MAX_STATEMENT_CHARS = 160  # what a reviewer reads at a glance (``reading.evalu
 
 
 def _instruction(sentence: str) -> bool:
-    return wording.opens_instruction(sentence) or lasting.is_instruction(sentence)
+    """An instruction, or a polite request for one ("can you drop the emoji checklists")."""
+    request = _POLITE_REQUEST.sub("", sentence.strip(), count=1)
+    return wording.opens_instruction(request) or lasting.is_instruction(request)
+
+
+_POLITE_REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u) (?:please )?", re.I)
 
 
 def reason_of(rule: str, after: str, *, given: bool = False) -> str | None:

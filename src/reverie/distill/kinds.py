@@ -50,8 +50,10 @@ _KIND_CONVENTION = re.compile(
     r"(?:returned|sent|encoded|serialized|represented|expressed|written) (?:as|in))\b|"
     # a naming convention: "Command names are kebab-case"
     r"are (?:always |all )?(?:kebab|snake|camel|pascal|title|sentence)[ _-]?case\b|"
+    r"are (?:always |all )?(?:in )?[\w-]+ style\b|"
     r"are (?:always |all )?(?:camelCase|PascalCase|snake_case|lowercase|uppercase|singular|plural)\b|"
-    r"(?:always )?(?:follow|live (?:only )?(?:in|under|next to)|go (?:in|into|under|next to|through|thru|via)|"
+    r"(?:always )?(?:follow|stay|remain|live (?:only )?(?:in|under|next to)|"
+    r"go (?:in|into|under|next to|through|thru|via)|"
     r"come from|belong (?:in|to))\b)"
     r"(?!.*\bnow\b)",
     re.I,
@@ -60,8 +62,8 @@ _KIND_CONVENTION = re.compile(
 # the cluster through External Secrets".
 _KIND_HABIT = re.compile(
     r"^(?!(?:the|things|results|changes|errors|numbers|values|we|they|these|those|its|this|there|users|tests|"
-    r"people|players|i|you)\b)(?:[\w-]+ ){0,2}[a-z]{3,}(?<![su])s (?:never|only ever|always) "
-    r"(?!(?:been|had|seen|was|were|became|worked|work)\b)[a-z]{3,}\b(?!.*\bnow\b)",
+    r"people|players|i|you)\b)(?:[\w-]+ ){0,4}?[a-z]{3,}(?<![su])s (?:never|only ever|always) "
+    r"(?!(?:been|had|seen|was|were|became|worked|work)\b)[a-z]{2,}\b(?!.*\bnow\b)",
     re.I,
 )
 # Every thing of a kind, with the code it has: "every script starts with `set -euo pipefail`".
@@ -78,7 +80,8 @@ _RUNS_WITH = re.compile(
 )
 # Everything that does a kind of thing goes one way: "anything that talks to the API goes through the SDK client".
 _ANYTHING_THAT = re.compile(
-    r"^(?:anything|everything|nothing) (?:that|which|with|\w+ed\b) ?[^,]{0,40} "
+    r"^(?:anything|everything|nothing)"
+    r"(?: here| in this \w+| (?:that|which|with|we|you)\b[^,]{0,40}| \w+ed\b[^,]{0,40}) "
     r"(?:goes|must|should|has to|needs to|lives|belongs|stays)\b",
     re.I,
 )
@@ -101,7 +104,8 @@ _KIND_LIMIT = re.compile(
 _RUN_WITH = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:run|build|start|lint|format|install|deploy|serve|test|type-?check) "
     r"(?:the |all )?(?:[\w-]+ )?"
-    r"(?:tests?|suite|app|server|build|linter|formatter|project|migrations|dependencies|checks)"
+    r"(?:tests?|suite|app|server|build|linter|formatter|project|migrations|dependencies|checks|docs|documentation|"
+    r"changelog|package|wheel|image|release)"
     r" (?:with|using|via|through) `[^`]+`|"
     # or a kind of thing handled with a named tool: "Sort imports with isort", "Format files with prettier"
     r"^(?:(?:please|and|also)[\s,]+)*(?:sort|format|lint|check|build|bundle|compile|type-?check|manage|install|"
@@ -120,6 +124,8 @@ _KEEP_OUT = re.compile(
 # migration" (any one of them, not the one at hand).
 _LEAVE_ALONE = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:leave (?:the |our |all )?(?:[\w-]+ ){0,2}[a-z]+s alone\b|"
+    # or a named file: "leave conftest.py alone"
+    r"leave (?:the )?`?[\w./-]+\.[a-z]{1,6}`? alone\b|"
     r"(?:never|don'?t|do not|avoid) \w+ an? (?:existing|old|released|applied|published) [\w-]+)",
     re.I,
 )

@@ -100,7 +100,7 @@ _IMPERATIVE = re.compile(
     r"(?P<verb>use|run|keep|put|write|add|avoid|prefer|make|commit|push|wait|check|call|name|format|lint|test|"
     r"install|build|deploy|start|stop|follow|store|place|import|pin|set|target|read|respond|reply|answer|ask|"
     r"document|log|tag|sign|open|merge|rebase|squash|review|prefix|end|begin|indent|quote|wrap|include|exclude|"
-    r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|say|admit|explain|return|raise|handle|migrate|bump|update|"
+    r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|say|admit|drop|cut|lose|explain|return|raise|handle|migrate|bump|update|"
     r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
     r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
     r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull)\b",
@@ -232,7 +232,15 @@ _PROJECT_WIDE = re.compile(
 )
 _PRESENT_STATE = re.compile(
     r"\b(?:is|are|isn'?t|aren'?t|stays?|lives?|goes|belongs?|runs?|uses?|carries|has|have|gets|starts|ends|follows|"
-    r"needs)\b(?!.*\bwork)",
+    r"needs|there'?s)\b(?!.*\bwork)",
+    re.I,
+)
+# A state kept on purpose is how the project is: "there's no heap in this image, HEAP_SIZE=0 on purpose".
+_ON_PURPOSE = re.compile(r"\b(?:on purpose|deliberately|by design|intentionally)\b", re.I)
+# "Nothing experimental goes in there", "X is pinned at v2.6.1": where things may not go, what stays fixed.
+_NOTHING_GOES = re.compile(
+    r"(?:^|, )nothing (?:[\w-]+ ){0,2}(?:goes|gets|belongs|lives) (?:in|into|on|under)\b|"
+    r"^(?:(?:so|and|also|fyi|btw)[\s,:]+)*(?:the |our )?[\w .-]{1,40}? (?:is|are) pinned (?:in|at|to)\b",
     re.I,
 )
 _PLANNED = re.compile(r"\b(?:now|let'?s|going to|gonna|will|would|following|want|wanted|try|trying|plan|need)\b", re.I)
@@ -275,6 +283,8 @@ _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I
 _ASKED_HABIT = re.compile(
     r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
 )
+# What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
+_ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)
 _NAMED_TARGET = re.compile(
     r"\b(?:to|on|into) (?:main|master|trunk|develop|production|prod)\b|`[^`]+`|\b[\w.-]+/[\w./-]*|"
     r"\b\w+\.(?!(?:e|g|i|etc)\b)[a-z]{2,12}\b"
@@ -315,8 +325,9 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     list the person announced as rules ("Ground rules:"), framed like "As a rule, ..."."""
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     asked = _ASKED_HABIT.match(text)
-    if asked is not None:
-        text = text[asked.end() :].rstrip("? ")  # "could you leave X alone?": the request it makes
+    if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
+        # "can you run X before you say it's done?", "could you leave X alone?": a habit, asked
+        text = text[asked.end() :].rstrip("? ")
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
@@ -354,7 +365,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
     # How the project is, with the project as its place ("X is off on every DAG in this repo") or after a
     # standing frame ("As of Monday, CI runs on our own runners", "Going forward: the tables are generated").
-    if (_PROJECT_WIDE.search(text) or framed) and _how_it_is(body, instruction):
+    if (_PROJECT_WIDE.search(text) or framed or _ON_PURPOSE.search(text)) and _how_it_is(body, instruction):
         return Duration.STANDING
     if _RATHER_USE.match(body) and not _BOUNDED.search(text):
         return Duration.STANDING
@@ -368,6 +379,7 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
         or _REMEMBER.match(text)
         or _STANDARD.match(body)
         or _ITS_NOT.match(body)
+        or _NOTHING_GOES.search(body)
         or _NEVER_GOES.match(body)
     ):
         return Duration.STANDING
