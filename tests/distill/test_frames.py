@@ -192,3 +192,19 @@ def test_an_emoji_between_sentences_ends_the_first() -> None:
 def test_a_compiled_hooks_message_in_a_turn_is_never_read() -> None:
     text = f"{HOOK_MARK} Reminder from reverie lesson L7: Always run `make check` before `git push`."
     assert prose_sentences(text) == [] and parse_statements(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ": " * 3000,
+        "One rule: " * 800,
+        "That goes for all my repos. " * 400,
+        "Same for every repo. Period. " * 300,
+        "rules:\n" + "- \n" * 500,
+        "\u200b\u202e: \x00 that's a rule for me: \ufffd",
+    ],
+)
+def test_frames_of_garbled_and_huge_turns_end_in_lessons_or_nothing(text: str) -> None:
+    found = parse_statements(text)
+    assert all(parsed.statement.strip() and "\n" not in parsed.statement for parsed in found)
