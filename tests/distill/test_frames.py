@@ -153,6 +153,9 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "everything here goes through nox",
         "new parameters on public functions always go in as keyword-only",
         "docstrings are NumPy style",
+        "ask me before pulling in new dependencies.",
+        "I would like us to stay with polars in this project.",
+        "nothing gets deleted in the admin, ever",
     ],
 )
 def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:

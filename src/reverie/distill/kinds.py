@@ -161,6 +161,11 @@ _WITHOUT_ASKING = re.compile(
     r"?(?:me|us|approval|permission|ok|go-ahead|consent)?",
     re.I,
 )
+# Asking first: "ask me before pulling in new packages", "check with me before you delete anything".
+_ASK_BEFORE = re.compile(
+    r"^(?:(?:please|and|also|so|pls)[\s,]+)*(?:always )?(?:ask|check with) (?:me|us)(?: first)? before (?:you )?\w+",
+    re.I,
+)
 # Asking first, said as running every one of a kind by the person: "Run any new gem past me before adding it".
 _PAST_ME = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:run|check|clear) (?:any|every|each|all) (?:new )?[\w-]+ "
@@ -199,6 +204,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         _ANYTHING_THAT,
         _LEAVE_ALONE,
         _STOP_DOING,
+        _ASK_BEFORE,
     )
     if any(pattern.match(body) for pattern in kinds):
         return True

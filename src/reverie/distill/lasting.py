@@ -148,7 +148,9 @@ _PREFER = re.compile(
     re.I,
 )
 _DESIRE = re.compile(
-    r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b|(?:i'?d|i would) (?:much |really )?rather\b)", re.I
+    r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b|(?:i'?d|i would) (?:much |really )?rather\b|"
+    r"(?:i'?d|i would) like (?:us|you) to\b)",
+    re.I,
 )
 _NEGATIVE = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b"
@@ -158,6 +160,8 @@ _NEGATIVE = re.compile(
     # "you do not push", "we are not allowed to introduce new infrastructure"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:you|we) (?:do not|don'?t|must not|may not|mustn'?t|should not|shouldn'?t|"
     r"(?:are|'re) not allowed to|never) (?!(?:need|have|know|want|seem|mind)\b)[a-z]"
+    # "I must ask you never to submit jobs yourself"
+    r"|^i (?:must|have to) ask you (?:never|not) to\b"
     # "I'd rather you didn't use raw SQL"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:i'?d|i would) rather (?:you )?(?:didn'?t|did not|not|never)\b",
     re.I,
@@ -240,6 +244,8 @@ _ON_PURPOSE = re.compile(r"\b(?:on purpose|deliberately|by design|intentionally)
 # "Nothing experimental goes in there", "X is pinned at v2.6.1": where things may not go, what stays fixed.
 _NOTHING_GOES = re.compile(
     r"(?:^|, )nothing (?:[\w-]+ ){0,2}(?:goes|gets|belongs|lives) (?:in|into|on|under)\b|"
+    # "nothing gets deleted in this admin, ever"
+    r"^nothing (?:[\w-]+ ){0,2}(?:gets|is|may be|should be) \w+ed\b.*,? ever\b|"
     r"^(?:(?:so|and|also|fyi|btw)[\s,:]+)*(?:the |our )?[\w .-]{1,40}? (?:is|are) pinned (?:in|at|to)\b",
     re.I,
 )
