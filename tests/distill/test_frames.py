@@ -211,3 +211,25 @@ def test_a_compiled_hooks_message_in_a_turn_is_never_read() -> None:
 def test_frames_of_garbled_and_huge_turns_end_in_lessons_or_nothing(text: str) -> None:
     found = parse_statements(text)
     assert all(parsed.statement.strip() and "\n" not in parsed.statement for parsed in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        ("Please don't run the seed script against staging. It wipes the demo data.", "denial"),
+        ("Whoa, no db:reset please!", "denial"),
+        ("Sorry to interrupt, please leave the vendored wheels alone.", "interrupt"),
+        ("I would rather you did not execute the notebooks at all.", "denial"),
+    ],
+)
+def test_a_prohibition_typed_while_refusing_the_agent_is_a_rule(text: str, channel: str) -> None:
+    found = [p for p in parse_statements(text, channel=channel) if p.strength is Strength.EXPLICIT]
+    assert len(found) == 1 and found[0].scope is ScopeLevel.PROJECT, found
+    assert not [p for p in parse_statements(text) if p.strength is Strength.EXPLICIT and "\\n" in p.statement]
+
+
+@pytest.mark.parametrize(
+    "text", ["don't apply it on the shared db yet", "no, not this time", "don't run the full build at this stage"]
+)
+def test_a_refusal_for_now_is_not_a_rule(text: str) -> None:
+    assert all(p.strength is not Strength.EXPLICIT for p in parse_statements(text, channel="denial"))

@@ -30,7 +30,8 @@ FILLER = re.compile(
 # sentence of their own ("no tests", "so we...") count only with punctuation.
 INTERJECTION = re.compile(
     r"^(?:(?:(?:wait|hmm+|m+|hold on|o+h+|a+h+|whoa|woah|ugh|oops|nope|nah|well|no|yes|yeah|right|sorry|also|and|"
-    r"but|so|actually|btw|fyi)[,:;!.]|(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
+    r"but|so|actually|btw|fyi|sorry to (?:interrupt|jump in|butt in|bother you)|hold up|stop(?: stop)?)[,:;!.]|"
+    r"(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
     # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
     r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
     re.I,

@@ -285,6 +285,13 @@ _NEVER_GOES = re.compile(
     r"(?:anywhere|in|into|near|on)\b",
     re.I,
 )
+# A prohibition, whatever it names: "don't X", "no X", "leave X alone", "I'd rather you didn't".
+_PROHIBITION = re.compile(
+    r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:never|don'?t|dont|do not|avoid|no (?!(?:idea|problem|worries)\b)\S|"
+    r"leave \S.{0,40} alone\b|(?:i'?d|i would) (?:much |really )?rather (?:you )?(?:didn'?t|did not|not))",
+    re.I,
+)
+_YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time)\b", re.I)
 _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
 _ASKED_HABIT = re.compile(
     r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
@@ -326,9 +333,11 @@ class Duration(StrEnum):
     UNSAID = "unsaid"  # grammar says nothing: the model decides
 
 
-def duration(sentence: str, *, ruled: bool = False) -> Duration:
+def duration(sentence: str, *, ruled: bool = False, refused: bool = False) -> Duration:
     """What the sentence's grammar says about how long it lasts. ``ruled``: the sentence is an item of a
-    list the person announced as rules ("Ground rules:"), framed like "As a rule, ..."."""
+    list the person announced as rules ("Ground rules:"), framed like "As a rule, ...". ``refused``: typed
+    while refusing the agent's tool call or after interrupting it, where a prohibition is a rule ("Please
+    don't edit renv.lock by hand", "no db:reset please!"), unless it says it is for now ("not yet")."""
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     asked = _ASKED_HABIT.match(text)
     if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
@@ -337,6 +346,8 @@ def duration(sentence: str, *, ruled: bool = False) -> Duration:
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
+    if refused and _PROHIBITION.match(text) and not (_BOUNDED.search(text) or _YET.search(text)):
+        return Duration.STANDING
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)

@@ -152,7 +152,9 @@ def read_sentence(
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
-    said = lasting.duration(sentence, ruled=ruled)
+    # a prohibition typed while refusing the agent's tool call, or after stopping it, is a rule said once
+    refused = context.channel in ("denial", "interrupt")
+    said = lasting.duration(sentence, ruled=ruled, refused=refused)
     if said is Duration.STANDING and context.sentences > SPECIFICATION_SENTENCES:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
     strength = _strength(reading, said, explicit=explicit)

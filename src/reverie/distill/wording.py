@@ -36,7 +36,7 @@ _SCOPE_ASIDE = re.compile(
     r"\s*[(\[]\s*(?:" + cues.GLOBAL.pattern + "|" + cues.PROJECT.pattern + r"|for \w[\w.-]*)\s*[)\]]"
     r"|\s*\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
     r"(?:repo|repository|project|codebase|code base|workspace)\b(?!['\u2019]s|\s+" + _PLACE_IN_IT + r")"
-    r"|\bhere(?! (?:is|are)\b)\b)",
+    r"|(?<!from )(?<!of )(?<!to )(?<!in )\bhere(?! (?:is|are)\b)\b)",
     re.I,
 )
 _POLITE = re.compile(
