@@ -184,6 +184,20 @@ def _reason_after_rule(rule: str, said: str) -> bool:
     return commands and not _instruction(said) and not said.rstrip().endswith("?")
 
 
+# A turn that opens by rejecting what the agent just did: "No.", "Nope.", "wrong board.", "revert that.",
+# "why URLSession??", "absolutely not."; what it then says of the project is why.
+_REJECTS = re.compile(
+    r"^(?:no+|nope|nah|absolutely not|wrong\b[^.?!]{0,30}|why\b[^.?!]{0,60}\?|[\w.`()-]{1,30}\?\?+|"
+    r"(?:please )?(?:revert|undo) (?:that|this|it)\b[^.?!]{0,20}|lol no|not like that)[.!?]*$",
+    re.I,
+)
+
+
+def rejects(sentence: str) -> bool:
+    """The sentence rejects what the agent just did."""
+    return bool(_REJECTS.match(sentence.strip()))
+
+
 def pointed_at(sentences: Sequence[str]) -> tuple[list[LeadIn | None], frozenset[int]]:
     """For each sentence, what a later sentence says of it ("That goes for all my repos"), and the sentences
     that only frame another. "Ask when you don't know. A confident guess costs me an afternoon. Goes for

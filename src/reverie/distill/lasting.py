@@ -291,6 +291,13 @@ _PROHIBITION = re.compile(
     r"leave \S.{0,40} alone\b|(?:i'?d|i would) (?:much |really )?rather (?:you )?(?:didn'?t|did not|not))",
     re.I,
 )
+# What a correcting statement is about, when it is about the project: a kind (a bare plural opening it), a
+# named thing (code, a path, a file), or the project itself ("here", "in this repo").
+_OF_THE_PROJECT = re.compile(
+    r"^(?:(?:the|our|all|every)\s+)?(?:[\w-]+\s+)?[a-z]{3,}(?<![su])s\b(?! (?:is|was)\b)|`[^`]+`|\b[\w.-]+/[\w./-]*|"
+    r"\b\w+\.[a-z]{2,6}\b|\bhere\b|\bin this (?:repo|project|codebase|app)\b",
+    re.I,
+)
 _YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time)\b", re.I)
 _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
 _ASKED_HABIT = re.compile(
@@ -333,7 +340,7 @@ class Duration(StrEnum):
     UNSAID = "unsaid"  # grammar says nothing: the model decides
 
 
-def duration(sentence: str, *, ruled: bool = False, refused: bool = False) -> Duration:
+def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corrected: bool = False) -> Duration:
     """What the sentence's grammar says about how long it lasts. ``ruled``: the sentence is an item of a
     list the person announced as rules ("Ground rules:"), framed like "As a rule, ...". ``refused``: typed
     while refusing the agent's tool call or after interrupting it, where a prohibition is a rule ("Please
@@ -348,6 +355,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False) -> Du
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if refused and _PROHIBITION.match(text) and not (_BOUNDED.search(text) or _YET.search(text)):
         return Duration.STANDING
+    if corrected and _how_it_is(text, _instruction(text)) and _OF_THE_PROJECT.search(text) and not _YET.search(text):
+        return Duration.STANDING  # "No. Board files belong to the hw team": how the project is, said to correct
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)

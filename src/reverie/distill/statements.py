@@ -100,6 +100,8 @@ def parse_statements(
     # "Paste the whole plan. That goes for any repo I work on: I read every line": the second says what the
     # first is, and why.
     back, only_framing = frames.pointed_at(sentences)
+    # "No. Board files belong to the hw team": after a rejection of what the agent did, how the project is
+    corrected = bool(sentences) and frames.rejects(sentences[0]) and bool(before or channel != "prompt")
     read_at: dict[int, ParsedStatement] = {}
     for position, said in enumerate(sentences):
         if position in only_framing:
@@ -117,7 +119,9 @@ def parse_statements(
             sentences=len(sentences),
         )
         announced = any(frame.rule for frame in framing) or said in ruled
-        parsed = read_sentence(sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere)
+        parsed = read_sentence(
+            sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere, corrected=corrected
+        )
         if parsed is not None:
             read_at[position] = parsed
     return [_with_reason(parsed, sentences, position, back[position], read_at) for position, parsed in read_at.items()]
@@ -144,7 +148,13 @@ def _with_reason(
 
 
 def read_sentence(
-    sentence: str, context: Context, *, explicit: bool = False, ruled: bool = False, everywhere: bool = False
+    sentence: str,
+    context: Context,
+    *,
+    explicit: bool = False,
+    ruled: bool = False,
+    everywhere: bool = False,
+    corrected: bool = False,
 ) -> ParsedStatement | None:
     """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly).
     ``ruled``: an item of a list the person announced as rules (``listed_under_rules``), or what follows
@@ -154,7 +164,7 @@ def read_sentence(
     reading = shipped().read(sentence, context)
     # a prohibition typed while refusing the agent's tool call, or after stopping it, is a rule said once
     refused = context.channel in ("denial", "interrupt")
-    said = lasting.duration(sentence, ruled=ruled, refused=refused)
+    said = lasting.duration(sentence, ruled=ruled, refused=refused, corrected=corrected)
     if said is Duration.STANDING and context.sentences > SPECIFICATION_SENTENCES:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
     strength = _strength(reading, said, explicit=explicit)
