@@ -156,6 +156,10 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "ask me before pulling in new dependencies.",
         "I would like us to stay with polars in this project.",
         "nothing gets deleted in the admin, ever",
+        "don't deploy yourself",
+        "pls don't commit dist/build.",
+        "just pnpm test from now on",
+        "whole codebase uses the logger() helper",
     ],
 )
 def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
@@ -257,3 +261,14 @@ def test_how_the_project_is_said_to_correct_the_agent_is_a_rule(text: str, befor
 )
 def test_what_a_correction_says_of_the_moment_is_not(text: str, before: str) -> None:
     assert not [p for p in parse_statements(text, before=before) if p.strength is Strength.EXPLICIT]
+
+
+def test_the_codebases_everywhere_is_the_project() -> None:
+    found = standing("remember for this project: amounts are integer cents in the DB, everywhere.")
+    assert list(found.values()) == [ScopeLevel.PROJECT], found
+
+
+def test_keeping_them_small_said_to_correct_the_agent_is_a_rule() -> None:
+    text = "why is half the file reformatted?? keep the diffs small pls."
+    assert [p for p in parse_statements(text, before="Ran prettier") if p.strength is Strength.EXPLICIT]
+    assert not [p for p in parse_statements("keep the diffs small pls.") if p.strength is Strength.EXPLICIT]

@@ -30,7 +30,8 @@ _ANNOUNCES = re.compile(
     r"\b(?:rules?|conventions?|guidelines?)\b(?!\.\w|\s*#?\d)|"
     r"\b(?:my|personal|quick|general|one more|team) pref(?:erence)?s?\b|"
     r"\b(?:in general|generally|more generally|for the record|for future reference|reminder)\b|"
-    r"\bgeneral (?:thing|preference)\b|\bdefinition of done\b|\b(?:requirement|standard) for (?:any|every|all)\b|"
+    r"\bgeneral (?:thing|preference)\b|\bdefinition of done\b|\bimportant for (?:every|all|any)\w*\b|"
+    r"\bremember for this (?:project|repo)\b|\b(?:requirement|standard) for (?:any|every|all)\b|"
     # for whom or where it holds: "applies to me everywhere", "goes for every export we build"
     r"\b(?:applies|apply|goes|go|holds|hold) (?:to|for) (?:me|us|all|every|any|everything|everyone)\b|"
     r"\beverywhere\b|\bnot (?:only|just) (?:this|here|for this|in this|now)\b|"
@@ -51,7 +52,7 @@ _REQUEST = re.compile(
 # A lead-in that introduces what the agent should know: "A bit of context before we start: ...".
 _INTRODUCES = re.compile(
     r"\b(?:context|background|heads[- ]up|fyi|btw|by the way|remark|side note|for the record|one more thing|"
-    r"small thing|quick thing|while i think of it|(?:i )?should have (?:told|mentioned|said)|"
+    r"small thing|quick thing|while i think of it|before i forget|(?:i )?should have (?:told|mentioned|said)|"
     r"moved|changed|update|news)\b",
     re.I,
 )

@@ -129,6 +129,12 @@ _LEAVE_ALONE = re.compile(
     r"(?:never|don'?t|do not|avoid) \w+ an? (?:existing|old|released|applied|published) [\w-]+)",
     re.I,
 )
+# The same, said of the things at hand of a kind, as a correction says it: "keep the diffs small".
+KEEP_THEM = re.compile(
+    r"^(?:(?:please|pls|and|also)[\s,]+)*keep (?:the |your )?(?:[\w-]+ )?[a-z]+s "
+    r"(?:short|small|concise|focused|minimal|brief|lean|readable)\b",
+    re.I,
+)
 # Where new things of a kind go: "Put new components in src/components/ui".
 _NEW_KIND = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:put|place|add|create|keep|store|write) new "

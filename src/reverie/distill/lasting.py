@@ -153,7 +153,7 @@ _DESIRE = re.compile(
     re.I,
 )
 _NEGATIVE = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b"
+    r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:never|don'?t|do not|avoid|stop|quit)\b"
     # the person's or the team's refusal: "we don't use semicolons", "I don't want emojis in commits"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:we|i) (?:don'?t|do not|never) "
     r"(?=(?:use|want|like|allow|accept|write|add|commit)\b)"
@@ -299,6 +299,16 @@ _OF_THE_PROJECT = re.compile(
     re.I,
 )
 _YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time)\b", re.I)
+# What the agent is not to do itself: "don't migrate yourself", "never push to production yourself".
+_YOURSELF = re.compile(
+    r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:don'?t|dont|do not|never) \w+(?: [\w.`/-]+){0,4} yourself\b", re.I
+)
+# The codebase's own way: "whole codebase uses the auth() helper".
+_CODEBASE_USES = re.compile(
+    r"^(?:the |our )?(?:whole |entire )?(?:codebase|code ?base|project|repo|app) (?:\w+ )?(?:uses|is on|runs on) \w",
+    re.I,
+)
+_FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
 _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
 _ASKED_HABIT = re.compile(
     r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
@@ -355,6 +365,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if refused and _PROHIBITION.match(text) and not (_BOUNDED.search(text) or _YET.search(text)):
         return Duration.STANDING
+    if corrected and kinds.KEEP_THEM.match(text) and not _YET.search(text):
+        return Duration.STANDING  # "why is half the file reformatted?? keep the diffs small"
     if corrected and _how_it_is(text, _instruction(text)) and _OF_THE_PROJECT.search(text) and not _YET.search(text):
         return Duration.STANDING  # "No. Board files belong to the hw team": how the project is, said to correct
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
@@ -406,6 +418,9 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         or _STANDARD.match(body)
         or _ITS_NOT.match(body)
         or _NOTHING_GOES.search(body)
+        or _YOURSELF.match(body)
+        or _CODEBASE_USES.match(body)
+        or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not _TROUBLE.search(text))
         or _NEVER_GOES.match(body)
     ):
         return Duration.STANDING

@@ -17,6 +17,7 @@ sentence in the person's terms, with a choice "use X, not Y" as its key when the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -96,7 +97,10 @@ def parse_statements(
     sentences = prose_sentences(text)
     ruled = listed_under_rules(text) if ":" in text else frozenset()
     # "I work from WSL, in every project. Always give me linux commands": said once for the whole turn.
-    turn_everywhere = any(_said_everywhere(sentence) for sentence in sentences)
+    # ("remember for this project: money is integer cents, everywhere" is this project's everywhere)
+    turn_everywhere = any(_said_everywhere(sentence) for sentence in sentences) and not any(
+        _said_here(sentence) for sentence in sentences
+    )
     # "Paste the whole plan. That goes for any repo I work on: I read every line": the second says what the
     # first is, and why.
     back, only_framing = frames.pointed_at(sentences)
@@ -109,7 +113,7 @@ def parse_statements(
         lead_in = frames.lead_in(said)  # "One thing that's a hard rule here: X" is a rule, X
         sentence = lead_in.said if lead_in is not None else said
         framing = [frame for frame in (lead_in, back[position]) if frame is not None]
-        everywhere = turn_everywhere or any(frame.everywhere for frame in framing)
+        everywhere = (turn_everywhere or any(frame.everywhere for frame in framing)) and not _said_here(said)
         context = Context(
             channel=channel,
             opening=task_request,
@@ -171,8 +175,8 @@ def read_sentence(
     if strength is None:
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
-    here = cues.PROJECT.search(sentence) is not None  # "in this repo" outweighs the turn's "everywhere"
-    everywhere = (everywhere and not here) or _said_everywhere(sentence)
+    here = _said_here(sentence)  # "in this repo" outweighs the turn's "everywhere"
+    everywhere = (everywhere or _said_everywhere(sentence)) and not here
     scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
@@ -203,10 +207,24 @@ def read_prohibition(text: str, command: str | None) -> ParsedStatement | None:
     return _directive_statement(text, text, Strength.CORRECTION, ScopeLevel.PROJECT, False, reading.standing)
 
 
+def _said_here(sentence: str) -> bool:
+    """ "In this repo", "for this project", but not "not just for this repo" (which is every project)."""
+    return cues.PROJECT.search(_NOT_JUST_HERE.sub("", sentence)) is not None
+
+
+_NOT_JUST_HERE = re.compile(r"\bnot (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)\b", re.I)
+# "money is integer cents in the DB, everywhere": the codebase's everywhere, not every project
+_OF_THE_CODEBASE = re.compile(r"\b(?:codebase|code base|project|repo|repository|app|db|database|schema)\b", re.I)
+
+
 def _said_everywhere(sentence: str) -> bool:
     """ "In all my projects", "globally"; a bare "everywhere" only when the person speaks of themselves."""
     found = cues.GLOBAL.search(sentence)
-    return found is not None and (found.group(0).lower() != "everywhere" or not cues.TEAM.search(sentence))
+    if found is None:
+        return False
+    return found.group(0).lower() != "everywhere" or not (
+        cues.TEAM.search(sentence) or _OF_THE_CODEBASE.search(sentence)
+    )
 
 
 def read_answer(question: str, answer: str) -> ParsedStatement | None:
