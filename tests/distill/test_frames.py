@@ -160,6 +160,9 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
         "pls don't commit dist/build.",
         "just pnpm test from now on",
         "whole codebase uses the logger() helper",
+        "In Go, please wrap errors with `fmt.Errorf` and `%w`.",
+        "I would prefer that you not install packages with conda in this project.",
+        "Our cluster uses SLURM, and the profile lives in profiles/slurm/.",
     ],
 )
 def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
@@ -180,6 +183,7 @@ def test_the_forms_of_a_standing_rule_in_an_explanation(sentence: str) -> None:
         "Do not modify existing backend code; only add the files listed.",
         "Everything should be scaled the same.",
         "Nothing should be shown below the loading indicator.",
+        "Our translator is on holiday until the end of the month.",
         "Can we test and make sure this is working locally before pushing up to git?",
         "Can you put the port into a config file, instead of a magic number in every file?",
     ],

@@ -162,6 +162,8 @@ _NEGATIVE = re.compile(
     r"(?:are|'re) not allowed to|never) (?!(?:need|have|know|want|seem|mind)\b)[a-z]"
     # "I must ask you never to submit jobs yourself"
     r"|^i (?:must|have to) ask you (?:never|not) to\b"
+    # "I would prefer that you not install packages with conda"
+    r"|^(?:i'?d|i would) prefer (?:that )?(?:you )?(?:not|never|didn'?t|did not)\b"
     # "I'd rather you didn't use raw SQL"
     r"|^(?:(?:and|also|so)[\s,]+)*(?:i'?d|i would) rather (?:you )?(?:didn'?t|did not|not|never)\b",
     re.I,
@@ -308,6 +310,8 @@ _CODEBASE_USES = re.compile(
     r"^(?:the |our )?(?:whole |entire )?(?:codebase|code ?base|project|repo|app) (?:\w+ )?(?:uses|is on|runs on) \w",
     re.I,
 )
+# The team's setup: "Our HPC uses SLURM", "our CI runs on self-hosted runners".
+_OUR_SETUP = re.compile(r"^our (?:[\w-]+ ){0,2}(?:uses|runs on|lives in)\s+\w(?!.*\buntil\b)", re.I)
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
 _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
 _ASKED_HABIT = re.compile(
@@ -324,6 +328,9 @@ _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)
 _FRAME = re.compile(
     r"^(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
     r"normally|usually|generally|in general|as a habit|by (?:team )?(?:agreement|convention)|"
+    # a language or a part of the code as the frame: "In R, please build paths with here::here()"
+    r"in (?:r|python|typescript|javascript|go|rust|java|kotlin|swift|ruby|php|sql|shell|bash|css|html|"
+    r"the tests|tests|migrations|the frontend|the backend|the ui|the api)(?=[,:])|"
     r"according to (?:the |our )?(?:[\w-]+ ){0,3}(?:guidelines?|polic(?:y|ies)|rules?|standards?|conventions?)|"
     r"as of (?:monday|tuesday|wednesday|thursday|friday|today|this week|yesterday|last week|v?\d[\w.]*)|"
     r"next time|going forward|moving forward|from here on(?: out)?|henceforth|"
@@ -420,6 +427,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         or _NOTHING_GOES.search(body)
         or _YOURSELF.match(body)
         or _CODEBASE_USES.match(body)
+        or _OUR_SETUP.match(body)
+        or (framed and instruction and not _BOUNDED.search(text) and not kinds.AT_HAND.search(body))
         or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not _TROUBLE.search(text))
         or _NEVER_GOES.match(body)
     ):
