@@ -198,6 +198,15 @@ def test_an_emoji_between_sentences_ends_the_first() -> None:
         "We move logic into services.",
         "ok \U0001f44d",
     ]
+    assert prose_sentences("no emojis in log strings \U0001f602 chat is the place") == [
+        "no emojis in log strings.",
+        "chat is the place",
+    ]
+
+
+def test_just_me_every_project_is_global() -> None:
+    found = standing("side note, this is just me, every project: no emojis in commit messages")
+    assert list(found.values()) == [ScopeLevel.GLOBAL], found
 
 
 def test_a_compiled_hooks_message_in_a_turn_is_never_read() -> None:

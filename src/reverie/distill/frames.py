@@ -58,7 +58,8 @@ _INTRODUCES = re.compile(
 )
 # Whom the rule is for, said in the lead-in: the person, in every project.
 _PERSONAL = re.compile(
-    r"\b(?:(?:about|for) me|applies to me|how i (?:like to |want to |usually |always )?work|whatever project)\b",
+    r"\b(?:(?:about|for) me|applies to me|how i (?:like to |want to |usually |always )?work|whatever project|"
+    r"just me|a me[- ]thing|every (?:project|repo))\b",
     re.I,
 )
 

@@ -141,11 +141,14 @@ def is_pasted(line: str) -> bool:
 
 
 # Emoji between two sentences: "600 lines 🙈 We've been ...", "why does it? 😬 I'd rather ...".
-_EMOJI_BETWEEN = re.compile("(?P<end>[.!?])?(?<=[\\w.!?)])\\s*[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+(?=\\s+[A-Z])")
+_EMOJI_BETWEEN = re.compile(
+    "(?P<end>[.!?])?(?<=[\\w.!?)])\\s*[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+(?=\\s+[A-Za-z])"
+)
 
 
 def _emoji_ends(line: str) -> str:
-    """An emoji before a capitalised word ends a sentence as a period would; the emoji itself says nothing."""
+    """An emoji between two words ends a sentence as a period would ("strings 😂 chat is the only place");
+    the emoji itself says nothing."""
     return _EMOJI_BETWEEN.sub(lambda match: match.group("end") or ".", line)
 
 
