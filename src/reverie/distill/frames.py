@@ -1,17 +1,24 @@
-"""A rule the person announces before a colon, and whom it is for.
+"""How a rule is framed in a turn that explains a project: what announces it, points back at it, or
+says why.
 
-People who explain a project to an agent often say first what kind of thing follows: "One thing
-that's a hard rule in this system: reservations are never hard-deleted", "A general thing about how
-I like to work, in any project: if you're torn, ask me", "important for all public pages, not only
-this one: never show full address". What follows the colon is a rule as surely as an item under
-"Ground rules:" (``reading.sentences.listed_under_rules``), and the lead-in may say that it holds for
-the person everywhere ("applies to me everywhere", "generally for me").
+People who brief an agent in full sentences rarely say a rule bare:
 
-Only a lead-in that names a rule, says the rule is general, or names its scope counts. "Note:",
-"Context:", "Important:" alone open a task's details as often as a rule (unlabelled prompts: most of
-them were details of the task), and a request ("Please fix the following in this project:") is the task.
-Real sessions rarely talk so (2 such sentences in the dev split, 8 in 54,000 unlabelled prompt
-sentences); people who explain their project in full sentences do.
+* **a lead-in before a colon** announces it ("One thing that's a hard rule in this system: reservations
+  are never hard-deleted", "Going forward: ...") and may say whom it is for ("A general point about how
+  I like to work, in any project: ..."); a lead-in that only introduces context ("A bit of context: X")
+  leaves X to be read on its own. "Note:" or "Important:" alone open a task's details as often as a
+  rule (most of the unlabelled prompts that use them), a request ("Please fix the following:") is the
+  task, and a heading ("Data Fetching:") or a quoted error is neither;
+* **a sentence that points back** says what the one before it was ("That goes for all my repos",
+  "Same in every repo I work in", "Period."), skipping over a reason to the rule before it;
+* **the reason** follows in the next sentence ("... The workers run with a concurrency of 4") and joins
+  the statement;
+* **a rejection** of what the agent just did ("No.", "wrong board.", "revert that.") opens a turn whose
+  statements about the project say why (``lasting`` reads them).
+
+Real sessions in the public corpora rarely talk so (2 announced lead-ins in the dev split, 8 among
+15,515 unlabelled prompt sentences); people explaining their project in full sentences do
+(``corpus/written/session-g`` to ``-t``, docs/reading.md).
 """
 
 from __future__ import annotations
