@@ -360,22 +360,14 @@ class Duration(StrEnum):
 def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corrected: bool = False) -> Duration:
     """What the sentence's grammar says about how long it lasts. ``ruled``: the sentence is an item of a
     list the person announced as rules ("Ground rules:"), framed like "As a rule, ...". ``refused``: typed
-    while refusing the agent's tool call or after interrupting it, where a prohibition is a rule ("Please
-    don't edit renv.lock by hand", "no db:reset please!"), unless it says it is for now ("not yet")."""
-    text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
-    asked = _ASKED_HABIT.match(text)
-    if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
-        # "can you run X before you say it's done?", "could you leave X alone?": a habit, asked
-        text = text[asked.end() :].rstrip("? ")
+    while refusing the agent's tool call or after interrupting it; ``corrected``: in a turn that opens by
+    rejecting what the agent just did (``frames.rejects``)."""
+    text = _as_said(sentence)
     if not text or _QUESTION.search(text):
         return Duration.UNSAID
-    ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
-    if refused and _PROHIBITION.match(text) and not (_BOUNDED.search(text) or _YET.search(text)):
+    if _in_reply(text, refused=refused, corrected=corrected):
         return Duration.STANDING
-    if corrected and kinds.KEEP_THEM.match(text) and not _YET.search(text):
-        return Duration.STANDING  # "why is half the file reformatted?? keep the diffs small"
-    if corrected and _how_it_is(text, _instruction(text)) and _OF_THE_PROJECT.search(text) and not _YET.search(text):
-        return Duration.STANDING  # "No. Board files belong to the hw team": how the project is, said to correct
+    ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)
@@ -394,61 +386,111 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     ) and not _NOT_HABIT.search(text)
     if habitual and kinds.AT_HAND.search(body) and not _NEGATIVE.match(body):
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
+    standing = (
+        _habit(text, body, instruction=instruction, habitual=habitual)
+        or _how_the_project_is(text, body, framed=framed, instruction=instruction)
+        or _said_to_last(text, body, framed=framed, instruction=instruction)
+        or _of_a_kind_or_place(text, body, main_clause, instruction=instruction, habitual=habitual)
+    )
+    return Duration.STANDING if standing else Duration.UNSAID
+
+
+def _as_said(sentence: str) -> str:
+    """The sentence without an interjection before it, and a habit asked as a question as the request it
+    makes ("can you run X before you say it's done?", "could you leave X alone?")."""
+    text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    asked = _ASKED_HABIT.match(text)
+    if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
+        text = text[asked.end() :].rstrip("? ")
+    return text
+
+
+def _in_reply(text: str, *, refused: bool, corrected: bool) -> bool:
+    """A prohibition typed while refusing the agent ("Please don't edit renv.lock by hand"), or how the
+    project is said to correct it ("No. Board files belong to the hw team"), unless it is for now."""
+    if _YET.search(text):
+        return False
+    if refused and _PROHIBITION.match(text) and not _BOUNDED.search(text):
+        return True
+    if not corrected:
+        return False
+    # "why is half the file reformatted?? keep the diffs small"
+    return bool(kinds.KEEP_THEM.match(text)) or (
+        _how_it_is(text, _instruction(text)) and bool(_OF_THE_PROJECT.search(text))
+    )
+
+
+def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
+    """An instruction with a habit or a scope ("Always run X", "never commit to main in this repo"), or a
+    habit of the work after a first clause ("sqlfluff has to pass, run it before you tell me you're done")."""
     if (instruction or _NO_THING.match(body)) and (habitual or _SCOPE.search(text)):
-        return Duration.STANDING
+        return True
     first, *later = body.split(", ")
-    # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every push,
-    # run X" is a habit
+    # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every
+    # push, run X" is a habit
     step = _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
-    if not kinds.AT_HAND.search(body) and any(
+    return not kinds.AT_HAND.search(body) and any(
         _instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
-    ):
-        return Duration.STANDING  # "sqlfluff has to pass, run it before you tell me you're done"
-    if _EVERY_PROJECT.search(text) and not (_BOUNDED.search(text) or _TROUBLE.search(text)) and len(text.split()) >= 4:
-        return Duration.STANDING  # "I write British English everywhere, in all my projects"
-    if _SCOPE_FRAME.match(text) and not _BOUNDED.search(text) and not _TROUBLE.search(body) and len(body.split()) >= 3:
-        return Duration.STANDING  # "In this repo, tests live next to the code": how the project is, by its frame
-    # How the project is, with the project as its place ("X is off on every DAG in this repo") or after a
-    # standing frame ("As of Monday, CI runs on our own runners", "Going forward: the tables are generated").
+    )
+
+
+def _how_the_project_is(text: str, body: str, *, framed: bool, instruction: bool) -> bool:
+    """A statement of how the project (or the person's every project) is: a setting, a corrected fact, the
+    team's way, what is pinned or kept on purpose, where things go or never go."""
+    unbounded = not _BOUNDED.search(text)
+    if _EVERY_PROJECT.search(text) and unbounded and not _TROUBLE.search(text) and len(text.split()) >= 4:
+        return True  # "I write British English everywhere, in all my projects"
+    if _SCOPE_FRAME.match(text) and unbounded and not _TROUBLE.search(body) and len(body.split()) >= 3:
+        return True  # "In this repo, tests live next to the code": how the project is, by its frame
+    # With the project as its place ("X is off on every DAG in this repo"), after a standing frame ("As of
+    # Monday, CI runs on our own runners"), or kept on purpose
     if (_PROJECT_WIDE.search(text) or framed or _ON_PURPOSE.search(text)) and _how_it_is(body, instruction):
-        return Duration.STANDING
-    if _RATHER_USE.match(body) and not _BOUNDED.search(text):
-        return Duration.STANDING
-    if (
-        _of_a_kind(body, framed)
-        or _PREFER.match(body)
-        or ((_WE_USE.match(body) or _WE_ARE_ON.match(body)) and not _BOUNDED.search(text))
+        return True
+    return bool(
+        ((_WE_USE.match(body) or _WE_ARE_ON.match(body)) and unbounded)
         or _SETTING.match(body)
-        or _PURPOSE.match(text)
         or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
         or _REMEMBER.match(text)
         or _STANDARD.match(body)
         or _ITS_NOT.match(body)
         or _NOTHING_GOES.search(body)
-        or _YOURSELF.match(body)
         or _CODEBASE_USES.match(body)
         or _OUR_SETUP.match(body)
+        or _NEVER_GOES.match(body)
+    )
+
+
+def _said_to_last(text: str, body: str, *, framed: bool, instruction: bool) -> bool:
+    """An instruction whose words say it lasts: a preference, a tool for a kind of work, "from now on",
+    "rather than X, use Y", what the agent is not to do itself, or any instruction after a standing frame."""
+    return bool(
+        (_RATHER_USE.match(body) and not _BOUNDED.search(text))
+        or _of_a_kind(body, framed)
+        or _PREFER.match(body)
+        or _PURPOSE.match(text)
+        or _YOURSELF.match(body)
         or (framed and instruction and not _BOUNDED.search(text) and not kinds.AT_HAND.search(body))
         or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not _TROUBLE.search(text))
-        or _NEVER_GOES.match(body)
-    ):
-        return Duration.STANDING
+    )
+
+
+def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: bool, habitual: bool) -> bool:
+    """A rule about every thing of a kind (``kinds``), a prohibition on a named place ("Don't touch the
+    generated files in src/gen/"), or a named choice said as an instruction."""
     if kinds.of_every_one(body, main_clause, instruction, bounded=bool(_BOUNDED.search(text)), whole=text):
-        return Duration.STANDING
+        return True
     if (
         _NEGATIVE.match(body)
         and _NAMED_TARGET.search(body)
         and not _DEICTIC_OBJECT.search(body)
         and not _REMINDER.match(body)
     ):
-        return Duration.STANDING  # "Don't touch the generated files in src/gen/": a place, not the task at hand
+        return True
     # A choice inside a relative clause is the thing asked for ("create a section that captures the
-    # decision to use Railway instead of other options"), as a habit there is.
-    # A change to make ("refactor X to use Y instead of Z") is the task's, as it is in a kind of place.
+    # decision to use Railway instead of other options"), as a habit there is; a change to make ("refactor
+    # X to use Y instead of Z") is the task's, as it is in a kind of place.
     chosen = _CHOICE.search(main_clause) and not kinds.CHANGE_AT_HAND.match(body)
-    if chosen and (instruction or habitual or _SCOPE.search(text)):
-        return Duration.STANDING
-    return Duration.UNSAID
+    return bool(chosen and (instruction or habitual or _SCOPE.search(text)))
 
 
 def standing_frame(opening: str) -> bool:
