@@ -21,7 +21,9 @@ without a second sighting:
   list the person announced as rules ("Ground rules:" then "- use yarn").
 
 A rule amid a pasted specification (a turn of more than 30 sentences) is left to the model by the caller
-(``statements``).
+(``statements``). How a rule is framed around it (a lead-in, a sentence pointing back, a rejection of what
+the agent did) is read by ``frames``; here, in ``duration``'s steps: said in reply to the agent, a habit,
+how the project is, an instruction said to last, a rule of a kind or a named place.
 
 And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
 last the session whatever else they say. Everything here is generic English grammar (habit, frame,
