@@ -242,7 +242,7 @@ def test_frames_of_garbled_and_huge_turns_end_in_lessons_or_nothing(text: str) -
 def test_a_prohibition_typed_while_refusing_the_agent_is_a_rule(text: str, channel: str) -> None:
     found = [p for p in parse_statements(text, channel=channel) if p.strength is Strength.EXPLICIT]
     assert len(found) == 1 and found[0].scope is ScopeLevel.PROJECT, found
-    assert not [p for p in parse_statements(text) if p.strength is Strength.EXPLICIT and "\\n" in p.statement]
+    assert "\n" not in found[0].statement and found[0].statement.endswith(".")
 
 
 @pytest.mark.parametrize(

@@ -58,13 +58,16 @@ POSITIVE = re.compile(r"^(?:please\s+)?(?:always|make sure (?:to|you)|remember t
 UNWORKABLE = re.compile(r"^(?P<action>\S+(?:\s+\S+){1,8}?)\s+(?:will not|does not|cannot|\w+n't) work\b", re.I)
 # Scope asides, read as the lesson's scope and left out of its text.
 PROJECT = re.compile(r"\b(?:in|for) (?:this|the|our) (?:repo|repository|project|codebase)\b", re.I)
+# Said after a rule to widen it: "not just this repo" (every project, not this one).
+NOT_JUST_HERE = r"not (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)"
+# A request asked as a question: "can you ...", "could u please ...".
+ASKING = re.compile(r"^(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?", re.I)
 GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
     r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
-    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)|"
+    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)|" + NOT_JUST_HERE + r"|"
     # said after the rule: "not just this repo", "that goes for any Terraform I work on"
-    r"not (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)|"
     r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
     r"(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"
     r"|(?:^|,\s*)globally\b",

@@ -153,11 +153,8 @@ _MAX_STATEMENT_CHARS = 160  # what a reviewer reads at a glance (``reading.evalu
 
 def _instruction(sentence: str) -> bool:
     """An instruction, or a polite request for one ("can you drop the emoji checklists")."""
-    request = _POLITE_REQUEST.sub("", sentence.strip(), count=1)
+    request = cues.ASKING.sub("", sentence.strip(), count=1)
     return wording.opens_instruction(request) or lasting.is_instruction(request)
-
-
-_POLITE_REQUEST = re.compile(r"^(?:can|could|would|will) (?:you|u) (?:please )?", re.I)
 
 
 def reason_of(rule: str, after: str, *, given: bool = False) -> str | None:

@@ -316,9 +316,7 @@ _CODEBASE_USES = re.compile(
 _OUR_SETUP = re.compile(r"^our (?:[\w-]+ ){0,2}(?:uses|runs on|lives in)\s+\w(?!.*\buntil\b)", re.I)
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
 _NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
-_ASKED_HABIT = re.compile(
-    r"^(?:(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?)(?=[a-z]+ \S[^?]*\?\s*$)", re.I
-)
+_ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
 _ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)
 _NAMED_TARGET = re.compile(
@@ -375,9 +373,9 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     body = _FRAME.sub("", text, count=1)
     framed = body != text and not _BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
     condition = _GENERIC_CONDITION.match(body)
-    if condition is not None and _instruction(body[condition.end() :]):
+    if condition is not None and is_instruction(body[condition.end() :]):
         return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
-    instruction = _instruction(body)
+    instruction = is_instruction(body)
     if _BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
         return Duration.BOUNDED
     # A habit inside a relative clause describes the thing asked for ("add a workflow that runs on every
@@ -418,7 +416,7 @@ def _in_reply(text: str, *, refused: bool, corrected: bool) -> bool:
         return False
     # "why is half the file reformatted?? keep the diffs small"
     return bool(kinds.KEEP_THEM.match(text)) or (
-        _how_it_is(text, _instruction(text)) and bool(_OF_THE_PROJECT.search(text))
+        _how_it_is(text, is_instruction(text)) and bool(_OF_THE_PROJECT.search(text))
     )
 
 
@@ -432,7 +430,7 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     # push, run X" is a habit
     step = _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
     return not kinds.AT_HAND.search(body) and any(
-        _instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
+        is_instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
     )
 
 
@@ -519,10 +517,6 @@ def _how_it_is(text: str, instruction: bool) -> bool:
 
 def is_instruction(clause: str) -> bool:
     """The clause opens with an instruction: an imperative, a prohibition, a wish, "always/never ..."."""
-    return _instruction(clause)
-
-
-def _instruction(clause: str) -> bool:
     return bool(
         _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
     )
@@ -533,9 +527,9 @@ def _of_a_kind(body: str, framed: bool) -> bool:
     obligation on every member of a kind ("each migration should be reversible"), or, after a standing
     frame, a condition of any kind with its instruction ("next time, if you see X, tell me")."""
     habit = _STATED_HABIT.match(body)
-    if habit is not None and (_instruction(body[habit.end() :]) or _ANY_VERB.match(body[habit.end() :])):
+    if habit is not None and (is_instruction(body[habit.end() :]) or _ANY_VERB.match(body[habit.end() :])):
         return True
     if _GENERIC_RULE.match(body):
         return True
     head, comma, rest = body.partition(",")
-    return framed and bool(comma) and head.lower().startswith(("if ", "when ")) and _instruction(rest.strip())
+    return framed and bool(comma) and head.lower().startswith(("if ", "when ")) and is_instruction(rest.strip())

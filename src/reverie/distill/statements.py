@@ -212,7 +212,7 @@ def _said_here(sentence: str) -> bool:
     return cues.PROJECT.search(_NOT_JUST_HERE.sub("", sentence)) is not None
 
 
-_NOT_JUST_HERE = re.compile(r"\bnot (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)\b", re.I)
+_NOT_JUST_HERE = re.compile(rf"\b{cues.NOT_JUST_HERE}\b", re.I)
 # "money is integer cents in the DB, everywhere": the codebase's everywhere, not every project
 _OF_THE_CODEBASE = re.compile(r"\b(?:codebase|code base|project|repo|repository|app|db|database|schema)\b", re.I)
 
