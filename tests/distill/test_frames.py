@@ -105,6 +105,66 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "please don't touch schema.rb by hand! Generate a migration and let db:migrate dump the schema.",
+            "In this project: Do not touch schema.rb by hand; generate a migration and let db:migrate dump the schema.",
+        ),
+        (
+            "No floats for money, anywhere in this codebase. Amounts are integer minor units.",
+            "In this project: Avoid floats for money, anywhere; amounts are integer minor units.",
+        ),
+        (
+            "Never use print in library code. Use the logger.",
+            "In this project: Never use print in library code; use the logger.",
+        ),
+        (
+            "Never run git commit for me. I review the diff and commit myself.",
+            "Never run git commit for me; I review the diff and commit myself.",
+        ),
+    ],
+)
+def test_what_to_do_instead_of_what_is_forbidden_goes_with_it(text: str, statement: str) -> None:
+    (found,) = standing(text)
+    assert found.removeprefix("In this project: ") == statement.removeprefix("In this project: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "never use npm in this repo. delete the package-lock you made",  # a step of the task at hand
+        "Never commit the build folder. I removed it from the commit",
+        "Never use the staging bucket. For now just write to /tmp.",
+        "Never edit vendored code in third_party/. Then rerun the build.",
+    ],
+)
+def test_a_step_of_the_task_after_a_prohibition_stays_out_of_it(text: str) -> None:
+    (statement, *_) = (p.statement for p in parse_statements(text))
+    assert ";" not in statement and ":" not in statement.removeprefix("In this project: ")
+
+
+def test_a_reason_read_on_its_own_becomes_the_reason_of_the_rule_before_it() -> None:
+    found = parse_statements("pls don't commit public/build. it's in .gitignore on purpose, CI builds the assets.")
+    assert [p.statement for p in found] == [
+        "In this project: Do not commit public/build: it's in .gitignore on purpose, CI builds the assets."
+    ]
+    # a second instruction that merely opens like a reason stays a lesson of its own
+    two = parse_statements(
+        "The human will restart the MCP host for you to continue. It's OK to have fun but don't be snarky."
+    )
+    assert [p.statement for p in two] == [
+        "In this project: The human will restart the MCP host for you to continue.",
+        "In this project: It's OK to have fun but don't be snarky.",
+    ]
+
+
+def test_a_function_named_in_prose_keeps_its_parentheses_as_code() -> None:
+    (statement,) = standing("Always call tr() on player-facing strings, never raw text or os.exit().")
+    assert "`tr()`" in statement and "`os.exit()`" in statement
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "We never hard-delete customer records.",

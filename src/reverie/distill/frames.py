@@ -160,22 +160,83 @@ def _instruction(sentence: str) -> bool:
 def reason_of(rule: str, after: str, *, given: bool = False) -> str | None:
     """``after``, worded to follow a colon, when it gives the reason for ``rule``; None otherwise.
     ``given``: the structure of the turn already says it is the reason (``pointed_at``)."""
-    after = after.strip()
+    after = _without_task_at_hand(after.strip())
     words = after.split()
     if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _instruction(after):
         return None
     shared = set(wording.content_stems(rule)) & set(wording.content_stems(after))
     if not (given or _REASON_OPENS.match(after) or len(shared) >= 2):
         return None
-    reason = after.rstrip(".!; ")
-    return reason[0].lower() + reason[1:] if reason[:1].isupper() and not reason[1:2].isupper() else reason
+    return _continued(after.rstrip(".!; "))
 
 
-def with_reason(statement: str, rule: str, after: str, *, given: bool = False) -> str:
-    """The statement with the reason the person gave right after the rule, when ``after`` is one."""
+def with_reason(statement: str, rule: str, after: str, *, given: bool = False, prohibits: bool = False) -> str:
+    """The statement with the reason the person gave right after the rule, when ``after`` is one; after a
+    prohibition (``prohibits``), also with what to do instead ("Don't touch schema.rb by hand. Generate a
+    migration with `bin/rails g migration`")."""
     reason = reason_of(rule, after, given=given)
-    joined = f"{statement.rstrip('.!; ')}: {reason}." if reason else statement
+    instead = alternative_of(after) if prohibits and reason is None else None
+    if reason:
+        joined = f"{statement.rstrip('.!; ')}: {reason}."
+    elif instead:
+        joined = f"{statement.rstrip('.!; ')}; {instead}."
+    else:
+        return statement
+    joined = wording.code_paths(joined)
     return joined if len(joined) <= _MAX_STATEMENT_CHARS else statement
+
+
+def only_explains(said: str) -> bool:
+    """The sentence opens as a reason does ("It's in .gitignore on purpose") and asks nothing: no
+    prohibition, obligation or wish in it."""
+    return bool(_REASON_OPENS.match(said.strip())) and not _ASKS.search(said)
+
+
+_ASKS = re.compile(
+    r"\b(?:don'?t|do not|never|always|must|mustn'?t|should|shouldn'?t|have to|has to|need to|please|pls|"
+    r"make sure|avoid|prefer|want|wanna|rather)\b",
+    re.I,
+)
+
+
+def _without_task_at_hand(said: str) -> str:
+    """What was said, without a last sentence about the task at hand that was joined to it because it
+    points back ("... builds the assets on deploy. I removed it from the commit")."""
+    head, stop, tail = said.rpartition(". ")
+    return head + "." if stop and _AT_HAND.search(tail) else said
+
+
+def alternative_of(after: str) -> str | None:
+    """``after``, worded to follow a semicolon, when it says what to do instead of what was just forbidden:
+    an instruction or a plain statement of how things are done ("Amounts are i64 minor units"), not a step
+    of the task at hand ("delete the package-lock u made", "I removed it from the commit")."""
+    after = _without_task_at_hand(after.strip())
+    words = after.split()
+    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _AT_HAND.search(after):
+        return None
+    if lasting.duration(after) is lasting.Duration.BOUNDED:
+        return None
+    said = wording.strip_asides(cues.ASKING.sub("", after, count=1)).rstrip(".!; ")
+    return _continued(said) or None
+
+
+def _continued(said: str) -> str:
+    """A sentence worded to go on after a colon or semicolon: its first word lower-cased, unless it is "I"
+    or a name that is all capitals ("PRs")."""
+    if said[:1].isupper() and not said[1:2].isupper() and not re.match(r"I\b", said):
+        return said[0].lower() + said[1:]
+    return said
+
+
+# What points at the task at hand, not at how things are done: what the agent or the person just did,
+# "it"/"that" as what is acted on, "now", "here".
+_AT_HAND = re.compile(
+    r"\b(?:u|you|i|we)(?:'ve| have)? (?:just |already )?(?:made|did|added|wrote|created|removed|deleted|reverted|"
+    r"changed|fixed|put|ran|pushed|committed)\b|"
+    r"\b(?:fix|revert|undo|delete|remove|redo|drop|move|rename|change|update|try) (?:it|that|this|them|those)\b|"
+    r"\b(?:right )?now\b|\bhere'?s\b|\bfor this\b|\bthis (?:time|one|PR|branch|bug)\b",
+    re.I,
+)
 
 
 def _reason_after_rule(rule: str, said: str) -> bool:

@@ -128,7 +128,16 @@ def parse_statements(
         )
         if parsed is not None:
             read_at[position] = parsed
-    return [_with_reason(parsed, sentences, position, back[position], read_at) for position, parsed in read_at.items()]
+    found: list[ParsedStatement] = []
+    joined: set[int] = set()
+    for position, parsed in read_at.items():
+        if position in joined:
+            continue
+        worded, took_next = _with_reason(parsed, sentences, position, back[position], read_at)
+        found.append(worded)
+        if took_next:
+            joined.add(position + 1)
+    return found
 
 
 def _with_reason(
@@ -137,18 +146,31 @@ def _with_reason(
     position: int,
     pointer: frames.LeadIn | None,
     read_at: dict[int, ParsedStatement],
-) -> ParsedStatement:
+) -> tuple[ParsedStatement, bool]:
     """A standing lesson with the reason the person gave right after it: what a sentence pointing back at it
-    gives as one, or the next sentence if that reads as a reason (and is no lesson itself)."""
+    gives as one, or the next sentence if that reads as a reason or, after a prohibition, as what to do
+    instead. The next sentence is no lesson of its own then, unless it is one the grammar is sure of: "Don't
+    commit public/build. It's in .gitignore on purpose" is one lesson, not a second about .gitignore.
+    Also whether the next sentence went into this one."""
     if not parsed.durable:
-        return parsed
+        return parsed, False
     if pointer is not None and pointer.said:
-        worded = frames.with_reason(parsed.statement, parsed.clause, pointer.said, given=True)
-    elif pointer is None and position + 1 < len(sentences) and position + 1 not in read_at:
-        worded = frames.with_reason(parsed.statement, parsed.clause, sentences[position + 1])
-    else:
-        return parsed
-    return replace(parsed, statement=worded)
+        given = frames.with_reason(parsed.statement, parsed.clause, pointer.said, given=True)
+        return replace(parsed, statement=given), False
+    following = read_at.get(position + 1)
+    if pointer is not None or position + 1 >= len(sentences) or _own_lesson(following):
+        return parsed, False
+    if following is not None and not frames.only_explains(sentences[position + 1]):
+        return parsed, False  # "X. It's OK to have fun, but don't be snarky": a second lesson, not why
+    worded = frames.with_reason(
+        parsed.statement, parsed.clause, sentences[position + 1], prohibits=parsed.stance == "-"
+    )
+    return replace(parsed, statement=worded), worded != parsed.statement
+
+
+def _own_lesson(parsed: ParsedStatement | None) -> bool:
+    """A sentence read as a lesson the grammar is sure of, or bounded to now: never folded into another."""
+    return parsed is not None and parsed.strength is not Strength.CORRECTION
 
 
 def read_sentence(

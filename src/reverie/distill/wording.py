@@ -83,7 +83,7 @@ def strip_asides(text: str) -> str:
         prose = _EMPHASIS.sub("", _EMOJI.sub(" ", parts[index]))
         prose = _SCOPE_ASIDE.sub(" ", prose)
         prose = _POLITE.sub(_unless_predicate, prose)
-        prose = re.sub(r"\(\s*\)", " ", prose)
+        prose = re.sub(r"(?<![\w.])\(\s*\)", " ", prose)  # what an aside left; `print()` keeps its call
         prose = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", re.sub(r"\s+", " ", prose))
         parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", prose)
     return re.sub(r"^(?:[\s,.;:!?]|-+(?![\w-]))+|[\s,;:-]+$", "", "".join(parts))
@@ -320,9 +320,16 @@ _COMMON_VERBS = frozenset(_COMMON_VERBS_TEXT.split())
 
 
 def code_paths(text: str) -> str:
-    """Bare paths into code spans, outside existing code spans and URLs."""
+    """Bare paths and calls ("print()", "Log.debug()") into code spans, outside existing code spans and URLs."""
     parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") or _URL.search(part) else PATH.sub(_as_code, part) for part in parts)
+    return "".join(
+        part if part.startswith("`") or _URL.search(part) else _CALL.sub(r"`\g<0>`", PATH.sub(_as_code, part))
+        for part in parts
+    )
+
+
+# A function named with its empty call parentheses, as people write one in prose.
+_CALL = re.compile(r"(?:(?<=[)`]/)|(?<![\w`./-]))[A-Za-z_][\w.:]*\(\)(?![\w`])")  # "feat()/fix()" too
 
 
 def _as_code(match: re.Match[str]) -> str:
