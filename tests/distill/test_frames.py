@@ -269,6 +269,50 @@ def test_just_me_every_project_is_global() -> None:
     assert list(found.values()) == [ScopeLevel.GLOBAL], found
 
 
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "btw this is a me thing, not just this game: when you fix a bug, give me the root cause first.",
+            "When you fix a bug, give me the root cause first.",
+        ),
+        (
+            "I prefer short answers, bullets > paragraphs. that's how I like it with every assistant",
+            "I prefer short answers, bullets > paragraphs.",
+        ),
+        ("Ask before you add a dependency. That goes for every repo I touch.", "Ask before you add a dependency."),
+    ],
+)
+def test_not_just_this_one_and_any_assistant_are_the_person_everywhere(text: str, statement: str) -> None:
+    assert standing(text) == {statement: ScopeLevel.GLOBAL}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and generally pls shorter summaries, I read them on the phone, 3 lines max",
+        "cut the 'Great question!' and the recap of what I just said.",
+        "no walls of text please, I skim",
+    ],
+)
+def test_how_the_person_wants_replies_holds_for_them_everywhere(text: str) -> None:
+    assert list(standing(text).values()) == [ScopeLevel.GLOBAL]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write a summary of the changes in this PR, short",
+        "merge missing bullets only; no duplicate files.",
+        "stale responses must not overwrite newer query state",
+        "can you make the answers in the FAQ shorter?",
+        "for now skip the recap, I'm in a hurry",
+    ],
+)
+def test_what_only_mentions_replies_is_no_preference_about_them(text: str) -> None:
+    assert ScopeLevel.GLOBAL not in standing(text).values()
+
+
 def test_a_compiled_hooks_message_in_a_turn_is_never_read() -> None:
     text = f"{HOOK_MARK} Reminder from reverie lesson L7: Always run `make check` before `git push`."
     assert prose_sentences(text) == [] and parse_statements(text) == []

@@ -22,7 +22,8 @@ def words_of(text: str) -> frozenset[str]:
 # A word that leads a sentence without being part of the instruction: "no,", "so", "please", or any
 # one word set off by a comma or colon ("Nah,", "Hmm:", "Again,").
 FILLER = re.compile(
-    r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
+    r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
+    r"honestly|frankly|generally|personally|tbh|fwiw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,
 )
 # An interjection before the instruction says nothing of how long it lasts or what it says: "wait, always
@@ -59,14 +60,20 @@ UNWORKABLE = re.compile(r"^(?P<action>\S+(?:\s+\S+){1,8}?)\s+(?:will not|does no
 # Scope asides, read as the lesson's scope and left out of its text.
 PROJECT = re.compile(r"\b(?:in|for) (?:this|the|our) (?:repo|repository|project|codebase)\b", re.I)
 # Said after a rule to widen it: "not just this repo" (every project, not this one).
-NOT_JUST_HERE = r"not (?:just|only) (?:for |in )?this (?:repo|repository|project|codebase)"
+NOT_JUST_HERE = (
+    r"not (?:just|only) (?:for |in )?(?:this (?:repo|repository|project|codebase|code base|app|game|site|service|"
+    r"library|package|product)|here)"
+)
 # A request asked as a question: "can you ...", "could u please ...".
 ASKING = re.compile(r"^(?:and )?(?:can|could|would|will) (?:you|u) (?:please |always )?", re.I)
 GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
     r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
-    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)|" + NOT_JUST_HERE + r"|"
+    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)"
+    r"(?: (?:that )?i (?:work on|work in|touch|maintain|own|write))?|" + NOT_JUST_HERE + r"|"
+    # how the person wants any assistant to work with them: "with every assistant", "not a lanternfall thing"
+    r"(?:with|from|for) (?:every|any|all) (?:ai )?(?:assistants?|agents?|llms?)|not an? [\w-]+ thing|"
     # said after the rule: "not just this repo", "that goes for any Terraform I work on"
     r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
     r"(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"

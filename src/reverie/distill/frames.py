@@ -44,6 +44,7 @@ _ANNOUNCES = re.compile(
     r"\beverywhere\b|\bnot (?:only|just) (?:this|here|for this|in this|now)\b|"
     r"\b(?:about|for) me\b|"
     r"\bhow (?:i|we) (?:like to |want to |usually |always )?(?:work|do things|write|handle|name|structure)\b|"
+    r"\bhow i (?:like|want) it\b|"
     r"\b(?:in|for|across) (?:any|every|all) (?:of )?(?:my |our )?(?:projects?|repos?|codebases?)\b",
     re.I,
 )
@@ -86,7 +87,7 @@ def lead_in(sentence: str) -> LeadIn | None:
     said = said.strip()
     if not colon or len(opening.split()) > _MAX_LEAD_IN_WORDS or len(said.split()) < 2 or _REQUEST.search(opening):
         return None
-    if wording.opens_instruction(opening) or _is_rule(opening):
+    if (wording.opens_instruction(opening) or _is_rule(opening)) and not _PERSONAL.search(opening):
         # "Fix correctness bugs first: broken imports, ...", "We format with ruff, not black: reformatting
         # everything makes the PR unreadable": the rule, then its list or its reason
         return None
@@ -115,6 +116,7 @@ def _is_rule(opening: str) -> bool:
 _POINTS_BACK = re.compile(
     r"^(?:and |but |also )?(?:(?:that|this)(?:'?s| is| goes| applies| holds| counts)|(?:goes|applies|holds) for|"
     r"same (?:goes )?(?:for|in|across) (?:every|all|any)|keep (?:that|this) in mind|"
+    r"i (?:want|like|need|prefer) (?:that|it that way|it like that)|"
     r"(?:that|this) (?:must|has to|should) (?:hold|stay|apply)|"
     # said after a rule to close it: "HIL tests hit real hardware. Period."
     r"period|full stop|no exceptions|(?:not|non)[- ]negotiable)\b",
@@ -175,15 +177,15 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
     prohibition (``prohibits``), also with what to do instead ("Don't touch schema.rb by hand. Generate a
     migration with `bin/rails g migration`")."""
     reason = reason_of(rule, after, given=given)
-    instead = alternative_of(after) if prohibits and reason is None else None
+    instead = alternative_of(rule, after) if prohibits and reason is None else None
     if reason:
         joined = f"{statement.rstrip('.!; ')}: {reason}."
     elif instead:
         joined = f"{statement.rstrip('.!; ')}; {instead}."
     else:
         return statement
-    joined = wording.code_paths(joined)
-    return joined if len(joined) <= _MAX_STATEMENT_CHARS else statement
+    # the length a reviewer reads; code spans added for paths and calls are formatting
+    return wording.code_paths(joined) if len(joined) <= _MAX_STATEMENT_CHARS else statement
 
 
 def only_explains(said: str) -> bool:
@@ -199,6 +201,17 @@ _ASKS = re.compile(
 )
 
 
+# What an instruction says to do in place of another: "only use X", "use the logger", "go through X".
+_INSTEAD = re.compile(
+    r"\b(?:instead|only|rather|just use|use (?:the|our|a|an)|stick (?:to|with)|go(?:es)? through|via|"
+    r"actual|real|proper(?:ly)?)\b",
+    re.I,
+)
+# Not a statement of its own: it opens with a preposition or a bare "no" ("for each proposed change.", "no
+# history tracking needed").
+_FRAGMENT = re.compile(r"^(?:for|with|in|on|at|by|from|to|of|no|each|every|and|or)\b", re.I)
+
+
 def _without_task_at_hand(said: str) -> str:
     """What was said, without a last sentence about the task at hand that was joined to it because it
     points back ("... builds the assets on deploy. I removed it from the commit")."""
@@ -206,15 +219,23 @@ def _without_task_at_hand(said: str) -> str:
     return head + "." if stop and _AT_HAND.search(tail) else said
 
 
-def alternative_of(after: str) -> str | None:
-    """``after``, worded to follow a semicolon, when it says what to do instead of what was just forbidden:
-    an instruction or a plain statement of how things are done ("Amounts are i64 minor units"), not a step
-    of the task at hand ("delete the package-lock u made", "I removed it from the commit")."""
+def alternative_of(rule: str, after: str) -> str | None:
+    """``after``, worded to follow a semicolon, when it says what to do instead of what ``rule`` just forbade:
+    an instruction on the same thing or with a word of contrast ("Do not use Chart.js. Only use vanilla
+    Canvas"), or a plain statement of how things are done ("Amounts are i64 minor units"); not the next
+    step of a task ("Do not use withdrawn documents. Generate a lean PRD"), nor what was just done ("I
+    removed it from the commit")."""
     after = _without_task_at_hand(after.strip())
     words = after.split()
     if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _AT_HAND.search(after):
         return None
     if lasting.duration(after) is lasting.Duration.BOUNDED:
+        return None
+    if _instruction(after):
+        related = set(wording.content_stems(rule)) & set(wording.content_stems(after))
+        if not (related or _INSTEAD.search(after)):
+            return None
+    elif _FRAGMENT.match(after) or len(words) < 4:
         return None
     said = wording.strip_asides(cues.ASKING.sub("", after, count=1)).rstrip(".!; ")
     return _continued(said) or None

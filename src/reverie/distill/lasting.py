@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import cues, kinds
+from reverie.distill import cues, kinds, replies
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -367,6 +367,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.UNSAID
     if _in_reply(text, refused=refused, corrected=corrected):
         return Duration.STANDING
+    if replies.preference(text):  # "pls shorter summaries, 3 lines max"
+        return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING

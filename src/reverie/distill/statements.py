@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, wording
+from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, replies, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -198,7 +198,8 @@ def read_sentence(
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
     here = _said_here(sentence)  # "in this repo" outweighs the turn's "everywhere"
-    everywhere = (everywhere or _said_everywhere(sentence)) and not here
+    # how the person wants replies holds for them, whatever the code: "pls shorter summaries"
+    everywhere = (everywhere or _said_everywhere(sentence) or replies.preference(sentence)) and not here
     scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION

@@ -62,7 +62,7 @@ _POINTER_OBJECT = re.compile(r"\b(?:it|them|that|this|those|these)\b(?=[\s.,;!?]
 _COMMENTARY = re.compile(r"^(?:and |but |so )?(?:we|i)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:]|\s[-\u2013\u2014]+)\s+|(?<=[.!?])\s+")
 PATH = re.compile(
-    r"(?<![`\w/~])(?:~?/|\.{1,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?<!\.)(?::\d+)?(?![`\w/])|(?<![`\w])\.[\w-]+\.\w+(?![`\w])"
+    r"(?<![`\w/~])(?:~?/|\.{1,2}/)?[\w.@-]+/(?:[\w.@*-]+/?)*(?<!\.)(?::\d+)?(?![`\w/])|(?<![`\w])\.[\w-]+(?:\.\w+)+(?![`\w])"
 )
 # A verb with nothing but a pronoun or an adverb after it ("never edit it", "don't touch manually").
 _OBJECTLESS = re.compile(r"^[a-z]+(?:\s+(?:it|them|that|this))?(?:\s+(?:manually|directly|ever))*\s*$", re.I)

@@ -93,7 +93,7 @@ def acceptable(statement: str) -> bool:
         "\n" not in statement
         and (cased or first == "`" or first.isdigit() or numbered)
         and statement.endswith((".", "\u3002"))
-        and len(statement) <= 160
+        and len(statement.replace("`", "")) <= 160  # code spans are formatting
         and path_count(statement) <= 3
     )
 
