@@ -106,7 +106,11 @@ def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: P
     assert metrics["one_offs_persisted"]["n"] == 0 and metrics["self_learned"]["n"] == 0
     assert metrics["retired_for_age"]["n"] == 0
     assert 0 <= metrics["kept_as_candidate"]["n"] <= metrics["recall"]["d"] - metrics["recall"]["n"]
-    assert {"matched", "unmatched_labels", "unmatched_lessons"} <= set(document["audit"])
+    audit = document["audit"]
+    assert {"matched", "unmatched_labels", "unmatched_lessons", "unmatched_candidates"} <= set(audit)
+    # the review queue's noise is listed: every candidate that states no label, no more
+    queue = metrics["candidate_precision"]
+    assert len(audit["unmatched_candidates"]) == queue["d"] - queue["n"]
     # Keeping every typed prompt holds every standing label in some scope: the matcher finds the words.
     everything = document["baselines"]["remember-everything"]["metrics"]
     assert everything["recall_any_scope"]["n"] == everything["recall_any_scope"]["d"]  # answers included

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, replies, wording
+from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, replies, reviewable, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -193,7 +193,7 @@ def read_sentence(
     said = lasting.duration(sentence, ruled=ruled, refused=refused, corrected=corrected)
     if said is Duration.STANDING and context.sentences > SPECIFICATION_SENTENCES:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
-    strength = _strength(reading, said, explicit=explicit)
+    strength = _strength(reading, said, sentence, explicit=explicit)
     if strength is None:
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
@@ -260,7 +260,7 @@ def read_answer(question: str, answer: str) -> ParsedStatement | None:
     return _directive_statement(sentence, sentence, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 
-def _strength(reading: Reading, said: Duration, *, explicit: bool) -> Strength | None:
+def _strength(reading: Reading, said: Duration, sentence: str, *, explicit: bool) -> Strength | None:
     """The model ranks; where grammar says plainly how long an instruction lasts (``lasting``), that
     decides: "always/never/before every commit/in this repo" with an instruction, a tool named for a
     kind of work, a corrected fact, a named choice are standing at once; "for now/this time" bound it."""
@@ -272,7 +272,10 @@ def _strength(reading: Reading, said: Duration, *, explicit: bool) -> Strength |
         return Strength.ONE_OFF
     if said is Duration.STANDING:
         return Strength.EXPLICIT
-    return _STRENGTH.get(reading.verdict)
+    strength = _STRENGTH.get(reading.verdict)
+    if strength is Strength.CORRECTION and not reviewable.worth_review(sentence):
+        return None  # "Option 1.", "the CLI always exits 0", "now add a DAG": no lesson to review
+    return strength
 
 
 def _pair_statement(

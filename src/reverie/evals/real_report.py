@@ -104,4 +104,7 @@ def render_markdown(run: RealRun) -> str:
     lines += ["", "## Active lessons that state no label", ""]
     for lesson in run.score.audit.get("unmatched_lessons", [])[:200]:
         lines.append(f"- ({lesson['scope']}) {lesson['statement']}")
+    lines += ["", "## Candidates waiting for review that state no label", ""]
+    for lesson in run.score.audit.get("unmatched_candidates", [])[:200]:
+        lines.append(f"- ({lesson['scope']}) {lesson['statement']}")
     return "\n".join(lines) + "\n"

@@ -176,7 +176,8 @@ def score(
     for kind in sorted({label.lesson.kind for label in standing if label.lesson.kind}):
         of_kind = [label for label in standing if label.lesson.kind == kind]
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
-    return RealScore(rates, by_channel, _audit(standing, active, right), by_kind)
+    queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
+    return RealScore(rates, by_channel, _audit(standing, active, right, queue), by_kind)
 
 
 def _right_scope(lesson: Produced, label: Label) -> bool:
@@ -216,25 +217,36 @@ def _self_learned(turns: Sequence[corpus.Turn], lessons: Sequence[Produced], inj
 
 
 def _audit(
-    standing: Sequence[Label], active: Sequence[Produced], right: Mapping[str, list[Produced]]
+    standing: Sequence[Label],
+    active: Sequence[Produced],
+    right: Mapping[str, list[Produced]],
+    queue: Sequence[Produced],
 ) -> dict[str, list[dict[str, Any]]]:
+    """Every pair for a person to check: the labels held and by what, the labels missed, the active
+    lessons that state no label, and the candidates waiting for review that state none (the noise of the
+    review queue)."""
     precise = {p.id for found in right.values() for p in found}
     return {
         "matched": [
             _label_json(label, [p.statement for p in right[label.id]]) for label in standing if right[label.id]
         ],
         "unmatched_labels": [_label_json(label, []) for label in standing if not right[label.id]],
-        "unmatched_lessons": [
-            {
-                "id": p.id,
-                "statement": p.statement,
-                "scope": p.scope,
-                "project": p.project,
-                "evidence": [excerpt for _, excerpt in p.evidence][:3],
-            }
-            for p in active
-            if p.id not in precise
+        "unmatched_lessons": [_lesson_json(p) for p in active if p.id not in precise],
+        "unmatched_candidates": [
+            _lesson_json(p)
+            for p in queue
+            if not any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
         ],
+    }
+
+
+def _lesson_json(lesson: Produced) -> dict[str, Any]:
+    return {
+        "id": lesson.id,
+        "statement": lesson.statement,
+        "scope": lesson.scope,
+        "project": lesson.project,
+        "evidence": [excerpt for _, excerpt in lesson.evidence][:3],
     }
 
 

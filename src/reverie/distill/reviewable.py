@@ -1,0 +1,61 @@
+"""Whether a sentence the reader is unsure of is worth a person's review at all.
+
+A sentence the reading model is fairly sure of waits as a candidate: a person may make it active in
+review, and saying it again in a later session makes it active without one. Some sentences cannot be a
+lesson however they are worded, and a queue full of them teaches people to accept without reading:
+
+* a pick among the agent's options: "Option 1.", "3 for sure.", "1, hard-coded for now";
+* a bug seen now: "the settle CLI always exits 0, even when a batch fails" ("always" says how the bug
+  behaves, not how the agent should);
+* the next step of the work: "now add a DAG that ...", "then fix the factory";
+* thanks, greetings and a few words with nothing to do: "Have a good weekend!", "Long day.".
+
+On the dev split of the real corpus these tests drop 2 of 222 candidates (a list item, "Rust
+(performance-first)", that states a standing choice, and a slash command); on the written sets 32 of 188,
+2 of them parts of a standing lesson that were no lesson alone ("Log.debug / Log.info.").
+"""
+
+from __future__ import annotations
+
+import re
+
+from reverie.distill import cues
+
+__all__ = ["worth_review"]
+
+# "Option 1", "3 for sure", "The first.": short, or bounded ("2, hard-coded for now"); not "3 retries".
+_PICK = re.compile(
+    r"^(?:option\s*)?(?:\d{1,2}|[a-d])\b(?!\s*(?:%|ms|s|px|mb|gb|kb|min|h|days?|hours?|minutes?|seconds?|"
+    r"lines?|spaces?|retries|times)\b)|^(?:the )?(?:first|second|third|last|former|latter)(?: one| option)?\b",
+    re.I,
+)
+_FOR_NOW = re.compile(r"\bfor now\b", re.I)
+# A named thing that "always/never/still" does something, in the present, with no modal: a bug report.
+_SEEN_NOW = re.compile(
+    r"^(?:(?!(?:is|are|was|were|which|that|who|if|when)\b)[\w`'\"().:/-]+ ){1,6}"
+    r"(?:always|never|still|sometimes|randomly|constantly|keeps?) (?!(?:be|have|use|run|go|need|want)\b)\w+e?s\b",
+    re.I,
+)
+_MODAL = re.compile(
+    r"\b(?:must|should|shall|has to|have to|needs? to|may|can|cannot|can't|don'?t|do not|won'?t|will)\b", re.I
+)
+_NEXT_STEP = re.compile(r"^(?:now|then|next)\b", re.I)
+_COURTESY = re.compile(
+    r"^(?:thanks?|thank you|thx|have a (?:good|nice|great)|good (?:morning|night|job)|you'?re (?:a|the) )\b", re.I
+)
+_RULE_WORD = re.compile(r"\b(?:use|keep|never|always|don'?t|no|only|avoid|prefer|must)\b", re.I)
+
+
+def worth_review(sentence: str) -> bool:
+    """False when the sentence cannot be a lesson however it is worded (see the module's list)."""
+    said = cues.FILLER.sub("", cues.INTERJECTION.sub("", sentence.strip(), count=1), count=1).strip()
+    words = said.split()
+    if _PICK.match(said) and (len(words) <= 4 or _FOR_NOW.search(said)):
+        return False
+    if _SEEN_NOW.match(said) and not _MODAL.search(said):
+        return False
+    if _NEXT_STEP.match(said) or _COURTESY.match(said):
+        return False
+    # a few words with nothing to do in them: "Long day.", "best night ever"
+    few = len(words) <= 3 and len(said) <= 24 and said.isascii() and "`" not in said
+    return not (few and not _RULE_WORD.search(said))

@@ -1,0 +1,54 @@
+"""What waits for a person's review: never a pick among options, a bug seen now, the next step of the
+work or a courtesy (``distill.reviewable``), whatever the reading model made of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from reverie.distill.reviewable import worth_review
+from reverie.distill.statements import Strength, parse_statements
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Option 1.",
+        "3 for sure.",
+        "2, hard-coded for now.",
+        "The first.",
+        "The settle CLI always exits 0, even when a batch fails.",
+        "Hmm, the banner always says '0 days left' for Enterprise clinics.",
+        "cart badge in the header never updates when you add something, only after a reload.",
+        "now add a DAG that builds the mart every morning",
+        "then fix the factory so every product gets a default price tier",
+        "Have a good weekend!",
+        "Thank you so much for your patience, this has been most helpful.",
+        "Long day.",
+        "best night ever",
+    ],
+)
+def test_what_cannot_be_a_lesson_is_not_worth_review(sentence: str) -> None:
+    assert not worth_review(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "3 retries at most for the payment webhook.",
+        "2, one discount per order.",
+        "Keep it in polars.",
+        "Samples from the same participant are never independent in this cohort.",
+        "keys are in .env.local which never gets committed",
+        "The timeline must always show the newest event on top.",
+        "Use ruff.",
+        "PostgreSQL (production-grade)",
+        "请确保修改后的代码保持类型提示的完整性。",
+    ],
+)
+def test_what_may_be_a_lesson_is(sentence: str) -> None:
+    assert worth_review(sentence)
+
+
+def test_a_pick_the_model_is_unsure_of_never_reaches_the_queue() -> None:
+    found = parse_statements("1 for now.", channel="answer", before="Which one: 1. a cron job, 2. a queue?")
+    assert all(p.strength is not Strength.CORRECTION for p in found)
