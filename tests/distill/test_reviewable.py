@@ -25,6 +25,13 @@ from reverie.distill.statements import Strength, parse_statements
         "Thank you so much for your patience, this has been most helpful.",
         "Long day.",
         "best night ever",
+        "are we using hardcoded colours outside src/theme/colors.ts",
+        "what is 2>&1 meaning",
+        "150 | logger.info(`Configuration loaded`, { count });",
+        "rejected_by_rule_6 = bldtestdec_dat.is_not_null() & (",
+        "Uncaught (in promise) ReferenceError: canvasTransforms is not defined",
+        "[Usage](https://aider.chat/docs/usage.html)",
+        "/architect create a template project we discussed",
     ],
 )
 def test_what_cannot_be_a_lesson_is_not_worth_review(sentence: str) -> None:
@@ -43,6 +50,11 @@ def test_what_cannot_be_a_lesson_is_not_worth_review(sentence: str) -> None:
         "Use ruff.",
         "PostgreSQL (production-grade)",
         "请确保修改后的代码保持类型提示的完整性。",
+        "When the switch is on, show only service orders.",
+        "can you use korean",
+        "for a failure like `AssertionError: 'x' != '(anonymous)'` name the function x",
+        "(But I don't want a lot of nested if-else, make it modular)",
+        "It's https://llm-guard.onrender.com",
     ],
 )
 def test_what_may_be_a_lesson_is(sentence: str) -> None:
