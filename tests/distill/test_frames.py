@@ -389,3 +389,35 @@ def test_keeping_them_small_said_to_correct_the_agent_is_a_rule() -> None:
     text = "why is half the file reformatted?? keep the diffs small pls."
     assert [p for p in parse_statements(text, before="Ran prettier") if p.strength is Strength.EXPLICIT]
     assert not [p for p in parse_statements("keep the diffs small pls.") if p.strength is Strength.EXPLICIT]
+
+
+QUESTION = "Where should the thresholds live? 1. Constants in wyrm.gd 2. Exported vars 3. A custom Resource"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "3 for sure. any number a designer might tune goes in a Resource, they tweak it in the inspector",
+        "A custom Resource. any number a designer might tune goes in a Resource, they tweak it in the inspector",
+    ],
+)
+def test_why_the_person_picked_an_option_is_how_the_project_does_it(answer: str) -> None:
+    found = parse_statements(answer, channel="answer", before=QUESTION)
+    assert [(p.strength, p.statement.split(",")[0]) for p in found] == [
+        (Strength.EXPLICIT, "In this project: Any number a designer might tune goes in a Resource")
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "2. Exported vars are fine until we have a designer, we can revisit later.",
+        "1. Product hasn't decided whether to expose them.",
+    ],
+)
+def test_how_good_the_picked_option_is_stays_unsure(answer: str) -> None:
+    found = parse_statements(answer, channel="answer", before=QUESTION)
+    assert all(p.strength is not Strength.EXPLICIT for p in found)
+    # the same words typed as a prompt, with no pick before them, are read as they always were
+    prompt = parse_statements("any number a designer might tune goes in a Resource", before=QUESTION)
+    assert all(p.strength is not Strength.EXPLICIT for p in prompt)

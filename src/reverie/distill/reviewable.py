@@ -62,6 +62,30 @@ _LINK = re.compile(r"^\[[^\]]+\](?:\(|:\s*)https?://", re.I)  # "[Usage](https:/
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
+def picks(sentence: str, options: str = "") -> bool:
+    """The sentence picks one of the agent's options and says little more: "2.", "Option 1, please", or
+    an option's words as the agent offered them in ``options`` ("Soft delete." to "... 2) Soft delete")."""
+    said = sentence.strip()
+    if len(said.split()) > 4:
+        return False
+    label = said.rstrip(".!, ").lower()
+    return bool(_PICK.match(said)) or (len(label) >= 3 and label in " ".join(options.split()).lower())
+
+
+# How good the choice is, or how long it holds: "is perfectly acceptable for our volumes", "fine until we
+# have a designer", "if we ever need more we revisit", "product hasn't decided".
+_WEIGHING = re.compile(
+    r"\b(?:fine|acceptable|enough|ok(?:ay)?|good|nicer|better|worse|simpler|easier|until|later|revisit|"
+    r"decided|yet|for now|at the moment|right now|maybe|probably|i think|i guess)\b|n'?t decided",
+    re.I,
+)
+
+
+def weighs_the_choice(sentence: str) -> bool:
+    """The sentence after a pick says how good the choice is or how long it holds, not how things are done."""
+    return bool(_WEIGHING.search(sentence))
+
+
 def worth_review(sentence: str) -> bool:
     """False when the sentence cannot be a lesson however it is worded (see the module's list)."""
     said = cues.FILLER.sub("", cues.INTERJECTION.sub("", sentence.strip(), count=1), count=1).strip()

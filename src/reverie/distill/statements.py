@@ -106,6 +106,9 @@ def parse_statements(
     back, only_framing = frames.pointed_at(sentences)
     # "No. Board files belong to the hw team": after a rejection of what the agent did, how the project is
     corrected = bool(sentences) and frames.rejects(sentences[0]) and bool(before or channel != "prompt")
+    # "3 for sure. any number a designer might tune goes in a Resource": why the person picked, said of the
+    # project, is how it is done there
+    after_pick = channel == "answer" and bool(sentences) and reviewable.picks(sentences[0], before)
     read_at: dict[int, ParsedStatement] = {}
     for position, said in enumerate(sentences):
         if position in only_framing:
@@ -122,7 +125,8 @@ def parse_statements(
             position=position,
             sentences=len(sentences),
         )
-        announced = any(frame.rule for frame in framing) or said in ruled
+        why_picked = after_pick and position > 0 and not reviewable.weighs_the_choice(sentence)
+        announced = any(frame.rule for frame in framing) or said in ruled or why_picked
         parsed = read_sentence(
             sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere, corrected=corrected
         )
