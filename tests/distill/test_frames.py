@@ -421,3 +421,32 @@ def test_how_good_the_picked_option_is_stays_unsure(answer: str) -> None:
     # the same words typed as a prompt, with no pick before them, are read as they always were
     prompt = parse_statements("any number a designer might tune goes in a Resource", before=QUESTION)
     assert all(p.strength is not Strength.EXPLICIT for p in prompt)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Staging runs on Fly.io, production is on AWS ECS behind an ALB.",
+        "btw local s3 is minio from docker-compose, port 9000, bucket `labels-dev`.",
+        "fyi the queue on staging and prod is the database driver, there's no redis on that hosting",
+        "on my machine the binary is `godot4`, that's how the Arch package names it",
+        "The backend is at http://127.0.0.1:3000 and uses JWT authentication.",
+    ],
+)
+def test_how_the_places_the_project_runs_are_set_up_is_a_fact(sentence: str) -> None:
+    assert list(standing(sentence).values()) == [ScopeLevel.PROJECT]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "staging is down since the deploy this morning, the demo is at 3",
+        "CI is red again.",
+        "The tests are correct.",
+        "the database schema is not empty",
+        "prod was on heroku until last year",
+        "The board is a rectangle composed of blank space characters.",
+    ],
+)
+def test_what_such_a_place_is_doing_now_is_not(sentence: str) -> None:
+    assert standing(sentence) == {}

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import cues, kinds, replies
+from reverie.distill import cues, environment, kinds, replies
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -459,6 +459,7 @@ def _how_the_project_is(text: str, body: str, *, framed: bool, instruction: bool
         or _CODEBASE_USES.match(body)
         or _OUR_SETUP.match(body)
         or _NEVER_GOES.match(body)
+        or (environment.describes_setup(text) and unbounded)  # "staging runs on Fly.io"
     )
 
 
