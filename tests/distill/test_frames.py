@@ -391,36 +391,31 @@ def test_keeping_them_small_said_to_correct_the_agent_is_a_rule() -> None:
     assert not [p for p in parse_statements("keep the diffs small pls.") if p.strength is Strength.EXPLICIT]
 
 
-QUESTION = "Where should the thresholds live? 1. Constants in wyrm.gd 2. Exported vars 3. A custom Resource"
+QUESTION = "How should enemies find the closest player? 1. Search the scene tree 2. A new singleton 3. GameState"
+WHY = "GameState is the autoload for all the global stuff, hang stuff off that instead of adding singletons"
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        "3 for sure. any number a designer might tune goes in a Resource, they tweak it in the inspector",
-        "A custom Resource. any number a designer might tune goes in a Resource, they tweak it in the inspector",
-    ],
-)
-def test_why_the_person_picked_an_option_is_how_the_project_does_it(answer: str) -> None:
-    found = parse_statements(answer, channel="answer", before=QUESTION)
+@pytest.mark.parametrize("pick", ["3 for sure.", "GameState."])
+def test_why_the_person_picked_an_option_is_how_the_project_does_it(pick: str) -> None:
+    found = parse_statements(f"{pick} {WHY}", channel="answer", before=QUESTION)
     assert [(p.strength, p.statement.split(",")[0]) for p in found] == [
-        (Strength.EXPLICIT, "In this project: Any number a designer might tune goes in a Resource")
+        (Strength.EXPLICIT, "In this project: GameState is the autoload for all the global stuff")
     ]
+    # the same words typed as a prompt, with no pick before them, are read as they always were
+    prompt = parse_statements(WHY, before=QUESTION)
+    assert all(p.strength is not Strength.EXPLICIT for p in prompt)
 
 
 @pytest.mark.parametrize(
     "answer",
     [
-        "2. Exported vars are fine until we have a designer, we can revisit later.",
+        "2. A new singleton is fine until we have a designer, we can revisit later.",
         "1. Product hasn't decided whether to expose them.",
     ],
 )
 def test_how_good_the_picked_option_is_stays_unsure(answer: str) -> None:
     found = parse_statements(answer, channel="answer", before=QUESTION)
     assert all(p.strength is not Strength.EXPLICIT for p in found)
-    # the same words typed as a prompt, with no pick before them, are read as they always were
-    prompt = parse_statements("any number a designer might tune goes in a Resource", before=QUESTION)
-    assert all(p.strength is not Strength.EXPLICIT for p in prompt)
 
 
 @pytest.mark.parametrize(
@@ -449,4 +444,34 @@ def test_how_the_places_the_project_runs_are_set_up_is_a_fact(sentence: str) -> 
     ],
 )
 def test_what_such_a_place_is_doing_now_is_not(sentence: str) -> None:
+    assert standing(sentence) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "every money column in the marts is in EUR, finance reconciles against EUR numbers",
+        "While you're in scripts/: every script starts with `set -euo pipefail`.",
+        "any number a designer might tune goes in a Resource",
+        "Anything derived from a secret gets compared in constant time.",
+        "everything has to go through InputMap actions since players can rebind",
+        "All endpoints require a Bearer token in the Authorization header.",
+    ],
+)
+def test_what_is_said_of_every_thing_of_a_kind_lasts(sentence: str) -> None:
+    assert list(standing(sentence).values()) == [ScopeLevel.PROJECT]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "All tasks are complete",
+        "All files have been added to the staging area.",
+        "Nothing is showing up when running the app",
+        "Everything should be scaled the same.",
+        "all the tests fail on CI again",
+        "Each band has a position and a numeric value.",
+    ],
+)
+def test_how_things_of_a_kind_stand_now_does_not(sentence: str) -> None:
     assert standing(sentence) == {}

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import quantified
+
 # "it", "this", "them" early in an instruction: the thing at hand ("use it as context going forward",
 # whatever "it" is). ``lasting`` asks the same ("that" is too often a conjunction).
 AT_HAND = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|these|those|them)\b", re.I)
@@ -216,6 +218,8 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         return True
     if bounded:
         return False
+    if quantified.of_every_one(body):  # "every script starts with ...", "any number ... goes in a Resource"
+        return True
     own = body.split(", ", 1)[0]  # "don't update packages, it only moves when I bump it": the rule's own clause
     if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(own) and not _IF.search(own)):
         return True
