@@ -475,3 +475,46 @@ def test_what_is_said_of_every_thing_of_a_kind_lasts(sentence: str) -> None:
 )
 def test_how_things_of_a_kind_stand_now_does_not(sentence: str) -> None:
     assert standing(sentence) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "change: since yesterday we moved from goose to atlas for migrations.",
+            "In this project: We moved from goose to atlas for migrations.",
+        ),
+        ("we switched from yarn to pnpm last week.", "In this project: Use `pnpm`, not `yarn`."),
+        (
+            "sail is gone, I moved to Herd last week, php 8.3 now.",
+            "In this project: Sail is gone, I moved to Herd, php 8.3 now.",
+        ),
+        (
+            "`just db-up` now starts Postgres 16 on localhost:5433.",
+            "In this project: `just db-up` now starts Postgres 16 on localhost:5433.",
+        ),
+        ("there's no `tuist generate` anymore", "In this project: There's no `tuist generate` anymore."),
+    ],
+)
+def test_a_change_to_the_setup_is_the_newest_word_on_it_without_its_date(text: str, statement: str) -> None:
+    assert list(standing(text)) == [statement]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the error is gone now",
+        "ok the flicker is gone, nice",
+        "it's gone from the list now",
+        "I switched to agent mode, please implement it now",
+        "can you now run those in order, one at a time",
+        "I moved the helper into utils.py, does that look right?",
+    ],
+)
+def test_what_only_sounds_like_a_change_to_the_setup_is_not_one(text: str) -> None:
+    assert standing(text) == {}
+
+
+def test_a_move_from_one_tool_to_another_contradicts_the_old_choice() -> None:
+    (moved,) = parse_statements("we switched from yarn to pnpm last week.")
+    assert (moved.preferred, moved.rejected) == ("pnpm", "yarn")

@@ -36,6 +36,8 @@ _PAIRS = (
     ),
     # "don't use `Y` use X": a code span ends the refused side even without a comma
     re.compile(r"^(?:don'?t|do not|never)\s+(?:use|run|call)\s+(?P<y>`[^`]+`)\s*(?:use|run|call)\s+(?P<x>.+)", re.I),
+    # "we moved from Y to X", "switched over from Y to X"
+    re.compile(r"\b(?:moved|switched|migrated|changed|went)(?: over)?\s+from\s+(?P<y>.+?)\s+to\s+(?P<x>.+)", re.I),
     # "we moved to X rather than Y"
     re.compile(r"\bto\s+(?P<x>.+?)\s+(?:rather than|instead of)\s+(?P<y>.+)", re.I),
     # "`X`, not `Y`", "`X` instead of npm"

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import cues, environment, kinds, replies
+from reverie.distill import changes, cues, environment, kinds, replies
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -369,6 +369,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.STANDING
     if replies.preference(text):  # "pls shorter summaries, 3 lines max"
         return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
+    if changes.announces_change(text) and not _BOUNDED.search(text):  # "we moved from goose to atlas"
+        return Duration.STANDING
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from reverie.distill import answers, cues, frames, lasting, phrasing, redirects, replies, reviewable, wording
+from reverie.distill import answers, changes, cues, frames, lasting, phrasing, redirects, replies, reviewable, wording
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
@@ -207,11 +207,13 @@ def read_sentence(
     scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
-    clause, repeated = phrasing.strip_lead(sentence)
+    # "since yesterday we moved to atlas": the time of a change is wrong the day after
+    worded_from = changes.without_when(sentence) if changes.announces_change(sentence) else sentence
+    clause, repeated = phrasing.strip_lead(worded_from)
     repeated = repeated or bool(cues.REPEATED.search(sentence))
     pair = choice(wording.strip_asides(clause))
     if pair is not None:
-        return _pair_statement(sentence, pair, strength, scope, repeated, reading.standing)
+        return _pair_statement(worded_from, pair, strength, scope, repeated, reading.standing, typed=sentence)
     return _directive_statement(sentence, clause, strength, scope, repeated, reading.standing)
 
 
@@ -289,7 +291,10 @@ def _pair_statement(
     scope: ScopeLevel,
     repeated: bool,
     probability: float,
+    *,
+    typed: str | None = None,
 ) -> ParsedStatement | None:
+    """``sentence`` is what the statement is worded from; ``typed``, when it differs, the sentence as typed."""
     preferred, rejected = pair
     text = phrasing.choice_statement(sentence, preferred, rejected)
     if text is None:
@@ -298,7 +303,7 @@ def _pair_statement(
     topic = "choice:" + "|".join(sorted({norm(preferred), norm(rejected)})) if rejected else ""
     return ParsedStatement(
         statement=_scoped(text, scope),
-        clause=sentence,
+        clause=typed or sentence,
         kind=LessonKind.PREFERENCE,
         strength=strength,
         scope=scope,
