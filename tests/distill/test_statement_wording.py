@@ -282,3 +282,12 @@ def test_a_heading_style_gerund_brackets_and_list_numbers_are_not_the_statement(
 )
 def test_what_the_person_does_not_want_is_named_without_its_time_words(text: str, statement: str) -> None:
     assert worded(text) == statement
+
+
+def test_a_cut_never_ends_on_a_frame_that_waits_for_what_follows() -> None:
+    text = (
+        "We agreed as a team yesterday to squash migrations before every release, so from now on, if a "
+        "migration hasn't been part of a tagged release yet, edit it on your branch rather than stacking one."
+    )
+    (found,) = parse_statements(text)
+    assert found.statement.endswith("before every release."), found.statement

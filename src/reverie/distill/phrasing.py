@@ -289,7 +289,9 @@ def _clean_cut(text: str, boundary: re.Match[str]) -> bool:
 
 
 _DANGLING = re.compile(
-    r"\b(?:because|such that|that|namely|and|or|but|so|with|to|of|for|like|e\.g|i\.e|as|than|the|a|an)\W*$", re.I
+    r"\b(?:because|such that|that|namely|and|or|but|so(?: from now on| going forward| now| then)?|with|to|of|for|"
+    r"like|e\.g|i\.e|as|than|the|a|an)\W*$",
+    re.I,
 )
 # What opens a new clause after a comma, as opposed to the next item of a list.
 _CLAUSE_OPENER = re.compile(
