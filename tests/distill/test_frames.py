@@ -518,3 +518,11 @@ def test_what_only_sounds_like_a_change_to_the_setup_is_not_one(text: str) -> No
 def test_a_move_from_one_tool_to_another_contradicts_the_old_choice() -> None:
     (moved,) = parse_statements("we switched from yarn to pnpm last week.")
     assert (moved.preferred, moved.rejected) == ("pnpm", "yarn")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["btw if you pull a docker image: I'm on an M2 mac, so it needs an arm64 build.", "I work from WSL2 on Windows."],
+)
+def test_the_persons_own_machine_is_theirs_in_every_project(sentence: str) -> None:
+    assert list(standing(sentence).values()) == [ScopeLevel.GLOBAL]

@@ -80,6 +80,13 @@ GLOBAL = re.compile(
     r"|(?:^|,\s*)globally\b",
     re.I,
 )
+# The person's own machine: "I'm on an M2 mac", "I work from WSL2 on Windows": theirs in every project.
+PERSONAL_SETUP = re.compile(
+    r"^(?:(?:and|also|so|btw|fyi|oh|but|note)[,:\s]+)*(?:i'?m|i am|i work|i develop|my (?:machine|laptop|os) is)"
+    r"(?: (?:on|using|running|from|with|in))? (?:an? |my )?(?:mac(?:book)?|macos|windows|linux|wsl2?|ubuntu|"
+    r"arch|fedora|debian|m[1-4](?: (?:mac|max|pro))?|apple silicon|chromebook|nixos)\b",
+    re.I,
+)
 # "We use cursor pagination everywhere": the team's everywhere is this codebase, not every project.
 TEAM = re.compile(r"\b(?:we|our|us)\b", re.I)
 CODE = re.compile(r"`([^`]+)`")

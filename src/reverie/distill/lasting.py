@@ -371,6 +371,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
     if changes.announces_change(text) and not _BOUNDED.search(text):  # "we moved from goose to atlas"
         return Duration.STANDING
+    if cues.PERSONAL_SETUP.match(text) and not _BOUNDED.search(text):  # "I'm on an M2 mac"
+        return Duration.STANDING
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
     if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING

@@ -202,8 +202,9 @@ def read_sentence(
         return None
     # Few people in the corpus say "in all my projects"; where they do, grammar says it, not the model.
     here = _said_here(sentence)  # "in this repo" outweighs the turn's "everywhere"
-    # how the person wants replies holds for them, whatever the code: "pls shorter summaries"
-    everywhere = (everywhere or _said_everywhere(sentence) or replies.preference(sentence)) and not here
+    # how the person wants replies, and their own machine, hold for them whatever the code
+    theirs = replies.preference(sentence) or bool(cues.PERSONAL_SETUP.match(sentence))
+    everywhere = (everywhere or _said_everywhere(sentence) or theirs) and not here
     scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
