@@ -526,3 +526,51 @@ def test_a_move_from_one_tool_to_another_contradicts_the_old_choice() -> None:
 )
 def test_the_persons_own_machine_is_theirs_in_every_project(sentence: str) -> None:
     assert list(standing(sentence).values()) == [ScopeLevel.GLOBAL]
+
+
+@pytest.mark.parametrize(
+    ("text", "statement", "scope"),
+    [
+        ("Please use <NuxtImg> not <img>.", "In this project: Use `<NuxtImg>`, not `<img>`.", ScopeLevel.PROJECT),
+        (
+            "No push please. I push by myself after I look at the diff. In any repository, leave the push to me.",
+            "Leave the push to me.",
+            ScopeLevel.GLOBAL,
+        ),
+        (
+            "Last week the team decided to stop the useApi composable.",
+            "In this project: The team decided to stop the useApi composable.",
+            ScopeLevel.PROJECT,
+        ),
+        (
+            "But next time, when you are not sure, it is better to ask me before you write.",
+            "In this project: Next time, when you are not sure, it is better to ask me before you write.",
+            ScopeLevel.PROJECT,
+        ),
+        (
+            "i use uv for everything, on every machine i own",
+            "I use uv for everything.",
+            ScopeLevel.GLOBAL,
+        ),
+    ],
+)
+def test_more_voices_say_what_lasts(text: str, statement: str, scope: ScopeLevel) -> None:
+    assert standing(text).get(statement) is scope, standing(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we decided to go with option 2 for this page",
+        "we agreed to stay out of that file until he has merged",
+    ],
+)
+def test_a_decision_about_one_piece_of_the_work_is_not_the_projects(text: str) -> None:
+    assert standing(text) == {}
+
+
+def test_a_new_one_completes_the_rule_before_it() -> None:
+    found = standing("and never edit a migration that's already merged to main, always make a new one")
+    assert list(found) == [
+        "In this project: Never edit a migration that's already merged to main, always make a new one."
+    ]

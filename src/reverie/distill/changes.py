@@ -29,6 +29,8 @@ _MOVED = re.compile(
 )
 # A named thing that is gone ("sail", "`tuist generate`", "the 55432 container"), not "the error" or "it" that a
 # fixed bug leaves gone: a bare name, a code span, or "the" before a name with a digit in it.
+# A decision of the team, announced: "Last week the team decided to stop the useApi composable".
+_DECIDED = re.compile(r"\b(?:we|the team|our team) (?:have |has )?(?:decided|agreed) (?:to|that|on)\b", re.I)
 _GONE = re.compile(
     _FILLER + r"(?:(?!(?:the|that|this|these|those|it|they|my|your|our|everything|all|ok|okay|yes|yeah|and|also|so|"
     r"btw|fyi|oh|but)\b)[\w`'./@:-]+"
@@ -49,12 +51,21 @@ _WHEN = re.compile(
 )
 
 
+# A decision about one piece of the work, not the project: "we decided to go with option 2 for this page".
+_ONE_PIECE = re.compile(
+    r"\b(?:for|on|in) (?:this|that) (?!(?:repo|repository|project|codebase|code base|team|app)\b)[\w-]+\b|"
+    r"\boption \d\b",
+    re.I,
+)
+_UNTIL = re.compile(r"\b(?:until|till)\b", re.I)  # "we agreed to stay out of that file until he has merged"
+
+
 def announces_change(sentence: str) -> bool:
     """The sentence announces that the project's setup changed and says how it is now."""
     text = sentence.strip()
-    if text.endswith("?"):
+    if text.endswith("?") or _ONE_PIECE.search(text) or _UNTIL.search(text):
         return False
-    return bool(_MOVED.search(text) or _GONE.search(text) or _WORKS_NOW.match(text))
+    return bool(_MOVED.search(text) or _DECIDED.search(text) or _GONE.search(text) or _WORKS_NOW.match(text))
 
 
 def without_when(clause: str) -> str:

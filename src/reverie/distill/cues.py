@@ -70,10 +70,12 @@ GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
     r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
-    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?)"
-    r"(?: (?:that )?i (?:work on|work in|touch|maintain|own|write))?|" + NOT_JUST_HERE + r"|"
+    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?|repositor(?:y|ies)|codebases?)"
+    r"(?: (?:that )?i (?:work on|work in|touch|maintain|own|write))?(?:,? not (?:just|only) this one)?|"
+    r"on (?:every|all|any) (?:of )?(?:my )?machines?(?: i (?:own|use|have))?|" + NOT_JUST_HERE + r"|"
     # how the person wants any assistant to work with them: "with every assistant", "not a lanternfall thing"
     r"(?:with|from|for) (?:every|any|all) (?:ai )?(?:assistants?|agents?|llms?)|not an? [\w-]+ thing|"
+    r"for me,? always|always for me|(?:for|in) any work with me|"
     # said after the rule: "not just this repo", "that goes for any Terraform I work on"
     r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
     r"(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"

@@ -37,7 +37,8 @@ _KIND_SCOPE = re.compile(
     r"methods|classes|modules|components|prs|pull requests|strings|scripts|queries|endpoints|migrations|"
     r"templates|text|output|logs|names|variables)\b(?![\w/-]|\.\w)"
     # or a manner of a kind: "in Google style", "in snake case"
-    r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b",
+    r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b"
+    r"|\bin our (?:code|codebase|code base)\b",  # "red-500 should not be in our code"
     re.I,
 )
 # A generic sentence: a kind named by a bare plural, in the present simple of a convention ("Branch names

@@ -151,7 +151,9 @@ _PREFER = re.compile(
 )
 _DESIRE = re.compile(
     r"^(?:(?:i|we) (?:always |really )?(?:want|prefer|like|expect)\b|(?:i'?d|i would) (?:much |really )?rather\b|"
-    r"(?:i'?d|i would) like (?:us|you) to\b)",
+    r"(?:i'?d|i would) like (?:us|you) to\b|"
+    # advice said politely: "it is better to ask me before you write"
+    r"(?:[^,]{1,60}, )?it(?:'s| is| would be) (?:better|best) (?:to|if you)\b)",
     re.I,
 )
 _NEGATIVE = re.compile(
@@ -207,6 +209,8 @@ _REMEMBER = re.compile(
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
     r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S"
+    # the person's own tool for all of their work: "i use uv for everything"
+    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*i (?:only |always )?use (?!(?:it|this|that|them)\b)\S+ for everything\b"
     # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"
     r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always |usually |generally |only )?"
     r"(?:pin|treat|validate|version|squash|rebase|tag|sign|host|deploy|publish|release|ship|lint|format|"
@@ -326,7 +330,8 @@ _NAMED_TARGET = re.compile(
 _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)\b", re.I)
 # A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
 _FRAME = re.compile(
-    r"^(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
+    r"^(?:(?:but|and|so|also),? )?"
+    r"(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
     r"normally|usually|generally|in general|as a habit|by (?:team )?(?:agreement|convention)|"
     # a language or a part of the code as the frame: "In R, please build paths with here::here()"
     r"in (?:r|python|typescript|javascript|go|rust|java|kotlin|swift|ruby|php|sql|shell|bash|css|html|"

@@ -231,8 +231,9 @@ def _accepted(text: str) -> str | None:
         return None
     if path_count(text) > MAX_PATHS or _SECOND_SENTENCE.search(text.rstrip(".")):
         return None
-    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
-    return text if letters / len(text) >= 0.7 else None
+    prose = re.sub(r"`[^`]+`", "code", text)  # a code span is one word of the sentence, whatever it holds
+    letters = sum(ch.isalpha() or ch.isspace() for ch in prose)
+    return text if letters / len(prose) >= 0.7 else None
 
 
 # Where a second sentence starts: "Do X. Then Y", "... (But after that, Y)", "done... @file I have",

@@ -26,7 +26,8 @@ _KIND = (
     r"services?|dependenc(?:y|ies)|packages?|workflows?|pipelines?|releases?|schedules?|env vars?|variables?|"
     r"secrets?|templates?|pages?|views?|screens?|requests?|responses?|errors?|exceptions?|events?|fields?|"
     r"types?|structs?|resources?|numbers?|amounts?|prices?|timestamps?|dates?|ids?|images?|containers?|"
-    r"deploys?|deployments?|hooks?|flags?|params?|parameters?|arguments?|docstrings?|comments?)"
+    r"deploys?|deployments?|hooks?|flags?|params?|parameters?|arguments?|docstrings?|comments?|text|labels?|"
+    r"links?|buttons?|code)"
 )
 _HOW = (
     r"(?:(?:always|never|only|also) )?(?:is|are|gets?|goes|go|lives?|carr(?:y|ies)|starts?|ends?|follows?|runs?|"
@@ -36,7 +37,7 @@ _HOW = (
 _WORDS = r"(?: [\w`'./:()@*-]+)"
 _EVERY_ONE = re.compile(
     r"^(?:(?:and|also|so|btw|fyi|oh|but|plus)[,\s]+)*(?:in this (?:repo|project|codebase|team),? )?"
-    r"(?:(?:every|each|all|any) (?:new |single |public |user-facing |outbound |incoming )?(?:[\w-]+ ){0,2}?"
+    r"(?:(?:every|each|all|any|new) (?:new |single |public |user-facing |outbound |incoming )?(?:[\w-]+ ){0,2}?"
     + _KIND
     + rf"\b{_WORDS}{{0,6}}? {_HOW}"
     # "anything derived from a secret gets ...", "everything has to go through ..."
@@ -58,5 +59,9 @@ def of_every_one(text: str) -> bool:
     """The sentence says, in the present, how every thing of a kind in the code is or is done."""
     opening, colon, rest = text.partition(": ")
     said = rest if colon and len(opening.split()) <= _MAX_OPENING_WORDS else text
-    said = said.strip()
-    return bool(_EVERY_ONE.match(said)) and not _NOW.search(said) and not said.endswith("?")
+    # "Client ordered an accessibility audit, so every link and button needs a focus ring": the consequence
+    _, so, then = said.partition(", so ")
+    return any(
+        bool(_EVERY_ONE.match(clause.strip())) and not _NOW.search(clause) and not clause.strip().endswith("?")
+        for clause in ((said, then) if so else (said,))
+    )

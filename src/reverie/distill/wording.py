@@ -329,7 +329,7 @@ def code_paths(text: str) -> str:
 
 
 # A function named with its empty call parentheses, as people write one in prose.
-_CALL = re.compile(r"(?:(?<=[)`]/)|(?<![\w`./-]))[A-Za-z_][\w.:]*\(\)(?![\w`])")  # "feat()/fix()" too
+_CALL = re.compile(r"(?:(?<=[)`]/)|(?<![\w`./$-]))[A-Za-z_$][\w.:$]*\(\)(?![\w`])")  # "feat()/fix()" too
 
 
 def _as_code(match: re.Match[str]) -> str:

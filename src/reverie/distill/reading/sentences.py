@@ -34,7 +34,8 @@ _VERBLESS = re.compile(
 # "use pnpm, never npm", "colors come from the theme tokens, never hex literals": a few words after the
 # negation are the other half of a contrast, not a new instruction.
 _CONTRAST_TAIL = re.compile(r"^(?:and |but )?(?:never|not) (?:\S+ ){0,3}\S+[.!]?$", re.I)
-_POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
+# "... never edit a merged migration, always make a new one": "a new one" is the thing just named
+_POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these|(?:a new|another|a separate|the same) one)\b", re.I)
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 
 
