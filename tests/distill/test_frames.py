@@ -574,3 +574,38 @@ def test_a_new_one_completes_the_rule_before_it() -> None:
     assert list(found) == [
         "In this project: Never edit a migration that's already merged to main, always make a new one."
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We do not use the EF Core in-memory provider; it does not enforce constraints.",
+        "Nothing that identifies the claimant may be written to the logs: no names, no IBANs.",
+        "No code changes may go to main without review.",
+        "Points in time are DateTimeOffset in UTC throughout, mapped to datetimeoffset columns.",
+    ],
+)
+def test_what_the_team_never_does_and_what_holds_throughout(sentence: str) -> None:
+    assert list(standing(sentence).values()) == [ScopeLevel.PROJECT]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No other files need changes.",
+        "Nothing should be shown below the loading indicator after it loads.",
+        "No line of the output text should be a static string.",
+    ],
+)
+def test_what_none_of_a_kind_needs_now_is_not_a_rule(sentence: str) -> None:
+    assert standing(sentence) == {}
+
+
+def test_a_refusal_for_now_stays_in_the_session() -> None:
+    found = parse_statements("Do not change the old ones now, Suzuki-san is migrating them.", channel="denial")
+    assert all(p.strength is not Strength.EXPLICIT for p in found)
+
+
+def test_a_preference_in_any_codebase_of_a_language_is_the_persons() -> None:
+    found = standing("Two points of style, my preference in any C# codebase, not only ours: file-scoped namespaces.")
+    assert list(found.values()) == [ScopeLevel.GLOBAL]

@@ -70,7 +70,8 @@ GLOBAL = re.compile(
     # "globally" set off as the sentence's scope ("never use sudo with pip, globally"), not the install kind
     # ("don't install packages globally" is about npm -g, in this project)
     r"\b(?:everywhere(?! (?:in|within|on) (?:this|that|the|these|those)\b)|"
-    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:projects?|repos?|repositor(?:y|ies)|codebases?)"
+    r"(?:in|for|across|to) (?:all|every|any) (?:of )?(?:my )?(?:[\w#+.-]+ )?(?:projects?|repos?|repositor(?:y|ies)|"
+    r"codebases?)"
     r"(?: (?:that )?i (?:work on|work in|touch|maintain|own|write))?(?:,? not (?:just|only) this one)?|"
     r"on (?:every|all|any) (?:of )?(?:my )?machines?(?: i (?:own|use|have))?|" + NOT_JUST_HERE + r"|"
     # how the person wants any assistant to work with them: "with every assistant", "not a lanternfall thing"

@@ -208,7 +208,7 @@ _REMEMBER = re.compile(
 # The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
-    r"we (?:only |just |now )?use (?!(?:it|this|that|them)\b)\S"
+    r"we (?:only |just |now |do not |don'?t )?use (?!(?:it|this|that|them)\b)\S"
     # the person's own tool for all of their work: "i use uv for everything"
     r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*i (?:only |always )?use (?!(?:it|this|that|them)\b)\S+ for everything\b"
     # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"
@@ -239,7 +239,7 @@ _RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?u
 # across the board here". Not a plan or a state of the moment.
 _PROJECT_WIDE = re.compile(
     r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application|system|team)\b|"
-    r"\bacross the board\b",
+    r"\bacross the board\b|\bthroughout\b(?! (?:the|this|that) (?:day|week|session|conversation|file|function))",
     re.I,
 )
 _PRESENT_STATE = re.compile(
@@ -306,7 +306,7 @@ _OF_THE_PROJECT = re.compile(
     r"\b\w+\.[a-z]{2,6}\b|\bhere\b|\bin this (?:repo|project|codebase|app)\b",
     re.I,
 )
-_YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time)\b", re.I)
+_YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time|(?<!from )now(?! on\b))\b", re.I)
 # What the agent is not to do itself: "don't migrate yourself", "never push to production yourself".
 _YOURSELF = re.compile(
     r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:don'?t|dont|do not|never) \w+(?: [\w.`/-]+){0,4} yourself\b", re.I

@@ -32,7 +32,7 @@ _KIND = (
 _HOW = (
     r"(?:(?:always|never|only|also) )?(?:is|are|gets?|goes|go|lives?|carr(?:y|ies)|starts?|ends?|follows?|runs?|"
     r"uses?|has|have|needs?|belongs?|stays?|comes?|must|should|has to|have to|needs to|shall|can only|may only|"
-    r"requires?|takes?|sits?)"
+    r"requires?|takes?|sits?|may(?: not| never)?|can(?:not|'t)?)"
 )
 _WORDS = r"(?: [\w`'./:()@*-]+)"
 _EVERY_ONE = re.compile(
@@ -52,6 +52,8 @@ _NOW = re.compile(
     r"have been|has been|seem)\b",
     re.I,
 )
+# A prohibition on every one of a kind, said with its modal: "no code path ... may bypass it".
+_NONE_MAY = re.compile(r"^(?:no|nothing)(?: [\w`'./:()@*-]+){0,8}? (?:may|must|can|shall)(?: ever)? (?!not\b)\w+", re.I)
 _MAX_OPENING_WORDS = 8  # "While you're in scripts/: every script starts with ...": a short opening, then it
 
 
@@ -60,8 +62,8 @@ def of_every_one(text: str) -> bool:
     opening, colon, rest = text.partition(": ")
     said = rest if colon and len(opening.split()) <= _MAX_OPENING_WORDS else text
     # "Client ordered an accessibility audit, so every link and button needs a focus ring": the consequence
-    _, so, then = said.partition(", so ")
-    return any(
-        bool(_EVERY_ONE.match(clause.strip())) and not _NOW.search(clause) and not clause.strip().endswith("?")
-        for clause in ((said, then) if so else (said,))
-    )
+    clauses = [said, said.partition(", so ")[2]] if ", so " in said else [said]
+    if any(_EVERY_ONE.match(clause.strip()) and not _NOW.search(clause) for clause in clauses):
+        return not said.endswith("?")
+    # "No code path reachable from the API may bypass it", "Nothing that identifies a claimant may be logged"
+    return any(_NONE_MAY.match(clause.strip()) for clause in (said, said.partition(", and ")[2]) if clause)

@@ -54,6 +54,8 @@ _VERBLESS_UNWANTED = re.compile(
     r"^(?:(?:we|i) (?:really |just )?(?:don'?t|do not) (?:like|want)|no|never|without)\s+(?P<object>.+)$",
     re.I,
 )
+# "No code path may bypass it", "Nothing may be written": a sentence with its own verb, said as it is.
+_FINITE_AFTER_NO = re.compile(r"\b(?:may|must|can|cannot|can't|shall|should|is|are|gets|goes)\b", re.I)
 _HANDS_OFF = re.compile(r"^(?:keep out of|stay away from)\s+(?P<object>.+)$", re.I)
 _DESCRIBED = re.compile(
     r"^(?P<named>[`\"']?[\w./@-]+(?:\s[\w./@-]+){0,3}[`\"']?) (?P<verb>is|are) (?P<what>[\w -]{2,30})$", re.I
@@ -255,8 +257,8 @@ def _normalise_negation(head: str) -> str | None:
         if not _starts_with_verb(rest):
             return _avoid(rest)
         return _with_object(f"Never {rest}", rest)
-    if unwanted := _VERBLESS_UNWANTED.match(head):
-        return _avoid(unwanted.group("object"))
+    if (unwanted := _VERBLESS_UNWANTED.match(head)) and not _FINITE_AFTER_NO.search(unwanted.group("object")):
+        return _avoid(unwanted.group("object"))  # "No emojis in commits": avoid them; "No code may ...": as said
     if _POINTER_OBJECT.fullmatch(head.split(maxsplit=1)[-1]) and len(head.split()) <= 2:
         return None  # "fix it": nothing durable is named
     return head
