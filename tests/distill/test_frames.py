@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from reverie.distill import wording
 from reverie.distill.reading.sentences import prose_sentences
 from reverie.distill.statements import Strength, parse_statements
 from reverie.domain.lessons import ScopeLevel
@@ -609,3 +610,21 @@ def test_a_refusal_for_now_stays_in_the_session() -> None:
 def test_a_preference_in_any_codebase_of_a_language_is_the_persons() -> None:
     found = standing("Two points of style, my preference in any C# codebase, not only ours: file-scoped namespaces.")
     assert list(found.values()) == [ScopeLevel.GLOBAL]
+
+
+def test_a_tool_for_the_work_itself_lasts_but_not_for_a_thing_of_the_task() -> None:
+    assert list(standing("use tanstack query for the fetching, no useEffect spaghetti").values()) == [
+        ScopeLevel.PROJECT
+    ]
+    assert standing("use a skeleton for the loading state") == {}
+
+
+def test_the_place_a_thing_is_not_in_stays_in_its_statement() -> None:
+    said = wording.strip_asides("the raw FASTQ files are not in the repository at all; they sit on the lab NAS")
+    assert "not in the repository at all" in said
+    assert wording.strip_asides("Always use tabs in this repo.") == "Always use tabs."
+
+
+def test_statements_say_i_in_capitals() -> None:
+    (statement,) = standing("and in general stop writing me the big wrap-up after every change, i read the diffs.")
+    assert statement == "Stop writing me the big wrap-up after every change, I read the diffs."

@@ -22,8 +22,9 @@ def words_of(text: str) -> frozenset[str]:
 # A word that leads a sentence without being part of the instruction: "no,", "so", "please", or any
 # one word set off by a comma or colon ("Nah,", "Hmm:", "Again,").
 FILLER = re.compile(
-    r"^(?:no+(?=\s*[,.!:;-]|\s*$)|(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
-    r"honestly|frankly|generally|personally|tbh|fwiw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
+    r"^(?:no+(?=\s*[,.!:;-]|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
+    r"(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
+    r"honestly|frankly|generally|in general|personally|tbh|fwiw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,
 )
 # An interjection before the instruction says nothing of how long it lasts or what it says: "wait, always

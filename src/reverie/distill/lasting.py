@@ -173,8 +173,10 @@ _NEGATIVE = re.compile(
     re.I,
 )
 _PURPOSE = re.compile(
-    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?!the\b|this\b|that\b)\w+ ){0,2}"
-    r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b",
+    r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?:(?!the\b|this\b|that\b)\w+ ){0,2}"
+    r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b"
+    # "use tanstack query for the fetching": the work itself, not a thing of the task ("for the loading state")
+    r"|the \w+ing(?=\s*(?:[,.;!]|$)))",
     re.I,
 )
 _FACT_CONTRAST = re.compile(

@@ -18,7 +18,7 @@ __all__ = ["preference"]
 # What the agent writes to the person, said of the kind: plural, "your", or after a word of length.
 _REPLIES = re.compile(
     r"\b(?:(?:your|short|shorter|long|longer|brief|briefer|concise|terse) )?"
-    r"(?:answers|summaries|explanations|replies|recaps?|essays|walls? of text)\b|"
+    r"(?:answers|summaries|explanations|replies|recaps?|wrap-?ups?|essays|walls? of text)\b|"
     r"\byour (?:responses|messages)\b|"
     # a form of them set against another: "bullets > paragraphs", "bullet points over prose"
     r"\b(?:bullets|bullet points|paragraphs|prose|tables)\s*(?:>|over|instead of|rather than|not)\s*"

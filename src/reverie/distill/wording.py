@@ -34,7 +34,9 @@ from reverie.distill import cues
 _PLACE_IN_IT = r"(?:root|directory|dir|folder|tree|level|settings|config\w*)\b"
 _SCOPE_ASIDE = re.compile(
     r"\s*[(\[]\s*(?:" + cues.GLOBAL.pattern + "|" + cues.PROJECT.pattern + r"|for \w[\w.-]*)\s*[)\]]"
-    r"|\s*\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
+    # "the raw files are not in the repository": there the place is what is said, not the lesson's scope
+    r"|\s*(?<!\bnot )(?<!\bare )(?<!\bis )(?<!\blive )(?<!\blives )(?<!\bstay )(?<!\bstays )(?<!\bbelong )"
+    r"\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
     r"(?:repo|repository|project|codebase|code base|workspace)\b(?!['\u2019]s|\s+" + _PLACE_IN_IT + r")"
     r"|(?<!from )(?<!of )(?<!to )(?<!in )\bhere(?! (?:is|are)\b)\b)",
     re.I,
@@ -401,6 +403,7 @@ def as_sentence(text: str, *, paths: bool = False) -> str:
     if not text:
         return ""
     text = _unshouted(code_paths(text) if paths else text)
+    text = _capital_i(text)
     text = re.sub(r"^(--?[a-z][\w-]*)(?=[\s,.;:]|$)", r"`\1`", text)  # "--once is active": a flag is code
     first = _PLAIN_FIRST_WORD.match(text)
     if first and ("/" not in first.group("word") or _alternatives(first.group("word"))):
@@ -408,6 +411,12 @@ def as_sentence(text: str, *, paths: bool = False) -> str:
     if re.search(r"[.!?][\"'\u201d]$", text):
         return text  # 'says "Done."': the quotation already ends the sentence
     return text + ("\u3002" if _CJK.match(text[-1]) or _CJK.search(ending) else ".")
+
+
+def _capital_i(text: str) -> str:
+    """ "i read the diffs" as "I read the diffs", outside code spans."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else re.sub(r"\bi\b(?=['\u2019\s]|$)", "I", part) for part in parts)
 
 
 def canonical_key(text: str, *, negative: bool) -> str:
