@@ -628,3 +628,38 @@ def test_the_place_a_thing_is_not_in_stays_in_its_statement() -> None:
 def test_statements_say_i_in_capitals() -> None:
     (statement,) = standing("and in general stop writing me the big wrap-up after every change, i read the diffs.")
     assert statement == "Stop writing me the big wrap-up after every change, I read the diffs."
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "we moved the whole project to KSP last week, so kapt's gone",
+            "In this project: We moved the whole project to KSP, so kapt's gone.",
+        ),
+        ("MockK and Turbine, we binned Mockito a while back", "In this project: MockK and Turbine, we binned Mockito."),
+        (
+            "We're not on poetry any more, the monorepo moved to uv two weeks ago.",
+            "In this project: We're not on poetry any more, the monorepo moved to uv.",
+        ),
+        ("controller must not call Repo, never.", "In this project: Controller must not call Repo, never."),
+        (
+            "Commit messages here start with the Jira key.",
+            "In this project: Commit messages start with the Jira key.",
+        ),
+        (
+            "every model, new or existing, carries unique and not_null on its primary key",
+            "In this project: Every model, new or existing, carries unique and not_null on its primary key.",
+        ),
+    ],
+)
+def test_what_the_team_gave_up_and_what_holds_ever(text: str, statement: str) -> None:
+    assert list(standing(text)) == [statement]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["we dropped it", "I removed the debug line", "Nothing from it, the use case is that prices differ."],
+)
+def test_what_was_just_done_is_no_change_to_the_setup(text: str) -> None:
+    assert standing(text) == {}

@@ -21,20 +21,30 @@ __all__ = ["announces_change", "without_when"]
 
 _FILLER = r"^(?:(?:and|also|so|btw|fyi|oh|but|ok|okay|yes|yeah)[,\s]+)*"
 _MOVED = re.compile(
-    r"\b(?:we|i|the team|team)(?:'ve| have)? (?:just |recently |finally |all )?(?:moved|switched|migrated|changed|"
-    r"went|are moving|are switching|'re moving|'re switching) (?:over )?(?:from [\w`./@+ -]{1,40}? )?to "
+    r"\b(?:we|i|the team|team|the (?:monorepo|repo|project|codebase|app))(?:'ve| have)? "
+    r"(?:just |recently |finally |all )?(?:moved|switched|migrated|changed|went|are moving|are switching|'re moving|"
+    r"'re switching) (?:the (?:whole )?(?:project|repo|codebase|app|build) |everything )?(?:over )?"
+    r"(?:from [\w`./@+ -]{1,40}? )?to "
     # an editor's mode or a git branch is where the person is, not how the project is set up
     r"(?!(?:agent|ask|plan|edit|chat|the new branch|a new branch|branch|main|master|dev|develop)\b)[\w`./@+-]",
     re.I,
 )
 # A named thing that is gone ("sail", "`tuist generate`", "the 55432 container"), not "the error" or "it" that a
 # fixed bug leaves gone: a bare name, a code span, or "the" before a name with a digit in it.
+# What the team gave up: "we binned Mockito a while back", "we're not on poetry any more".
+_GAVE_UP = re.compile(
+    r"\bwe(?:'ve| have)? (?:binned|ditched|ripped out|got rid of|dropped|retired) "
+    r"(?!(?:it|this|that|them|the idea)\b)\S|"
+    r"\b(?:we'?re|we are) not on [\w`./@+ -]{1,30}? any ?more\b",
+    re.I,
+)
 # A decision of the team, announced: "Last week the team decided to stop the useApi composable".
 _DECIDED = re.compile(r"\b(?:we|the team|our team) (?:have |has )?(?:decided|agreed) (?:to|that|on)\b", re.I)
 _GONE = re.compile(
     _FILLER + r"(?:(?!(?:the|that|this|these|those|it|they|my|your|our|everything|all|ok|okay|yes|yeah|and|also|so|"
     r"btw|fyi|oh|but)\b)[\w`'./@:-]+"
-    r"(?: [\w`'./@:-]+){0,2}|the [\w-]*\d[\w-]*(?: [\w-]+)?) (?:is|are) (?:gone|dead|retired|deprecated|no more)\b|"
+    r"(?: [\w`'./@:-]+){0,2}|the [\w-]*\d[\w-]*(?: [\w-]+)?)(?: (?:is|are)|'s|'re) (?:gone|dead|retired|deprecated|"
+    r"no more)\b|"
     r"\bthere'?s no [\w`'./@: -]{1,40} anymore\b",
     re.I,
 )
@@ -46,7 +56,8 @@ _WORKS_NOW = re.compile(
 )
 _WHEN = re.compile(
     r",?\s*\b(?:(?:since|as of|at standup|at the standup|in the meeting) )?(?:yesterday|today|this (?:morning|week|"
-    r"afternoon)|last (?:week|month|night|sprint)|the other day|a while ago)\b",
+    r"afternoon)|last (?:week|month|night|sprint)|the other day|a while (?:ago|back)|"
+    r"(?:a|an|one|two|three|a few|\d+) (?:days?|weeks?|months?) ago)\b",
     re.I,
 )
 
@@ -65,7 +76,13 @@ def announces_change(sentence: str) -> bool:
     text = sentence.strip()
     if text.endswith("?") or _ONE_PIECE.search(text) or _UNTIL.search(text):
         return False
-    return bool(_MOVED.search(text) or _DECIDED.search(text) or _GONE.search(text) or _WORKS_NOW.match(text))
+    return bool(
+        _MOVED.search(text)
+        or _GAVE_UP.search(text)
+        or _DECIDED.search(text)
+        or _GONE.search(text)
+        or _WORKS_NOW.match(text)
+    )
 
 
 def without_when(clause: str) -> str:

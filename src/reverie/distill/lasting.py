@@ -321,7 +321,10 @@ _CODEBASE_USES = re.compile(
 # The team's setup: "Our HPC uses SLURM", "our CI runs on self-hosted runners".
 _OUR_SETUP = re.compile(r"^our (?:[\w-]+ ){0,2}(?:uses|runs on|lives in)\s+\w(?!.*\buntil\b)", re.I)
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
-_NO_EXCEPTIONS = re.compile(r"[,;:] no exceptions\b|\bwithout exception\b", re.I)
+# "no exceptions", and a prohibition closed by ", ever" / ", never": "no status codes in the ui, ever"
+_NO_EXCEPTIONS = re.compile(
+    r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$", re.I
+)
 _ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
 _ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)

@@ -27,7 +27,7 @@ _KIND = (
     r"secrets?|templates?|pages?|views?|screens?|requests?|responses?|errors?|exceptions?|events?|fields?|"
     r"types?|structs?|resources?|numbers?|amounts?|prices?|timestamps?|dates?|ids?|images?|containers?|"
     r"deploys?|deployments?|hooks?|flags?|params?|parameters?|arguments?|docstrings?|comments?|text|labels?|"
-    r"links?|buttons?|code)"
+    r"links?|buttons?|code|workers?|dags?|consumers?|topics?|screens?|composables?|commit messages?)"
 )
 _HOW = (
     r"(?:(?:always|never|only|also) )?(?:is|are|gets?|goes|go|lives?|carr(?:y|ies)|starts?|ends?|follows?|runs?|"
@@ -35,11 +35,14 @@ _HOW = (
     r"requires?|takes?|sits?|may(?: not| never)?|can(?:not|'t)?)"
 )
 _WORDS = r"(?: [\w`'./:()@*-]+)"
+_WORDS_OR_ASIDE = r"(?:,? [\w`'./:()@*-]+)"  # "every model, new or existing, carries ..."
 _EVERY_ONE = re.compile(
     r"^(?:(?:and|also|so|btw|fyi|oh|but|plus)[,\s]+)*(?:in this (?:repo|project|codebase|team),? )?"
     r"(?:(?:every|each|all|any|new) (?:new |single |public |user-facing |outbound |incoming )?(?:[\w-]+ ){0,2}?"
     + _KIND
-    + rf"\b{_WORDS}{{0,6}}? {_HOW}"
+    + rf"\b{_WORDS_OR_ASIDE}{{0,6}}?,? {_HOW}"
+    # a kind said to be so here: "Commit messages here start with the Jira key"
+    + rf"|(?:[\w-]+ )?{_KIND}(?: here| in this (?:repo|project|codebase)) {_HOW}"
     # "anything derived from a secret gets ...", "everything has to go through ..."
     + rf"|(?:anything|everything|nothing)(?:{_WORDS}{{1,5}}? {_HOW}| (?:has to|must|goes|gets|lives|needs to)))\b"
     # how things stand now: "all tests are passing", "all files have been added", "nothing is showing"

@@ -107,13 +107,19 @@ def clauses(sentence: str) -> list[str]:
     merged: list[str] = []
     for part in parts:
         lead_in = merged and len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])
-        if merged and (lead_in or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _CONTRAST_TAIL.match(part)):
+        closing = _CLOSING_WORD.fullmatch(part)  # "controller must not call Repo, never."
+        if merged and (
+            lead_in or closing or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _CONTRAST_TAIL.match(part)
+        ):
             # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
             # in Z", "keep X in Y, never in Z": the second clause needs the first
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
     return merged
+
+
+_CLOSING_WORD = re.compile(r"(?:never|always|ever)(?: ever)?[.!]*", re.I)
 
 
 def _opens_with_verb(clause: str) -> bool:
