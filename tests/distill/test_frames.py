@@ -663,3 +663,16 @@ def test_what_the_team_gave_up_and_what_holds_ever(text: str, statement: str) ->
 )
 def test_what_was_just_done_is_no_change_to_the_setup(text: str) -> None:
     assert standing(text) == {}
+
+
+@pytest.mark.parametrize("text", ["Do not commit this one yet though, I want to show Tom.", "Don't push yet."])
+def test_a_prohibition_yet_is_for_now(text: str) -> None:
+    assert all(p.strength is Strength.ONE_OFF for p in parse_statements(text, channel="denial"))
+
+
+def test_why_said_after_a_rule_is_never_a_lesson_of_its_own() -> None:
+    found = parse_statements(
+        "fwiw anything time-related goes into the db as UTC epoch millis and we convert at the UI layer. "
+        "Learnt that one the hard way when the clocks went forward last March and half the streaks broke."
+    )
+    assert [p.strength for p in found] == [Strength.EXPLICIT]

@@ -144,6 +144,13 @@ def points_back(sentence: str) -> LeadIn | None:
 _REASON_OPENS = re.compile(
     r"^(?:because|since|otherwise|it'?s|its|it is|it \w+s|this is|that'?s|that is|the reason)\b", re.I
 )
+# What the person went through, told as why: "Learnt that one the hard way when ...", "returning orm
+# objects has bitten me before".
+_EXPERIENCE = re.compile(
+    r"^(?:i )?(?:learnt|learned) (?:that|this) (?:one )?the hard way\b|"
+    r"\b(?:has|have|had) (?:bitten|burned|burnt|lied to) (?:me|us)\b",
+    re.I,
+)
 _NOT_A_REASON = re.compile(
     r"^(?:thanks?|thank you|ok(?:ay)?|great|nice|cool|good|looks|sorry|also|then|now|next|after that|but|so|"
     r"e\.g|i\.e|for example|let me|let'?s)\b|\?\s*$",
@@ -167,7 +174,7 @@ def reason_of(rule: str, after: str, *, given: bool = False) -> str | None:
     if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _instruction(after):
         return None
     shared = set(wording.content_stems(rule)) & set(wording.content_stems(after))
-    if not (given or _REASON_OPENS.match(after) or len(shared) >= 2):
+    if not (given or _REASON_OPENS.match(after) or _EXPERIENCE.search(after) or len(shared) >= 2):
         return None
     return _continued(after.rstrip(".!; "))
 
@@ -191,7 +198,8 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
 def only_explains(said: str) -> bool:
     """The sentence opens as a reason does ("It's in .gitignore on purpose") and asks nothing: no
     prohibition, obligation or wish in it."""
-    return bool(_REASON_OPENS.match(said.strip())) and not _ASKS.search(said)
+    opens = _REASON_OPENS.match(said.strip()) or _EXPERIENCE.search(said)
+    return bool(opens) and not _ASKS.search(said)
 
 
 _ASKS = re.compile(

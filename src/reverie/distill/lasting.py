@@ -91,6 +91,8 @@ _SCOPE = re.compile(
 _BOUNDED = re.compile(
     r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
     r"tonight|tomorrow|temporarily|right now|not now|"
+    # a prohibition "yet": "do not commit this one yet"
+    r"(?<=\w )yet(?= though\b|[.,!]|$)|"
     r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
     re.I,
 )

@@ -76,7 +76,8 @@ def picks(sentence: str, options: str = "") -> bool:
 # have a designer", "if we ever need more we revisit", "product hasn't decided".
 _WEIGHING = re.compile(
     r"\b(?:fine|acceptable|enough|ok(?:ay)?|good|nicer|better|worse|simpler|easier|until|later|revisit|"
-    r"decided|yet|for now|at the moment|right now|maybe|probably|i think|i guess)\b|n'?t decided",
+    r"decided|yet|for now|at the moment|right now|maybe|probably|i think|i guess|sounds|seems|overkill|"
+    r"a lot of work|too (?:much|slow|complex|complicated|heavy))\b|n'?t decided",
     re.I,
 )
 

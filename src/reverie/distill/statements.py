@@ -161,20 +161,15 @@ def _with_reason(
     if pointer is not None and pointer.said:
         given = frames.with_reason(parsed.statement, parsed.clause, pointer.said, given=True)
         return replace(parsed, statement=given), False
-    following = read_at.get(position + 1)
-    if pointer is not None or position + 1 >= len(sentences) or _own_lesson(following):
+    if pointer is not None or position + 1 >= len(sentences):
         return parsed, False
-    if following is not None and not frames.only_explains(sentences[position + 1]):
+    following, after = read_at.get(position + 1), sentences[position + 1]
+    # "Learnt that one the hard way when ...", "It's in .gitignore on purpose": why, never a lesson of its own
+    explains = following is not None and following.durable and frames.only_explains(after)
+    if following is not None and not explains:
         return parsed, False  # "X. It's OK to have fun, but don't be snarky": a second lesson, not why
-    worded = frames.with_reason(
-        parsed.statement, parsed.clause, sentences[position + 1], prohibits=parsed.stance == "-"
-    )
-    return replace(parsed, statement=worded), worded != parsed.statement
-
-
-def _own_lesson(parsed: ParsedStatement | None) -> bool:
-    """A sentence read as a lesson the grammar is sure of, or bounded to now: never folded into another."""
-    return parsed is not None and parsed.strength is not Strength.CORRECTION
+    worded = frames.with_reason(parsed.statement, parsed.clause, after, prohibits=parsed.stance == "-")
+    return replace(parsed, statement=worded), explains or worded != parsed.statement
 
 
 def read_sentence(

@@ -35,7 +35,9 @@ _VERBLESS = re.compile(
 # negation are the other half of a contrast, not a new instruction.
 _CONTRAST_TAIL = re.compile(r"^(?:and |but )?(?:never|not) (?:\S+ ){0,3}\S+[.!]?$", re.I)
 # "... never edit a merged migration, always make a new one": "a new one" is the thing just named
-_POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these|(?:a new|another|a separate|the same) one)\b", re.I)
+_POINTS_BACK = re.compile(
+    r"\b(?:it|them|that|this|those|these|(?:a new|another|a separate|the same) one|(?:new|old|other) ones)\b", re.I
+)
 _WORD = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 
 
