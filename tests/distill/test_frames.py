@@ -676,3 +676,23 @@ def test_why_said_after_a_rule_is_never_a_lesson_of_its_own() -> None:
         "Learnt that one the hard way when the clocks went forward last March and half the streaks broke."
     )
     assert [p.strength for p in found] == [Strength.EXPLICIT]
+
+
+@pytest.mark.parametrize(
+    ("text", "strength"),
+    [
+        ("but before say done run mix credo --strict too", Strength.EXPLICIT),
+        ("no no dont reset the database", Strength.EXPLICIT),
+        ("from now test data is built with fixture functions in test/support/fixtures/", Strength.EXPLICIT),
+        ("change of plan from the team: we are dropping ex_machina", Strength.EXPLICIT),
+    ],
+)
+def test_a_second_language_says_it_too(text: str, strength: Strength) -> None:
+    (found,) = parse_statements(text, channel="denial")
+    assert found.strength is strength
+    assert not found.statement.removeprefix("In this project: ").lower().startswith(("avoid no", "no no"))
+
+
+def test_marking_the_pending_ones_done_is_the_task() -> None:
+    text = "Before you mark the pending ones as done, do a last check that those tasks are complete."
+    assert standing(text) == {}

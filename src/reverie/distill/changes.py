@@ -33,7 +33,7 @@ _MOVED = re.compile(
 # fixed bug leaves gone: a bare name, a code span, or "the" before a name with a digit in it.
 # What the team gave up: "we binned Mockito a while back", "we're not on poetry any more".
 _GAVE_UP = re.compile(
-    r"\bwe(?:'ve| have)? (?:binned|ditched|ripped out|got rid of|dropped|retired) "
+    r"\bwe(?:'ve| have|'re| are)? (?:binned|ditched|ripped out|got rid of|dropped|dropping|retired|retiring) "
     r"(?!(?:it|this|that|them|the idea)\b)\S|"
     r"\b(?:we'?re|we are) not on [\w`./@+ -]{1,30}? any ?more\b",
     re.I,

@@ -22,7 +22,7 @@ def words_of(text: str) -> frozenset[str]:
 # A word that leads a sentence without being part of the instruction: "no,", "so", "please", or any
 # one word set off by a comma or colon ("Nah,", "Hmm:", "Again,").
 FILLER = re.compile(
-    r"^(?:no+(?=\s*[,.!:;-]|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
+    r"^(?:(?:no+[\s,!.]+)*no+(?=\s*[,.!:;-]|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
     r"(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
     r"honestly|frankly|generally|in general|personally|tbh|fwiw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,

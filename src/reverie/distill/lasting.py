@@ -62,6 +62,12 @@ _HABIT = re.compile(
     r"(?! (?:it|this|that)\b))\b",
     re.I,
 )
+# "Before you say it's done, ...": the habit that opens the sentence, up to the instruction it sets.
+_BEFORE_DONE = re.compile(
+    r"^before (?:you |we )?(?:say|report|claim|declare|tell|telling)\w*\b[^,.]{0,30}?\b"
+    r"(?:done|finished|complete|ready)\b,?\s+",
+    re.I,
+)
 # A habit of the work itself, not of the program: "before you tell me you're done", "before every push".
 _WORK_HABIT = re.compile(
     r"\bbefore (?:you |we )?(?:say|report|claim|declare|mark|call|tell|telling|hand|handing)\w*\b|"
@@ -327,6 +333,10 @@ _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test fr
 _NO_EXCEPTIONS = re.compile(
     r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$", re.I
 )
+# A conjunction that joins the sentence to the one before, before what says how long it lasts.
+_JOINED_ON = re.compile(
+    r"^(?:but|and|so|also)\s+(?=(?:before|after|when|whenever|always|never|please|pls|from now)\b)", re.I
+)
 _ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
 _ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)
@@ -338,7 +348,7 @@ _DEICTIC_OBJECT = re.compile(r"^(?:\S+\s+){1,3}(?:it|this|that|these|those|them)
 # A frame before the instruction: "From now on, ...", "In all my projects I want ...", "For now, ...".
 _FRAME = re.compile(
     r"^(?:(?:but|and|so|also),? )?"
-    r"(?:from now on|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
+    r"(?:from now(?: on)?|by default|as a (?:general )?rule|in (?:the )?future|for now|for the moment|"
     r"normally|usually|generally|in general|as a habit|by (?:team )?(?:agreement|convention)|"
     # a language or a part of the code as the frame: "In R, please build paths with here::here()"
     r"in (?:r|python|typescript|javascript|go|rust|java|kotlin|swift|ruby|php|sql|shell|bash|css|html|"
@@ -417,6 +427,7 @@ def _as_said(sentence: str) -> str:
     """The sentence without an interjection before it, and a habit asked as a question as the request it
     makes ("can you run X before you say it's done?", "could you leave X alone?")."""
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
     asked = _ASKED_HABIT.match(text)
     if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
         text = text[asked.end() :].rstrip("? ")
@@ -442,6 +453,9 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     """An instruction with a habit or a scope ("Always run X", "never commit to main in this repo"), or a
     habit of the work after a first clause ("sqlfluff has to pass, run it before you tell me you're done")."""
     if (instruction or _NO_THING.match(body)) and (habitual or _SCOPE.search(text)):
+        return True
+    done = _BEFORE_DONE.match(body)  # "before say done run mix credo --strict too": no comma needed
+    if done is not None and is_instruction(body[done.end() :]):
         return True
     first, *later = body.split(", ")
     # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every
