@@ -47,3 +47,19 @@ def test_a_kind_is_one_of_three_and_only_on_standing_lessons() -> None:
         if "kind" in lesson and (lesson["kind"] not in KINDS or lesson["label"] not in STANDING)
     ]
     assert wrong == []
+
+
+WRITTEN = TURNS.parent / "written"
+
+
+def test_every_written_set_parses_and_quotes_its_turns() -> None:
+    """The team-written probe sets (``corpus/written``) keep the same promises: `reverie eval --real` reads
+    each one, and every quote is the exact words of its turn."""
+    sets = sorted(path for path in WRITTEN.iterdir() if path.is_dir())
+    assert len(sets) >= 20
+    for folder in sets:
+        assert load(folder), folder.name
+        for path in sorted(folder.glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                assert all(str(lesson["quote"]) in str(row["text"]) for lesson in row["lessons"]), row["id"]
