@@ -696,3 +696,23 @@ def test_a_second_language_says_it_too(text: str, strength: Strength) -> None:
 def test_marking_the_pending_ones_done_is_the_task() -> None:
     text = "Before you mark the pending ones as done, do a last check that those tasks are complete."
     assert standing(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you dont need to walk me thru every file you touched, i read the diff anyway.",
+        "no need to explain line by line after, 2 or 3 lines is enough",
+        "if i ask smth just answer",
+        "when I put a question to you, you answer it first and wait before editing anything",
+    ],
+)
+def test_how_to_reply_and_how_to_treat_questions_are_the_persons(text: str) -> None:
+    assert list(standing(text).values()) == [ScopeLevel.GLOBAL]
+
+
+def test_the_codebases_everywhere_with_no_exceptions_is_a_fact() -> None:
+    found = standing("amounts are int64 cents everywhere, no floats ever, we got burned on rounding")
+    assert list(found.values()) == [ScopeLevel.PROJECT]
+    assert standing("the page looks broken everywhere") == {}
+    assert standing("you don't need to explain the code to the client") == {}

@@ -249,7 +249,9 @@ _RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?u
 # across the board here". Not a plan or a state of the moment.
 _PROJECT_WIDE = re.compile(
     r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application|system|team)\b|"
-    r"\bacross the board\b|\bthroughout\b(?! (?:the|this|that) (?:day|week|session|conversation|file|function))",
+    r"\bacross the board\b|\bthroughout\b(?! (?:the|this|that) (?:day|week|session|conversation|file|function))|"
+    # "amounts are int64 cents everywhere", "same everywhere": a present statement of the codebase
+    r"\beverywhere(?=\s*(?:[,.;!]|$))",
     re.I,
 )
 _PRESENT_STATE = re.compile(
@@ -331,7 +333,9 @@ _OUR_SETUP = re.compile(r"^our (?:[\w-]+ ){0,2}(?:uses|runs on|lives in)\s+\w(?!
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
 # "no exceptions", and a prohibition closed by ", ever" / ", never": "no status codes in the ui, ever"
 _NO_EXCEPTIONS = re.compile(
-    r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$", re.I
+    r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$|"
+    r"[,;] no [\w-]+(?: [\w-]+)? ever\b",  # "amounts are int64 cents, no floats ever"
+    re.I,
 )
 # A conjunction that joins the sentence to the one before, before what says how long it lasts.
 _JOINED_ON = re.compile(

@@ -35,9 +35,24 @@ _PREFERRED = re.compile(
 _ONE_THING = re.compile(r"\b(?:a|the|this|that) (?:summary|answer|explanation|reply|response)\b", re.I)
 
 
+# What the agent need not do in a reply, or how to treat the person's questions: "you dont need to walk me
+# thru every file you touched", "no need to explain line by line", "if i ask smth just answer".
+_NEED_NOT = re.compile(
+    r"\b(?:(?:you )?(?:do not|don'?t|dont) (?:need|have) to|no need to) (?:walk me (?:thru|through)|explain|"
+    r"recap|summari[sz]e|describe|list) (?:\w+ ){0,2}?(?:every|each|line by line|all)\b",
+    re.I,
+)
+_QUESTIONS = re.compile(
+    r"^(?:(?:and|also|so|btw|fyi|oh|but)[,\s]+)*(?:if|when(?:ever)?) i (?:ask|put a question)\b.{0,40}?\banswer\b",
+    re.I,
+)
+
+
 def preference(sentence: str) -> bool:
     """The sentence says how the person wants the agent's replies, not what to write now."""
     text = sentence.strip()
     if text.endswith("?") or _ONE_THING.search(text):
         return False
+    if _NEED_NOT.search(text) or _QUESTIONS.match(text):
+        return True
     return bool(_REPLIES.search(text)) and bool(_PREFERRED.search(text))
