@@ -716,3 +716,30 @@ def test_the_codebases_everywhere_with_no_exceptions_is_a_fact() -> None:
     assert list(found.values()) == [ScopeLevel.PROJECT]
     assert standing("the page looks broken everywhere") == {}
     assert standing("you don't need to explain the code to the client") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "channel", "scope"),
+    [
+        ("we're on mocktail here, no mockito.", "prompt", ScopeLevel.PROJECT),
+        ("heads up, we're pinned to flutter 3.22 through fvm, so prefix with `fvm`.", "prompt", ScopeLevel.PROJECT),
+        ("and in general a debug build should never ever talk to kestrel-prod", "prompt", ScopeLevel.PROJECT),
+        ("nope, leave the commits to me pls. I always read the diff myself, any repo", "denial", ScopeLevel.GLOBAL),
+    ],
+)
+def test_pinned_tools_general_prohibitions_and_delegations(text: str, channel: str, scope: ScopeLevel) -> None:
+    found = [p for p in parse_statements(text, channel=channel) if p.strength is Strength.EXPLICIT]
+    assert found and found[0].scope is scope
+    assert not found[0].statement.removeprefix("In this project: ").lower().startswith("heads up")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In general, all characters from the input should also be present in the transposed output.",
+        "Usually after dotnet run I can see the ports it is running on.",
+        "By default I will see standard orders, with the switch I can access service orders.",
+    ],
+)
+def test_a_frame_that_describes_makes_no_rule(text: str) -> None:
+    assert standing(text) == {}

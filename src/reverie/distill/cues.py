@@ -24,7 +24,7 @@ def words_of(text: str) -> frozenset[str]:
 FILLER = re.compile(
     r"^(?:(?:no+[\s,!.]+)*no+(?=\s*[,.!:;-]|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
     r"(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
-    r"honestly|frankly|generally|in general|personally|tbh|fwiw)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
+    r"honestly|frankly|generally|in general|personally|tbh|fwiw|heads[- ]up)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,
 )
 # An interjection before the instruction says nothing of how long it lasts or what it says: "wait, always
@@ -75,6 +75,7 @@ GLOBAL = re.compile(
     r"codebases?)"
     r"(?: (?:that )?i (?:work on|work in|touch|maintain|own|write))?(?:,? not (?:just|only) this one)?|"
     r"on (?:every|all|any) (?:of )?(?:my )?machines?(?: i (?:own|use|have))?|" + NOT_JUST_HERE + r"|"
+    r"(?<=, )(?:any|every|all) (?:repos?|repositor(?:y|ies)|projects?|codebases?)(?=\s*[.!]*$)|"
     # how the person wants any assistant to work with them: "with every assistant", "not a lanternfall thing"
     r"(?:with|from|for) (?:every|any|all) (?:ai )?(?:assistants?|agents?|llms?)|not an? [\w-]+ thing|"
     r"for me,? always|always for me|(?:for|in) any work with me|"

@@ -114,7 +114,7 @@ def _is_rule(opening: str) -> bool:
 # "That goes for any repo I work on: ...", "That's a general preference, not just for this repo": a sentence
 # that says what the one before it was.
 _POINTS_BACK = re.compile(
-    r"^(?:and |but |also )?(?:(?:that|this)(?:'?s| is| goes| applies| holds| counts)|(?:goes|applies|holds) for|"
+    r"^(?:and |but |also |so )?(?:(?:that|this)(?:'?s| is| goes| applies| holds| counts)|(?:goes|applies|holds) for|"
     r"same (?:goes )?(?:for|in|across) (?:every|all|any)|keep (?:that|this) in mind|"
     r"i (?:want|like|need|prefer) (?:that|it that way|it like that)|"
     r"(?:that|this) (?:must|has to|should) (?:hold|stay|apply)|"

@@ -234,7 +234,10 @@ _WE_USE = re.compile(
 _WE_ARE_ON = re.compile(
     r"^(?:(?:so|and|also|fyi|btw|note|but)[\s,:]+)*we(?:'re| are) (?:now |still )?on "
     r"(?!(?:step|line|phase|part|track|iteration|attempt|round|day|ticket|pr|the|a|it)\b)"
-    r"(?:[\w.]+ )?(?:v?\d[\w.]*|[a-z]+-[\w.-]+|`[^`]+`)(?=\s|[.,;!]|$)",
+    r"(?:[\w.]+ )?(?:v?\d[\w.]*|[a-z]+-[\w.-]+|`[^`]+`)(?=\s|[.,;!]|$)"
+    # "we're on mocktail here, no mockito", "we're pinned to flutter 3.22 through fvm"
+    r"|^(?:(?:so|and|also|fyi|btw|note|but|heads up)[\s,:]+)*we(?:'re| are) "
+    r"(?:on [\w.`-]+(?: here| now)?, (?:no|not) \S|pinned to \S)",
     re.I,
 )
 # An "always" right after what the instruction acts on: "wrap errors always with fmt.Errorf".
@@ -247,6 +250,22 @@ _NO_THING = re.compile(r"^(?:(?:and|also|so)[\s,]+)*no (?!(?:one|more|need|probl
 _RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?use (?!(?:it|this|that)\b)\S", re.I)
 # How the project is, said of a place in it: "catchup is off on every DAG in this repo", "staging is views
 # across the board here". Not a plan or a state of the moment.
+# An obligation or a prohibition said with a modal: what a standing frame makes a rule.
+_MODAL_RULE = re.compile(
+    r"\b(?:(?:must|should|shall)(?:n'?t| not)?|(?:may|can)(?:n'?t| not| never| only)|cannot)"
+    r"(?: (?:never|always|only))?\b",
+    re.I,
+)
+# The frames that make what follows a rule, not a description ("usually", "by default", "according to").
+_RULE_FRAME = re.compile(
+    r"\b(?:as a (?:general )?rule|from now(?: on)?|going forward|moving forward|from here on|henceforth|next time|"
+    r"in (?:the )?future|by (?:team )?(?:agreement|convention))\b",
+    re.I,
+)
+# "In general" also opens a specification ("In general, all characters should be present"): only with a
+# prohibition it says how to work.
+_GENERAL_FRAME = re.compile(r"\b(?:in general|generally)\b", re.I)
+_NEVER_MODAL = re.compile(r"\b(?:must|should|shall|may|can)(?:n'?t| not)? (?:never|not ever)\b|n'?t ever\b", re.I)
 _PROJECT_WIDE = re.compile(
     r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application|system|team)\b|"
     r"\bacross the board\b|\bthroughout\b(?! (?:the|this|that) (?:day|week|session|conversation|file|function))|"
@@ -308,7 +327,8 @@ _NEVER_GOES = re.compile(
 # A prohibition, whatever it names: "don't X", "no X", "leave X alone", "I'd rather you didn't".
 _PROHIBITION = re.compile(
     r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:never|don'?t|dont|do not|avoid|no (?!(?:idea|problem|worries)\b)\S|"
-    r"leave \S.{0,40} alone\b|(?:i'?d|i would) (?:much |really )?rather (?:you )?(?:didn'?t|did not|not))",
+    r"leave \S.{0,40} alone\b|leave (?:the |all )?[\w -]{1,30} to me\b|"
+    r"(?:i'?d|i would) (?:much |really )?rather (?:you )?(?:didn'?t|did not|not))",
     re.I,
 )
 # What a correcting statement is about, when it is about the project: a kind (a bare plural opening it), a
@@ -482,6 +502,10 @@ def _how_the_project_is(text: str, body: str, *, framed: bool, instruction: bool
     # Monday, CI runs on our own runners"), or kept on purpose
     if (_PROJECT_WIDE.search(text) or framed or _ON_PURPOSE.search(text)) and _how_it_is(body, instruction):
         return True
+    frame = text[: len(text) - len(body)]
+    ruling = _RULE_FRAME.search(frame) or (_GENERAL_FRAME.search(frame) and _NEVER_MODAL.search(body))
+    if framed and ruling and _MODAL_RULE.search(body) and not _TROUBLE.search(body):
+        return True  # "in general a debug build should never ever talk to kestrel-prod"
     return bool(
         ((_WE_USE.match(body) or _WE_ARE_ON.match(body)) and unbounded)
         or _SETTING.match(body)
