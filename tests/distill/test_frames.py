@@ -743,3 +743,19 @@ def test_pinned_tools_general_prohibitions_and_delegations(text: str, channel: s
 )
 def test_a_frame_that_describes_makes_no_rule(text: str) -> None:
     assert standing(text) == {}
+
+
+def test_everywhere_is_the_persons_only_when_they_speak_of_themselves() -> None:
+    assert standing("I write British English everywhere.") == {"I write British English.": ScopeLevel.GLOBAL}
+    assert standing("I use tabs everywhere, in all my code") == {"I use tabs.": ScopeLevel.GLOBAL}
+    found = parse_statements("The age groups follow the protocol. The same bands everywhere, tables included.")
+    assert all(p.scope is not ScopeLevel.GLOBAL for p in found)
+    assert standing("I see this error everywhere") == {}
+
+
+def test_a_question_answered_first_asked_at_length_is_the_persons() -> None:
+    text = "Could I ask, as a general matter, that when I put a question to you, you answer it first."
+    assert list(standing(text).values()) == [ScopeLevel.GLOBAL]
+    said = "It applies to anything you write for me, not merely this package: British spelling, please — thanks"
+    (statement,) = standing(said)
+    assert ", —" not in statement

@@ -81,7 +81,7 @@ GLOBAL = re.compile(
     r"for me,? always|always for me|(?:for|in) any work with me|"
     # said after the rule: "not just this repo", "that goes for any Terraform I work on"
     r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
-    r"(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"
+    r"(?:(?:in|for|across) )?(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"
     r"|(?:^|,\s*)globally\b",
     re.I,
 )

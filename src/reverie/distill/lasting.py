@@ -77,7 +77,11 @@ _WORK_HABIT = re.compile(
 )
 # Every project of the person's, said in so many words (not a bare "everywhere", which is often the codebase's).
 _EVERY_PROJECT = re.compile(
-    r"\b(?:in|for|across|to) (?:all|every|any) (?:of )?my (?:projects?|repos?|repositories|codebases?)\b", re.I
+    r"\b(?:in|for|across|to) (?:all|every|any) (?:of )?my (?:projects?|repos?|repositories|codebases?)\b"
+    # the person's own habit, everywhere: "I write British English everywhere"
+    r"|^i (?:always |only )?(?!(?:see|saw|get|got|have|had|tried|try|looked|searched|checked)\b)[a-z]+s? "
+    r"[^,.;]{1,60}\beverywhere\b",
+    re.I,
 )
 _EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on)\b", re.I)
 # A recurring step of the work opening the sentence: "Before you push, ..., run X".

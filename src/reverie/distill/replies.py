@@ -42,10 +42,7 @@ _NEED_NOT = re.compile(
     r"recap|summari[sz]e|describe|list) (?:\w+ ){0,2}?(?:every|each|line by line|all)\b",
     re.I,
 )
-_QUESTIONS = re.compile(
-    r"^(?:(?:and|also|so|btw|fyi|oh|but)[,\s]+)*(?:if|when(?:ever)?) i (?:ask|put a question)\b.{0,40}?\banswer\b",
-    re.I,
-)
+_QUESTIONS = re.compile(r"\b(?:if|when(?:ever)?) i (?:ask|put a question)\b.{0,40}?\banswer\b", re.I)
 
 
 def preference(sentence: str) -> bool:
@@ -53,6 +50,6 @@ def preference(sentence: str) -> bool:
     text = sentence.strip()
     if text.endswith("?") or _ONE_THING.search(text):
         return False
-    if _NEED_NOT.search(text) or _QUESTIONS.match(text):
+    if _NEED_NOT.search(text) or _QUESTIONS.search(text):
         return True
     return bool(_REPLIES.search(text)) and bool(_PREFERRED.search(text))

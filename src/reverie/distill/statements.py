@@ -239,6 +239,7 @@ def _said_here(sentence: str) -> bool:
 
 _NOT_JUST_HERE = re.compile(rf"\b{cues.NOT_JUST_HERE}\b", re.I)
 # "money is integer cents in the DB, everywhere": the codebase's everywhere, not every project
+_I_MYSELF = re.compile(r"\b(?:i|me|my|i'm|i've|i'd)\b", re.I)
 _OF_THE_CODEBASE = re.compile(r"\b(?:codebase|code base|project|repo|repository|app|db|database|schema)\b", re.I)
 
 
@@ -247,9 +248,10 @@ def _said_everywhere(sentence: str) -> bool:
     found = cues.GLOBAL.search(sentence)
     if found is None:
         return False
-    return found.group(0).lower() != "everywhere" or not (
-        cues.TEAM.search(sentence) or _OF_THE_CODEBASE.search(sentence)
-    )
+    if found.group(0).lower() != "everywhere":
+        return True
+    # "I write British English everywhere" is the person's; "the same bands everywhere" is this work's
+    return bool(_I_MYSELF.search(sentence)) and not (cues.TEAM.search(sentence) or _OF_THE_CODEBASE.search(sentence))
 
 
 def read_answer(question: str, answer: str) -> ParsedStatement | None:

@@ -89,6 +89,8 @@ def strip_asides(text: str) -> str:
         prose = _POLITE.sub(_unless_predicate, prose)
         prose = re.sub(r"(?<![\w.])\(\s*\)", " ", prose)  # what an aside left; `print()` keeps its call
         prose = re.sub(r"\s+([,.;:!?])(?=\s|$)", r"\1", re.sub(r"\s+", " ", prose))
+        # "British spelling, please — ...": no comma left before a dash
+        prose = re.sub(r",\s*(?=[\u2013\u2014]\s)", " ", prose)
         parts[index] = re.sub(r"([,;])(?:\s*[,;])+", r"\1", prose)
     return re.sub(r"^(?:[\s,.;:!?]|-+(?![\w-]))+|[\s,;:-]+$", "", "".join(parts))
 
