@@ -759,3 +759,27 @@ def test_a_question_answered_first_asked_at_length_is_the_persons() -> None:
     said = "It applies to anything you write for me, not merely this package: British spelling, please — thanks"
     (statement,) = standing(said)
     assert ", —" not in statement
+
+
+def test_full_width_punctuation_between_latin_words_reads_as_ascii() -> None:
+    said = prose_sentences("money must be BigDecimal, in mysql decimal(12,2)。 double lose precision")
+    assert said == ["money must be BigDecimal, in mysql decimal(12,2).", "double lose precision"]
+    chinese = "我希望的是\uff0c这个网页的ui可以。"  # full-width comma between Chinese words stays
+    assert prose_sentences(chinese) == [chinese]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we don't helm install anything.",
+        "Nobody kubectl applies to prod by hand.",
+        "unpaid order close in 15 min now, not 30 anymore.",
+    ],
+)
+def test_what_nobody_here_does_and_what_holds_now_not_any_more(text: str) -> None:
+    assert list(standing(text).values()) == [ScopeLevel.PROJECT]
+
+
+@pytest.mark.parametrize("text", ["we don't know anything about it", "nobody uses this feature"])
+def test_what_nobody_knows_or_uses_is_no_rule(text: str) -> None:
+    assert standing(text) == {}

@@ -35,7 +35,9 @@ _MOVED = re.compile(
 _GAVE_UP = re.compile(
     r"\bwe(?:'ve| have|'re| are)? (?:binned|ditched|ripped out|got rid of|dropped|dropping|retired|retiring) "
     r"(?!(?:it|this|that|them|the idea)\b)\S|"
-    r"\b(?:we'?re|we are) not on [\w`./@+ -]{1,30}? any ?more\b",
+    r"\b(?:we'?re|we are) not on [\w`./@+ -]{1,30}? any ?more\b|"
+    # "unpaid order close in 15 min now, not 30 anymore"
+    r"\bnow, not [\w`./@+ -]{1,30}? any ?more\b",
     re.I,
 )
 # A decision of the team, announced: "Last week the team decided to stop the useApi composable".

@@ -223,6 +223,12 @@ _REMEMBER = re.compile(
 _WE_USE = re.compile(
     r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
     r"we (?:only |just |now |do not |don'?t )?use (?!(?:it|this|that|them)\b)\S"
+    # what the team never does: "we don't helm install anything", "nobody kubectl applies to prod by hand"
+    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:do not|don'?t|dont) "
+    r"(?!(?:know|have|see|need|want|get|understand|care|mind|like|think|remember|do|expect|use)\b)"
+    r"[\w-]+(?: [\w-]+)? anything\b"
+    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*(?:nobody|no one)(?: here)?(?: [\w-]+)? [\w-]+s\b.{0,60}"
+    r"\b(?:by hand|manually|directly|to prod|in prod|on prod)\b"
     # the person's own tool for all of their work: "i use uv for everything"
     r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*i (?:only |always )?use (?!(?:it|this|that|them)\b)\S+ for everything\b"
     # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"

@@ -65,7 +65,7 @@ def prose_sentences(text: str) -> list[str]:
     for line in text.splitlines():
         if is_pasted(line) or HOOK_MARK in line:  # a compiled hook's message, however it reached the turn
             continue
-        line = _emoji_ends(_LIST_MARKER.sub("", " ".join(line.split())))
+        line = _emoji_ends(_LIST_MARKER.sub("", " ".join(_latin_punctuation(line).split())))
         pieces: list[str] = []
         for piece in _SENTENCE_END.split(line.strip()):
             if pieces and (_CONTINUES.match(piece) or _refers_back(piece)):
@@ -122,6 +122,18 @@ def clauses(sentence: str) -> list[str]:
 
 
 _CLOSING_WORD = re.compile(r"(?:never|always|ever)(?: ever)?[.!]*", re.I)
+
+
+# Full-width punctuation between Latin words ("installed\uff0cso dont use ...", "decimal(12,2)\u3002 double"),
+# as typed on a Chinese or Japanese keyboard: the ASCII mark, so English sentences split as they should.
+_FULL_WIDTH = {"\uff0c": ", ", "\u3002": ". ", "\uff1b": "; ", "\uff1a": ": ", "\uff01": "! ", "\uff1f": "? "}
+_FULL_WIDTH_IN_LATIN = re.compile(
+    r"(?<=[A-Za-z0-9)\]`'\"])\s*([\uff0c\u3002\uff1b\uff1a\uff01\uff1f])(?=\s*[A-Za-z0-9(`'\"]|\s*$)"
+)
+
+
+def _latin_punctuation(line: str) -> str:
+    return _FULL_WIDTH_IN_LATIN.sub(lambda mark: _FULL_WIDTH[mark.group(1)], line)
 
 
 def _opens_with_verb(clause: str) -> bool:
