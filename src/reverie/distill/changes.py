@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import cues
+
 __all__ = ["announces_change", "without_when"]
 
-_FILLER = r"^(?:(?:and|also|so|btw|fyi|oh|but|ok|okay|yes|yeah)[,\s]+)*"
 _MOVED = re.compile(
     r"\b(?:we|i|the team|team|the (?:monorepo|repo|project|codebase|app))(?:'ve| have)? "
     r"(?:just |recently |finally |all )?(?:moved|switched|migrated|changed|went|are moving|are switching|'re moving|"
@@ -43,7 +44,8 @@ _GAVE_UP = re.compile(
 # A decision of the team, announced: "Last week the team decided to stop the useApi composable".
 _DECIDED = re.compile(r"\b(?:we|the team|our team) (?:have |has )?(?:decided|agreed) (?:to|that|on)\b", re.I)
 _GONE = re.compile(
-    _FILLER + r"(?:(?!(?:the|that|this|these|those|it|they|my|your|our|everything|all|ok|okay|yes|yeah|and|also|so|"
+    cues.JOINED_ON
+    + r"(?:(?!(?:the|that|this|these|those|it|they|my|your|our|everything|all|ok|okay|yes|yeah|and|also|so|"
     r"btw|fyi|oh|but)\b)[\w`'./@:-]+"
     r"(?: [\w`'./@:-]+){0,2}|the [\w-]*\d[\w-]*(?: [\w-]+)?)(?: (?:is|are)|'s|'re) (?:gone|dead|retired|deprecated|"
     r"no more)\b|"
@@ -51,7 +53,8 @@ _GONE = re.compile(
     re.I,
 )
 _WORKS_NOW = re.compile(
-    _FILLER + r"(?!(?:can|could|would|please|well|ok|okay|you|your|you'?re|it|this|that|i|we)\b)(?:`[^`]+`|[\w./@:-]+)"
+    cues.JOINED_ON
+    + r"(?!(?:can|could|would|please|well|ok|okay|you|your|you'?re|it|this|that|i|we)\b)(?:`[^`]+`|[\w./@:-]+)"
     r"(?: (?!(?:you|u|please|can|could|would|done|ok|okay|well)\b)[\w./@:-]+){0,3} now "
     r"(?:starts?|runs?|lives?|uses?|goes|points?|deploys?|needs?|requires?)\b",
     re.I,

@@ -85,9 +85,11 @@ GLOBAL = re.compile(
     r"|(?:^|,\s*)globally\b",
     re.I,
 )
+# Words that join a sentence on to what came before, before what it says: "btw", "and", "fwiw", "heads up".
+JOINED_ON = r"^(?:(?:and|also|so|btw|fyi|fwiw|tbh|oh|but|plus|note|ok|okay|yes|yeah|heads up)[,:\s]+)*"
 # The person's own machine: "I'm on an M2 mac", "I work from WSL2 on Windows": theirs in every project.
 PERSONAL_SETUP = re.compile(
-    r"^(?:(?:and|also|so|btw|fyi|oh|but|note)[,:\s]+)*(?:i'?m|i am|i work|i develop|my (?:machine|laptop|os) is)"
+    JOINED_ON + r"(?:i'?m|i am|i work|i develop|my (?:machine|laptop|os) is)"
     r"(?: (?:on|using|running|from|with|in))? (?:an? |my )?(?:mac(?:book)?|macos|windows|linux|wsl2?|ubuntu|"
     r"arch|fedora|debian|m[1-4](?: (?:mac|max|pro))?|apple silicon|chromebook|nixos)\b",
     re.I,

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import cues
+
 __all__ = ["describes_setup"]
 
 _PLACE = (
@@ -23,7 +25,8 @@ _PLACE = (
     r"redis|postgres|uat|the dev env|the test env|the test suite)"
 )
 _SETUP = re.compile(
-    r"^(?:(?:and|also|so|btw|fyi|oh|heads up)[,\s]+)*(?:(?:on|in) )?(?:the |our |my )?"
+    cues.JOINED_ON
+    + r"(?:(?:on|in) )?(?:the |our |my )?"
     + _PLACE
     # up to four more words of the subject, none of them a verb ("the queue on staging and prod")
     + r"(?: (?!(?:is|are|was|were|has|have|had)\b)[\w`'./:-]+){0,4}? "

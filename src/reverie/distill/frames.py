@@ -224,7 +224,7 @@ def _without_task_at_hand(said: str) -> str:
     """What was said, without a last sentence about the task at hand that was joined to it because it
     points back ("... builds the assets on deploy. I removed it from the commit")."""
     head, stop, tail = said.rpartition(". ")
-    return head + "." if stop and _AT_HAND.search(tail) else said
+    return head + "." if stop and _TASK_AT_HAND.search(tail) else said
 
 
 def alternative_of(rule: str, after: str) -> str | None:
@@ -235,7 +235,7 @@ def alternative_of(rule: str, after: str) -> str | None:
     removed it from the commit")."""
     after = _without_task_at_hand(after.strip())
     words = after.split()
-    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _AT_HAND.search(after):
+    if not words or len(words) > _MAX_REASON_WORDS or _NOT_A_REASON.search(after) or _TASK_AT_HAND.search(after):
         return None
     if lasting.duration(after) is lasting.Duration.BOUNDED:
         return None
@@ -259,7 +259,7 @@ def _continued(said: str) -> str:
 
 # What points at the task at hand, not at how things are done: what the agent or the person just did,
 # "it"/"that" as what is acted on, "now", "here".
-_AT_HAND = re.compile(
+_TASK_AT_HAND = re.compile(
     r"\b(?:u|you|i|we)(?:'ve| have)? (?:just |already )?(?:made|did|added|wrote|created|removed|deleted|reverted|"
     r"changed|fixed|put|ran|pushed|committed)\b|"
     r"\b(?:fix|revert|undo|delete|remove|redo|drop|move|rename|change|update|try) (?:it|that|this|them|those)\b|"

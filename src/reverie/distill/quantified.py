@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import cues
+
 __all__ = ["of_every_one"]
 
 _KIND = (
@@ -37,7 +39,7 @@ _HOW = (
 _WORDS = r"(?: [\w`'./:()@*-]+)"
 _WORDS_OR_ASIDE = r"(?:,? [\w`'./:()@*-]+)"  # "every model, new or existing, carries ..."
 _EVERY_ONE = re.compile(
-    r"^(?:(?:and|also|so|btw|fyi|fwiw|tbh|oh|but|plus|note)[,:\s]+)*(?:in this (?:repo|project|codebase|team),? )?"
+    cues.JOINED_ON + r"(?:in this (?:repo|project|codebase|team),? )?"
     r"(?:(?:every|each|all|any|new) (?:new |single |public |user-facing |outbound |incoming )?(?:[\w-]+ ){0,2}?"
     + _KIND
     + rf"\b{_WORDS_OR_ASIDE}{{0,6}}?,? {_HOW}"
