@@ -94,6 +94,14 @@ from reverie.domain.lessons import ScopeLevel
         "run the linter before you say a task is done",
         "Keep one fixture file per model.",
         "Unit tests live next to the code they test.",
+        # the way rule files say them (corpus/rules), as people paste them into a prompt
+        "Use **uv** (not pip/pipx/poetry).",
+        "Use end-to-end tests (not mocks)",
+        "Use zod for all data validation.",
+        "Do not add Claude attribution to commit messages.",
+        "Before committing, run `npm run flint` and fix errors.",
+        "If uncertain, ask.",
+        "**NEVER** merge a PR marked as draft.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -148,11 +156,23 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "rename Foo to Bar everywhere in this file",
         "I can't find the config anywhere.",
         "I don't know why it fails in this repo.",
+        "I would like you to build some tests for undo.layers.",
+        "Split main.dart into multiple files.",
+        "Before you push, check it.",
+        "After you deploy, check the logs.",
+        "Do not wire into `useSearch` or UI yet unless needed.",
+        "use flexbox for all the cards",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:
     assert duration(sentence) is not Duration.STANDING
     assert all(parsed.strength is not Strength.EXPLICIT for parsed in parse_statements(sentence))
+
+
+def test_a_condition_stays_with_its_instruction() -> None:
+    (parsed,) = parse_statements("When working with the AI SDK, always use the AI SDK skill.")
+    assert parsed.strength is Strength.EXPLICIT
+    assert parsed.statement.endswith("When working with the AI SDK, always use the AI SDK skill.")
 
 
 @pytest.mark.parametrize("sentence", ["For now just skip the flaky test.", "For now, use npm instead of pnpm."])

@@ -11,7 +11,8 @@ import pytest
 
 from reverie.distill.reading import calibrate, learn, train
 from reverie.distill.reading import features as reading_features
-from reverie.distill.reading.corpus import examples, fingerprint, load_rules, load_turns, sentence_label
+from reverie.distill.reading.corpus import Example, examples, fingerprint, load_rules, load_turns, sentence_label
+from reverie.distill.reading.evaluate import rule_sentences
 from reverie.distill.reading.features import Context, features
 from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict, from_json, shipped
 from reverie.distill.statements import parse_statements
@@ -251,3 +252,11 @@ def test_the_active_threshold_needs_more_support_as_the_corpus_grows() -> None:
 
 def test_the_shapes_are_off_in_the_shipped_features() -> None:
     assert "conditional" not in shape("When you add a route, update the docs.")
+
+
+def test_rule_file_sentences_are_read_as_if_typed() -> None:
+    rules = [
+        Example("a#1", "Use **uv** (not pip/pipx/poetry).", None, "standing_project"),
+        Example("a#2", "This repository contains the CLI and its docs.", None, "none"),
+    ]
+    assert rule_sentences(rules) == {(True, Verdict.ACTIVE): 1, (False, Verdict.NONE): 1}

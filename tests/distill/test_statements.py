@@ -184,6 +184,13 @@ def test_sentences_split_and_join_as_written() -> None:
     assert prose_sentences("- use uv\n- 2) never pip install globally") == ["use uv", "2) never pip install globally"]
 
 
+def test_strong_emphasis_is_read_as_its_words_and_code_stays_code() -> None:
+    assert prose_sentences("- **NEVER** push to `main`.") == ["NEVER push to `main`."]
+    assert prose_sentences("keep __init__.py files empty; call f(**a, **b)") == [
+        "keep __init__.py files empty; call f(**a, **b)"
+    ]
+
+
 def test_adversarial_lines_are_parsed_without_runaway_backtracking() -> None:
     for line in ("use" + " " * 580 + "x", "use a" + " ," * 290, "don't " * 100, '"a" - not ' * 50):
         assert isinstance(parse_statements("\n".join([line] * 10)), list)

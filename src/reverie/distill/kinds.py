@@ -29,7 +29,7 @@ _WE_DO_NOT = re.compile(
     r"(?:not|never|rather than|instead of) \S",
     re.I,
 )
-# Where an instruction applies, named as a kind of text or code: "in tests", "in commit messages", "in
+# Where an instruction applies, named as a kind of text or code: "in tests", "to commit messages", "in
 # TypeScript code", "in user-facing text" (no article: every one of them, not the one at hand).
 _KIND_SCOPE = re.compile(
     r"\bin (?:(?:all|any|every|new) )?(?:(?!(?:the|this|that|these|those|my|your|our|a|an)\b)[\w-]+ ){0,2}"
@@ -38,7 +38,10 @@ _KIND_SCOPE = re.compile(
     r"templates|text|output|logs|names|variables)\b(?![\w/-]|\.\w)"
     # or a manner of a kind: "in Google style", "in snake case"
     r"|\bin (?!(?:a|an|the|this|that|its|their)\b)(?:[\w-]+ ){1,2}(?:style|case|conventions?)\b"
-    r"|\bin our (?:code|codebase|code base)\b",  # "red-500 should not be in our code"
+    r"|\bin our (?:code|codebase|code base)\b"  # "red-500 should not be in our code"
+    # what is added to every one of a kind: "Do not add Claude attribution to commit messages"
+    r"|\b(?:to|into) (?:all |any |every )?(?:commit |pr |log )?(?:messages|commits|comments|docstrings|logs|prs|"
+    r"pull requests|tests|test files)\b",
     re.I,
 )
 # A generic sentence: a kind named by a bare plural, in the present simple of a convention ("Branch names

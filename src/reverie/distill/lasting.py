@@ -88,6 +88,11 @@ _EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on
 _WORK_STEP = re.compile(
     r"^(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*\b", re.I
 )
+# A step that recurs in all work, whatever the task: what is done at each is a habit ("Before committing, run
+# `npm run flint`"); after a deploy or a release it is more often the task's next step.
+_EVERY_STEP = re.compile(
+    r"^(?:before|when|whenever) (?:you |we )?(?:commit|push|open(?:ing)? (?:a )?(?:pr|pull request))\w*$", re.I
+)
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
 # "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
 # "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
@@ -102,7 +107,7 @@ _BOUNDED = re.compile(
     r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
     r"tonight|tomorrow|temporarily|right now|not now|"
     # a prohibition "yet": "do not commit this one yet"
-    r"(?<=\w )yet(?= though\b|[.,!]|$)|"
+    r"(?<=\w )yet(?= though\b| unless\b|[.,!]|$)|"
     r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
     re.I,
 )
@@ -134,6 +139,8 @@ _ANY_VERB = re.compile(
 # A condition of a kind, not of the moment: "When fixing a bug, ...", "If you add a new endpoint, ...".
 _GENERIC_CONDITION = re.compile(
     r"^(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b|"
+    # or of the agent's doubt: "If uncertain, ask", "If you're not sure about something like that, say so"
+    r"(?:(?:you|you'?re|you are) )?(?:in doubt|in any doubt|unsure|uncertain|not sure)\b|"
     # or a recurring step of the work: "When you commit, ...", "Whenever you open a PR, ..."
     r"(?:you|we) (?:commit|push|merge|deploy|release|publish|open a (?:pr|pull request)|review)\b)"
     r"[^,]{0,80},\s*(?:(?:always|first|then|also|please)\s+)*",
@@ -187,6 +194,8 @@ _NEGATIVE = re.compile(
 _PURPOSE = re.compile(
     r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?:(?!the\b|this\b|that\b)\w+ ){0,2}"
     r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b"
+    # every one of a kind: "Use zod for all data validation", "use TypeScript for all new code"
+    r"|(?<=for )(?:all|every|any) (?:new )?(?!(?:the|of|them|those|these|my|our|your)\b)[\w-]+"
     # "use tanstack query for the fetching": the work itself, not a thing of the task ("for the loading state")
     r"|the \w+ing(?=\s*(?:[,.;!]|$)))",
     re.I,
@@ -208,7 +217,8 @@ _CHOICE = re.compile(
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
     r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
     r"(?:use|try) (?!(?:it|this|that|them)\b)\S|"
-    r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!not\b)\S+){0,4},? "
+    # "use uv, not pip", "Use end-to-end tests (not mocks)"
+    r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!\(?not\b)\S+){0,4},? \(?"
     r"(?:not|never|instead of|rather than) \S+",
     re.I,
 )
@@ -493,10 +503,12 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
         return True
     first, *later = body.split(", ")
     # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every
-    # push, run X" is a habit
-    step = _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
+    # push, run X" and "before committing, run X" are habits ("before you push, check it" is about the one at hand)
+    step = _EVERY_STEP.match(first) is not None or (
+        _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
+    )
     return not kinds.AT_HAND.search(body) and any(
-        is_instruction(part) and (step or _WORK_HABIT.search(part)) for part in later
+        is_instruction(part) and not kinds.AT_HAND.match(part) and (step or _WORK_HABIT.search(part)) for part in later
     )
 
 

@@ -1,6 +1,8 @@
 """Score the shipped reading model, as distill runs it, on a directory of labelled turns.
 
     python -m reverie.distill.reading.evaluate corpus/turns/holdout
+    python -m reverie.distill.reading.evaluate --rules corpus/rules
+
 
 Every turn goes through ``statements.parse_statements`` with its channel, its place in the session
 and what came before it, exactly as distill reads a session; each sentence is then compared with
@@ -8,18 +10,24 @@ its label. Prints per-label precision and recall, the confusion matrix, standing
 scope and in the right scope, the precision of what would become active at once, the one-offs
 that would persist, whether every statement is one a reviewer could accept, and the standing recall
 by the kind of lesson (instruction, fact, requirement: corpus/README.md).
+
+``--rules``: the sentences of the rule files people commit for their agents (``corpus/rules``), each read
+as if typed at the prompt: how many of the standing ones become active at once or a candidate, and how many
+of the others become active. Real people's words for rules, many more than sessions hold; a rule file is
+standing by where it is written, so a sentence read there as not lasting may still be a task when typed.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from reverie.distill.phrasing import path_count
 from reverie.distill.reading import calibrate
-from reverie.distill.reading.corpus import KINDS, Turn, load_turns, matching_quote
+from reverie.distill.reading.corpus import KINDS, Example, Turn, load_rules, load_turns, matching_quote
 from reverie.distill.reading.model import Verdict
 from reverie.distill.statements import ParsedStatement, Strength, parse_statements, prose_sentences
 from reverie.domain.lessons import ScopeLevel
@@ -98,13 +106,35 @@ def acceptable(statement: str) -> bool:
     )
 
 
+def rule_sentences(rules: list[Example]) -> dict[tuple[bool, Verdict], int]:
+    """How each rule-file sentence reads as a prompt: (standing by its label, verdict) -> count."""
+    counts: Counter[tuple[bool, Verdict]] = Counter()
+    for example in rules:
+        found = parse_statements(example.sentence, before="(the agent's last words)")
+        strongest = min((_VERDICT[parsed.strength] for parsed in found), key=list(Verdict).index, default=None)
+        counts[(example.label.startswith("standing"), strongest or Verdict.NONE)] += 1
+    return dict(counts)
+
+
+def _print_rules(directories: list[Path]) -> int:
+    counts = rule_sentences(load_rules(directories))
+    for standing in (True, False):
+        total = sum(n for (label, _), n in counts.items() if label is standing)
+        read = ", ".join(f"{verdict} {counts.get((standing, verdict), 0)}" for verdict in Verdict)
+        print(f"{'standing' if standing else 'other':<9} {total:>5} sentences: {read}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m reverie.distill.reading.evaluate", description=__doc__.split("\n")[0]
     )
     parser.add_argument("directories", nargs="+", type=Path, help="directories of labelled turns (*.jsonl)")
     parser.add_argument("--mistakes", type=int, default=0, metavar="N", help="print N mistakes (dev only!)")
+    parser.add_argument("--rules", action="store_true", help="the directories hold rule-file sentences")
     args = parser.parse_args(argv)
+    if args.rules:
+        return _print_rules(args.directories)
     turns = load_turns(args.directories)
     if not turns:
         print(f"no labelled turns in {', '.join(map(str, args.directories))}", file=sys.stderr)

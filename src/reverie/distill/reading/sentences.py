@@ -65,7 +65,7 @@ def prose_sentences(text: str) -> list[str]:
     for line in text.splitlines():
         if is_pasted(line) or HOOK_MARK in line:  # a compiled hook's message, however it reached the turn
             continue
-        line = _emoji_ends(_LIST_MARKER.sub("", " ".join(_latin_punctuation(line).split())))
+        line = _emoji_ends(_LIST_MARKER.sub("", " ".join(_plain(line).split())))
         pieces: list[str] = []
         for piece in _SENTENCE_END.split(line.strip()):
             if pieces and (_CONTINUES.match(piece) or _refers_back(piece)):
@@ -108,7 +108,9 @@ def clauses(sentence: str) -> list[str]:
     parts = [part.strip() for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
     merged: list[str] = []
     for part in parts:
-        lead_in = merged and len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])
+        lead_in = merged and (
+            (len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])) or _SUBORDINATE.fullmatch(merged[-1])
+        )
         closing = _CLOSING_WORD.fullmatch(part)  # "controller must not call Repo, never."
         if merged and (
             lead_in or closing or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _CONTRAST_TAIL.match(part)
@@ -122,6 +124,8 @@ def clauses(sentence: str) -> list[str]:
 
 
 _CLOSING_WORD = re.compile(r"(?:never|always|ever)(?: ever)?[.!]*", re.I)
+# A condition cannot stand alone: "When working with the AI SDK, always use its skill" is one instruction.
+_SUBORDINATE = re.compile(r"(?:when|whenever|if|unless|before|after|once|while)\b[^,;]{0,80}", re.I)
 
 
 # Full-width punctuation between Latin words ("installed\uff0cso dont use ...", "decimal(12,2)\u3002 double"),
@@ -132,8 +136,16 @@ _FULL_WIDTH_IN_LATIN = re.compile(
 )
 
 
-def _latin_punctuation(line: str) -> str:
-    return _FULL_WIDTH_IN_LATIN.sub(lambda mark: _FULL_WIDTH[mark.group(1)], line)
+# Markdown's strong emphasis, as people paste rules into a prompt ("Use **uv** (not pip)", "**NEVER** push"):
+# the words are what is said. A whole sentence in bold keeps it ("**Keep diffs small.** Reviewers read ...":
+# the rule and its explanation stay one); ``__``, ``*`` and ``_`` stay: too often code (``__init__``, ``a*b``).
+_STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=[^\s.!?:])\*\*(?![\w*])")
+
+
+def _plain(line: str) -> str:
+    """The line as words: full-width punctuation between Latin words as ASCII, without strong emphasis."""
+    line = _FULL_WIDTH_IN_LATIN.sub(lambda mark: _FULL_WIDTH[mark.group(1)], line)
+    return _STRONG.sub(lambda strong: strong.group(1), line)
 
 
 def _opens_with_verb(clause: str) -> bool:
