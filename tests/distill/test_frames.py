@@ -105,6 +105,23 @@ def test_the_reason_given_in_the_next_sentence_goes_with_the_rule() -> None:
     assert alone == "In this project: Never edit vendored code in `third_party/`."
 
 
+def test_a_long_reason_keeps_its_first_clauses_within_what_a_reviewer_reads() -> None:
+    (statement,) = standing(
+        "Never pass ORM objects into Celery tasks. It's the stale-data bug we chased for a week, the worker "
+        "saves an old copy over the new one and nobody notices until the monthly invoices are wrong."
+    )
+    assert statement == (
+        "In this project: Never pass ORM objects into Celery tasks: it's the stale-data bug we chased for a week, "
+        "the worker saves an old copy over the new one."
+    )
+    # a clause that stops inside a condition is no reason
+    (cut,) = standing(
+        "Never use django-debug-toolbar in this repo. It breaks the async views and cost us a week last year, "
+        "so if you need to look at queries use the silk profiler that is already set up in dev settings for that."
+    )
+    assert not cut.endswith("if you need to look at queries.")
+
+
 @pytest.mark.parametrize(
     ("text", "statement"),
     [

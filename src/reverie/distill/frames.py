@@ -152,8 +152,8 @@ _EXPERIENCE = re.compile(
     re.I,
 )
 _NOT_A_REASON = re.compile(
-    r"^(?:thanks?|thank you|ok(?:ay)?|great|nice|cool|good|looks|sorry|also|then|now|next|after that|but|so|"
-    r"e\.g|i\.e|for example|let me|let'?s)\b|\?\s*$",
+    r"^(?:thanks?|thank you|ok(?:ay)?|yes|yeah|yep|great|nice|cool|good|looks|sorry|also|then|now|next|after that|"
+    r"but|so|e\.g|i\.e|for example|let me|let'?s)\b|\?\s*$",
     re.I,
 )
 _MAX_REASON_WORDS = 30
@@ -185,14 +185,28 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
     migration with `bin/rails g migration`")."""
     reason = reason_of(rule, after, given=given)
     instead = alternative_of(rule, after) if prohibits and reason is None else None
-    if reason:
-        joined = f"{statement.rstrip('.!; ')}: {reason}."
-    elif instead:
-        joined = f"{statement.rstrip('.!; ')}; {instead}."
-    else:
+    if not (reason or instead):
         return statement
-    # the length a reviewer reads; code spans added for paths and calls are formatting
-    return wording.code_paths(joined) if len(joined) <= _MAX_STATEMENT_CHARS else statement
+    mark = ":" if reason else ";"
+    # the length a reviewer reads: a long reason keeps its first clause ("that's Tavi's folder, she has her
+    # own structure ..." -> "that's Tavi's folder"); code spans added for paths and calls are formatting
+    for part in _shortened(reason) if reason else [instead or ""]:
+        joined = f"{statement.rstrip('.!; ')}{mark} {part}."
+        if len(joined) <= _MAX_STATEMENT_CHARS:
+            return wording.code_paths(joined)
+    return statement
+
+
+def _shortened(said: str) -> list[str]:
+    """``said`` whole, then up to each of its clause breaks, longest first. A part of fewer than three
+    words says too little; one that stops inside a condition ("... last year; if you need X") is wrong."""
+    cuts = [match.start() for match in _CLAUSE_END.finditer(said)]
+    parts = [said, *(said[:cut].rstrip(",;: ") for cut in reversed(cuts))]
+    return [part for part in parts if len(part.split()) >= 3 and not _OPEN_CONDITION.search(part)]
+
+
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s(?:and|but|so|which|because)\s|\s[-\u2013\u2014]\s")
+_OPEN_CONDITION = re.compile(r"(?:^|[,;:]\s)(?:if|when|unless|while|although|though|since|as)\b[^,;:]*$", re.I)
 
 
 def only_explains(said: str) -> bool:
