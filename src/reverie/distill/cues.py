@@ -1,11 +1,12 @@
-"""The few word patterns that the wording of a statement still needs.
+"""The few word patterns that more than one reader shares.
 
-Whether a sentence is an instruction, and for how long, is the reading model's decision
-(``reading``), learned from the labelled corpus. What is left here only shapes the *text* of a
-lesson: the fillers and restatements to drop from its start, the forms of a negative ("don't",
-"never", "no more"), "stop ...ing", "X won't work", and the scope asides that the lesson's scope
-replaces. They are generic English, kept short on purpose; none is a phrasing copied from the
-eval generator (a test compares the two). Patterns assume single spaces between words.
+Whether a sentence is an instruction, and for how long, is decided by grammar (``lasting``) and the
+reading model (``reading``). What is here is shared vocabulary: the fillers and restatements to drop from
+a lesson's start, the forms of a negative ("don't", "never", "no more"), "stop ...ing", "X won't work",
+the scope asides that the lesson's scope replaces, interjections, and the words that bound a sentence to
+now ("for now", "this time") or make it a trouble of the moment ("broken", "failing"). They are generic
+English, kept short on purpose; none is a phrasing copied from the eval generator (a test compares the
+two). Patterns assume single spaces between words.
 """
 
 from __future__ import annotations
@@ -106,4 +107,18 @@ NOT_VERBS = words_of(
     "a an the this that these those it its there here i we you he she they my our your their what why how which who "
     "is are was were be been am do does did can could would will should shall may might must has have had not no yes "
     "ok okay so and but or if then for in on at with to from by of about into since until because as like"
+)
+
+# Bounded to now: "for now", "this time", "just once", "today", "temporarily", a prohibition "yet".
+BOUNDED = re.compile(
+    r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
+    r"tonight|tomorrow|temporarily|right now|not now|"
+    # a prohibition "yet": "do not commit this one yet"
+    r"(?<=\w )yet(?= though\b| unless\b|[.,!]|$)|"
+    r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
+    re.I,
+)
+# A state of the moment, not how the project works: "In this repo, the tests are broken".
+TROUBLE = re.compile(
+    r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
 )

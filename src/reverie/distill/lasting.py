@@ -23,7 +23,8 @@ without a second sighting:
 A rule amid a pasted specification (a turn of more than 30 sentences) is left to the model by the caller
 (``statements``). How a rule is framed around it (a lead-in, a sentence pointing back, a rejection of what
 the agent did) is read by ``frames``; here, in ``duration``'s steps: said in reply to the agent, a habit,
-how the project is, an instruction said to last, a rule of a kind or a named place.
+how the project is (``how_it_is``), an instruction said to last, a rule of a kind (``kinds``) or a named
+place.
 
 And some say they are bounded ("for now", "this time", "just once", "today", "temporarily"): those
 last the session whatever else they say. Everything here is generic English grammar (habit, frame,
@@ -35,7 +36,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import changes, cues, environment, kinds, replies
+from reverie.distill import changes, cues, how_it_is, kinds, replies
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -78,14 +79,6 @@ _WORK_HABIT = re.compile(
     r"\b(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish)\w*\b",
     re.I,
 )
-# Every project of the person's, said in so many words (not a bare "everywhere", which is often the codebase's).
-_EVERY_PROJECT = re.compile(
-    r"\b(?:in|for|across|to) (?:all|every|any) (?:of )?my (?:projects?|repos?|repositories|codebases?)\b"
-    # the person's own habit, everywhere: "I write British English everywhere"
-    r"|^i (?:always |only )?(?!(?:see|saw|get|got|have|had|tried|try|looked|searched|checked)\b)[a-z]+s? "
-    r"[^,.;]{1,60}\beverywhere\b",
-    re.I,
-)
 _EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on)\b", re.I)
 # A recurring step of the work opening the sentence: "Before you push, ..., run X".
 _WORK_STEP = re.compile(
@@ -104,14 +97,6 @@ _SCOPE = re.compile(
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|"
     # "everywhere", or "anywhere" in a prohibition, unless narrowed to the thing at hand ("everywhere in this file")
     r"\b(?:everywhere|(?<=\S )anywhere)\b(?! (?:in|within|on) (?:this|that|the|these|those)\b)",
-    re.I,
-)
-_BOUNDED = re.compile(
-    r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
-    r"tonight|tomorrow|temporarily|right now|not now|"
-    # a prohibition "yet": "do not commit this one yet"
-    r"(?<=\w )yet(?= though\b| unless\b|[.,!]|$)|"
-    r"until (?:further notice|we|i|you|the)\b[^.]*\b(?:fix|merge|release|done))\b",
     re.I,
 )
 _IMPERATIVE = re.compile(
@@ -203,18 +188,6 @@ _PURPOSE = re.compile(
     r"|the \w+ing(?=\s*(?:[,.;!]|$)))",
     re.I,
 )
-_FACT_CONTRAST = re.compile(
-    r"^(?!(?:it|this(?! (?:project|repo|repository|codebase|app)\b)|that|these|those|i|you|we|he|she|they|"
-    r"since|because|if|when|as|although|so|later)\b)"
-    r"(?:(?:the|our|this|my) )?[\w .-]{1,40}? "
-    r"(?:is|are|lives?|runs?|uses?|go(?:es)?|sits?|belongs?|comes? from|gets? \w+ed) "
-    r"(?!(?:for )?(?:it|this|that)\b)[^,]{1,80}, "
-    r"(?:not|never|rather than) \S",
-    re.I,
-)
-# "But these are in Ship.cs, not ...": a leading conjunction joins the sentence to what came before; the
-# subject after it decides ("these" is the thing at hand).
-_CONJUNCTION = re.compile(r"^(?:but|and|so|also|yet)[\s,]+", re.I)
 _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
@@ -225,44 +198,6 @@ _CHOICE = re.compile(
     r"(?:not|never|instead of|rather than) \S+",
     re.I,
 )
-_REMEMBER = re.compile(
-    # after a short opener: "Before you start, please note that ..."
-    r"^(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?(?:(?:please|pls)[\s,]+)?"
-    r"(?:(?:remember|note|reminder|be aware) that|"
-    r"(?:keep|bear) in mind(?: that)?) (?!to\b)\S",
-    re.I,
-)
-# The team's convention in the present simple: "We use pnpm.", "We only use Tailwind for styles."
-_WE_USE = re.compile(
-    r"^(?:(?:please|and|also|so|fyi|btw|note)[\s,:]+)*"
-    r"we (?:only |just |now |do not |don'?t )?use (?!(?:it|this|that|them)\b)\S"
-    # what the team never does: "we don't helm install anything", "nobody kubectl applies to prod by hand"
-    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:do not|don'?t|dont) "
-    r"(?!(?:know|have|see|need|want|get|understand|care|mind|like|think|remember|do|expect|use)\b)"
-    r"[\w-]+(?: [\w-]+)? anything\b"
-    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*(?:nobody|no one)(?: here)?(?: [\w-]+)? [\w-]+s\b.{0,60}"
-    r"\b(?:by hand|manually|directly|to prod|in prod|on prod)\b"
-    # the person's own tool for all of their work: "i use uv for everything"
-    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*i (?:only |always )?use (?!(?:it|this|that|them)\b)\S+ for everything\b"
-    # or another habit of how the team works: "We pin exact versions", "We treat warnings as errors"
-    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always |usually |generally |only )?"
-    r"(?:pin|treat|validate|version|squash|rebase|tag|sign|host|deploy|publish|release|ship|lint|format|"
-    r"document|follow|prefer|target|support|store|name) (?!(?:it|this|that|them)\b)\S"
-    # what the team tries to keep to: "We try really hard to keep custom JS small"
-    r"|^(?:(?:and|also|so|fyi|btw|note)[\s,:]+)*we (?:always )?(?:try|aim|strive) (?:\w+ )?(?:hard )?to "
-    r"(?:keep|avoid|use|write|stick|stay|limit)\b",
-    re.I,
-)
-# The platform the team is on, named with its version: "we're on node 20", "we are on aws-sdk-go-v2".
-_WE_ARE_ON = re.compile(
-    r"^(?:(?:so|and|also|fyi|btw|note|but)[\s,:]+)*we(?:'re| are) (?:now |still )?on "
-    r"(?!(?:step|line|phase|part|track|iteration|attempt|round|day|ticket|pr|the|a|it)\b)"
-    r"(?:[\w.]+ )?(?:v?\d[\w.]*|[a-z]+-[\w.-]+|`[^`]+`)(?=\s|[.,;!]|$)"
-    # "we're on mocktail here, no mockito", "we're pinned to flutter 3.22 through fvm"
-    r"|^(?:(?:so|and|also|fyi|btw|note|but|heads up)[\s,:]+)*we(?:'re| are) "
-    r"(?:on [\w.`-]+(?: here| now)?, (?:no|not) \S|pinned to \S)",
-    re.I,
-)
 # An "always" right after what the instruction acts on: "wrap errors always with fmt.Errorf".
 _HABIT_AFTER_OBJECT = re.compile(
     r"^[a-z]+ (?:[\w.-]+ ){1,3}always (?=with|before|after|using|via|through|first)\b", re.I
@@ -271,82 +206,9 @@ _HABIT_AFTER_OBJECT = re.compile(
 _NO_THING = re.compile(r"^(?:(?:and|also|so)[\s,]+)*no (?!(?:one|more|need|problem|worries|idea|way)\b)\S", re.I)
 # "Rather than a BashOperator, use cosmos' DbtTaskGroup": the choice said the other way round.
 _RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?use (?!(?:it|this|that)\b)\S", re.I)
-# How the project is, said of a place in it: "catchup is off on every DAG in this repo", "staging is views
-# across the board here". Not a plan or a state of the moment.
-# An obligation or a prohibition said with a modal: what a standing frame makes a rule.
-_MODAL_RULE = re.compile(
-    r"\b(?:(?:must|should|shall)(?:n'?t| not)?|(?:may|can)(?:n'?t| not| never| only)|cannot)"
-    r"(?: (?:never|always|only))?\b",
-    re.I,
-)
-# The frames that make what follows a rule, not a description ("usually", "by default", "according to").
-_RULE_FRAME = re.compile(
-    r"\b(?:as a (?:general )?rule|from now(?: on)?|going forward|moving forward|from here on|henceforth|next time|"
-    r"in (?:the )?future|by (?:team )?(?:agreement|convention))\b",
-    re.I,
-)
-# "In general" also opens a specification ("In general, all characters should be present"): only with a
-# prohibition it says how to work.
-_GENERAL_FRAME = re.compile(r"\b(?:in general|generally)\b", re.I)
-_NEVER_MODAL = re.compile(r"\b(?:must|should|shall|may|can)(?:n'?t| not)? (?:never|not ever)\b|n'?t ever\b", re.I)
-_PROJECT_WIDE = re.compile(
-    r"\b(?:in|across|within) (?:this|our) (?:repo|repository|project|codebase|app|application|system|team)\b|"
-    r"\bacross the board\b|\bthroughout\b(?! (?:the|this|that) (?:day|week|session|conversation|file|function))|"
-    # "amounts are int64 cents everywhere", "same everywhere": a present statement of the codebase
-    r"\beverywhere(?=\s*(?:[,.;!]|$))",
-    re.I,
-)
-_PRESENT_STATE = re.compile(
-    r"\b(?:is|are|isn'?t|aren'?t|stays?|lives?|goes|belongs?|runs?|uses?|carries|has|have|gets|starts|ends|follows|"
-    r"needs|there'?s)\b(?!.*\bwork)",
-    re.I,
-)
-# A state kept on purpose is how the project is: "there's no heap in this image, HEAP_SIZE=0 on purpose".
-_ON_PURPOSE = re.compile(r"\b(?:on purpose|deliberately|by design|intentionally)\b", re.I)
-# "Nothing experimental goes in there", "X is pinned at v2.6.1": where things may not go, what stays fixed.
-_NOTHING_GOES = re.compile(
-    r"(?:^|, )nothing (?:[\w-]+ ){0,2}(?:goes|gets|belongs|lives) (?:in|into|on|under)\b|"
-    # "nothing gets deleted in this admin, ever"
-    r"^nothing (?:[\w-]+ ){0,2}(?:gets|is|may be|should be) \w+ed\b.*,? ever\b|"
-    r"^(?:(?:so|and|also|fyi|btw)[\s,:]+)*(?:the |our )?[\w .-]{1,40}? (?:is|are) pinned (?:in|at|to)\b",
-    re.I,
-)
-_PLANNED = re.compile(r"\b(?:now|let'?s|going to|gonna|will|would|following|want|wanted|try|trying|plan|need)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
-# A setting of the project stated as a fact: "the default branch is master", "my build command is
-# `make install`", "the dev server port is 5173". The value is one token (a name, a number, code), not a
-# state ("the port is already in use").
-_SETTING = re.compile(
-    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the|my|our) (?:[\w-]+ ){0,2}"
-    r"(?:command|script|branch|port|url|host|database|db|version|package manager|runtime|registry|remote|env|"
-    r"environment|folder|directory|entry ?point|model) (?:is|are) "
-    r"(?!(?:already|not|still|now|currently|wrong|broken|missing|empty|down|behind|ahead|fine|ok|set|used|in)\b)"
-    r"(?:`[^`]+`|[\w.:/@-]+)(?=\s*(?:$|[.,;!]|\band\b))|"
-    # "the dev server runs on port 3000"
-    r"^(?:the|my|our) (?:[\w-]+ ){0,2}(?:server|app|api|service|database|db|frontend|backend) "
-    r"(?:runs|listens|is served|is available) on port \d+",
-    re.I,
-)
-# The standard named as one: "the team standard here is AssertJ", "our convention is snake_case".
-_STANDARD = re.compile(
-    r"^(?:the |our )?(?:team(?:'s)? |house |project(?:'s)? )?(?:standard|convention|rule|policy) "
-    r"(?:here |in this \w+ |for (?:this|our) \w+ )?is\b(?! not\b)",
-    re.I,
-)
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
-# "its pnpm btw. not npm": the one thing, not the other (two names, not two states)
-_ITS_NOT = re.compile(
-    r"^(?:it'?s|its) (?!(?:fine|ok|okay|good|bad|broken|done|working|not|a|an|the|just|only|still|now)\b)[\w.-]+"
-    r"(?: btw| here)?[.,]? not (?!(?:working|a|an|the|just|only|that|what)\b)[\w.-]+[.!]?$",
-    re.I,
-)
-# "the service role key does NOT go anywhere near browser code": where a thing never goes
-_NEVER_GOES = re.compile(
-    r"^(?:the |our )?[\w .-]{1,40}? (?:does not|doesn'?t|do not|don'?t|never) (?:go|goes|belong|get|gets|live|end up) "
-    r"(?:anywhere|in|into|near|on)\b",
-    re.I,
-)
 # A prohibition, whatever it names: "don't X", "no X", "leave X alone", "I'd rather you didn't".
 _PROHIBITION = re.compile(
     r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:never|don'?t|dont|do not|avoid|no (?!(?:idea|problem|worries)\b)\S|"
@@ -366,13 +228,6 @@ _YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time|(?
 _YOURSELF = re.compile(
     r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:don'?t|dont|do not|never) \w+(?: [\w.`/-]+){0,4} yourself\b", re.I
 )
-# The codebase's own way: "whole codebase uses the auth() helper".
-_CODEBASE_USES = re.compile(
-    r"^(?:the |our )?(?:whole |entire )?(?:codebase|code ?base|project|repo|app) (?:\w+ )?(?:uses|is on|runs on) \w",
-    re.I,
-)
-# The team's setup: "Our HPC uses SLURM", "our CI runs on self-hosted runners".
-_OUR_SETUP = re.compile(r"^our (?:[\w-]+ ){0,2}(?:uses|runs on|lives in)\s+\w(?!.*\buntil\b)", re.I)
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
 # "no exceptions", and a prohibition closed by ", ever" / ", never": "no status codes in the ui, ever"
 _NO_EXCEPTIONS = re.compile(
@@ -408,17 +263,6 @@ _FRAME = re.compile(
     re.I,
 )
 
-# The scope frames of _FRAME: what follows them is about the project (or every project), not the moment.
-_SCOPE_FRAME = re.compile(
-    r"^(?:in|for|across) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
-    r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases)[,:]\s+",
-    re.I,
-)
-# A state of the moment, not how the project works: "In this repo, the tests are broken".
-_TROUBLE = re.compile(
-    r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
-)
-
 
 class Duration(StrEnum):
     STANDING = "standing"  # meant to last: a reviewer accepts it without a second sighting
@@ -437,21 +281,21 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     if _in_reply(text, refused=refused, corrected=corrected):
         return Duration.STANDING
     if replies.preference(text):  # "pls shorter summaries, 3 lines max"
-        return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
-    if changes.announces_change(text) and not _BOUNDED.search(text):  # "we moved from goose to atlas"
+        return Duration.BOUNDED if cues.BOUNDED.search(text) else Duration.STANDING
+    if changes.announces_change(text) and not cues.BOUNDED.search(text):  # "we moved from goose to atlas"
         return Duration.STANDING
-    if cues.PERSONAL_SETUP.match(text) and not _BOUNDED.search(text):  # "I'm on an M2 mac"
+    if cues.PERSONAL_SETUP.match(text) and not cues.BOUNDED.search(text):  # "I'm on an M2 mac"
         return Duration.STANDING
     ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
-    if ruled and not _BOUNDED.search(text) and not _TROUBLE.search(text) and len(text.split()) >= 2:
+    if ruled and not cues.BOUNDED.search(text) and not cues.TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)
-    framed = body != text and not _BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
+    framed = body != text and not cues.BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
     condition = _GENERIC_CONDITION.match(body)
     if condition is not None and is_instruction(body[condition.end() :]):
-        return Duration.BOUNDED if _BOUNDED.search(text) else Duration.STANDING
+        return Duration.BOUNDED if cues.BOUNDED.search(text) else Duration.STANDING
     instruction = is_instruction(body)
-    if _BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
+    if cues.BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
         return Duration.BOUNDED
     # A habit inside a relative clause describes the thing asked for ("add a workflow that runs on every
     # push"), not how the instruction lasts.
@@ -463,7 +307,7 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.UNSAID  # "Use it as context going forward": about the thing at hand, whatever "it" is
     standing = (
         _habit(text, body, instruction=instruction, habitual=habitual)
-        or _how_the_project_is(text, body, framed=framed, instruction=instruction)
+        or how_it_is.said(text, body, framed=framed, instruction=instruction)
         or _said_to_last(text, body, framed=framed, instruction=instruction)
         or _of_a_kind_or_place(text, body, main_clause, instruction=instruction, habitual=habitual)
     )
@@ -486,13 +330,13 @@ def _in_reply(text: str, *, refused: bool, corrected: bool) -> bool:
     project is said to correct it ("No. Board files belong to the hw team"), unless it is for now."""
     if _YET.search(text):
         return False
-    if refused and _PROHIBITION.match(text) and not _BOUNDED.search(text):
+    if refused and _PROHIBITION.match(text) and not cues.BOUNDED.search(text):
         return True
     if not corrected:
         return False
     # "why is half the file reformatted?? keep the diffs small"
     return bool(kinds.KEEP_THEM.match(text)) or (
-        _how_it_is(text, is_instruction(text)) and bool(_OF_THE_PROJECT.search(text))
+        how_it_is.present_state(text, is_instruction(text)) and bool(_OF_THE_PROJECT.search(text))
     )
 
 
@@ -515,55 +359,24 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     )
 
 
-def _how_the_project_is(text: str, body: str, *, framed: bool, instruction: bool) -> bool:
-    """A statement of how the project (or the person's every project) is: a setting, a corrected fact, the
-    team's way, what is pinned or kept on purpose, where things go or never go."""
-    unbounded = not _BOUNDED.search(text)
-    if _EVERY_PROJECT.search(text) and unbounded and not _TROUBLE.search(text) and len(text.split()) >= 4:
-        return True  # "I write British English everywhere, in all my projects"
-    if _SCOPE_FRAME.match(text) and unbounded and not _TROUBLE.search(body) and len(body.split()) >= 3:
-        return True  # "In this repo, tests live next to the code": how the project is, by its frame
-    # With the project as its place ("X is off on every DAG in this repo"), after a standing frame ("As of
-    # Monday, CI runs on our own runners"), or kept on purpose
-    if (_PROJECT_WIDE.search(text) or framed or _ON_PURPOSE.search(text)) and _how_it_is(body, instruction):
-        return True
-    frame = text[: len(text) - len(body)]
-    ruling = _RULE_FRAME.search(frame) or (_GENERAL_FRAME.search(frame) and _NEVER_MODAL.search(body))
-    if framed and ruling and _MODAL_RULE.search(body) and not _TROUBLE.search(body):
-        return True  # "in general a debug build should never ever talk to kestrel-prod"
-    return bool(
-        ((_WE_USE.match(body) or _WE_ARE_ON.match(body)) and unbounded)
-        or _SETTING.match(body)
-        or _FACT_CONTRAST.match(_CONJUNCTION.sub("", text, count=1))
-        or _REMEMBER.match(text)
-        or _STANDARD.match(body)
-        or _ITS_NOT.match(body)
-        or _NOTHING_GOES.search(body)
-        or _CODEBASE_USES.match(body)
-        or _OUR_SETUP.match(body)
-        or _NEVER_GOES.match(body)
-        or (environment.describes_setup(text) and unbounded)  # "staging runs on Fly.io"
-    )
-
-
 def _said_to_last(text: str, body: str, *, framed: bool, instruction: bool) -> bool:
     """An instruction whose words say it lasts: a preference, a tool for a kind of work, "from now on",
     "rather than X, use Y", what the agent is not to do itself, or any instruction after a standing frame."""
     return bool(
-        (_RATHER_USE.match(body) and not _BOUNDED.search(text))
+        (_RATHER_USE.match(body) and not cues.BOUNDED.search(text))
         or _of_a_kind(body, framed)
         or _PREFER.match(body)
         or _PURPOSE.match(text)
         or _YOURSELF.match(body)
-        or (framed and instruction and not _BOUNDED.search(text) and not kinds.AT_HAND.search(body))
-        or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not _TROUBLE.search(text))
+        or (framed and instruction and not cues.BOUNDED.search(text) and not kinds.AT_HAND.search(body))
+        or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not cues.TROUBLE.search(text))
     )
 
 
 def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: bool, habitual: bool) -> bool:
     """A rule about every thing of a kind (``kinds``), a prohibition on a named place ("Don't touch the
     generated files in src/gen/"), or a named choice said as an instruction."""
-    if kinds.of_every_one(body, main_clause, instruction, bounded=bool(_BOUNDED.search(text)), whole=text):
+    if kinds.of_every_one(body, main_clause, instruction, bounded=bool(cues.BOUNDED.search(text)), whole=text):
         return True
     if (
         _NEGATIVE.match(body)
@@ -581,24 +394,7 @@ def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: 
 
 def standing_frame(opening: str) -> bool:
     """ "Going forward", "As of Monday", "In this repo": what follows lasts (``frames`` asks of a lead-in)."""
-    return bool(_FRAME.fullmatch(f"{opening.strip()} ")) and not _BOUNDED.match(opening)
-
-
-def _how_it_is(text: str, instruction: bool) -> bool:
-    """A statement in the present of how things are, not an instruction, a plan, a wish or a trouble."""
-    return (
-        not instruction
-        and bool(_PRESENT_STATE.search(text))
-        and len(text.split()) >= 4
-        and not re.search(r"\b(?:i|i'm|i've|my)\b", text, re.I)  # what the person sees or did, not the project
-        and not re.search(r"\"(?:[^\"]+\s){4,}[^\"]*\"", text)  # quoting someone's sentence
-        and not (_BOUNDED.search(text) or _TROUBLE.search(text) or _PLANNED.search(text) or _DESIRE.match(text))
-        and not re.match(
-            r"^(?:i|you|we|can|could|would|please|how|what|why|where|is|are|do|does|that'?s|this|that|it'?s|it)\b",
-            text,
-            re.I,
-        )
-    )
+    return bool(_FRAME.fullmatch(f"{opening.strip()} ")) and not cues.BOUNDED.match(opening)
 
 
 def is_instruction(clause: str) -> bool:
