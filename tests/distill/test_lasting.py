@@ -102,6 +102,10 @@ from reverie.domain.lessons import ScopeLevel
         "Before committing, run `npm run flint` and fix errors.",
         "If uncertain, ask.",
         "**NEVER** merge a PR marked as draft.",
+        "Async testing: use anyio, not asyncio",
+        "IMPORTANT: Tests should be fast and deterministic.",
+        "Use `[SerializeField]` for serialized fields",
+        "Don't remove pre-existing dead code unless asked.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -162,6 +166,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "After you deploy, check the logs.",
         "Do not wire into `useSearch` or UI yet unless needed.",
         "use flexbox for all the cards",
+        "FixFix the import: transfer_matrix comes from coeffs, not integrate.",  # a task, not a labelled rule
+        "Use a spinner for the loading states",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -122,3 +122,11 @@ BOUNDED = re.compile(
 TROUBLE = re.compile(
     r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
 )
+# A label before what is said, as items of a rule list carry them ("Type Hints: Use type hints for all public
+# functions", "Async testing: use anyio, not asyncio"); a frame ("In this repo:", "From now on:") is no label.
+# A label names a topic: no article, pronoun or "let me" in it ("Fix the import: X comes from Y" is a task).
+LABEL = re.compile(
+    r"^(?!(?i:in|for|from|as|by|on|at|to|with|across|according|next|going|moving|note that|let)\b)"
+    r"(?![^:]*\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i)\b[^:]*:)"
+    r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
+)

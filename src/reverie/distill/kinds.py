@@ -99,7 +99,8 @@ _OUR_HABIT = re.compile(
 _KIND_LIMIT = re.compile(
     r"^(?:(?:please|and|also)[\s,]+)*(?:keep|limit|cap) (?!(?:it|this|that|them|the|these|those|your|my)\b)"
     r"(?:[\w-]+ ){0,2}?[a-z]+s (?:(?:under|below|to|within|at most|shorter than|no longer than|less than) \d|"
-    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable)\b)"
+    r"(?:short|small|concise|focused|minimal|brief|lean|flat|pure|readable|consistent|stable|deterministic|"
+    r"immutable|idempotent|isolated|independent|typed|documented|up[- ]to[- ]date|in sync|backwards?[- ]compatible)\b)"
     # or a size limit on one of the project's things: "Keep the README under 200 lines"
     r"|^(?:(?:please|and|also)[\s,]+)*keep (?:the |our |each |every )?(?:[\w.-]+ ){1,2}"
     r"(?:under|below|within|at most|shorter than|no longer than|less than) \d+ ?"
@@ -118,6 +119,14 @@ _RUN_WITH = re.compile(
     r"validate|parse|serialize|generate|mock|handle|log|replace) "
     r"(?!(?:the|this|that|these|those|it|them|my|your|our|a|an)\b)"
     r"(?:[\w-]+ )?[a-z]{3,}(?<![su])s (?:with|using|via|through) (?!(?:the|a|an)\b)\S",
+    re.I,
+)
+# What every thing of a kind is made with, the kind closing the sentence: "Use `[SerializeField]` for serialized
+# fields", "Use PascalCase for component names, interfaces, and type aliases".
+_USE_FOR_KIND = re.compile(
+    r"^(?:(?:please|pls)[\s,]+)?use (?!(?:it|this|that|them|the|a|an)\b)\S+(?: \S+){0,3} for "
+    r"(?:(?!(?:the|this|that|these|those|it|them|my|our|your|a|an|each|now|me|you|us)\b)[\w-]+,? ){0,3}"
+    r"[a-z]{3,}(?<![su])s\b(?:,? (?:and|or) [\w ]+)?\s*[.!]?$",
     re.I,
 )
 # Where a kind of thing must not be: "Let's keep queries out of the views", "keep business logic out of controllers".
@@ -213,6 +222,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         _KIND_HABIT,
         _EVERY_ONE_HAS,
         _RUNS_WITH,
+        _USE_FOR_KIND,
         _ANYTHING_THAT,
         _LEAVE_ALONE,
         _STOP_DOING,

@@ -318,6 +318,7 @@ def _as_said(sentence: str) -> str:
     """The sentence without an interjection before it, and a habit asked as a question as the request it
     makes ("can you run X before you say it's done?", "could you leave X alone?")."""
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    text = cues.LABEL.sub("", text, count=1)  # "Testing: Always run `yarn test:update` before committing"
     text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
     asked = _ASKED_HABIT.match(text)
     if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):

@@ -97,13 +97,15 @@ def _unbracketed(sentence: str) -> str:
 
 
 def _bold_lead(sentence: str) -> str:
-    """The sentence a writer set in bold is the rule; a bold label goes when an instruction follows it
-    ("**Testing**: Always run X" is "Always run X") and stays a plain label otherwise."""
+    """The sentence a writer set in bold is the rule; a label, bold or not, goes when an instruction follows
+    it ("**Testing**: Always run X" is "Always run X") and stays otherwise."""
     if bold := _BOLD_SENTENCE.match(sentence):
         return bold.group("bold")
     if labelled := _BOLD_LABEL.match(sentence):
         rest = labelled.group("rest")
         return rest if wording.opens_instruction(rest) else f"{labelled.group('label')}: {rest}"
+    if (plain := cues.LABEL.match(sentence)) and wording.opens_instruction(rest := sentence[plain.end() :]):
+        return rest  # "Type Hints: Use type hints for all public functions"
     return sentence
 
 
