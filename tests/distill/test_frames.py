@@ -120,6 +120,14 @@ def test_a_long_reason_keeps_its_first_clauses_within_what_a_reviewer_reads() ->
         "so if you need to look at queries use the silk profiler that is already set up in dev settings for that."
     )
     assert not cut.endswith("if you need to look at queries.")
+    # how things are, said after a prohibition, is its reason too; a labelled new item ("Task: ...") is not
+    (shared,) = standing(
+        "Please do not apply migrations yourself. Four other people work against that database all day long, "
+        "and one bad migration there breaks every one of them at once, as happened twice last spring."
+    )
+    assert shared.endswith("yourself; four other people work against that database all day long.")
+    (alone,) = standing("Never reserve an invoice number before payment. Task: generate the PDF when an order is paid.")
+    assert alone == "In this project: Never reserve an invoice number before payment."
 
 
 @pytest.mark.parametrize(

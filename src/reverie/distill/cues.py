@@ -124,9 +124,11 @@ TROUBLE = re.compile(
 )
 # A label before what is said, as items of a rule list carry them ("Type Hints: Use type hints for all public
 # functions", "Async testing: use anyio, not asyncio"); a frame ("In this repo:", "From now on:") is no label.
-# A label names a topic: no article, pronoun or "let me" in it ("Fix the import: X comes from Y" is a task).
+# A label names a topic: no article, pronoun, verb or "let me" in it ("Fix the import: X comes from Y" is a task,
+# "kubectl is read-only: get, describe, logs are fine" a sentence).
 LABEL = re.compile(
     r"^(?!(?i:in|for|from|as|by|on|at|to|with|across|according|next|going|moving|note that|let)\b)"
-    r"(?![^:]*\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i)\b[^:]*:)"
+    r"(?![^:]*\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i|is|are|was|were|be|has|have|do|does|"
+    r"must|should|can|will)\b[^:]*:)"
     r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
 )

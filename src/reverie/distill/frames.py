@@ -185,12 +185,14 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
     migration with `bin/rails g migration`")."""
     reason = reason_of(rule, after, given=given)
     instead = alternative_of(rule, after) if prohibits and reason is None else None
-    if not (reason or instead):
-        return statement
+    said = reason or instead or ""
+    if not said or cues.LABEL.match(said[:1].upper() + said[1:]):
+        return statement  # "Task: generate the invoice PDF ...": a new item, not the rule's reason
     mark = ":" if reason else ";"
     # the length a reviewer reads: a long reason keeps its first clause ("that's Tavi's folder, she has her
     # own structure ..." -> "that's Tavi's folder"); code spans added for paths and calls are formatting
-    for part in _shortened(reason) if reason else [instead or ""]:
+    # what to do instead is whole or nothing; how things are, said after a prohibition, is a reason
+    for part in [said] if instead and _instruction(instead) else _shortened(said):
         joined = f"{statement.rstrip('.!; ')}{mark} {part}."
         if len(joined) <= _MAX_STATEMENT_CHARS:
             return wording.code_paths(joined)
@@ -201,8 +203,8 @@ def _shortened(said: str) -> list[str]:
     """``said`` whole, then up to each of its clause breaks, longest first. A part of fewer than three
     words says too little; one that stops inside a condition ("... last year; if you need X") is wrong."""
     cuts = [match.start() for match in _CLAUSE_END.finditer(said)]
-    parts = [said, *(said[:cut].rstrip(",;: ") for cut in reversed(cuts))]
-    return [part for part in parts if len(part.split()) >= 3 and not _OPEN_CONDITION.search(part)]
+    parts = [part for cut in reversed(cuts) if not _OPEN_CONDITION.search(part := said[:cut].rstrip(",;: "))]
+    return [part for part in (said, *parts) if len(part.split()) >= 3]
 
 
 _CLAUSE_END = re.compile(r"[,;:](?=\s)|\s(?:and|but|so|which|because)\s|\s[-\u2013\u2014]\s")
