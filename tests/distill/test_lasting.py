@@ -106,6 +106,10 @@ from reverie.domain.lessons import ScopeLevel
         "IMPORTANT: Tests should be fast and deterministic.",
         "Use `[SerializeField]` for serialized fields",
         "Don't remove pre-existing dead code unless asked.",
+        "don\u2019t ever commit to main",  # a phone's apostrophe
+        "__Always__ run the linter before committing.",
+        "no test scripts ever, i will test by recrawling",
+        "Instead of strings in many places, for the engine names use constants defined in `names.py`.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:

@@ -85,6 +85,7 @@ def test_a_scope_word_naming_a_place_stays() -> None:
         ("**Keep diffs small.** Reviewers read every line, and big diffs hide bugs.", "Keep diffs small."),
         ("You **must** sign every commit", "Sign every commit."),
         ("Type Hints: Use type hints for all public functions", "Use type hints for all public functions."),
+        ("Always import the engines from @__init__.py", "Always import the engines from @__init__.py."),
         ("Read [the style guide](docs/style.md) first.", "Read the style guide (`docs/style.md`) first."),
         ("Read [`docs/style.md`](docs/style.md) first.", "Read `docs/style.md` first."),
     ],

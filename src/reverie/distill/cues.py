@@ -132,3 +132,6 @@ LABEL = re.compile(
     r"must|should|can|will)\b[^:]*:)"
     r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
 )
+# Markdown's underlined emphasis around words ("__Always__ run the linter"), never a dunder name ("__init__.py",
+# "__main__": no capital or space inside) or a path.
+UNDERLINED = re.compile(r"(?<![\w@/.])__(?=[^_]*[A-Z ])(?=[^\W_])(?P<words>[^_]+?)(?<=[^\W_])__(?![\w.])")

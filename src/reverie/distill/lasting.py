@@ -95,6 +95,9 @@ _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|kne
 _SCOPE = re.compile(
     r"\b(?:in|across|within) (?:this|the|our|all|every|any) (?:(?:of )?(?:my|our) )?"
     r"(?:repo|repos|repository|repositories|project|projects|codebase|codebases|code base)\b|"
+    # "in all places of our code", "across all parts of the codebase"
+    r"\b(?:in|across) all (?:places|parts|files|corners) (?:of|in) (?:the|our|this) (?:code|codebase|code base|"
+    r"project|repo|app)\b|"
     # "everywhere", or "anywhere" in a prohibition, unless narrowed to the thing at hand ("everywhere in this file")
     r"\b(?:everywhere|(?<=\S )anywhere)\b(?! (?:in|within|on) (?:this|that|the|these|those)\b)",
     re.I,
@@ -205,7 +208,11 @@ _HABIT_AFTER_OBJECT = re.compile(
 # "No JWT in this project at all": a thing refused in the project.
 _NO_THING = re.compile(r"^(?:(?:and|also|so)[\s,]+)*no (?!(?:one|more|need|problem|worries|idea|way)\b)\S", re.I)
 # "Rather than a BashOperator, use cosmos' DbtTaskGroup": the choice said the other way round.
-_RATHER_USE = re.compile(r"^(?:rather than|instead of) [^,]{1,50}, (?:please )?use (?!(?:it|this|that)\b)\S", re.I)
+_RATHER_USE = re.compile(
+    # "instead of strings in multiple places, for the engine names use CONSTANTS": what it is used for may come first
+    r"^(?:rather than|instead of) [^,]{1,50}, (?:for [^,]{1,50},? )?(?:please )?use (?!(?:it|this|that)\b)\S",
+    re.I,
+)
 _RELATIVE = re.compile(r"\b(?:that|which|who)\b", re.I)
 _REMINDER = re.compile(r"^(?:please |and |also )?(?:don'?t|do not) forget\b", re.I)  # about the task at hand
 _QUESTION = re.compile(r"\?\s*$")
@@ -232,7 +239,7 @@ _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test fr
 # "no exceptions", and a prohibition closed by ", ever" / ", never": "no status codes in the ui, ever"
 _NO_EXCEPTIONS = re.compile(
     r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$|"
-    r"[,;] no [\w-]+(?: [\w-]+)? ever\b",  # "amounts are int64 cents, no floats ever"
+    r"(?:[,;]|^) ?no [\w-]+(?: [\w-]+)? ever\b",  # "amounts are int64 cents, no floats ever", "no test scripts ever"
     re.I,
 )
 # A conjunction that joins the sentence to the one before, before what says how long it lasts.

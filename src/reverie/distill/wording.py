@@ -84,7 +84,7 @@ def strip_asides(text: str) -> str:
     spans stay exactly as typed (`open()`, `echo ok`)."""
     parts = re.split(r"(`[^`]*`)", " ".join(_LINK.sub(_link_text, text).split()))
     for index in range(0, len(parts), 2):
-        prose = _EMPHASIS.sub("", _EMOJI.sub(" ", parts[index]))
+        prose = _EMPHASIS.sub(lambda mark: mark.group("words") or "", _EMOJI.sub(" ", parts[index]))
         prose = _SCOPE_ASIDE.sub(" ", prose)
         prose = _POLITE.sub(_unless_predicate, prose)
         prose = re.sub(r"(?<![\w.])\(\s*\)", " ", prose)  # what an aside left; `print()` keeps its call
@@ -95,8 +95,9 @@ def strip_asides(text: str) -> str:
     return re.sub(r"^(?:[\s,.;:!?]|-+(?![\w-]))+|[\s,;:-]+$", "", "".join(parts))
 
 
-# Markdown that only decorates: "**must**", "__Note__"; the words stay.
-_EMPHASIS = re.compile(r"\*\*|(?<![\w])__|__(?![\w])")
+# Markdown that only decorates: "**must**", "__Note__"; the words stay. A name with underscores stays whole
+# ("@__init__.py", "__main__": no capital or space inside).
+_EMPHASIS = re.compile(r"\*\*|" + cues.UNDERLINED.pattern)
 _LINK = re.compile(r"\[(?P<label>[^\]\n]{1,80})\]\((?P<target>[^)\s]{1,200})\)")
 
 

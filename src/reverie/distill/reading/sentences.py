@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reverie.distill import cues
 from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS
 from reverie.domain.markers import HOOK_MARK, strip_injected
 
@@ -143,9 +144,13 @@ _STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=[^\s.!?:])\*\*(?![\w*])")
 
 
 def _plain(line: str) -> str:
-    """The line as words: full-width punctuation between Latin words as ASCII, without strong emphasis."""
-    line = _FULL_WIDTH_IN_LATIN.sub(lambda mark: _FULL_WIDTH[mark.group(1)], line)
-    return _STRONG.sub(lambda strong: strong.group(1), line)
+    """The line as words: typographic quotes (a phone or a word processor types a curly apostrophe in "don't")
+    and full-width punctuation between Latin words as ASCII, without markdown's emphasis."""
+    line = _FULL_WIDTH_IN_LATIN.sub(lambda mark: _FULL_WIDTH[mark.group(1)], line.translate(_TYPOGRAPHIC))
+    return cues.UNDERLINED.sub(lambda mark: mark.group("words"), _STRONG.sub(lambda strong: strong.group(1), line))
+
+
+_TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def _opens_with_verb(clause: str) -> bool:
