@@ -199,3 +199,8 @@ def test_adversarial_lines_are_parsed_without_runaway_backtracking() -> None:
 def test_files_attached_by_name_are_not_part_of_the_statement() -> None:
     clause, _ = phrasing.strip_lead("@src/app.py @README.md, change kiro to Driven")
     assert clause == "change kiro to Driven"
+
+
+def test_the_models_everywhere_needs_the_person_in_the_sentence() -> None:
+    (ours,) = parse_statements("Whole codebase uses the `auth()` helper, stick to it so it reads the same.")
+    assert ours.scope is ScopeLevel.PROJECT

@@ -215,7 +215,12 @@ def only_explains(said: str) -> bool:
     """The sentence opens as a reason does ("It's in .gitignore on purpose") and asks nothing: no
     prohibition, obligation or wish in it."""
     opens = _REASON_OPENS.match(said.strip()) or _EXPERIENCE.search(said)
-    return bool(opens) and not _ASKS.search(said)
+    return bool(opens) and not asks(said)
+
+
+def asks(said: str) -> bool:
+    """A prohibition, an obligation or a wish is in the sentence ("don't", "must", "please", "I want")."""
+    return bool(_ASKS.search(said))
 
 
 _ASKS = re.compile(

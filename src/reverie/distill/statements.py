@@ -166,8 +166,13 @@ def _with_reason(
     following, after = read_at.get(position + 1), sentences[position + 1]
     # "Learnt that one the hard way when ...", "It's in .gitignore on purpose": why, never a lesson of its own
     explains = following is not None and following.durable and frames.only_explains(after)
-    if following is not None and not explains:
-        return parsed, False  # "X. It's OK to have fun, but don't be snarky": a second lesson, not why
+    # "X. It's OK to have fun, but don't be snarky": a second lesson, not why; a sentence only the model reads
+    # as one ("Never use print in library code. Use the logger.") may still be what to do instead
+    second = following is not None and (
+        following.strength is Strength.EXPLICIT or bool(following.preferred) or frames.asks(after)
+    )  # a choice of its own ("`ubuntu-24.04`, not `ubuntu-latest`") is a second lesson too
+    if second and not explains:
+        return parsed, False
     worded = frames.with_reason(parsed.statement, parsed.clause, after, prohibits=parsed.stance == "-")
     return replace(parsed, statement=worded), explains or worded != parsed.statement
 
@@ -200,7 +205,10 @@ def read_sentence(
     # how the person wants replies, and their own machine, hold for them whatever the code
     theirs = replies.preference(sentence) or bool(cues.PERSONAL_SETUP.match(sentence))
     everywhere = (everywhere or _said_everywhere(sentence) or theirs) and not here
-    scope = ScopeLevel.GLOBAL if (reading.global_scope and not here) or everywhere else ScopeLevel.PROJECT
+    # The model's read of "for the person everywhere" rests on few examples: it counts only where the person
+    # speaks of themselves ("I never want ...", "my commits"); "we" and the codebase are the project's
+    personal = reading.global_scope and bool(_I_MYSELF.search(sentence) or _I_ELSEWHERE.search(sentence)) and not here
+    scope = ScopeLevel.GLOBAL if personal or everywhere else ScopeLevel.PROJECT
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     # "since yesterday we moved to atlas": the time of a change is wrong the day after
@@ -240,6 +248,8 @@ def _said_here(sentence: str) -> bool:
 _NOT_JUST_HERE = re.compile(rf"\b{cues.NOT_JUST_HERE}\b", re.I)
 # "money is integer cents in the DB, everywhere": the codebase's everywhere, not every project
 _I_MYSELF = re.compile(r"\b(?:i|me|my|i'm|i've|i'd)\b", re.I)
+# the person in German, French, Spanish, Chinese and Japanese
+_I_ELSEWHERE = re.compile(r"\b(?:ich|mein\w*|mir|mich|je|j'|moi|mon|mes|yo|mis?)\b|(?:\u6211|\u79c1|\u50d5)", re.I)
 _OF_THE_CODEBASE = re.compile(r"\b(?:codebase|code base|project|repo|repository|app|db|database|schema)\b", re.I)
 
 

@@ -400,6 +400,8 @@ def as_sentence(text: str, *, paths: bool = False) -> str:
     text = text.strip()
     if quoted := re.fullmatch(r"[\"\u201c]\s*(?P<inner>[^\"\u201c\u201d]+?)\s*[\"\u201d]", text):
         text = quoted.group("inner")  # the whole sentence in quotes: the quotes say nothing
+    elif text.endswith('"') and text.count('"') % 2:
+        text = text[:-1].rstrip()  # the close of a quotation the sentence was cut from
     trailing = _TRAILING.search(text)
     ending = trailing.group(0) if trailing else ""
     text = text[: len(text) - len(ending)]
