@@ -172,6 +172,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "use flexbox for all the cards",
         "FixFix the import: transfer_matrix comes from coeffs, not integrate.",  # a task, not a labelled rule
         "Use a spinner for the loading states",
+        "Never mind settings view is working.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

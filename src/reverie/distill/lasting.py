@@ -89,6 +89,7 @@ _WORK_STEP = re.compile(
 _EVERY_STEP = re.compile(
     r"^(?:before|when|whenever) (?:you |we )?(?:commit|push|open(?:ing)? (?:a )?(?:pr|pull request))\w*$", re.I
 )
+_NEVER_MIND = re.compile(r"^never ?mind\b", re.I)  # "Never mind, settings view is working": no prohibition
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
 # "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
 # "across", "within" scope an instruction mid-sentence; "For this project, ..." opens a frame.
@@ -283,7 +284,7 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     while refusing the agent's tool call or after interrupting it; ``corrected``: in a turn that opens by
     rejecting what the agent just did (``frames.rejects``)."""
     text = _as_said(sentence)
-    if not text or _QUESTION.search(text):
+    if not text or _QUESTION.search(text) or _NEVER_MIND.match(text):
         return Duration.UNSAID
     if _in_reply(text, refused=refused, corrected=corrected):
         return Duration.STANDING
