@@ -128,8 +128,8 @@ TROUBLE = re.compile(
 # "kubectl is read-only: get, describe, logs are fine" a sentence).
 LABEL = re.compile(
     r"^(?!(?i:in|for|from|as|by|on|at|to|with|across|according|next|going|moving|note that|let)\b)"
-    r"(?![^:]*\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i|is|are|was|were|be|has|have|do|does|"
-    r"must|should|can|will)\b[^:]*:)"
+    r"(?![^:]{0,60}?\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i|is|are|was|were|be|has|have|do|"
+    r"does|must|should|can|will)\b[^:]{0,60}:)"
     r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
 )
 # Markdown's underlined emphasis around words ("__Always__ run the linter"), never a dunder name ("__init__.py",

@@ -186,12 +186,13 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
     reason = reason_of(rule, after, given=given)
     instead = alternative_of(rule, after) if prohibits and reason is None else None
     said = reason or instead or ""
+    # "Task: generate the invoice PDF ..." (worded to follow a colon, so in lower case): a new item, not why
     if not said or cues.LABEL.match(said[:1].upper() + said[1:]):
-        return statement  # "Task: generate the invoice PDF ...": a new item, not the rule's reason
+        return statement
     mark = ":" if reason else ";"
-    # the length a reviewer reads: a long reason keeps its first clause ("that's Tavi's folder, she has her
-    # own structure ..." -> "that's Tavi's folder"); code spans added for paths and calls are formatting
-    # what to do instead is whole or nothing; how things are, said after a prohibition, is a reason
+    # Within the length a reviewer reads, a long reason keeps its first clauses ("that's Tavi's folder, she
+    # has her own structure ..."); how things are, said after a prohibition, is a reason too; what to do
+    # instead is whole or nothing. Code spans added for paths and calls are formatting.
     for part in [said] if instead and _instruction(instead) else _shortened(said):
         joined = f"{statement.rstrip('.!; ')}{mark} {part}."
         if len(joined) <= _MAX_STATEMENT_CHARS:
