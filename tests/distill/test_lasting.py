@@ -110,6 +110,8 @@ from reverie.domain.lessons import ScopeLevel
         "__Always__ run the linter before committing.",
         "no test scripts ever, i will test by recrawling",
         "Instead of strings in many places, for the engine names use constants defined in `names.py`.",
+        "For the branch naming prefer to use /feature/000-feature-name.",
+        "After each device is added, update the changelog and commit as you go.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -173,6 +175,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "FixFix the import: transfer_matrix comes from coeffs, not integrate.",  # a task, not a labelled rule
         "Use a spinner for the loading states",
         "Never mind settings view is working.",
+        "For this function prefer a loop.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

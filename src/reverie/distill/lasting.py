@@ -89,6 +89,7 @@ _WORK_STEP = re.compile(
 _EVERY_STEP = re.compile(
     r"^(?:before|when|whenever) (?:you |we )?(?:commit|push|open(?:ing)? (?:a )?(?:pr|pull request))\w*$", re.I
 )
+_AFTER_EACH = re.compile(r"^(?:before|after|when|whenever|once) (?:each|every) [\w-]+\b", re.I)
 _NEVER_MIND = re.compile(r"^never ?mind\b", re.I)  # "Never mind, settings view is working": no prohibition
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
 # "for this repo" usually names what a task is for ("write a plan for this repo"), so only "in",
@@ -157,7 +158,11 @@ _GENERIC_RULE = re.compile(
 )
 # A preference is standing by its meaning: "Prefer composition over inheritance", "We prefer small PRs".
 _PREFER = re.compile(
-    r"^(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) (?:generally |usually |always )?)?prefer (?!it\b|this\b|that\b)\S",
+    # after what it is about or when: "For the branch naming prefer to use /feature/<id>-<name>", "When in doubt
+    # between bash and powershell prefer powershell"
+    r"^(?:(?:for|in|when in doubt|where possible|when possible|if possible)\b"
+    r"(?! (?:this|that|these|those|it|here)\b)[^,.]{0,60}?,?\s+(?=prefer\b))?"
+    r"(?:(?:please|and|also|so)[\s,]+)*(?:(?:i|we) (?:generally |usually |always )?)?prefer (?!it\b|this\b|that\b)\S",
     re.I,
 )
 _DESIRE = re.compile(
@@ -360,8 +365,10 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     first, *later = body.split(", ")
     # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every
     # push, run X" and "before committing, run X" are habits ("before you push, check it" is about the one at hand)
-    step = _EVERY_STEP.match(first) is not None or (
-        _WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))
+    step = (
+        _EVERY_STEP.match(first) is not None
+        or (_WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body)))
+        or _AFTER_EACH.match(first) is not None  # "After each device is added, update the changelog"
     )
     return not kinds.AT_HAND.search(body) and any(
         is_instruction(part) and not kinds.AT_HAND.match(part) and (step or _WORK_HABIT.search(part)) for part in later
