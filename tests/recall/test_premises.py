@@ -101,3 +101,42 @@ def test_the_session_start_check_keeps_such_lessons_out_of_every_channel(workspa
     state.new_turn()
     asked = inject.prompt(index, state, config.Budget(), "claude-code", time.time(), "run make check")
     assert MAKE_CHECK.id not in [hit.row.id for hit in asked.shown]
+
+
+JEST = lesson("fact:jest", "In this project: run the tests with `npx jest --ci`.", kind=LessonKind.FACT)
+ESLINT_OVER_BIOME = lesson(
+    "use:eslint", "In this project: Use `npx eslint`, not `npx biome`.", commands=("npx biome",), stance="npx eslint"
+)
+
+
+def test_a_tool_whose_configuration_was_replaced_by_another_of_its_role(tmp_path: Path) -> None:
+    assert unmet(tmp_path, JEST) is None  # nothing configured at all: no evidence either way
+    (tmp_path / "vitest.config.ts").write_text("export default {}\n")
+    assert unmet(tmp_path, JEST) == "`jest` has no configuration here and the project has `vitest.config.ts`"
+    (tmp_path / "package.json").write_text('{"jest": {"testEnvironment": "node"}}')
+    assert unmet(tmp_path, JEST) is None  # jest configured in package.json: both may run
+    (tmp_path / "biome.json").write_text("{}\n")
+    assert unmet(tmp_path, ESLINT_OVER_BIOME) == "`eslint` has no configuration here and the project has `biome.json`"
+    (tmp_path / ".eslintrc.json").write_text("{}\n")
+    assert unmet(tmp_path, ESLINT_OVER_BIOME) is None
+
+
+def test_a_tool_no_package_script_runs_and_nothing_configures(tmp_path: Path) -> None:
+    vitest = lesson("fact:vitest", "In this project: run the tests with `npx vitest`.", kind=LessonKind.FACT)
+    (tmp_path / "package.json").write_text('{"scripts": {"test": "vitest run"}}')
+    assert unmet(tmp_path, vitest) is None
+    (tmp_path / "package.json").write_text('{"scripts": {"test": "make test"}}')
+    assert unmet(tmp_path, vitest) == "`vitest` has no configuration here and no package script runs it"
+    (tmp_path / "vite.config.ts").write_text("export default {}\n")
+    assert unmet(tmp_path, vitest) is None  # vitest reads vite's configuration too
+
+
+def test_a_tool_that_cannot_run_without_its_file(tmp_path: Path) -> None:
+    statement = "In this project: run the checks with `pre-commit run --all-files`."
+    checks = lesson("fact:lint", statement, kind=LessonKind.FACT)
+    assert unmet(tmp_path, checks) == "`pre-commit` cannot run here: `.pre-commit-config.yaml` is gone"
+    (tmp_path / ".pre-commit-config.yaml").write_text("repos: []\n")
+    assert unmet(tmp_path, checks) is None
+    tox = lesson("fact:test", "In this project: run the tests with `tox -e py312`.", kind=LessonKind.FACT)
+    (tmp_path / "pyproject.toml").write_text("[tool.tox]\nlegacy_tox_ini = ''\n")
+    assert unmet(tmp_path, tox) is None

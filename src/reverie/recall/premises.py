@@ -10,6 +10,10 @@ against the project folder:
   ``package.json``;
 * the package manager it recommends still has its lockfile, when another manager's lockfile is there
   instead ("use pnpm" in a project that moved to ``yarn.lock``);
+* the tool it recommends still has its configuration, when a tool of the same role has one instead
+  ("run the tests with `npx jest`" in a project that now has ``vitest.config.ts`` and no jest config,
+  "use `npx eslint`" beside a new ``biome.json``) or no package script runs it any more; a tool that
+  cannot run without its file (``pre-commit``, ``tox``, ``nox``, ``just``) still has it;
 * a file or folder it names literally (a path trigger without wildcards) still exists.
 
 Only what the lesson *recommends* is checked (its stance, or the commands of a positive statement), never
@@ -44,6 +48,32 @@ LOCKFILES = {
     "uv": ("uv.lock",),
     "pipenv": ("Pipfile.lock",),
 }
+# The configuration a tool cannot run without, by role: a tool of one role replaces another of it. Where
+# package.json can hold the configuration instead, its key is the last entry ("key:jest").
+TOOL_CONFIGS: dict[str, dict[str, tuple[str, ...]]] = {
+    "lint": {
+        "eslint": (
+            *(f"eslint.config.{ext}" for ext in ("js", "mjs", "cjs", "ts", "mts", "cts")),
+            *(f".eslintrc{ext}" for ext in ("", ".js", ".cjs", ".json", ".yml", ".yaml")),
+            "key:eslintConfig",
+        ),
+        "biome": ("biome.json", "biome.jsonc"),
+    },
+    "js tests": {
+        "vitest": tuple(f"{name}.config.{ext}" for name in ("vitest", "vite") for ext in ("ts", "js", "mts", "mjs")),
+        "jest": (*(f"jest.config.{ext}" for ext in ("js", "ts", "mjs", "cjs", "json")), "key:jest"),
+    },
+    "python sessions": {"tox": ("tox.ini",), "nox": ("noxfile.py",)},
+}
+# Tools that cannot run at all without their file: its absence is evidence, not a lack of it ("No
+# .pre-commit-config.yaml file was found"). A section of pyproject.toml or setup.cfg counts for tox.
+REQUIRED_FILES = {
+    "pre-commit": (".pre-commit-config.yaml",),
+    "tox": ("tox.ini", "pyproject.toml:[tool.tox", "setup.cfg:[tox:tox]"),
+    "nox": ("noxfile.py",),
+    "just": ("justfile", "Justfile", ".justfile"),
+}
+_RUNNERS = frozenset({"npx", "bunx", "pnpx", "exec", "dlx", "pnpm", "yarn", "bun", "uv", "run", "uvx", "poetry"})
 _SCRIPT_RUNNERS = {"npm": ("run", "run-script"), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
 _BUILTIN = frozenset({"install", "i", "add", "remove", "ci", "test", "exec", "dlx", "x", "create", "init", "update"})
 _WILDCARDS = "*?["
@@ -141,7 +171,7 @@ def _command_gone(workspace: Workspace, words: list[str], since: float = 0.0) ->
         return _script_gone(workspace, program, words[1:])
     if program in LOCKFILES and len(words) == 1:
         return _lockfile_gone(workspace, program, since)
-    return None
+    return _tool_config_gone(workspace, words, since)
 
 
 def _make_target_gone(workspace: Workspace, target: str) -> str | None:
@@ -161,13 +191,11 @@ def _script_gone(workspace: Workspace, runner: str, rest: list[str]) -> str | No
     script = rest[1] if rest[0] in _SCRIPT_RUNNERS[runner] and len(rest) > 1 else rest[0]
     if script in _BUILTIN or script.startswith("-") or (runner == "npm" and rest[0] not in _SCRIPT_RUNNERS[runner]):
         return None
-    manifest = workspace.read("package.json")
-    if manifest is None:
+    if workspace.read("package.json") is None:
         return None
-    scripts_at = manifest.find('"scripts"')
-    if scripts_at == -1:
+    block = _scripts(workspace)
+    if block is None:
         return f"package.json has no scripts, so no `{script}`"
-    block = manifest[scripts_at : manifest.find("}", scripts_at) + 1]
     return None if f'"{script}"' in block else f"package.json has no `{script}` script any more"
 
 
@@ -183,6 +211,51 @@ def _lockfile_gone(workspace: Workspace, manager: str, since: float) -> str | No
     if other is None or workspace.modified(other) <= since:
         return None
     return f"`{LOCKFILES[manager][0]}` is gone and the project has `{other}`"
+
+
+def _tool_config_gone(workspace: Workspace, words: list[str], since: float) -> str | None:
+    """The tool the command runs (after ``npx``, ``pnpm exec``, ``uv run`` ...) has none of its configuration
+    here, and a tool of the same role has some, written after the lesson was last said or seen."""
+    tool = next((word for word in words if word not in _RUNNERS), "")
+    if tool in REQUIRED_FILES and not any(_holds(workspace, name) for name in REQUIRED_FILES[tool]):
+        return f"`{tool}` cannot run here: `{REQUIRED_FILES[tool][0]}` is gone"
+    role = next((tools for tools in TOOL_CONFIGS.values() if tool in tools), None)
+    if role is None or _configured(workspace, role[tool]):
+        return None
+    for rival, names in role.items():
+        present = [name for name in names if not name.startswith("key:") and workspace.exists(name)]
+        if rival != tool and present and workspace.modified(present[0]) > since:
+            return f"`{tool}` has no configuration here and the project has `{present[0]}`"
+    scripts = _scripts(workspace) if role is not TOOL_CONFIGS["python sessions"] else None
+    if scripts is not None and tool not in scripts and workspace.modified("package.json") > since:
+        return f"`{tool}` has no configuration here and no package script runs it"
+    return None
+
+
+def _scripts(workspace: Workspace) -> str | None:
+    """The ``scripts`` block of package.json as text, or None when there is none to read."""
+    manifest = workspace.read("package.json")
+    start = manifest.find('"scripts"') if manifest is not None else -1
+    if manifest is None or start == -1:
+        return None
+    return manifest[start : manifest.find("}", start) + 1]
+
+
+def _holds(workspace: Workspace, name: str) -> bool:
+    """``file`` exists, or ``file:[section`` is in that file."""
+    file, _, section = name.partition(":")
+    if not section:
+        return workspace.exists(file)
+    text = workspace.read(file)
+    return text is not None and section in text
+
+
+def _configured(workspace: Workspace, names: Sequence[str]) -> bool:
+    keys = [name.removeprefix("key:") for name in names if name.startswith("key:")]
+    if any(workspace.exists(name) for name in names if not name.startswith("key:")):
+        return True
+    manifest = workspace.read("package.json") if keys else None
+    return manifest is not None and any(f'"{key}"' in manifest for key in keys)
 
 
 def _forbidding(statement: str) -> bool:
