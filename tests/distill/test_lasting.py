@@ -99,7 +99,6 @@ from reverie.domain.lessons import ScopeLevel
         "Use end-to-end tests (not mocks)",
         "Use zod for all data validation.",
         "Do not add Claude attribution to commit messages.",
-        "Before committing, run `npm run flint` and fix errors.",
         "If uncertain, ask.",
         "**NEVER** merge a PR marked as draft.",
         "Async testing: use anyio, not asyncio",
@@ -176,6 +175,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Use a spinner for the loading states",
         "Never mind settings view is working.",
         "For this function prefer a loop.",
+        "Before committing, add tests for the timeout and malformed response cases.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

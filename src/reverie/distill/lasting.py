@@ -84,11 +84,6 @@ _EVERY_TIME = re.compile(r"\b(?:every|each|always|whenever|any ?time|from now on
 _WORK_STEP = re.compile(
     r"^(?:before|after|when|whenever) (?:you |we )?(?:commit|push|merg|deploy|releas|publish|tagg?)\w*\b", re.I
 )
-# A step that recurs in all work, whatever the task: what is done at each is a habit ("Before committing, run
-# `npm run flint`"); after a deploy or a release it is more often the task's next step.
-_EVERY_STEP = re.compile(
-    r"^(?:before|when|whenever) (?:you |we )?(?:commit|push|open(?:ing)? (?:a )?(?:pr|pull request))\w*$", re.I
-)
 _AFTER_EACH = re.compile(r"^(?:before|after|when|whenever|once) (?:each|every) [\w-]+\b", re.I)
 _NEVER_MIND = re.compile(r"^never ?mind\b", re.I)  # "Never mind, settings view is working": no prohibition
 _NOT_HABIT = re.compile(r"\bnever ?mind\b|\bnever (?:seen|had|heard|got|been|knew)\b", re.I)
@@ -363,13 +358,12 @@ def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     if done is not None and is_instruction(body[done.end() :]):
         return True
     first, *later = body.split(", ")
-    # "After you deploy, check the logs" is the task's next step; "before you push, and I mean before every
-    # push, run X" and "before committing, run X" are habits ("before you push, check it" is about the one at hand)
-    step = (
-        _EVERY_STEP.match(first) is not None
-        or (_WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body)))
-        or _AFTER_EACH.match(first) is not None  # "After each device is added, update the changelog"
-    )
+    # "After you deploy, check the logs" and "Before committing, add tests for the timeout cases" are the task's
+    # next steps; "before you push, and I mean before every push, run X" is a habit, and so is "After each
+    # device is added, update the changelog" ("before you push, check it" is about the one at hand)
+    step = (_WORK_STEP.match(first) is not None and bool(_EVERY_TIME.search(body))) or _AFTER_EACH.match(
+        first
+    ) is not None
     return not kinds.AT_HAND.search(body) and any(
         is_instruction(part) and not kinds.AT_HAND.match(part) and (step or _WORK_HABIT.search(part)) for part in later
     )
