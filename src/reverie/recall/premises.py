@@ -73,6 +73,7 @@ REQUIRED_FILES = {
     "nox": ("noxfile.py",),
     "just": ("justfile", "Justfile", ".justfile"),
 }
+_PACKAGE_ROLES = ("lint", "js tests")  # run from package.json's scripts when they run at all
 _RUNNERS = frozenset({"npx", "bunx", "pnpx", "exec", "dlx", "pnpm", "yarn", "bun", "uv", "run", "uvx", "poetry"})
 _SCRIPT_RUNNERS = {"npm": ("run", "run-script"), "pnpm": ("run",), "yarn": ("run",), "bun": ("run",)}
 _BUILTIN = frozenset({"install", "i", "add", "remove", "ci", "test", "exec", "dlx", "x", "create", "init", "update"})
@@ -214,19 +215,20 @@ def _lockfile_gone(workspace: Workspace, manager: str, since: float) -> str | No
 
 
 def _tool_config_gone(workspace: Workspace, words: list[str], since: float) -> str | None:
-    """The tool the command runs (after ``npx``, ``pnpm exec``, ``uv run`` ...) has none of its configuration
-    here, and a tool of the same role has some, written after the lesson was last said or seen."""
+    """The tool the command runs (after ``npx``, ``pnpm exec``, ``uv run`` ...) cannot run without a file
+    that is gone, or has none of its configuration here while a tool of its role has some (or, for a
+    JavaScript tool, no package script runs it), changed after the lesson was last said or seen."""
     tool = next((word for word in words if word not in _RUNNERS), "")
     if tool in REQUIRED_FILES and not any(_holds(workspace, name) for name in REQUIRED_FILES[tool]):
         return f"`{tool}` cannot run here: `{REQUIRED_FILES[tool][0]}` is gone"
-    role = next((tools for tools in TOOL_CONFIGS.values() if tool in tools), None)
-    if role is None or _configured(workspace, role[tool]):
+    role = next((name for name, tools in TOOL_CONFIGS.items() if tool in tools), "")
+    if not role or _configured(workspace, TOOL_CONFIGS[role][tool]):
         return None
-    for rival, names in role.items():
+    for rival, names in TOOL_CONFIGS[role].items():
         present = [name for name in names if not name.startswith("key:") and workspace.exists(name)]
         if rival != tool and present and workspace.modified(present[0]) > since:
             return f"`{tool}` has no configuration here and the project has `{present[0]}`"
-    scripts = _scripts(workspace) if role is not TOOL_CONFIGS["python sessions"] else None
+    scripts = _scripts(workspace) if role in _PACKAGE_ROLES else None
     if scripts is not None and tool not in scripts and workspace.modified("package.json") > since:
         return f"`{tool}` has no configuration here and no package script runs it"
     return None
