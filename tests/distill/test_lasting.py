@@ -176,6 +176,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Never mind settings view is working.",
         "For this function prefer a loop.",
         "Before committing, add tests for the timeout and malformed response cases.",
+        "No fixes available (4 hidden fixes can be enabled with the `--unsafe-fixes` option).",  # ruff's report
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -135,3 +135,7 @@ LABEL = re.compile(
 # Markdown's underlined emphasis around words ("__Always__ run the linter"), never a dunder name ("__init__.py",
 # "__main__": no capital or space inside) or a path.
 UNDERLINED = re.compile(r"(?<![\w@/.])__(?=[^_]*[A-Z ])(?=[^\W_])(?P<words>[^_]+?)(?<=[^\W_])__(?![\w.])")
+# A tool's report, not a rule: "No fixes available (4 hidden fixes can be enabled ...)", "No tests found".
+TOOL_REPORT = re.compile(
+    r"^no (?:[\w-]+ ){0,3}?(?:available|found|detected|remaining|left|selected|collected|matched|changed)\b", re.I
+)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from reverie.distill import quantified
+from reverie.distill import cues, quantified
 
 # "it", "this", "them" early in an instruction: the thing at hand ("use it as context going forward",
 # whatever "it" is). ``lasting`` asks the same ("that" is too often a conjunction).
@@ -175,6 +175,7 @@ CHANGE_AT_HAND = re.compile(
 )
 _IF = re.compile(r"\b(?:if|unless|when)\b", re.I)  # "don't render grid lines if zoom < 10": how the program behaves
 _NO_KIND = re.compile(r"^(?:(?:please|and|also)[\s,]+)*no (?:[a-z-]+ ){0,2}[a-z-]+\b", re.I)
+
 # Asking first is a standing permission rule: "Don't add dependencies without asking me first".
 _WITHOUT_ASKING = re.compile(
     r"\bwithout (?:first )?(?:asking|checking with|consulting|telling|confirming with|my|our|explicit|approval|"
@@ -237,6 +238,6 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
     own = body.split(", ", 1)[0]  # "don't update packages, it only moves when I bump it": the rule's own clause
     if _RUN_WITH.match(body) or (_NEGATIVE_KIND.match(body) and not _THIS.search(own) and not _IF.search(own)):
         return True
-    prohibition = instruction or _NO_KIND.match(body)  # "No emojis in commit messages"
+    prohibition = instruction or (_NO_KIND.match(body) and not cues.TOOL_REPORT.match(body))  # "No emojis in ..."
     in_kind = _KIND_SCOPE.search(main_clause) or _WITHOUT_ASKING.search(whole)
     return bool(prohibition and in_kind and not AT_HAND.search(body) and not CHANGE_AT_HAND.match(body))

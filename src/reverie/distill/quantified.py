@@ -71,4 +71,5 @@ def of_every_one(text: str) -> bool:
     if any(_EVERY_ONE.match(clause.strip()) and not _NOW.search(clause) for clause in clauses):
         return not said.endswith("?")
     # "No code path reachable from the API may bypass it", "Nothing that identifies a claimant may be logged"
-    return any(_NONE_MAY.match(clause.strip()) for clause in (said, said.partition(", and ")[2]) if clause)
+    clauses = [clause.strip() for clause in (said, said.partition(", and ")[2]) if clause]
+    return any(_NONE_MAY.match(clause) and not cues.TOOL_REPORT.match(clause) for clause in clauses)
