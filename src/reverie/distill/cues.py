@@ -128,6 +128,8 @@ TROUBLE = re.compile(
 # "kubectl is read-only: get, describe, logs are fine" a sentence).
 LABEL = re.compile(
     r"^(?!(?i:in|for|from|as|by|on|at|to|with|across|according|next|going|moving|note that|let)\b)"
+    # "TODO: add everywhere the --plain option": a label that announces a piece of work keeps it one
+    r"(?!(?i:todo|to-do|goal|step|plan|ticket|bug|fix|question|problem|request|feature|story|phase)\b)"
     r"(?![^:]{0,60}?\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i|is|are|was|were|be|has|have|do|"
     r"does|must|should|can|will)\b[^:]{0,60}:)"
     r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
@@ -138,4 +140,8 @@ UNDERLINED = re.compile(r"(?<![\w@/.])__(?=[^_]*[A-Z ])(?=[^\W_])(?P<words>[^_]+
 # A tool's report, not a rule: "No fixes available (4 hidden fixes can be enabled ...)", "No tests found".
 TOOL_REPORT = re.compile(
     r"^no (?:[\w-]+ ){0,3}?(?:available|found|detected|remaining|left|selected|collected|matched|changed)\b", re.I
+)
+# A label that announces a piece of work or a new item: "TODO: ...", "Goal: ...", "Phase 2: ...".
+TASK_LABEL = re.compile(
+    r"^(?:todo|to-do|goal|step|plan|ticket|bug|fix|question|problem|request|feature|story|phase)\b[^:]{0,20}:", re.I
 )

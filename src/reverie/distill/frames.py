@@ -187,7 +187,7 @@ def with_reason(statement: str, rule: str, after: str, *, given: bool = False, p
     instead = alternative_of(rule, after) if prohibits and reason is None else None
     said = reason or instead or ""
     # "Task: generate the invoice PDF ..." (worded to follow a colon, so in lower case): a new item, not why
-    if not said or cues.LABEL.match(said[:1].upper() + said[1:]):
+    if not said or cues.LABEL.match(said[:1].upper() + said[1:]) or cues.TASK_LABEL.match(said):
         return statement
     mark = ":" if reason else ";"
     # Within the length a reviewer reads, a long reason keeps its first clauses ("that's Tavi's folder, she

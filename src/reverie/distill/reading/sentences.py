@@ -19,7 +19,8 @@ MAX_LINE_CHARS = 600
 
 # "ValueError: ...", "ERROR: ...", "WARN ...", "2024-05-01T10:00:00Z ...", "[12:00:01] ...": a log line.
 _LOG_LINE = re.compile(
-    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|(?:[\w.-]+ )?(?:ERR!|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\b)"
+    r"^(?:[\w.]*(?:Error|Exception|Warning)\b:?|"
+    r"(?:[\w.-]+ )?(?:ERR!|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL|DEPRECATION)\b)"
     r"|\d{4}-\d\d-\d\d[T ]|\[\d)"
 )
 _BLOB = re.compile(r"\S{80}")  # base64, a minified line, a hash: nobody types a word that long
