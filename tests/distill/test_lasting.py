@@ -177,6 +177,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "For this function prefer a loop.",
         "Before committing, add tests for the timeout and malformed response cases.",
         "No fixes available (4 hidden fixes can be enabled with the `--unsafe-fixes` option).",  # ruff's report
+        "TODO: add everywhere the `--plain` option that controls the output.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -184,6 +184,10 @@ def test_sentences_split_and_join_as_written() -> None:
     assert prose_sentences("- use uv\n- 2) never pip install globally") == ["use uv", "2) never pip install globally"]
 
 
+def test_a_tools_deprecation_notice_is_pasted_output() -> None:
+    assert prose_sentences("DEPRECATION: --no-python-version-warning is deprecated.") == []
+
+
 def test_strong_emphasis_is_read_as_its_words_and_code_stays_code() -> None:
     assert prose_sentences("- **NEVER** push to `main`.") == ["NEVER push to `main`."]
     assert prose_sentences("keep __init__.py files empty; call f(**a, **b)") == [
