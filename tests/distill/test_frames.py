@@ -128,6 +128,8 @@ def test_a_long_reason_keeps_its_first_clauses_within_what_a_reviewer_reads() ->
     assert shared.endswith("yourself; four other people work against that database all day long.")
     (alone,) = standing("Never reserve an invoice number before payment. Task: generate the PDF when an order is paid.")
     assert alone == "In this project: Never reserve an invoice number before payment."
+    (first,) = standing("Never reserve an invoice number before payment. TODO: the PDF once an order is paid.")
+    assert first == "In this project: Never reserve an invoice number before payment."
 
 
 @pytest.mark.parametrize(
