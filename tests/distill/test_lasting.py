@@ -111,6 +111,7 @@ from reverie.domain.lessons import ScopeLevel
         "Instead of strings in many places, for the engine names use constants defined in `names.py`.",
         "For the branch naming prefer to use /feature/000-feature-name.",
         "After each device is added, update the changelog and commit as you go.",
+        "Keep the changelog updated with every user-facing change.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -178,6 +179,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Before committing, add tests for the timeout and malformed response cases.",
         "No fixes available (4 hidden fixes can be enabled with the `--unsafe-fixes` option).",  # ruff's report
         "TODO: add everywhere the `--plain` option that controls the output.",
+        "Keep the old endpoint until the mobile app is updated.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -129,6 +129,13 @@ _USE_FOR_KIND = re.compile(
     r"[a-z]{3,}(?<![su])s\b(?:,? (?:and|or) [\w ]+)?\s*[.!]?$",
     re.I,
 )
+# What is to stay current, an ongoing duty whatever it names: "Keep the changelog updated with every user-facing
+# change", "keep the supermemory and mcp agent mail updated", "Keep comments up-to-date with code changes".
+_KEEP_CURRENT = re.compile(
+    r"^(?:(?:please|and|also)[\s,]+)*keep (?:the |your |our |all |this )?(?!(?:it|them)\b)"
+    r"(?:(?!(?:until|is|are|was)\b)[\w.-]+ ){1,5}?(?:updated|up[- ]to[- ]date|in sync)\b",
+    re.I,
+)
 # Where a kind of thing must not be: "Let's keep queries out of the views", "keep business logic out of controllers".
 _KEEP_OUT = re.compile(
     r"^(?:(?:please|and|also|so|let'?s)[\s,]+)*keep (?!(?:it|this|that|them)\b)(?:[\w-]+ ){1,3}out of "
@@ -224,6 +231,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         _EVERY_ONE_HAS,
         _RUNS_WITH,
         _USE_FOR_KIND,
+        _KEEP_CURRENT,
         _ANYTHING_THAT,
         _LEAVE_ALONE,
         _STOP_DOING,
