@@ -3,8 +3,10 @@
 Whether a sentence is an instruction, and for how long, is decided by grammar (``lasting``) and the
 reading model (``reading``). What is here is shared vocabulary: the fillers and restatements to drop from
 a lesson's start, the forms of a negative ("don't", "never", "no more"), "stop ...ing", "X won't work",
-the scope asides that the lesson's scope replaces, interjections, and the words that bound a sentence to
-now ("for now", "this time") or make it a trouble of the moment ("broken", "failing"). They are generic
+the scope asides that the lesson's scope replaces, interjections, the words that bound a sentence to
+now ("for now", "this time") or make it a trouble of the moment ("broken", "failing"), and the marks of
+what is no rule however it reads (a topic label before one, a label announcing work, a tool's report,
+markdown's emphasis). They are generic
 English, kept short on purpose; none is a phrasing copied from the eval generator (a test compares the
 two). Patterns assume single spaces between words.
 """

@@ -140,7 +140,8 @@ _FULL_WIDTH_IN_LATIN = re.compile(
 
 # Markdown's strong emphasis, as people paste rules into a prompt ("Use **uv** (not pip)", "**NEVER** push"):
 # the words are what is said. A whole sentence in bold keeps it ("**Keep diffs small.** Reviewers read ...":
-# the rule and its explanation stay one); ``__``, ``*`` and ``_`` stay: too often code (``__init__``, ``a*b``).
+# the rule and its explanation stay one); ``__`` goes only around words (``cues.UNDERLINED``, never
+# ``__init__``), and single ``*`` and ``_`` stay: too often code (``a*b``, ``snake_case``).
 _STRONG = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=[^\s.!?:])\*\*(?![\w*])")
 
 
