@@ -124,6 +124,8 @@ BOUNDED = re.compile(
 TROUBLE = re.compile(
     r"\b(?:broken|failing|fails|failed|missing|wrong|down|slow|flaky|bug|bugs|error|errors|crash\w*)\b", re.I
 )
+# The words of a label that announces a piece of work: "TODO:", "Goal:", "Phase 2:".
+_WORK_LABELS = r"todo|to-do|goal|step|plan|ticket|bug|fix|question|problem|request|feature|story|phase"
 # A label before what is said, as items of a rule list carry them ("Type Hints: Use type hints for all public
 # functions", "Async testing: use anyio, not asyncio"); a frame ("In this repo:", "From now on:") is no label.
 # A label names a topic: no article, pronoun, verb or "let me" in it ("Fix the import: X comes from Y" is a task,
@@ -131,7 +133,7 @@ TROUBLE = re.compile(
 LABEL = re.compile(
     r"^(?!(?i:in|for|from|as|by|on|at|to|with|across|according|next|going|moving|note that|let)\b)"
     # "TODO: add everywhere the --plain option": a label that announces a piece of work keeps it one
-    r"(?!(?i:todo|to-do|goal|step|plan|ticket|bug|fix|question|problem|request|feature|story|phase)\b)"
+    rf"(?!(?i:{_WORK_LABELS})\b)"
     r"(?![^:]{0,60}?\b(?i:the|a|an|this|that|these|those|it|me|my|our|your|we|i|is|are|was|were|be|has|have|do|"
     r"does|must|should|can|will)\b[^:]{0,60}:)"
     r"[A-Z][\w/&+.-]*(?: [\w/&+.-]+){0,2}: (?=\S)"
@@ -143,7 +145,5 @@ UNDERLINED = re.compile(r"(?<![\w@/.])__(?=[^_]*[A-Z ])(?=[^\W_])(?P<words>[^_]+
 TOOL_REPORT = re.compile(
     r"^no (?:[\w-]+ ){0,3}?(?:available|found|detected|remaining|left|selected|collected|matched|changed)\b", re.I
 )
-# A label that announces a piece of work or a new item: "TODO: ...", "Goal: ...", "Phase 2: ...".
-TASK_LABEL = re.compile(
-    r"^(?:todo|to-do|goal|step|plan|ticket|bug|fix|question|problem|request|feature|story|phase)\b[^:]{0,20}:", re.I
-)
+# A label that announces a piece of work or a new item, not a reason: "TODO: ...", "Goal: ...".
+TASK_LABEL = re.compile(rf"^(?:{_WORK_LABELS})\b[^:]{{0,20}}:", re.I)
