@@ -216,3 +216,28 @@ def test_the_models_everywhere_needs_the_person_in_the_sentence(monkeypatch: pyt
     assert ours.scope is ScopeLevel.PROJECT
     (mine,) = parse_statements("I like my commit messages short.")
     assert mine.scope is ScopeLevel.GLOBAL
+
+
+def test_a_line_wrapped_inside_a_sentence_is_read_as_one_sentence() -> None:
+    # a terminal or a hook's log wraps at a column, and indents what it carried over
+    text = "also make the sidebar collapsible and remember its state across\n    reloads. then fix the footer"
+    assert prose_sentences(text) == [
+        "also make the sidebar collapsible and remember its state across reloads.",
+        "then fix the footer",
+    ]
+    # lines that end a thought stay apart, even without a full stop
+    assert prose_sentences("use pnpm\nnever npm") == ["use pnpm", "never npm"]
+
+
+def test_the_rules_of_a_pasted_document_wait_for_review() -> None:
+    document = "# Instructions\n\nWrite a parking meter simulator.\nAlways round the fee up to the next cent.\n"
+    assert [p for p in parse_statements(document) if p.strength is Strength.EXPLICIT] == []
+    typed = "Write a parking meter simulator. Always round the fee up to the next cent."
+    assert [p.strength for p in parse_statements(typed)] == [Strength.EXPLICIT]
+
+
+def test_work_proposed_with_lets_is_for_now_even_in_the_project() -> None:
+    assert not [p for p in parse_statements("Let's move the dev server to port 4100 in this project.") if p.durable]
+    assert [p.strength for p in parse_statements("Let's always squash when we merge in this repo.")] == [
+        Strength.EXPLICIT
+    ]

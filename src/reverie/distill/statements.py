@@ -72,6 +72,11 @@ class ParsedStatement:
 # A turn this long is a pasted specification or plan: in the dev split 3 of its 675 sentences are
 # standing lessons (8% in shorter turns), so grammar alone does not make its rules active.
 SPECIFICATION_SENTENCES = 30
+# A turn with markdown headings is a document ("# Instructions", "## Endpoints"): an exercise's statement, an
+# API reference, a spec. 22 of the 3,050 turns of the dev split and the seen written sets are one (5 of
+# their 1,131 standing lessons), and of 103 turns of unlabelled real prompts whose grammar made a lesson
+# active at once, 20 were; 15 of those were an exercise's facts ("1 is not a prime number").
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.M)
 
 _STRENGTH = {
     Verdict.ACTIVE: Strength.EXPLICIT,
@@ -95,6 +100,7 @@ def parse_statements(
     (prompt, answer, denial, interrupt); ``before``: what happened just before (the agent's last
     words or a failing output); ``explicit`` is for ``reverie remember``: every sentence counts."""
     sentences = prose_sentences(text)
+    specification = len(sentences) > SPECIFICATION_SENTENCES or bool(_HEADING.search(text))
     ruled = listed_under_rules(text) if ":" in text else frozenset()
     # "I work from WSL, in every project. Always give me linux commands": said once for the whole turn.
     # ("remember for this project: money is integer cents, everywhere" is this project's everywhere)
@@ -128,7 +134,13 @@ def parse_statements(
         why_picked = after_pick and position > 0 and not reviewable.weighs_the_choice(sentence)
         announced = any(frame.rule for frame in framing) or said in ruled or why_picked
         parsed = read_sentence(
-            sentence, context, explicit=explicit, ruled=announced, everywhere=everywhere, corrected=corrected
+            sentence,
+            context,
+            explicit=explicit,
+            ruled=announced,
+            everywhere=everywhere,
+            corrected=corrected,
+            specification=specification,
         )
         if parsed is not None:
             read_at[position] = parsed
@@ -185,17 +197,19 @@ def read_sentence(
     ruled: bool = False,
     everywhere: bool = False,
     corrected: bool = False,
+    specification: bool = False,
 ) -> ParsedStatement | None:
     """One sentence as a lesson, or None when it is not an instruction (or cannot be worded cleanly).
     ``ruled``: an item of a list the person announced as rules (``listed_under_rules``), or what follows
-    a lead-in that announces one (``frames``); ``everywhere``: the turn says it holds in every project."""
+    a lead-in that announces one (``frames``); ``everywhere``: the turn says it holds in every project;
+    ``specification``: the turn is a pasted document (long, or with headings), whose rules are the task's."""
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
     reading = shipped().read(sentence, context)
     # a prohibition typed while refusing the agent's tool call, or after stopping it, is a rule said once
     refused = context.channel in ("denial", "interrupt")
     said = lasting.duration(sentence, ruled=ruled, refused=refused, corrected=corrected)
-    if said is Duration.STANDING and context.sentences > SPECIFICATION_SENTENCES:
+    if said is Duration.STANDING and specification:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
     strength = _strength(reading, said, sentence, explicit=explicit)
     if strength is None:

@@ -64,7 +64,7 @@ def prose_sentences(text: str) -> list[str]:
     text = strip_injected(text)[:MAX_ANALYSED_CHARS]
     text = re.sub(r"```.*?(```|$)", "\n", text, flags=re.S)
     sentences: list[str] = []
-    for line in text.splitlines():
+    for line in _unwrapped(text.splitlines()):
         if is_pasted(line) or HOOK_MARK in line:  # a compiled hook's message, however it reached the turn
             continue
         line = _emoji_ends(_LIST_MARKER.sub("", " ".join(_plain(line).split())))
@@ -77,6 +77,26 @@ def prose_sentences(text: str) -> list[str]:
         for piece in pieces:
             sentences.extend(clauses(piece))
     return [sentence for sentence in sentences if sentence.strip()]
+
+
+# A sentence does not end on an article, a preposition or a conjunction: a line that does was wrapped by a
+# terminal, an editor or a hook's log ("users should be able to pick the sf symbols visually, from a" /
+# "   popup menu that ..."), and its next line, however indented, is the rest of the sentence.
+_WRAPPED = re.compile(
+    r"\b(?:a|an|the|to|of|from|with|without|within|across|between|through|via|using|and|or|but|for|in|on|at|"
+    r"by|into|than|because|which|whose|our|my|your|its|their)\s*$",
+    re.I,
+)
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and _WRAPPED.search(joined[-1]) and line.strip()[:1].isalpha() and not is_pasted(joined[-1]):
+            joined[-1] = f"{joined[-1].rstrip()} {line.strip()}"
+        else:
+            joined.append(line)
+    return joined
 
 
 # A line that announces a list of rules: "Some ground rules for this repo:", "Conventions:", "Keep in mind:".
