@@ -241,3 +241,9 @@ def test_work_proposed_with_lets_is_for_now_even_in_the_project() -> None:
     assert [p.strength for p in parse_statements("Let's always squash when we merge in this repo.")] == [
         Strength.EXPLICIT
     ]
+
+
+def test_use_x_do_not_use_y_is_one_choice() -> None:
+    (choice,) = parse_statements("use yarn, do not use npm")
+    assert choice.statement == "In this project: Use `yarn`, not `npm`."
+    assert choice.strength is Strength.EXPLICIT

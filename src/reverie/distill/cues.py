@@ -113,7 +113,8 @@ NOT_VERBS = words_of(
 
 # Bounded to now: "for now", "this time", "just once", "today", "temporarily", a prohibition "yet".
 BOUNDED = re.compile(
-    r"\b(?:for now|for the moment|for the time being|this time|just once|only once|just this once|today|"
+    r"\b(?:for now|for the moment|for the time being|at this time|at the moment|this time|just once|only once|"
+    r"just this once|today|"
     r"tonight|tomorrow|temporarily|right now|not now|"
     # a prohibition "yet": "do not commit this one yet"
     r"(?<=\w )yet(?= though\b| unless\b|[.,!]|$)|"

@@ -134,17 +134,28 @@ def clauses(sentence: str) -> list[str]:
             (len(merged[-1].split()) <= 5 and not _opens_with_verb(merged[-1])) or _SUBORDINATE.fullmatch(merged[-1])
         )
         closing = _CLOSING_WORD.fullmatch(part)  # "controller must not call Repo, never."
+        rejected = bool(merged) and _USE.match(merged[-1]) is not None and _USE_NOT_TAIL.match(part) is not None
         if merged and (
-            lead_in or closing or _POINTS_BACK.search(part) or _VERBLESS.match(part) or _CONTRAST_TAIL.match(part)
+            lead_in
+            or closing
+            or rejected
+            or _POINTS_BACK.search(part)
+            or _VERBLESS.match(part)
+            or _CONTRAST_TAIL.match(part)
         ):
             # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
             # in Z", "keep X in Y, never in Z": the second clause needs the first
+            if rejected:
+                part = "not " + part.split(" use ", 1)[1]  # "use X, do not use Y": "use X, not Y"
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
     return merged
 
 
+# "use pixi run, do not use system python": what to use and what not to, one choice
+_USE = re.compile(r"^(?:please )?use\b", re.I)
+_USE_NOT_TAIL = re.compile(r"^(?:and |but )?(?:do not|don'?t|never) use (?:\S+ ){0,3}\S+[.!]?$", re.I)
 _CLOSING_WORD = re.compile(r"(?:never|always|ever)(?: ever)?[.!]*", re.I)
 # A condition cannot stand alone: "When working with the AI SDK, always use its skill" is one instruction.
 _SUBORDINATE = re.compile(r"(?:when|whenever|if|unless|before|after|once|while)\b[^,;]{0,80}", re.I)
