@@ -216,6 +216,20 @@ def test_the_digest_leaves_a_lesson_that_stops_its_call_to_that_call(stocked: Wo
     assert left == {PNPM.id, MIGRATIONS.id, PYTHON3.id, TESTS.id}  # each is said where its call is stopped
 
 
+def test_the_digest_leaves_a_lesson_for_a_situation_to_the_prompt_that_enters_it(workspace: Workspace) -> None:
+    bug = lesson("bug-first", "In this project: When fixing a bug, write a failing test for it first.")
+    release = lesson("release-steps", "Bump the version, tag it, then publish the wheel.", kind=LessonKind.PROCEDURE)
+    always = lesson("short", "Keep answers short and plain.")
+    store_lessons(workspace, [bug, release, always])
+    state = states.SessionState(None)
+    digest = inject.digest(index_for(workspace), state, CONTEXT_ONLY, "claude-code", time.time())
+    assert shown(digest) == [always.id]
+    left = {hit.row.id for hit in digest.hits if hit.decision == inject.LEFT_FOR_PROMPT}
+    assert left == {bug.id, release.id}
+    state.new_turn()
+    assert bug.id in shown(prompt(workspace, "please fix the bug in the invoice rounding", state=state))
+
+
 def test_the_digest_stays_within_its_token_budget(workspace: Workspace) -> None:
     store_lessons(workspace, [lesson(f"d{n}", f"Fact number {n} about the build " + "detail " * 20) for n in range(60)])
     budget = config.Budget({"session_start_tokens": 300})

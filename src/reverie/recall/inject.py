@@ -33,11 +33,20 @@ if TYPE_CHECKING:
 
     from reverie.capture.file_stamps import Stamps
     from reverie.recall.config import Budget
-    from reverie.recall.lookup import RecallIndex
+    from reverie.recall.lookup import IndexRow, RecallIndex
 
 MAX_PROMPT_CHARS = 8_000
 SHOWN = "shown"
 LEFT_FOR_CALL = "left for the call it is about"
+LEFT_FOR_PROMPT = "left for the prompt that enters its situation"
+
+
+def situational(row: IndexRow) -> bool:
+    """A lesson for a situation that not every session enters: a procedure, or a rule that opens with its
+    condition ("When fixing a bug, ..."). A prompt brings it when it enters the situation
+    (``rank.prompt_trigger``); at every session start it would cost its tokens in all the sessions that
+    never do."""
+    return row.kind == "procedure" or bool(rank.situation(row.statement))
 
 
 class Answer:
@@ -61,6 +70,8 @@ def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent
     for hit in hits:
         if not hit.decision and stopping and verdicts.stops_calls(hit.row):
             hit.decision = LEFT_FOR_CALL
+        if not hit.decision and situational(hit.row):
+            hit.decision = LEFT_FOR_PROMPT
         if not hit.decision:
             hit.rate(now, base=hit.row.digest_weight)
             allowed, why = state.eligible(hit.row.id)

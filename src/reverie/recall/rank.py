@@ -32,7 +32,7 @@ and trigger shape; see ``reverie.recall.index``).
 from __future__ import annotations
 
 from reverie import normal as terms  # the one normaliser (reverie.normal)
-from reverie.recall import calls, intents
+from reverie.recall import calls, intents, render
 from reverie.recall.lookup import cosine
 
 TYPE_CHECKING = False
@@ -201,7 +201,25 @@ def prompt_trigger(row: IndexRow, prompt: Prompt) -> tuple[float, str]:
     intent = next((term for term in intents.intent_terms(row.commands, row.statement) if term in prompt_terms), None)
     if intent:
         return PROMPT_KEYWORD, f"the prompt asks for '{intent}', which the lesson's tool is for"
+    entered = situation(row.statement)
+    if entered and all(term in prompt_terms for term in entered):
+        return PROMPT_KEYWORD, f"the prompt enters its situation ({', '.join(entered)})"
     return 0.0, ""
+
+
+_SITUATION_OPENERS = frozenset({"when", "whenever", "before", "after", "if", "once"})
+
+
+def situation(statement: str) -> list[str]:
+    """The terms of the condition a lesson opens with ("When fixing a bug, write a failing test first":
+    fix, bug); none when it opens with none."""
+    text = render.statement_text(statement)
+    clause, comma, _ = text.partition(",")
+    words = clause.lower().split()
+    if not comma or not words:
+        return []
+    skip = 2 if words[:2] in (["each", "time"], ["every", "time"]) else int(words[0] in _SITUATION_OPENERS)
+    return terms.terms(" ".join(words[skip:])) if skip else []
 
 
 def prompt_keys(prompt_words: Sequence[str]) -> list[str]:
