@@ -64,3 +64,15 @@ def test_what_may_be_a_lesson_is(sentence: str) -> None:
 def test_a_pick_the_model_is_unsure_of_never_reaches_the_queue() -> None:
     found = parse_statements("1 for now.", channel="answer", before="Which one: 1. a cron job, 2. a queue?")
     assert all(p.strength is not Strength.CORRECTION for p in found)
+
+
+@pytest.mark.parametrize(
+    "text", ["这个接口是同步的吗\uff1f", "运行完之后没有任何显示是正常的吗", "これで合っていますか"]
+)
+def test_a_chinese_or_japanese_question_is_not_a_lesson(text: str) -> None:
+    assert not worth_review(text)
+
+
+@pytest.mark.parametrize("text", ["用中文回答吧", "既存のファイルは上書きするな", "有不确定的地方请你询问我"])
+def test_a_chinese_or_japanese_instruction_is(text: str) -> None:
+    assert worth_review(text)

@@ -293,3 +293,12 @@ def test_a_cut_never_ends_on_a_frame_that_waits_for_what_follows() -> None:
     )
     (found,) = parse_statements(text)
     assert found.statement.endswith("before every release."), found.statement
+
+
+def test_a_sentence_written_without_spaces_can_be_a_lesson_in_the_persons_words() -> None:
+    # Chinese and Japanese put no space between words: their characters count, about two to a word
+    (found,) = parse_statements("数据库迁移文件不要手动修改", explicit=True)
+    assert (
+        found.statement.endswith(": 数据库迁移文件不要手动修改。") or found.statement == "数据库迁移文件不要手动修改。"
+    )
+    assert parse_statements("好", explicit=True) == []  # one character is no lesson

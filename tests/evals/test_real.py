@@ -68,6 +68,15 @@ def test_matching_reads_content_words_and_code_tokens_not_phrasing() -> None:
     assert matches("Always reply in Spanish.", spanish) and not matches("Reply in English.", spanish)
 
 
+def test_a_statement_in_the_persons_own_script_matches_the_quote_it_restates() -> None:
+    said = "数据库迁移文件不要手动修改\uff0c请用命令生成"  # a full-width comma between the two clauses
+    label = LabelledLesson(said, "standing_project", "Generate migrations with the command; never edit them.")
+    assert matches(f"In this project: {said}。", label)
+    assert matches("In this project: 数据库迁移文件不要手动修改。", label)  # a clause of it
+    assert not matches("In this project: 请用中文回答。", label)
+    assert matches("Never edit migrations by hand; generate them with the command.", label)  # in English too
+
+
 def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text() -> None:
     turns = corpus.load(FIXTURE)
     lessons = [

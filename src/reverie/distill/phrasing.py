@@ -229,6 +229,7 @@ def _accepted(text: str) -> str | None:
     if len(text) > MAX_CHARS:
         text = _shortened(text)
     words = [word.strip(".") for word in cues.WORDS.findall(text.lower())]
+    words += [""] * (len(cues.IDEOGRAPHIC.findall(text)) // 2)  # about two characters to a word, no spaces
     if not text or len(text) > MAX_CHARS or len(words) < 2 or not [w for w in words if w not in cues.STOPWORDS]:
         return None
     if path_count(text) > MAX_PATHS or _SECOND_SENTENCE.search(text.rstrip(".")):

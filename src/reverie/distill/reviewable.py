@@ -60,6 +60,10 @@ _PASTED = re.compile(
 )
 _LINK = re.compile(r"^\[[^\]]+\](?:\(|:\s*)https?://", re.I)  # "[Usage](https://...)": a document's link list
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A Chinese or Japanese question: a full-width question mark, or a sentence-final question particle (吗,
+# 呢, 么; か, かな), whatever punctuation follows. Not 吧 or な: "用中文回答吧" and "上書きするな" are
+# instructions.
+_CJK_QUESTION = re.compile(r"(?:\uff1f|[\u5417\u5462\u4e48\u304b]|\u304b\u306a)[\s\uff01\u3002.!?\uff1f]*$")
 
 
 def picks(sentence: str, options: str = "") -> bool:
@@ -96,6 +100,8 @@ def worth_review(sentence: str) -> bool:
     if _SEEN_NOW.match(said) and not _MODAL.search(said):
         return False
     if _NEXT_STEP.match(said) or _COURTESY.match(said) or _ASKED.match(said) or _LINK.match(said):
+        return False
+    if _CJK.search(said) and _CJK_QUESTION.search(said):
         return False
     if _PASTED.search(re.sub(r"`[^`]*`", "", said)):
         return False

@@ -19,6 +19,10 @@ lesson can word it in any way, so matching looks at content only, never at sente
 A produced statement **matches** a label when it contains at least half of the label's key words (at
 least two when the label has two or more: one shared word is weak evidence), and at least one of its
 code tokens when it has any (a lesson about ``--force-with-lease`` must name the flag, not only "push").
+A label quoted in Chinese or Japanese is also matched by a produced statement in the person's own words:
+written without spaces, such text has no words to count, so both are compared as runs of two characters
+(``_ideographic_pairs``), and the statement must hold at least half of the quote's pairs (or be a clause
+of it: four fifths of its own pairs, six or more, are the quote's).
 Negation is not read: "use yarn, not pnpm" matches a label about
 pnpm over yarn as well as the right one. That is an honest limit, shown in the audit output
 (``unmatched`` and ``matched`` pairs in ``--json``) so that a person can check the pairs.
@@ -111,7 +115,26 @@ def _produced(statement: str) -> frozenset[str]:
     return frozenset(content(statement))
 
 
+# Han, kana and hangul: scripts written without spaces between words.
+_IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_MIN_IDEOGRAPHIC_PAIRS = 3
+
+
+def _ideographic_pairs(text: str) -> frozenset[str]:
+    return frozenset(run[index : index + 2] for run in _IDEOGRAPHIC.findall(text) for index in range(len(run) - 1))
+
+
+def _restates_in_own_words(produced: str, quote: str) -> bool:
+    said, stated = _ideographic_pairs(quote), _ideographic_pairs(produced)
+    if len(said) < _MIN_IDEOGRAPHIC_PAIRS or len(stated) < _MIN_IDEOGRAPHIC_PAIRS:
+        return False
+    shared = len(said & stated)
+    return shared >= len(said) / 2 or (len(stated) >= 6 and shared >= 0.8 * len(stated))
+
+
 def matches(produced: str, lesson: LabelledLesson) -> bool:
+    if _restates_in_own_words(produced, lesson.quote):
+        return True
     found = _produced(produced)
     wanted = label_key(lesson)
     if not wanted.words or (wanted.code and not wanted.code & found):
