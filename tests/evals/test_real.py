@@ -96,6 +96,12 @@ def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text(
     assert rates["one_offs_persisted"] == (1, 1)
     assert rates["retired_for_age"] == (1, 3)
     assert rates["self_learned"] == (1, 6)
+    # the person's own sentence as distill keeps it (markup and punctuation read past), shown back later in
+    # a digest: still theirs
+    kept = next(turn.text for turn in turns if "ruff" in turn.text).replace(",", "")
+    theirs = Produced("g", "x", "project", "x", "active", (("user", kept),))
+    again = score(turns, [theirs], retired_for_age={}, injected_texts=[f"- {kept}"])
+    assert again.rates["self_learned"].numerator == 0
     unmatched = [label["statement"] for label in result.audit["unmatched_labels"]]
     assert "Keep versions pinned in requirements.txt." in unmatched
     by_kind = {kind: [(r.numerator, r.denominator) for r in pair] for kind, pair in result.by_kind.items()}

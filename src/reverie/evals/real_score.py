@@ -23,6 +23,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,18 +204,28 @@ def _aged(standing: Sequence[Label], lessons: Sequence[Produced], retired: Mappi
 
 
 def _self_learned(turns: Sequence[corpus.Turn], lessons: Sequence[Produced], injected: Sequence[str]) -> Rate:
-    said = "\n".join(f"{turn.text}\n{turn.before}" for turn in turns)
-    reverie_text = "\n".join(injected)
+    # Compared as words only: an excerpt is the person's sentence with its markdown read past ("**Type
+    # Hints**: ..." is kept as "Type Hints: ..."), which is not a substring of what they typed.
+    said = _words_only("\n".join(f"{turn.text}\n{turn.before}" for turn in turns))
+    reverie_text = _words_only("\n".join(injected))
 
     def from_reverie(lesson: Produced) -> bool:
         for origin, excerpt in lesson.evidence:
             if origin == "injected":
                 return True
-            if excerpt and excerpt in reverie_text and excerpt not in said:
+            words = _words_only(excerpt)
+            if words.strip() and words in reverie_text and words not in said:
                 return True
         return False
 
     return _rate(lessons, from_reverie)
+
+
+def _words_only(text: str) -> str:
+    return " " + " ".join(_NOT_A_WORD.sub(" ", text.casefold()).split()) + " "
+
+
+_NOT_A_WORD = re.compile(r"[\W_]+")
 
 
 def _audit(
