@@ -21,7 +21,7 @@ _QUOTED = re.compile(r'"([^"]+)"')
 _ANCHOR = r"(?:^|[,;:]\s+|\b(?:always|just|only|to|and|then|so|but)\s+)"
 _SPAN = r"(?:`[^`]+`|\"[^\"]+\")"  # a code span or a quoted string
 _BARE = r"[\w.+/=:-]+(?:\s[\w.+/=:-]+){0,3}"
-_NOT = r"(?:not|instead of|rather than|over)"
+_NOT = r"(?:not|instead of|rather than|over|(?:do not|don'?t|never) use)"  # "use X, do not use Y"
 _PAIRS = (
     # "use X, not Y", "to X rather than Y", "we use X instead of Y"
     re.compile(_ANCHOR + r"(?:(?:we |i )?use|run|call|prefer)\s+(?P<x>.+?)\s*,?\s+" + _NOT + r"\s+(?P<y>.+)", re.I),

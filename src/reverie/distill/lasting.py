@@ -197,9 +197,9 @@ _CHOICE = re.compile(
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
     r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
     r"(?:use|try) (?!(?:it|this|that|them)\b)\S|"
-    # "use uv, not pip", "Use end-to-end tests (not mocks)"
+    # "use uv, not pip", "Use end-to-end tests (not mocks)", "use pnpm, don't use npm"
     r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!\(?not\b)\S+){0,4},? \(?"
-    r"(?:not|never|instead of|rather than) \S+",
+    r"(?:not|never|instead of|rather than|don'?t use) \S+",
     re.I,
 )
 # An "always" right after what the instruction acts on: "wrap errors always with fmt.Errorf".

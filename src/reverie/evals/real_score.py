@@ -24,7 +24,6 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any

@@ -145,8 +145,6 @@ def clauses(sentence: str) -> list[str]:
         ):
             # "Temporarily, don't ...", "I told you, never ...": a lead-in; "X lives in Y; never put it
             # in Z", "keep X in Y, never in Z": the second clause needs the first
-            if rejected:
-                part = "not " + part.split(" use ", 1)[1]  # "use X, do not use Y": "use X, not Y"
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
