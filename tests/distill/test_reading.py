@@ -260,3 +260,16 @@ def test_rule_file_sentences_are_read_as_if_typed() -> None:
         Example("a#2", "This repository contains the CLI and its docs.", None, "none"),
     ]
     assert rule_sentences(rules) == {(True, Verdict.ACTIVE): 1, (False, Verdict.NONE): 1}
+
+
+def test_words_of_every_alphabet_are_tokens_and_ideographs_one_each() -> None:
+    assert reading_features.tokens("Réponds toujours en français, für alle") == [
+        "réponds",
+        "toujours",
+        "en",
+        "français",
+        "für",
+        "alle",
+    ]
+    assert reading_features.tokens("Не змінюй міграції") == ["не", "змінюй", "міграції"]  # noqa: RUF001
+    assert reading_features.tokens("不要改 `a.py`") == ["不", "要", "改", "<code>"]

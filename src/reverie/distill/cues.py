@@ -102,7 +102,8 @@ TEAM = re.compile(r"\b(?:we|our|us)\b", re.I)
 CODE = re.compile(r"`([^`]+)`")
 WORDS = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
 # Han, kana and hangul characters: scripts written without spaces between words.
-IDEOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # for a character class
+IDEOGRAPHIC = re.compile(f"[{IDEOGRAPHS}]")
 POINTS_BACK = re.compile(r"\b(?:it|them|that|this|those|these)\b", re.I)
 # Words that say nothing of what a statement is about: the one list (``reverie.normal``), with the
 # contractions as this module's ``WORDS`` reads them ("don't" is one word here).

@@ -223,12 +223,17 @@ def kind_of(clause: str, *, negative: bool) -> LessonKind:
     return LessonKind.PROCEDURE if _PROCEDURE.search(body) else LessonKind.RULE
 
 
+# A word with a letter outside ASCII ("vérifie", "immer für", "змінюй"): cues.WORDS reads Latin words only.
+_OTHER_ALPHABET_WORD = re.compile(rf"(?=[^\W\d_]*[^\W\d_a-z])[^\W\d_{cues.IDEOGRAPHS}]+")
+
+
 def _accepted(text: str) -> str | None:
     """The statement when a reviewer could accept it as it stands, else None."""
     text = " ".join(text.split())
     if len(text) > MAX_CHARS:
         text = _shortened(text)
     words = [word.strip(".") for word in cues.WORDS.findall(text.lower())]
+    words += [word for word in _OTHER_ALPHABET_WORD.findall(text.lower()) if not cues.WORDS.fullmatch(word)]
     words += [""] * (len(cues.IDEOGRAPHIC.findall(text)) // 2)  # about two characters to a word, no spaces
     if not text or len(text) > MAX_CHARS or len(words) < 2 or not [w for w in words if w not in cues.STOPWORDS]:
         return None

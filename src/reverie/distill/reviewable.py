@@ -59,7 +59,7 @@ _PASTED = re.compile(
     r"^\d+\s*\|\s|^[\w.\[\]]+\s*=\s*\S|\b(?:\w*Error|Exception|Traceback|Uncaught|Warning):|^\s*[<{#/]|\)\s*[{;]\s*$"
 )
 _LINK = re.compile(r"^\[[^\]]+\](?:\(|:\s*)https?://", re.I)  # "[Usage](https://...)": a document's link list
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CJK = cues.IDEOGRAPHIC
 # A Chinese or Japanese question: a full-width question mark, or a sentence-final question particle (吗,
 # 呢, 么; か, かな), whatever punctuation follows. Not 吧 or な: "用中文回答吧" and "上書きするな" are
 # instructions.

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reverie.distill.cues import IDEOGRAPHS
 from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS, words_of
 from reverie.distill.reading.shapes import shapes
 
@@ -32,11 +33,10 @@ _PATH = re.compile(
     r"(?<![\w/])(?:\.{0,2}/)?[\w.@-]+/[\w.@*/-]+|(?<![\w])\.?[\w-]+\.(?:py|js|ts|tsx|json|md|toml|ya?ml|rs|go|ex|exs|rb|sh|cfg|ini|txt|lock)\b"
 )
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)*\b")
-# A Han, kana or hangul character is a token of its own: those scripts put no space between words, so
-# single characters and (as bigrams) pairs of them are what a model can learn their words from.
-_TOKEN = re.compile(
-    r"<(?:code|path|url|num)>|[a-z][a-z'-]*|[?!]|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
-)
+# A word is letters of any alphabet ("générés", "für", "змінюй" are words, not fragments or nothing). A Han,
+# kana or hangul character is a token of its own: those scripts put no space between words, so single
+# characters and (as bigrams) pairs of them are what a model can learn their words from.
+_TOKEN = re.compile(rf"<(?:code|path|url|num)>|[{IDEOGRAPHS}]|[^\W\d_{IDEOGRAPHS}](?:[^\W\d_{IDEOGRAPHS}]|['-])*|[?!]")
 
 
 _MODALS = words_of("must should shall need needs have has ought")
