@@ -247,3 +247,8 @@ def test_use_x_do_not_use_y_is_one_choice() -> None:
     (choice,) = parse_statements("use yarn, do not use npm")
     assert choice.statement == "In this project: Use `yarn`, not `npm`."
     assert choice.strength is Strength.EXPLICIT
+
+
+def test_a_rule_said_for_the_moment_lasts_the_session() -> None:
+    (found,) = parse_statements("No changes should be made to the payment service at this time.")
+    assert found.strength is Strength.ONE_OFF

@@ -323,6 +323,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         or _said_to_last(text, body, framed=framed, instruction=instruction)
         or _of_a_kind_or_place(text, body, main_clause, instruction=instruction, habitual=habitual)
     )
+    if standing and cues.BOUNDED.search(text):
+        return Duration.BOUNDED  # "No edits should be made to the application at this time": a rule for now
     return Duration.STANDING if standing else Duration.UNSAID
 
 
