@@ -103,3 +103,27 @@ def test_the_digest_keeps_only_what_no_call_will_say(workspace: Workspace) -> No
         NOX.id,
         PNPM_FACT.id,
     }
+
+
+FROZEN = lesson(
+    "say:+:install dependency pnpm install frozen-lockfile",
+    "In this project: Install dependencies with `pnpm install --frozen-lockfile`.",
+    kind=LessonKind.RULE,
+    commands=("pnpm install --frozen-lockfile",),
+    keywords=("dependency", "frozen", "install", "lockfil", "pnpm"),
+)
+
+
+def test_a_rule_that_names_the_command_for_a_chore_stops_a_call_that_does_it_another_way(
+    workspace: Workspace,
+) -> None:
+    store_lessons(workspace, [FROZEN, STYLE])
+    stopped = decide(workspace, "npm install left-pad")
+    assert stopped is not None and stopped.decision == "deny" and stopped.lessons == [FROZEN.id]
+    assert decide(workspace, "pnpm install --frozen-lockfile") is None
+    assert decide(workspace, "pnpm add left-pad") is None  # the same package manager, adding a package
+    assert decide(workspace, "npm test") is None  # not the chore it is about
+    index = lookup.open_index(str(workspace.home), lookup.scope_tokens(PROJECT, "s1"))
+    assert index is not None
+    digest = inject.digest(index, states.SessionState(None), config.Budget(), "claude-code", time.time())
+    assert [hit.row.id for hit in digest.shown] == [STYLE.id]  # the install call will say it

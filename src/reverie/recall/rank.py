@@ -110,6 +110,9 @@ def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
     follows = _follows(row, call)
     if follows:
         return 0.0, f"the call already follows it (`{follows}`)"
+    project_command = role_fact_command(row)
+    if project_command:
+        return _role_fact_trigger(row, call, project_command)
     if row.commands or row.paths:
         in_play = {prefix for command in call.commands for prefix in calls.prefixes(command)}
         wanted = next((prefix for prefix in row.commands if prefix in in_play), None)
@@ -121,9 +124,6 @@ def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
         if glob:
             return CALL_COMMAND_OR_PATH, f"a path in the call matches {glob}"
         return 0.0, "its commands and paths do not match the call"
-    project_command = role_fact_command(row)
-    if project_command:
-        return _role_fact_trigger(row, call, project_command)
     tools = {tool.lower() for tool in row.tools}
     if row.keywords and (not tools or call.tool.lower() in tools):
         keyword = _keyword_in(row.keywords, set(call.words))
@@ -133,12 +133,21 @@ def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
 
 
 def role_fact_command(row: IndexRow) -> str:
-    """For a fact about how the project does one of its chores ("run the tests with `nox -s tests`":
-    a fact whose keyword is a role, as distill files it), the command it names; else ""."""
-    if row.kind != "fact" or row.commands or row.paths or not set(row.keywords) & ROLES:
-        return ""
+    """For a lesson about how the project does one of its chores, the command it names; else "". Either a
+    fact whose keyword is a role, as distill files "run the tests with `nox -s tests`", or a rule the person
+    said the same way, with one command that does a chore ("Install dependencies with `pnpm install
+    --frozen-lockfile`")."""
     spans = row.statement.split("`")
-    return spans[-2] if len(spans) >= 3 else ""
+    command = spans[-2] if len(spans) >= 3 else ""
+    if row.kind == "fact" and not row.commands and not row.paths and set(row.keywords) & ROLES:
+        return command
+    said = row.kind == "rule" and len(spans) == 3 and f" with `{command}`" in row.statement and not row.paths
+    return command if said and chores(command.split()) else ""
+
+
+def chores(command: list[str]) -> list[str]:
+    """The project chores a simple command does: its roles (``intents.roles_of``), and installing."""
+    return [*intents.roles_of(command), *(["install"] if intents.installs(command) else [])]
 
 
 CHECKS = frozenset({"test", "lint", "typecheck", "format"})  # what "run the checks with `X`" may run
@@ -150,12 +159,16 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
     tests`) triggers it as strongly as a named command: it is about to do what the fact corrects."""
     if _runs(command, call.tokens):
         return 0.0, f"the call already follows it (`{command}`)"
-    roles = {role for words in call.commands for role in intents.roles_of(words)}
+    roles = {role for words in call.commands for role in chores(words)}
     if "check" in row.keywords and roles & CHECKS:
         roles.add("check")
-    role = next((keyword for keyword in row.keywords if keyword in roles), None)
+    about = [*row.keywords, *chores(command.split())]  # a rule names its chore by its command
+    role = next((chore for chore in about if chore in roles), None)
     if role is None:
         return 0.0, "the call does not do what the fact is about"
+    program = command.split(maxsplit=1)[0]
+    if role == "install" and any(words[:1] == [program] for words in call.commands):
+        return 0.0, f"the call installs with `{program}` too"  # `pnpm add x` where installs are `pnpm install`
     return CALL_COMMAND_OR_PATH, f"the call does '{role}' another way than `{command}`"
 
 
