@@ -223,8 +223,9 @@ def kind_of(clause: str, *, negative: bool) -> LessonKind:
     return LessonKind.PROCEDURE if _PROCEDURE.search(body) else LessonKind.RULE
 
 
-# A word with a letter outside ASCII ("vérifie", "immer für", "змінюй"): cues.WORDS reads Latin words only.
-_OTHER_ALPHABET_WORD = re.compile(rf"(?=[^\W\d_]*[^\W\d_a-z])[^\W\d_{cues.IDEOGRAPHS}]+")
+# A word of letters; one with a letter outside ASCII ("vérifie", "für", "змінюй") counts as a word of its own,
+# since cues.WORDS reads Latin words only (Han and kana are counted by the character, below).
+_ALPHABETIC = re.compile(rf"[^\W\d_{cues.IDEOGRAPHS}]+")
 
 
 def _accepted(text: str) -> str | None:
@@ -233,7 +234,7 @@ def _accepted(text: str) -> str | None:
     if len(text) > MAX_CHARS:
         text = _shortened(text)
     words = [word.strip(".") for word in cues.WORDS.findall(text.lower())]
-    words += [word for word in _OTHER_ALPHABET_WORD.findall(text.lower()) if not cues.WORDS.fullmatch(word)]
+    words += [word for word in _ALPHABETIC.findall(text.lower()) if not word.isascii()]
     words += [""] * (len(cues.IDEOGRAPHIC.findall(text)) // 2)  # about two characters to a word, no spaces
     if not text or len(text) > MAX_CHARS or len(words) < 2 or not [w for w in words if w not in cues.STOPWORDS]:
         return None
