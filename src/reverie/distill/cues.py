@@ -101,6 +101,8 @@ PERSONAL_SETUP = re.compile(
 TEAM = re.compile(r"\b(?:we|our|us)\b", re.I)
 CODE = re.compile(r"`([^`]+)`")
 WORDS = re.compile(r"[a-z0-9][a-z0-9_.+/'-]*", re.I)
+# A short opener before a reminder: "Before you start, please note that ...", "btw, keep in mind that ...".
+REMINDER_OPENER = r"(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?"
 # Han, kana and hangul characters: scripts written without spaces between words.
 IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # for a character class
 IDEOGRAPHIC = re.compile(f"[{IDEOGRAPHS}]")

@@ -121,7 +121,7 @@ _FACT_CONTRAST = re.compile(
 _CONJUNCTION = re.compile(r"^(?:but|and|so|also|yet)[\s,]+", re.I)
 _REMEMBER = re.compile(
     # after a short opener: "Before you start, please note that ..."
-    r"^(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?(?:(?:please|pls)[\s,]+)?"
+    "^" + cues.REMINDER_OPENER + r"(?:(?:please|pls)[\s,]+)?"
     r"(?:(?:remember|note|reminder|be aware) that|"
     r"(?:keep|bear) in mind(?: that)?) (?!to\b)\S",
     re.I,

@@ -42,7 +42,7 @@ _URL_ONLY = re.compile(r"https?://\S+|\b(?:see|here|at|link)\b", re.I)
 # What the lesson's duration says already: "From now on, ...", "... from now on"; "Remember that X": X.
 _FROM_NOW_ON = re.compile(
     r"^from now on\b[\s,:-]*|[\s,]*\bfrom now on(?=[\s.!]*$)|"
-    r"^(?:(?:before|also|btw|by the way|first|one more thing|oh|and)\b[^,]{0,25},\s*)?(?:please\s+)?"
+    "^" + cues.REMINDER_OPENER + r"(?:please\s+)?"
     r"(?:remember|note|reminder|keep in mind|bear in mind|be aware) that\s+|"
     # what only pointed at the rule, once its scope is gone: "..., that goes."
     r"[\s,]+(?:that|this) (?:goes|applies|holds)(?: for)?(?=[\s.!]*$)",

@@ -59,7 +59,6 @@ _PASTED = re.compile(
     r"^\d+\s*\|\s|^[\w.\[\]]+\s*=\s*\S|\b(?:\w*Error|Exception|Traceback|Uncaught|Warning):|^\s*[<{#/]|\)\s*[{;]\s*$"
 )
 _LINK = re.compile(r"^\[[^\]]+\](?:\(|:\s*)https?://", re.I)  # "[Usage](https://...)": a document's link list
-_CJK = cues.IDEOGRAPHIC
 # A Chinese or Japanese question: a full-width question mark, or a sentence-final question particle (吗,
 # 呢, 么; か, かな), whatever punctuation follows. Not 吧 or な: "用中文回答吧" and "上書きするな" are
 # instructions.
@@ -101,10 +100,10 @@ def worth_review(sentence: str) -> bool:
         return False
     if _NEXT_STEP.match(said) or _COURTESY.match(said) or _ASKED.match(said) or _LINK.match(said):
         return False
-    if _CJK.search(said) and _CJK_QUESTION.search(said):
+    if cues.IDEOGRAPHIC.search(said) and _CJK_QUESTION.search(said):
         return False
     if _PASTED.search(re.sub(r"`[^`]*`", "", said)):
         return False
     # a few words with nothing to do in them: "Long day.", "best night ever" (a Chinese sentence has no spaces)
-    few = len(words) <= 3 and len(said) <= 24 and not _CJK.search(said) and "`" not in said
+    few = len(words) <= 3 and len(said) <= 24 and not cues.IDEOGRAPHIC.search(said) and "`" not in said
     return not (few and not _RULE_WORD.search(said))
