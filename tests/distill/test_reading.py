@@ -15,7 +15,8 @@ from reverie.distill.reading.corpus import Example, examples, fingerprint, load_
 from reverie.distill.reading.evaluate import rule_sentences
 from reverie.distill.reading.features import Context, features
 from reverie.distill.reading.model import LABELS, Model, Thresholds, Verdict, from_json, shipped
-from reverie.distill.statements import parse_statements
+from reverie.distill.statements import Strength, parse_statements
+from reverie.domain.lessons import ScopeLevel
 
 TOY = Path(__file__).resolve().parents[1] / "fixtures" / "reading"
 RULES = Path(__file__).resolve().parents[1] / "fixtures" / "reading-rules"
@@ -119,15 +120,14 @@ def test_pasted_code_and_logs_are_not_instructions(text: str) -> None:
     assert parse_statements(text) == []
 
 
-def test_the_shipped_model_reads_a_habit_and_from_now_on_anywhere_as_standing() -> None:
+def test_a_habit_and_from_now_on_anywhere_are_standing_and_just_this_once_is_not() -> None:
     """The measured failures of the old cue lists: "until" made a one-off, "from now on" counted only
-    at the start. The grammar prior keeps these right whatever the corpus."""
-    model = shipped()
+    at the start. Grammar (``lasting``) reads these whatever the model learnt from the corpus."""
     for sentence in ("Always wait until CI is green before merging", "run the formatter from now on, please"):
-        reading = model.read(sentence, Context(position=1, sentences=2))
-        assert reading.verdict in (Verdict.ACTIVE, Verdict.CANDIDATE), (sentence, reading.probabilities)
-    reading = model.read("skip the slow tests just this once", Context(position=1, sentences=2))
-    assert reading.probabilities["one_off"] > reading.standing
+        (statement,) = parse_statements(sentence)
+        assert statement.strength is Strength.EXPLICIT and statement.scope is ScopeLevel.PROJECT, sentence
+    (statement,) = parse_statements("skip the slow tests just this once")
+    assert statement.strength is Strength.ONE_OFF and statement.scope is ScopeLevel.SESSION
 
 
 # The shapes that generalise (reading/shapes.py): each holds for any wording of its kind. They are off in
@@ -273,3 +273,19 @@ def test_words_of_every_alphabet_are_tokens_and_ideographs_one_each() -> None:
     ]
     assert reading_features.tokens("Не змінюй міграції") == ["не", "змінюй", "міграції"]  # noqa: RUF001
     assert reading_features.tokens("不要改 `a.py`") == ["不", "要", "改", "<code>"]
+
+
+def test_the_converged_fit_is_deterministic_and_fits_what_it_was_shown() -> None:
+    data = train.samples(examples(load_turns([TOY])))
+    first, second = learn.converged(data, c=10.0), learn.converged(data, c=10.0)
+    assert first.weights == second.weights and first.bias == second.bias
+    for active, gold in data:  # a weak penalty: every training sentence reads as its own label
+        probabilities = first.probabilities(active)
+        assert max(probabilities, key=lambda label: probabilities[label]) == gold
+
+
+def test_a_prior_holds_where_the_data_says_nothing() -> None:
+    data = train.samples(examples(load_turns([TOY])))
+    model = learn.converged(data, prior={"unseen-shape": {"one_off": 2.0}})
+    assert model.weights["unseen-shape"]["one_off"] == pytest.approx(2.0, abs=1e-4)
+    assert model.weights["unseen-shape"]["none"] == pytest.approx(0.0, abs=1e-4)

@@ -247,9 +247,11 @@ _NO_EXCEPTIONS = re.compile(
     r"(?:[,;]|^) ?no [\w-]+(?: [\w-]+)? ever\b",  # "amounts are int64 cents, no floats ever", "no test scripts ever"
     re.I,
 )
-# A conjunction that joins the sentence to the one before, before what says how long it lasts.
+# A conjunction that joins the sentence to the one before, before what says how long it lasts ("but don't
+# deploy or commit yet": a clause of "run the tests again, but ...").
 _JOINED_ON = re.compile(
-    r"^(?:but|and|so|also)\s+(?=(?:before|after|when|whenever|always|never|please|pls|from now)\b)", re.I
+    r"^(?:but|and|so|also)\s+(?=(?:before|after|when|whenever|always|never|don'?t|dont|do not|please|pls|from now)\b)",
+    re.I,
 )
 _ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.

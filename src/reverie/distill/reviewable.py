@@ -8,6 +8,8 @@ lesson however they are worded, and a queue full of them teaches people to accep
 * a bug seen now: "the settle CLI always exits 0, even when a batch fails" ("always" says how the bug
   behaves, not how the agent should);
 * the next step of the work: "now add a DAG that ...", "then fix the factory";
+* when the work at hand is done: "Don't stop until all functions are ported", "rerun until the second pass
+  is clean", "you can continue until you complete all sub-tasks" (12 of 12 on dev are not lessons);
 * thanks, greetings and a few words with nothing to do: "Have a good weekend!", "Long day.";
 * a question without its mark ("are we using X outside Y"), code, output or a link list pasted as a line.
 
@@ -43,6 +45,12 @@ _MODAL = re.compile(
     r"\b(?:must|should|shall|has to|have to|needs? to|may|can|cannot|can't|don'?t|do not|won'?t|will)\b", re.I
 )
 _NEXT_STEP = re.compile(r"^(?:now|then|next)\b", re.I)
+# Work that goes on until it is done; not "wait until CI is green before merging", which is a rule.
+_UNTIL_DONE = re.compile(
+    r"\b(?:(?:don'?t|do not|never|not) stop|keep (?:going|working|trying|iterating|at it|\w+ing)|continue|iterate|"
+    r"iteratively|repeat|re-?run|retry|loop|persist)\b[^.;]{0,60}\buntil\b",
+    re.I,
+)
 _COURTESY = re.compile(
     r"^(?:thanks?|thank you|thx|have a (?:good|nice|great)|good (?:morning|night|job)|you'?re (?:a|the) )\b", re.I
 )
@@ -99,6 +107,8 @@ def worth_review(sentence: str) -> bool:
     if _SEEN_NOW.match(said) and not _MODAL.search(said):
         return False
     if _NEXT_STEP.match(said) or _COURTESY.match(said) or _ASKED.match(said) or _LINK.match(said):
+        return False
+    if _UNTIL_DONE.search(said):
         return False
     if cues.IDEOGRAPHIC.search(said) and _CJK_QUESTION.search(said):
         return False

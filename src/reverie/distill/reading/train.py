@@ -54,6 +54,14 @@ def _logistic_prior_strong(data: list[Sample], weights: list[float]) -> Model:
     return learn.logistic(data, l2=1e-2, prior=learn.PRIOR, sample_weights=weights)
 
 
+def _converged(data: list[Sample], weights: list[float]) -> Model:
+    return learn.converged(data, sample_weights=weights)
+
+
+def _converged_prior(data: list[Sample], weights: list[float]) -> Model:
+    return learn.converged(data, prior=learn.PRIOR, sample_weights=weights)
+
+
 def _bayes(data: list[Sample], weights: list[float]) -> Model:
     return learn.bayes(data, sample_weights=weights)
 
@@ -66,8 +74,10 @@ def _shape_only(fit: Fit) -> Fit:
     return fit_shape
 
 
-# What cross-validation chooses between: two learners, with and without learned words, two penalties.
+# What cross-validation chooses between: three learners, with and without learned words, two penalties.
 METHODS: dict[str, Fit] = {
+    "logistic-converged": _converged,
+    "logistic-converged-prior": _converged_prior,
     "logistic": _logistic,
     "logistic-strong": _logistic_strong,
     "logistic-shape": _shape_only(_logistic),
