@@ -7,7 +7,8 @@ lesson however they are worded, and a queue full of them teaches people to accep
 * a pick among the agent's options: "Option 1.", "3 for sure.", "1, hard-coded for now";
 * a bug seen now: "the settle CLI always exits 0, even when a batch fails" ("always" says how the bug
   behaves, not how the agent should);
-* the next step of the work: "now add a DAG that ...", "then fix the factory";
+* the next step of the work: "now add a DAG that ...", "then fix the factory", "yes please proceed with the
+  split", "before I test keep going with all tasks you have" (21 of 21 such dev sentences are not lessons);
 * when the work at hand is done: "Don't stop until all functions are ported", "rerun until the second pass
   is clean", "you can continue until you complete all sub-tasks" (12 of 12 on dev are not lessons);
 * thanks, greetings and a few words with nothing to do: "Have a good weekend!", "Long day.";
@@ -45,6 +46,11 @@ _MODAL = re.compile(
     r"\b(?:must|should|shall|has to|have to|needs? to|may|can|cannot|can't|don'?t|do not|won'?t|will)\b", re.I
 )
 _NEXT_STEP = re.compile(r"^(?:now|then|next)\b", re.I)
+# Go on with the work at hand, in the first words of the sentence; not "never proceed with a red build".
+_CARRY_ON = re.compile(
+    r"^(?:[\w']+[\s,!.]+){0,4}?(?:keep going|carry on|continue (?:with|on)|proceed with|go ahead with)\b", re.I
+)
+_NEGATED = re.compile(r"\b(?:never|not|no)\b|n't\b", re.I)
 # Work that goes on until it is done; not "wait until CI is green before merging", which is a rule.
 _UNTIL_DONE = re.compile(
     r"\b(?:(?:don'?t|do not|never|not) stop|keep (?:going|working|trying|iterating|at it|\w+ing)|continue|iterate|"
@@ -108,7 +114,7 @@ def worth_review(sentence: str) -> bool:
         return False
     if _NEXT_STEP.match(said) or _COURTESY.match(said) or _ASKED.match(said) or _LINK.match(said):
         return False
-    if _UNTIL_DONE.search(said):
+    if _UNTIL_DONE.search(said) or (_CARRY_ON.match(said) and not _MODAL.search(said) and not _NEGATED.search(said)):
         return False
     if cues.IDEOGRAPHIC.search(said) and _CJK_QUESTION.search(said):
         return False
