@@ -289,3 +289,15 @@ def test_a_prior_holds_where_the_data_says_nothing() -> None:
     model = learn.converged(data, prior={"unseen-shape": {"one_off": 2.0}})
     assert model.weights["unseen-shape"]["one_off"] == pytest.approx(2.0, abs=1e-4)
     assert model.weights["unseen-shape"]["none"] == pytest.approx(0.0, abs=1e-4)
+
+
+def test_folds_never_split_one_repository_across_its_files() -> None:
+    found = [
+        Example(f"{slug}#1", "Use ruff.", Context(), "standing_project", group=repo)
+        for slug, repo in [("a-one", "a/x"), ("a-two", "a/x"), ("b-one", "b/y"), ("c-one", "c/z"), ("a-three", "a/x")]
+    ]
+    groups = calibrate.folds(found, 5)
+    assert len(groups) == 3  # three repositories, however many files
+    assert sorted(next(group for group in groups if 0 in group)) == [0, 1, 4]
+    (turn,) = [turn for turn in load_turns([TOY]) if turn.id == "toy-a#2"]
+    assert turn.repository == (turn.source.partition(":")[0] or "toy-a")

@@ -7,7 +7,7 @@ how sure we are. A small linear model, trained on the labelled real corpus (``co
 * ``model``      the model at run time: probabilities per label, thresholds, the verdict
 * ``corpus``     the labelled turns as one example per sentence; the training files' fingerprint
 * ``learn``      logistic regression (with or without a grammar prior) and naive Bayes
-* ``calibrate``  folds by source, out-of-fold thresholds, the figures that judge a reading
+* ``calibrate``  folds by repository, out-of-fold thresholds, the figures that judge a reading
 * ``train``      ``python -m reverie.distill.reading.train corpus/turns/dev``
 * ``evaluate``   ``python -m reverie.distill.reading.evaluate corpus/turns/holdout``
 * ``agreement``  a second labeller against the first: kappa, sentence-level standing agreement by kind

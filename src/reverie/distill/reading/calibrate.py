@@ -1,7 +1,7 @@
 """Thresholds from out-of-fold probabilities, and the figures that judge a reading.
 
-Cross-validation folds are whole sources (a repository's history), never single turns, so a
-person's habits in one file cannot leak from training into its own test fold.
+Cross-validation folds are whole repositories, never single turns or single files of one, so a
+person's habits in one session cannot leak from training into the fold that tests another of theirs.
 """
 
 from __future__ import annotations
@@ -33,13 +33,18 @@ Scored = tuple[dict[str, float], str]  # probabilities, gold label
 
 
 def folds(examples: Sequence[Example], count: int) -> list[list[int]]:
-    """Indices of the examples in each fold, grouped by source (the part of the id before ``#``)."""
-    sources = sorted({example.turn_id.split("#")[0] for example in examples})
+    """Indices of the examples in each fold, grouped by repository (else by source file, the part of the
+    id before ``#``): one person's sessions of one project never sit on both sides of a fold."""
+    sources = sorted({_group(example) for example in examples})
     groups: list[list[int]] = [[] for _ in range(min(count, len(sources)))]
     where = {source: index % len(groups) for index, source in enumerate(sources)}
     for index, example in enumerate(examples):
-        groups[where[example.turn_id.split("#")[0]]].append(index)
+        groups[where[_group(example)]].append(index)
     return groups
+
+
+def _group(example: Example) -> str:
+    return example.group or example.turn_id.split("#")[0]
 
 
 def out_of_fold(

@@ -45,6 +45,12 @@ class Turn:
     before: str
     label: str
     lessons: tuple[Quote, ...]
+    source: str = ""  # "owner/repo:path": where the turn was typed
+
+    @property
+    def repository(self) -> str:
+        """Whose words these are, for cross-validation: the repository, else the file's slug."""
+        return self.source.partition(":")[0] or self.id.split("#")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,7 @@ class Example:
     sentence: str
     context: Context | None  # None: an auxiliary sentence, outside any session
     label: str
+    group: str = ""  # the repository the sentence comes from: folds never split one
 
 
 def corpus_files(directories: list[Path]) -> list[Path]:
@@ -89,6 +96,7 @@ def _read(path: Path) -> Iterator[Turn]:
                 for q in row.get("lessons") or ()
                 if q.get("label") in LESSON_LABELS
             ),
+            source=str(row.get("source") or ""),
         )
 
 
@@ -137,7 +145,8 @@ def examples(turns: list[Turn]) -> list[Example]:
             context = Context(
                 channel=turn.channel, opening=opening, before=turn.before, position=position, sentences=len(sentences)
             )
-            found.append(Example(turn.id, sentence, context, sentence_label(sentence, turn.lessons)))
+            label = sentence_label(sentence, turn.lessons)
+            found.append(Example(turn.id, sentence, context, label, group=turn.repository))
     return found
 
 

@@ -183,7 +183,7 @@ def train(
     reports = {candidate.name: result for candidate, result in zip(trying, results, strict=True)}
     for candidate in trying:
         result = reports[candidate.name]
-        log(f"== {candidate.name}: {FOLDS}-fold cross-validation, folds by source ({len(found)} sentences)")
+        log(f"== {candidate.name}: {FOLDS}-fold cross-validation, folds by repository ({len(found)} sentences)")
         log(f"average precision {result.ranking}; thresholds {result.thresholds}")
         log(calibrate.render(result.report))
     chosen = max(trying, key=lambda candidate: reports[candidate.name].merit)
