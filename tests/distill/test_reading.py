@@ -223,7 +223,7 @@ def test_training_with_rules_scores_only_session_sentences_and_says_so() -> None
     scored = calibrate.out_of_fold(
         train.samples(examples(load_turns([TOY]))),
         calibrate.folds(examples(load_turns([TOY])), train.FOLDS),
-        lambda data: chosen.fit(data, train.samples(load_rules([RULES]))),
+        lambda data, weights: chosen.fit(data, train.samples(load_rules([RULES])), weights),
     )
     assert len(scored) == 8
 
@@ -301,3 +301,9 @@ def test_folds_never_split_one_repository_across_its_files() -> None:
     assert sorted(next(group for group in groups if 0 in group)) == [0, 1, 4]
     (turn,) = [turn for turn in load_turns([TOY]) if turn.id == "toy-a#2"]
     assert turn.repository == (turn.source.partition(":")[0] or "toy-a")
+
+
+def test_no_repository_counts_for_more_than_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(train, "PERSON_CAP", 2)
+    found = [Example(f"s#{n}", "Use ruff.", Context(), "none", group=repo) for n, repo in enumerate("aaaab")]
+    assert train.person_weights(found) == [0.5, 0.5, 0.5, 0.5, 1.0]

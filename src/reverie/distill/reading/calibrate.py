@@ -48,12 +48,18 @@ def _group(example: Example) -> str:
 
 
 def out_of_fold(
-    samples: Sequence[Sample], groups: list[list[int]], fit: Callable[[list[Sample]], Model]
+    samples: Sequence[Sample],
+    groups: list[list[int]],
+    fit: Callable[[list[Sample], list[float]], Model],
+    weights: Sequence[float] | None = None,
 ) -> list[Scored]:
+    """Each fold scored by a model fitted on the others (with their ``weights``, 1 each by default)."""
+    weight_of = list(weights) if weights is not None else [1.0] * len(samples)
     scored: list[Scored | None] = [None] * len(samples)
     for held in groups:
         heldset = set(held)
-        model = fit([sample for index, sample in enumerate(samples) if index not in heldset])
+        kept = [index for index in range(len(samples)) if index not in heldset]
+        model = fit([samples[index] for index in kept], [weight_of[index] for index in kept])
         for index in held:
             active, gold = samples[index]
             scored[index] = (model.probabilities(active), gold)
