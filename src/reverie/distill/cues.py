@@ -46,6 +46,16 @@ RESTATED = re.compile(r"^again\b[\s,!.:;?-]*", re.I)
 POLITE = re.compile(r"^(?:can|could|would|will) you (?:please )?(?P<rest>(?:not|stop|always|never)\b)", re.I)
 TOLD_YOU = re.compile(r"^i(?:'ve| have)?\s*(?:already )?told you\b(?:[^,:]{0,20}[,:])?\s*(not to|to|that)?\s*", re.I)
 REPEATED = re.compile(r"\b(?:told you|again)\b", re.I)
+
+
+def without_told_you(clause: str) -> str | None:
+    """ "I told you: use pnpm" -> "use pnpm", "I told you not to X" -> "do not X"; None without that lead."""
+    told = TOLD_YOU.match(clause)
+    if told is None:
+        return None
+    return ("do not " if (told.group(1) or "").lower() == "not to" else "") + clause[told.end() :]
+
+
 NEGATIVE = re.compile(
     r"^(?:please\s+)?(?:don'?t|do not|never|avoid|you (?:should|must) (?:not|never)|(?:we|i) (?:don'?t|do not|never))"
     r"\s+(?P<verb>[\w-]+)(?![.\w/])",

@@ -336,6 +336,7 @@ def _as_said(sentence: str) -> str:
     text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
     text = cues.LABEL.sub("", text, count=1)  # "Testing: Always run `yarn test:update` before committing"
     text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
+    text = cues.without_told_you(text) or text  # "I told you: use pnpm, not npm" says it again
     asked = _ASKED_HABIT.match(text)
     if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
         text = text[asked.end() :].rstrip("? ")

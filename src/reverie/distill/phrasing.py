@@ -69,9 +69,8 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
         clause = _ATTACHED.sub("", _YES.sub("", clause)).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
-        if told := cues.TOLD_YOU.match(clause):
-            clause = ("do not " if (told.group(1) or "").lower() == "not to" else "") + clause[told.end() :]
-            restated = True
+        if (told := cues.without_told_you(clause)) is not None:
+            clause, restated = told, True
         if polite := cues.POLITE.match(clause):
             rest = clause[polite.start("rest") :]
             clause = "do " + rest if rest.lower().startswith("not") else rest
