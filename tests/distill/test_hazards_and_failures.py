@@ -89,6 +89,34 @@ def test_an_edit_reverted_with_git_is_a_candidate_failed_approach(store: SQLiteS
     assert [e.role for e in lesson.evidence] == ["change", "revert"]
 
 
+def test_a_package_upgrade_that_broke_the_build_and_was_undone_is_a_failed_approach(store: SQLiteStore) -> None:
+    trace = Trace("s1").prompt("upgrade the linter").run("npm install -D eslint@9", "added 12 packages")
+    trace = trace.fail("npx tsc --noEmit", "src/app.ts(3,1): error TS2307: Cannot find module 'x'.")
+    trace.run("git checkout -- package.json package-lock.json", "").into(store)
+    distill(store, now=NOW)
+    (lesson,) = [lesson for lesson in store.lessons() if lesson.kind is LessonKind.FAILED_APPROACH]
+    assert lesson.statement.startswith("In this project: `eslint@9` has failed here: it broke `npx tsc --noEmit`")
+    assert [e.role for e in lesson.evidence] == ["change", "failure", "failure_output", "revert"]
+    assert lesson.trigger.commands == ("npm install -D eslint@9",) and "eslint@9" in lesson.trigger.keywords
+
+
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        ("npm install", "npx tsc --noEmit"),  # a plain install changes no package
+        ("npm install -D eslint@9", None),  # nothing failed: undone for another reason
+    ],
+)
+def test_an_undone_change_without_a_named_package_or_a_failure_is_no_lesson(
+    store: SQLiteStore, change: str, check: str | None
+) -> None:
+    trace = Trace("s1").prompt("deps").run(change, "ok")
+    trace = trace.fail(check, "error TS2307: Cannot find module 'x'.") if check else trace.run("npx tsc --noEmit", "")
+    trace.run("git checkout -- package.json", "").into(store)
+    distill(store, now=NOW)
+    assert [lesson for lesson in store.lessons() if lesson.kind is LessonKind.FAILED_APPROACH] == []
+
+
 def test_the_person_saying_stop_doing_it_is_a_failed_approach(store: SQLiteStore) -> None:
     Trace("s1").prompt("fix the bug").run("ls").prompt("stop rewriting the whole file every time").into(store)
     distill(store, now=NOW)

@@ -9,6 +9,10 @@ Two structural signals (the person's own "stop doing X" comes from ``corrections
 * **reverted**: files were edited and then restored with git (``git checkout -- f``, ``git
   restore f``, ``git reset --hard``): the change was abandoned. (``git stash`` is left out: it is
   usually popped again.)
+* **undone**: a package was added, upgraded or set with the package manager (``npm install -D
+  eslint@9``, ``pip install 'pydantic>=2'``, ``npm pkg set type=module``), something failed after it,
+  and the manifest or lockfile was restored with git: the upgrade broke the project and was given up.
+  The failure after the change is the evidence, whatever it was (a red test run counts here).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from reverie.distill.expected import expected_failure, session_noise
 from reverie.distill.extractor import Extractor
 from reverie.distill.hazards import abandoned_topic
 from reverie.distill.session_view import Action, SessionView, evidence
-from reverie.domain.lessons import Basis, LessonKind, LessonStatus, Observation, Trigger
+from reverie.domain.lessons import Basis, Evidence, LessonKind, LessonStatus, Observation, Trigger
 
 NAME = "failed_approaches"
 MIN_ATTEMPTS = 2
@@ -31,6 +35,7 @@ _REVERTS = frozenset({"git checkout", "git restore", "git reset"})
 def extract(view: SessionView) -> Iterator[Observation]:
     yield from _abandoned(view)
     yield from _reverted(view)
+    yield from _undone(view)
 
 
 def _abandoned(view: SessionView) -> Iterator[Observation]:
@@ -109,6 +114,98 @@ def _reverted(view: SessionView) -> Iterator[Observation]:
                 trigger=Trigger(paths=(f"**/{name}",)),
                 max_status=LessonStatus.CANDIDATE,
             )
+
+
+# What a package manager rewrites when it adds or changes a package.
+_MANIFESTS = frozenset(
+    {
+        *("package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock", "bun.lockb"),
+        *("requirements.txt", "pyproject.toml", "uv.lock", "poetry.lock", "Pipfile", "Pipfile.lock"),
+        *("Cargo.toml", "Cargo.lock", "go.mod", "go.sum", "Gemfile", "Gemfile.lock", "composer.json", "composer.lock"),
+    }
+)
+# program -> the subcommands that change which packages (or which package settings) the project has
+_JS_CHANGES = frozenset({"install", "i", "add", "upgrade", "update", "up", "pkg"})
+_PACKAGE_CHANGES = {
+    **dict.fromkeys(("npm", "pnpm", "yarn", "bun"), _JS_CHANGES),
+    **dict.fromkeys(("pip", "pip3", "uv", "poetry", "pipenv", "pdm"), frozenset({"install", "add", "upgrade"})),
+    "cargo": frozenset({"add", "update"}),
+    "go": frozenset({"get"}),
+    "bundle": frozenset({"add", "update"}),
+    "composer": frozenset({"require", "update"}),
+}
+
+
+def _undone(view: SessionView) -> Iterator[Observation]:
+    change: Action | None = None  # the last package change not yet undone
+    broke: Action | None = None  # the first failure after it
+    for action in view.actions:
+        if action.command is None or action.call.sidechain:
+            continue
+        main = commands.main_segment(action.command)
+        if action.ok and _changes_packages(main):
+            change, broke = action, None
+        elif change is not None and broke is None and action.failed:
+            broke = action
+        elif change is not None and broke is not None and action.ok and _restores_manifest(main):
+            yield _undone_observation(view, change, broke, action)
+            change = broke = None
+
+
+def _changes_packages(main: list[str]) -> bool:
+    """``npm install -D eslint@9``, ``uv pip install 'numpy>=2'``: a named package, not a plain install."""
+    words = main[1:] if main[:1] != ["uv"] or main[1:2] != ["pip"] else main[2:]
+    changing = _PACKAGE_CHANGES.get(main[0].rsplit("/", 1)[-1] if main else "", frozenset())
+    return bool(words) and words[0] in changing and any(not word.startswith("-") for word in words[1:])
+
+
+def _specs(main: list[str]) -> list[str]:
+    """What a package change names: ``eslint@9``, ``pydantic>=2``, ``type=module`` (``npm pkg set``)."""
+    words = main[2:] if main[:2] != ["uv", "pip"] else main[3:]
+    return [word for word in words if not word.startswith("-") and word not in {"set", "install"}]
+
+
+def _restores_manifest(main: list[str]) -> bool:
+    if commands.signature(main) not in _REVERTS:
+        return False
+    return "--hard" in main or any(token.rsplit("/", 1)[-1] in _MANIFESTS for token in main[2:])
+
+
+def _undone_observation(view: SessionView, change: Action, broke: Action, revert: Action) -> Observation:
+    tried = commands.main_segment(change.command or "")
+    # What was added, not with which manager: the manager is a fact of its own, which may change later
+    added = " ".join(_specs(tried))
+    return Observation(
+        key=f"undone:{added.lower()}",
+        topic=abandoned_topic(commands.signature(tried)),
+        stance="fails",
+        kind=LessonKind.FAILED_APPROACH,
+        statement=(
+            # "has failed here": recall words a command that fails here that way, and stops its next call
+            f"In this project: `{added}` has failed here: it broke "
+            f"`{commands.render(commands.main_segment(broke.command or ''))}` ({signatures.reason(broke.output)}) and "
+            "was undone; do not add it again without fixing why."
+        ),
+        scope=view.scope(),
+        evidence=(
+            evidence(change.call, Basis.OBSERVED, "change", change.command),
+            evidence(broke.call, Basis.OBSERVED, "failure", broke.command),
+            *_output_of(broke),
+            evidence(revert.call, Basis.OBSERVED, "revert", revert.command),
+        ),
+        extractor=NAME,
+        trigger=Trigger(
+            tools=(change.call.tool_name or "Bash",),
+            commands=(" ".join(tried[:4]),),
+            keywords=tuple(_specs(tried))[:3],
+        ),
+    )
+
+
+def _output_of(action: Action) -> tuple[Evidence, ...]:
+    if action.result is None:
+        return ()
+    return (evidence(action.result, Basis.OBSERVED, "failure_output", signatures.telling_line(action.output)),)
 
 
 def _restored(main: list[str], edited: dict[str, Action]) -> list[str]:
