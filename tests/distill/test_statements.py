@@ -252,3 +252,10 @@ def test_use_x_do_not_use_y_is_one_choice() -> None:
 def test_a_rule_said_for_the_moment_lasts_the_session() -> None:
     (found,) = parse_statements("No changes should be made to the payment service at this time.")
     assert found.strength is Strength.ONE_OFF
+
+
+def test_an_aider_chat_mode_before_the_message_is_not_part_of_it() -> None:
+    (statement,) = parse_statements("/architect always run the linter before committing")
+    assert statement.statement == "In this project: Always run the linter before committing."
+    (statement,) = parse_statements("/ask for now skip the examples that are not in JS")
+    assert not statement.statement.startswith("/")

@@ -48,6 +48,11 @@ TOLD_YOU = re.compile(r"^i(?:'ve| have)?\s*(?:already )?told you\b(?:[^,:]{0,20}
 REPEATED = re.compile(r"\b(?:told you|again)\b", re.I)
 
 
+# Aider's chat modes typed before the message ("/ask we can just skip ...", "/architect add a cache"): the
+# person's words are what follows; the command is the tool's.
+MODE_COMMAND = re.compile(r"^/(?:ask|code|architect|context)\s+(?=\S)", re.I)
+
+
 def without_told_you(clause: str) -> str | None:
     """ "I told you: use pnpm" -> "use pnpm", "I told you not to X" -> "do not X"; None without that lead."""
     told = TOLD_YOU.match(clause)

@@ -333,7 +333,7 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
 def _as_said(sentence: str) -> str:
     """The sentence without an interjection before it, and a habit asked as a question as the request it
     makes ("can you run X before you say it's done?", "could you leave X alone?")."""
-    text = cues.INTERJECTION.sub("", " ".join(sentence.split()), count=1)
+    text = cues.INTERJECTION.sub("", cues.MODE_COMMAND.sub("", " ".join(sentence.split())), count=1)
     text = cues.LABEL.sub("", text, count=1)  # "Testing: Always run `yarn test:update` before committing"
     text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
     text = cues.without_told_you(text) or text  # "I told you: use pnpm, not npm" says it again

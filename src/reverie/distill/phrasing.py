@@ -65,7 +65,7 @@ def strip_lead(sentence: str) -> tuple[str, bool]:
         before = clause
         if not _WORD_LIST.match(clause):  # "modern, idiomatic, concise code": a list, not a filler
             clause = cues.FILLER.sub("", cues.INTERJECTION.sub("", clause)).strip()
-        clause = _LETS.sub("", clause)
+        clause = _LETS.sub("", cues.MODE_COMMAND.sub("", clause))
         clause = _ATTACHED.sub("", _YES.sub("", clause)).strip()
         if match := cues.RESTATED.match(clause):
             clause, restated = clause[match.end() :].strip(), True
