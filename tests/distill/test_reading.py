@@ -300,7 +300,8 @@ def test_folds_never_split_one_repository_across_its_files() -> None:
     assert len(groups) == 3  # three repositories, however many files
     assert sorted(next(group for group in groups if 0 in group)) == [0, 1, 4]
     (turn,) = [turn for turn in load_turns([TOY]) if turn.id == "toy-a#2"]
-    assert turn.repository == (turn.source.partition(":")[0] or "toy-a")
+    assert turn.repository == "toy/toy-a"  # from its source, "toy/toy-a:history.md"
+    assert {example.group for example in examples([turn])} == {"toy/toy-a"}
 
 
 def test_no_repository_counts_for_more_than_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:

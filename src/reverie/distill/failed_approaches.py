@@ -154,15 +154,19 @@ def _undone(view: SessionView) -> Iterator[Observation]:
 
 def _changes_packages(main: list[str]) -> bool:
     """``npm install -D eslint@9``, ``uv pip install 'numpy>=2'``: a named package, not a plain install."""
-    words = main[1:] if main[:1] != ["uv"] or main[1:2] != ["pip"] else main[2:]
+    words = _after_program(main)
     changing = _PACKAGE_CHANGES.get(main[0].rsplit("/", 1)[-1] if main else "", frozenset())
-    return bool(words) and words[0] in changing and any(not word.startswith("-") for word in words[1:])
+    return bool(words) and words[0] in changing and bool(_specs(main))
 
 
 def _specs(main: list[str]) -> list[str]:
     """What a package change names: ``eslint@9``, ``pydantic>=2``, ``type=module`` (``npm pkg set``)."""
-    words = main[2:] if main[:2] != ["uv", "pip"] else main[3:]
-    return [word for word in words if not word.startswith("-") and word not in {"set", "install"}]
+    return [word for word in _after_program(main)[1:] if not word.startswith("-") and word != "set"]
+
+
+def _after_program(main: list[str]) -> list[str]:
+    """The subcommand and its arguments (``uv pip install x``: ``install x``)."""
+    return main[2:] if main[:2] == ["uv", "pip"] else main[1:]
 
 
 def _restores_manifest(main: list[str]) -> bool:

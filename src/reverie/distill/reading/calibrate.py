@@ -35,15 +35,16 @@ Scored = tuple[dict[str, float], str]  # probabilities, gold label
 def folds(examples: Sequence[Example], count: int) -> list[list[int]]:
     """Indices of the examples in each fold, grouped by repository (else by source file, the part of the
     id before ``#``): one person's sessions of one project never sit on both sides of a fold."""
-    sources = sorted({_group(example) for example in examples})
+    sources = sorted({group_of(example) for example in examples})
     groups: list[list[int]] = [[] for _ in range(min(count, len(sources)))]
     where = {source: index % len(groups) for index, source in enumerate(sources)}
     for index, example in enumerate(examples):
-        groups[where[_group(example)]].append(index)
+        groups[where[group_of(example)]].append(index)
     return groups
 
 
-def _group(example: Example) -> str:
+def group_of(example: Example) -> str:
+    """The repository a sentence comes from, else its source file (an auxiliary sentence has no repository)."""
     return example.group or example.turn_id.split("#")[0]
 
 

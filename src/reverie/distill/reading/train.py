@@ -101,8 +101,8 @@ PERSON_CAP = 600
 
 def person_weights(found: Sequence[Example]) -> list[float]:
     """A weight per sentence: 1, or less in a repository of more than ``PERSON_CAP`` sentences."""
-    size = Counter(example.group or example.turn_id.split("#")[0] for example in found)
-    return [min(1.0, PERSON_CAP / size[example.group or example.turn_id.split("#")[0]]) for example in found]
+    size = Counter(calibrate.group_of(example) for example in found)
+    return [min(1.0, PERSON_CAP / size[calibrate.group_of(example)]) for example in found]
 
 
 @dataclass(frozen=True, slots=True)
