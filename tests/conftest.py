@@ -100,4 +100,4 @@ def grammar_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     }
     bias = {"standing_project": 0.0, "standing_global": -2.0, "one_off": -1.0, "none": 3.0}
     model = Model(LABELS, bias, weights, Thresholds(active=0.9, candidate=0.5, one_off=0.5))
-    monkeypatch.setattr("reverie.distill.statements.shipped", lambda: model)
+    monkeypatch.setattr("reverie.distill.statements.in_use", lambda: model)

@@ -112,6 +112,13 @@ from reverie.domain.lessons import ScopeLevel
         "For the branch naming prefer to use /feature/000-feature-name.",
         "After each device is added, update the changelog and commit as you go.",
         "Keep the changelog updated with every user-facing change.",
+        # an obligation on the agent, with a step of the work that recurs by its own words
+        "Every time you modify the file, you have to run task build.",
+        "Whenever you touch the schema, you must regenerate the client.",
+        "You have to run task build after every change.",
+        "You always have to run the formatter.",
+        # a rule in bold with its explanation after it, as rule files and long prompts write them
+        "**Always run `flint` before committing.** Do not use `tsc --noEmit` separately.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -125,6 +132,9 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
     [
         "Fix the login bug in auth.py",
         "Can you add a test for the parser?",
+        "You need to fix the login bug.",
+        "Whenever I click save, the login pop-up should appear.",  # how the product behaves
+        "you should be fine now",
         "never mind, it works",
         "Use a dict here instead of a list.",
         "Also remove the -o option and always write to prompt_history.md.",

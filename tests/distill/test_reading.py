@@ -308,3 +308,20 @@ def test_no_repository_counts_for_more_than_the_cap(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(train, "PERSON_CAP", 2)
     found = [Example(f"s#{n}", "Use ruff.", Context(), "none", group=repo) for n, repo in enumerate("aaaab")]
     assert train.person_weights(found) == [0.5, 0.5, 0.5, 0.5, 1.0]
+
+
+def test_reading_with_another_model_holds_inside_the_block_only() -> None:
+    """Cross-validation replays a session with the model that never saw its repository (``evals.unseen``)."""
+    from reverie.distill.reading.model import LABELS, Model, Thresholds, in_use, reading_with, shipped
+    from reverie.distill.statements import Strength, parse_statements
+
+    sure = Model(
+        LABELS, {"standing_project": 9.0, "standing_global": 0.0, "one_off": 0.0, "none": 0.0}, {}, Thresholds()
+    )
+    remark = "The weather in the office is grey."
+    assert parse_statements(remark) == []
+    with reading_with(sure):
+        assert in_use() is sure
+        (read,) = parse_statements(remark)
+        assert read.strength is Strength.EXPLICIT
+    assert in_use() is shipped() and parse_statements(remark) == []

@@ -211,7 +211,7 @@ def test_the_models_everywhere_needs_the_person_in_the_sentence(monkeypatch: pyt
     # a reader that reads every sentence as the person's, everywhere: only the person's own words may keep it
     bias = {"standing_project": 0.0, "standing_global": 5.0, "one_off": 0.0, "none": 0.0}
     everywhere = Model(LABELS, bias, {}, Thresholds(active=0.99, candidate=0.5, one_off=0.99))
-    monkeypatch.setattr("reverie.distill.statements.shipped", lambda: everywhere)
+    monkeypatch.setattr("reverie.distill.statements.in_use", lambda: everywhere)
     (ours,) = parse_statements("Whole codebase uses the `auth()` helper, stick to it so it reads the same.")
     assert ours.scope is ScopeLevel.PROJECT
     (mine,) = parse_statements("I like my commit messages short.")

@@ -116,7 +116,8 @@ _IMPERATIVE = re.compile(
 # A habit stated of the team or the agent: "we always squash", "you must never push to main".
 _STATED_HABIT = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:we|you)(?: (?:must|should|shall|need to|have to|are to|can|can'?t|cannot))? "
-    r"(?:always|never|not ever|ever|only ever)\s+(?!(?:end|wind) up\b)",
+    r"(?:always|never|not ever|ever|only ever)\s+(?!(?:end|wind) up\b)"
+    r"(?:(?:must|should|have to|need to|got to) )?",  # "you always have to run task build"
     re.I,
 )
 # After "we never", "you only ever": what the team or the agent does, whatever the verb ("hard-delete").
@@ -126,12 +127,15 @@ _ANY_VERB = re.compile(
 )
 # A condition of a kind, not of the moment: "When fixing a bug, ...", "If you add a new endpoint, ...".
 _GENERIC_CONDITION = re.compile(
-    r"^(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b|"
+    # a step of the work that recurs by its own words: "Every time you modify the file, run task build" (not "whenever
+    # I click save, the pop-up should appear": how the product behaves)
+    r"^(?:(?:whenever|every ?time|each time|any ?time) (?:you|we) [^,]{1,80}|"
+    r"(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b|"
     # or of the agent's doubt: "If uncertain, ask", "If you're not sure about something like that, say so"
     r"(?:(?:you|you'?re|you are) )?(?:in doubt|in any doubt|unsure|uncertain|not sure)\b|"
     # or a recurring step of the work: "When you commit, ...", "Whenever you open a PR, ..."
     r"(?:you|we) (?:commit|push|merge|deploy|release|publish|open a (?:pr|pull request)|review)\b)"
-    r"[^,]{0,80},\s*(?:(?:always|first|then|also|please)\s+)*",
+    r"[^,]{0,80}),\s*(?:(?:always|first|then|also|please)\s+)*",
     re.I,
 )
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
@@ -253,6 +257,14 @@ _JOINED_ON = re.compile(
     r"^(?:but|and|so|also)\s+(?=(?:before|after|when|whenever|always|never|don'?t|dont|do not|please|pls|from now)\b)",
     re.I,
 )
+# An obligation on the agent or the team, with a verb of work after it: "you have to run", "we must never push"
+# (not "you need to know", "we should be fine": a state, not a way of working).
+_OBLIGED = re.compile(
+    r"^(?:(?:please|and|also|so|then)[\s,]+)*(?:you|we) (?:(?:always|also|first|then|really) )?"
+    r"(?:must|have to|need to|should|shall|are to|(?:'ll|will) (?:have|need) to|(?:have |'ve )?got to|gotta)\s+"
+    r"(?:(?:always|also|first|then|never|not) )?(?!(?:be|been|have|know|see|understand|think|wait and)\b)[a-z]",
+    re.I,
+)
 _ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
 _ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)
@@ -333,7 +345,10 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
 def _as_said(sentence: str) -> str:
     """The sentence without an interjection before it, and a habit asked as a question as the request it
     makes ("can you run X before you say it's done?", "could you leave X alone?")."""
-    text = cues.INTERJECTION.sub("", cues.MODE_COMMAND.sub("", " ".join(sentence.split())), count=1)
+    # a rule in bold with its explanation after it ("**Always run `flint` before committing.** Do not use ...")
+    # is read by its words; the reading keeps the two one sentence (``sentences._STRONG``)
+    said = " ".join(sentence.replace("**", " ").split())
+    text = cues.INTERJECTION.sub("", cues.MODE_COMMAND.sub("", said), count=1)
     text = cues.LABEL.sub("", text, count=1)  # "Testing: Always run `yarn test:update` before committing"
     text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
     text = cues.without_told_you(text) or text  # "I told you: use pnpm, not npm" says it again
@@ -418,9 +433,14 @@ def standing_frame(opening: str) -> bool:
 
 
 def is_instruction(clause: str) -> bool:
-    """The clause opens with an instruction: an imperative, a prohibition, a wish, "always/never ..."."""
+    """The clause opens with an instruction: an imperative, a prohibition, a wish, "always/never ...", or what
+    the agent or the team is obliged to do ("you have to run task build")."""
     return bool(
-        _IMPERATIVE.match(clause) or _NEGATIVE.match(clause) or _DESIRE.match(clause) or _OPENS_WITH_HABIT.match(clause)
+        _IMPERATIVE.match(clause)
+        or _NEGATIVE.match(clause)
+        or _DESIRE.match(clause)
+        or _OPENS_WITH_HABIT.match(clause)
+        or _OBLIGED.match(clause)
     )
 
 

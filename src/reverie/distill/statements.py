@@ -25,7 +25,7 @@ from reverie.distill import answers, changes, cues, frames, lasting, phrasing, r
 from reverie.distill.choices import choice, norm
 from reverie.distill.lasting import Duration
 from reverie.distill.reading.features import Context
-from reverie.distill.reading.model import Reading, Verdict, shipped
+from reverie.distill.reading.model import Reading, Verdict, in_use
 from reverie.distill.reading.sentences import MAX_ANALYSED_CHARS, listed_under_rules, prose_sentences
 from reverie.domain.lessons import LessonKind, ScopeLevel
 
@@ -205,7 +205,7 @@ def read_sentence(
     ``specification``: the turn is a pasted document (long, or with headings), whose rules are the task's."""
     if explicit and sentence.rstrip().endswith("?"):
         return None  # a question is not something to remember
-    reading = shipped().read(sentence, context)
+    reading = in_use().read(sentence, context)
     # a prohibition typed while refusing the agent's tool call, or after stopping it, is a rule said once
     refused = context.channel in ("denial", "interrupt")
     said = lasting.duration(sentence, ruled=ruled, refused=refused, corrected=corrected)
@@ -241,7 +241,7 @@ def read_redirect(text: str, command: str | None) -> ParsedStatement | None:
     pair = redirects.redirect(text, command)
     if pair is None:
         return None
-    reading = shipped().read(text, Context())
+    reading = in_use().read(text, Context())
     return _pair_statement(text, pair, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 
@@ -250,7 +250,7 @@ def read_prohibition(text: str, command: str | None) -> ParsedStatement | None:
     until it recurs, whatever the model made of the words alone."""
     if not redirects.forbids(text, command):
         return None
-    reading = shipped().read(text, Context())
+    reading = in_use().read(text, Context())
     return _directive_statement(text, text, Strength.CORRECTION, ScopeLevel.PROJECT, False, reading.standing)
 
 
@@ -284,7 +284,7 @@ def read_answer(question: str, answer: str) -> ParsedStatement | None:
     sentence = answers.convention(question, answer)
     if sentence is None:
         return None
-    reading = shipped().read(sentence, Context(channel="answer"))
+    reading = in_use().read(sentence, Context(channel="answer"))
     return _directive_statement(sentence, sentence, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
 
 

@@ -21,6 +21,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -172,12 +173,15 @@ def run(
     reader: str = "rules",
     extractors: Sequence[Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    around: Callable[[str], AbstractContextManager[Any]] | None = None,
 ) -> RealRun:
-    """Load the turn files under ``folder``, replay them, score the store against their labels."""
+    """Load the turn files under ``folder``, replay them, score the store against their labels. ``around``
+    gives, for a project key, what each of its sessions is learned inside (``reading.unseen``: the model
+    that never saw that repository)."""
     started = time.perf_counter()
     turns = corpus.load(folder)
     workdir.mkdir(parents=True, exist_ok=True)
-    machine, sessions, problems = replay(turns, workdir, extractors=extractors, progress=progress)
+    machine, sessions, problems = replay(turns, workdir, extractors=extractors, progress=progress, around=around)
     try:
         result = real_score.score(
             turns,
@@ -224,6 +228,7 @@ def replay(
     *,
     extractors: Sequence[Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    around: Callable[[str], AbstractContextManager[Any]] | None = None,
 ) -> tuple[Machine, list[PlannedSession], list[str]]:
     """Every session through the importer, distill and dreams; the machine is left open for scoring."""
     for leftover in workdir.glob("real.db*"):
@@ -236,7 +241,8 @@ def replay(
         digest = machine.digest(session.project.key)
         machine.injected.extend(digest)
         path, end = write(session, workdir, digest)
-        problems.extend(machine.learn(path, session.id, end))
+        with around(session.project.key) if around is not None else nullcontext():
+            problems.extend(machine.learn(path, session.id, end))
         if progress is not None:
             progress(1)
     machine.finish(end + timedelta(minutes=1))

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -127,3 +130,23 @@ def shipped() -> Model:
     """The model in the package, loaded once per process."""
     text = resources.files("reverie.distill.reading").joinpath(MODEL_FILE).read_text(encoding="utf-8")
     return from_json(json.loads(text))
+
+
+# The model distill reads with when it is not the shipped one: cross-validation replays each session with the
+# model of the fold that left its repository out (``unseen``). Nothing else sets it.
+_READING_WITH: ContextVar[Model | None] = ContextVar("reading_with", default=None)
+
+
+def in_use() -> Model:
+    """The model distill reads with: the shipped one, unless ``reading_with`` says otherwise."""
+    return _READING_WITH.get() or shipped()
+
+
+@contextmanager
+def reading_with(model: Model) -> Iterator[None]:
+    """Read with ``model`` instead of the shipped one, inside the block."""
+    token = _READING_WITH.set(model)
+    try:
+        yield
+    finally:
+        _READING_WITH.reset(token)
