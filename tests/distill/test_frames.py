@@ -172,6 +172,21 @@ def test_a_step_of_the_task_after_a_prohibition_stays_out_of_it(text: str) -> No
     assert ";" not in statement and ":" not in statement.removeprefix("In this project: ")
 
 
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "Always use pathlib.Path for filesystem operations. No os.path.",
+            "Always use pathlib.Path for filesystem operations; no os.path.",
+        ),
+        ("Always log with the standard logging module. No print() statements.", "; no `print()` statements."),
+    ],
+)
+def test_what_an_instruction_rules_out_right_after_it_is_one_lesson(text: str, statement: str) -> None:
+    (found,) = parse_statements(text)
+    assert found.statement.endswith(statement) and found.strength is Strength.EXPLICIT
+
+
 def test_a_reason_read_on_its_own_becomes_the_reason_of_the_rule_before_it() -> None:
     found = parse_statements("pls don't commit public/build. it's in .gitignore on purpose, CI builds the assets.")
     assert [p.statement for p in found] == [

@@ -176,6 +176,12 @@ def _with_reason(
     if pointer is not None or position + 1 >= len(sentences):
         return parsed, False
     following, after = read_at.get(position + 1), sentences[position + 1]
+    ruled_out = _RULED_OUT.match(after)
+    if ruled_out is not None and parsed.stance != "-":
+        # "Use pathlib.Path for all filesystem operations. No os.path.": what the instruction rules out, the
+        # other half of one lesson, not a second lesson that says only "avoid os.path"
+        joined = f"{parsed.statement.rstrip('.!; ')}; no {ruled_out.group('what').rstrip('.!')}."
+        return replace(parsed, statement=wording.code_paths(joined)), True
     # "Learnt that one the hard way when ...", "It's in .gitignore on purpose": why, never a lesson of its own
     explains = following is not None and following.durable and frames.only_explains(after)
     # "X. It's OK to have fun, but don't be snarky": a second lesson, not why; a sentence only the model reads
@@ -187,6 +193,14 @@ def _with_reason(
         return parsed, False
     worded = frames.with_reason(parsed.statement, parsed.clause, after, prohibits=parsed.stance == "-")
     return replace(parsed, statement=worded), explains or worded != parsed.statement
+
+
+# "No print() statements.", "No hardcoded paths.": a thing ruled out, in four words at most, nothing else
+_RULED_OUT = re.compile(
+    r"^no (?!(?:problem|problems|worries|idea|way|need|thanks|more|longer|one|matter)\b)"
+    r"(?P<what>[^\s,;:]+(?: [^\s,;:]+){0,3}?)[.!]*$",
+    re.I,
+)
 
 
 def read_sentence(
