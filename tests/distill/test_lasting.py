@@ -117,6 +117,7 @@ from reverie.domain.lessons import ScopeLevel
         "Whenever you touch the schema, you must regenerate the client.",
         "You have to run task build after every change.",
         "You always have to run the formatter.",
+        "Don't use npm, just use pnpm.",
         # a rule in bold with its explanation after it, as rule files and long prompts write them
         "**Always run `flint` before committing.** Do not use `tsc --noEmit` separately.",
     ],
@@ -203,7 +204,16 @@ def test_a_condition_stays_with_its_instruction() -> None:
     assert parsed.statement.endswith("When working with the AI SDK, always use the AI SDK skill.")
 
 
-@pytest.mark.parametrize("sentence", ["For now just skip the flaky test.", "For now, use npm instead of pnpm."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For now just skip the flaky test.",
+        "For now, use npm instead of pnpm.",
+        # a prohibition on acting with only looking asked instead: the mode of the task at hand
+        "Don't change any code, just explain why the build fails.",
+        "do not run the migration, only check what it would do",
+    ],
+)
 def test_bounded_instructions_last_the_session(sentence: str) -> None:
     (parsed,) = parse_statements(sentence)
     assert parsed.strength is Strength.ONE_OFF and parsed.scope is ScopeLevel.SESSION

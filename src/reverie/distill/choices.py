@@ -31,7 +31,7 @@ _PAIRS = (
     # "don't use Y, use X"
     re.compile(
         r"^(?:don'?t|do not|never)\s+(?:use|run|call)\s+(?P<y>.+?)\s*[,;]\s*(?:(?:we|i)\s+)?"
-        r"(?:use|run|call)\s+(?P<x>.+)",
+        r"(?:(?:just|simply|always)\s+)?(?:use|run|call)\s+(?P<x>.+)",
         re.I,
     ),
     # "don't use `Y` use X": a code span ends the refused side even without a comma

@@ -200,7 +200,7 @@ _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
     r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
-    r"(?:use|try) (?!(?:it|this|that|them)\b)\S|"
+    r"(?:(?:just|simply|always) )?(?:use|try) (?!(?:it|this|that|them)\b)\S|"
     # "use uv, not pip", "Use end-to-end tests (not mocks)", "use pnpm, don't use npm"
     r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!\(?not\b)\S+){0,4},? \(?"
     r"(?:not|never|instead of|rather than|don'?t use) \S+",
@@ -237,6 +237,15 @@ _PROHIBITION = re.compile(
 _OF_THE_PROJECT = re.compile(
     r"^(?:(?:the|our|all|every)\s+)?(?:[\w-]+\s+)?[a-z]{3,}(?<![su])s\b(?! (?:is|was)\b)|`[^`]+`|\b[\w.-]+/[\w./-]*|"
     r"\b\w+\.[a-z]{2,6}\b|\bhere\b|\bin this (?:repo|project|codebase|app)\b",
+    re.I,
+)
+# A prohibition on acting, with only looking or reporting asked instead: the mode of the task at hand ("do not
+# run the simulator, just find out how it is run", "DO NOT modify code, JUST identify where the issue lies").
+# "Don't use npm, just use pnpm" names another way to work, and stays a rule.
+_ONLY_LOOK = re.compile(
+    r"^(?:(?:please|pls|and|also|so|no|ok)[\s,]+)*(?:do not|don'?t|dont|never)\b[^.;]{1,80}?,?\s+"
+    r"(?:just|only|simply)\s+(?:find|compare|explain|identify|look|tell|show|check|read|answer|describe|list|"
+    r"report|review|analy[sz]e|investigate|summari[sz]e|plan|think|suggest|propose|outline|diagnose)\b",
     re.I,
 )
 _YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time|(?<!from )now(?! on\b))\b", re.I)
@@ -304,6 +313,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     text = _as_said(sentence)
     if not text or _QUESTION.search(text) or _NEVER_MIND.match(text):
         return Duration.UNSAID
+    if _ONLY_LOOK.match(text):  # "don't make edits, just compare": how to do the task at hand
+        return Duration.BOUNDED
     if _in_reply(text, refused=refused, corrected=corrected):
         return Duration.STANDING
     if replies.preference(text):  # "pls shorter summaries, 3 lines max"
