@@ -134,6 +134,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Fix the login bug in auth.py",
         "Can you add a test for the parser?",
         "You need to fix the login bug.",
+        "remove temp_docs if not needed in the repo",  # work done once, wherever it is done
+        "please tell me which buttons are already assigned within this project",
         "Whenever I click save, the login pop-up should appear.",  # how the product behaves
         "you should be fine now",
         "never mind, it works",

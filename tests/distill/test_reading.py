@@ -115,9 +115,21 @@ def test_any_input_is_read_without_a_crash(text: str) -> None:
     assert all(parsed.statement.endswith(".") and "\n" not in parsed.statement for parsed in found)
 
 
-@pytest.mark.parametrize("text", [CODE_ONLY, LOG])
+# A terminal UI copied with its frame: what the agent's screen said, not the person
+TERMINAL = "╭──────────────╮\n│ // Never edit the generated client, regenerate it. │\n╰──────────────╯"
+
+
+@pytest.mark.parametrize("text", [CODE_ONLY, LOG, TERMINAL])
 def test_pasted_code_and_logs_are_not_instructions(text: str) -> None:
     assert parse_statements(text) == []
+
+
+def test_a_terminal_frame_is_not_the_persons_words() -> None:
+    from reverie.distill.reading.sentences import prose_sentences
+
+    assert prose_sentences(f"{TERMINAL}\nAlways regenerate the client after a schema change.") == [
+        "Always regenerate the client after a schema change."
+    ]
 
 
 def test_a_habit_and_from_now_on_anywhere_are_standing_and_just_this_once_is_not() -> None:

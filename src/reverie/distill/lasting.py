@@ -248,6 +248,15 @@ _ONLY_LOOK = re.compile(
     r"report|review|analy[sz]e|investigate|summari[sz]e|plan|think|suggest|propose|outline|diagnose)\b",
     re.I,
 )
+# A piece of work done once, said as an imperative: where it is done ("in the repo") does not make it a rule;
+# a habit does ("always review the code in this repo before merging"). Dev, December 2026: 0 of the 5
+# sentences read standing only by such a scope were labelled standing.
+_ONE_TIME_WORK = re.compile(
+    r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|now|then)[\s,]+)*"
+    r"(?:remove|delete|add|create|rename|move|fix|update|refactor|review|implement|install|clean|tell|show|"
+    r"explain|list|describe|read|look|find|check|convert|migrate|replace|change)\b",
+    re.I,
+)
 _YET = re.compile(r"\b(?:yet|until|till|at this stage|at the moment|this time|(?<!from )now(?! on\b))\b", re.I)
 # What the agent is not to do itself: "don't migrate yourself", "never push to production yourself".
 _YOURSELF = re.compile(
@@ -387,8 +396,10 @@ def _in_reply(text: str, *, refused: bool, corrected: bool) -> bool:
 def _habit(text: str, body: str, *, instruction: bool, habitual: bool) -> bool:
     """An instruction with a habit or a scope ("Always run X", "never commit to main in this repo"), or a
     habit of the work after a first clause ("sqlfluff has to pass, run it before you tell me you're done")."""
-    # "Let's set vite to another port in this project": work proposed for now, whatever its scope
-    if (instruction or _NO_THING.match(body)) and (habitual or (_SCOPE.search(text) and not _LETS.match(body))):
+    # "Let's set vite to another port in this project", "remove temp_docs if not needed in the repo", "tell me
+    # which buttons are assigned within this project": work for now, whatever its scope
+    scoped = _SCOPE.search(text) and not _LETS.match(body) and not _ONE_TIME_WORK.match(body)
+    if (instruction or _NO_THING.match(body)) and (habitual or scoped):
         return True
     done = _BEFORE_DONE.match(body)  # "before say done run mix credo --strict too": no comma needed
     if done is not None and is_instruction(body[done.end() :]):

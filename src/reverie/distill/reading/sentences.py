@@ -194,6 +194,9 @@ def _opens_with_verb(clause: str) -> bool:
     )
 
 
+_BOX_DRAWING = frozenset(chr(code) for code in range(0x2500, 0x2580))
+
+
 def is_pasted(line: str) -> bool:
     stripped = line.strip()
     return (
@@ -201,6 +204,7 @@ def is_pasted(line: str) -> bool:
         or len(stripped) > MAX_LINE_CHARS
         or line.startswith(("    ", "\t"))
         or stripped.startswith((">", "|", "$ ", "at ", 'File "', "Traceback", "#", "+", "@@"))
+        or stripped[0] in _BOX_DRAWING  # a terminal UI's frame: "│ // No function calls, ...", "╭─── Claude Code"
         or not re.search(r"[^\W\d_]{2}", stripped)
         or bool(re.match(r"^[\w./\\-]+:\d+", stripped))
         or bool(_LOG_LINE.match(stripped))
