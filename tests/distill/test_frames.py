@@ -484,6 +484,8 @@ def test_how_the_places_the_project_runs_are_set_up_is_a_fact(sentence: str) -> 
         "the database schema is not empty",
         "prod was on heroku until last year",
         "The board is a rectangle composed of blank space characters.",
+        "the server does not start any more, it says: Could not read package.json",
+        "the backend doesn't start since the upgrade",
     ],
 )
 def test_what_such_a_place_is_doing_now_is_not(sentence: str) -> None:

@@ -29,14 +29,18 @@ _SETUP = re.compile(
     + r"(?:(?:on|in) )?(?:the |our |my )?"
     + _PLACE
     # up to four more words of the subject, none of them a verb ("the queue on staging and prod")
-    + r"(?: (?!(?:is|are|was|were|has|have|had)\b)[\w`'./:-]+){0,4}? "
+    # ("the server does not start" is a trouble, not how it is set up)
+    + r"(?: (?!(?:is|are|was|were|has|have|had|does|do|did|not|doesn'?t|don'?t|won'?t|can'?t|cannot)\b)"
+    r"[\w`'./:-]+){0,4}? "
     r"(?:is|are|runs?|lives?|sits?|uses?|starts?|deploys?|talks? to|points? at|listens? on|needs)\b"
     # what the place is doing now: the task at hand
     r"(?! (?:not |now |currently )?(?:failing|broken|down|up|empty|full|missing|wrong|slow|stuck|hanging|"
     r"returning|throwing|giving|showing|working|running|fine|ok|red|green|flaky|correct|passing)\b)",
     re.I,
 )
-_NOW = re.compile(r"\b(?:was|were|did|had|yesterday|just|now|currently|right now|still|again|keeps?)\b", re.I)
+_NOW = re.compile(
+    r"\b(?:was|were|did|had|yesterday|just|now|currently|right now|still|again|keeps?|any ?more|no longer)\b", re.I
+)
 
 
 def describes_setup(sentence: str) -> bool:
