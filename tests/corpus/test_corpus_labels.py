@@ -23,7 +23,7 @@ def lessons() -> list[tuple[str, str, dict[str, object]]]:
         pytest.skip("corpus/turns is not present")
     found = []
     for path in sorted(TURNS.glob("*/*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):
             if line.strip():
                 row = json.loads(line)
                 found.extend((str(row["id"]), str(row["text"]), lesson) for lesson in row["lessons"])
@@ -60,6 +60,6 @@ def test_every_written_set_parses_and_quotes_its_turns() -> None:
     for folder in sets:
         assert load(folder), folder.name
         for path in sorted(folder.glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
+            for line in filter(str.strip, path.read_text(encoding="utf-8").split("\n")):
                 row = json.loads(line)
                 assert all(str(lesson["quote"]) in str(row["text"]) for lesson in row["lessons"]), row["id"]

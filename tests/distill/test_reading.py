@@ -337,3 +337,11 @@ def test_reading_with_another_model_holds_inside_the_block_only() -> None:
         (read,) = parse_statements(remark)
         assert read.strength is Strength.EXPLICIT
     assert in_use() is shipped() and parse_statements(remark) == []
+
+
+def test_a_line_separator_inside_a_turns_text_is_text(tmp_path: Path) -> None:
+    """JSON Lines end at a newline only; U+2028 and a form feed are characters of the text (a Copilot export)."""
+    row = {"id": "x#1", "session": "x:1", "turn": 1, "text": "Use uv.\u2028Never pip.\x0c", "label": "standing_project"}
+    (tmp_path / "x.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    (turn,) = load_turns([tmp_path])
+    assert turn.text == "Use uv.\u2028Never pip.\x0c"

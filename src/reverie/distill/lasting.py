@@ -253,7 +253,7 @@ _ONLY_LOOK = re.compile(
 # sentences read standing only by such a scope were labelled standing.
 _ONE_TIME_WORK = re.compile(
     r"^(?:(?:please|pls|and|also|so|ok(?:ay)?|now|then)[\s,]+)*"
-    r"(?:remove|delete|add|create|rename|move|fix|update|refactor|review|implement|install|clean|tell|show|"
+    r"(?:remove|delete|add|create|rename|move|fix|update|review|install|clean|tell|show|"
     r"explain|list|describe|read|look|find|check|convert|migrate|replace|change)\b",
     re.I,
 )

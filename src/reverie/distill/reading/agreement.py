@@ -62,7 +62,7 @@ def blind(turn: Turn) -> dict[str, str]:
 def second_labels(path: Path, first: dict[str, Turn]) -> list[tuple[Turn, Turn]]:
     """(first, second) for every turn of the second labeller's file, in its order."""
     pairs: list[tuple[Turn, Turn]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         if not line.strip():
             continue
         row = json.loads(line)

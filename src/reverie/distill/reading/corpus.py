@@ -74,7 +74,8 @@ def load_turns(directories: list[Path]) -> list[Turn]:
 
 
 def _read(path: Path) -> Iterator[Turn]:
-    for line in path.read_text(encoding="utf-8").splitlines():
+    # JSON Lines end at "\n" only: a U+2028 or a form feed inside a string is text (``splitlines`` would cut there)
+    for line in path.read_text(encoding="utf-8").split("\n"):
         if not line.strip():
             continue
         row = json.loads(line)
@@ -123,7 +124,7 @@ def load_rules(directories: list[Path]) -> list[Example]:
     for path in corpus_files(directories):
         if path.name == RULES_SOURCES:
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):  # as in ``_read``
             if line.strip():
                 row = json.loads(line)
                 label = str(row.get("label") or "none")

@@ -92,15 +92,15 @@ def score(turns: list[Turn]) -> tuple[calibrate.Report, list[str], list[str], Ke
 
 def acceptable(statement: str) -> bool:
     """One line, one sentence that starts upper-case (or with code, a digit, an issue's number, or a
-    letter of a script without case) and ends with a period (a Chinese one after Chinese), short, at most
-    three paths."""
+    letter of a script without case) and ends with a period (a Chinese one after Chinese; a closing quote may
+    follow it), short, at most three paths."""
     first = statement[:1]
     numbered = first == "#" and statement[1:2].isdigit()  # "#271 ..."
     cased = first.isupper() or (first.isalpha() and not first.islower())
     return (
         "\n" not in statement
         and (cased or first == "`" or first.isdigit() or numbered)
-        and statement.endswith((".", "\u3002"))
+        and statement.rstrip("\"')\u201d\u2019").endswith((".", "\u3002"))  # 'retire the name "the forge."'
         and len(statement.replace("`", "")) <= 160  # code spans are formatting
         and path_count(statement) <= 3
     )
