@@ -118,6 +118,9 @@ from reverie.domain.lessons import ScopeLevel
         "You have to run task build after every change.",
         "You always have to run the formatter.",
         "Don't use npm, just use pnpm.",
+        "Use uv for dependency management.",
+        "Update the status file every 2 hours.",
+        "Append each prompt to prompt_history.md for every prompt I give you.",
         # a rule in bold with its explanation after it, as rule files and long prompts write them
         "**Always run `flint` before committing.** Do not use `tsc --noEmit` separately.",
     ],

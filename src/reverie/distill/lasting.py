@@ -54,7 +54,10 @@ _HABIT = re.compile(
     r"unless (?:explicitly |specifically )?(?:asked|told|instructed|requested)\b|"
     r"if (?:explicitly|specifically) (?:asked|told|instructed|requested)\b|"
     r"with (?:every|each) (?!one\b|time\b|of\b)[\w-]+|"
-    r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session)\b|"
+    r"for (?:every|each) (?:new |\w+ )?(?:command|commit|change|pr|pull request|release|feature|fix|session|"
+    r"prompt|request|message|iteration|response|reply)\b|"
+    # a schedule: "update the status file every 2 hours", "run the audit every morning"
+    r"(?:every|each) (?:\d+ |other |single )?(?:minute|hour|day|week|month|morning|evening|night|sprint)s?\b|"
     # a distributive rule: "one concern per PR", "a single assertion per test"
     r"(?:one|a single|at most \w+|no more than \w+) [\w-]+(?: [\w-]+)? per (?!(?:the|this|that|it)\b)[a-z][\w-]*|"
     r"throughout (?:the )?(?:development|project|codebase)|"
@@ -110,7 +113,8 @@ _IMPERATIVE = re.compile(
     r"leave|treat|skip|ignore|remove|delete|do|let|mention|stick|say|admit|drop|cut|lose|explain|return|raise|handle|migrate|bump|update|"
     r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
     r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
-    r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull)\b",
+    r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull|"
+    r"append|prepend|record|track)\b",
     re.I,
 )
 # A habit stated of the team or the agent: "we always squash", "you must never push to main".
@@ -189,7 +193,7 @@ _NEGATIVE = re.compile(
 )
 _PURPOSE = re.compile(
     r"^(?:(?:please|pls)[\s,]+)?use \S+(?: \S+){0,3} (?:for|to) (?:(?:(?!the\b|this\b|that\b)\w+ ){0,2}"
-    r"(?:\w+ing|lint|format|test|build|type[- ]?check)\b"
+    r"(?:\w+ing|lint|format|test|build|type[- ]?check|(?<!\bthe )\w{4,}ment)\b"  # "for dependency management"
     # every one of a kind: "Use zod for all data validation", "use TypeScript for all new code"
     r"|(?<=for )(?:all|every|any) (?:new )?(?!(?:the|of|them|those|these|my|our|your)\b)[\w-]+"
     # "use tanstack query for the fetching": the work itself, not a thing of the task ("for the loading state")
