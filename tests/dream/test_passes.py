@@ -116,6 +116,29 @@ def test_a_recommended_command_that_now_fails_is_stale(store: SQLiteStore) -> No
     assert {e.session_id for e in change.evidence} == {"late"} and all(e.transcript_line for e in change.evidence)
 
 
+def test_a_rival_it_watches_failing_does_not_make_a_choice_stale(store: SQLiteStore) -> None:
+    """ "The python package manager is `pip`" fires on `uv` and `poetry` too: `uv run pytest` failing in a
+    project without a pyproject.toml is no evidence against pip (a flip-flop of the built-in benchmark)."""
+    fact = make(
+        "In this project: the python package manager is `pip`; use it for dependencies.",
+        key="fact:package-manager:python:pip",
+        kind=LessonKind.FACT,
+        trigger=Trigger(commands=("pip", "poetry", "uv")),
+        topic="package-manager:python",
+        stance="pip",
+        when="2026-01-01T10:00:00Z",
+    )
+    put(store, fact)
+    assert staleness.recommended_commands(fact) == ("pip",)
+    session_with_runs(store, "uv", [("uv run pytest -q", False, "2026-03-02T10:00:00Z")])
+    session_with_runs(store, "uv2", [("uv run pytest -q", False, "2026-03-02T11:00:00Z")])
+    assert staleness.propose(view(store, ("uv", "uv2"))) == []
+    session_with_runs(store, "pip", [("pip install -r requirements.txt", False, "2026-03-03T10:00:00Z")])
+    session_with_runs(store, "pip2", [("pip install -r requirements.txt", False, "2026-03-03T11:00:00Z")])
+    (change,) = staleness.propose(view(store, ("uv", "uv2", "pip", "pip2")))
+    assert {e.session_id for e in change.evidence} == {"pip", "pip2"}
+
+
 def test_a_command_that_failed_then_ran_clean_is_not_stale(store: SQLiteStore) -> None:
     fact = make(
         "run the tests with `npm test`.",

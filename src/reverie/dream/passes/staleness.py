@@ -50,10 +50,19 @@ def recommended_commands(lesson: Lesson) -> tuple[str, ...]:
     if lesson.kind not in _RECOMMENDING:
         return ()
     stance = lesson.stance if len(lesson.stance.split()) >= 2 else ""  # "make test", not "tabs"
-    found = [c for c in lesson.trigger.commands if not _warned_against(lesson, c)]
+    found = [c for c in lesson.trigger.commands if not _warned_against(lesson, c) and not _a_rival(lesson, c)]
     if stance and (not found or lesson.against):
         found.insert(0, stance)
     return tuple(dict.fromkeys(c for c in found if c))
+
+
+def _a_rival(lesson: Lesson, command: str) -> bool:
+    """A lesson that takes a side on a topic watches its rivals too: "the python package manager is `pip`"
+    fires when the agent is about to run `uv` or `poetry`. A rival failing says nothing against it."""
+    if not (lesson.topic and lesson.stance) or not command.split():
+        return False
+    program = lesson.stance.split()[0]
+    return not (_runs(command, program) or _runs(program, command.split()[0]))
 
 
 def _warned_against(lesson: Lesson, command: str) -> bool:
