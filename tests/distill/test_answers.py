@@ -22,6 +22,15 @@ from tests.distill.trace import Trace
         ),
         ("Which database should the app use?", "PostgreSQL", "Use PostgreSQL as the database."),
         ("Which linters should we set up?", "ruff + mypy", "Set up ruff + mypy as the linters."),
+        # the short forms a planning interview asks
+        (
+            "What database for storing metadata & chunk text?",
+            "PostgreSQL (production-grade)",
+            "Use PostgreSQL (production-grade) as the database for storing metadata & chunk text.",
+        ),
+        ("What is your preferred backend language/stack?", "Rust", "Use Rust as the backend language."),
+        ("Which test framework?", "pytest", "Use pytest as the test framework."),
+        ("Q: 10. What is your preferred backend language/stack?", "Go", "Use Go as the backend language."),
     ],
 )
 def test_a_choice_of_how_the_project_works_is_an_instruction(question: str, answer: str, statement: str) -> None:
@@ -35,6 +44,8 @@ def test_a_choice_of_how_the_project_works_is_an_instruction(question: str, answ
         ("Where should the settings panel live in the new layout?", "Sidebar"),
         ("Which approach sounds most promising?", "The second one"),
         ("Which layout do you prefer?", "Compact"),
+        ("What version is this?", "3.2"),
+        ("Which tool for this?", "grep"),
         ("Which package manager should we use?", "Other"),
         ("Which package manager should we use?", "Whatever is fastest. Ask me again later if it breaks."),
         ("Which database should the app use?", "x" * 80),

@@ -25,6 +25,14 @@ _CONVENTION = re.compile(
     r"(?:\w+\s+){0,3}?(?P<verb>use|set up|adopt|prefer|follow|target|standardi[sz]e on|go with|stick with)\b",
     re.I,
 )
+# The short forms of the same question: "What database for storing metadata?", "What is your preferred backend
+# language/stack?", "Which test framework?" (the kind is named; the verb is "use").
+_CONVENTION_SHORT = re.compile(
+    r"^(?:(?:ok|so|and|also),?\s+)?(?:which|what)\s+(?:(?:is|are)\s+(?:your|the|our)\s+)?(?:preferred\s+)?"
+    r"(?P<kind>(?:[\w.+-]+\s+){0,2}?(?:" + _KINDS + r"))(?:/[\w.+-]+)*"
+    r"(?P<purpose>\s+(?:for|to)\s+(?!(?:this|that|it|the task|now)\b)[^?]{1,60}?)?\s*\?$",
+    re.I,
+)
 _RECOMMENDED = re.compile(r"\s*\((?:recommended|default)\)\s*$", re.I)
 _NOT_A_CHOICE = re.compile(r"^(?:yes|no|ok|okay|sure|other|none|skip|either|both|all|any|you decide|up to you)\b", re.I)
 _VERBS = {"go with": "use", "stick with": "use", "standardise on": "use", "standardize on": "use"}
@@ -35,15 +43,18 @@ TYPED_WORDS = 5  # an answer this long is the person's own sentence ("Other"), n
 def convention(question: str, answer: str) -> str | None:
     """The instruction an answer gives to a question about the project's conventions, or None:
     "Which package manager should we use?" answered "pnpm" is "Use pnpm as the package manager."."""
-    asked = _CONVENTION.match(" ".join(question.split()))
+    said = re.split(r"(?<=[.!?:])\s+", " ".join(question.split()))[-1]  # "Q: 9. What database ...?": its last sentence
+    asked = _CONVENTION.match(said) or _CONVENTION_SHORT.match(said)
     chosen = _RECOMMENDED.sub("", " ".join(answer.split())).strip(" .")
     if asked is None or not chosen or len(chosen) > MAX_ANSWER_CHARS or _NOT_A_CHOICE.match(chosen):
         return None
     if re.search(r"[.!?]\s", chosen):
         return None  # a sentence of its own: the person's words are read as typed, not as a choice
-    verb = asked["verb"].lower()
+    found = asked.groupdict()
+    verb = (found.get("verb") or "use").lower()
     verb = _VERBS.get(verb, verb)
-    return f"{verb[0].upper()}{verb[1:]} {chosen} as the {asked['kind'].lower()}."
+    purpose = (found.get("purpose") or "").rstrip()
+    return f"{verb[0].upper()}{verb[1:]} {chosen} as the {asked['kind'].lower()}{purpose}."
 
 
 def asked_last(words: str) -> str | None:
