@@ -251,6 +251,15 @@ def test_a_choice_keeps_its_rejected_half() -> None:
     assert "alembic" in parsed.statement and "SQL" in parsed.statement
 
 
+@pytest.mark.parametrize(
+    "sentence", ["Run the tests with pypy3 rather than python3.", "run the tests with pypy3 instead of python3"]
+)
+def test_the_instrument_of_a_kind_of_work_is_the_choice(sentence: str) -> None:
+    """What is chosen is what the work is done with, not the work ("Use `tests`, not `python3`" was read)."""
+    (parsed,) = parse_statements(sentence)
+    assert parsed.strength is Strength.EXPLICIT and (parsed.preferred, parsed.rejected) == ("pypy3", "python3")
+
+
 def test_the_teams_everywhere_is_the_project() -> None:
     (parsed,) = parse_statements("We use cursor pagination everywhere, not offsets.")
     assert parsed.strength is Strength.EXPLICIT and parsed.scope is ScopeLevel.PROJECT

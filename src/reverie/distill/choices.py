@@ -61,10 +61,19 @@ def choice(clause: str) -> tuple[str, str | None] | None:
         match = pattern.search(clause)
         if match is None:
             continue
-        preferred, rejected = _object(match.group("x")), _object(match.group("y"))
+        preferred, rejected = _object(_instrument(match.group("x"))), _object(match.group("y"))
         if preferred and rejected and norm(rejected) != norm(preferred) and not _function_word(preferred):
             return preferred, rejected
     return None
+
+
+# "run the tests with pypy3 instead of python3": what is chosen is the instrument, not the work it does
+_WITH = re.compile(r"^(?!`)[^`]*?\s(?:with|using|via|through)\s+(?=\S)", re.I)
+
+
+def _instrument(phrase: str) -> str:
+    found = _WITH.match(phrase)
+    return phrase[found.end() :] if found else phrase
 
 
 def _function_word(phrase: str) -> bool:

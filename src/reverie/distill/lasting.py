@@ -114,7 +114,7 @@ _IMPERATIVE = re.compile(
     r"tell|show|verify|create|ensure|generate|give|print|output|refactor|rename|split|move|copy|list|describe|"
     r"summari[sz]e|clean|limit|restrict|stay|work|try|think|plan|focus|consider|be|look|send|save|reuse|link|"
     r"mark|comment|annotate|validate|sort|group|cache|retry|warn|spell|translate|confirm|notify|fetch|pull|"
-    r"append|prepend|record|track)\b",
+    r"append|prepend|record|track|perform|execute|invoke|launch)\b",
     re.I,
 )
 # A habit stated of the team or the agent: "we always squash", "you must never push to main".
@@ -205,6 +205,8 @@ _CHOICE = re.compile(
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
     r"\b(?:don'?t|do not|never) use (?!(?:it|this|that|them)\b)\S+(?: here)?[,;]? "
     r"(?:(?:just|simply|always) )?(?:use|try) (?!(?:it|this|that|them)\b)\S|"
+    # "run the tests with pypy3 rather than python3": the instrument a kind of work is done with
+    r"\b(?:with|using|via) (?!(?:it|this|that|them|a|an|the)\b)\S+(?:,? (?:instead of|rather than)|, not) \S|"
     # "use uv, not pip", "Use end-to-end tests (not mocks)", "use pnpm, don't use npm"
     r"\buse (?!(?:a|an|the|this|that|these|those|it|them|some|another)\b)\S+(?: (?!\(?not\b)\S+){0,4},? \(?"
     r"(?:not|never|instead of|rather than|don'?t use) \S+",
