@@ -60,4 +60,7 @@ def test_a_short_reply_to_the_agents_typed_question_is_its_answer(store: SQLiteS
     trace = Trace("s1").prompt("set up the frontend").say(asked).prompt("pnpm")
     trace.say("How would you like me to proceed?").prompt("quickly").into(store)
     distill(store, now=NOW)
-    assert [lesson.statement for lesson in store.lessons()] == ["In this project: Use pnpm as the package manager."]
+    (lesson,) = store.lessons()
+    assert lesson.statement == "In this project: Use pnpm as the package manager."
+    # the evidence is the person's own word, not the sentence made of it (the digest shows that one later)
+    assert [e.excerpt for e in lesson.evidence] == ["pnpm"]

@@ -299,7 +299,10 @@ def read_answer(question: str, answer: str) -> ParsedStatement | None:
     if sentence is None:
         return None
     reading = in_use().read(sentence, Context(channel="answer"))
-    return _directive_statement(sentence, sentence, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
+    parsed = _directive_statement(sentence, sentence, Strength.EXPLICIT, ScopeLevel.PROJECT, False, reading.standing)
+    # the evidence is what the person typed, not the sentence worded from it (which the digest shows later: quoted
+    # as evidence, it would read as learned from reverie's own text)
+    return None if parsed is None else replace(parsed, clause=" ".join(answer.split()))
 
 
 def _strength(reading: Reading, said: Duration, sentence: str, *, explicit: bool) -> Strength | None:
