@@ -151,6 +151,38 @@ def test_prevention_counts_a_lesson_only_when_it_was_read_before_the_mistaken_ca
     assert at_call(5, "digest", 0) == Rate(1, 1)
 
 
+def test_the_audit_names_the_mistakes_no_lesson_prevented_and_why() -> None:
+    items = [item("pnpm", ("pnpm",), taught=("s1", "s2")), item("tabs", ("tabs",), taught=("s1",))]
+    score = scorer(items, SESSIONS)
+    score.observe(session(2, mistakes=("pnpm", "tabs")), inject(), [])  # taught once before, nothing shown
+    late = Injection((lesson("a", "use pnpm"),), 10, (10,), channels=("tool",), before=(2,))
+    made = replace(session(3, mistakes=("pnpm",)), mistake_calls={"pnpm": "call-2"})
+    score.observe(made, late, [], ("call-1", "call-2"))  # shown, but with the mistaken call's result
+    assert score.audit.as_json()["unprevented_mistakes"] == [
+        {
+            "item": "pnpm",
+            "category": "fact",
+            "why": "no lesson stating the fix was shown",
+            "mistakes": 1,
+            "taught_before": {1: 1},
+        },
+        {
+            "item": "pnpm",
+            "category": "fact",
+            "why": "shown after the call that made the mistake",
+            "mistakes": 1,
+            "taught_before": {2: 1},
+        },
+        {
+            "item": "tabs",
+            "category": "fact",
+            "why": "no lesson stating the fix was shown",
+            "mistakes": 1,
+            "taught_before": {1: 1},
+        },
+    ]
+
+
 def test_the_audit_names_the_lessons_and_channels_behind_pollution_and_staleness() -> None:
     items = [
         item("yarn", ("yarn",), rivals=("pnpm",), valid_to=DAY[3]),

@@ -254,12 +254,16 @@ class Scorer:
             item = self.items[item_id]
             if not item.persist or not item.matcher.valid_at(session.started_at):
                 continue
-            if t.taught_before(item, session.started_at, self.times)[0] == 0:
+            taught = t.taught_before(item, session.started_at, self.times)[0]
+            if taught == 0:
                 continue  # the first time is not avoidable
             tally = self.prevented[item.category]
             tally[1] += 1
             if item_id in shown:
                 tally[0] += 1
+            else:
+                late = any(item_id in matched for _, matched in injected)
+                self.audit.not_prevented(item.category, item_id, shown_late=late, taught=taught)
 
     def session_rates(self) -> dict[str, Rate]:
         prevented = sum(p for p, _ in self.prevented.values())
