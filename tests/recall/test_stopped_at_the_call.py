@@ -67,6 +67,20 @@ def test_a_fact_about_a_chore_stops_a_call_that_does_it_another_way(workspace: W
 
 
 def test_a_project_that_does_a_chore_two_ways_is_corrected_on_neither(workspace: Workspace) -> None:
+    make_test = lesson(
+        "fact:test:make test",
+        "In this project: run the tests with `make test`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("test",),
+    )
+    store_lessons(workspace, [NOX, make_test])
+    assert decide(workspace, "pytest -q") is None
+
+
+def test_the_tests_of_a_build_tag_are_not_a_second_way_of_running_the_tests(workspace: Workspace) -> None:
+    """As distill reads them (``project_facts.selected_tag``): `go test -tags=integration` runs its own part of
+    the suite, so it neither corrects a plain run nor is corrected by the plain test command."""
     tagged = lesson(
         "fact:test:go test:tags=integration",
         "In this project: run the tests tagged `integration` with `go test -tags=integration`.",
@@ -74,8 +88,37 @@ def test_a_project_that_does_a_chore_two_ways_is_corrected_on_neither(workspace:
         tools=("Bash",),
         keywords=("test",),
     )
-    store_lessons(workspace, [NOX, tagged])
-    assert decide(workspace, "pytest -q") is None
+    gotestsum = lesson(
+        "fact:test:gotestsum",
+        "In this project: run the tests with `gotestsum`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("test",),
+    )
+    integration = lesson(
+        "fact:test:make test-integration",
+        "In this project: run the tests with `TEST_DATABASE_URL=<url> make test-integration`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("test",),
+    )
+    store_lessons(workspace, [gotestsum, tagged, integration])
+    stopped = decide(workspace, "go test ./...")
+    assert stopped is not None and stopped.lessons == [gotestsum.id]
+    assert decide(workspace, "go test -tags=integration ./...") is None
+    # the part is run its own way: its fact corrects it, not the plain suite's
+    stopped = decide(workspace, "make test-integration")
+    assert stopped is not None and stopped.lessons == [integration.id]
+
+
+def test_a_part_of_the_suite_is_named_by_a_tag_or_a_target() -> None:
+    from reverie.recall.rank import runs_a_part
+
+    assert runs_a_part(["go", "test", "-tags=integration", "./..."])
+    assert runs_a_part(["make", "test-integration"]) and runs_a_part(["npm", "run", "test:e2e"])
+    assert runs_a_part(["just", "e2e-test"])
+    assert not runs_a_part(["pytest", "tests/test_api.py", "-k", "test_login"])
+    assert not runs_a_part(["go", "test", "./..."]) and not runs_a_part(["make", "test"])
 
 
 def test_two_lessons_about_one_call_are_read_together(workspace: Workspace) -> None:

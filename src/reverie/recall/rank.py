@@ -159,6 +159,11 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
     tests`) triggers it as strongly as a named command: it is about to do what the fact corrects."""
     if _runs(command, call.tokens):
         return 0.0, f"the call already follows it (`{command}`)"
+    if (_TAGGED in row.statement or runs_a_part(command.split())) != runs_a_part(call.tokens):
+        # a run of one part of the suite answers its own question (distill's ``project_facts.selected_tag``):
+        # "run the tests tagged `integration` with ..." or `make test-integration` says nothing of `go test
+        # ./...`, nor `gotestsum` of them
+        return 0.0, "one of the two runs only a part of the tests"
     roles = {role for words in call.commands for role in chores(words)}
     if "check" in row.keywords and roles & CHECKS:
         roles.add("check")
@@ -170,6 +175,26 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
     if role == "install" and any(words[:1] == [program] for words in call.commands):
         return 0.0, f"the call installs with `{program}` too"  # `pnpm add x` where installs are `pnpm install`
     return CALL_COMMAND_OR_PATH, f"the call does '{role}' another way than `{command}`"
+
+
+_TAGGED = " tagged `"  # how distill words a fact about the tests of a build tag
+_SUITE = frozenset({"test", "tests"})
+_TARGET_RUNNERS = frozenset({"make", "just", "task", "run", "yarn", "pnpm", "bun", "rake", "mix", "mage"})
+
+
+def runs_a_part(words: Sequence[str]) -> bool:
+    """The run selects one part of the tests: a build tag (`go test -tags=integration`) or a target named
+    for a part (`make test-integration`, `npm run test:e2e`, `just e2e-test`)."""
+    for before, word in zip(["", *words], words, strict=False):
+        if word.startswith(("-tags=", "--tags=")):
+            return True
+        if before not in _TARGET_RUNNERS:
+            continue  # "pytest -k test_login" names a test, not a part
+        for mark in "-_:":
+            head, found, tail = word.partition(mark)
+            if found and ((head in _SUITE and tail.isalnum()) or (tail in _SUITE and head.isalnum())):
+                return True
+    return False
 
 
 def settle_role_facts(hits: Sequence[Hit]) -> None:
