@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from reverie.domain.lessons import LessonKind
 from reverie.recall import config, inject, lookup, verdicts
 from reverie.recall import session_state as states
@@ -78,15 +80,20 @@ def test_a_project_that_does_a_chore_two_ways_is_corrected_on_neither(workspace:
     assert decide(workspace, "pytest -q") is None
 
 
-def test_the_tests_of_a_build_tag_are_not_a_second_way_of_running_the_tests(workspace: Workspace) -> None:
+@pytest.mark.parametrize("tagged_run", ["go test -tags=integration", "go test"])
+def test_the_tests_of_a_build_tag_are_not_a_second_way_of_running_the_tests(
+    workspace: Workspace, tagged_run: str
+) -> None:
     """As distill reads them (``project_facts.selected_tag``): `go test -tags=integration` runs its own part of
-    the suite, so it neither corrects a plain run nor is corrected by the plain test command."""
+    the suite, so it neither corrects a plain run nor is corrected by the plain test command; nor does a plain
+    run "follow" it, which would make the project's test command look like one of several."""
     tagged = lesson(
         "fact:test:go test:tags=integration",
-        "In this project: run the tests tagged `integration` with `go test -tags=integration`.",
+        f"In this project: run the tests tagged `integration` with `{tagged_run}`.",
         kind=LessonKind.FACT,
         tools=("Bash",),
         keywords=("test",),
+        stance="go test",  # as distill keeps it: the command's signature, a prefix of `go test ./...`
     )
     gotestsum = lesson(
         "fact:test:gotestsum",

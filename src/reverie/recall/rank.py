@@ -107,10 +107,12 @@ def weigh(query: Sequence[str], known: dict[str, float], unseen: float) -> tuple
 
 def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
     """How strongly the lesson's trigger fires for this exact call, and why."""
+    project_command = role_fact_command(row)
+    if project_command and _another_part(row, project_command, call):
+        return 0.0, "one of the two runs only a part of the tests"
     follows = _follows(row, call)
     if follows:
         return 0.0, f"the call already follows it (`{follows}`)"
-    project_command = role_fact_command(row)
     if project_command:
         return _role_fact_trigger(row, call, project_command)
     if row.commands or row.paths:
@@ -159,11 +161,6 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
     tests`) triggers it as strongly as a named command: it is about to do what the fact corrects."""
     if _runs(command, call.tokens):
         return 0.0, f"the call already follows it (`{command}`)"
-    if (_TAGGED in row.statement or runs_a_part(command.split())) != runs_a_part(call.tokens):
-        # a run of one part of the suite answers its own question (distill's ``project_facts.selected_tag``):
-        # "run the tests tagged `integration` with ..." or `make test-integration` says nothing of `go test
-        # ./...`, nor `gotestsum` of them
-        return 0.0, "one of the two runs only a part of the tests"
     roles = {role for words in call.commands for role in chores(words)}
     if "check" in row.keywords and roles & CHECKS:
         roles.add("check")
@@ -180,6 +177,13 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
 _TAGGED = " tagged `"  # how distill words a fact about the tests of a build tag
 _SUITE = frozenset({"test", "tests"})
 _TARGET_RUNNERS = frozenset({"make", "just", "task", "run", "yarn", "pnpm", "bun", "rake", "mix", "mage"})
+
+
+def _another_part(row: IndexRow, command: str, call: calls.CallInPlay) -> bool:
+    """A run of one part of the suite answers its own question (distill's ``project_facts.selected_tag``):
+    "run the tests tagged `integration` with `go test`" or `make test-integration` says nothing of `go test
+    ./...` (which does not "follow" it either), nor "run the tests with `gotestsum`" of them."""
+    return (_TAGGED in row.statement or runs_a_part(command.split())) != runs_a_part(call.tokens)
 
 
 def runs_a_part(words: Sequence[str]) -> bool:
