@@ -177,3 +177,17 @@ def test_a_rule_that_names_the_command_for_a_chore_stops_a_call_that_does_it_ano
     assert index is not None
     digest = inject.digest(index, states.SessionState(None), config.Budget(), "claude-code", time.time())
     assert [hit.row.id for hit in digest.shown] == [STYLE.id]  # the install call will say it
+
+
+def test_the_hook_runner_a_project_used_to_lint_with_is_a_way_of_linting(workspace: Workspace) -> None:
+    """`pre-commit run --all-files` lints: where the project now lints with `ruff check .`, it is corrected."""
+    ruff = lesson(
+        "fact:lint:ruff check",
+        "In this project: lint with `ruff check .`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("lint",),
+    )
+    store_lessons(workspace, [ruff])
+    stopped = decide(workspace, "pre-commit run --all-files")
+    assert stopped is not None and stopped.lessons == [ruff.id]

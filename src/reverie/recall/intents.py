@@ -54,6 +54,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "lint",
         "credo",
         "oxlint",
+        "pre-commit",  # the hook runner a project lints (and formats) with
     ),
     "format": (
         "black",
