@@ -191,3 +191,26 @@ def test_the_hook_runner_a_project_used_to_lint_with_is_a_way_of_linting(workspa
     store_lessons(workspace, [ruff])
     stopped = decide(workspace, "pre-commit run --all-files")
     assert stopped is not None and stopped.lessons == [ruff.id]
+
+
+def test_one_decision_carries_at_most_three_lessons(workspace: Workspace) -> None:
+    """Two hazards of one command and the project's own way of doing its chore fit in one decision."""
+    hazards = [
+        lesson(
+            f"fails:go test:{n}",
+            f"In this project: `go test` fails here (reason {n}); use `go test -p {n}` instead.",
+            kind=LessonKind.HAZARD,
+            commands=("go test",),
+        )
+        for n in range(1, 4)
+    ]
+    make_test = lesson(
+        "fact:test:make test",
+        "In this project: run the tests with `make test`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=("test",),
+    )
+    store_lessons(workspace, [*hazards, make_test])
+    stopped = decide(workspace, "go test ./...")
+    assert stopped is not None and len(stopped.lessons) == verdicts.MAX_REASONS == 3
