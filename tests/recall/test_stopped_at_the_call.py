@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from reverie.domain.lessons import LessonKind
+from reverie.domain.lessons import Lesson, LessonKind
 from reverie.recall import config, inject, lookup, verdicts
 from reverie.recall import session_state as states
 from reverie.workspace import Workspace
@@ -25,13 +25,21 @@ HEAP = lesson(
     kind=LessonKind.FACT,
     commands=("make build",),
 )
-NOX = lesson(
-    "fact:test:nox",
-    "In this project: run the tests with `nox -s tests`.",
-    kind=LessonKind.FACT,
-    tools=("Bash",),
-    keywords=("test",),
-)
+
+
+def chore_fact(command: str, *, chore: str = "test", purpose: str = "run the tests", stance: str = "") -> Lesson:
+    """How the project does one of its chores, as distill files it ("run the tests with `nox -s tests`")."""
+    return lesson(
+        f"fact:{chore}:{command}",
+        f"In this project: {purpose} with `{command}`.",
+        kind=LessonKind.FACT,
+        tools=("Bash",),
+        keywords=(chore,),
+        stance=stance,
+    )
+
+
+NOX = chore_fact("nox -s tests")
 PNPM_FACT = lesson(
     "fact:package-manager:javascript:pnpm",
     "In this project: the javascript package manager is `pnpm`; use it for dependencies.",
@@ -69,13 +77,7 @@ def test_a_fact_about_a_chore_stops_a_call_that_does_it_another_way(workspace: W
 
 
 def test_a_project_that_does_a_chore_two_ways_is_corrected_on_neither(workspace: Workspace) -> None:
-    make_test = lesson(
-        "fact:test:make test",
-        "In this project: run the tests with `make test`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("test",),
-    )
+    make_test = chore_fact("make test")
     store_lessons(workspace, [NOX, make_test])
     assert decide(workspace, "pytest -q") is None
 
@@ -87,28 +89,10 @@ def test_the_tests_of_a_build_tag_are_not_a_second_way_of_running_the_tests(
     """As distill reads them (``project_facts.selected_tag``): `go test -tags=integration` runs its own part of
     the suite, so it neither corrects a plain run nor is corrected by the plain test command; nor does a plain
     run "follow" it, which would make the project's test command look like one of several."""
-    tagged = lesson(
-        "fact:test:go test:tags=integration",
-        f"In this project: run the tests tagged `integration` with `{tagged_run}`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("test",),
-        stance="go test",  # as distill keeps it: the command's signature, a prefix of `go test ./...`
-    )
-    gotestsum = lesson(
-        "fact:test:gotestsum",
-        "In this project: run the tests with `gotestsum`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("test",),
-    )
-    integration = lesson(
-        "fact:test:make test-integration",
-        "In this project: run the tests with `TEST_DATABASE_URL=<url> make test-integration`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("test",),
-    )
+    # as distill keeps it: the command's signature as the stance, a prefix of `go test ./...`
+    tagged = chore_fact(tagged_run, purpose="run the tests tagged `integration`", stance="go test")
+    gotestsum = chore_fact("gotestsum")
+    integration = chore_fact("TEST_DATABASE_URL=<url> make test-integration")
     store_lessons(workspace, [gotestsum, tagged, integration])
     stopped = decide(workspace, "go test ./...")
     assert stopped is not None and stopped.lessons == [gotestsum.id]
@@ -181,13 +165,7 @@ def test_a_rule_that_names_the_command_for_a_chore_stops_a_call_that_does_it_ano
 
 def test_the_hook_runner_a_project_used_to_lint_with_is_a_way_of_linting(workspace: Workspace) -> None:
     """`pre-commit run --all-files` lints: where the project now lints with `ruff check .`, it is corrected."""
-    ruff = lesson(
-        "fact:lint:ruff check",
-        "In this project: lint with `ruff check .`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("lint",),
-    )
+    ruff = chore_fact("ruff check .", chore="lint", purpose="lint")
     store_lessons(workspace, [ruff])
     stopped = decide(workspace, "pre-commit run --all-files")
     assert stopped is not None and stopped.lessons == [ruff.id]
@@ -204,13 +182,7 @@ def test_one_decision_carries_at_most_three_lessons(workspace: Workspace) -> Non
         )
         for n in range(1, 4)
     ]
-    make_test = lesson(
-        "fact:test:make test",
-        "In this project: run the tests with `make test`.",
-        kind=LessonKind.FACT,
-        tools=("Bash",),
-        keywords=("test",),
-    )
+    make_test = chore_fact("make test")
     store_lessons(workspace, [*hazards, make_test])
     stopped = decide(workspace, "go test ./...")
     assert stopped is not None and len(stopped.lessons) == verdicts.MAX_REASONS == 3
