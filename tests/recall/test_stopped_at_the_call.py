@@ -186,3 +186,35 @@ def test_one_decision_carries_at_most_three_lessons(workspace: Workspace) -> Non
     store_lessons(workspace, [*hazards, make_test])
     stopped = decide(workspace, "go test ./...")
     assert stopped is not None and len(stopped.lessons) == verdicts.MAX_REASONS == 3
+
+
+def test_context_a_decision_replaced_can_still_come_later(workspace: Workspace) -> None:
+    """At `go test -race ./...` a hazard stops the call; a lesson that only joined the call's context never
+    reaches the model (the decision takes the context's place), so the next call can still bring it, instead
+    of its being "already shown"."""
+    race = lesson(
+        "fails:go test -race",
+        "In this project: `go test -race ./...` fails here (a resource limit); use `go test -race -p 1 ./...` instead.",
+        kind=LessonKind.HAZARD,
+        commands=("go test -race",),
+    )
+    cgo = lesson(
+        "say:go test -race",
+        "In this project: read the race report in race.log after `go test -race`.",
+        kind=LessonKind.RULE,
+        commands=("go test -race",),
+    )
+    store_lessons(workspace, [race, cgo])
+    index = lookup.open_index(str(workspace.home), lookup.scope_tokens(PROJECT, "s1"))
+    assert index is not None
+    state = states.SessionState(None)
+
+    def call(command: str) -> tuple[inject.Answer, verdicts.Verdict | None]:
+        budget = config.Budget({"tool_lessons": 2})  # room for both in the call's context
+        answer, _ = inject.call(index, state, budget, "claude-code", time.time(), "Bash", {"command": command})
+        return answer, inject.call_decision(answer, state, verdicts.DENY)
+
+    answer, stopped = call("go test -race ./...")
+    assert stopped is not None and stopped.lessons == [race.id] and cgo.id in inject.lesson_ids(answer.shown)
+    answer, stopped = call("go test -race -p 1 ./...")
+    assert stopped is None and inject.lesson_ids(answer.shown) == [cgo.id]

@@ -40,7 +40,7 @@ from reverie.evals.protocols import (
     Injection,
     InjectionRequest,
 )
-from reverie.recall import config, inject, lookup, render, verdicts
+from reverie.recall import config, inject, lookup, render
 from reverie.recall import session_state as states
 from reverie.recall.index import refresh_index
 from reverie.store import Store
@@ -81,7 +81,7 @@ class Recalled:
                 shown += [(h.row.id, h.tokens, states.PROMPT, calls) for h in answer.shown]
                 continue
             answer, _ = inject.call(index, state, budget, AGENT, now, event.tool_name, event.tool_input or {})
-            decision = verdicts.verdict(answer.hits, state, budget.integer("call_decision"))
+            decision = inject.call_decision(answer, state, budget.integer("call_decision"))
             if decision is not None:  # read before the call runs; no second copy as context
                 cost, extra = divmod(render.estimate_tokens(decision.reason), len(decision.lessons))
                 costs = [cost + extra, *[cost] * (len(decision.lessons) - 1)]

@@ -151,6 +151,17 @@ def call(
     return answer, in_play
 
 
+def call_decision(answer: Answer, state: states.SessionState, mode: int) -> verdicts.Verdict | None:
+    """The permission decision on the call, if a lesson forbids it (``verdicts``). A decision takes the place
+    of the call's context, its reason carrying its own lessons: a lesson that was only in that context never
+    reached the model, so it is not counted as shown and may come at the call it is really about."""
+    decision = verdicts.verdict(answer.hits, state, mode)
+    if decision is not None:
+        unsent = [hit for hit in answer.shown if hit.row.id not in decision.lessons]
+        state.withdraw([hit.row.id for hit in unsent], sum(hit.tokens for hit in unsent))
+    return decision
+
+
 def _select(
     index: RecallIndex,
     hits: list[rank.Hit],

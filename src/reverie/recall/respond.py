@@ -185,7 +185,7 @@ def _respond(
         name = tool_name if isinstance(tool_name, str) else ""
         result, in_play = inject.call(index, state, budget, agent, now, name, tool_input)
         record.update(channel=states.TOOL, call=in_play.describe(), tool_use_id=payload.get("tool_use_id"))
-        decision = verdicts.verdict(result.hits, state, budget.integer("call_decision"))
+        decision = inject.call_decision(result, state, budget.integer("call_decision"))
         if decision is not None:
             record.update(decision=decision.decision, lessons=decision.lessons)
             return "", decision  # the reason carries the lesson: no second copy as context

@@ -177,6 +177,15 @@ class SessionState:
                 self.spent_turn, self.spent = self.turn, 0
             self.spent += tokens
 
+    def withdraw(self, lesson_ids: Sequence[str], tokens: int) -> None:
+        """Lessons marked shown at this call that did not reach the model after all (a permission decision
+        took the place of the context they were in): they may still be shown later in the session."""
+        for lesson_id in lesson_ids:
+            self.shown.pop(lesson_id, None)
+        self.spent_total = max(0, self.spent_total - tokens)
+        if self.spent_turn == self.turn:
+            self.spent = max(0, self.spent - tokens)
+
 
 def log_injection(home: str, session_id: str | None, record: dict[str, object]) -> None:
     """Append one injection to the session's log (what outcome tracking reads later)."""
