@@ -156,8 +156,8 @@ def call_decision(answer: Answer, state: states.SessionState, mode: int) -> verd
     of the call's context, its reason carrying its own lessons: a lesson that was only in that context never
     reached the model, so it is not counted as shown and may come at the call it is really about."""
     decision = verdicts.verdict(answer.hits, state, mode)
-    if decision is not None:
-        unsent = [hit for hit in answer.shown if hit.row.id not in decision.lessons]
+    if decision is not None:  # the decision's own lessons are marked "deny" now: what is left shown was not sent
+        unsent = answer.shown
         state.withdraw([hit.row.id for hit in unsent], sum(hit.tokens for hit in unsent))
     return decision
 

@@ -22,9 +22,9 @@ from collections import Counter
 from pathlib import Path
 
 from reverie.distill.lasting import Duration, duration
+from reverie.distill.reading.calibrate import STANDING
 from reverie.distill.reading.corpus import examples, load_rules, load_turns
 
-STANDING = frozenset({"standing_project", "standing_global"})
 Readings = dict[str, tuple[str, str]]  # "<id>|<sentence>" -> (duration, label)
 
 

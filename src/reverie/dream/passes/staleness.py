@@ -61,8 +61,7 @@ def _a_rival(lesson: Lesson, command: str) -> bool:
     fires when the agent is about to run `uv` or `poetry`. A rival failing says nothing against it."""
     if not (lesson.topic and lesson.stance) or not command.split():
         return False
-    program = lesson.stance.split()[0]
-    return not (_runs(command, program) or _runs(program, command.split()[0]))
+    return not _runs(command, lesson.stance.split()[0])
 
 
 def _warned_against(lesson: Lesson, command: str) -> bool:
