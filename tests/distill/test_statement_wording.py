@@ -88,6 +88,8 @@ def test_a_scope_word_naming_a_place_stays() -> None:
         ("Always import the engines from @__init__.py", "Always import the engines from @__init__.py."),
         ("Read [the style guide](docs/style.md) first.", "Read the style guide (`docs/style.md`) first."),
         ("Read [`docs/style.md`](docs/style.md) first.", "Read `docs/style.md` first."),
+        # Codex writes a skill the person picked as a link to its SKILL.md: the skill's name is what they said
+        ("Always run [$lint-fix](/home/me/.codex/skills/lint-fix/SKILL.md) first.", "Always run `$lint-fix` first."),
     ],
 )
 def test_markdown_decoration_is_not_part_of_the_statement(text: str, statement: str) -> None:

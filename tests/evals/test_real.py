@@ -108,6 +108,31 @@ def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text(
     assert by_kind == {"fact": [(0, 1), (0, 1)], "instruction": [(1, 2), (1, 2)]}  # the ruff choice is active
 
 
+def test_a_lesson_read_from_part_of_a_labelled_quote_is_precise_but_recalls_only_what_it_states() -> None:
+    said = "Use 'pytest'. All tests in a 'tests/' directory."
+    labelled = LabelledLesson(said, "standing_project", "Write tests with pytest and keep them in tests/.")
+    text = f"Python rules: {said}"
+    turn = corpus.Turn("a#1", "acme/widgets:chat.md", "a:1", 1, "prompt", text, "", "standing_project", (labelled,))
+    project = "github.com/acme/widgets"
+    halves = [
+        Produced("a", "Use 'pytest'.", "project", project, "active", (("user", "Use 'pytest'."),)),
+        Produced(
+            "b",
+            "All tests in a 'tests/' directory.",
+            "project",
+            project,
+            "active",
+            (("user", "All tests in a 'tests/' directory."),),
+        ),
+        Produced("c", "Use 'pytest'.", "project", "github.com/other/repo", "active", (("user", "Use 'pytest'."),)),
+        Produced("d", "Use pytest.", "project", project, "candidate", (("user", "pytest"),)),  # one word is no quote
+    ]
+    rates = score([turn], halves, retired_for_age={}, injected_texts=[]).rates
+    assert (rates["precision"].numerator, rates["precision"].denominator) == (2, 3)  # another project's is not
+    assert rates["candidate_precision"].numerator == 0
+    assert rates["recall"].numerator == 0  # neither half states the whole label
+
+
 def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: Path) -> None:
     report = tmp_path / "out"
     result = CliRunner().invoke(

@@ -103,8 +103,10 @@ _LINK = re.compile(r"\[(?P<label>[^\]\n]{1,80})\]\((?P<target>[^)\s]{1,200})\)")
 
 def _link_text(match: re.Match[str]) -> str:
     """A markdown link reads as its label and where it points: "[guide](docs/guide.md)" is "guide
-    (`docs/guide.md`)", "[`README.md`](README.md)" is "`README.md`"."""
+    (`docs/guide.md`)", "[`README.md`](README.md)" is "`README.md`", a skill is its name."""
     label, target = match.group("label"), match.group("target")
+    if re.fullmatch(r"\$[\w.-]+", label):  # Codex's mention of a skill, "[$rust-skills](.../SKILL.md)": its name
+        return f"`{label}`"
     if label.strip("`") == target or target.endswith("/" + label.strip("`")):
         return f"`{target}`" if not _URL.match(target) else target
     return f"{label} ({target if _URL.match(target) else f'`{target}`'})"

@@ -9,7 +9,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
   ``recall_any_scope`` the same in any scope; ``kept_as_candidate`` those not recalled that a
   candidate of the right scope holds (read, not yet shown to agents);
 * ``precision``: active lessons (project or global scope) that state a standing label (not
-  superseded) with the right scope;
+  superseded) with the right scope, or were read from the words it quotes (one labelled quote may be two
+  lessons: "Use 'pytest'. All tests in a 'tests/' directory.");
 * ``candidate_precision``: the same of the candidates (project or global scope): how much of the
   review queue a person meets is worth their time;
 * ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
@@ -112,9 +113,13 @@ def produced(lessons: Iterable[Any]) -> list[Produced]:
 
 
 def from_eval(lessons: Iterable[Any]) -> list[Produced]:
-    """The scorer's view of a baseline's ``EvalLesson`` list (no evidence: baselines keep none)."""
+    """The scorer's view of a baseline's ``EvalLesson`` list. A baseline keeps the person's words as its
+    statement, so they are its evidence too (what the precision of reverie's lessons may be read from)."""
     return [
-        Produced(lesson.id, lesson.statement, lesson.scope, lesson.project, lesson.status, ()) for lesson in lessons
+        Produced(
+            lesson.id, lesson.statement, lesson.scope, lesson.project, lesson.status, (("user", lesson.statement),)
+        )
+        for lesson in lessons
     ]
 
 
@@ -149,13 +154,11 @@ def score(
                 )
             ),
         ),
-        "precision": _rate(
-            active, lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
-        ),
+        "precision": _rate(active, lambda p: any(_right_scope(p, s) and _is_of(p, s) for s in standing)),
         # The review queue a person meets: how much of it is a standing instruction in the right scope.
         "candidate_precision": _rate(
             [p for p in lessons if p.status == CANDIDATE and p.scope in (PROJECT, GLOBAL)],
-            lambda p: any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing),
+            lambda p: any(_right_scope(p, s) and _is_of(p, s) for s in standing),
         ),
         "one_offs_persisted": _one_offs(all_labels, active),
         "retired_for_age": _aged(standing, lessons, retired_for_age),
@@ -179,6 +182,19 @@ def score(
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
     return RealScore(rates, by_channel, _audit(standing, active, right, queue), by_kind)
+
+
+def _is_of(lesson: Produced, label: Label) -> bool:
+    """The lesson is (part of) the labelled one: it states it, or it was read from the person's words that the
+    label quotes. "Use 'pytest'. All tests in a 'tests/' directory." is one label and may be two lessons; neither
+    states the whole, and both are right. Recall still asks for a lesson that states the label."""
+    if matches(lesson.statement, label.lesson):
+        return True
+    quote = " ".join(label.lesson.quote.split()).casefold()
+    return any(
+        origin == "user" and len(excerpt.split()) >= 2 and " ".join(excerpt.split()).casefold() in quote
+        for origin, excerpt in lesson.evidence
+    )
 
 
 def _right_scope(lesson: Produced, label: Label) -> bool:
