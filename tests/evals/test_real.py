@@ -104,6 +104,7 @@ def test_the_score_counts_scope_supersession_one_offs_age_and_reveries_own_text(
     assert again.rates["self_learned"].numerator == 0
     unmatched = [label["statement"] for label in result.audit["unmatched_labels"]]
     assert "Keep versions pinned in requirements.txt." in unmatched
+    assert [label["lessons"] for label in result.audit["persisted_one_offs"]] == [["Skip the slow integration tests."]]
     by_kind = {kind: [(r.numerator, r.denominator) for r in pair] for kind, pair in result.by_kind.items()}
     assert by_kind == {"fact": [(0, 1), (0, 1)], "instruction": [(1, 2), (1, 2)]}  # the ruff choice is active
 
@@ -131,6 +132,21 @@ def test_a_lesson_read_from_part_of_a_labelled_quote_is_precise_but_recalls_only
     assert (rates["precision"].numerator, rates["precision"].denominator) == (2, 3)  # another project's is not
     assert rates["candidate_precision"].numerator == 0
     assert rates["recall"].numerator == 0  # neither half states the whole label
+    audit = score([turn], halves, retired_for_age={}, injected_texts=[]).audit
+    assert [lesson["id"] for lesson in audit["unmatched_lessons"]] == ["c"]
+
+
+def test_a_one_off_is_kept_only_by_a_lesson_that_reaches_its_project() -> None:
+    said = "skip the slow integration tests this time"
+    labelled = LabelledLesson(said, "one_off", "Skip the slow integration tests.")
+    turn = corpus.Turn("a#1", "acme/widgets:chat.md", "a:1", 1, "prompt", said, "", "one_off", (labelled,))
+    elsewhere = Produced("x", "Skip the slow integration tests.", "project", "github.com/other/repo", "active", ())
+    in_words = Produced("y", "Hold back on integration runs.", "project", "github.com/acme/widgets", "active",
+                        (("user", said),))  # fmt: skip
+    assert score([turn], [elsewhere], retired_for_age={}, injected_texts=[]).rates["one_offs_persisted"].numerator == 0
+    kept = score([turn], [elsewhere, in_words], retired_for_age={}, injected_texts=[])
+    assert kept.rates["one_offs_persisted"].numerator == 1
+    assert kept.audit["persisted_one_offs"][0]["lessons"] == ["Hold back on integration runs."]
 
 
 def test_eval_real_runs_the_machine_and_reports_table_json_and_files(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ stating it is not counted as precise. Produced lessons are matched to labels by 
   lessons: "Use 'pytest'. All tests in a 'tests/' directory.");
 * ``candidate_precision``: the same of the candidates (project or global scope): how much of the
   review queue a person meets is worth their time;
-* ``one_offs_persisted`` (must be 0): one-off labels stated by an active lesson of project or global
-  scope;
+* ``one_offs_persisted`` (must be 0): one-off labels kept by an active lesson: a global one or one of the
+  label's project, that states it or was read from its words;
 * ``retired_for_age`` (must be 0): standing labels (not superseded) whose lesson a dream retired for
   time alone (``retire.unconfirmed``, ``retire.decayed``, a durable lesson's ``retire.expired``), of
   those that ever had a lesson; a one-off reading that expires is a miss of recall, not an age retirement;
@@ -181,7 +181,8 @@ def score(
         of_kind = [label for label in standing if label.lesson.kind == kind]
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
-    return RealScore(rates, by_channel, _audit(standing, active, right, queue), by_kind)
+    one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
+    return RealScore(rates, by_channel, _audit(standing, one_offs, active, right, queue), by_kind)
 
 
 def _is_of(lesson: Produced, label: Label) -> bool:
@@ -210,7 +211,17 @@ def _rate(items: Sequence[Any], good: Any) -> Rate:
 
 def _one_offs(all_labels: Sequence[Label], active: Sequence[Produced]) -> Rate:
     one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
-    return _rate(one_offs, lambda label: any(matches(p.statement, label.lesson) for p in active))
+    return _rate(one_offs, lambda label: bool(_keeping(label, active)))
+
+
+def _keeping(one_off: Label, active: Sequence[Produced]) -> list[Produced]:
+    """The active lessons that keep a one-off: global ones or its project's, that state it or were read from
+    its words (a lesson of another project that shares two words with it keeps nothing of it)."""
+    return [p for p in active if _in_reach(p, one_off) and _is_of(p, one_off)]
+
+
+def _in_reach(lesson: Produced, label: Label) -> bool:
+    return lesson.scope == GLOBAL or (lesson.project or "").casefold() == label.project.casefold()
 
 
 def _aged(standing: Sequence[Label], lessons: Sequence[Produced], retired: Mapping[str, str]) -> Rate:
@@ -245,24 +256,27 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 
 def _audit(
     standing: Sequence[Label],
+    one_offs: Sequence[Label],
     active: Sequence[Produced],
     right: Mapping[str, list[Produced]],
     queue: Sequence[Produced],
 ) -> dict[str, list[dict[str, Any]]]:
     """Every pair for a person to check: the labels held and by what, the labels missed, the active
-    lessons that state no label, and the candidates waiting for review that state none (the noise of the
-    review queue)."""
-    precise = {p.id for found in right.values() for p in found}
+    lessons that are of no label (what ``precision`` counts against), the candidates waiting for review that
+    are of none (the noise of the review queue), and the one-offs an active lesson keeps."""
+
+    def of_none(lesson: Produced) -> bool:
+        return not any(_right_scope(lesson, s) and _is_of(lesson, s) for s in standing)
+
     return {
         "matched": [
             _label_json(label, [p.statement for p in right[label.id]]) for label in standing if right[label.id]
         ],
         "unmatched_labels": [_label_json(label, []) for label in standing if not right[label.id]],
-        "unmatched_lessons": [_lesson_json(p) for p in active if p.id not in precise],
-        "unmatched_candidates": [
-            _lesson_json(p)
-            for p in queue
-            if not any(_right_scope(p, s) and matches(p.statement, s.lesson) for s in standing)
+        "unmatched_lessons": [_lesson_json(p) for p in active if of_none(p)],
+        "unmatched_candidates": [_lesson_json(p) for p in queue if of_none(p)],
+        "persisted_one_offs": [
+            _label_json(label, kept) for label in one_offs if (kept := [p.statement for p in _keeping(label, active)])
         ],
     }
 
