@@ -119,6 +119,11 @@ from reverie.domain.lessons import ScopeLevel
         "You always have to run the formatter.",
         "Don't use npm, just use pnpm.",
         "Use uv for dependency management.",
+        # a named tool for a chore, and hard-coding refused
+        "use 'uvx coverage' to run coverage, it will handle dependencies for you",
+        "Use `astro check` to run type checking and diagnostics.",
+        "No hardcoded paths.",
+        "Please don't hard code the API base URL.",
         "Update the status file every 2 hours.",
         "Append each prompt to prompt_history.md for every prompt I give you.",
         # a rule in bold with its explanation after it, as rule files and long prompts write them
@@ -196,6 +201,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "No fixes available (4 hidden fixes can be enabled with the `--unsafe-fixes` option).",  # ruff's report
         "TODO: add everywhere the `--plain` option that controls the output.",
         "Keep the old endpoint until the mobile app is updated.",
+        "Use the script to run the migration.",  # a thing of the task, not a named tool
+        "Just hardcode the value for now.",
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

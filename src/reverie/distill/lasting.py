@@ -200,6 +200,13 @@ _PURPOSE = re.compile(
     r"|the \w+ing(?=\s*(?:[,.;!]|$)))",
     re.I,
 )
+# "use 'uvx coverage' to run coverage", "Use `astro check` to run type checking": a named tool (one word, or
+# quoted) for a chore; "use the script to run the migration" is a thing of the task (dev and rule files 6 of 7)
+_TOOL_FOR_CHORE = re.compile(
+    r"^(?:(?:please|pls|also|and)[\s,]+)*use (?!(?:a|an|the|this|that|these|those|it|them|my|your|our|some)\b)"
+    r"(?:`[^`]+`|'[^']+'|\"[^\"]+\"|[\w.@/-]+) to (?:run|execute|manage|handle|start|install|launch|compile|deploy)\b",
+    re.I,
+)
 _CHOICE = re.compile(
     r"`[^`]+`,? (?:not|instead of|rather than|over) `[^`]+`|"
     # "don't use npm here, use pnpm": the refused tool and the one to use instead
@@ -269,6 +276,11 @@ _YOURSELF = re.compile(
     r"^(?:(?:please|pls|and|also|so)[\s,]+)*(?:don'?t|dont|do not|never) \w+(?: [\w.`/-]+){0,4} yourself\b", re.I
 )
 _FROM_NOW_ON = re.compile(r"\bfrom now on\b", re.I)  # "just php artisan test from now on": said to last
+# Refusing hard-coded values is a convention of the code, whatever it is said about: dev 5 of 5, the written
+# sets 2 of 2 ("just hard code 6 for now" says no such thing, and "for now" bounds it)
+_NO_HARDCODING = re.compile(
+    r"\b(?:no|don'?t|dont|do not|never|not|avoid|without)\s+(?:\w+\s+)?hard[- ]?cod(?:e|ed|ing)\b", re.I
+)
 # "no exceptions", and a prohibition closed by ", ever" / ", never": "no status codes in the ui, ever"
 _NO_EXCEPTIONS = re.compile(
     r"[,;:] no exceptions\b|\bwithout exception\b|(?:\b(?:not|no|never|nothing)\b.*), (?:ever|never)[.!]*$|"
@@ -338,7 +350,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.STANDING
     if cues.PERSONAL_SETUP.match(text) and not cues.BOUNDED.search(text):  # "I'm on an M2 mac"
         return Duration.STANDING
-    ruled = ruled or bool(_NO_EXCEPTIONS.search(text))  # "zod on every request body, no exceptions"
+    # "zod on every request body, no exceptions"; "No hardcoded paths", "please don't hard code the name"
+    ruled = ruled or bool(_NO_EXCEPTIONS.search(text) or _NO_HARDCODING.search(text))
     if ruled and not cues.BOUNDED.search(text) and not cues.TROUBLE.search(text) and len(text.split()) >= 2:
         return Duration.STANDING
     body = _FRAME.sub("", text, count=1)
@@ -430,6 +443,7 @@ def _said_to_last(text: str, body: str, *, framed: bool, instruction: bool) -> b
         or _of_a_kind(body, framed)
         or _PREFER.match(body)
         or _PURPOSE.match(text)
+        or _TOOL_FOR_CHORE.match(text)
         or _YOURSELF.match(body)
         or (framed and instruction and not cues.BOUNDED.search(text) and not kinds.AT_HAND.search(body))
         or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not cues.TROUBLE.search(text))
