@@ -203,6 +203,8 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Keep the old endpoint until the mobile app is updated.",
         "Use the script to run the migration.",  # a thing of the task, not a named tool
         "Just hardcode the value for now.",
+        "review the code in all files and refactor them if necessary",
+        "the error is gone, but the blocks with the new template are empty",  # how the work at hand goes
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -346,7 +346,8 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         return Duration.STANDING
     if replies.preference(text):  # "pls shorter summaries, 3 lines max"
         return Duration.BOUNDED if cues.BOUNDED.search(text) else Duration.STANDING
-    if changes.announces_change(text) and not cues.BOUNDED.search(text):  # "we moved from goose to atlas"
+    # "we moved from goose to atlas"; "the error is gone, but the blocks are empty" is how the work at hand goes
+    if changes.announces_change(text) and not cues.BOUNDED.search(text) and not cues.TROUBLE.search(text):
         return Duration.STANDING
     if cues.PERSONAL_SETUP.match(text) and not cues.BOUNDED.search(text):  # "I'm on an M2 mac"
         return Duration.STANDING
@@ -454,7 +455,7 @@ def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: 
     """A rule about every thing of a kind (``kinds``), a prohibition on a named place ("Don't touch the
     generated files in src/gen/"), or a named choice said as an instruction."""
     if kinds.of_every_one(body, main_clause, instruction, bounded=bool(cues.BOUNDED.search(text)), whole=text):
-        return True
+        return not _ONE_TIME_WORK.match(body)  # "review the code in all files": work done once, over all of them
     if (
         _NEGATIVE.match(body)
         and _NAMED_TARGET.search(body)
