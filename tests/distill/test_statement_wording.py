@@ -85,6 +85,10 @@ def test_a_scope_word_naming_a_place_stays() -> None:
         ("**Keep diffs small.** Reviewers read every line, and big diffs hide bugs.", "Keep diffs small."),
         ("You **must** sign every commit", "Sign every commit."),
         ("Type Hints: Use type hints for all public functions", "Use type hints for all public functions."),
+        # a label that is the object the instruction leaves out, but not one that announces
+        ("**Dependencies**: Manage with uv.", "Manage dependencies with uv."),
+        ("Secrets: Store in 1Password, never in the repo.", "Store secrets in 1Password, never in the repo."),
+        ("**Important**: Run the migrations in a venv.", "Run the migrations in a venv."),
         ("Always import the engines from @__init__.py", "Always import the engines from @__init__.py."),
         ("Read [the style guide](docs/style.md) first.", "Read the style guide (`docs/style.md`) first."),
         ("Read [`docs/style.md`](docs/style.md) first.", "Read `docs/style.md` first."),

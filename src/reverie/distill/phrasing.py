@@ -101,11 +101,33 @@ def _bold_lead(sentence: str) -> str:
     if bold := _BOLD_SENTENCE.match(sentence):
         return bold.group("bold")
     if labelled := _BOLD_LABEL.match(sentence):
-        rest = labelled.group("rest")
-        return rest if wording.opens_instruction(rest) else f"{labelled.group('label')}: {rest}"
-    if (plain := cues.LABEL.match(sentence)) and wording.opens_instruction(rest := sentence[plain.end() :]):
-        return rest  # "Type Hints: Use type hints for all public functions"
+        label, rest = labelled.group("label"), labelled.group("rest")
+        if (filled := _with_object(label, rest)) is not None:
+            return filled
+        return rest if wording.opens_instruction(rest) else f"{label}: {rest}"
+    if plain := cues.LABEL.match(sentence):
+        rest = sentence[plain.end() :]
+        if (filled := _with_object(sentence[: plain.end()], rest)) is not None:
+            return filled
+        if wording.opens_instruction(rest):
+            return rest  # "Type Hints: Use type hints for all public functions"
     return sentence
+
+
+# "**Dependencies**: Manage with uv": the instruction leaves its object to the label ("Manage dependencies
+# with uv"); "Use type hints" has its own.
+_NO_OBJECT = re.compile(r"^(?P<verb>[A-Z][a-z]+) (?=(?:with|in|via|using|through|into|under)\b)")
+_PLAIN_LABEL = re.compile(
+    r"(?!(?i:note|notes|nb|important|tip|tips|hint|warning|caution|rule|rules|reminder|remember|todo|fyi|update|"
+    r"edit|step|goal|task|context|example|also|then|now|next|first|finally)\b)[A-Z]?[a-z]+(?: [a-z]+)?"
+)
+
+
+def _with_object(label: str, rest: str) -> str | None:
+    label = label.strip().rstrip(":").strip()
+    if (verb := _NO_OBJECT.match(rest)) is None or not _PLAIN_LABEL.fullmatch(label):
+        return None
+    return f"{verb.group('verb')} {label.lower()} {rest[verb.end() :]}"
 
 
 def choice_statement(sentence: str, preferred: str, rejected: str | None) -> str | None:
