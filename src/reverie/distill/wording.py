@@ -36,7 +36,8 @@ _SCOPE_ASIDE = re.compile(
     r"\s*[(\[]\s*(?:" + cues.GLOBAL.pattern + "|" + cues.PROJECT.pattern + r"|for \w[\w.-]*)\s*[)\]]"
     # "the raw files are not in the repository", "never in the repo": there the place is what is said, not the
     # lesson's scope
-    r"|\s*(?<!\bnot )(?<!\bnever )(?<!\bonly )(?<!\bare )(?<!\bis )(?<!\blive )(?<!\blives )(?<!\bstay )(?<!\bstays )(?<!\bbelong )"
+    r"|\s*(?<!\bnot )(?<!\bnever )(?<!\bonly )(?<!\bare )(?<!\bis )"
+    r"(?<!\blive )(?<!\blives )(?<!\bstay )(?<!\bstays )(?<!\bbelong )"
     r"\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
     r"(?:repo|repository|project|codebase|code base|workspace)\b(?!['\u2019]s|\s+" + _PLACE_IN_IT + r")"
     r"|(?<!from )(?<!of )(?<!to )(?<!in )\bhere(?! (?:is|are)\b)\b)",
