@@ -368,9 +368,12 @@ ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "lint",
-        re.compile(r"\b(lint|ruff|eslint|flake8|pylint|clippy|credo|rubocop|golangci-lint|shellcheck|stylelint)\b"),
+        # pre-commit runs the project's linters (and formatters) as hooks: a way of linting, as recall reads it
+        re.compile(
+            r"\b(lint|ruff|eslint|flake8|pylint|clippy|credo|rubocop|golangci-lint|shellcheck|stylelint|pre-commit)\b"
+        ),
     ),
-    ("check", re.compile(r"\b(check|verify|ci|precommit|pre-commit|validate)\b")),
+    ("check", re.compile(r"\b(check|verify|ci|precommit|validate)\b")),
     ("build", re.compile(r"\b(build|compile|webpack|bundle|assemble|dist)\b")),
 )
 _INSPECTION_WORDS = """
