@@ -119,7 +119,7 @@ def _bold_lead(sentence: str) -> str:
 _NO_OBJECT = re.compile(r"^(?P<verb>[A-Z][a-z]+) (?=(?:with|in|via|using|through|into|under)\b)")
 _PLAIN_LABEL = re.compile(
     r"(?!(?i:note|notes|nb|important|tip|tips|hint|warning|caution|rule|rules|reminder|remember|todo|fyi|update|"
-    r"edit|step|goal|task|context|example|also|then|now|next|first|finally)\b)[A-Z]?[a-z]+(?: [a-z]+)?"
+    r"edit|step|goal|context|example|also|then|now|next|first|finally)\b)[A-Z]?[a-z]+(?: [a-z]+)?"
 )
 
 
