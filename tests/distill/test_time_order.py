@@ -207,6 +207,32 @@ def test_a_lesson_a_dream_held_for_a_person_stays_held_until_the_person_settles_
     assert one(store, "Use `flake8`").status is LessonStatus.RETIRED
 
 
+def test_a_hold_stands_against_the_rivals_newer_runs_too(store: SQLiteStore) -> None:
+    """Held for the person, a lesson is theirs to settle: the rival's runs do not retire it (only to see it
+    come back active at its own next run), whatever the store says of when the hold was written."""
+    Trace("s0", start=day(0)).prompt("go").run("ls").prompt("use `flake8`, not `ruff check .`").into(store)
+    for n in (1, 2):
+        Trace(f"s{n}", start=day(n)).prompt("lint it").run("ruff check .", "ok").into(store)
+    distill(store, now=NOW)
+    (fact,) = [lesson for lesson in every(store) if lesson.topic == "command:lint"]
+    held = replace(
+        fact,
+        version=fact.version + 1,
+        status=LessonStatus.CANDIDATE,
+        level=Level.MEMORY,
+        uncertainty=HELD + "contradicts the person's choice, which rests on stronger evidence",
+        recorded_at=None,  # as a version read back from the store has it
+    )
+    store.write_lessons(LessonBatch(lessons=[held]))
+    for name, when in (("flake-a", 4), ("flake-b", 5), ("ruff-again", 6)):
+        command = "ruff check ." if name == "ruff-again" else "flake8 ."
+        Trace(name, start=day(when)).prompt("lint it").run(command, "ok").into(store)
+        distill(store, now=NOW)
+        still = store.lesson(fact.id)
+        assert still is not None and still.status is LessonStatus.CANDIDATE, name
+        assert still.uncertainty == held.uncertainty and still.superseded_by is None
+
+
 @pytest.mark.parametrize("newer_first", [False, True], ids=["in-order", "out-of-order"])
 def test_a_new_test_command_supersedes_the_fix_that_recommended_the_old_one(
     store: SQLiteStore, newer_first: bool

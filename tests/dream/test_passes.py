@@ -184,6 +184,32 @@ def test_the_command_a_lesson_warns_against_failing_does_not_make_it_stale(store
     assert change.qualifier == "stale" and {e.session_id for e in change.evidence} == {"broken"}
 
 
+def test_a_command_fix_recommends_its_fix_not_the_failing_form_it_fires_on(store: SQLiteStore) -> None:
+    """ "`go test <file>` fails here; use `go test -tags=integration <file>` instead" fires on `go test` and has
+    no stance: the plain runs failing again confirm it, only the fix failing counts against it."""
+    fixed = "go test -tags=integration ./integration/db_test.go"
+    fix = make(
+        "In this project: `go test <file>` fails here (undefined: setupIntegrationDB); use "
+        "`go test -tags=integration <file>` instead.",
+        key="fix:go test <file>=>go test -tags <arg> <file>",
+        kind=LessonKind.FACT,
+        basis=Basis.OBSERVED,
+        when="2026-02-01T10:00:00Z",
+        trigger=Trigger(tools=("Bash",), commands=("go test",)),
+    )
+    plain = "go test ./integration/db_test.go"
+    seen = fix.evidence[0]
+    failed = replace(seen, event_key=seen.event_key + "-failed", role="failure", excerpt=plain)
+    fix = replace(fix, evidence=(failed, replace(seen, excerpt=fixed)))  # as command_fixes keeps them
+    put(store, fix)
+    session_with_runs(store, "plain", [(plain, False, "2026-03-02T10:00:00Z"), (plain, False, "2026-03-02T10:01:00Z")])
+    assert staleness.recommended_commands(fix) == (fixed,)
+    assert staleness.propose(view(store, ("plain",))) == []
+    session_with_runs(store, "broken", [(fixed, False, "2026-03-03T10:00:00Z"), (fixed, False, "2026-03-03T10:05:00Z")])
+    (change,) = staleness.propose(view(store, ("plain", "broken")))
+    assert {e.session_id for e in change.evidence} == {"broken"}
+
+
 def test_a_fact_from_runs_of_what_a_lesson_recommends_does_not_contradict_it(store: SQLiteStore) -> None:
     fixed = "TEST_DATABASE_URL=postgres://localhost:5433/test make test-integration"
     said = choice(fixed.lower(), "make test-integration", when="2026-01-01T10:00:00Z")

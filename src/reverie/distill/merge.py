@@ -42,6 +42,7 @@ from datetime import datetime
 
 from reverie.distill import guards
 from reverie.distill.contradiction import (
+    HELD,
     can_supersede,
     contradicts,
     held_since,
@@ -148,7 +149,7 @@ class Ledger:
             return _revived(lesson, current, observation)
         if activated_in_review(current) and lesson.status is LessonStatus.CANDIDATE:
             return replace(lesson, status=LessonStatus.ACTIVE, level=current.level, uncertainty=current.uncertainty)
-        held = held_since(current)
+        held = held_since(current) or _held_then_superseded(current)
         if held is None or _spoken_after(observation, held):
             return lesson
         contested = any(contradicts(lesson, rival) for rival in self._rivals(lesson))
@@ -242,13 +243,27 @@ class Ledger:
         if not (lesson.topic or lesson.stance or lesson.against) or not lesson.durable:
             return lesson
         lesson = self._reopened(lesson)
+        held = held_since(self.current(lesson.id))
+        if held is not None and not any(_spoken_since(e, held) for e in lesson.evidence):
+            return lesson  # held for the person: neither side's runs settle it (``_respect_decisions`` keeps it)
         for rival in self._rivals(lesson):
+            held = held_since(rival)
+            if held is not None and not any(_spoken_since(e, held) for e in lesson.evidence):
+                continue  # a dream held the rival for the person: their word settles it, not the order of runs
             newer = newest(lesson) >= newest(rival)
             agree = not contradicts(lesson, rival)  # a restatement: the newer wording may replace the older
             if newer and can_supersede(lesson, rival) and (not agree or restates(lesson, rival)):
                 if rival.superseded_by != lesson.id:
                     self._pending[rival.id] = self._retire(rival, lesson, contradicted=not agree)
-                lesson = replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
+                # Winning over one rival does not undo a loss to another that still stands (``_reopened`` has
+                # already freed it from a winner that fell): `go test -race` replacing `go test` is no answer to
+                # `make test`, which superseded it
+                lost = lesson.superseded_by not in (None, rival.id)
+                lesson = (
+                    replace(lesson, supersedes=rival.id)
+                    if lost
+                    else replace(lesson, supersedes=rival.id, superseded_by=None, valid_to=None)
+                )
             elif not newer and can_supersede(rival, lesson) and (not agree or restates(rival, lesson)):
                 # Read out of order (an older session imported late): the newer one wins all the same,
                 # and both ends of the link say so.
@@ -361,12 +376,27 @@ def _after(observation: Observation, moment: str) -> bool:
 
 
 def _spoken_after(observation: Observation, moment: str) -> bool:
-    return any(e.basis is Basis.USER_STATEMENT and (e.timestamp or "") > moment for e in observation.evidence)
+    return any(_spoken_since(e, moment) for e in observation.evidence)
+
+
+def _spoken_since(evidence: Evidence, moment: str) -> bool:
+    return evidence.basis is Basis.USER_STATEMENT and (evidence.timestamp or "") > moment
+
+
+def _held_then_superseded(lesson: Lesson) -> str | None:
+    """A lesson a dream held for a person, then superseded by its rival's newer evidence: seen again, it is
+    still the person's to settle, not active by the order of runs (``run the tests with X`` and ``with Y``,
+    both run clean, went active, held, retired and active again at every sighting)."""
+    if lesson.status is not LessonStatus.RETIRED or not lesson.superseded_by:
+        return None
+    return (lesson.recorded_at or newest(lesson)) if (lesson.uncertainty or "").startswith(HELD) else None
 
 
 def _still_held(lesson: Lesson, held: Lesson) -> Lesson:
+    """The hold's note stays on every version, retired by a rival's newer runs included, so that the next
+    sighting still finds it; an active reading goes back to the candidate the person has to settle."""
     if lesson.status is not LessonStatus.ACTIVE:
-        return lesson
+        return replace(lesson, uncertainty=held.uncertainty)
     return replace(lesson, status=LessonStatus.CANDIDATE, level=Level.MEMORY, uncertainty=held.uncertainty)
 
 

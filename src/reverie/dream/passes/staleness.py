@@ -49,6 +49,11 @@ def recommended_commands(lesson: Lesson) -> tuple[str, ...]:
     that the lesson exists to prevent would count against it."""
     if lesson.kind not in _RECOMMENDING:
         return ()
+    fixes = [e.excerpt for e in lesson.evidence if e.role == "fix" and e.excerpt]
+    if fixes and not lesson.stance:
+        # "`go test <file>` fails here; use `go test -tags=integration <file>` instead": its trigger is the
+        # failing form, which it warns about; what it recommends is the fix, as it ran
+        return tuple(dict.fromkeys(fixes))
     stance = lesson.stance if len(lesson.stance.split()) >= 2 else ""  # "make test", not "tabs"
     found = [c for c in lesson.trigger.commands if not _warned_against(lesson, c) and not _a_rival(lesson, c)]
     if stance and (not found or lesson.against):
