@@ -18,7 +18,9 @@ hands back the new versions to write in one transaction.
   is asserted again later, it comes back the same way.
 * **A hold stands until the person speaks.** A lesson that an accepted dream held as a candidate
   (it disagrees with another and code could not order them) stays a candidate on more of the same
-  evidence, until the person says it again or nothing active disagrees with it any more.
+  evidence, until the person says it again or nothing active disagrees with it any more; the rival's newer
+  runs do not retire it either (the order of runs is what could not settle it), and its note stays on every
+  version it goes through.
 * **A retirement stands until newer evidence.** A lesson retired by an accepted dream, or by a clean
   run of the command it said fails, is not brought back by evidence from before its retirement (a
   session read again, an old transcript imported late): that is recorded, and it stays retired.
