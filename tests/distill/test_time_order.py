@@ -10,7 +10,7 @@ import pytest
 
 from reverie.distill import distill
 from reverie.distill.contradiction import HELD
-from reverie.domain.lessons import Lesson, LessonStatus, Level
+from reverie.domain.lessons import Basis, Lesson, LessonStatus, Level, lesson_id
 from reverie.store import LessonBatch, SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
@@ -231,6 +231,48 @@ def test_a_hold_stands_against_the_rivals_newer_runs_too(store: SQLiteStore) -> 
         still = store.lesson(fact.id)
         assert still is not None and still.status is LessonStatus.CANDIDATE, name
         assert still.uncertainty == held.uncertainty and still.superseded_by is None
+
+
+def test_winning_over_one_rival_does_not_undo_a_loss_to_another(store: SQLiteStore) -> None:
+    """`go test -race` was superseded by the person's `make test`; seen again, it replaces an older `gotestsum`
+    fact, and that is no answer to `make test`, which still stands: it stays retired, not active beside it."""
+    for n in (0, 1):
+        Trace(f"g{n}", start=day(n)).prompt("test").run("go test -race -p 1 ./...", "ok").into(store)
+    distill(store, now=NOW)
+    (race,) = [lesson for lesson in every(store) if lesson.topic == "command:test"]
+    seen = race.evidence[0]
+    said = replace(seen, event_key="said", basis=Basis.USER_STATEMENT, role="statement", timestamp=day(3))
+    make_test = replace(
+        race,
+        id=lesson_id("fact:test:make test", race.scope),
+        key="fact:test:make test",
+        statement="In this project: run the tests with `make test`.",
+        stance="make test",
+        evidence=(replace(said, excerpt="run the tests with make test", session_id="m"),),
+        supersedes=race.id,
+        version=1,
+    )
+    gotestsum = replace(
+        race,
+        id=lesson_id("fact:test:gotestsum", race.scope),
+        key="fact:test:gotestsum",
+        statement="In this project: run the tests with `gotestsum`.",
+        stance="gotestsum",
+        evidence=tuple(replace(e, event_key=e.event_key + "-sum", timestamp=day(2)) for e in race.evidence),
+        version=1,
+    )
+    lost = replace(
+        race, version=race.version + 1, status=LessonStatus.RETIRED, level=Level.MEMORY,
+        superseded_by=make_test.id, valid_to=day(3),
+    )  # fmt: skip
+    store.write_lessons(LessonBatch(lessons=[make_test, gotestsum, lost]))
+    for n in (5, 6):
+        Trace(f"again{n}", start=day(n)).prompt("test").run("go test -race -p 1 ./...", "ok").into(store)
+        distill(store, now=NOW)
+    still = store.lesson(race.id)
+    assert still is not None and still.status is LessonStatus.RETIRED and still.superseded_by == make_test.id
+    assert still.supersedes == gotestsum.id  # it did replace the older one
+    assert [lesson.id for lesson in store.lessons(statuses=[LessonStatus.ACTIVE])] == [make_test.id]
 
 
 @pytest.mark.parametrize("newer_first", [False, True], ids=["in-order", "out-of-order"])
