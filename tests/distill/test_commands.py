@@ -68,6 +68,7 @@ def test_similarity_gives_partial_credit_for_near_identical_tokens() -> None:
         ("ruff format", "format"),
         ("mypy", "typecheck"),
         ("make check", "check"),
+        ("pre-commit run", "lint"),  # runs the project's linters as hooks: a way of linting, as recall reads it
         ("npm run build", "build"),
         ("git push", None),
         ("ls", None),
