@@ -55,6 +55,21 @@ def test_opposite_polarity_and_different_commands_never_merge(store: SQLiteStore
     assert dedupe.propose(view(store)) == []
 
 
+def test_a_fact_naming_a_command_is_not_inside_a_longer_instruction_that_names_none(store: SQLiteStore) -> None:
+    fact = make(
+        "In this project: run the tests with `make test`.",
+        key="fact:test:make test",
+        kind=LessonKind.FACT,
+        topic="command:test",
+        stance="make test",
+        basis=Basis.OBSERVED,
+        sessions=("a",),
+    )
+    said = make("In this project: Use a sub agent to run tests in the vm to test all back end.", sessions=("b",))
+    put(store, fact, said)
+    assert dedupe.propose(view(store)) == []
+
+
 def test_a_word_for_word_copy_is_an_exact_merge_that_shapes_nothing(store: SQLiteStore) -> None:
     first = make("Use tabs for indentation.", key="a", sessions=("a",))
     second = make("use tabs for indentation", key="b", sessions=("b",))

@@ -3,7 +3,8 @@
 Two live lessons are duplicates when they are in the same scope (or one is an active global lesson
 and the other a project lesson saying the same: the project copy adds nothing), have the same
 polarity, do not name different commands, and their lexical cores (``reverie.dream.wording``) agree:
-Jaccard at least 0.75, or one core wholly inside the other with two words or more. Lessons that
+Jaccard at least 0.75, or one core wholly inside the other with two words or more when both name commands or
+neither does (a fact's core is short, its command aside: "run the tests with `make test`" is "run test"). Lessons that
 already take a side on a topic (``topic``/``stance``) only merge with the same stance.
 
 The survivor is the global one if any, then the active one, then the most confident; it takes
@@ -54,7 +55,9 @@ def duplicates(first: Lesson, second: Lesson, a: wording.Wording, b: wording.Wor
     if LessonKind.PROCEDURE in (first.kind, second.kind):
         return False  # a workflow's steps are ordered: the same commands in another order are another workflow
     shared = len(a.core & b.core)
-    inside = shared == min(len(a.core), len(b.core)) and shared >= 2
+    # one core wholly inside the other says the same only when both name the same commands or neither does:
+    # "run the tests with `make test`" (core: run, test) is not inside "use a sub agent to run tests in the vm"
+    inside = shared == min(len(a.core), len(b.core)) and shared >= 2 and bool(a.code) == bool(b.code)
     return a.similarity(b) >= JACCARD or inside
 
 
