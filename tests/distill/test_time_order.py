@@ -221,7 +221,7 @@ def test_a_hold_stands_against_the_rivals_newer_runs_too(store: SQLiteStore) -> 
         status=LessonStatus.CANDIDATE,
         level=Level.MEMORY,
         uncertainty=HELD + "contradicts the person's choice, which rests on stronger evidence",
-        recorded_at=None,  # as a version read back from the store has it
+        recorded_at=None,  # as a version distill has just put together has it
     )
     store.write_lessons(LessonBatch(lessons=[held]))
     for name, when in (("flake-a", 4), ("flake-b", 5), ("ruff-again", 6)):

@@ -23,7 +23,7 @@ def held_since(lesson: Lesson | None) -> str | None:
     speaks again: more of the same behaviour does not settle what the person has to."""
     if lesson is None or lesson.status is not LessonStatus.CANDIDATE or not (lesson.uncertainty or "").startswith(HELD):
         return None
-    # a version read back from the store has no recording time: the hold came after the evidence it weighed
+    # a version distill has just put together has no recording time yet: the hold came after the evidence it weighed
     return lesson.recorded_at or newest(lesson)
 
 
