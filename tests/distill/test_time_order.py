@@ -10,7 +10,7 @@ import pytest
 
 from reverie.distill import distill
 from reverie.distill.contradiction import HELD
-from reverie.domain.lessons import Basis, Lesson, LessonStatus, Level, lesson_id
+from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus, Level, lesson_id
 from reverie.store import LessonBatch, SQLiteStore
 from tests.distill.conftest import NOW
 from tests.distill.trace import Trace, day
@@ -242,24 +242,24 @@ def test_winning_over_one_rival_does_not_undo_a_loss_to_another(store: SQLiteSto
     (race,) = [lesson for lesson in every(store) if lesson.topic == "command:test"]
     seen = race.evidence[0]
     said = replace(seen, event_key="said", basis=Basis.USER_STATEMENT, role="statement", timestamp=day(3))
+
+    def run_with(command: str, evidence: tuple[Evidence, ...]) -> Lesson:
+        return replace(
+            race,
+            id=lesson_id(f"fact:test:{command}", race.scope),
+            key=f"fact:test:{command}",
+            statement=f"In this project: run the tests with `{command}`.",
+            stance=command,
+            evidence=evidence,
+            version=1,
+        )
+
     make_test = replace(
-        race,
-        id=lesson_id("fact:test:make test", race.scope),
-        key="fact:test:make test",
-        statement="In this project: run the tests with `make test`.",
-        stance="make test",
-        evidence=(replace(said, excerpt="run the tests with make test", session_id="m"),),
+        run_with("make test", (replace(said, excerpt="run the tests with make test", session_id="m"),)),
         supersedes=race.id,
-        version=1,
     )
-    gotestsum = replace(
-        race,
-        id=lesson_id("fact:test:gotestsum", race.scope),
-        key="fact:test:gotestsum",
-        statement="In this project: run the tests with `gotestsum`.",
-        stance="gotestsum",
-        evidence=tuple(replace(e, event_key=e.event_key + "-sum", timestamp=day(2)) for e in race.evidence),
-        version=1,
+    gotestsum = run_with(
+        "gotestsum", tuple(replace(e, event_key=e.event_key + "-sum", timestamp=day(2)) for e in race.evidence)
     )
     lost = replace(
         race, version=race.version + 1, status=LessonStatus.RETIRED, level=Level.MEMORY,

@@ -71,6 +71,19 @@ def make(
     return replace(base, **fields)  # type: ignore[arg-type]
 
 
+def run_tests_fact(command: str, **fields: object) -> Lesson:
+    """An observed fact: "run the tests with `<command>`" (topic ``command:test``)."""
+    return make(
+        f"In this project: run the tests with `{command}`.",
+        key=f"fact:test:{command}",
+        kind=LessonKind.FACT,
+        topic="command:test",
+        stance=command,
+        basis=Basis.OBSERVED,
+        **fields,
+    )
+
+
 def choice(use: str, instead: str, **fields: object) -> Lesson:
     return make(
         f"Use `{use}`, not `{instead}`.",

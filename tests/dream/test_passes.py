@@ -13,7 +13,7 @@ from reverie.dream import registry, snapshot
 from reverie.dream.passes import contradictions, dedupe, evolution, expiry, promotion, staleness
 from reverie.dream.runner import run_passes
 from reverie.store import SQLiteStore
-from tests.dream.factory import APP, NOW, WEB, busy, choice, make, put, session_with_runs
+from tests.dream.factory import APP, NOW, WEB, busy, choice, make, put, run_tests_fact, session_with_runs
 
 
 @pytest.fixture
@@ -56,15 +56,7 @@ def test_opposite_polarity_and_different_commands_never_merge(store: SQLiteStore
 
 
 def test_a_fact_naming_a_command_is_not_inside_a_longer_instruction_that_names_none(store: SQLiteStore) -> None:
-    fact = make(
-        "In this project: run the tests with `make test`.",
-        key="fact:test:make test",
-        kind=LessonKind.FACT,
-        topic="command:test",
-        stance="make test",
-        basis=Basis.OBSERVED,
-        sessions=("a",),
-    )
+    fact = run_tests_fact("make test", sessions=("a",))
     said = make("In this project: Use a sub agent to run tests in the vm to test all back end.", sessions=("b",))
     put(store, fact, said)
     assert dedupe.propose(view(store)) == []

@@ -44,7 +44,6 @@ from datetime import datetime
 
 from reverie.distill import guards
 from reverie.distill.contradiction import (
-    HELD,
     can_supersede,
     contradicts,
     held_since,
@@ -151,7 +150,7 @@ class Ledger:
             return _revived(lesson, current, observation)
         if activated_in_review(current) and lesson.status is LessonStatus.CANDIDATE:
             return replace(lesson, status=LessonStatus.ACTIVE, level=current.level, uncertainty=current.uncertainty)
-        held = held_since(current) or _held_then_superseded(current)
+        held = held_since(current)
         if held is None or _spoken_after(observation, held):
             return lesson
         contested = any(contradicts(lesson, rival) for rival in self._rivals(lesson))
@@ -245,12 +244,10 @@ class Ledger:
         if not (lesson.topic or lesson.stance or lesson.against) or not lesson.durable:
             return lesson
         lesson = self._reopened(lesson)
-        held = held_since(self.current(lesson.id))
-        if held is not None and not any(_spoken_since(e, held) for e in lesson.evidence):
+        if _still_the_persons(self.current(lesson.id), lesson):
             return lesson  # held for the person: neither side's runs settle it (``_respect_decisions`` keeps it)
         for rival in self._rivals(lesson):
-            held = held_since(rival)
-            if held is not None and not any(_spoken_since(e, held) for e in lesson.evidence):
+            if _still_the_persons(rival, lesson):
                 continue  # a dream held the rival for the person: their word settles it, not the order of runs
             newer = newest(lesson) >= newest(rival)
             agree = not contradicts(lesson, rival)  # a restatement: the newer wording may replace the older
@@ -385,13 +382,10 @@ def _spoken_since(evidence: Evidence, moment: str) -> bool:
     return evidence.basis is Basis.USER_STATEMENT and (evidence.timestamp or "") > moment
 
 
-def _held_then_superseded(lesson: Lesson) -> str | None:
-    """A lesson a dream held for a person, then superseded by its rival's newer evidence: seen again, it is
-    still the person's to settle, not active by the order of runs (``run the tests with X`` and ``with Y``,
-    both run clean, went active, held, retired and active again at every sighting)."""
-    if lesson.status is not LessonStatus.RETIRED or not lesson.superseded_by:
-        return None
-    return (lesson.recorded_at or newest(lesson)) if (lesson.uncertainty or "").startswith(HELD) else None
+def _still_the_persons(held: Lesson | None, lesson: Lesson) -> bool:
+    """``held`` is a lesson a dream held for the person, and nothing in ``lesson`` is their word since."""
+    moment = held_since(held)
+    return moment is not None and not any(_spoken_since(e, moment) for e in lesson.evidence)
 
 
 def _still_held(lesson: Lesson, held: Lesson) -> Lesson:

@@ -132,6 +132,7 @@ def score(
 ) -> RealScore:
     all_labels = labels(turns)
     standing = [label for label in all_labels if label.lesson.standing and not label.superseded]
+    one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
     active = [lesson for lesson in lessons if lesson.active]
     right = {
         label.id: [p for p in active if _right_scope(p, label) and matches(p.statement, label.lesson)]
@@ -160,7 +161,7 @@ def score(
             [p for p in lessons if p.status == CANDIDATE and p.scope in (PROJECT, GLOBAL)],
             lambda p: any(_right_scope(p, s) and _is_of(p, s) for s in standing),
         ),
-        "one_offs_persisted": _one_offs(all_labels, active),
+        "one_offs_persisted": _rate(one_offs, lambda label: bool(_keeping(label, active))),
         "retired_for_age": _aged(standing, lessons, retired_for_age),
         "self_learned": _self_learned(turns, lessons, injected_texts),
     }
@@ -181,7 +182,6 @@ def score(
         of_kind = [label for label in standing if label.lesson.kind == kind]
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
-    one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
     return RealScore(rates, by_channel, _audit(standing, one_offs, active, right, queue), by_kind)
 
 
@@ -207,11 +207,6 @@ def _right_scope(lesson: Produced, label: Label) -> bool:
 
 def _rate(items: Sequence[Any], good: Any) -> Rate:
     return Rate(sum(1 for item in items if good(item)), len(items))
-
-
-def _one_offs(all_labels: Sequence[Label], active: Sequence[Produced]) -> Rate:
-    one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
-    return _rate(one_offs, lambda label: bool(_keeping(label, active)))
 
 
 def _keeping(one_off: Label, active: Sequence[Produced]) -> list[Produced]:

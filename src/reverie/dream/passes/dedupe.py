@@ -55,7 +55,8 @@ def duplicates(first: Lesson, second: Lesson, a: wording.Wording, b: wording.Wor
     if LessonKind.PROCEDURE in (first.kind, second.kind):
         return False  # a workflow's steps are ordered: the same commands in another order are another workflow
     shared = len(a.core & b.core)
-    # one core wholly inside the other says the same only when both name the same commands or neither does:
+    # one core wholly inside the other says the same only when both name commands (the same ones: above) or
+    # neither does:
     # "run the tests with `make test`" (core: run, test) is not inside "use a sub agent to run tests in the vm"
     inside = shared == min(len(a.core), len(b.core)) and shared >= 2 and bool(a.code) == bool(b.code)
     return a.similarity(b) >= JACCARD or inside
