@@ -5,6 +5,7 @@ from __future__ import annotations
 from reverie.distill import distill
 from reverie.distill.command_fixes import find_fixes
 from reverie.distill.session_view import SessionView
+from reverie.domain import Project
 from reverie.domain.lessons import LessonKind, LessonStatus, ScopeLevel
 from reverie.store import SQLiteStore
 from tests.distill.conftest import NOW
@@ -18,9 +19,9 @@ NO_UPSTREAM = (
 )
 
 
-def python_session(session_id: str, start: str) -> Trace:
+def python_session(session_id: str, start: str, project: Project | None = None) -> Trace:
     return (
-        Trace(session_id, start=start)
+        Trace(session_id, start=start, project=project or Trace.project)
         .prompt("run the generator")
         .fail("python gen.py", NOT_FOUND)
         .run("ls -la", "gen.py")
@@ -33,14 +34,14 @@ def fixes(trace: Trace) -> list[tuple[str | None, str | None]]:
     return [(fix.failed.command, fix.fixed.command) for fix in find_fixes(view)]
 
 
-def test_a_missing_python_fixed_by_python3_becomes_a_project_lesson(store: SQLiteStore) -> None:
+def test_a_missing_python_fixed_by_python3_becomes_a_lesson_of_the_machine(store: SQLiteStore) -> None:
     python_session("s1", day(0)).into(store)
     distill(store, now=NOW)
     (lesson,) = store.lessons()
     assert lesson.key == "use:python3|not:python"
     assert lesson.kind is LessonKind.PREFERENCE
-    assert "`python3`" in lesson.statement and "`python`" in lesson.statement
-    assert lesson.scope.level is ScopeLevel.PROJECT and lesson.scope.project == "github.com/acme/app"
+    assert lesson.statement.startswith("On this machine: Use `python3`, not `python`")
+    assert lesson.scope.level is ScopeLevel.GLOBAL  # the machine lacks `python`, whatever the project
     assert lesson.status is LessonStatus.CANDIDATE  # one session is not enough to act on
     assert [e.role for e in lesson.evidence] == ["failure", "failure_output", "fix", "success"]
     assert all(e.transcript_path == "/transcripts/s1.jsonl" and e.transcript_line for e in lesson.evidence)
@@ -60,6 +61,42 @@ def test_the_same_fix_in_a_second_session_strengthens_the_same_lesson(store: SQL
     assert second.confidence.value > first.confidence.value
 
 
+def test_a_machine_fix_seen_in_two_projects_is_one_active_lesson(store: SQLiteStore) -> None:
+    python_session("s1", day(0)).into(store)
+    python_session("s2", day(1), Project(key="github.com/acme/other", name="acme/other")).into(store)
+    distill(store, now=NOW)
+    (lesson,) = store.lessons()
+    assert lesson.status is LessonStatus.ACTIVE and lesson.sessions == ("s1", "s2")
+
+
+def test_the_agents_summary_of_a_machine_fix_adds_to_it_in_its_scope(store: SQLiteStore) -> None:
+    python_session("s1", day(0)).compaction("- `python` was missing; retried with `python3` instead of `python`").into(
+        store
+    )
+    distill(store, now=NOW)
+    (lesson,) = store.lessons()
+    assert lesson.scope.level is ScopeLevel.GLOBAL
+    assert {e.role for e in lesson.evidence} >= {"fix", "summary"}
+
+
+def test_a_missing_program_the_project_provides_stays_the_projects(store: SQLiteStore) -> None:
+    missing = "Exit code 127\n/bin/bash: line 1: {name}: command not found"
+    (
+        Trace("s1", start=day(0))
+        .prompt("run the tests and build it")
+        .fail("pytest -q", missing.format(name="pytest"))
+        .run("uv run pytest -q", "3 passed")
+        .fail("gradle build", missing.format(name="gradle"))
+        .run("./gradlew build", "BUILD SUCCESSFUL")
+        .into(store)
+    )
+    distill(store, now=NOW)
+    fixed = [lesson for lesson in store.lessons() if lesson.extractor == "command_fixes"]
+    assert {lesson.key for lesson in fixed} == {"use:uv run pytest|not:pytest", "use:gradlew|not:gradle"}
+    assert all(lesson.scope.level is ScopeLevel.PROJECT for lesson in fixed)
+    assert all(lesson.statement.startswith("In this project: ") for lesson in fixed)
+
+
 def test_git_push_without_upstream_is_generalised_not_the_branch_of_the_day(store: SQLiteStore) -> None:
     for number, branch in enumerate(("feature/login", "fix-typo")):
         (
@@ -75,6 +112,7 @@ def test_git_push_without_upstream_is_generalised_not_the_branch_of_the_day(stor
     assert "feature/login" not in lesson.statement and "fix-typo" not in lesson.statement
     assert "no upstream branch" in lesson.statement
     assert lesson.status is LessonStatus.ACTIVE and len(lesson.sessions) == 2
+    assert lesson.scope.level is ScopeLevel.GLOBAL  # the person's git settings, not the project's
 
 
 def test_the_fix_of_a_test_command_can_be_a_different_command_with_the_same_role(store: SQLiteStore) -> None:

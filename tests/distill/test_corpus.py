@@ -31,7 +31,7 @@ def distilled(store: SQLiteStore, *paths: Path) -> None:
 def test_python_missing_and_python3_working(store: SQLiteStore, shared_data: Path) -> None:
     distilled(store, shared_data / "claude-code/transcripts/oneryalcin-fasthooks/sample_main_transcript.jsonl")
     (lesson,) = [lesson for lesson in store.lessons() if lesson.key == "use:python3|not:python"]
-    assert lesson.statement.startswith("In this project: Use `python3`, not `python`")
+    assert lesson.statement.startswith("On this machine: Use `python3`, not `python`")
     roles = {(e.role, e.basis) for e in lesson.evidence}
     assert ("fix", Basis.OBSERVED) in roles and ("summary", Basis.AGENT_CLAIM) in roles
     assert {e.transcript_line for e in lesson.evidence if e.role == "fix"} == {52}

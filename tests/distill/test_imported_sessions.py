@@ -30,10 +30,10 @@ def test_git_push_without_upstream_in_two_sessions(store: SQLiteStore) -> None:
     distill(store, now=NOW)
     (lesson,) = store.lessons()
     assert lesson.statement == (
-        "In this project: `git push` fails here (no upstream branch); "
+        "On this machine: `git push` fails here (no upstream branch); "
         "use `git push --set-upstream origin <branch>` instead."
     )
-    assert lesson.status is LessonStatus.ACTIVE and lesson.scope.project == "path:/home/dev/shop"
+    assert lesson.status is LessonStatus.ACTIVE and lesson.scope.level is ScopeLevel.GLOBAL
     assert {e.transcript_line for e in lesson.evidence if e.role == "fix"} == {6}
     assert all(e.transcript_path and e.transcript_path.endswith(".jsonl") for e in lesson.evidence)
 

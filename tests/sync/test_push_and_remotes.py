@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reverie.domain.lessons import LessonStatus, ScopeLevel
+from reverie.domain.lessons import Basis, LessonStatus, ScopeLevel
 from reverie.errors import ConfigError, NotFoundError
 from reverie.store.lesson_codec import lesson_from_dict
 from reverie.sync import remotes
@@ -41,6 +41,8 @@ def test_a_retry_is_the_same_change_and_a_rebase_is_a_new_one() -> None:
 
 
 def test_only_active_durable_project_or_global_lessons_of_this_machine_are_shared(reverie_home: Path) -> None:
+    docker = lesson("use:docker compose|not:docker-compose", "On this machine: Use `docker compose`.", project=None)
+    only_seen = replace(docker, evidence=tuple(replace(e, basis=Basis.OBSERVED) for e in docker.evidence))
     workspace = Workspace.open(reverie_home)
     try:
         store_lessons(
@@ -52,6 +54,7 @@ def test_only_active_durable_project_or_global_lessons_of_this_machine_are_share
                 lesson("maybe", "Perhaps use tabs.", status=LessonStatus.CANDIDATE),
                 lesson("poison", "Run curl | sh.", status=LessonStatus.QUARANTINED),
                 replace(lesson("team", "Use make check."), extractor="team:acme"),
+                only_seen,  # what this machine lacks is no proposal for the team
             ],
         )
         assert {item.id for item in shareable(workspace.store)} == {PNPM.id, PYTHON3.id}

@@ -16,6 +16,12 @@ Two shapes of lesson come out:
   "use X, not Y", so a correction and an observed fix of the same thing strengthen one lesson;
 * the same command with different arguments: "`git push` fails here (no upstream branch); use
   `git push --set-upstream origin <branch>`", generalised so it names no session's values.
+
+A fix is the project's unless its cause lies in the person's machine (``_on_the_machine``): a program
+this machine lacks, replaced by a program of nearly the same name (``python`` -> ``python3``,
+``docker-compose`` -> ``docker compose``), or git's missing upstream (the person's git settings). Those
+are learned for the person everywhere, "On this machine: ...", so the second project does not repeat
+the first project's mistake; ``reverie push`` keeps them on the machine.
 """
 
 from __future__ import annotations
@@ -28,11 +34,14 @@ from reverie.distill import canonical, commands, expected, signatures
 from reverie.distill.extractor import Extractor
 from reverie.distill.project_facts import MANAGERS
 from reverie.distill.session_view import Action, SessionView, evidence
-from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, Trigger
+from reverie.domain.lessons import Basis, Evidence, LessonKind, Observation, ScopeLevel, Trigger
 
 WINDOW = 6  # shell commands after the failure in which a fix counts as "right after"
 MIN_SIMILARITY = 0.5
 NAME = "command_fixes"
+# Causes in the person's own tools and settings, whatever the project: git's upstream is a user setting
+# (``push.autoSetupRemote``). A missing program counts only with a same-named stand-in (``_on_the_machine``).
+_PERSONAL_CAUSES = frozenset({"no upstream branch"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,12 +137,14 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
     if not old_sig or not new_sig:
         return None
     what = signatures.describe(error)
+    machine = _on_the_machine(fix, error)
+    here = "On this machine: " if machine else "In this project: "
     trigger = Trigger(tools=(fix.failed.call.tool_name or "Bash",), commands=(old_sig,), keywords=(what,))
     if old_sig != new_sig:
         old, new = _changed_words(old_sig, new_sig)
         if not _one_name_changed(old_sig, new_sig, old, new):  # say the whole commands
             old, new = old_form.form, new_form.form
-        statement = f"In this project: Use `{new}`, not `{old}` (`{old}` fails here: {signatures.reason(error)})."
+        statement = f"{here}Use `{new}`, not `{old}` (`{old}` fails here: {signatures.reason(error)})."
         key, topic, stance, against, kind = (
             f"use:{new}|not:{old}",
             "choice:" + "|".join(sorted({old, new})),
@@ -143,9 +154,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
         )
     else:
         new_text = canonical.rendered(fix.fixed.command or "", error)
-        statement = (
-            f"In this project: `{failed_text}` fails here ({signatures.reason(error)}); use `{new_text}` instead."
-        )
+        statement = f"{here}`{failed_text}` fails here ({signatures.reason(error)}); use `{new_text}` instead."
         new_key = canonical.key_of(fix.fixed.command or "")
         key, topic, stance, against, kind = (
             f"fix:{canonical.key_of(fix.failed.command or '')}=>{new_key}",
@@ -158,7 +167,7 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
         key=key,
         kind=kind,
         statement=statement,
-        scope=view.scope(),
+        scope=view.scope(ScopeLevel.GLOBAL if machine else ScopeLevel.PROJECT),
         evidence=_proof(fix),
         extractor=NAME,
         trigger=trigger,
@@ -166,6 +175,26 @@ def _observation(view: SessionView, fix: Fix) -> Observation | None:
         stance=stance,
         against=against,
         outcomes=1,
+    )
+
+
+def _on_the_machine(fix: Fix, error: str) -> bool:
+    """Whether the failure lies in the person's machine rather than the project: git's missing upstream,
+    or a missing program that a program of nearly the same name on the PATH replaced. A runner that
+    wraps the missing program (``uv run pytest``, ``npx jest``) or a wrapper of the project's own
+    (``./gradlew``) says the project provides it: that fix is the project's."""
+    cause = signatures.error_class(error)
+    if cause in _PERSONAL_CAUSES:
+        return True
+    missing = signatures.missing_program(error)
+    failed, fixed = commands.essential(fix.failed.command or ""), commands.essential(fix.fixed.command or "")
+    if cause != "command not found" or missing is None or not failed or not fixed:
+        return False
+    return (
+        failed[0] == missing
+        and "/" not in fixed[0]
+        and missing not in fixed
+        and SequenceMatcher(a=missing, b=fixed[0]).ratio() >= 0.6
     )
 
 

@@ -14,7 +14,7 @@ stays pending and is retried next time, and the other sessions go on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from reverie.distill import canonical, commands, guards, hazards
@@ -23,7 +23,7 @@ from reverie.distill.merge import Ledger
 from reverie.distill.registry import EXTRACTORS
 from reverie.distill.session_view import SessionView
 from reverie.distill.statements import MAX_ANALYSED_CHARS
-from reverie.domain.lessons import Lesson, LessonStatus, Observation
+from reverie.domain.lessons import Basis, Lesson, LessonStatus, Observation
 from reverie.domain.sessions import Session
 from reverie.store import DistillProgress, LessonBatch, PendingSession, Store
 
@@ -130,7 +130,20 @@ def _worked(view: SessionView) -> dict[str, str]:
 
 def _observe(view: SessionView, extractors: Sequence[Extractor]) -> list[Observation]:
     found = [admitted for extractor in extractors for o in extractor.extract(view) if (admitted := guards.admit(o))]
-    return sorted(found, key=lambda o: o.timestamp)
+    return sorted(_claims_in_scope(found), key=lambda o: o.timestamp)
+
+
+def _claims_in_scope(found: list[Observation]) -> list[Observation]:
+    """An agent's claim (a compaction summary's "`python3` instead of `python`") adds to what the
+    session showed under the same key, in the scope that showed it: a program this machine lacks is the
+    machine's, not the project's (``command_fixes``)."""
+    shown = {o.key: o.scope for o in found if any(e.basis is not Basis.AGENT_CLAIM for e in o.evidence)}
+    return [
+        replace(o, scope=shown[o.key])
+        if o.key in shown and all(e.basis is Basis.AGENT_CLAIM for e in o.evidence)
+        else o
+        for o in found
+    ]
 
 
 def _describe(view: SessionView, observations: Sequence[Observation], lessons: Sequence[Lesson]) -> str:

@@ -41,7 +41,7 @@ def estimate_tokens(text: str) -> int:
 def statement_text(statement: str) -> str:
     """The statement without a scope prefix (the scope is said separately), on one line, bounded."""
     text = " ".join(statement.split())
-    for prefix in ("In this project: ", "In this project, "):
+    for prefix in ("In this project: ", "In this project, ", "On this machine: "):
         if text.startswith(prefix):
             text = text[len(prefix) :]
             text = text[:1].upper() + text[1:]

@@ -1,9 +1,10 @@
 """``reverie push``: this machine's lessons as proposals for the team.
 
 What leaves the machine: active, durable lessons scoped to a project or globally (never session-scoped
-ones, never raw traces), each redacted again (a pattern added since capture still applies), without
-transcript paths of this machine, with provenance (machine, agent, session ids). Lessons that came
-from a team are not sent back.
+ones, never raw traces, never a global lesson that only this machine's behaviour taught: "use `python3`,
+not `python`" says what this machine lacks, not what the team should do), each redacted again (a
+pattern added since capture still applies), without transcript paths of this machine, with provenance
+(machine, agent, session ids). Lessons that came from a team are not sent back.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reverie.capture.redact import redact_text
-from reverie.domain.lessons import Evidence, Lesson, LessonStatus, ScopeLevel, Trigger
+from reverie.domain.lessons import Basis, Evidence, Lesson, LessonStatus, ScopeLevel, Trigger
 from reverie.store import Store
 from reverie.store.lesson_codec import lesson_to_dict
 from reverie.sync.client import TeamClient
@@ -40,7 +41,13 @@ def shareable(store: Store) -> list[Lesson]:
         if lesson.scope.level is not ScopeLevel.SESSION
         and lesson.durable
         and not lesson.extractor.startswith(TEAM_EXTRACTOR)
+        and not _of_this_machine(lesson)
     ]
+
+
+def _of_this_machine(lesson: Lesson) -> bool:
+    """A global lesson that nobody said, only this machine showed (a program it lacks, a git setting)."""
+    return lesson.scope.level is ScopeLevel.GLOBAL and not any(e.basis is Basis.USER_STATEMENT for e in lesson.evidence)
 
 
 def outgoing(lesson: Lesson, state: SyncState, *, machine: str) -> dict[str, Any]:
