@@ -70,6 +70,26 @@ def test_a_step_before_the_same_command_is_not_a_new_test_runner(store: SQLiteSt
     assert not [key for key in facts(store) if key.startswith("fact:test:ulimit")]
 
 
+def test_the_repair_of_a_chosen_variant_does_not_replace_the_test_command(store: SQLiteStore) -> None:
+    """`go test -race -p 1 ./...` gets a race run through; it is not how the project runs its tests."""
+    for number in range(2):
+        Trace(f"s{number}", start=day(number)).prompt("test").run("make test", "ok").into(store)
+    race = Trace("s2", start=day(2)).prompt("race check").fail("go test -race ./...", "race: limit on 8128 goroutines")
+    race.run("go test -race -p 1 ./...", "ok").into(store)
+    distill(store, now=NOW)
+    live = {lesson.topic: lesson for lesson in store.lessons() if lesson.status is LessonStatus.ACTIVE}
+    assert live["command:test"].statement == "In this project: run the tests with `make test`."
+    assert not [key for key in facts(store) if key.startswith("fact:test:go test")]
+
+
+def test_the_repair_of_the_plain_command_is_how_the_project_does_the_chore(store: SQLiteStore) -> None:
+    Trace("s1").prompt("build").fail("make build", "FATAL ERROR: heap limit").run(
+        "NODE_OPTIONS=--max-old-space-size=4096 make build", "built"
+    ).into(store)
+    distill(store, now=NOW)
+    assert "fact:build:make build" in facts(store)
+
+
 def test_a_tagged_run_is_its_own_question_beside_the_plain_test_command(store: SQLiteStore) -> None:
     for number in range(2):
         trace = Trace(f"s{number}", start=day(number)).prompt("test").run("go test ./...", "ok")

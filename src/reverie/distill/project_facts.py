@@ -67,11 +67,12 @@ LOCKFILES: dict[str, tuple[str, str]] = {
 def extract(view: SessionView) -> Iterator[Observation]:
     seen: set[str] = set()
     replacing = replacements(view)
+    repairing = repairs(view)
     for action in view.actions:
         if not action.ok or action.call.sidechain:
             continue
         found = (
-            (_role_fact(view, action, replacing), _manager_fact(view, action))
+            (_role_fact(view, action, replacing, repairing), _manager_fact(view, action))
             if action.command
             else (_lockfile_fact(view, action),)
         )
@@ -81,13 +82,15 @@ def extract(view: SessionView) -> Iterator[Observation]:
                 yield observation
 
 
-def _role_fact(view: SessionView, action: Action, replacing: dict[int, str]) -> Observation | None:
+def _role_fact(view: SessionView, action: Action, replacing: dict[int, str], repairing: set[int]) -> Observation | None:
     main = commands.main_segment(action.command or "")
     sig = commands.signature(main)
     role = commands.role(sig) or replacing.get(action.index)
     if role is None:
         return None
     tag = selected_tag(main)
+    if action.index in repairing and role_topic(role, sig) == f"command:{role}" and not tag:
+        return None  # the repair of one variant is the fix's lesson, not how the project runs this chore
     purpose = f"{_PURPOSE[role]} tagged `{tag}`" if tag else _PURPOSE[role]
     return Observation(
         key=f"fact:{role}:{sig}" + (f":tags={tag}" if tag else ""),
@@ -120,6 +123,26 @@ def replacements(view: SessionView) -> dict[int, str]:
         program = sig.split(" ", 1)[0]
         if commands.role(sig) is None and program and not _bystander(program, failed, after):
             found[after.index] = role
+    return found
+
+
+def repairs(view: SessionView) -> set[int]:
+    """Runs that repair a variant the agent chose, by action index: `go test -race ./...` fails and
+    `go test -race -p 1 ./...` works right after. That says how to get the race run through
+    (``command_fixes`` and ``hazards`` keep it), not how the project runs its tests: taken as the
+    project's test command it would replace `make test` whenever a race run was repaired. The repair
+    of the plain command (`make build` -> `NODE_OPTIONS=... make build`) is the project's way of doing
+    the chore, and stays a fact."""
+    found: set[int] = set()
+    for failed, after in itertools.pairwise(view.shell_runs()):
+        if not failed.failed or not after.ok or _edited_between(view, failed.index, after.index):
+            continue
+        chosen, repaired = canonical.of_command(failed.command or ""), canonical.of_command(after.command or "")
+        if chosen is None or repaired is None or not chosen.flags:
+            continue
+        before, now = commands.main_segment(failed.command or ""), commands.main_segment(after.command or "")
+        if commands.signature(before) == commands.signature(now) and chosen.form != repaired.form:
+            found.add(after.index)
     return found
 
 
