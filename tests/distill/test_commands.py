@@ -6,6 +6,7 @@ import pytest
 
 from reverie.distill import commands
 from reverie.domain import Event, EventKind, Origin, Source
+from reverie.recall import intents
 
 
 @pytest.mark.parametrize(
@@ -76,6 +77,25 @@ def test_similarity_gives_partial_credit_for_near_identical_tokens() -> None:
 )
 def test_roles(signature: str, role: str | None) -> None:
     assert commands.role(signature) == role
+
+
+# Words of recall's table that distill reads otherwise on purpose: "check" is a role of its own here,
+# `test` is the shell's builtin, `flow` too common a word to name a type checker in a signature, and
+# `playwright` / `cypress` install browsers or open a window as often as they run the tests.
+_READ_OTHERWISE = frozenset({"check", "test", "flow", "playwright", "cypress"})
+
+
+def test_distill_and_recall_agree_on_what_a_tool_is_for() -> None:
+    """One fact about the ecosystems, two readers: a tool recall maps "lint it" to (`biome`) must give
+    distill a lint fact, or the lesson recall would find is never learned."""
+    disagree = [
+        (tool, role, commands.role(tool))
+        for intent, role in intents.ROLE_OF_INTENT.items()
+        if role != "build"  # build tools are runners (`make`, `gradle`): their target says what they do
+        for tool in intents.INTENTS[intent]
+        if tool not in _READ_OTHERWISE and commands.role(tool) != role
+    ]
+    assert disagree == []
 
 
 def test_only_shell_tools_have_commands() -> None:

@@ -44,13 +44,13 @@ def test_a_new_package_manager_supersedes_the_old_one(store: SQLiteStore) -> Non
 def test_a_runner_no_table_knows_takes_the_role_of_the_failing_command_it_replaced(store: SQLiteStore) -> None:
     Trace("s1", start=day(0)).prompt("test").run("go test ./...", "ok").into(store)
     Trace("s2", start=day(5)).prompt("test").fail("go test ./...", "found packages main and api").run(
-        "gotestsum ./...", "ok  pkg/api"
+        "tparse ./...", "ok  pkg/api"
     ).into(store)
     distill(store, now=NOW)
     tests = [lesson for lesson in store.lessons() if lesson.topic == "command:test"]
     (current,) = [lesson for lesson in tests if lesson.status is not LessonStatus.RETIRED]
     (old,) = [lesson for lesson in tests if lesson.status is LessonStatus.RETIRED]
-    assert current.statement == "In this project: run the tests with `gotestsum`." and old.superseded_by == current.id
+    assert current.statement == "In this project: run the tests with `tparse`." and old.superseded_by == current.id
 
 
 def test_a_command_after_a_failure_of_another_kind_keeps_no_role(store: SQLiteStore) -> None:

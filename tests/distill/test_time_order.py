@@ -280,18 +280,19 @@ def test_a_new_test_command_supersedes_the_fix_that_recommended_the_old_one(
     store: SQLiteStore, newer_first: bool
 ) -> None:
     """`make test` fails and `go test ./...` works (the fix "use `go test`, not `make test`", and the
-    fact "run the tests with `go test`"); later `go test ./...` fails and `gotestsum ./...` works. The
+    fact "run the tests with `go test`"); later `go test ./...` fails and `tparse ./...` (a runner no table
+    knows) works. The
     newer test command answers the question the old fix answered: it retires both, not the fact alone."""
     no_target = "make: *** No rule to make target 'test'."
     old = [Trace(f"go{n}", start=day(n)).prompt("test").fail("make test", no_target) for n in (0, 1)]
     old = [trace.run("go test ./...", "ok") for trace in old]
     new = [Trace(f"sum{n}", start=day(10 + n)).prompt("test").fail("go test ./...", "FAIL: flaky") for n in (0, 1)]
-    new = [trace.run("gotestsum ./...", "ok") for trace in new]
+    new = [trace.run("tparse ./...", "ok") for trace in new]
     for trace in [*new, *old] if newer_first else [*old, *new]:
         trace.into(store)
         distill(store, now=NOW)
     (acting,) = [lesson for lesson in store.lessons(statuses=[LessonStatus.ACTIVE]) if lesson.topic == "command:test"]
-    assert "gotestsum" in acting.statement
+    assert "tparse" in acting.statement
     fix = one(store, "Use `go test`, not `make test`")
     assert fix.status is LessonStatus.RETIRED and fix.superseded_by == acting.id
     assert fix.valid_to and fix.valid_to <= max(e.timestamp or "" for e in acting.evidence)

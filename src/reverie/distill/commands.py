@@ -360,17 +360,21 @@ def similarity(first: Sequence[str], second: Sequence[str]) -> float:
 
 
 ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("format", re.compile(r"\b(fmt|format|prettier|black|gofmt|rustfmt|isort|autopep8)\b")),
-    ("typecheck", re.compile(r"\b(mypy|pyright|tsc|typecheck|type-check|dialyzer|dialyxir)\b")),
+    ("format", re.compile(r"\b(fmt|format|prettier|black|gofmt|rustfmt|isort|autopep8|yapf|dprint|stylua)\b")),
+    ("typecheck", re.compile(r"\b(mypy|pyright|pytype|tsc|typecheck|type-check|dialyzer|dialyxir)\b")),
     (
         "test",
-        re.compile(r"\b(test|tests|pytest|jest|vitest|mocha|rspec|phpunit|ctest|tox|nox|spec|llvm-cov|coverage)\b"),
+        re.compile(
+            r"\b(test|tests|pytest|jest|vitest|mocha|rspec|phpunit|ctest|tox|nox|spec|llvm-cov|coverage|nextest|"
+            r"gotestsum|unittest|nose2|ava|karma|minitest|bats)\b"
+        ),
     ),
     (
         "lint",
         # pre-commit runs the project's linters (and formatters) as hooks: a way of linting, as recall reads it
         re.compile(
-            r"\b(lint|ruff|eslint|flake8|pylint|clippy|credo|rubocop|golangci-lint|shellcheck|stylelint|pre-commit)\b"
+            r"\b(lint|ruff|eslint|flake8|pylint|clippy|credo|rubocop|golangci-lint|shellcheck|stylelint|pre-commit|"
+            r"biome|oxlint|hadolint|staticcheck|revive|ktlint|detekt|swiftlint|markdownlint|yamllint)\b"
         ),
     ),
     ("check", re.compile(r"\b(check|verify|ci|precommit|validate)\b")),

@@ -38,6 +38,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "tests",
         "spec",
         "bats",
+        "nextest",
+        "gotestsum",
     ),
     "lint": (
         "ruff",
@@ -54,6 +56,13 @@ INTENTS: dict[str, tuple[str, ...]] = {
         "lint",
         "credo",
         "oxlint",
+        "staticcheck",
+        "revive",
+        "ktlint",
+        "detekt",
+        "swiftlint",
+        "markdownlint",
+        "yamllint",
         "pre-commit",  # the hook runner a project lints (and formats) with
     ),
     "format": (
