@@ -136,6 +136,19 @@ def test_a_lesson_read_from_part_of_a_labelled_quote_is_precise_but_recalls_only
     assert [lesson["id"] for lesson in audit["unmatched_lessons"]] == ["c"]
 
 
+def test_a_lesson_said_in_every_prompt_is_one_lesson_to_recall() -> None:
+    said = "Check design-system.md before you change anything."
+    labelled = LabelledLesson(said, "standing_project", "Check design-system.md before changing anything.")
+    turns = [
+        corpus.Turn(f"a#{n}", "acme/site:chat.md", f"a:{n}", n, "prompt", said, "", "standing_project", (labelled,))
+        for n in range(1, 4)
+    ]
+    other = corpus.Turn("b#1", "jdoe/site:chat.md", "b:1", 1, "prompt", said, "", "standing_project", (labelled,))
+    kept = Produced("a", labelled.statement, "project", "github.com/acme/site", "active", ())
+    recall = score([*turns, other], [kept], retired_for_age={}, injected_texts=[]).rates["recall"]
+    assert (recall.numerator, recall.denominator) == (1, 2)  # three repeats in one project, one in another
+
+
 def test_a_one_off_is_kept_only_by_a_lesson_that_reaches_its_project() -> None:
     said = "skip the slow integration tests this time"
     labelled = LabelledLesson(said, "one_off", "Skip the slow integration tests.")

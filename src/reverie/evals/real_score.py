@@ -131,7 +131,7 @@ def score(
     injected_texts: Sequence[str],
 ) -> RealScore:
     all_labels = labels(turns)
-    standing = [label for label in all_labels if label.lesson.standing and not label.superseded]
+    standing = _distinct([label for label in all_labels if label.lesson.standing and not label.superseded])
     one_offs = [label for label in all_labels if label.lesson.label == corpus.ONE_OFF]
     active = [lesson for lesson in lessons if lesson.active]
     right = {
@@ -183,6 +183,20 @@ def score(
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
     return RealScore(rates, by_channel, _audit(standing, one_offs, active, right, queue), by_kind)
+
+
+def _distinct(standing: Sequence[Label]) -> list[Label]:
+    """One label per lesson: a person who repeats a lesson in every prompt (a pasted preamble, "check
+    design-system.md first" said in each session) has said one lesson, to be recalled once. Repeats are the
+    labels of one project and scope whose statements are the same words."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for label in standing:
+        key = (label.project, label.scope, _words_only(label.lesson.statement))
+        if key not in seen:
+            seen.add(key)
+            kept.append(label)
+    return kept
 
 
 def _is_of(lesson: Produced, label: Label) -> bool:
