@@ -49,7 +49,7 @@ def test_distill_then_lessons_json_has_the_promised_fields(sessions: None) -> No
     listed = as_json("lessons")
     assert {lesson["statement"] for lesson in listed} >= {
         "In this project: Use `pnpm`, not `npm`.",
-        "In this project: Use `python3`, not `python` (`python` fails here: command not found).",
+        "On this machine: Use `python3`, not `python` (`python` fails here: command not found).",
     }
     for lesson in listed:
         assert {
@@ -65,14 +65,15 @@ def test_distill_then_lessons_json_has_the_promised_fields(sessions: None) -> No
             "valid_to",
         } <= set(lesson)
         assert lesson["evidence"] and isinstance(lesson["confidence"], float)
-        assert lesson["scope"] == "project" and lesson["status"] == "active"
+        assert lesson["scope"] in ("project", "global") and lesson["status"] == "active"
     assert as_json("distill")["sessions"] == []  # nothing new
 
 
 def test_lessons_filters(sessions: None) -> None:
     run("distill")
-    assert as_json("lessons", "--scope", "global") == []
-    assert len(as_json("lessons", "--project", "github.com/acme/app")) == 2
+    (machine,) = as_json("lessons", "--scope", "global")  # `python3` for `python`: this machine's, not the project's
+    assert machine["statement"].startswith("On this machine: Use `python3`")
+    assert len(as_json("lessons", "--project", "github.com/acme/app")) == 1
     assert as_json("lessons", "--project", "github.com/acme/other") == []
     assert as_json("lessons", "--status", "candidate") == []
     table = run("lessons").output

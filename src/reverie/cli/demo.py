@@ -148,6 +148,7 @@ def _dream_and_review(workspace: Workspace) -> None:
     left = len(changes) - len(approved)
     if not approved:  # `only` empty would mean every change
         click.echo(f"\nNothing for the demo to accept: reverie review {record.id}")
+        _waiting(left, record.id)
         return
     try:
         accepted = dreams.accept(
@@ -157,12 +158,16 @@ def _dream_and_review(workspace: Workspace) -> None:
         click.echo(f"\nNot accepted: {refusal}")
         return
     click.echo(f"\nThe demo approved and accepted {len(accepted.accepted)} changes as {actors.current().describe()}.")
+    _waiting(left, record.id)
+    click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
+
+
+def _waiting(left: int, dream_id: str) -> None:
     if left:
         click.echo(
             f"{plural(left, 'proposal')} to make a candidate active {'waits' if left == 1 else 'wait'} for the "
-            f"person who said it (only they know whether it was meant to last): reverie review {record.id}"
+            f"person who said it (only they know whether it was meant to last): reverie review {dream_id}"
         )
-    click.echo("On your own store you decide: reverie accept <dream> [--only C1,C4]; reverie rollback undoes it.")
 
 
 def _recall(workspace: Workspace, samples: generator.Scenario) -> None:
