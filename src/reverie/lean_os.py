@@ -38,6 +38,7 @@ O_NOCTTY = getattr(_system, "O_NOCTTY", 0)
 O_CLOEXEC = getattr(_system, "O_CLOEXEC", 0)
 O_BINARY = getattr(_system, "O_BINARY", 0)
 W_OK = _system.W_OK
+X_OK = _system.X_OK
 
 access = _system.access
 chmod = _system.chmod
@@ -60,6 +61,7 @@ unlink = _system.unlink
 urandom = _system.urandom
 write = _system.write
 
+pathsep = ":" if _POSIX else ";"
 _DIRECTORY = 0o040000
 _REGULAR = 0o100000
 _KIND = 0o170000

@@ -128,3 +128,42 @@ def test_digests_not_asked_for_in_a_week_are_not_built_again(workspace: Workspac
     os.utime(kept, (long_ago, long_ago))
     store_lessons(workspace, [lesson(STYLE.key, "In this project: keep functions short.", kind=STYLE.kind)])
     assert kept_files(workspace.home) == []
+
+
+def test_a_program_said_missing_and_installed_since_is_seen_at_once(
+    workspace: Workspace, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept digest also keeps which premises failed; a program appearing on the search path (in a
+    folder it already had, or in a folder added to it) is news."""
+    no_jq = lesson(
+        "hazard:missing:jq", "In this project: `jq` is not installed here (command not found); do not rely on it."
+    )
+    store_lessons(workspace, [STYLE, MAKE_CHECK, SCHEMA, no_jq])
+    tools, more = tmp_path / "tools", tmp_path / "more"
+    tools.mkdir(), more.mkdir()
+    monkeypatch.setenv("PATH", str(tools))
+    state_of = respond.answer  # the digest's text is the same either way: what changes is what the session knows
+
+    def unmet(session: str) -> dict[str, str]:
+        states_seen: list[dict[str, str]] = []
+        real = inject.digest
+
+        def spy(index: object, state: object, *rest: object) -> object:
+            states_seen.append(dict(state.unmet))  # type: ignore[attr-defined]
+            return real(index, state, *rest)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(inject, "digest", spy)
+        state_of("claude-code", "SessionStart", {"session_id": session, "cwd": str(project)}, str(workspace.home), {})
+        monkeypatch.setattr(inject, "digest", real)
+        return states_seen[-1] if states_seen else {}
+
+    assert no_jq.id not in unmet("s-1")
+    (tools / "jq").write_text("#!/bin/sh\n")
+    (tools / "jq").chmod(0o755)
+    assert unmet("s-2")[no_jq.id] == "`jq` is installed now"
+    (tools / "jq").unlink()
+    assert no_jq.id not in unmet("s-3")
+    (more / "jq").write_text("#!/bin/sh\n")
+    (more / "jq").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{more}")
+    assert unmet("s-4")[no_jq.id] == "`jq` is installed now"

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from reverie.domain.lessons import LessonKind
 from reverie.recall import config, inject, lookup, premises
 from reverie.recall import session_state as states
@@ -140,3 +142,34 @@ def test_a_tool_that_cannot_run_without_its_file(tmp_path: Path) -> None:
     tox = lesson("fact:test", "In this project: run the tests with `tox -e py312`.", kind=LessonKind.FACT)
     (tmp_path / "pyproject.toml").write_text("[tool.tox]\nlegacy_tox_ini = ''\n")
     assert unmet(tmp_path, tox) is None
+
+
+NO_JQ = lesson(
+    "hazard:missing:jq",
+    "In this project: `jq` is not installed here (command not found); do not rely on it.",
+    kind=LessonKind.HAZARD,
+    commands=("jq",),
+    stance="fails",
+)
+
+
+def test_a_program_said_missing_that_is_installed_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session's search path decides; a file that cannot be run is no program, and a replay of another
+    world (an empty search path) decides nothing."""
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    project = tmp_path / "project"
+    project.mkdir()
+
+    def reason(search_path: list[str] | None) -> str | None:
+        workspace = premises.Workspace(str(project), search_path=search_path)
+        return premises.unmet(workspace, NO_JQ.statement, NO_JQ.stance, list(NO_JQ.trigger.commands), [])
+
+    assert reason([str(bin_folder)]) is None
+    (bin_folder / "jq").write_text("#!/bin/sh\n")
+    assert reason([str(bin_folder)]) is None  # not executable
+    (bin_folder / "jq").chmod(0o755)
+    assert reason([str(bin_folder)]) == "`jq` is installed now"
+    assert reason([]) is None
+    monkeypatch.setenv("PATH", str(bin_folder))
+    assert reason(None) == "`jq` is installed now"  # the session's PATH by default

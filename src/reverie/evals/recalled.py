@@ -67,7 +67,8 @@ class Recalled:
         now = _epoch(request.started_at)
         state, budget = states.SessionState(None), config.from_environment(os.environ)
         if request.project_dir:
-            inject.check_premises(index, state, request.project_dir)
+            # the simulated world's programs are not this machine's: no search path, so none is "installed now"
+            inject.check_premises(index, state, request.project_dir, search_path=())
             self.unmet[request.session_id] = dict(state.unmet)
         shown: list[tuple[str, int, str, int]] = []  # (lesson id, tokens, channel, calls run before it was read)
         digest = inject.digest(index, state, budget, AGENT, now)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-FORMAT = 1
+FORMAT = 2  # 2: the key holds the search path
 FOLDER = ("cache", "digest")
 TTL_SECONDS = 6 * 3600.0
 PREWARM_DAYS = 7
@@ -81,6 +81,7 @@ class Slot:
         budget: config.Budget,
         agent: str,
         folder: str,
+        search_path: str,
     ) -> Slot | None:
         """The slot for this session's digest; None when its digest must be built (see the module docstring)."""
         if head.stale or not head.generation or state.shown or state.spent_total:
@@ -90,7 +91,17 @@ class Slot:
             return None  # lessons of this session's own: its digest is its own, not the project's
         name = file_stamps.name_of("\0".join((agent, folder, *present)))
         excluded = tuple(sorted(head.excluded))
-        key = (FORMAT, head.generation, present, excluded, tuple(sorted(budget.values.items())), agent, folder)
+        # the search path too: where a program said missing may have appeared (``premises``)
+        key = (
+            FORMAT,
+            head.generation,
+            present,
+            excluded,
+            tuple(sorted(budget.values.items())),
+            agent,
+            folder,
+            search_path,
+        )
         scopes = [token for token in tokens if not token.startswith("s")]
         return cls(lean_os.join(home, *FOLDER, name + ".bin"), key, scopes)
 
@@ -138,11 +149,15 @@ def answer(
     agent: str,
     folder: str,
     now: float | None = None,
+    search_path: str | None = None,
 ) -> tuple[str, list[str]]:
     """The session-start digest and the lessons in it, kept or built; the state learns what was shown
-    and which premises failed, as with a digest built here."""
+    and which premises failed, as with a digest built here. ``search_path``: the PATH programs are found
+    on (the process's when None)."""
     now = time.time() if now is None else now
-    slot = Slot.of(home, head, tokens, state, budget, agent, folder)
+    if search_path is None:
+        search_path = lean_os.getenv("PATH") or ""
+    slot = Slot.of(home, head, tokens, state, budget, agent, folder, search_path)
     kept = slot.load(now) if slot is not None else None
     if kept is not None:
         state.unmet = kept.unmet
@@ -153,7 +168,7 @@ def answer(
     if index is None:
         return "", []
     stamps = file_stamps.Stamps() if slot is not None else None
-    inject.check_premises(index, state, folder, stamps)
+    inject.check_premises(index, state, folder, stamps, search_path.split(lean_os.pathsep))
     result = inject.digest(index, state, budget, agent, now)
     shown = inject.lesson_ids(result.shown)
     if slot is not None and stamps is not None:
@@ -180,7 +195,7 @@ def prewarm(home: str) -> int:
             recent = now - lean_os.getmtime(path) < PREWARM_DAYS * 86_400
             with open(path, "rb") as file:
                 cached = marshal.loads(file.read())
-            _, _, _, _, budget, agent, where = cached["key"]
+            _, _, _, _, budget, agent, where, search_path = cached["key"]
             scopes = [str(token) for token in cached["scopes"]]
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             recent = False
@@ -188,7 +203,7 @@ def prewarm(home: str) -> int:
             _remove(path)
             continue
         state, budget_now = states.SessionState(None), config.Budget(dict(budget))
-        answer(home, head, scopes, state, budget_now, str(agent), str(where), now)
+        answer(home, head, scopes, state, budget_now, str(agent), str(where), now, str(search_path))
         built += 1
     return built
 

@@ -29,7 +29,7 @@ from reverie.recall import session_state as states
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from reverie.capture.file_stamps import Stamps
     from reverie.recall.config import Budget
@@ -92,12 +92,20 @@ def digest(index: RecallIndex, state: states.SessionState, budget: Budget, agent
     return Answer(render.digest(kept, len(left)), ordered)
 
 
-def check_premises(index: RecallIndex, state: states.SessionState, cwd: str, stamps: Stamps | None = None) -> None:
+def check_premises(
+    index: RecallIndex,
+    state: states.SessionState,
+    cwd: str,
+    stamps: Stamps | None = None,
+    search_path: Sequence[str] | None = None,
+) -> None:
     """Which in-scope lessons no longer hold in this workspace; kept for the session's later events.
-    ``stamps`` collects what the checks looked at (``digest_cache``)."""
+    ``stamps`` collects what the checks looked at (``digest_cache``); ``search_path``: where programs
+    are found (the session's PATH when None)."""
     from reverie.recall import premises  # only at session start
 
-    state.unmet = premises.unmet_in(premises.Workspace(cwd, stamps), index.in_scope()) if cwd else {}
+    workspace = premises.Workspace(cwd, stamps, search_path)
+    state.unmet = premises.unmet_in(workspace, index.in_scope()) if cwd else {}
 
 
 def prompt(

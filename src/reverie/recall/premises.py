@@ -14,7 +14,9 @@ against the project folder:
   ("run the tests with `npx jest`" in a project that now has ``vitest.config.ts`` and no jest config,
   "use `npx eslint`" beside a new ``biome.json``) or no package script runs it any more; a tool that
   cannot run without its file (``pre-commit``, ``tox``, ``nox``, ``just``) still has it;
-* a file or folder it names literally (a path trigger without wildcards) still exists.
+* a file or folder it names literally (a path trigger without wildcards) still exists;
+* a program it says is not installed here ("`jq` is not installed here") is still not on the search path
+  of the session (the hook's ``PATH``): installed since, the warning would keep the agent from it.
 
 Only what the lesson *recommends* is checked (its stance, or the commands of a positive statement), never
 what it warns against: "never run `make deploy-prod`" stays true when the target is gone. Nothing is
@@ -85,12 +87,15 @@ class Workspace:
     collects a stamp of every path looked at, before it is looked at: the session-start digest is
     cached while they hold (``digest_cache``)."""
 
-    __slots__ = ("files", "root", "stamps")
+    __slots__ = ("files", "root", "search_path", "stamps")
 
-    def __init__(self, cwd: str, stamps: Stamps | None = None) -> None:
+    def __init__(self, cwd: str, stamps: Stamps | None = None, search_path: Sequence[str] | None = None) -> None:
         self.stamps = stamps
         self.root = _project_root(cwd, stamps)
         self.files: dict[str, str | None] = {}
+        if search_path is None:  # where programs are found: the session's PATH (a replay of a world passes its own)
+            search_path = (lean_os.getenv("PATH") or "").split(lean_os.pathsep)
+        self.search_path = tuple(folder for folder in search_path if folder)
 
     def read(self, name: str) -> str | None:
         if name not in self.files:
@@ -116,6 +121,16 @@ class Workspace:
             self.stamps.presence(path)
         return lean_os.lexists(path)
 
+    def installed(self, program: str) -> bool:
+        """An executable file of that name in a folder of the search path."""
+        for folder in self.search_path:
+            path = lean_os.join(folder, program)
+            if self.stamps is not None:
+                self.stamps.presence(path)
+            if lean_os.isfile(path) and lean_os.access(path, lean_os.X_OK):
+                return True
+        return False
+
 
 def unmet_in(workspace: Workspace, rows: Sequence[IndexRow]) -> dict[str, str]:
     """Lesson id -> why its premise no longer holds, for the rows whose premise fails here."""
@@ -140,6 +155,9 @@ def unmet(
 ) -> str | None:
     """Why the lesson's premise no longer holds here, or None when it holds (or cannot be checked).
     ``since``: epoch seconds of the lesson's newest evidence (0: unknown)."""
+    missing = _missing_program(statement)
+    if missing is not None and workspace.installed(missing):
+        return f"`{missing}` is installed now"
     if _forbidding(statement):
         return None
     for command in _recommended(statement, stance, commands):
@@ -258,6 +276,16 @@ def _configured(workspace: Workspace, names: Sequence[str]) -> bool:
         return True
     manifest = workspace.read("package.json") if keys else None
     return manifest is not None and any(f'"{key}"' in manifest for key in keys)
+
+
+_NOT_INSTALLED = "` is not installed here"  # how distill says it (``hazards``): "`jq` is not installed here"
+
+
+def _missing_program(statement: str) -> str | None:
+    text = statement.removeprefix("In this project: ").removeprefix("On this machine: ")
+    end = text.find(_NOT_INSTALLED)
+    name = text[1:end] if text.startswith("`") and end > 1 else ""
+    return name if name and not any(char in name for char in "`/ ") else None
 
 
 def _forbidding(statement: str) -> bool:
