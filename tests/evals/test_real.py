@@ -17,6 +17,7 @@ from reverie.errors import InputError
 from reverie.evals import corpus, real
 from reverie.evals.corpus import LabelledLesson
 from reverie.evals.real_match import label_key, matches
+from reverie.evals.real_report import per_repository
 from reverie.evals.real_score import Produced, score
 from reverie.store import SQLiteStore
 from tests.dream.factory import make
@@ -147,6 +148,23 @@ def test_a_lesson_said_in_every_prompt_is_one_lesson_to_recall() -> None:
     kept = Produced("a", labelled.statement, "project", "github.com/acme/site", "active", ())
     recall = score([*turns, other], [kept], retired_for_age={}, injected_texts=[]).rates["recall"]
     assert (recall.numerator, recall.denominator) == (1, 2)  # three repeats in one project, one in another
+
+
+def test_recall_is_also_reported_per_repository() -> None:
+    def turn(repo: str, number: int, statement: str) -> corpus.Turn:
+        said = LabelledLesson(statement, "standing_project", statement)
+        return corpus.Turn(f"{repo}#{number}", f"{repo}:chat.md", f"{repo}:1", number, "prompt", statement, "",
+                           "standing_project", (said,))  # fmt: skip
+
+    many = [turn("acme/big", n, f"Keep module {word} free of network calls.") for n, word in enumerate("abc", 1)]
+    one = turn("jdoe/small", 1, "Use tabs for indentation.")
+    kept = Produced("x", "Use tabs for indentation.", "project", "github.com/jdoe/small", "active", ())
+    result = score([*many, one], [kept], retired_for_age={}, injected_texts=[])
+    assert {key: (r.numerator, r.denominator) for key, r in result.by_repository.items()} == {
+        "github.com/acme/big": (0, 3),
+        "github.com/jdoe/small": (1, 1),
+    }
+    assert per_repository(result.by_repository) == "0.50 (any in 1/2)"  # pooled, it would be 1 in 4
 
 
 def test_a_one_off_is_kept_only_by_a_lesson_that_reaches_its_project() -> None:

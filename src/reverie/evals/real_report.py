@@ -46,8 +46,18 @@ def table_rows(run: RealRun) -> tuple[list[str], list[list[str]]]:
         )
     for kind, (shown, read) in run.score.by_kind.items():
         rows.append([f"{kind}s: active / read", f"{_cell(shown)} / {_cell(read)}", *("" for _ in others), ""])
+    if run.score.by_repository:
+        mean = [per_repository(other.by_repository) if other.by_repository else "" for other in others]
+        rows.append(["recall, mean over repositories", per_repository(run.score.by_repository), *mean, ""])
     headers = ["metric", f"reverie ({run.meta.get('reader', 'rules')} reader)", *run.baselines, "target"]
     return headers, rows
+
+
+def per_repository(rates: dict[str, Rate]) -> str:
+    """The mean of each repository's recall, and how many repositories have any lesson recalled."""
+    values = [rate.value or 0.0 for rate in rates.values()]
+    reached = sum(1 for rate in rates.values() if rate.numerator)
+    return f"{sum(values) / len(values):.2f} (any in {reached}/{len(values)})"
 
 
 def as_json(run: RealRun) -> dict[str, Any]:
@@ -62,6 +72,7 @@ def as_json(run: RealRun) -> dict[str, Any]:
         "meta": run.meta,
         "metrics": {key: rate.as_json() for key, rate in run.score.rates.items()},
         "recall_by_channel": {key: rate.as_json() for key, rate in run.score.by_channel.items()},
+        "recall_by_repository": {key: rate.as_json() for key, rate in run.score.by_repository.items()},
         "recall_by_kind": {
             kind: {"active": shown.as_json(), "read": read.as_json()}
             for kind, (shown, read) in run.score.by_kind.items()

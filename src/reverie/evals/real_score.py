@@ -83,6 +83,9 @@ class RealScore:
     # Per kind of standing lesson (instruction, fact, requirement): active in the right scope, and
     # read at all (active or a candidate waiting for review), so a report says what reverie reads.
     by_kind: dict[str, tuple[Rate, Rate]] = field(default_factory=dict)
+    # Per repository (project): a corpus is many people, and one who repeats many lessons should not speak
+    # for all of them; the report gives the mean over repositories beside the pooled figure.
+    by_repository: dict[str, Rate] = field(default_factory=dict)
 
 
 def labels(turns: Sequence[corpus.Turn]) -> list[Label]:
@@ -182,7 +185,11 @@ def score(
         of_kind = [label for label in standing if label.lesson.kind == kind]
         by_kind[kind] = (_rate(of_kind, lambda label: bool(right[label.id])), _rate(of_kind, read))
     queue = [p for p in candidates if p.scope in (PROJECT, GLOBAL)]
-    return RealScore(rates, by_channel, _audit(standing, one_offs, active, right, queue), by_kind)
+    by_repository = {
+        project: _rate([s for s in standing if s.project == project], lambda label: bool(right[label.id]))
+        for project in sorted({label.project for label in standing})
+    }
+    return RealScore(rates, by_channel, _audit(standing, one_offs, active, right, queue), by_kind, by_repository)
 
 
 def _distinct(standing: Sequence[Label]) -> list[Label]:
