@@ -218,3 +218,19 @@ def test_context_a_decision_replaced_can_still_come_later(workspace: Workspace) 
     assert stopped is not None and stopped.lessons == [race.id] and cgo.id in inject.lesson_ids(answer.shown)
     answer, stopped = call("go test -race -p 1 ./...")
     assert stopped is None and inject.lesson_ids(answer.shown) == [cgo.id]
+
+
+def test_a_chore_fact_the_agent_ran_as_given_does_not_stop_its_next_way(workspace: Workspace) -> None:
+    """The project moved its linter without a word: the agent runs the learned `golangci-lint run`, sees it
+    fail, and turns to `staticcheck`. The same advice again would stop the way out. A call that only
+    resembles the advice (a flag of its own) has not tried it."""
+    store_lessons(workspace, [chore_fact("golangci-lint run", chore="lint", purpose="lint")])
+    fresh = states.SessionState(None)
+    assert decide(workspace, "staticcheck ./...", fresh) is not None  # before the advice is tried: corrected
+    resembling = states.SessionState(None)
+    assert decide(workspace, "golangci-lint run --fix", resembling) is None
+    assert decide(workspace, "staticcheck ./...", resembling) is not None
+    tried = states.SessionState.load(str(workspace.home), "s1")
+    assert decide(workspace, "golangci-lint run ./pkg/...", tried) is None  # the advice, with an argument
+    tried.save()  # each hook event is its own process: the session's state carries it to the next call
+    assert decide(workspace, "staticcheck ./...", states.SessionState.load(str(workspace.home), "s1")) is None

@@ -151,12 +151,38 @@ def call(
     hits = [rank.Hit(row) for row in index.by_trigger([*in_play.keys(), *roles])]
     for hit in hits:
         hit.trigger, hit.trigger_reason = rank.call_trigger(hit.row, in_play)
+    _after_following(hits, state, in_play)
     rank.settle_role_facts(hits)
     for hit in hits:
         hit.rate(now)
     label = in_play.describe()
     answer = _select(index, hits, state, budget, agent, now, states.TOOL, lambda h: render.for_call(h, label))
     return answer, in_play
+
+
+def _after_following(hits: list[rank.Hit], state: states.SessionState, in_play: calls.CallInPlay) -> None:
+    """A lesson about how the project does a chore ("lint with `golangci-lint run`") whose command a call of
+    this session already ran as the lesson gives it does not correct the agent's next way of doing that
+    chore: the agent ran the advice and saw how it went (it may have just failed: the project changed its
+    linter), and the same advice again would stop the way out. A call that only resembles the advice
+    (`cargo test` for `cargo test --workspace`, `go test -race` for `go test`) has not tried it. Until then
+    the lesson corrects as usual."""
+    for hit in hits:
+        command = rank.role_fact_command(hit.row)
+        if not command:
+            continue
+        if hit.trigger_reason.startswith(rank.FOLLOWS) and _as_given(command.split(), in_play.commands):
+            if hit.row.id not in state.followed:
+                state.followed.append(hit.row.id)
+        elif hit.trigger and hit.row.id in state.followed:
+            hit.trigger, hit.trigger_reason = 0.0, "the agent ran it earlier in this session"
+
+
+def _as_given(advice: list[str], commands: list[list[str]]) -> bool:
+    """A command of the call is the advice with at most arguments after it (`go test ./...` for `go test`),
+    no flag of its own."""
+    size = len(advice)
+    return any(words[:size] == advice and not any(w.startswith("-") for w in words[size:]) for words in commands)
 
 
 def call_decision(answer: Answer, state: states.SessionState, mode: int) -> verdicts.Verdict | None:

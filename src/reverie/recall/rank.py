@@ -105,6 +105,9 @@ def weigh(query: Sequence[str], known: dict[str, float], unseen: float) -> tuple
     return weights, sum(weights.values())
 
 
+FOLLOWS = "the call already follows it"
+
+
 def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
     """How strongly the lesson's trigger fires for this exact call, and why."""
     project_command = role_fact_command(row)
@@ -112,7 +115,7 @@ def call_trigger(row: IndexRow, call: calls.CallInPlay) -> tuple[float, str]:
         return 0.0, "one of the two runs only a part of the tests"
     follows = _follows(row, call)
     if follows:
-        return 0.0, f"the call already follows it (`{follows}`)"
+        return 0.0, f"{FOLLOWS} (`{follows}`)"
     if project_command:
         return _role_fact_trigger(row, call, project_command)
     if row.commands or row.paths:
@@ -160,7 +163,7 @@ def _role_fact_trigger(row: IndexRow, call: calls.CallInPlay, command: str) -> t
     """A call that does the fact's chore another way (``uv run pytest`` where the tests run with `nox -s
     tests`) triggers it as strongly as a named command: it is about to do what the fact corrects."""
     if _runs(command, call.tokens):
-        return 0.0, f"the call already follows it (`{command}`)"
+        return 0.0, f"{FOLLOWS} (`{command}`)"
     roles = {role for words in call.commands for role in chores(words)}
     if "check" in row.keywords and roles & CHECKS:
         roles.add("check")
@@ -207,7 +210,7 @@ def settle_role_facts(hits: Sequence[Hit]) -> None:
     the project's own way, and two facts that would both correct it say the project does this chore
     more than one way."""
     facts = [hit for hit in hits if role_fact_command(hit.row)]
-    followed = any(hit.trigger_reason.startswith("the call already follows") for hit in facts)
+    followed = any(hit.trigger_reason.startswith(FOLLOWS) for hit in facts)
     firing = [hit for hit in facts if hit.trigger]
     if followed or len(firing) > 1:
         for hit in firing:

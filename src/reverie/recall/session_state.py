@@ -52,6 +52,7 @@ class SessionState:
     __slots__ = (
         "budget",
         "denied_ids",
+        "followed",
         "loaded",
         "path",
         "projects",
@@ -74,6 +75,7 @@ class SessionState:
         self.spent_total = 0  # every token injected this session, whatever the channel
         self.denied_ids: list[str] = []  # lessons that stopped a call this session
         self.unmet: dict[str, str] = {}  # lesson id -> why its premise failed in this workspace (``premises``)
+        self.followed: list[str] = []  # lessons about a chore whose command a call of this session already ran
         self.loaded = ""  # the file as read, so an unchanged state is not written again
 
     @classmethod
@@ -105,6 +107,8 @@ class SessionState:
         self.unmet = {str(k): str(v) for k, v in unmet.items()} if isinstance(unmet, dict) else {}
         self.spent_total = total if isinstance(total, int) else 0
         self.denied_ids = [str(item) for item in denied] if isinstance(denied, list) else []
+        followed = data.get("followed")
+        self.followed = [str(item) for item in followed] if isinstance(followed, list) else []
 
     def save(self) -> None:
         if self.path is None:
@@ -119,6 +123,7 @@ class SessionState:
             "spent_total": self.spent_total,
             "denied": self.denied_ids,
             "unmet": self.unmet,
+            "followed": self.followed,
         }
         text = wire.dumps(data)
         if text != self.loaded:
