@@ -63,8 +63,15 @@ def test_the_demo_leaves_activations_to_the_person_and_shows_what_a_question_bri
     workspace = Workspace.open(home)
     try:
         (dream,) = workspace.store.dreams()
-        decided = {item.change.type: item.decision for item in workspace.store.dream_changes(dream.id)}
+        items = [(item.change.type, item.decision) for item in workspace.store.dream_changes(dream.id)]
     finally:
         workspace.close()
-    assert decided[ChangeType.ACTIVATE] is None and "for the person who said it" in result.output
-    assert all(decision is not None for kind, decision in decided.items() if kind is not ChangeType.ACTIVATE)
+    activations = [decision for kind, decision in items if kind is ChangeType.ACTIVATE]
+    others = [decision for kind, decision in items if kind is not ChangeType.ACTIVATE]
+    assert activations and all(decision is None for decision in activations)
+    assert "for the person who said it" in result.output
+    # The bundled sample's dream may propose consolidations or none (it follows the held-out deck); either
+    # way the output says which, and every consolidation it proposed was decided.
+    assert all(decision is not None for decision in others)
+    said = "The demo approved and accepted" if others else "Nothing for the demo to accept"
+    assert said in result.output

@@ -65,7 +65,8 @@ def test_distill_then_lessons_json_has_the_promised_fields(sessions: None) -> No
             "valid_to",
         } <= set(lesson)
         assert lesson["evidence"] and isinstance(lesson["confidence"], float)
-        assert lesson["scope"] in ("project", "global") and lesson["status"] == "active"
+        machine = lesson["statement"].startswith("On this machine: ")
+        assert lesson["scope"] == ("global" if machine else "project") and lesson["status"] == "active"
     assert as_json("distill")["sessions"] == []  # nothing new
 
 

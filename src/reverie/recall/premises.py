@@ -30,6 +30,7 @@ hook.
 from __future__ import annotations
 
 from reverie import lean_os
+from reverie.recall import render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -282,7 +283,7 @@ _NOT_INSTALLED = "` is not installed here"  # how distill says it (``hazards``):
 
 
 def _missing_program(statement: str) -> str | None:
-    text = statement.removeprefix("In this project: ").removeprefix("On this machine: ")
+    text = render.statement_text(statement)  # without its scope prefix
     end = text.find(_NOT_INSTALLED)
     name = text[1:end] if text.startswith("`") and end > 1 else ""
     return name if name and not any(char in name for char in "`/ ") else None
