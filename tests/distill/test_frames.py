@@ -827,3 +827,75 @@ def test_what_nobody_here_does_and_what_holds_now_not_any_more(text: str) -> Non
 @pytest.mark.parametrize("text", ["we don't know anything about it", "nobody uses this feature"])
 def test_what_nobody_knows_or_uses_is_no_rule(text: str) -> None:
     assert standing(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        # a task, then the rule after a dash: the rule alone is the lesson
+        ("Remove that print — we log with structlog, never with print.", "We log with structlog, never with print."),
+        ("drop the sleep — tests must never wait on the clock", "Tests must never wait on the clock."),
+        # the reason, then the rule after ", so": the rule, because the reason
+        (
+            "Customers pay in zloty, so amounts must always be stored as integer grosze.",
+            "Amounts must always be stored as integer grosze, because customers pay in zloty.",
+        ),
+    ],
+)
+def test_the_rule_a_task_or_a_reason_is_joined_to_in_one_sentence(text: str, statement: str) -> None:
+    assert standing(text) == {f"In this project: {statement}": ScopeLevel.PROJECT}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # how the person explains, in a part: no rule of its own
+        "S0 should be zero — light is built up along the slab, not pre-existing.",
+        "Take into account that the mouse can click outside the array, so no changes must be done in this case.",
+    ],
+)
+def test_a_part_that_explains_or_speaks_of_the_case_at_hand_is_no_rule(text: str) -> None:
+    assert standing(text) == {}
+
+
+def test_a_sentence_never_ends_inside_a_code_span() -> None:
+    said = "i'm on fish. give me `set -x` or `env X=.. cmd` from now on"
+    assert prose_sentences(said) == ["i'm on fish.", "give me `set -x` or `env X=.. cmd` from now on"]
+
+
+def test_a_lead_in_for_the_future_announces_a_rule() -> None:
+    found = standing("So you know for the future: we deploy with Kamal to our own server.")
+    assert found == {"In this project: We deploy with Kamal to our own server.": ScopeLevel.PROJECT}
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "no black, no isort in this repo",
+            "Avoid black and isort.",
+        ),  # one thing ruled out, not "Avoid black, no isort"
+        ("No .env files in this repo.", "Avoid .env files."),  # "no ." is not the filler "no."
+        (
+            "We use release-please for the changelog.",
+            "We use release-please for the changelog.",
+        ),  # a name, not "please"
+    ],
+)
+def test_what_is_ruled_out_and_named_keeps_its_words(text: str, statement: str) -> None:
+    assert standing(text) == {f"In this project: {statement}": ScopeLevel.PROJECT}
+
+
+def test_a_reason_cut_to_fit_never_ends_inside_a_list() -> None:
+    text = (
+        "Never run `fly deploy` yourself. Releases, hotfixes or not, go through the release workflow after QA has "
+        "signed off on staging, which is the only path."
+    )
+    (statement,) = standing(text)
+    assert statement.endswith("after QA has signed off on staging.")
+
+
+def test_my_own_projects_are_every_project_of_the_person() -> None:
+    assert standing("Always write small commits, in my own projects too.") == {
+        "Always write small commits.": ScopeLevel.GLOBAL
+    }

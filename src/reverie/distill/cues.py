@@ -23,9 +23,9 @@ def words_of(text: str) -> frozenset[str]:
 
 
 # A word that leads a sentence without being part of the instruction: "no,", "so", "please", or any
-# one word set off by a comma or colon ("Nah,", "Hmm:", "Again,").
+# one word set off by a comma or colon ("Nah,", "Hmm:", "Again,"); "no .env files" is not "no.".
 FILLER = re.compile(
-    r"^(?:(?:no+[\s,!.]+)*no+(?=\s*[,.!:;-]|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
+    r"^(?:(?:no+[\s,!.]+)*no+(?=\s*[,.!:;-]+(?:\s|$)|\s*$|\s+(?:dont|don'?t|do not|never|stop)\b)|"
     r"(?:ok(?:ay)?|so|and|also|but|please|pls|fyi|btw|"
     r"honestly|frankly|generally|in general|personally|tbh|fwiw|heads[- ]up)\b|[a-z]+(?=\s*[,:!]\s))[\s,!.:;?-]*",
     re.I,
@@ -99,7 +99,9 @@ GLOBAL = re.compile(
     r"for me,? always|always for me|(?:for|in) any work with me|"
     # said after the rule: "not just this repo", "that goes for any Terraform I work on"
     r"(?:any|every|all|everything)(?: [\w-]+)? (?:that )?i work (?:on|in|with)|"
-    r"(?:(?:in|for|across) )?(?:all|any|every) (?:of )?my (?:stuff|code|work|things))\b"
+    r"(?:(?:in|for|across) )?(?:all|any|every) (?:of )?my (?:stuff|code|work|things)|"
+    # "in my own projects also" ("not here, not anywhere" is as often anywhere in this codebase)
+    r"in my own (?:projects?|repos?))\b"
     r"|(?:^|,\s*)globally\b",
     re.I,
 )

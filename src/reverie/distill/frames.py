@@ -36,7 +36,7 @@ _ANNOUNCES = re.compile(
     # (not "Rule 2" or "**Rule 1**" of a specification)
     r"\b(?:rules?|conventions?|guidelines?)\b(?!\.\w|\s*#?\d)|"
     r"\b(?:my|personal|quick|general|one more|team) pref(?:erence)?s?\b|"
-    r"\b(?:in general|generally|more generally|for the record|for future reference|reminder)\b|"
+    r"\b(?:in general|generally|more generally|for the record|for (?:the )?future(?: reference)?|reminder)\b|"
     r"\bgeneral (?:thing|preference)\b|\bdefinition of done\b|\bimportant for (?:every|all|any)\w*\b|"
     r"\bremember for this (?:project|repo)\b|\b(?:requirement|standard) for (?:any|every|all)\b|"
     # for whom or where it holds: "applies to me everywhere", "goes for every export we build"
@@ -208,7 +208,13 @@ def _shortened(said: str) -> list[str]:
     return [part for part in (said, *parts) if len(part.split()) >= 3]
 
 
-_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s(?:and|but|so|which|because)\s|\s[-\u2013\u2014]\s")
+# a comma ends a clause only before what opens one: "Releases, OTA or store, go through ..." cut at its first
+# comma is a list without its verb
+_CLAUSE_END = re.compile(
+    r"[;:](?=\s)|,(?=\s+(?:and|but|so|which|because|since|it|it'?s|they|we|i|you|that|this|otherwise)\b)|"
+    r"\s(?:and|but|so|which|because)\s|\s[-\u2013\u2014]\s",
+    re.I,
+)
 _OPEN_CONDITION = re.compile(r"(?:^|[,;:]\s)(?:if|when|unless|while|although|though|since|as)\b[^,;:]*$", re.I)
 
 
@@ -309,6 +315,39 @@ _REJECTS = re.compile(
     r"(?:please )?(?:revert|undo) (?:that|this|it)\b[^.?!]{0,20}|lol no|not like that)[.!?]*$",
     re.I,
 )
+
+
+# Where one sentence joins a remark or a task to a rule: "Rm the print — logging is structlog, kwargs not
+# f-strings", "Our technicians wear gloves, so every touch target has to be at least 48dp".
+_JOIN = re.compile(r"\s[-\u2013\u2014]+\s|;\s+|(?P<so>,\s+so\s+)(?!that\b|far\b|much\b|many\b|yeah\b)", re.I)
+_MIN_RULE_WORDS = 4
+_UNFIT_PART = re.compile(r"^[^(]*\)|\([^)]*$|\bin (?:this|that|which) case\b", re.I)
+
+
+def rule_within(sentence: str, *, ruled: bool = False, refused: bool = False, corrected: bool = False) -> str | None:
+    """The rule inside a sentence that grammar does not read as one whole, worded with its reason: one of its
+    parts, joined by a dash, a semicolon or ", so", that grammar reads as standing on its own. A reason said
+    before "so" follows it as "because ..."; a reason after it, after a colon. None when no part is one."""
+    pieces = _JOIN.split(sentence)
+    # re.split with a group interleaves what the group caught: the "so" joins, or None for the others
+    parts, joins = [piece.strip(" ,;") for piece in pieces[::2]], [bool(join) for join in pieces[1::2]]
+    for position, part in enumerate(parts):
+        # only a part that asks something: "X is Y, not Z" in a part is how the person explains, not a rule, and a
+        # part cut inside brackets or a case at hand is no sentence of its own
+        if len(part.split()) < _MIN_RULE_WORDS or not (asks(part) or _instruction(part)) or _UNFIT_PART.search(part):
+            continue
+        read = lasting.duration(part, ruled=ruled, refused=refused, corrected=corrected)
+        if read is not lasting.Duration.STANDING:
+            continue
+        before = parts[position - 1] if position else ""
+        if position and joins[position - 1] and not _instruction(before):
+            because = f"{part.rstrip('.!; ')}, because {_continued(before)}."
+            return because if len(because) <= _MAX_STATEMENT_CHARS else part
+        after = " ".join(parts[position + 1 :])
+        reason = reason_of(part, after) if after else None
+        with_why = f"{part.rstrip('.!; ')}: {reason}." if reason else part
+        return with_why if len(with_why) <= _MAX_STATEMENT_CHARS else part
+    return None
 
 
 def rejects(sentence: str) -> bool:

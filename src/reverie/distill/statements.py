@@ -223,6 +223,14 @@ def read_sentence(
     # a prohibition typed while refusing the agent's tool call, or after stopping it, is a rule said once
     refused = context.channel in ("denial", "interrupt")
     said = lasting.duration(sentence, ruled=ruled, refused=refused, corrected=corrected)
+    # "Rm the print — logging is structlog, kwargs not f-strings": the rule a remark or a task is joined to
+    within = (
+        frames.rule_within(sentence, ruled=ruled, refused=refused, corrected=corrected)
+        if said is Duration.UNSAID
+        else None
+    )
+    if within is not None:
+        said = Duration.STANDING
     if said is Duration.STANDING and specification:
         said = Duration.UNSAID  # a rule amid a pasted specification is the task's: the model decides
     strength = _strength(reading, said, sentence, explicit=explicit)
@@ -240,7 +248,8 @@ def read_sentence(
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     # "since yesterday we moved to atlas": the time of a change is wrong the day after
-    worded_from = changes.without_when(sentence) if changes.announces_change(sentence) else sentence
+    worded_from = within or sentence
+    worded_from = changes.without_when(worded_from) if changes.announces_change(worded_from) else worded_from
     clause, repeated = phrasing.strip_lead(worded_from)
     repeated = repeated or bool(cues.REPEATED.search(sentence))
     pair = choice(wording.strip_asides(clause))

@@ -40,11 +40,13 @@ _SCOPE_ASIDE = re.compile(
     r"(?<!\blive )(?<!\blives )(?<!\bstay )(?<!\bstays )(?<!\bbelong )"
     r"\b(?:(?:" + cues.GLOBAL.pattern + r")|(?:in|for|within) (?:this|the|our) "
     r"(?:repo|repository|project|codebase|code base|workspace)\b(?!['\u2019]s|\s+" + _PLACE_IN_IT + r")"
-    r"|(?<!from )(?<!of )(?<!to )(?<!in )\bhere(?! (?:is|are)\b)\b)",
+    r"|(?<!from )(?<!of )(?<!to )(?<!in )\bhere(?! (?:is|are)\b)\b)"
+    r"(?:,? (?:too|also|as well)\b)?",  # "..., in my own projects too": the "too" goes with the scope
     re.I,
 )
+# a hyphen counts only as a dash between words: "release-please" is a name, not a filler
 _POLITE = re.compile(
-    r"(?:^|(?<=[\s,.;:!-]))(?:please|pls|thanks|thx|ok(?:ay)?|lol|lmao|haha)(?=[\s,.;:!?)]|$)",
+    r"(?:^|(?<=[\s,.;:!])|(?<=\s-))(?:please|pls|thanks|thx|ok(?:ay)?|lol|lmao|haha)(?=[\s,.;:!?)]|$)",
     re.I,
 )
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\ufe0f]+")
@@ -131,6 +133,7 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
     None when what is left is a fragment (an instruction about "it" with nothing to say what it is).
     Only the sentence the instruction is in is kept: "Drop X now that it is fixed. Yank it." is not
     one sentence, and joining them with a comma would make it read as one."""
+    clause = _NO_LIST.sub(r"\g<first> and ", clause)  # "no pip, no poetry": one thing ruled out, not two clauses
     split = [(p.strip().rstrip(".!? "), sentence) for p, sentence in _split_clauses(strip_asides(clause))]
     split = [(p, sentence) for p, sentence in split if p]
     while len(split) > 1 and is_commentary(split[-1][0]):
@@ -165,6 +168,7 @@ def phrase_directive(clause: str) -> tuple[str, str] | None:
     return (text, core) if text and core else None
 
 
+_NO_LIST = re.compile(r"^(?P<first>no\s+[^,;.]{1,40}),\s*(?:and |or |nor )?no\s+(?=\w)", re.I)
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|cf|approx|no)\.$", re.I)
 
 

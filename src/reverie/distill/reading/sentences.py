@@ -69,7 +69,7 @@ def prose_sentences(text: str) -> list[str]:
             continue
         line = _emoji_ends(_LIST_MARKER.sub("", " ".join(_plain(line).split())))
         pieces: list[str] = []
-        for piece in _SENTENCE_END.split(line.strip()):
+        for piece in _sentence_pieces(line.strip()):
             if pieces and (_CONTINUES.match(piece) or _refers_back(piece)):
                 pieces[-1] = f"{pieces[-1]} {piece}"  # "Leave out X. I don't like that."
             else:
@@ -77,6 +77,22 @@ def prose_sentences(text: str) -> list[str]:
         for piece in pieces:
             sentences.extend(clauses(piece))
     return [sentence for sentence in sentences if sentence.strip()]
+
+
+_CODE_SPAN = re.compile(r"`[^`]+`")
+
+
+def _sentence_pieces(line: str) -> list[str]:
+    """The line split where a sentence ends, never inside a code span ("give me `env X=.. cmd` from now on")."""
+    code = [span.span() for span in _CODE_SPAN.finditer(line)]
+    pieces: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(line):
+        if not any(left < end.start() < right for left, right in code):
+            pieces.append(line[start : end.start()])
+            start = end.end()
+    pieces.append(line[start:])
+    return pieces
 
 
 # A sentence does not end on an article, a preposition or a conjunction: a line that does was wrapped by a
