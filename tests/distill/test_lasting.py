@@ -128,6 +128,12 @@ from reverie.domain.lessons import ScopeLevel
         "Append each prompt to prompt_history.md for every prompt I give you.",
         # a rule in bold with its explanation after it, as rule files and long prompts write them
         "**Always run `flint` before committing.** Do not use `tsc --noEmit` separately.",
+        # what the team must not do, whatever the verb; only one way, never the other; a kind bound by "must"
+        "we must not send customer emails to the error tracker",
+        "We can't have any card numbers in the logs.",
+        "Only alembic upgrade here, never downgrade or stamp.",
+        "E2E tests must seed their own fixtures through the seed endpoint.",
+        "Migrations have to be reversible.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -205,6 +211,9 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Just hardcode the value for now.",
         "review the code in all files and refactor them if necessary",
         "the error is gone, but the blocks with the new template are empty",  # how the work at hand goes
+        "we must not forget to bump the version",  # a reminder of the task
+        "We may not want to make extra calls to the API.",  # perhaps, not forbidden
+        "Users must log in before they see the dashboard.",  # how the product behaves
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

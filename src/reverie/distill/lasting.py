@@ -150,10 +150,10 @@ _GENERIC_RULE = re.compile(
     # a bare plural subject, a kind of thing: "Tests should live in tests/unit", "Commits must be signed",
     # "Commit messages should follow ...", "Type hints are required on ..."
     r"(?!(?:the|both|things|results|changes|errors|numbers|values|we|they|these|those|its|this|is|was|has)\b)"
-    r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both)\b)[a-z-]{2,} ){0,2}"
-    r"(?!(?:things|results|changes|errors|numbers|values|is|was|has|this)\b)[a-z]{3,}s "
+    r"(?:(?!(?:that|which|and|or|to|of|if|when|so|both)\b)[a-z0-9-]{2,} ){0,2}"
+    r"(?!(?:things|results|changes|errors|numbers|values|is|was|has|this|users|customers|people|players)\b)[a-z]{3,}s "
     r"(?:(?:should|must)(?: (?:always|never|not))? (?:be|go|live|use|stay|have|follow|start|end|include|contain)"
-    r"|(?:must|should)(?: not| never|n't) \w+"
+    r"|(?:must|should)(?: not| never|n't) \w+|(?:must|ha(?:s|ve) to)(?: always)? (?!be able\b)\w+"
     r"|(?:are|is) (?:required|not allowed|forbidden))\b(?!.*\bnow\b)|"
     r"there (?:must|should) (?:never )?be no|"
     r"no (?:[\w-]+ ){1,3}(?:may|must|should|shall|can) (?:ever |never )?\w+)\b",
@@ -301,6 +301,16 @@ _OBLIGED = re.compile(
     r"(?:(?:always|also|first|then|never|not) )?(?!(?:be|been|have|know|see|understand|think|wait and)\b)[a-z]",
     re.I,
 )
+# What the team must not do, whatever the verb: "we must not send customer PII to Sentry", "we cannot have any
+# personal data in logs" (not "we must not forget ...": a reminder of the task; "we cannot reproduce it": able;
+# "we may not want to ...": perhaps).
+_TEAM_PROHIBITION = re.compile(
+    r"^(?:(?:please|and|also|so|but)[\s,]+)*we (?:must not|mustn'?t|(?:are|'re) not allowed to|"
+    r"(?:cannot|can'?t) have (?:any|no)\b)\s*(?!(?:forget|lose|miss|break this|be)\b)[a-z]",
+    re.I,
+)
+# Only one way, never the other: "Only db:migrate here, never reset or drop", "only named exports, never default".
+_ONLY_NEVER = re.compile(r"^only\b[^,;.]{1,60},\s*(?:and\s+)?never\s+\S", re.I)
 _ASKED_HABIT = re.compile(cues.ASKING.pattern + r"(?=[a-z]+ \S[^?]*\?\s*$)", re.I)
 # What a polite question asks to keep doing or not doing: stop doing X, leave X alone, keep X out of Y.
 _ASKED_TO_KEEP = re.compile(r"(?:stop|quit) \w+ing\b|leave \S.{0,40} alone\b|keep \S.{0,40} out of\b", re.I)
@@ -494,7 +504,7 @@ def _of_a_kind(body: str, framed: bool) -> bool:
     habit = _STATED_HABIT.match(body)
     if habit is not None and (is_instruction(body[habit.end() :]) or _ANY_VERB.match(body[habit.end() :])):
         return True
-    if _GENERIC_RULE.match(body):
+    if _GENERIC_RULE.match(body) or _TEAM_PROHIBITION.match(body) or _ONLY_NEVER.match(body):
         return True
     head, comma, rest = body.partition(",")
     return framed and bool(comma) and head.lower().startswith(("if ", "when ")) and is_instruction(rest.strip())
