@@ -134,6 +134,10 @@ from reverie.domain.lessons import ScopeLevel
         "Only alembic upgrade here, never downgrade or stamp.",
         "E2E tests must seed their own fixtures through the seed endpoint.",
         "Migrations have to be reversible.",
+        # before or after every one of a kind, then any verb; a condition that ends where the person turns to you
+        "Before any refactor, lay out the plan first.",
+        "After every change to the API, regenerate the client.",
+        "Whenever you touch the schema I want you to ask me first.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -214,6 +218,9 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "we must not forget to bump the version",  # a reminder of the task
         "We may not want to make extra calls to the API.",  # perhaps, not forbidden
         "Users must log in before they see the dashboard.",  # how the product behaves
+        "For each car, store the make and the model.",  # how the task is done for each of its things
+        "before each of these steps, check the logs",  # the steps at hand
+        "When accessing the public page, error occurs.",  # a report, not an instruction
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -37,6 +37,7 @@ import re
 from enum import StrEnum
 
 from reverie.distill import changes, cues, how_it_is, kinds, replies
+from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
 # further in, they usually describe what the program should do ("remove -o and always write to X").
@@ -133,13 +134,20 @@ _ANY_VERB = re.compile(
 _GENERIC_CONDITION = re.compile(
     # a step of the work that recurs by its own words: "Every time you modify the file, run task build" (not "whenever
     # I click save, the pop-up should appear": how the product behaves)
-    r"^(?:(?:whenever|every ?time|each time|any ?time) (?:you|we) [^,]{1,80}|"
+    r"^(?:(?:whenever|every ?time|each time|any ?time) (?:you|we) [^,]{1,80}?|"
     r"(?:when(?:ever)?|if|any ?time) (?:(?:you|we) )?(?:\w+ing\b|(?:you|we) \w+ (?:a|an|any|new)\b|"
     # or of the agent's doubt: "If uncertain, ask", "If you're not sure about something like that, say so"
     r"(?:(?:you|you'?re|you are) )?(?:in doubt|in any doubt|unsure|uncertain|not sure)\b|"
     # or a recurring step of the work: "When you commit, ...", "Whenever you open a PR, ..."
-    r"(?:you|we) (?:commit|push|merge|deploy|release|publish|open a (?:pr|pull request)|review)\b)"
-    r"[^,]{0,80}),\s*(?:(?:always|first|then|also|please)\s+)*",
+    r"(?:you|we) (?:commit|push|merge|deploy|release|publish|open a (?:pr|pull request)|review)\b)[^,]{0,80}?|"
+    # or before or after every one of a kind: "Before any refactor, ...", "After every change to the API, ..."
+    # ("For each car, store ..." is how a task is done for each of its things; "before each of these": at hand)
+    # ("Before any coding begins, ...": the work of the session, named by what it is doing)
+    r"(?P<kind>(?:before|after) (?:any|every|each) (?!(?:of|one|\w+ing)\b)[^,]{1,80}?))"
+    # the condition ends at a comma, or where the person turns to the agent: "Before any refactor that touches
+    # more than two files I want you to lay out the plan"
+    r"(?:,\s*|\s(?=(?:i want you to|i'?d like you to|you (?:should|must|have to|need to)|always|please)\s))"
+    r"(?:(?:always|first|then|also|please)\s+)*",
     re.I,
 )
 # An obligation on every member of a kind: "Each rule should be its own file", "There must be no ...".
@@ -368,7 +376,7 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
     body = _FRAME.sub("", text, count=1)
     framed = body != text and not cues.BOUNDED.match(text)  # "From now on, ...", "Next time, ...": a standing frame
     condition = _GENERIC_CONDITION.match(body)
-    if condition is not None and is_instruction(body[condition.end() :]):
+    if condition is not None and _instructs(body[condition.end() :], condition.group(0), kind=bool(condition["kind"])):
         return Duration.BOUNDED if cues.BOUNDED.search(text) else Duration.STANDING
     instruction = is_instruction(body)
     if cues.BOUNDED.search(text) and (instruction or _CHOICE.search(text)):
@@ -483,6 +491,21 @@ def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: 
 def standing_frame(opening: str) -> bool:
     """ "Going forward", "As of Monday", "In this repo": what follows lasts (``frames`` asks of a lead-in)."""
     return bool(_FRAME.fullmatch(f"{opening.strip()} ")) and not cues.BOUNDED.match(opening)
+
+
+def _instructs(rest: str, condition: str, *, kind: bool) -> bool:
+    """What follows a condition is an instruction; after one of a kind ``kind``, any bare verb after a comma
+    ("Before any refactor, lay out the plan"), as such a condition leaves no other reading ("When accessing the
+    page, error occurs" does); never after one about the things at hand ("before each of the steps above")."""
+    if _AT_HAND_CONDITION.search(condition):
+        return False
+    first = rest.split(maxsplit=1)[0].lower() if rest.split() else ""
+    bare_verb = kind and condition.rstrip().endswith(",") and first.isalpha() and first not in NOT_VERBS | DISCOURSE
+    return is_instruction(rest) or (bare_verb and not first.endswith(("ly", "ing", "ed", "s")))
+
+
+# "for every user in the list", "after each of the steps above": the things at hand, not a kind
+_AT_HAND_CONDITION = re.compile(r"\b(?:th(?:is|ese|ose)|the (?:list|following|above|below|ones?))\b", re.I)
 
 
 def is_instruction(clause: str) -> bool:
