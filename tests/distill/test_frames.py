@@ -899,3 +899,9 @@ def test_my_own_projects_are_every_project_of_the_person() -> None:
     assert standing("Always write small commits, in my own projects too.") == {
         "Always write small commits.": ScopeLevel.GLOBAL
     }
+
+
+def test_a_refusal_set_off_by_a_dash_is_no_part_of_the_lesson() -> None:
+    found = parse_statements("Stop — no moment please. We use date-fns.", channel="interrupt")
+    assert [p.statement for p in found][:1] == ["In this project: Avoid moment."]
+    assert not any("—" in p.statement for p in parse_statements("Please don't — we're on the managed workflow."))

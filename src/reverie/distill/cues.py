@@ -37,6 +37,9 @@ INTERJECTION = re.compile(
     r"^(?:(?:(?:wait|hmm+|m+|hold on|o+h+|a+h+|whoa|woah|ugh|oops|nope|nah|well|no|yes|yeah|right|sorry|also|and|"
     r"but|so|actually|btw|fyi|sorry to (?:interrupt|jump in|butt in|bother you)|hold up|stop(?: stop)?)[,:;!.]|"
     r"(?:actually|wait|hmm+|o+h+|whoa|sorry)(?=\s)|"
+    # a refusal set off by a dash before what it refuses or why: "Stop — no moment please", "Please don't — we're
+    # on the managed workflow"
+    r"(?:stop|no+|nope|(?:please )?(?:don'?t|do not))(?:,? please)?\s+[-\u2013\u2014]+(?=\s)|"
     # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
     r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
     re.I,
