@@ -905,3 +905,22 @@ def test_a_refusal_set_off_by_a_dash_is_no_part_of_the_lesson() -> None:
     found = parse_statements("Stop — no moment please. We use date-fns.", channel="interrupt")
     assert [p.statement for p in found][:1] == ["In this project: Avoid moment."]
     assert not any("—" in p.statement for p in parse_statements("Please don't — we're on the managed workflow."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use tabs. All my projects.",
+        "tabs, not spaces. in all my repos, not just this one",
+        "No emojis. In none of my projects.",
+    ],
+)
+def test_a_sentence_that_is_only_the_persons_scope_makes_the_one_before_theirs_everywhere(text: str) -> None:
+    assert list(standing(text).values()) == [ScopeLevel.GLOBAL]
+
+
+def test_a_prohibition_keeps_its_verb_and_drops_what_says_nothing() -> None:
+    assert not any("Avoid fetch" in p.statement for p in parse_statements("never fetch directly"))
+    assert standing("no more withDefaults in new code") == {
+        "In this project: Avoid withDefaults in new code.": ScopeLevel.PROJECT
+    }

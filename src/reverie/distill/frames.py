@@ -124,9 +124,20 @@ _POINTS_BACK = re.compile(
 )
 
 
+# A sentence that is only the person's scope: "all my projects, not just this one", "in none of my projects".
+_SCOPE_ONLY = re.compile(
+    r"^(?:and |also |same |that'?s |this is |it'?s |goes )?(?:for |in |across |to )?"
+    r"(?:all|every|any|none) (?:of )?my (?:projects?|repos?|repositories|codebases?|code|stuff|work)"
+    r"(?:,? (?:too|also|as well|not (?:just|only) (?:this|here)(?: one)?))?[.!]*$",
+    re.I,
+)
+
+
 def points_back(sentence: str) -> LeadIn | None:
     """The sentence says the one before it is a rule, and perhaps for every project; what it says after a
     colon is the reason (``said``, empty when there is none)."""
+    if _SCOPE_ONLY.match(sentence.strip()):
+        return LeadIn("", rule=True, everywhere=True)
     pointer = _POINTS_BACK.match(sentence)
     if pointer is None:
         return None

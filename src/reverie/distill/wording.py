@@ -289,7 +289,8 @@ def _avoid(target: str) -> str | None:
     target = re.sub(r"^need (?:for (?=\w))?(?=to |\w)", "", target.strip(), flags=re.I)
     # "I don't want UX5 in there anymore": the time word says it was there until now, not what to avoid
     target = re.sub(_NO_LONGER, "", target)
-    target = re.sub(r"^any\s+(?=\w)", "", target, flags=re.I)  # "Avoid any emojis" says no more than "Avoid emojis"
+    # "Avoid any emojis", "no more withDefaults" say no more than "Avoid emojis", "Avoid withDefaults"
+    target = re.sub(r"^(?:any|more)\s+(?=\w)", "", target, flags=re.I)
     if seen := re.match(r"^to\s+(?:see|have|find|get)\s+(?P<thing>\w.*)$", target, re.I):
         target = seen.group("thing")  # "I don't want to see TODO comments in PRs": the comments are unwanted
     elif wanted := re.match(r"^(?:you )?to\s+(?P<action>\w.*)$", target, re.I):
@@ -320,11 +321,14 @@ def _with_object(text: str, rest: str) -> str | None:
 
 
 def _starts_with_verb(text: str) -> bool:
-    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    words = text.lower().split()
+    first = words[0] if words else ""
+    # "never fetch directly": a word before an adverb of manner is a verb
+    manner = len(words) == 2 and words[1].endswith("ly")
     return (
         first.replace("-", "").isalpha()
         and first not in cues.NOT_VERBS
-        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or len(text.split()) >= 3)
+        and (first in _GENERIC_VERBS or first in _EDIT_VERBS or first in _COMMON_VERBS or len(words) >= 3 or manner)
     )
 
 
