@@ -138,6 +138,8 @@ from reverie.domain.lessons import ScopeLevel
         "Before any refactor, lay out the plan first.",
         "After every change to the API, regenerate the client.",
         "Whenever you touch the schema I want you to ask me first.",
+        # one of the project's tools with "here" as its place
+        "Use yarn here, npm breaks the workspaces.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -221,6 +223,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "For each car, store the make and the model.",  # how the task is done for each of its things
         "before each of these steps, check the logs",  # the steps at hand
         "When accessing the public page, error occurs.",  # a report, not an instruction
+        "Use a dict here.",  # a place in the code
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

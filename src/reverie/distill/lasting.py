@@ -36,7 +36,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from reverie.distill import changes, cues, how_it_is, kinds, replies
+from reverie.distill import changes, commands, cues, how_it_is, kinds, replies
+from reverie.distill.project_facts import MANAGERS
 from reverie.distill.reading.grammar import DISCOURSE, NOT_VERBS
 
 # "always"/"never" count only where they open the instruction ("Always run ...", "Never commit ...");
@@ -394,6 +395,7 @@ def duration(sentence: str, *, ruled: bool = False, refused: bool = False, corre
         or how_it_is.said(text, body, framed=framed, instruction=instruction)
         or _said_to_last(text, body, framed=framed, instruction=instruction)
         or _of_a_kind_or_place(text, body, main_clause, instruction=instruction, habitual=habitual)
+        or _tool_here(body)
     )
     if standing and cues.BOUNDED.search(text):
         return Duration.BOUNDED  # "No edits should be made to the application at this time": a rule for now
@@ -506,6 +508,23 @@ def _instructs(rest: str, condition: str, *, kind: bool) -> bool:
 
 # "for every user in the list", "after each of the steps above": the things at hand, not a kind
 _AT_HAND_CONDITION = re.compile(r"\b(?:th(?:is|ese|ose)|the (?:list|following|above|below|ones?))\b", re.I)
+
+
+# "Use yarn here", "it's uv here": one of the project's tools named with "here" as its place ("use a dict here" is a
+# place in the code)
+_TOOL_HERE = re.compile(
+    r"^(?:(?:please|pls|and|also|so|no)[\s,]+)*(?:use|it'?s|we'?re on|we are on) `?(?P<tool>[\w.@/-]+)`? here\b",
+    re.I,
+)
+_GENERIC_WORK = cues.words_of("test tests spec lint check verify ci build compile format fmt bundle dist coverage")
+
+
+def _tool_here(body: str) -> bool:
+    named = _TOOL_HERE.match(body)
+    if named is None:
+        return False
+    tool = named["tool"].lower()
+    return tool in MANAGERS or (tool not in _GENERIC_WORK and commands.role(tool) is not None)
 
 
 def is_instruction(clause: str) -> bool:
