@@ -140,6 +140,9 @@ from reverie.domain.lessons import ScopeLevel
         "Whenever you touch the schema I want you to ask me first.",
         # one of the project's tools with "here" as its place
         "Use yarn here, npm breaks the workspaces.",
+        # the oldest version the project supports
+        "Android 8 is the oldest version we support.",
+        "The minimum supported Node version is 18.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -224,6 +227,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "before each of these steps, check the logs",  # the steps at hand
         "When accessing the public page, error occurs.",  # a report, not an instruction
         "Use a dict here.",  # a place in the code
+        "Version 2 is the minimum we need for this fix.",  # what the task needs
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -97,14 +97,17 @@ _WE_ARE_ON = re.compile(
 # `make install`", "the dev server port is 5173". The value is one token (a name, a number, code), not a
 # state ("the port is already in use").
 _SETTING = re.compile(
-    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the|my|our) (?:[\w-]+ ){0,2}"
+    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the|my|our) (?:[\w-]+ ){0,3}"
     r"(?:command|script|branch|port|url|host|database|db|version|package manager|runtime|registry|remote|env|"
     r"environment|folder|directory|entry ?point|model) (?:is|are) "
     r"(?!(?:already|not|still|now|currently|wrong|broken|missing|empty|down|behind|ahead|fine|ok|set|used|in)\b)"
     r"(?:`[^`]+`|[\w.:/@-]+)(?=\s*(?:$|[.,;!]|\band\b))|"
     # "the dev server runs on port 3000"
     r"^(?:the|my|our) (?:[\w-]+ ){0,2}(?:server|app|api|service|database|db|frontend|backend) "
-    r"(?:runs|listens|is served|is available) on port \d+",
+    r"(?:runs|listens|is served|is available) on port \d+|"
+    # the oldest version the project supports, named first: "Python 3.12 is the minimum version we support"
+    r"^[\w.+#-]+ v?\d+(?:\.\d+)* (?:\([^)]*\) )?is (?:the|our) (?:minimum|min|oldest|lowest|earliest)"
+    r"(?: supported)? (?:version|target|release|api level)\b",
     re.I,
 )
 _FACT_CONTRAST = re.compile(
