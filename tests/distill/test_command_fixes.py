@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reverie.distill import distill
+import pytest
+
+from reverie.distill import command_fixes, distill
 from reverie.distill.command_fixes import find_fixes
 from reverie.distill.session_view import SessionView
 from reverie.domain import Project
@@ -148,3 +150,23 @@ def test_a_fix_made_after_the_person_spoke_still_counts() -> None:
 def test_a_fix_a_few_commands_later_still_counts() -> None:
     trace = Trace("s").fail("python a.py", NOT_FOUND).run("ls", "").run("pwd", "/w").run("python3 a.py", "ok")
     assert fixes(trace) == [("python a.py", "python3 a.py")]
+
+
+def test_a_machine_fix_retires_the_same_fix_a_store_learned_per_project(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a store distilled before fixes of the machine were learned for every project: one lesson per project
+    with monkeypatch.context() as before:
+        before.setattr(command_fixes, "_on_the_machine", lambda fix, error: False)
+        python_session("s1", day(0)).into(store)
+        python_session("s2", day(1)).into(store)
+        distill(store, now=NOW)
+    (old,) = store.lessons()
+    assert old.scope.level is ScopeLevel.PROJECT and old.status is LessonStatus.ACTIVE
+    python_session("s3", day(2)).into(store)
+    python_session("s4", day(3)).into(store)
+    distill(store, now=NOW)
+    by_scope = {lesson.scope.level: lesson for lesson in store.lessons()}
+    machine, project = by_scope[ScopeLevel.GLOBAL], by_scope[ScopeLevel.PROJECT]
+    assert machine.status is LessonStatus.ACTIVE
+    assert project.status is LessonStatus.RETIRED and project.superseded_by == machine.id

@@ -138,6 +138,8 @@ class Ledger:
         self._pending[lesson.id] = self._respect_decisions(self._finish(lesson), current, observation)
         if _stated_everywhere(self._pending[lesson.id]):
             self._subsume(self._pending[lesson.id])
+        elif _of_this_machine(self._pending[lesson.id]):
+            self._subsume(self._pending[lesson.id], _MACHINE_FIXES, "the fix holds on this machine, in every project")
         return self._pending[lesson.id]
 
     def _respect_decisions(self, lesson: Lesson, current: Lesson | None, observation: Observation) -> Lesson:
@@ -189,10 +191,19 @@ class Ledger:
             return observation
         return replace(observation, scope=everywhere.scope, statement=observation.statement.removeprefix(_HERE))
 
-    def _subsume(self, everywhere: Lesson) -> None:
+    def _subsume(
+        self,
+        everywhere: Lesson,
+        extractors: frozenset[str] = frozenset(),
+        why: str = "the person said it holds in every project",
+    ) -> None:
+        """Retire the project lessons an active global one now says for every project: the person's words
+        (``_SPOKEN``), or the same fix of a command once it is known to be the machine's (``extractors``; a
+        store distilled before fixes of the machine were learned globally holds one per project)."""
+        extractors = extractors or _SPOKEN
         for found in self.store.lessons(scope=ScopeLevel.PROJECT, statuses=_LIVE):
             lesson = self.current(found.id) or found
-            if lesson.key != everywhere.key or lesson.status not in _LIVE or lesson.extractor not in _SPOKEN:
+            if lesson.key != everywhere.key or lesson.status not in _LIVE or lesson.extractor not in extractors:
                 continue
             self._pending[lesson.id] = replace(
                 lesson,
@@ -200,7 +211,7 @@ class Ledger:
                 level=Level.MEMORY,
                 superseded_by=everywhere.id,
                 valid_to=newest(everywhere) or self.now.isoformat(timespec="seconds"),
-                uncertainty="the person said it holds in every project",
+                uncertainty=why,
             )
 
     def put(self, lesson: Lesson) -> None:
@@ -350,6 +361,16 @@ class Ledger:
 _LIVE = (LessonStatus.ACTIVE, LessonStatus.CANDIDATE)
 _HERE = "In this project: "
 _SPOKEN = frozenset({"corrections", "remember"})  # extractors of the person's own words
+_MACHINE_FIXES = frozenset({"command_fixes"})  # a fix whose cause is the machine is learned for every project
+
+
+def _of_this_machine(lesson: Lesson) -> bool:
+    return (
+        lesson.scope.level is ScopeLevel.GLOBAL
+        and lesson.extractor in _MACHINE_FIXES
+        and lesson.status is LessonStatus.ACTIVE
+        and lesson.forgotten_reason is None
+    )
 
 
 def _stated_everywhere(lesson: Lesson) -> bool:
