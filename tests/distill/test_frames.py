@@ -924,3 +924,20 @@ def test_a_prohibition_keeps_its_verb_and_drops_what_says_nothing() -> None:
     assert standing("no more withDefaults in new code") == {
         "In this project: Avoid withDefaults in new code.": ScopeLevel.PROJECT
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        ("Under no circumstances do we build SQL by concatenating input.", "Never build SQL by concatenating input."),
+        ("Under no circumstances, push to main.", "Never push to main."),  # never "push to main"
+        ("In no case should you edit the generated client.", "Never edit the generated client."),
+    ],
+)
+def test_never_said_at_length_is_never(text: str, statement: str) -> None:
+    assert standing(text) == {f"In this project: {statement}": ScopeLevel.PROJECT}
+
+
+def test_not_just_this_one_is_a_scope_not_a_pointer_back() -> None:
+    said = "i do all the git stuff myself, never commit or push for me, in any repo not just this one"
+    assert standing(said) == {"Never commit or push for me.": ScopeLevel.GLOBAL}

@@ -143,6 +143,8 @@ from reverie.domain.lessons import ScopeLevel
         # the oldest version the project supports
         "Android 8 is the oldest version we support.",
         "The minimum supported Node version is 18.",
+        # where every one of a kind is kept
+        "Keep every database call inside the repository layer.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -228,6 +230,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "When accessing the public page, error occurs.",  # a report, not an instruction
         "Use a dict here.",  # a place in the code
         "Version 2 is the minimum we need for this fix.",  # what the task needs
+        "keep all the changes in one commit",  # the changes at hand
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

@@ -213,6 +213,15 @@ _STOP_USING = re.compile(
 )
 
 
+# Where every one of a kind is kept: "keep every FileAccess call inside systems/save/", "keep all secrets out of
+# the repo" (not "keep all the changes in one commit": the changes at hand)
+_KEEP_EVERY_IN = re.compile(
+    r"^(?:(?:please|pls|and|also|so)[\s,]+)*keep (?:every|all|each|any) (?!(?:the|of|these|those|this)\b)"
+    r"(?:[\w.-]+ ){0,2}?[\w.-]+ (?:in|inside|under|within|out of|away from)\b",
+    re.I,
+)
+
+
 def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: bool, whole: str) -> bool:
     """About every thing of a kind, not the one at hand: the team's way with its contrast ("we deploy with
     fly, not heroku"), a property or limit of a kind ("our timestamps are always UTC", "keep functions
@@ -236,6 +245,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         _LEAVE_ALONE,
         _STOP_DOING,
         _ASK_BEFORE,
+        _KEEP_EVERY_IN,
     )
     if any(pattern.match(body) for pattern in kinds):
         return True

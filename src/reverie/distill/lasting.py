@@ -412,10 +412,28 @@ def _as_said(sentence: str) -> str:
     text = cues.LABEL.sub("", text, count=1)  # "Testing: Always run `yarn test:update` before committing"
     text = _JOINED_ON.sub("", text, count=1)  # "but before say done run mix credo --strict too"
     text = cues.without_told_you(text) or text  # "I told you: use pnpm, not npm" says it again
+    text = never_said_long(text)  # "Under no circumstances do we build SQL by concatenating input"
     asked = _ASKED_HABIT.match(text)
     if asked is not None and (_HABIT.search(text) or _ASKED_TO_KEEP.match(text[asked.end() :])):
         text = text[asked.end() :].rstrip("? ")
     return text
+
+
+# "never", said at length: "Under no circumstances do we ...", "In no case should you ...", "At no point, push ..."
+_NO_CIRCUMSTANCES = re.compile(
+    r"^(?:under no circumstances|in no case|at no (?:time|point)),?\s+"
+    r"(?:(?:do|does|should|must|may|will|can|shall)\s+(?P<who>we|you|i|anyone|anybody)\s+)?(?=[a-z])",
+    re.I,
+)
+
+
+def never_said_long(text: str) -> str:
+    """ "Under no circumstances do we X" as "we never X", "In no case, X" as "never X": what it says, plainly."""
+    said = _NO_CIRCUMSTANCES.match(text)
+    if said is None:
+        return text
+    who = f"{said['who']} " if said["who"] and said["who"].lower() != "you" else ""  # "should you X": "never X"
+    return f"{who}never {text[said.end() :]}"
 
 
 def _in_reply(text: str, *, refused: bool, corrected: bool) -> bool:

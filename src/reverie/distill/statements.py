@@ -248,7 +248,7 @@ def read_sentence(
     if strength is Strength.ONE_OFF:
         scope = ScopeLevel.SESSION
     # "since yesterday we moved to atlas": the time of a change is wrong the day after
-    worded_from = within or sentence
+    worded_from = lasting.never_said_long(within or sentence)
     worded_from = changes.without_when(worded_from) if changes.announces_change(worded_from) else worded_from
     clause, repeated = phrasing.strip_lead(worded_from)
     repeated = repeated or bool(cues.REPEATED.search(sentence))

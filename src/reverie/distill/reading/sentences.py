@@ -155,7 +155,7 @@ def clauses(sentence: str) -> list[str]:
             lead_in
             or closing
             or rejected
-            or _POINTS_BACK.search(part)
+            or _POINTS_BACK.search(_NOT_JUST_THIS.sub("", part))
             or _VERBLESS.match(part)
             or _CONTRAST_TAIL.match(part)
         ):
@@ -167,6 +167,8 @@ def clauses(sentence: str) -> list[str]:
     return merged
 
 
+# "..., never push for me, in any repo not just this one": a scope, not a pointer back at the clause before
+_NOT_JUST_THIS = re.compile(r"\bnot (?:just|only) (?:for |in )?this (?:one|\w+)\b", re.I)
 # "use pixi run, do not use system python": what to use and what not to, one choice
 _USE = re.compile(r"^(?:please )?use\b", re.I)
 _USE_NOT_TAIL = re.compile(r"^(?:and |but )?(?:do not|don'?t|never) use (?:\S+ ){0,3}\S+[.!]?$", re.I)
