@@ -145,6 +145,9 @@ from reverie.domain.lessons import ScopeLevel
         "The minimum supported Node version is 18.",
         # where every one of a kind is kept
         "Keep every database call inside the repository layer.",
+        # a named place kept out of reach, after an interjection set off by a dash
+        "wait - leave legacy-vmware alone.",
+        "stay off prod-eks, argo syncs it from the gitops repo",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -231,6 +234,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Use a dict here.",  # a place in the code
         "Version 2 is the minimum we need for this fix.",  # what the task needs
         "keep all the changes in one commit",  # the changes at hand
+        "leave it alone",  # the thing at hand
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

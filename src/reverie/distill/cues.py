@@ -41,7 +41,8 @@ INTERJECTION = re.compile(
     # on the managed workflow"
     r"(?:stop|no+|nope|(?:please )?(?:don'?t|do not))(?:,? please)?\s+[-\u2013\u2014]+(?=\s)|"
     # an acknowledgement before the correction: "That works, but ...", "Looks good, but ..."
-    r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))\s*)+",
+    r"(?:(?:that|this|it) (?:\w+s \w+|\w+s|is \w+)|looks \w+|good|nice|great|thanks),? but(?=\s))"
+    r"\s*(?:[-\u2013\u2014]+\s+)?)+",  # "wait - leave X alone"
     re.I,
 )
 # The person says they said it before: the instruction that follows is a repeated correction.

@@ -148,6 +148,9 @@ _LEAVE_ALONE = re.compile(
     r"^(?:(?:please|and|also|so)[\s,]+)*(?:leave (?:the |our |all )?(?:[\w-]+ ){0,2}[a-z]+s alone\b|"
     # or a named file: "leave conftest.py alone"
     r"leave (?:the )?`?[\w./-]+\.[a-z]{1,6}`? alone\b|"
+    # or a named place, a directory or a cluster: "leave legacy-vmware alone", "stay off prod-eks"
+    r"(?:leave (?:the )?`?[\w.-]*[-/_][\w./-]*`? alone|stay (?:off|out of|away from) (?:the )?`?[\w.-]*[-/_][\w./-]*`?)"
+    r"(?=[\s,.;:!]|$)|"
     r"(?:never|don'?t|do not|avoid) \w+ an? (?:existing|old|released|applied|published) [\w-]+)",
     re.I,
 )
