@@ -148,6 +148,9 @@ from reverie.domain.lessons import ScopeLevel
         # a named place kept out of reach, after an interjection set off by a dash
         "wait - leave legacy-vmware alone.",
         "stay off prod-eks, argo syncs it from the gitops repo",
+        # how things are, with the wish that they stay so; what the project has already, to use
+        "There are no global variables here, and I want to keep it that way.",
+        "We already have a logger in utils/log.ts, use it.",
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:

@@ -486,7 +486,25 @@ def _said_to_last(text: str, body: str, *, framed: bool, instruction: bool) -> b
         or _YOURSELF.match(body)
         or (framed and instruction and not cues.BOUNDED.search(text) and not kinds.AT_HAND.search(body))
         or (_FROM_NOW_ON.search(text) and len(text.split()) >= 3 and not cues.TROUBLE.search(text))
+        or (_KEEP_IT_SO.search(text) and not cues.BOUNDED.search(text))
+        or _USE_WHAT_WE_HAVE.match(body)
     )
+
+
+# How things are, with the wish that they stay so: "There are no global variables here, and I want to keep it that
+# way", "we dont have raw sql strings in go code and i want keep it so".
+_KEEP_IT_SO = re.compile(
+    r"\b(?:i|we)(?:'d| would)? (?:want|like|wanna|need)(?: to)? keep (?:it|them|things) "
+    r"(?:so|that way|this way|like (?:that|this))\b",
+    re.I,
+)
+# What the project has already, to be used instead of something new: "we already have dayjs + the tz plugin, use
+# that", "We already have a logger in utils/log.ts, use it".
+_USE_WHAT_WE_HAVE = re.compile(
+    r"^(?:(?:no|nope|and|but|also|so)[\s,]+)*we already have \S.{0,80}?[,;:.\s-]+(?:so |just )?"
+    r"use (?:that|it|them|those|this)(?: one)?(?: instead)?[.!]*$",
+    re.I,
+)
 
 
 def _of_a_kind_or_place(text: str, body: str, main_clause: str, *, instruction: bool, habitual: bool) -> bool:
