@@ -151,6 +151,7 @@ from reverie.domain.lessons import ScopeLevel
         # how things are, with the wish that they stay so; what the project has already, to use
         "There are no global variables here, and I want to keep it that way.",
         "We already have a logger in utils/log.ts, use it.",
+        "Config lives in config/settings.py.",  # where a thing of the project lives, by its path
     ],
 )
 def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) -> None:
@@ -238,6 +239,7 @@ def test_standing_instructions_said_plainly_are_active_at_once(sentence: str) ->
         "Version 2 is the minimum we need for this fix.",  # what the task needs
         "keep all the changes in one commit",  # the changes at hand
         "leave it alone",  # the thing at hand
+        "the bug lives in src/parser.py",  # a trouble found now
     ],
 )
 def test_tasks_remarks_and_program_behaviour_are_not_standing(sentence: str) -> None:

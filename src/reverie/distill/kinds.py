@@ -216,6 +216,15 @@ _STOP_USING = re.compile(
 )
 
 
+# Where a thing of the project lives, named by its path: "seed data lives in db/seeds", "Config lives in
+# config/settings.py" (not "the bug lives in src/parser.py": a trouble found now).
+_LIVES_AT = re.compile(
+    r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the |our |all )?"
+    r"(?!(?:the |this |that )?(?:bug|bugs|problem|issue|error|errors|crash|fix|change|changes|it|this|that)\b)"
+    r"(?:[\w-]+ ){0,2}[\w-]+ (?:lives?|belongs?|(?:is|are) kept) (?:in|under|inside) `?[\w.-]*[/.][\w./*-]*`?"
+    r"(?=[\s,.;:!]|$)(?!.*\b(?:now|currently|right now)\b)",
+    re.I,
+)
 # Where every one of a kind is kept: "keep every FileAccess call inside systems/save/", "keep all secrets out of
 # the repo" (not "keep all the changes in one commit": the changes at hand)
 _KEEP_EVERY_IN = re.compile(
@@ -249,6 +258,7 @@ def of_every_one(body: str, main_clause: str, instruction: bool, *, bounded: boo
         _STOP_DOING,
         _ASK_BEFORE,
         _KEEP_EVERY_IN,
+        _LIVES_AT,
     )
     if any(pattern.match(body) for pattern in kinds):
         return True
