@@ -220,7 +220,7 @@ _STOP_USING = re.compile(
 # config/settings.py" (not "the bug lives in src/parser.py": a trouble found now).
 _LIVES_AT = re.compile(
     r"^(?:(?:so|and|also|fyi|btw|note)[\s,:]+)*(?:the |our |all )?"
-    r"(?!(?:the |this |that )?(?:bug|bugs|problem|issue|error|errors|crash|fix|change|changes|it|this|that)\b)"
+    r"(?!(?:the |this |that )?(?:bug|bugs|problem|error|errors|crash|fix|change|changes|it|this|that)\b)"
     r"(?:[\w-]+ ){0,2}[\w-]+ (?:lives?|belongs?|(?:is|are) kept) (?:in|under|inside) `?[\w.-]*[/.][\w./*-]*`?"
     r"(?=[\s,.;:!]|$)(?!.*\b(?:now|currently|right now)\b)",
     re.I,
