@@ -79,6 +79,9 @@ def test_a_named_path_that_is_gone_and_what_a_lesson_forbids_is_never_checked(tm
     assert unmet(tmp_path, GENERATED) is None
     (tmp_path / "Makefile").write_text("check:\n\ttrue\n")
     assert unmet(tmp_path, NEVER_DEPLOY) is None
+    for scoped in ("In this project: ", "On this machine: "):  # whichever scope it is said in
+        forbidding = lesson("rule:deploy", scoped + NEVER_DEPLOY.statement, commands=("make deploy-prod",))
+        assert unmet(tmp_path, forbidding) is None
 
 
 def test_the_project_root_is_found_from_a_subfolder_and_a_fifo_never_blocks(tmp_path: Path) -> None:

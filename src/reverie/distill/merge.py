@@ -137,7 +137,7 @@ class Ledger:
         lesson = self._settle_contradictions(lesson)
         self._pending[lesson.id] = self._respect_decisions(self._finish(lesson), current, observation)
         if _stated_everywhere(self._pending[lesson.id]):
-            self._subsume(self._pending[lesson.id])
+            self._subsume(self._pending[lesson.id], _SPOKEN, "the person said it holds in every project")
         elif _of_this_machine(self._pending[lesson.id]):
             self._subsume(self._pending[lesson.id], _MACHINE_FIXES, "the fix holds on this machine, in every project")
         return self._pending[lesson.id]
@@ -191,16 +191,10 @@ class Ledger:
             return observation
         return replace(observation, scope=everywhere.scope, statement=observation.statement.removeprefix(_HERE))
 
-    def _subsume(
-        self,
-        everywhere: Lesson,
-        extractors: frozenset[str] = frozenset(),
-        why: str = "the person said it holds in every project",
-    ) -> None:
-        """Retire the project lessons an active global one now says for every project: the person's words
-        (``_SPOKEN``), or the same fix of a command once it is known to be the machine's (``extractors``; a
-        store distilled before fixes of the machine were learned globally holds one per project)."""
-        extractors = extractors or _SPOKEN
+    def _subsume(self, everywhere: Lesson, extractors: frozenset[str], why: str) -> None:
+        """Retire the project lessons of ``extractors`` that an active global one now says for every project: the
+        person's words (``_SPOKEN``), or the same fix of a command once it is known to be the machine's
+        (``_MACHINE_FIXES``: a store distilled before such fixes were learned globally holds one per project)."""
         for found in self.store.lessons(scope=ScopeLevel.PROJECT, statuses=_LIVE):
             lesson = self.current(found.id) or found
             if lesson.key != everywhere.key or lesson.status not in _LIVE or lesson.extractor not in extractors:

@@ -290,7 +290,7 @@ def _missing_program(statement: str) -> str | None:
 
 
 def _forbidding(statement: str) -> bool:
-    text = statement.lower().removeprefix("in this project: ").lstrip()
+    text = render.statement_text(statement).lower()  # without its scope prefix, whichever it is
     return text.startswith(("never ", "do not ", "don't ", "avoid ", "stop "))
 
 
